@@ -1,0 +1,1 @@
+"""Trader desktop OEMS: the engine (``app.engine``), the venue simulator (``app.venue``), the GUI."""

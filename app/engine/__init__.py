@@ -1,0 +1,1 @@
+"""The headless engine: orders, risk, the event store, FIX sessions, positions. It never imports Qt."""
