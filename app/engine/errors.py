@@ -37,3 +37,11 @@ class SnapshotVersionError(StoreError):
 
 class ConfigError(OemsError):
     """A configuration file is missing, unreadable or wrong; the message names the file and the line."""
+
+
+class StoreVersionError(StoreError):
+    """The event store was written by a newer version of the program, whose layout this one cannot read."""
+
+
+class DuplicateOutboundError(StoreError):
+    """A FIX session already has a stored outbound message with that sequence number."""

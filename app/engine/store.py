@@ -1,0 +1,469 @@
+"""Keep the engine's events durably: an append-only, hash-chained SQLite log with snapshots and outbound FIX.
+
+The store knows nothing of orders. It stores records the engine has already serialized, gives each the
+next gapless sequence number and a sha256 hash chaining it to the one before, and commits a transaction's
+records together with the FIX messages they cause, so nothing reaches the wire before it is on disk.
+
+One program at a time: the file is opened with SQLite's exclusive locking mode and the write lock is
+taken at once, so a second window (or any other process) opening the same store gets ``StoreLockedError``.
+Every SQLite failure leaves as a ``StoreError`` subclass whose message names the file and what to do.
+
+Run ``python -m app.engine.store verify PATH`` to check a store's pages and hash chain from a shell.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import starmap
+from pathlib import Path
+from types import TracebackType
+from typing import Any, cast
+
+from app.engine.errors import (
+    ChainBrokenError,
+    DiskFullError,
+    DuplicateOutboundError,
+    StoreError,
+    StoreLockedError,
+)
+from app.engine.store_schema import (
+    GENESIS_HASH,
+    check_file_header,
+    check_identity,
+    corrupt_error,
+    create_store_file,
+)
+
+READ_CHUNK = 5000
+"""Rows fetched per query while streaming the log."""
+KEEP_SNAPSHOTS = 3
+"""Snapshots kept; older ones are pruned when a new one is saved."""
+LOCK_WAIT_SECONDS = 0.2
+"""How long ``open`` waits for a store another process holds before reporting it locked."""
+PROGRESS_EVERY = READ_CHUNK * 4
+"""Events between two calls of ``verify_chain``'s progress callback."""
+
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 5, 6, 11, 13, 26
+_COLUMNS = "seq, ts, user, kind, order_id, data, hash"
+_INSERT_EVENT = f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+_INSERT_OUTBOUND = "INSERT INTO outbound (session, msg_seq, raw, event_seq) VALUES (?, ?, ?, ?)"
+_READ_CHUNK_SQL = f"SELECT {_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?"
+_SNAPSHOT_COLUMNS = "schema_version, last_seq, last_hash, created_ts, blob"
+
+_Row = tuple[int, str, str, str, str | None, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """One record of the log as it is on disk."""
+
+    seq: int
+    """Position in the log: 1, 2, 3 ... without gaps."""
+    ts: str
+    """ISO-8601 UTC time text the caller gave (the engine's injected clock)."""
+    user: str
+    """Who caused the event."""
+    kind: str
+    """The event's type name, e.g. ``OrderSubmitted``."""
+    order_id: str | None
+    """The order the event belongs to, if any; ``read_order`` finds events by it."""
+    data: str
+    """The event's canonical JSON text, as the caller serialized it."""
+    hash: str
+    """Hex sha256 of the previous record's hash and this record's fields (see ``chain_hash``)."""
+
+
+class _EventBuilder:
+    """Build a ``StoredEvent`` at a third of the dataclass constructor's cost (replay reads millions).
+
+    A frozen dataclass must set each field through ``object.__setattr__``; this class has the very same
+    slots, sets them directly, then becomes a ``StoredEvent`` (CPython allows ``__class__`` assignment
+    between classes of identical layout). The result is an ordinary, immutable ``StoredEvent``.
+    """
+
+    __slots__ = StoredEvent.__slots__
+
+    def __init__(self, seq: int, ts: str, user: str, kind: str, order_id: str | None, data: str, hash: str) -> None:
+        self.seq, self.ts, self.user, self.kind = seq, ts, user, kind
+        self.order_id, self.data, self.hash = order_id, data, hash
+        self.__class__ = StoredEvent  # type: ignore[assignment]
+
+
+_make_event = cast(Callable[..., StoredEvent], _EventBuilder)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A serialized projection of the log up to ``last_seq``; restart loads it and replays the tail."""
+
+    schema_version: int
+    """Version of the blob's layout, owned by whoever wrote it."""
+    last_seq: int
+    """The last event the snapshot includes."""
+    last_hash: str
+    """That event's hash, so the tail replayed onto the snapshot is known to continue the same chain."""
+    created_ts: str
+    """When it was taken (caller's clock)."""
+    blob: bytes
+    """The serialized state."""
+
+
+def chain_hash(prev_hash: str, seq: int, ts: str, user: str, kind: str, order_id: str | None, data: str) -> str:
+    """Hash one record onto the chain: hex sha256 of the UTF-8 text ``prev|seq|L(ts)|...|L(data)``.
+
+    ``L(s)`` is ``f"{len(s)}:{s}"`` (length in code points), so no choice of field contents can make two
+    different records hash the same text; a missing ``order_id`` counts as ``""``.
+    """
+    oid = order_id or ""
+    text = f"{prev_hash}|{seq}|{len(ts)}:{ts}|{len(user)}:{user}|{len(kind)}:{kind}|{len(oid)}:{oid}|{len(data)}:{data}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Transaction:
+    """The records and outbound messages of one commit; made by ``EventStore.transaction``."""
+
+    def __init__(self, store: EventStore) -> None:
+        self._store = store
+        self._last_seq = store.last_seq
+        self._last_hash = store.last_hash
+        self._rows: list[_Row] = []
+        self._outbound: list[tuple[str, int, bytes, int | None]] = []
+        self._outbound_keys: set[tuple[str, int]] = set()
+        self.closed = False
+
+    @property
+    def last_seq(self) -> int:
+        """The seq of the newest record, including this transaction's own."""
+        return self._last_seq
+
+    @property
+    def last_hash(self) -> str:
+        """The hash of the newest record, including this transaction's own."""
+        return self._last_hash
+
+    @property
+    def pending(self) -> int:
+        """Records appended in this transaction."""
+        return len(self._rows)
+
+    def append(self, kind: str, ts: str, user: str, data: str, order_id: str | None = None) -> StoredEvent:
+        """Add a record; its seq and hash are final now, it is written when the transaction commits."""
+        if self.closed:
+            raise StoreError("This transaction has ended; open a new one with EventStore.transaction().")
+        seq = self._last_seq + 1
+        oid = order_id or None
+        digest = chain_hash(self._last_hash, seq, ts, user, kind, oid, data)
+        self._rows.append((seq, ts, user, kind, oid, data, digest))
+        self._last_seq, self._last_hash = seq, digest
+        return _make_event(seq, ts, user, kind, oid, data, digest)
+
+    def add_outbound(self, session: str, msg_seq: int, raw: bytes, event_seq: int | None = None) -> None:
+        """Store the FIX message ``raw`` sent as ``msg_seq`` on ``session``, committed with the events."""
+        if self.closed:
+            raise StoreError("This transaction has ended; open a new one with EventStore.transaction().")
+        key = (session, msg_seq)
+        if key in self._outbound_keys or self._store.has_outbound(session, msg_seq):
+            raise DuplicateOutboundError(
+                f"FIX session {session} already has a stored outbound message with MsgSeqNum {msg_seq}; "
+                "a sequence number is never reused within a session."
+            )
+        if event_seq is not None and not 1 <= event_seq <= self._last_seq:
+            raise ValueError(f"outbound message names event seq {event_seq}, which does not exist")
+        self._outbound_keys.add(key)
+        self._outbound.append((session, msg_seq, bytes(raw), event_seq))
+
+
+class EventStore:
+    """The event log of one OEMS installation; open it with ``EventStore.open``."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, last_seq: int, last_hash: str) -> None:
+        self._conn: sqlite3.Connection | None = conn
+        self._path = path
+        self._last_seq = last_seq
+        self._last_hash = last_hash
+        self._tx: Transaction | None = None
+
+    @classmethod
+    def open(cls, path: Path, *, synchronous_full: bool = True) -> EventStore:
+        """Open the store at ``path``, creating an empty one if no file is there.
+
+        ``synchronous_full=False`` trades durability across power loss (not process crashes) for speed.
+        Raises ``StoreCorruptError``, ``StoreLockedError``, ``StoreVersionError`` or ``StoreError``.
+        """
+        path = Path(path)
+        if not path.exists():
+            create_store_file(path)
+        check_file_header(path)
+        conn = _connect(path, synchronous_full)
+        try:
+            check_identity(conn, path)
+            row = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise _translated(exc, path) from exc
+        except BaseException:
+            conn.close()
+            raise
+        last_seq, last_hash = (row[0], row[1]) if row else (0, GENESIS_HASH)
+        return cls(conn, path, last_seq, last_hash)
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self._path
+
+    @property
+    def last_seq(self) -> int:
+        """The seq of the newest committed record (0 for an empty log)."""
+        return self._last_seq
+
+    @property
+    def last_hash(self) -> str:
+        """The hash of the newest committed record (64 zeros for an empty log)."""
+        return self._last_hash
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Group appends into one SQLite transaction: committed on exit, discarded on an exception.
+
+        If the commit fails (a full disk, say) nothing of it is kept, ``last_seq`` and ``last_hash``
+        keep their committed values and the store stays usable. Transactions do not nest.
+        """
+        self._require_open()
+        if self._tx is not None:
+            raise StoreError(f"A transaction is already open on the event store {self._path}; they do not nest.")
+        tx = self._tx = Transaction(self)
+        try:
+            yield tx
+            self._commit(tx)
+        finally:
+            tx.closed = True
+            self._tx = None
+
+    def _commit(self, tx: Transaction) -> None:
+        rows, outbound = tx._rows, tx._outbound
+        if not rows and not outbound:
+            return
+        conn = self._require_open()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(_INSERT_EVENT, rows)
+            conn.executemany(_INSERT_OUTBOUND, outbound)
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._write_error(exc, f"the last {len(rows)} events were not saved") from exc
+        except BaseException:
+            self._rollback()
+            raise
+        self._last_seq, self._last_hash = tx.last_seq, tx.last_hash
+
+    def read(self, after_seq: int = 0) -> Iterator[StoredEvent]:
+        """Stream the committed records after ``after_seq`` in ascending order, fetched in chunks."""
+        last = after_seq
+        while True:
+            rows = self._fetch(_READ_CHUNK_SQL, (last, READ_CHUNK))
+            yield from cast(Iterator[StoredEvent], starmap(_EventBuilder, rows))
+            if len(rows) < READ_CHUNK:
+                return
+            last = rows[-1][0]
+
+    def read_order(self, order_id: str) -> list[StoredEvent]:
+        """One order's records in seq order: its audit timeline."""
+        rows = self._fetch(f"SELECT {_COLUMNS} FROM events WHERE order_id = ? ORDER BY seq", (order_id,))
+        return [_make_event(*row) for row in rows]
+
+    def verify_chain(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Recompute the whole hash chain and check seqs are gapless; return the number of records.
+
+        ``progress(done, total)`` is called every few thousand records and at the end. Raises
+        ``ChainBrokenError`` naming the first bad seq and what is wrong with it.
+        """
+        total = self._last_seq
+        expected, prev = 1, GENESIS_HASH
+        next_report = PROGRESS_EVERY
+        while rows := self._fetch(_READ_CHUNK_SQL, (expected - 1, READ_CHUNK)):
+            expected, prev = self._verify_rows(rows, expected, prev)
+            if progress is not None and expected - 1 >= next_report:
+                progress(expected - 1, total)
+                next_report += PROGRESS_EVERY
+        if progress is not None:
+            progress(expected - 1, total)
+        return expected - 1
+
+    def _verify_rows(self, rows: list[_Row], expected: int, prev: str) -> tuple[int, str]:
+        for seq, ts, user, kind, order_id, data, stored in rows:
+            if seq != expected:
+                raise ChainBrokenError(self._gap_message(expected, seq))
+            prev = chain_hash(prev, seq, ts, user, kind, order_id, data)
+            if prev != stored:
+                raise ChainBrokenError(
+                    f"The event log in {self._path} is broken at seq {seq} ({kind}, {ts}): its stored hash "
+                    "does not match its contents, so this record was altered after it was written."
+                )
+            expected += 1
+        return expected, prev
+
+    def _gap_message(self, expected: int, found: int) -> str:
+        where = f"The event log in {self._path} is broken at seq {expected}"
+        if expected == 1:
+            return f"{where}: it starts at seq {found} instead of 1, so its first records were removed."
+        missing = f"seq {expected}" if found == expected + 1 else f"seqs {expected} to {found - 1}"
+        return f"{where}: seq {expected - 1} is followed by seq {found}; {missing} were removed."
+
+    def check_integrity(self) -> None:
+        """Run SQLite's page-level check; raise ``StoreCorruptError`` saying what it found."""
+        problems = [row[0] for row in self._fetch("PRAGMA quick_check(5)", ())]
+        if problems != ["ok"]:
+            raise corrupt_error(self._path, "SQLite's integrity check found: " + "; ".join(problems))
+
+    def save_snapshot(self, schema_version: int, last_seq: int, last_hash: str, created_ts: str, blob: bytes) -> None:
+        """Store a snapshot taken at ``last_seq`` (committed now) and prune all but the newest few."""
+        conn = self._require_idle()
+        self._check_snapshot_point(last_seq, last_hash)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(
+                f"INSERT INTO snapshots ({_SNAPSHOT_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
+                (schema_version, last_seq, last_hash, created_ts, bytes(blob)),
+            )
+            conn.execute(
+                "DELETE FROM snapshots WHERE id NOT IN "
+                "(SELECT id FROM snapshots ORDER BY last_seq DESC, id DESC LIMIT ?)",
+                (KEEP_SNAPSHOTS,),
+            )
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._write_error(exc, "the snapshot was not saved") from exc
+
+    def _check_snapshot_point(self, last_seq: int, last_hash: str) -> None:
+        if not 0 <= last_seq <= self._last_seq:
+            raise ValueError(f"a snapshot at seq {last_seq} is outside the log (seqs 0 to {self._last_seq})")
+        rows = self._fetch("SELECT hash FROM events WHERE seq = ?", (last_seq,))
+        actual = rows[0][0] if rows else GENESIS_HASH
+        if actual != last_hash:
+            raise ValueError(f"a snapshot at seq {last_seq} names hash {last_hash}, but that event's is {actual}")
+
+    def latest_snapshot(self) -> Snapshot | None:
+        """The newest snapshot (highest ``last_seq``), or ``None`` if there is none."""
+        rows = self._fetch(f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots ORDER BY last_seq DESC, id DESC LIMIT 1", ())
+        return Snapshot(*rows[0]) if rows else None
+
+    def has_outbound(self, session: str, msg_seq: int) -> bool:
+        """Whether message ``msg_seq`` of ``session`` is stored."""
+        sql = "SELECT 1 FROM outbound WHERE session = ? AND msg_seq = ?"
+        return bool(self._fetch(sql, (session, msg_seq)))
+
+    def last_outbound_seq(self, session: str) -> int:
+        """The highest stored MsgSeqNum of ``session`` (0 if none): where a restarted session resumes."""
+        rows = self._fetch("SELECT max(msg_seq) FROM outbound WHERE session = ?", (session,))
+        return int(rows[0][0] or 0)
+
+    def outbound_messages(self, session: str, from_seq: int, to_seq: int | None) -> list[tuple[int, bytes]]:
+        """The stored messages ``from_seq..to_seq`` (inclusive; ``None`` or 0: to the end) for a resend."""
+        upper = to_seq if to_seq else -1
+        sql = (
+            "SELECT msg_seq, raw FROM outbound WHERE session = ? AND msg_seq >= ? "
+            "AND (? < 0 OR msg_seq <= ?) ORDER BY msg_seq"
+        )
+        return [(seq, bytes(raw)) for seq, raw in self._fetch(sql, (session, from_seq, upper, upper))]
+
+    def close(self) -> None:
+        """Checkpoint and close the file, releasing the lock; safe to call twice."""
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            conn.close()
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _require_open(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreError(f"The event store {self._path} is closed.")
+        return self._conn
+
+    def _require_idle(self) -> sqlite3.Connection:
+        if self._tx is not None:
+            raise StoreError(f"Finish the open transaction on {self._path} first.")
+        return self._require_open()
+
+    def _fetch(self, sql: str, params: tuple[object, ...]) -> list[Any]:
+        conn = self._require_open()
+        try:
+            return conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise _translated(exc, self._path) from exc
+
+    def _rollback(self) -> None:
+        conn = self._require_open()
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error as exc:
+                raise _translated(exc, self._path) from exc
+
+    def _write_error(self, exc: sqlite3.Error, lost: str) -> StoreError:
+        if _primary_code(exc) == _SQLITE_FULL:
+            return DiskFullError(
+                f"The disk holding {self._path} is full; {lost}. Free some space on that disk, then try "
+                f"again: everything up to event {self._last_seq} is safely stored."
+            )
+        error = _translated(exc, self._path)
+        return type(error)(f"{error} ({lost}; everything up to event {self._last_seq} is safely stored)")
+
+
+def _connect(path: Path, synchronous_full: bool) -> sqlite3.Connection:
+    """Open ``path`` (never creating it) in WAL mode and take the exclusive lock now, for good."""
+    uri = path.resolve().as_uri() + "?mode=rw"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=LOCK_WAIT_SECONDS, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise _translated(exc, path) from exc
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        (mode,) = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        conn.execute(f"PRAGMA synchronous = {'FULL' if synchronous_full else 'NORMAL'}")
+        conn.execute("BEGIN IMMEDIATE")  # the write lock, kept until close by the exclusive mode
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        conn.close()
+        raise _translated(exc, path) from exc
+    if str(mode).lower() != "wal":
+        conn.close()
+        raise StoreError(f"The event store {path} could not be switched to WAL mode (SQLite kept {mode}).")
+    return conn
+
+
+def _primary_code(exc: sqlite3.Error) -> int:
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def _translated(exc: sqlite3.Error, path: Path) -> StoreError:
+    """The ``StoreError`` a person can act on for an SQLite failure on ``path``."""
+    code = _primary_code(exc)
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return StoreLockedError(
+            f"The event store {path} is in use by another program (another OEMS window?). Close it and "
+            "try again: two windows must never write one store."
+        )
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return corrupt_error(path, f"SQLite reports '{exc}'")
+    if code == _SQLITE_FULL:
+        return DiskFullError(f"The disk holding {path} is full. Free some space on that disk, then try again.")
+    return StoreError(f"The event store {path} could not be used: SQLite reports '{exc}'.")
+
+
+if __name__ == "__main__":
+    from app.engine.store_cli import main
+
+    raise SystemExit(main())

@@ -1,0 +1,177 @@
+"""Lay out, create and recognise the event store's SQLite file, before any connection writes to it.
+
+A new store is built under a temporary name and linked into place only when complete, so a crash during
+creation never leaves a half-made store behind. An existing file is judged from its raw header first:
+a text file, random bytes, a truncated database or another program's database is refused before SQLite
+is allowed to touch it, and the file is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from app.engine.errors import StoreCorruptError, StoreVersionError
+
+APPLICATION_ID = 0x4F454D53
+"""``PRAGMA application_id`` of an OEMS event store: the bytes "OEMS"."""
+APPLICATION_NAME = "oems-desktop event store"
+"""Written to the ``meta`` table, for a person who opens the file with another SQLite tool."""
+STORE_SCHEMA_VERSION = 1
+"""Layout of the tables below; a store with a higher number was written by a newer program."""
+GENESIS_HASH = "0" * 64
+"""The hash the first event chains to."""
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_HEADER_SIZE = 100
+
+_APPEND_ONLY_TRIGGERS = """
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: an event cannot be changed'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: an event cannot be deleted'); END;
+"""
+
+
+def create_store_file(path: Path) -> None:
+    """Create an empty store at ``path`` unless one appears there meanwhile (then leave that one alone)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = path.with_name(f".{path.name}.{os.getpid()}.creating")
+    building.unlink(missing_ok=True)
+    try:
+        _build(building)
+        _publish(building, path)
+    finally:
+        building.unlink(missing_ok=True)
+
+
+def _build(path: Path) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {STORE_SCHEMA_VERSION}")
+        db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+        _create_tables(db)
+        conn.executescript(_APPEND_ONLY_TRIGGERS)
+        db.table("meta").insert_all(
+            [
+                {"key": "application", "value": APPLICATION_NAME},
+                {"key": "store_schema_version", "value": str(STORE_SCHEMA_VERSION)},
+            ]
+        )
+    finally:
+        conn.close()
+
+
+def _create_tables(db: sqlite_utils.Database) -> None:
+    db.table("meta").create({"key": str, "value": str}, pk="key", not_null={"value"})
+    event_columns = {
+        "seq": int,
+        "ts": str,
+        "user": str,
+        "kind": str,
+        "order_id": str,
+        "data": str,
+        "hash": str,
+    }
+    db.table("events").create(event_columns, pk="seq", not_null={"ts", "user", "kind", "data", "hash"})
+    db.table("events").create_index(["order_id"], index_name="events_by_order")
+    db.table("snapshots").create(
+        {
+            "id": int,
+            "schema_version": int,
+            "last_seq": int,
+            "last_hash": str,
+            "created_ts": str,
+            "blob": bytes,
+        },
+        pk="id",
+        not_null={"schema_version", "last_seq", "last_hash", "created_ts", "blob"},
+    )
+    db.table("outbound").create(
+        {"session": str, "msg_seq": int, "raw": bytes, "event_seq": int},
+        pk=("session", "msg_seq"),
+        not_null={"session", "msg_seq", "raw"},
+    )
+
+
+def _publish(building: Path, path: Path) -> None:
+    """Give the finished file its real name without ever replacing a file that is already there."""
+    try:
+        os.link(building, path)
+    except FileExistsError:
+        return  # another window created it first: open that one, whose lock decides who writes
+    except OSError:
+        if path.exists():
+            return
+        os.rename(building, path)  # a file system without hard links
+    _fsync_directory(path.parent)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the new name durable (POSIX); a platform that cannot open a directory skips this."""
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def check_file_header(path: Path) -> None:
+    """Refuse, before SQLite opens it, a file that is not an intact OEMS store; never modify it."""
+    size = path.stat().st_size
+    if size == 0:
+        raise corrupt_error(path, "the file is empty (0 bytes)")
+    with path.open("rb") as file:
+        header = file.read(_HEADER_SIZE)
+    if len(header) < _HEADER_SIZE or not header.startswith(_SQLITE_MAGIC):
+        raise corrupt_error(path, "it is not a database file")
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        raise corrupt_error(path, "it is a database, but not an OEMS event store")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or size % page_size:
+        raise corrupt_error(path, f"the file is cut short ({size:,} bytes is not a whole number of pages)")
+    _check_page_count(path, header, size, page_size)
+
+
+def _check_page_count(path: Path, header: bytes, size: int, page_size: int) -> None:
+    counted = int.from_bytes(header[28:32], "big")
+    count_valid = header[92:96] == header[96:100]
+    wal = path.with_name(path.name + "-wal")
+    wal_pending = wal.exists() and wal.stat().st_size > 0  # a checkpoint may be half done; SQLite redoes it
+    if count_valid and not wal_pending and counted * page_size > size:
+        raise corrupt_error(path, f"the file is cut short ({size:,} of {counted * page_size:,} bytes)")
+
+
+def check_identity(conn: sqlite3.Connection, path: Path) -> None:
+    """Check, on an open connection, that the tables are an OEMS store of a version this program reads."""
+    (app_id,) = conn.execute("PRAGMA application_id").fetchone()
+    if app_id != APPLICATION_ID:
+        raise corrupt_error(path, "it is a database, but not an OEMS event store")
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'store_schema_version'").fetchone()
+    except sqlite3.OperationalError as exc:
+        raise corrupt_error(path, "its table of contents (meta) is missing") from exc
+    if row is None or not str(row[0]).isdigit():
+        raise corrupt_error(path, "it does not record its store schema version")
+    version = int(row[0])
+    if version > STORE_SCHEMA_VERSION:
+        raise StoreVersionError(
+            f"The event store {path} was written by a newer version of OEMS (store layout {version}; this "
+            f"program reads up to {STORE_SCHEMA_VERSION}). Install the newer version to open it; the file "
+            "was left untouched."
+        )
+
+
+def corrupt_error(path: Path, what: str) -> StoreCorruptError:
+    """The error for a damaged store: what is wrong, and what the trader should do about it."""
+    return StoreCorruptError(
+        f"The event store {path} cannot be used: {what}. The file was left untouched. Restore it from a "
+        "backup, or move it aside (keep it: it is the audit record) to start with a new, empty store."
+    )
