@@ -1,0 +1,385 @@
+"""A limit order book for one symbol: price-time priority matching, stops, time in force, amendments.
+
+Pure and deterministic: no clock reads (time comes in as an argument), no I/O, no FIX. Every operation
+returns the list of `app.venue.results` records it caused, in order; the same operations in the same
+order give equal lists. A FIX acceptor turns those records into ExecutionReports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+
+from app.engine.enums import OrderStatus, TimeInForce
+from app.engine.ids import ClOrdId, ExecId, VenueOrderId
+from app.venue.checks import Problem, check_new, check_terms
+from app.venue.levels import BookSide, Level, PriceLevels, crosses
+from app.venue.orders import (
+    CancelRequest,
+    NewOrder,
+    OrderState,
+    OwnerId,
+    ReplaceRequest,
+    RestingOrder,
+    VenueIds,
+)
+from app.venue.results import (
+    Accepted,
+    Canceled,
+    CancelReason,
+    Expired,
+    ExpireReason,
+    Fill,
+    Rejected,
+    RejectReason,
+    Replaced,
+    RequestKind,
+    Result,
+    Trade,
+    Triggered,
+)
+from app.venue.triggers import ExpiryQueue, StopQueue
+
+_NOT_RESTING = (TimeInForce.IOC, TimeInForce.FOK)
+Request = NewOrder | CancelRequest | ReplaceRequest
+
+
+class OrderBook:
+    """The book of one symbol with its tick size and lot size."""
+
+    def __init__(self, symbol: str, tick: Decimal, lot: Decimal, ids: VenueIds | None = None) -> None:
+        self.symbol = symbol
+        self.tick = tick
+        self.lot = lot
+        self.halted = False
+        """While halted, new orders and replaces are refused; cancels still work."""
+        self.last_price: Decimal | None = None
+        """The price of the latest trade: what stops trigger on."""
+        self._ids = ids or VenueIds()
+        self._bids = BookSide(is_buy=True)
+        self._asks = BookSide(is_buy=False)
+        self._stops = StopQueue()
+        self._expiries = ExpiryQueue()
+        self._orders: dict[VenueOrderId, RestingOrder] = {}
+        self._live: dict[VenueOrderId, RestingOrder] = {}
+        self._by_client: dict[tuple[OwnerId, ClOrdId], RestingOrder] = {}
+        self._seq = 0
+
+    # ----------------------------------------------------------------- requests
+
+    def submit(self, order: NewOrder, now: datetime | None = None) -> list[Result]:
+        """Accept (or refuse) a new order and match it; with ``now``, a GTD already past is refused."""
+        problem = self._check_new(order, now)
+        if problem is not None:
+            return [self._reject(RequestKind.NEW, problem, order, None)]
+        o = self._accept(order)
+        out: list[Result] = [Accepted(self._exec_id(), o.snapshot())]
+        if o.ord_type.needs_stop_price:
+            self._stops.push(o)
+        else:
+            self._work(o, out)
+        self._run_stops(out)
+        return out
+
+    def cancel(self, request: CancelRequest) -> list[Result]:
+        """Cancel a live order; refused for an unknown order or one already finished."""
+        target = self._target(RequestKind.CANCEL, request)
+        if isinstance(target, Rejected):
+            return [target]
+        self._rename(target, request.cl_ord_id)
+        out: list[Result] = []
+        self._cancel(target, CancelReason.REQUESTED, out, request.orig_cl_ord_id)
+        return out
+
+    def replace(self, request: ReplaceRequest) -> list[Result]:
+        """Amend quantity and prices; a price change or a quantity increase loses time priority."""
+        target = self._target(RequestKind.REPLACE, request)
+        if isinstance(target, Rejected):
+            return [target]
+        price = _or(request.price, target.price) if target.ord_type.needs_limit_price else None
+        stop_px = _or(request.stop_px, target.stop_px) if target.waits_for_trigger else target.stop_px
+        problem = self._check_replace(request.qty, price, stop_px)
+        if problem is not None:
+            return [self._reject(RequestKind.REPLACE, problem, request, target)]
+        self._rename(target, request.cl_ord_id)
+        if request.qty <= target.cum_qty:
+            return self._replace_to_done(target, request.qty, request.orig_cl_ord_id)
+        if price == target.price and stop_px == target.stop_px and request.qty <= target.qty:
+            self._shrink(target, request.qty)
+            return [Replaced(self._exec_id(), target.snapshot(), request.orig_cl_ord_id, kept_priority=True)]
+        return self._requeue(target, request.qty, price, stop_px, request.orig_cl_ord_id)
+
+    def cancel_all(self, owner: OwnerId | None = None) -> list[Result]:
+        """Cancel every live order (of ``owner`` if given), in arrival order: a mass cancel."""
+        out: list[Result] = []
+        for o in list(self._live.values()):
+            if owner is None or o.owner == owner:
+                self._cancel(o, CancelReason.MASS_CANCEL, out)
+        return out
+
+    def expire(self, now: datetime) -> list[Result]:
+        """Expire the GTD orders whose expiry time is at or before ``now``, earliest first."""
+        out: list[Result] = []
+        while (o := self._expiries.pop_due(now)) is not None:
+            self._end(o, OrderStatus.EXPIRED)
+            out.append(Expired(self._exec_id(), o.snapshot(), ExpireReason.GTD_TIME))
+        return out
+
+    def close_session(self) -> list[Result]:
+        """The session's close: DAY orders expire, GTC and GTD orders stay."""
+        out: list[Result] = []
+        for o in list(self._live.values()):
+            if o.tif is TimeInForce.DAY:
+                self._end(o, OrderStatus.EXPIRED)
+                out.append(Expired(self._exec_id(), o.snapshot(), ExpireReason.DAY_CLOSE))
+        return out
+
+    def halt(self) -> None:
+        """Stop trading: new orders and replaces are refused until `resume`."""
+        self.halted = True
+
+    def resume(self) -> None:
+        """Trade again after a halt."""
+        self.halted = False
+
+    # ----------------------------------------------------------------- queries
+
+    def best_bid(self) -> Decimal | None:
+        """The highest resting buy price."""
+        level = self._bids.best()
+        return None if level is None else level.price
+
+    def best_ask(self) -> Decimal | None:
+        """The lowest resting sell price."""
+        level = self._asks.best()
+        return None if level is None else level.price
+
+    def depth(self, levels: int = 5) -> tuple[PriceLevels, PriceLevels]:
+        """Bids and asks, ``levels`` deep each, best first."""
+        return self._bids.top(levels), self._asks.top(levels)
+
+    def order(self, order_id: VenueOrderId) -> OrderState | None:
+        """An order's current state, finished or not."""
+        o = self._orders.get(order_id)
+        return None if o is None else o.snapshot()
+
+    def find(self, owner: OwnerId, cl_ord_id: ClOrdId) -> OrderState | None:
+        """An owner's order by any ClOrdID of its chain."""
+        o = self._by_client.get((owner, cl_ord_id))
+        return None if o is None else o.snapshot()
+
+    def open_orders(self, owner: OwnerId | None = None) -> list[OrderState]:
+        """Live orders (of ``owner`` if given) in arrival order, untriggered stops included."""
+        return [o.snapshot() for o in self._live.values() if owner is None or o.owner == owner]
+
+    def resting_orders(self) -> Iterator[OrderState]:
+        """Orders in the price levels, bids then asks, each side best first and in time priority."""
+        for side in (self._bids, self._asks):
+            for level in side.levels():
+                yield from (o.snapshot() for o in level.orders())
+
+    # ----------------------------------------------------------------- matching
+
+    def _work(self, o: RestingOrder, out: list[Result]) -> None:
+        """Match an arriving (or requeued or triggered) order, then rest or cancel what is left."""
+        if o.tif is TimeInForce.FOK and self._available(o) < o.leaves:
+            self._cancel(o, CancelReason.FOK_UNFILLED, out)
+            return
+        self._match(o, out)
+        if not o.status.is_live:
+            return
+        if o.is_market:
+            self._cancel(o, CancelReason.NO_LIQUIDITY, out)
+        elif o.tif in _NOT_RESTING:
+            self._cancel(o, CancelReason.IOC_REMAINDER, out)
+        else:
+            assert o.price is not None
+            self._side(o).add(o, o.price)
+
+    def _match(self, o: RestingOrder, out: list[Result]) -> None:
+        opposite = self._asks if o.is_buy else self._bids
+        limit = None if o.is_market else o.price
+        while o.leaves > 0:
+            level = opposite.best()
+            if level is None or not crosses(o.is_buy, level.price, limit):
+                return
+            maker = level.front()
+            self._trade(o, maker, level, min(o.leaves, maker.leaves), out)
+            if level.qty <= 0:
+                opposite.drop(level)
+
+    def _trade(
+        self, taker: RestingOrder, maker: RestingOrder, level: Level, qty: Decimal, out: list[Result]
+    ) -> None:
+        price = level.price
+        maker.fill(qty, price)
+        taker.fill(qty, price)
+        maker_done = maker.status is OrderStatus.FILLED
+        level.take(qty, maker_done)
+        if maker_done:
+            maker.resting = False
+            del self._live[maker.order_id]
+        if taker.status is OrderStatus.FILLED:
+            del self._live[taker.order_id]
+        self.last_price = price
+        buy, sell = (taker, maker) if taker.is_buy else (maker, taker)
+        ids = self._ids
+        buy_fill = Fill(ExecId(ids.exec_ids()), buy.snapshot())
+        sell_fill = Fill(ExecId(ids.exec_ids()), sell.snapshot())
+        out.append(Trade(ids.trade_ids(), self.symbol, qty, price, taker.side, buy_fill, sell_fill))
+
+    def _available(self, o: RestingOrder) -> Decimal:
+        """Quantity the opposite side offers at ``o``'s limit or better, counted up to what ``o`` needs."""
+        limit = None if o.is_market else o.price
+        total = Decimal(0)
+        for level in (self._asks if o.is_buy else self._bids).levels():
+            if total >= o.leaves or not crosses(o.is_buy, level.price, limit):
+                break
+            total += level.qty
+        return total
+
+    def _run_stops(self, out: list[Result]) -> None:
+        """Trigger the stops the last price has reached, one at a time, until none is left to trigger."""
+        while not self.halted and self.last_price is not None:
+            o = self._stops.pop_triggered(self.last_price)
+            if o is None:
+                return
+            o.triggered = True
+            out.append(Triggered(self._exec_id(), o.snapshot()))
+            self._work(o, out)
+
+    # ----------------------------------------------------------------- amendments
+
+    def _replace_to_done(self, o: RestingOrder, qty: Decimal, orig: ClOrdId) -> list[Result]:
+        """A replace to at most the filled quantity: the order ends, filled."""
+        self._end(o, OrderStatus.FILLED)
+        o.qty = qty
+        return [Replaced(self._exec_id(), o.snapshot(), orig, kept_priority=False)]
+
+    def _shrink(self, o: RestingOrder, qty: Decimal) -> None:
+        """Lower the quantity in place, keeping time priority."""
+        if o.resting:
+            assert o.price is not None
+            level = self._side(o).level_at(o.price)
+            assert level is not None
+            level.qty -= o.qty - qty
+        o.qty = qty
+
+    def _requeue(
+        self, o: RestingOrder, qty: Decimal, price: Decimal | None, stop_px: Decimal | None, orig: ClOrdId
+    ) -> list[Result]:
+        """New terms that lose time priority: out of the book, back in at the end of the queue."""
+        self._unrest(o)
+        o.qty, o.price, o.stop_px = qty, price, stop_px
+        o.seq = self._next_seq()
+        out: list[Result] = [Replaced(self._exec_id(), o.snapshot(), orig, kept_priority=False)]
+        if o.waits_for_trigger:
+            self._stops.push(o)
+        else:
+            self._work(o, out)
+        self._run_stops(out)
+        return out
+
+    # ----------------------------------------------------------------- bookkeeping
+
+    def _check_new(self, order: NewOrder, now: datetime | None) -> Problem | None:
+        if order.symbol != self.symbol:
+            return RejectReason.UNKNOWN_SYMBOL, f"this book trades {self.symbol}, not {order.symbol}"
+        if self.halted:
+            return RejectReason.HALTED, f"trading in {self.symbol} is halted"
+        problem = check_new(order, self.tick, self.lot, now)
+        if problem is None and (order.owner, order.cl_ord_id) in self._by_client:
+            return RejectReason.DUPLICATE_CL_ORD_ID, f"ClOrdID {order.cl_ord_id} is already in use"
+        return problem
+
+    def _check_replace(self, qty: Decimal, price: Decimal | None, stop_px: Decimal | None) -> Problem | None:
+        if self.halted:
+            return RejectReason.HALTED, f"trading in {self.symbol} is halted"
+        return check_terms(qty, price, stop_px, self.tick, self.lot)
+
+    def _target(self, kind: RequestKind, request: CancelRequest | ReplaceRequest) -> RestingOrder | Rejected:
+        """The live order a cancel or replace is about, or the rejection that answers it."""
+        owner, order_id, orig = request.owner, request.order_id, request.orig_cl_ord_id
+        o = self._orders.get(order_id) if order_id is not None else self._by_client.get((owner, orig))
+        problem: Problem | None = None
+        if request.symbol != self.symbol:
+            problem = RejectReason.UNKNOWN_SYMBOL, f"this book trades {self.symbol}, not {request.symbol}"
+        elif o is None or o.owner != owner:
+            o, problem = None, (RejectReason.UNKNOWN_ORDER, f"no order {order_id or orig} for {owner}")
+        elif not o.status.is_live:
+            problem = RejectReason.TOO_LATE, f"too late: order {o.order_id} is already {o.status.value}"
+        elif self._by_client.get((owner, request.cl_ord_id), o) is not o:
+            problem = RejectReason.DUPLICATE_CL_ORD_ID, f"ClOrdID {request.cl_ord_id} is already in use"
+        if problem is None:
+            assert o is not None
+            return o
+        return self._reject(kind, problem, request, o)
+
+    def _reject(
+        self, kind: RequestKind, problem: Problem, request: Request, order: RestingOrder | None
+    ) -> Rejected:
+        orig = None if isinstance(request, NewOrder) else request.orig_cl_ord_id
+        state = None if order is None else order.snapshot()
+        exec_id = self._exec_id()
+        reason, text = problem
+        return Rejected(
+            exec_id, kind, reason, text, request.owner, request.cl_ord_id, orig, self.symbol, state
+        )
+
+    def _accept(self, order: NewOrder) -> RestingOrder:
+        oid = VenueOrderId(self._ids.order_ids())
+        o = RestingOrder(
+            oid,
+            order.owner,
+            order.cl_ord_id,
+            self.symbol,
+            order.side,
+            order.ord_type,
+            order.tif,
+            order.qty,
+            order.price if order.ord_type.needs_limit_price else None,
+            order.stop_px if order.ord_type.needs_stop_price else None,
+            order.expire_at if order.tif is TimeInForce.GTD else None,
+            self._next_seq(),
+            is_buy=order.side.sign > 0,
+        )
+        self._orders[oid] = self._live[oid] = self._by_client[(order.owner, order.cl_ord_id)] = o
+        if o.expire_at is not None:
+            self._expiries.push(o)
+        return o
+
+    def _cancel(
+        self, o: RestingOrder, reason: CancelReason, out: list[Result], orig: ClOrdId | None = None
+    ) -> None:
+        self._end(o, OrderStatus.CANCELED)
+        out.append(Canceled(self._exec_id(), o.snapshot(), reason, orig))
+
+    def _end(self, o: RestingOrder, status: OrderStatus) -> None:
+        """Finish a live order: out of the book and the live set, in its final state."""
+        self._unrest(o)
+        self._live.pop(o.order_id, None)
+        o.status = status
+
+    def _unrest(self, o: RestingOrder) -> None:
+        if o.resting:
+            assert o.price is not None
+            self._side(o).remove(o, o.price)
+
+    def _rename(self, o: RestingOrder, cl_ord_id: ClOrdId) -> None:
+        o.cl_ord_id = cl_ord_id
+        self._by_client[(o.owner, cl_ord_id)] = o
+
+    def _side(self, o: RestingOrder) -> BookSide:
+        return self._bids if o.is_buy else self._asks
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def _exec_id(self) -> ExecId:
+        return ExecId(self._ids.exec_ids())
+
+
+def _or(new: Decimal | None, current: Decimal | None) -> Decimal | None:
+    return current if new is None else new
