@@ -1,0 +1,107 @@
+"""Positions and P&L per account and symbol, from fills: net quantity, average cost, realised P&L.
+
+Average-cost accounting: buying into a long (or selling into a short) moves the average cost; trading
+against the position realises P&L at the difference from the average. Unrealised P&L is valued against a
+mark price the caller supplies. A bust or correction of an earlier fill re-derives the position from its
+remaining fills, so a position always equals what its unique, unbusted fills add up to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from app.engine.ids import AccountId, ExecId, OrderId
+
+ZERO = Decimal(0)
+
+FillKey = tuple[OrderId, ExecId]
+"""A fill is named by its order and ExecID: ExecIDs are unique per venue, not across venues."""
+
+
+@dataclass(slots=True)
+class Position:
+    """One account's position in one symbol."""
+
+    account: AccountId
+    symbol: str
+    net_qty: Decimal = ZERO
+    avg_cost: Decimal = ZERO
+    realized_pnl: Decimal = ZERO
+    bought_qty: Decimal = ZERO
+    sold_qty: Decimal = ZERO
+    fills: dict[FillKey, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    """Each fill still standing, as (signed quantity, price), in the order they arrived."""
+
+    def unrealized_pnl(self, mark: Decimal | None) -> Decimal | None:
+        """P&L of the open quantity at ``mark``; None when there is no mark to value it at."""
+        if mark is None:
+            return None if self.net_qty else ZERO
+        return (mark - self.avg_cost) * self.net_qty
+
+    def add(self, key: FillKey, signed_qty: Decimal, px: Decimal) -> None:
+        """Take one new fill into the position."""
+        self.fills[key] = (signed_qty, px)
+        self._trade(signed_qty, px)
+
+    def remove(self, key: FillKey) -> None:
+        """A fill was busted: the position becomes what the other fills add up to."""
+        if self.fills.pop(key, None) is not None:
+            self._rebuild()
+
+    def correct(self, key: FillKey, signed_qty: Decimal, px: Decimal) -> None:
+        """A fill was corrected to a new quantity and price."""
+        if key in self.fills:
+            self.fills[key] = (signed_qty, px)
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.net_qty = self.avg_cost = self.realized_pnl = self.bought_qty = self.sold_qty = ZERO
+        for signed_qty, px in self.fills.values():
+            self._trade(signed_qty, px)
+
+    def _trade(self, q: Decimal, px: Decimal) -> None:
+        if q > 0:
+            self.bought_qty += q
+        else:
+            self.sold_qty -= q
+        net = self.net_qty
+        if net == 0 or (net > 0) == (q > 0):
+            self.avg_cost = (self.avg_cost * abs(net) + px * abs(q)) / (abs(net) + abs(q))
+            self.net_qty = net + q
+            return
+        closing = min(abs(q), abs(net))
+        self.realized_pnl += closing * (px - self.avg_cost) * (1 if net > 0 else -1)
+        self.net_qty = net + q
+        if self.net_qty == 0:
+            self.avg_cost = ZERO
+        elif (self.net_qty > 0) != (net > 0):
+            self.avg_cost = px
+
+
+class Positions:
+    """Every position, keyed by (account, symbol), and the mark prices used for unrealised P&L."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[AccountId, str], Position] = {}
+        self.marks: dict[str, Decimal] = {}
+
+    def get(self, account: AccountId, symbol: str) -> Position:
+        """The position, created flat if there was none."""
+        key = (account, symbol)
+        position = self.by_key.get(key)
+        if position is None:
+            position = self.by_key[key] = Position(account, symbol)
+        return position
+
+    def set_mark(self, symbol: str, px: Decimal) -> None:
+        """The latest price to value ``symbol`` at."""
+        self.marks[symbol] = px
+
+    def unrealized_pnl(self, position: Position) -> Decimal | None:
+        """The position's unrealised P&L at its symbol's mark."""
+        return position.unrealized_pnl(self.marks.get(position.symbol))
+
+    def total_realized(self) -> Decimal:
+        """Realised P&L across every position."""
+        return sum((p.realized_pnl for p in self.by_key.values()), ZERO)

@@ -1,0 +1,62 @@
+"""Snapshots of the projections: versioned, loaded only by a program that understands their version.
+
+A snapshot is a pickle of the projections read back by an unpickler that admits only the engine's own
+classes and a few standard types, so a doctored file cannot run code. Its schema version is stored beside
+it: a snapshot from a newer program is refused with a clear error, one from an older program is migrated
+when a migration exists and otherwise set aside so the log is replayed from the start (never misread).
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from typing import Any
+
+from app.engine.errors import SnapshotVersionError, StoreCorruptError
+from app.engine.projections import Projections
+
+SCHEMA_VERSION = 1
+"""Raise this whenever a class inside the projections changes shape, and add a migration if you can."""
+
+_ALLOWED_MODULES = ("app.engine.",)
+_ALLOWED_GLOBALS = {
+    ("decimal", "Decimal"),
+    ("datetime", "datetime"),
+    ("datetime", "timezone"),
+    ("datetime", "timedelta"),
+    ("builtins", "set"),
+    ("builtins", "frozenset"),
+    ("builtins", "getattr"),
+    ("copyreg", "_reconstructor"),
+    ("builtins", "object"),
+}
+
+
+def dump(projections: Projections) -> bytes:
+    """The projections as snapshot bytes."""
+    return pickle.dumps(projections, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load(blob: bytes, schema_version: int) -> Projections | None:
+    """The projections in ``blob``, or None when it is from an older schema this program cannot migrate."""
+    if schema_version > SCHEMA_VERSION:
+        raise SnapshotVersionError(
+            f"The saved book was written by a newer version of this program (snapshot schema {schema_version}, "
+            f"this program reads up to {SCHEMA_VERSION}). Run the newer version, or move the data file aside."
+        )
+    if schema_version < SCHEMA_VERSION:
+        return None
+    try:
+        loaded = _EngineUnpickler(io.BytesIO(blob)).load()
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError) as err:
+        raise StoreCorruptError(f"The saved snapshot of the book is damaged ({err}).") from err
+    if not isinstance(loaded, Projections):
+        raise StoreCorruptError("The saved snapshot does not hold a book of orders.")
+    return loaded
+
+
+class _EngineUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if module.startswith(_ALLOWED_MODULES) or (module, name) in _ALLOWED_GLOBALS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"a snapshot may not name {module}.{name}")

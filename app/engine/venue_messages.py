@@ -1,0 +1,105 @@
+"""What crosses between the engine and a venue, free of FIX syntax: requests out, reports in.
+
+The FIX layer maps ``VenueRequest`` to 35=D/F/G and 35=8/9 to ``ExecutionReport``/``CancelReject``;
+the engine never sees a tag number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from app.engine.enums import ExecType, OrderStatus, OrdType, Side, TimeInForce
+from app.engine.ids import AccountId, ClOrdId, ExecId, OrderId, VenueOrderId
+from app.engine.order import Order, RequestKind
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class VenueRequest:
+    """One request to a venue, with every field its FIX message restates."""
+
+    kind: RequestKind
+    order_id: OrderId
+    cl_ord_id: ClOrdId
+    orig_cl_ord_id: ClOrdId | None
+    destination: str
+    symbol: str
+    side: Side
+    qty: Decimal
+    ord_type: OrdType
+    tif: TimeInForce
+    account: AccountId
+    limit_px: Decimal | None = None
+    stop_px: Decimal | None = None
+    expire_at: datetime | None = None
+    venue_order_id: VenueOrderId | None = None
+    text: str = ""
+
+    @classmethod
+    def for_order(
+        cls, order: Order, kind: RequestKind, cl_ord_id: ClOrdId, orig: ClOrdId | None = None
+    ) -> VenueRequest:
+        """The request restating ``order``'s current terms (FIX restates every field on F and G)."""
+        spec = order.spec
+        return cls(
+            kind=kind,
+            order_id=order.order_id,
+            cl_ord_id=cl_ord_id,
+            orig_cl_ord_id=orig,
+            destination=spec.destination,
+            symbol=spec.symbol,
+            side=spec.side,
+            qty=order.qty,
+            ord_type=spec.ord_type,
+            tif=spec.tif,
+            account=spec.account,
+            limit_px=order.limit_px,
+            stop_px=order.stop_px,
+            expire_at=spec.expire_at,
+            venue_order_id=order.venue_order_id,
+            text=spec.text,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionReport:
+    """An execution report (35=8) as the engine needs it."""
+
+    exec_id: ExecId
+    exec_type: ExecType
+    cl_ord_id: ClOrdId
+    ord_status: OrderStatus | None
+    cum_qty: Decimal
+    leaves_qty: Decimal
+    avg_px: Decimal
+    last_qty: Decimal = ZERO
+    last_px: Decimal = ZERO
+    orig_cl_ord_id: ClOrdId | None = None
+    venue_order_id: VenueOrderId | None = None
+    symbol: str = ""
+    side: Side | None = None
+    order_qty: Decimal | None = None
+    ref_exec_id: ExecId | None = None
+    transact_time: datetime | None = None
+    text: str = ""
+    session: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CancelReject:
+    """An OrderCancelReject (35=9): the venue refused our cancel or replace."""
+
+    cl_ord_id: ClOrdId
+    orig_cl_ord_id: ClOrdId | None
+    response_to: RequestKind
+    reason: str
+    ord_status: OrderStatus | None = None
+    venue_order_id: VenueOrderId | None = None
+    text: str = ""
+    session: str = ""
+
+
+VenueMessage = ExecutionReport | CancelReject
