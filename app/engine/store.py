@@ -312,8 +312,8 @@ class EventStore:
         where = f"The event log in {self._path} is broken at seq {expected}"
         if expected == 1:
             return f"{where}: it starts at seq {found} instead of 1, so its first records were removed."
-        missing = f"seq {expected}" if found == expected + 1 else f"seqs {expected} to {found - 1}"
-        return f"{where}: seq {expected - 1} is followed by seq {found}; {missing} were removed."
+        missing = f"seq {expected} was" if found == expected + 1 else f"seqs {expected} to {found - 1} were"
+        return f"{where}: seq {expected - 1} is followed by seq {found}; {missing} removed."
 
     def check_integrity(self) -> None:
         """Run SQLite's page-level check; raise ``StoreCorruptError`` saying what it found."""
