@@ -1,8 +1,9 @@
 """Orders waiting on something other than a counterparty: stops waiting for a price, GTD orders for a time.
 
 Both are heaps with lazy deletion: a canceled or replaced order's old entry stays in the heap and is
-skipped when it reaches the top. The order in which stops trigger is fixed: of the stops the last price
-has reached, the one that arrived first (lowest ``seq``) goes first.
+skipped when it reaches the top. The order in which stops trigger is fixed, following the path the price
+took to get there: buy stops lowest stop price first, sell stops highest first, ties by arrival; when a
+buy stop and a sell stop are both reached, the one that arrived first goes first.
 """
 
 from __future__ import annotations

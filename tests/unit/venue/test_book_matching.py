@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from app.engine.enums import OrderStatus, Side, TimeInForce
-from app.venue.results import Accepted, Canceled, CancelReason, Trade
+from app.venue.results import Accepted, Canceled, CancelReason, Result, Trade
 from tests.unit.venue.kit import ALICE, BOB, Desk, kinds, of, trades
 
 D = Decimal
@@ -162,9 +162,9 @@ def test_depth_lists_best_levels_first_with_total_quantity() -> None:
 
 
 def test_ids_come_from_counters_so_the_same_inputs_give_the_same_results() -> None:
-    def run() -> list[object]:
+    def run() -> list[Result]:
         desk = Desk()
-        out: list[object] = []
+        out: list[Result] = []
         out += desk.sell("20", "10.00")
         out += desk.sell("20", "10.01")
         out += desk.buy("30", "10.01", owner=BOB)
@@ -172,5 +172,5 @@ def test_ids_come_from_counters_so_the_same_inputs_give_the_same_results() -> No
 
     first, second = run(), run()
     assert first == second
-    trade = of(first, Trade)[0]  # type: ignore[arg-type]
+    trade = of(first, Trade)[0]
     assert (trade.trade_id, trade.buy.exec_id, trade.sell.exec_id) == ("T1", "E4", "E5")
