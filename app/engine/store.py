@@ -23,31 +23,26 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
 
-from app.engine.errors import (
-    ChainBrokenError,
-    DiskFullError,
-    DuplicateOutboundError,
-    StoreError,
-    StoreLockedError,
-)
+from app.engine.errors import ChainBrokenError, DiskFullError, DuplicateOutboundError, StoreError
 from app.engine.store_schema import (
     GENESIS_HASH,
+    SQLITE_FULL,
     check_file_header,
     check_identity,
+    connect,
     corrupt_error,
     create_store_file,
+    primary_code,
+    translate_error,
 )
 
 READ_CHUNK = 5000
 """Rows fetched per query while streaming the log."""
 KEEP_SNAPSHOTS = 3
 """Snapshots kept; older ones are pruned when a new one is saved."""
-LOCK_WAIT_SECONDS = 0.2
-"""How long ``open`` waits for a store another process holds before reporting it locked."""
 PROGRESS_EVERY = READ_CHUNK * 4
 """Events between two calls of ``verify_chain``'s progress callback."""
 
-_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 5, 6, 11, 13, 26
 _COLUMNS = "seq, ts, user, kind, order_id, data, hash"
 _INSERT_EVENT = f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
 _INSERT_OUTBOUND = "INSERT INTO outbound (session, msg_seq, raw, event_seq) VALUES (?, ?, ?, ?)"
@@ -198,13 +193,13 @@ class EventStore:
         if not path.exists():
             create_store_file(path)
         check_file_header(path)
-        conn = _connect(path, synchronous_full)
+        conn = connect(path, synchronous_full=synchronous_full)
         try:
             check_identity(conn, path)
             row = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         except sqlite3.Error as exc:
             conn.close()
-            raise _translated(exc, path) from exc
+            raise translate_error(exc, path) from exc
         except BaseException:
             conn.close()
             raise
@@ -402,7 +397,7 @@ class EventStore:
         try:
             return conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise _translated(exc, self._path) from exc
+            raise translate_error(exc, self._path) from exc
 
     def _rollback(self) -> None:
         conn = self._require_open()
@@ -410,57 +405,16 @@ class EventStore:
             try:
                 conn.execute("ROLLBACK")
             except sqlite3.Error as exc:
-                raise _translated(exc, self._path) from exc
+                raise translate_error(exc, self._path) from exc
 
     def _write_error(self, exc: sqlite3.Error, lost: str) -> StoreError:
-        if _primary_code(exc) == _SQLITE_FULL:
+        if primary_code(exc) == SQLITE_FULL:
             return DiskFullError(
                 f"The disk holding {self._path} is full; {lost}. Free some space on that disk, then try "
                 f"again: everything up to event {self._last_seq} is safely stored."
             )
-        error = _translated(exc, self._path)
+        error = translate_error(exc, self._path)
         return type(error)(f"{error} ({lost}; everything up to event {self._last_seq} is safely stored)")
-
-
-def _connect(path: Path, synchronous_full: bool) -> sqlite3.Connection:
-    """Open ``path`` (never creating it) in WAL mode and take the exclusive lock now, for good."""
-    uri = path.resolve().as_uri() + "?mode=rw"
-    try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=LOCK_WAIT_SECONDS, check_same_thread=False)
-    except sqlite3.Error as exc:
-        raise _translated(exc, path) from exc
-    try:
-        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
-        (mode,) = conn.execute("PRAGMA journal_mode = WAL").fetchone()
-        conn.execute(f"PRAGMA synchronous = {'FULL' if synchronous_full else 'NORMAL'}")
-        conn.execute("BEGIN IMMEDIATE")  # the write lock, kept until close by the exclusive mode
-        conn.execute("COMMIT")
-    except sqlite3.Error as exc:
-        conn.close()
-        raise _translated(exc, path) from exc
-    if str(mode).lower() != "wal":
-        conn.close()
-        raise StoreError(f"The event store {path} could not be switched to WAL mode (SQLite kept {mode}).")
-    return conn
-
-
-def _primary_code(exc: sqlite3.Error) -> int:
-    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
-
-
-def _translated(exc: sqlite3.Error, path: Path) -> StoreError:
-    """The ``StoreError`` a person can act on for an SQLite failure on ``path``."""
-    code = _primary_code(exc)
-    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
-        return StoreLockedError(
-            f"The event store {path} is in use by another program (another OEMS window?). Close it and "
-            "try again: two windows must never write one store."
-        )
-    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-        return corrupt_error(path, f"SQLite reports '{exc}'")
-    if code == _SQLITE_FULL:
-        return DiskFullError(f"The disk holding {path} is full. Free some space on that disk, then try again.")
-    return StoreError(f"The event store {path} could not be used: SQLite reports '{exc}'.")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
-"""Lay out, create and recognise the event store's SQLite file, before any connection writes to it.
+"""Lay out, create, recognise and open the event store's SQLite file; turn SQLite failures into plain words.
 
 A new store is built under a temporary name and linked into place only when complete, so a crash during
 creation never leaves a half-made store behind. An existing file is judged from its raw header first:
 a text file, random bytes, a truncated database or another program's database is refused before SQLite
-is allowed to touch it, and the file is left exactly as it was.
+is allowed to touch it, and the file is left exactly as it was. ``connect`` then opens it in WAL mode with
+SQLite's exclusive locking, taking the write lock at once so no second process can use the store.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app.engine.errors import StoreCorruptError, StoreVersionError
+from app.engine.errors import (
+    DiskFullError,
+    StoreCorruptError,
+    StoreError,
+    StoreLockedError,
+    StoreVersionError,
+)
 
 APPLICATION_ID = 0x4F454D53
 """``PRAGMA application_id`` of an OEMS event store: the bytes "OEMS"."""
@@ -25,6 +32,11 @@ STORE_SCHEMA_VERSION = 1
 """Layout of the tables below; a store with a higher number was written by a newer program."""
 GENESIS_HASH = "0" * 64
 """The hash the first event chains to."""
+
+LOCK_WAIT_SECONDS = 0.2
+"""How long ``open`` waits for a store another process holds before reporting it locked."""
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 5, 6, 11, 13, 26
+"""SQLite's primary result codes that get an error of their own."""
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _HEADER_SIZE = 100
@@ -175,3 +187,45 @@ def corrupt_error(path: Path, what: str) -> StoreCorruptError:
         f"The event store {path} cannot be used: {what}. The file was left untouched. Restore it from a "
         "backup, or move it aside (keep it: it is the audit record) to start with a new, empty store."
     )
+
+
+def connect(path: Path, *, synchronous_full: bool) -> sqlite3.Connection:
+    """Open ``path`` (never creating it) in WAL mode and take the exclusive lock now, for good."""
+    uri = path.resolve().as_uri() + "?mode=rw"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=LOCK_WAIT_SECONDS, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise translate_error(exc, path) from exc
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        (mode,) = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        conn.execute(f"PRAGMA synchronous = {'FULL' if synchronous_full else 'NORMAL'}")
+        conn.execute("BEGIN IMMEDIATE")  # the write lock, kept until close by the exclusive mode
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        conn.close()
+        raise translate_error(exc, path) from exc
+    if str(mode).lower() != "wal":
+        conn.close()
+        raise StoreError(f"The event store {path} could not be switched to WAL mode (SQLite kept {mode}).")
+    return conn
+
+
+def primary_code(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code for ``exc`` (extended codes folded), 0 if it carries none."""
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def translate_error(exc: sqlite3.Error, path: Path) -> StoreError:
+    """The ``StoreError`` a person can act on for an SQLite failure on ``path``."""
+    code = primary_code(exc)
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+        return StoreLockedError(
+            f"The event store {path} is in use by another program (another OEMS window?). Close it and "
+            "try again: two windows must never write one store."
+        )
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return corrupt_error(path, f"SQLite reports '{exc}'")
+    if code == SQLITE_FULL:
+        return DiskFullError(f"The disk holding {path} is full. Free some space on that disk, then try again.")
+    return StoreError(f"The event store {path} could not be used: SQLite reports '{exc}'.")
