@@ -173,7 +173,10 @@ class Transaction:
 
 
 class EventStore:
-    """The event log of one OEMS installation; open it with ``EventStore.open``."""
+    """The event log of one OEMS installation; open it with ``EventStore.open``.
+
+    Not thread-safe: use it from one thread at a time (the engine's loop, or a worker it hands off to).
+    """
 
     def __init__(self, conn: sqlite3.Connection, path: Path, last_seq: int, last_hash: str) -> None:
         self._conn: sqlite3.Connection | None = conn

@@ -51,6 +51,9 @@ BEGIN SELECT RAISE(ABORT, 'events are append-only: an event cannot be deleted');
 
 def create_store_file(path: Path) -> None:
     """Create an empty store at ``path`` unless one appears there meanwhile (then leave that one alone)."""
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists():  # SQLite would replay this orphan onto the new file and corrupt it
+        raise corrupt_error(path, f"the file is missing but its write-ahead log {wal.name} is still there")
     path.parent.mkdir(parents=True, exist_ok=True)
     building = path.with_name(f".{path.name}.{os.getpid()}.creating")
     building.unlink(missing_ok=True)

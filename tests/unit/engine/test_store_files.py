@@ -86,6 +86,20 @@ def test_damaged_pages_surface_as_corrupt_not_as_a_traceback(tmp_path: Path) -> 
         check_fully(path)
 
 
+def test_a_new_store_is_not_made_over_an_orphaned_write_ahead_log(tmp_path: Path) -> None:
+    path = tmp_path / "events.db"
+    (tmp_path / "events.db-wal").write_bytes(b"frames of a store that was deleted")
+    with pytest.raises(StoreCorruptError, match=r"its write-ahead log events\.db-wal is still there"):
+        EventStore.open(path)
+    assert not path.exists()
+
+
+def test_creating_a_store_leaves_no_temporary_files(tmp_path: Path) -> None:
+    with EventStore.open(tmp_path / "new" / "events.db"):
+        pass
+    assert [p.name for p in (tmp_path / "new").iterdir()] == ["events.db"]
+
+
 def test_a_store_from_a_newer_program_is_refused(tmp_path: Path) -> None:
     path = filled_store(tmp_path / "events.db", 1)
     conn = sqlite3.connect(path)
