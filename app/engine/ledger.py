@@ -69,9 +69,7 @@ class OrderLedger:
         return order.order_id
 
 
-def _open(
-    ledger: OrderLedger, order_id: OrderId, spec: OrderSpec, status: OrderStatus, ts: datetime
-) -> Order:
+def _open(ledger: OrderLedger, order_id: OrderId, spec: OrderSpec, status: OrderStatus, ts: datetime) -> Order:
     order = Order(
         order_id=order_id,
         spec=spec,
@@ -144,11 +142,12 @@ def _executed(ledger: OrderLedger, e: ExecutionApplied, ts: datetime) -> Order:
 
 
 def _record_fill(order: Order, e: ExecutionApplied) -> None:
-    if not e.counted:
-        return
-    if e.exec_type is ExecType.TRADE_CANCEL and e.ref_exec_id in order.fills:
-        busted = order.fills[e.ref_exec_id]
+    if e.exec_type is ExecType.TRADE_CANCEL and e.ref_exec_id:
+        # A bust of a fill not yet seen is remembered, so the fill is not counted when it arrives.
+        busted = order.fills.get(e.ref_exec_id, Fill(ZERO, ZERO))
         order.fills[e.ref_exec_id] = Fill(busted.qty, busted.px, busted=True)
+    elif not e.counted:
+        return
     elif e.exec_type is ExecType.TRADE_CORRECT and e.ref_exec_id in order.fills:
         order.fills[e.ref_exec_id] = Fill(e.last_qty, e.last_px)
     elif e.exec_type.is_trade:

@@ -70,12 +70,15 @@ class _Application:
     def _count_fill(self) -> None:
         order, report = self.order, self.report
         if report.exec_type.is_trade:
-            self.tally += report.last_qty
-            self.counted = True
+            earlier = order.fills.get(report.exec_id)
+            if earlier is None or not earlier.busted:  # a fill whose bust came first never counts
+                self.tally += report.last_qty
+                self.counted = True
         elif report.exec_type in (ExecType.TRADE_CANCEL, ExecType.TRADE_CORRECT):
             ref = order.fills.get(report.ref_exec_id) if report.ref_exec_id else None
             if ref is None or ref.busted:
-                self._flag(AnomalyKind.UNKNOWN_FILL, f"ExecRefID {report.ref_exec_id} names no fill of ours.")
+                what = "kept in case the fill arrives later" if ref is None else "already busted"
+                self._flag(AnomalyKind.UNKNOWN_FILL, f"ExecRefID {report.ref_exec_id} names no fill of ours ({what}).")
                 return
             self.tally -= ref.qty
             if report.exec_type is ExecType.TRADE_CORRECT:
