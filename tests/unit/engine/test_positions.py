@@ -1,0 +1,74 @@
+"""Average-cost positions: cost moves only when adding, P&L is realised when reducing, flips restart cost."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D  # noqa: N817 - short, for the many literals below
+
+import pytest
+
+from app.engine.ids import AccountId, ExecId, OrderId
+from app.engine.positions import Position, Positions
+
+ACC = AccountId("ACC1")
+
+
+def _pos(*fills: tuple[int, str]) -> Position:
+    position = Position(ACC, "AAPL")
+    for n, (qty, px) in enumerate(fills):
+        position.add((OrderId("O"), ExecId(f"E{n}")), D(qty), D(px))
+    return position
+
+
+def test_buys_average_their_cost() -> None:
+    position = _pos((100, "10"), (300, "11"))
+    assert (position.net_qty, position.avg_cost, position.realized_pnl) == (400, D("10.75"), 0)
+
+
+def test_selling_part_realises_pnl_at_the_average_and_keeps_it() -> None:
+    position = _pos((100, "10"), (300, "11"), (-200, "12"))
+    assert (position.net_qty, position.avg_cost, position.realized_pnl) == (200, D("10.75"), D("250"))
+    assert (position.bought_qty, position.sold_qty) == (400, 200)
+
+
+def test_a_short_gains_when_bought_back_lower() -> None:
+    position = _pos((-50, "20"), (50, "18"))
+    assert (position.net_qty, position.avg_cost, position.realized_pnl) == (0, 0, D("100"))
+
+
+def test_crossing_through_flat_starts_a_new_cost_at_the_fill_price() -> None:
+    position = _pos((100, "10"), (-150, "12"))
+    assert (position.net_qty, position.avg_cost, position.realized_pnl) == (-50, D("12"), D("200"))
+
+
+@pytest.mark.parametrize(("mark", "expected"), [("12", D("200")), ("9", D("-100")), (None, None)])
+def test_unrealised_pnl_is_against_the_mark(mark: str | None, expected: D | None) -> None:
+    position = _pos((100, "10"))
+    assert position.unrealized_pnl(D(mark) if mark else None) == expected
+
+
+def test_a_flat_position_has_no_unrealised_pnl_even_without_a_mark() -> None:
+    assert Position(ACC, "AAPL").unrealized_pnl(None) == 0
+
+
+def test_a_bust_rederives_the_position_from_the_remaining_fills() -> None:
+    position = _pos((100, "10"), (-100, "12"), (100, "11"))
+    position.remove((OrderId("O"), ExecId("E1")))
+    rebuilt = _pos((100, "10"), (100, "11"))
+    assert (position.net_qty, position.avg_cost, position.realized_pnl) == (200, rebuilt.avg_cost, 0)
+    assert position.avg_cost == D("10.5")
+
+
+def test_a_correction_replaces_the_fill() -> None:
+    position = _pos((100, "10"))
+    position.correct((OrderId("O"), ExecId("E0")), D(80), D("10.5"))
+    assert (position.net_qty, position.avg_cost) == (80, D("10.5"))
+
+
+def test_marks_value_positions_and_realised_pnl_totals_across_them() -> None:
+    positions = Positions()
+    positions.get(ACC, "AAPL").add((OrderId("O"), ExecId("1")), D(10), D(100))
+    positions.get(ACC, "MSFT").add((OrderId("P"), ExecId("1")), D(-10), D(50))
+    positions.get(ACC, "MSFT").add((OrderId("P"), ExecId("2")), D(10), D(40))
+    positions.set_mark("AAPL", D(101))
+    assert positions.unrealized_pnl(positions.get(ACC, "AAPL")) == D(10)
+    assert positions.total_realized() == D(100)
