@@ -24,6 +24,7 @@ from app.venue.orders import (
     RestingOrder,
     VenueIds,
 )
+from app.venue.registry import KEEP_FINISHED, OrderRegistry
 from app.venue.results import (
     Accepted,
     Canceled,
@@ -48,7 +49,14 @@ Request = NewOrder | CancelRequest | ReplaceRequest
 class OrderBook:
     """The book of one symbol with its tick size and lot size."""
 
-    def __init__(self, symbol: str, tick: Decimal, lot: Decimal, ids: VenueIds | None = None) -> None:
+    def __init__(
+        self,
+        symbol: str,
+        tick: Decimal,
+        lot: Decimal,
+        ids: VenueIds | None = None,
+        keep_finished: int = KEEP_FINISHED,
+    ) -> None:
         self.symbol = symbol
         self.tick = tick
         self.lot = lot
@@ -61,9 +69,7 @@ class OrderBook:
         self._asks = BookSide(is_buy=False)
         self._stops = StopQueue()
         self._expiries = ExpiryQueue()
-        self._orders: dict[VenueOrderId, RestingOrder] = {}
-        self._live: dict[VenueOrderId, RestingOrder] = {}
-        self._by_client: dict[tuple[OwnerId, ClOrdId], RestingOrder] = {}
+        self._registry = OrderRegistry(keep_finished)
         self._seq = 0
 
     # ----------------------------------------------------------------- requests
@@ -87,7 +93,7 @@ class OrderBook:
         target = self._target(RequestKind.CANCEL, request)
         if isinstance(target, Rejected):
             return [target]
-        self._rename(target, request.cl_ord_id)
+        self._registry.rename(target, request.cl_ord_id)
         out: list[Result] = []
         self._cancel(target, CancelReason.REQUESTED, out, request.orig_cl_ord_id)
         return out
@@ -102,7 +108,7 @@ class OrderBook:
         problem = self._check_replace(request.qty, price, stop_px)
         if problem is not None:
             return [self._reject(RequestKind.REPLACE, problem, request, target)]
-        self._rename(target, request.cl_ord_id)
+        self._registry.rename(target, request.cl_ord_id)
         if request.qty <= target.cum_qty:
             return self._replace_to_done(target, request.qty, request.orig_cl_ord_id)
         if price == target.price and stop_px == target.stop_px and request.qty <= target.qty:
@@ -113,7 +119,7 @@ class OrderBook:
     def cancel_all(self, owner: OwnerId | None = None) -> list[Result]:
         """Cancel every live order (of ``owner`` if given), in arrival order: a mass cancel."""
         out: list[Result] = []
-        for o in list(self._live.values()):
+        for o in list(self._registry.live.values()):
             if owner is None or o.owner == owner:
                 self._cancel(o, CancelReason.MASS_CANCEL, out)
         return out
@@ -129,7 +135,7 @@ class OrderBook:
     def close_session(self) -> list[Result]:
         """The session's close: DAY orders expire, GTC and GTD orders stay."""
         out: list[Result] = []
-        for o in list(self._live.values()):
+        for o in list(self._registry.live.values()):
             if o.tif is TimeInForce.DAY:
                 self._end(o, OrderStatus.EXPIRED)
                 out.append(Expired(self._exec_id(), o.snapshot(), ExpireReason.DAY_CLOSE))
@@ -161,17 +167,17 @@ class OrderBook:
 
     def order(self, order_id: VenueOrderId) -> OrderState | None:
         """An order's current state, finished or not."""
-        o = self._orders.get(order_id)
+        o = self._registry.get(order_id)
         return None if o is None else o.snapshot()
 
     def find(self, owner: OwnerId, cl_ord_id: ClOrdId) -> OrderState | None:
         """An owner's order by any ClOrdID of its chain."""
-        o = self._by_client.get((owner, cl_ord_id))
+        o = self._registry.by_client(owner, cl_ord_id)
         return None if o is None else o.snapshot()
 
     def open_orders(self, owner: OwnerId | None = None) -> list[OrderState]:
         """Live orders (of ``owner`` if given) in arrival order, untriggered stops included."""
-        return [o.snapshot() for o in self._live.values() if owner is None or o.owner == owner]
+        return [o.snapshot() for o in self._registry.live.values() if owner is None or o.owner == owner]
 
     def resting_orders(self) -> Iterator[OrderState]:
         """Orders in the price levels, bids then asks, each side best first and in time priority."""
@@ -187,7 +193,7 @@ class OrderBook:
             self._cancel(o, CancelReason.FOK_UNFILLED, out)
             return
         self._match(o, out)
-        if not o.status.is_live:
+        if not o.live:
             return
         if o.is_market:
             self._cancel(o, CancelReason.NO_LIQUIDITY, out)
@@ -219,9 +225,9 @@ class OrderBook:
         level.take(qty, maker_done)
         if maker_done:
             maker.resting = False
-            del self._live[maker.order_id]
+            self._registry.finish(maker)
         if taker.status is OrderStatus.FILLED:
-            del self._live[taker.order_id]
+            self._registry.finish(taker)
         self.last_price = price
         buy, sell = (taker, maker) if taker.is_buy else (maker, taker)
         ids = self._ids
@@ -264,14 +270,15 @@ class OrderBook:
             level = self._side(o).level_at(o.price)
             assert level is not None
             level.qty -= o.qty - qty
-        o.qty = qty
+        o.resize(qty)
 
     def _requeue(
         self, o: RestingOrder, qty: Decimal, price: Decimal | None, stop_px: Decimal | None, orig: ClOrdId
     ) -> list[Result]:
         """New terms that lose time priority: out of the book, back in at the end of the queue."""
         self._unrest(o)
-        o.qty, o.price, o.stop_px = qty, price, stop_px
+        o.resize(qty)
+        o.price, o.stop_px = price, stop_px
         o.seq = self._next_seq()
         out: list[Result] = [Replaced(self._exec_id(), o.snapshot(), orig, kept_priority=False)]
         if o.waits_for_trigger:
@@ -289,7 +296,7 @@ class OrderBook:
         if self.halted:
             return RejectReason.HALTED, f"trading in {self.symbol} is halted"
         problem = check_new(order, self.tick, self.lot, now)
-        if problem is None and (order.owner, order.cl_ord_id) in self._by_client:
+        if problem is None and self._registry.by_client(order.owner, order.cl_ord_id) is not None:
             return RejectReason.DUPLICATE_CL_ORD_ID, f"ClOrdID {order.cl_ord_id} is already in use"
         return problem
 
@@ -301,15 +308,15 @@ class OrderBook:
     def _target(self, kind: RequestKind, request: CancelRequest | ReplaceRequest) -> RestingOrder | Rejected:
         """The live order a cancel or replace is about, or the rejection that answers it."""
         owner, order_id, orig = request.owner, request.order_id, request.orig_cl_ord_id
-        o = self._orders.get(order_id) if order_id is not None else self._by_client.get((owner, orig))
+        o = self._registry.get(order_id) if order_id is not None else self._registry.by_client(owner, orig)
         problem: Problem | None = None
         if request.symbol != self.symbol:
             problem = RejectReason.UNKNOWN_SYMBOL, f"this book trades {self.symbol}, not {request.symbol}"
         elif o is None or o.owner != owner:
             o, problem = None, (RejectReason.UNKNOWN_ORDER, f"no order {order_id or orig} for {owner}")
-        elif not o.status.is_live:
+        elif not o.live:
             problem = RejectReason.TOO_LATE, f"too late: order {o.order_id} is already {o.status.value}"
-        elif self._by_client.get((owner, request.cl_ord_id), o) is not o:
+        elif self._registry.by_client(owner, request.cl_ord_id) not in (None, o):
             problem = RejectReason.DUPLICATE_CL_ORD_ID, f"ClOrdID {request.cl_ord_id} is already in use"
         if problem is None:
             assert o is not None
@@ -344,7 +351,7 @@ class OrderBook:
             self._next_seq(),
             is_buy=order.side.sign > 0,
         )
-        self._orders[oid] = self._live[oid] = self._by_client[(order.owner, order.cl_ord_id)] = o
+        self._registry.add(o)
         if o.expire_at is not None:
             self._expiries.push(o)
         return o
@@ -358,17 +365,13 @@ class OrderBook:
     def _end(self, o: RestingOrder, status: OrderStatus) -> None:
         """Finish a live order: out of the book and the live set, in its final state."""
         self._unrest(o)
-        self._live.pop(o.order_id, None)
-        o.status = status
+        self._registry.finish(o)
+        o.finish(status)
 
     def _unrest(self, o: RestingOrder) -> None:
         if o.resting:
             assert o.price is not None
             self._side(o).remove(o, o.price)
-
-    def _rename(self, o: RestingOrder, cl_ord_id: ClOrdId) -> None:
-        o.cl_ord_id = cl_ord_id
-        self._by_client[(o.owner, cl_ord_id)] = o
 
     def _side(self, o: RestingOrder) -> BookSide:
         return self._bids if o.is_buy else self._asks

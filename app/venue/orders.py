@@ -7,7 +7,7 @@ taken at that moment, so a report never changes after it was made.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import NewType
@@ -19,6 +19,7 @@ OwnerId = NewType("OwnerId", str)
 """Who sent an order to the venue: a FIX session or a simulated participant."""
 
 ZERO = Decimal(0)
+_LIVE = frozenset({OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED})
 
 
 class IdSource:
@@ -125,27 +126,41 @@ class RestingOrder:
     triggered: bool = False
     resting: bool = False
     """Whether the order sits in a price level of the book right now."""
+    leaves: Decimal = field(init=False)
+    """Quantity still working: ``qty - cum_qty`` while live, nothing once the order is finished."""
+    is_market: bool = field(init=False)
+    """Whether the order executes at any price: a market order, or a stop (once triggered)."""
+
+    def __post_init__(self) -> None:
+        self.leaves = self.qty - self.cum_qty
+        self.is_market = self.ord_type is OrdType.MARKET or self.ord_type is OrdType.STOP
 
     @property
-    def leaves(self) -> Decimal:
-        """Quantity still working: nothing once the order is finished."""
-        return self.qty - self.cum_qty if self.status.is_live else ZERO
-
-    @property
-    def is_market(self) -> bool:
-        """Whether the order executes at any price: a market order or a triggered stop."""
-        return self.ord_type is OrdType.MARKET or self.ord_type is OrdType.STOP
+    def live(self) -> bool:
+        """Whether the order may still execute."""
+        return self.status in _LIVE
 
     @property
     def waits_for_trigger(self) -> bool:
         """Whether this is a live stop or stop-limit that has not been triggered yet."""
-        return self.ord_type.needs_stop_price and not self.triggered and self.status.is_live
+        return self.ord_type.needs_stop_price and not self.triggered and self.status in _LIVE
 
     def fill(self, qty: Decimal, price: Decimal) -> None:
         """Record an execution of ``qty`` at ``price``."""
         self.cum_qty += qty
         self.notional += qty * price
-        self.status = OrderStatus.FILLED if self.cum_qty >= self.qty else OrderStatus.PARTIALLY_FILLED
+        self.leaves -= qty
+        self.status = OrderStatus.FILLED if self.leaves <= 0 else OrderStatus.PARTIALLY_FILLED
+
+    def resize(self, qty: Decimal) -> None:
+        """Change the quantity of a live order to ``qty``, more than it has filled."""
+        self.qty = qty
+        self.leaves = qty - self.cum_qty
+
+    def finish(self, status: OrderStatus) -> None:
+        """End the order in ``status``: nothing is left working."""
+        self.status = status
+        self.leaves = ZERO
 
     def snapshot(self) -> OrderState:
         """A frozen copy of the order as it stands."""

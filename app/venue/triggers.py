@@ -73,6 +73,6 @@ class ExpiryQueue:
         heap = self._heap
         while heap and heap[0][0] <= now:
             order = heapq.heappop(heap)[2]
-            if order.status.is_live:
+            if order.live:
                 return order
         return None

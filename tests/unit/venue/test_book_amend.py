@@ -6,9 +6,10 @@ from decimal import Decimal
 
 from app.engine.enums import OrderStatus, OrdType
 from app.engine.ids import ClOrdId, VenueOrderId
+from app.venue.book import OrderBook
 from app.venue.orders import CancelRequest
 from app.venue.results import Accepted, Canceled, CancelReason, Rejected, RejectReason, Replaced, RequestKind
-from tests.unit.venue.kit import ALICE, BOB, SYMBOL, Desk, kinds, of, trades
+from tests.unit.venue.kit import ALICE, BOB, LOT, SYMBOL, TICK, Desk, kinds, of, trades
 
 D = Decimal
 
@@ -179,3 +180,26 @@ def test_mass_cancel_cancels_one_owners_live_orders_in_arrival_order() -> None:
         ("a2", CancelReason.MASS_CANCEL),
     ]
     assert _queue(desk) == ["b1"]
+
+
+def test_only_the_most_recent_finished_orders_are_remembered() -> None:
+    desk = Desk(OrderBook(SYMBOL, TICK, LOT, keep_finished=2))
+    ids = [of(desk.buy("10", "9.00", cl=cl), Accepted)[0].order.order_id for cl in ("a", "b", "c")]
+    for cl in ("a", "b", "c"):
+        desk.cancel(cl, new_cl=f"{cl}-x")
+    assert of(desk.cancel("a"), Rejected)[0].reason is RejectReason.UNKNOWN_ORDER
+    assert of(desk.cancel("a-x"), Rejected)[0].reason is RejectReason.UNKNOWN_ORDER
+    assert desk.book.order(ids[0]) is None
+    assert of(desk.cancel("b"), Rejected)[0].reason is RejectReason.TOO_LATE
+    assert kinds(desk.buy("10", "9.00", cl="a")) == ["Accepted"], "a forgotten ClOrdID may be used again"
+
+
+def test_a_client_id_chain_that_comes_back_to_an_old_id_is_forgotten_cleanly() -> None:
+    desk = Desk(OrderBook(SYMBOL, TICK, LOT, keep_finished=1))
+    desk.buy("10", "9.00", cl="a")
+    desk.replace("a", "20", new_cl="b")
+    desk.replace("b", "10", new_cl="a")
+    desk.cancel("a", new_cl="a")
+    desk.buy("10", "9.00", cl="z")
+    desk.cancel("z")
+    assert of(desk.cancel("b"), Rejected)[0].reason is RejectReason.UNKNOWN_ORDER
