@@ -13,17 +13,16 @@ Run ``python -m app.engine.store verify PATH`` to check a store's pages and hash
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from itertools import starmap
 from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
 
 from app.engine.errors import ChainBrokenError, DiskFullError, DuplicateOutboundError, StoreError
+from app.engine.store_records import Snapshot, StoredEvent, build_event, chain_hash
 from app.engine.store_schema import (
     GENESIS_HASH,
     SQLITE_FULL,
@@ -35,6 +34,8 @@ from app.engine.store_schema import (
     primary_code,
     translate_error,
 )
+
+__all__ = ["EventStore", "Snapshot", "StoredEvent", "Transaction", "chain_hash"]
 
 READ_CHUNK = 5000
 """Rows fetched per query while streaming the log."""
@@ -50,72 +51,6 @@ _READ_CHUNK_SQL = f"SELECT {_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIM
 _SNAPSHOT_COLUMNS = "schema_version, last_seq, last_hash, created_ts, blob"
 
 _Row = tuple[int, str, str, str, str | None, str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class StoredEvent:
-    """One record of the log as it is on disk."""
-
-    seq: int
-    """Position in the log: 1, 2, 3 ... without gaps."""
-    ts: str
-    """ISO-8601 UTC time text the caller gave (the engine's injected clock)."""
-    user: str
-    """Who caused the event."""
-    kind: str
-    """The event's type name, e.g. ``OrderSubmitted``."""
-    order_id: str | None
-    """The order the event belongs to, if any; ``read_order`` finds events by it."""
-    data: str
-    """The event's canonical JSON text, as the caller serialized it."""
-    hash: str
-    """Hex sha256 of the previous record's hash and this record's fields (see ``chain_hash``)."""
-
-
-class _EventBuilder:
-    """Build a ``StoredEvent`` at a third of the dataclass constructor's cost (replay reads millions).
-
-    A frozen dataclass must set each field through ``object.__setattr__``; this class has the very same
-    slots, sets them directly, then becomes a ``StoredEvent`` (CPython allows ``__class__`` assignment
-    between classes of identical layout). The result is an ordinary, immutable ``StoredEvent``.
-    """
-
-    __slots__ = StoredEvent.__slots__
-
-    def __init__(self, seq: int, ts: str, user: str, kind: str, order_id: str | None, data: str, hash: str) -> None:
-        self.seq, self.ts, self.user, self.kind = seq, ts, user, kind
-        self.order_id, self.data, self.hash = order_id, data, hash
-        self.__class__ = StoredEvent  # type: ignore[assignment]
-
-
-_make_event = cast(Callable[..., StoredEvent], _EventBuilder)
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """A serialized projection of the log up to ``last_seq``; restart loads it and replays the tail."""
-
-    schema_version: int
-    """Version of the blob's layout, owned by whoever wrote it."""
-    last_seq: int
-    """The last event the snapshot includes."""
-    last_hash: str
-    """That event's hash, so the tail replayed onto the snapshot is known to continue the same chain."""
-    created_ts: str
-    """When it was taken (caller's clock)."""
-    blob: bytes
-    """The serialized state."""
-
-
-def chain_hash(prev_hash: str, seq: int, ts: str, user: str, kind: str, order_id: str | None, data: str) -> str:
-    """Hash one record onto the chain: hex sha256 of the UTF-8 text ``prev|seq|L(ts)|...|L(data)``.
-
-    ``L(s)`` is ``f"{len(s)}:{s}"`` (length in code points), so no choice of field contents can make two
-    different records hash the same text; a missing ``order_id`` counts as ``""``.
-    """
-    oid = order_id or ""
-    text = f"{prev_hash}|{seq}|{len(ts)}:{ts}|{len(user)}:{user}|{len(kind)}:{kind}|{len(oid)}:{oid}|{len(data)}:{data}"
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class Transaction:
@@ -154,7 +89,7 @@ class Transaction:
         digest = chain_hash(self._last_hash, seq, ts, user, kind, oid, data)
         self._rows.append((seq, ts, user, kind, oid, data, digest))
         self._last_seq, self._last_hash = seq, digest
-        return _make_event(seq, ts, user, kind, oid, data, digest)
+        return build_event(seq, ts, user, kind, oid, data, digest)
 
     def add_outbound(self, session: str, msg_seq: int, raw: bytes, event_seq: int | None = None) -> None:
         """Store the FIX message ``raw`` sent as ``msg_seq`` on ``session``, committed with the events."""
@@ -265,7 +200,7 @@ class EventStore:
         last = after_seq
         while True:
             rows = self._fetch(_READ_CHUNK_SQL, (last, READ_CHUNK))
-            yield from cast(Iterator[StoredEvent], starmap(_EventBuilder, rows))
+            yield from cast(Iterator[StoredEvent], starmap(build_event, rows))
             if len(rows) < READ_CHUNK:
                 return
             last = rows[-1][0]
@@ -273,7 +208,7 @@ class EventStore:
     def read_order(self, order_id: str) -> list[StoredEvent]:
         """One order's records in seq order: its audit timeline."""
         rows = self._fetch(f"SELECT {_COLUMNS} FROM events WHERE order_id = ? ORDER BY seq", (order_id,))
-        return [_make_event(*row) for row in rows]
+        return [build_event(*row) for row in rows]
 
     def verify_chain(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Recompute the whole hash chain and check seqs are gapless; return the number of records.
@@ -289,9 +224,31 @@ class EventStore:
             if progress is not None and expected - 1 >= next_report:
                 progress(expected - 1, total)
                 next_report += PROGRESS_EVERY
+        self._verify_snapshot_anchors(expected - 1)
         if progress is not None:
             progress(expected - 1, total)
         return expected - 1
+
+    def _verify_snapshot_anchors(self, last_seq: int) -> None:
+        """Each snapshot recorded the hash of the event it was taken at; the log must still agree."""
+        for snap_seq, snap_hash in self._fetch("SELECT last_seq, last_hash FROM snapshots ORDER BY last_seq", ()):
+            if snap_seq > last_seq:
+                raise ChainBrokenError(
+                    f"The event log in {self._path} ends at seq {last_seq}, but a snapshot was taken at seq "
+                    f"{snap_seq}: its last records were removed."
+                )
+            if self.hash_at(snap_seq) != snap_hash:
+                raise ChainBrokenError(
+                    f"The event log in {self._path} disagrees with the snapshot taken at seq {snap_seq}: the "
+                    "records up to it (or the snapshot) were rewritten after the snapshot was saved."
+                )
+
+    def hash_at(self, seq: int) -> str | None:
+        """The stored hash of event ``seq`` (the genesis hash for 0), or ``None`` if there is no such event."""
+        if seq == 0:
+            return GENESIS_HASH
+        rows = self._fetch("SELECT hash FROM events WHERE seq = ?", (seq,))
+        return str(rows[0][0]) if rows else None
 
     def _verify_rows(self, rows: list[_Row], expected: int, prev: str) -> tuple[int, str]:
         for seq, ts, user, kind, order_id, data, stored in rows:
@@ -342,8 +299,7 @@ class EventStore:
     def _check_snapshot_point(self, last_seq: int, last_hash: str) -> None:
         if not 0 <= last_seq <= self._last_seq:
             raise ValueError(f"a snapshot at seq {last_seq} is outside the log (seqs 0 to {self._last_seq})")
-        rows = self._fetch("SELECT hash FROM events WHERE seq = ?", (last_seq,))
-        actual = rows[0][0] if rows else GENESIS_HASH
+        actual = self.hash_at(last_seq)
         if actual != last_hash:
             raise ValueError(f"a snapshot at seq {last_seq} names hash {last_hash}, but that event's is {actual}")
 

@@ -183,6 +183,36 @@ def test_verify_chain_reports_missing_records(tmp_path: Path, deleted: str, mess
         store.verify_chain()
 
 
+def test_a_snapshot_exposes_removed_last_records(tmp_path: Path) -> None:
+    path = tmp_path / "events.db"
+    with EventStore.open(path) as store:
+        append_many(store, 10)
+        store.save_snapshot(1, 10, store.last_hash, TS, b"book")
+    tamper(path, "DELETE FROM events WHERE seq > 8")
+    with EventStore.open(path) as store, pytest.raises(ChainBrokenError, match="ends at seq 8, but a snapshot"):
+        store.verify_chain()
+
+
+def test_a_snapshot_exposes_a_log_rewritten_with_fresh_hashes(tmp_path: Path) -> None:
+    path = tmp_path / "events.db"
+    with EventStore.open(path) as store:
+        events = append_many(store, 6)
+        store.save_snapshot(1, 6, store.last_hash, TS, b"book")
+    prev, updates = events[1].hash, []
+    for event in events[2:]:
+        data = event.data.replace('"pad"', '"forged"')
+        prev = chain_hash(prev, event.seq, event.ts, event.user, event.kind, None, data)
+        updates.append(f"UPDATE events SET data = '{data}', hash = '{prev}' WHERE seq = {event.seq};")
+    tamper(path, "".join(updates))
+    with EventStore.open(path) as store, pytest.raises(ChainBrokenError, match="disagrees with the snapshot taken at"):
+        store.verify_chain()
+
+
+def test_hash_at_names_an_events_hash(store: EventStore) -> None:
+    events = append_many(store, 3)
+    assert [store.hash_at(n) for n in range(5)] == [GENESIS_HASH, *(e.hash for e in events), None]
+
+
 def test_verify_chain_reports_progress(store: EventStore, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_module, "READ_CHUNK", 10)
     monkeypatch.setattr(store_module, "PROGRESS_EVERY", 25)
