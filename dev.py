@@ -64,7 +64,7 @@ def run_benchmarks(names: list[str]) -> None:
         scripts = [s for s in scripts if any(n in s.stem for n in names)]
     for script in scripts:
         print(f"== {script.stem}", flush=True)
-        run([str(PYTHON), str(script)])
+        run([str(PYTHON), "-m", f"bench.{script.stem}"])
 
 
 def main(argv: list[str]) -> None:

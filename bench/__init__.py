@@ -1,0 +1,1 @@
+"""Benchmarks: each prints its figures, headline last; run them with ``python3 dev.py bench``."""
