@@ -57,6 +57,8 @@ class OrderBook:
         ids: VenueIds | None = None,
         keep_finished: int = KEEP_FINISHED,
     ) -> None:
+        if not (tick > 0 and lot > 0):
+            raise ValueError(f"{symbol}: tick size {tick} and lot size {lot} must be positive")
         self.symbol = symbol
         self.tick = tick
         self.lot = lot

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from app.engine.enums import OrderStatus, OrdType
 from app.engine.ids import ClOrdId, VenueOrderId
 from app.venue.book import OrderBook
@@ -203,3 +205,22 @@ def test_a_client_id_chain_that_comes_back_to_an_old_id_is_forgotten_cleanly() -
     desk.buy("10", "9.00", cl="z")
     desk.cancel("z")
     assert of(desk.cancel("b"), Rejected)[0].reason is RejectReason.UNKNOWN_ORDER
+
+
+def test_many_cancels_inside_one_level_keep_the_queue_and_its_total_right() -> None:
+    desk = Desk()
+    for n in range(300):
+        desk.buy("10", "10.00", cl=f"q{n}")
+    for n in range(0, 300, 3):
+        desk.cancel(f"q{n}")
+    survivors = [f"q{n}" for n in range(300) if n % 3]
+    assert _queue(desk) == survivors
+    assert desk.book.depth() == ([(D("10.00"), D(10 * len(survivors)))], [])
+    out = desk.sell(str(10 * 50), "10.00", owner=BOB)
+    assert [t.buy.order.cl_ord_id for t in trades(out)] == survivors[:50]
+    assert _queue(desk) == survivors[50:]
+
+
+def test_a_book_needs_a_positive_tick_and_lot() -> None:
+    with pytest.raises(ValueError, match="must be positive"):
+        OrderBook(SYMBOL, D(0), LOT)
