@@ -217,9 +217,7 @@ class OrderBook:
             if level.qty <= 0:
                 opposite.drop(level)
 
-    def _trade(
-        self, taker: RestingOrder, maker: RestingOrder, level: Level, qty: Decimal, out: list[Result]
-    ) -> None:
+    def _trade(self, taker: RestingOrder, maker: RestingOrder, level: Level, qty: Decimal, out: list[Result]) -> None:
         price = level.price
         maker.fill(qty, price)
         taker.fill(qty, price)
@@ -325,16 +323,12 @@ class OrderBook:
             return o
         return self._reject(kind, problem, request, o)
 
-    def _reject(
-        self, kind: RequestKind, problem: Problem, request: Request, order: RestingOrder | None
-    ) -> Rejected:
+    def _reject(self, kind: RequestKind, problem: Problem, request: Request, order: RestingOrder | None) -> Rejected:
         orig = None if isinstance(request, NewOrder) else request.orig_cl_ord_id
         state = None if order is None else order.snapshot()
         exec_id = self._exec_id()
         reason, text = problem
-        return Rejected(
-            exec_id, kind, reason, text, request.owner, request.cl_ord_id, orig, self.symbol, state
-        )
+        return Rejected(exec_id, kind, reason, text, request.owner, request.cl_ord_id, orig, self.symbol, state)
 
     def _accept(self, order: NewOrder) -> RestingOrder:
         oid = VenueOrderId(self._ids.order_ids())
@@ -358,9 +352,7 @@ class OrderBook:
             self._expiries.push(o)
         return o
 
-    def _cancel(
-        self, o: RestingOrder, reason: CancelReason, out: list[Result], orig: ClOrdId | None = None
-    ) -> None:
+    def _cancel(self, o: RestingOrder, reason: CancelReason, out: list[Result], orig: ClOrdId | None = None) -> None:
         self._end(o, OrderStatus.CANCELED)
         out.append(Canceled(self._exec_id(), o.snapshot(), reason, orig))
 

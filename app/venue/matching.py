@@ -77,6 +77,4 @@ class MatchingEngine:
     ) -> Rejected:
         text = f"the venue does not list {symbol!r}"
         exec_id = ExecId(self._ids.exec_ids())
-        return Rejected(
-            exec_id, kind, RejectReason.UNKNOWN_SYMBOL, text, owner, cl_ord_id, orig, symbol, None
-        )
+        return Rejected(exec_id, kind, RejectReason.UNKNOWN_SYMBOL, text, owner, cl_ord_id, orig, symbol, None)

@@ -63,9 +63,7 @@ def _new() -> st.SearchStrategy[New]:
         st.integers(0, 2),
         st.sampled_from([Side.BUY, Side.SELL, Side.SELL_SHORT]),
         st.sampled_from([OrdType.LIMIT] * 4 + [OrdType.MARKET, OrdType.STOP, OrdType.STOP_LIMIT]),
-        st.sampled_from(
-            [TimeInForce.DAY, TimeInForce.GTC] * 2 + [TimeInForce.IOC, TimeInForce.FOK, TimeInForce.GTD]
-        ),
+        st.sampled_from([TimeInForce.DAY, TimeInForce.GTC] * 2 + [TimeInForce.IOC, TimeInForce.FOK, TimeInForce.GTD]),
         st.integers(1, 6),
         st.integers(995, 1005),
         st.integers(995, 1005),
@@ -122,9 +120,7 @@ class Run:
         self.sent.append((owner, cl))
         expire_at = self.now + timedelta(minutes=op.expire_minutes)
         price, stop_px = TICK * op.ticks, TICK * op.stop_ticks
-        order = NewOrder(
-            owner, cl, "SIM", op.side, LOT * op.lots, op.ord_type, price, stop_px, op.tif, expire_at
-        )
+        order = NewOrder(owner, cl, "SIM", op.side, LOT * op.lots, op.ord_type, price, stop_px, op.tif, expire_at)
         return self.book.submit(order, self.now)
 
 

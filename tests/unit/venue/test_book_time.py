@@ -80,6 +80,4 @@ def test_a_gtd_order_whose_time_already_passed_is_refused_when_now_is_given() ->
     desk = Desk()
     out = desk.buy("10", "9.99", tif=GTD, expire_at=NOW, now=NOW)
     assert of(out, Rejected)[0].reason is RejectReason.EXPIRY_PASSED
-    assert kinds(desk.buy("10", "9.99", tif=GTD, expire_at=NOW, now=NOW - timedelta(seconds=1))) == [
-        "Accepted"
-    ]
+    assert kinds(desk.buy("10", "9.99", tif=GTD, expire_at=NOW, now=NOW - timedelta(seconds=1))) == ["Accepted"]

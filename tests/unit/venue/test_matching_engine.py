@@ -28,9 +28,7 @@ def _venue() -> MatchingEngine:
 def test_orders_go_to_their_own_symbols_book_with_its_tick_and_lot() -> None:
     venue = _venue()
     assert venue.symbols == ["ACME", "BOLT"]
-    assert kinds(venue.submit(NewOrder(ALICE, ClOrdId("a"), "BOLT", Side.BUY, D(3), price=D("5.05")))) == [
-        "Accepted"
-    ]
+    assert kinds(venue.submit(NewOrder(ALICE, ClOrdId("a"), "BOLT", Side.BUY, D(3), price=D("5.05")))) == ["Accepted"]
     out = venue.submit(NewOrder(ALICE, ClOrdId("b"), "ACME", Side.BUY, D(3), price=D("5.05")))
     assert of(out, Rejected)[0].reason is RejectReason.BAD_LOT
     bolt = venue.book("BOLT")
@@ -71,9 +69,7 @@ def test_close_and_expiry_reach_every_book() -> None:
     venue.submit(NewOrder(ALICE, ClOrdId("a"), "ACME", Side.BUY, D(100), price=D("1.00")))
     venue.submit(NewOrder(ALICE, ClOrdId("b"), "BOLT", Side.BUY, D(1), price=D("1.00")))
     venue.submit(
-        NewOrder(
-            ALICE, ClOrdId("g"), "BOLT", Side.BUY, D(1), price=D("1.00"), tif=TimeInForce.GTD, expire_at=NOW
-        )
+        NewOrder(ALICE, ClOrdId("g"), "BOLT", Side.BUY, D(1), price=D("1.00"), tif=TimeInForce.GTD, expire_at=NOW)
     )
     assert [e.order.cl_ord_id for e in of(venue.expire(NOW), Expired)] == ["g"]
     assert [e.order.symbol for e in of(venue.close_session(), Expired)] == ["ACME", "BOLT"]
