@@ -51,6 +51,8 @@ class GarbledReason(StrEnum):
     """CheckSum (10) does not match the bytes."""
     CUT_SHORT = "cut_short"
     """An unfinished frame was abandoned: a complete, valid frame starts inside it."""
+    UNFINISHED = "unfinished"
+    """The stream ended (``flush``) in the middle of a frame."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,22 @@ class FixFramer:
         """Forget everything buffered (on a new connection)."""
         self._buf.clear()
         self._ahead = self._junk = 0
+
+    def flush(self) -> list[Garbled]:
+        """At the end of a stream: report junk not yet reported and drop the unfinished frame, if any."""
+        buf, out = self._buf, []
+        if buf and not buf.startswith(_START):  # only a possible start of ``8=FIX``: junk after all
+            if not self._junk:
+                self._junk_excerpt = bytes(buf[:_EXCERPT])
+            self._junk += len(buf)
+            buf.clear()
+        if self._junk:
+            out.append(Garbled(GarbledReason.JUNK, "bytes outside any frame", self._junk, self._junk_excerpt))
+        if buf:
+            detail = "the stream ended in the middle of a frame"
+            out.append(Garbled(GarbledReason.UNFINISHED, detail, len(buf), bytes(buf[:_EXCERPT])))
+        self.reset()
+        return out
 
     def feed(self, data: bytes) -> list[Frame | Garbled]:
         """Add bytes; return the frames completed and the bytes dropped since the last call, in order."""

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Final, TypeVar
 
 from app.engine.fix import tags
@@ -46,7 +47,7 @@ _NOT_BODY: Final = frozenset(_RANK) | _SKIPPED
 _COMPUTED: Final = frozenset({tags.BEGIN_STRING, tags.BODY_LENGTH, tags.MSG_TYPE, tags.CHECK_SUM})
 _DATA_LENGTH_TAGS: Final = frozenset(str(tag) for tag in tags.DATA_TAGS)
 _DATA_VALUE_TAGS: Final = frozenset(tags.DATA_TAGS.values())
-_RESERVED: Final = _COMPUTED | _DATA_VALUE_TAGS
+_RESERVED: Final = _COMPUTED | _DATA_VALUE_TAGS | frozenset(tags.DATA_TAGS)
 _BEGIN, _LENGTH, _TYPE, _CHECKSUM = "8", "9", "35", "10"
 
 
@@ -263,15 +264,17 @@ def _settable(tag: int) -> str:
         raise FixEncodeError(f"a tag must be a positive int, got {tag!r}")
     if tag in _COMPUTED:
         raise FixEncodeError(f"{tag_name(tag)} is written by the encoder or set when the message is made")
-    if tag in _DATA_VALUE_TAGS:
-        raise FixEncodeError(f"{tag_name(tag)} is a data field: use append_data, which writes its length")
+    if tag in _DATA_VALUE_TAGS or tag in tags.DATA_TAGS:
+        raise FixEncodeError(f"{tag_name(tag)} belongs to a data field: use append_data, which writes both")
     return _key(tag)
 
 
 def encode_message(msg: FixMessage) -> bytes:
     """Encode ``msg``: BeginString, computed BodyLength, MsgType, header tags, body, computed CheckSum."""
     fields, rank = msg._fields, _RANK
-    head = sorted((rank[tag], tag, value) for tag, value in fields if tag in rank and tag not in _SKIPPED)
+    head = sorted(  # by rank only: a tag given twice keeps its order
+        ((rank[tag], tag, value) for tag, value in fields if tag in rank and tag not in _SKIPPED), key=itemgetter(0)
+    )
     body = [f"{tag}={value}" for tag, value in fields if tag not in _NOT_BODY]
     text = "\x01".join([f"35={msg.msg_type}", *[f"{tag}={value}" for _, tag, value in head], *body])
     payload = (text + "\x01").encode(_ENCODING, _ERRORS)

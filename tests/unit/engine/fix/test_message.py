@@ -125,7 +125,7 @@ def test_set_replaces_the_first_occurrence_for_a_resend() -> None:
     assert parse_message(resent.encode()).seq_num == 7
 
 
-@pytest.mark.parametrize("tag", [8, 9, 10, 35, 0, -1, 96, 213])
+@pytest.mark.parametrize("tag", [8, 9, 10, 35, 0, -1, 95, 96, 212, 213])
 def test_reserved_and_impossible_tags_cannot_be_appended(tag: int) -> None:
     with pytest.raises(FixEncodeError):
         FixMessage("0").append(tag, "x")
