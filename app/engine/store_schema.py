@@ -67,6 +67,7 @@ def create_store_file(path: Path) -> None:
 def _build(path: Path) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     try:
+        conn.execute("PRAGMA synchronous = OFF")  # nobody sees this file yet; one fsync below makes it durable
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {STORE_SCHEMA_VERSION}")
         db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
@@ -80,6 +81,8 @@ def _build(path: Path) -> None:
         )
     finally:
         conn.close()
+    with path.open("rb+") as file:
+        os.fsync(file.fileno())
 
 
 def _create_tables(db: sqlite_utils.Database) -> None:
