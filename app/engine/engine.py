@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from app.engine import recovery
 from app.engine.clock import Clock
 from app.engine.commands import CancelOrder, CommandResult, ReplaceOrder, SubmitOrder
 from app.engine.enums import OrderStatus
+from app.engine.errors import StoreError
 from app.engine.events import (
     CancelRequested,
     Event,
@@ -40,6 +42,8 @@ from app.engine.risk import RiskGate
 from app.engine.serialization import encode
 from app.engine.store import EventStore, Transaction
 from app.engine.venue_messages import ExecutionReport, VenueMessage, VenueRequest
+
+_log = logging.getLogger(__name__)
 
 
 class Outbound(Protocol):
@@ -158,9 +162,10 @@ class Engine:
 
     def cancel(self, cmd: CancelOrder) -> CommandResult:
         """Send a cancel; the order shows pending cancel until the venue answers."""
-        order, status = self._ready_for(cmd.order_id, Trigger.CANCEL_SENT, "cancel")
-        if isinstance(status, CommandResult):
-            return status
+        ready = self._ready_for(cmd.order_id, Trigger.CANCEL_SENT, "cancel")
+        if isinstance(ready, CommandResult):
+            return ready
+        order, status = ready
         cl_ord_id = self._next_cl_ord_id()
         request = VenueRequest.for_order(order, RequestKind.CANCEL, cl_ord_id, order.cl_ord_id)
         with self._batch() as batch:
@@ -171,15 +176,14 @@ class Engine:
 
     def replace(self, cmd: ReplaceOrder) -> CommandResult:
         """Check and send an amend; the old terms keep working until the venue answers."""
-        order, status = self._ready_for(cmd.order_id, Trigger.REPLACE_SENT, "amend")
-        if isinstance(status, CommandResult):
-            return status
+        ready = self._ready_for(cmd.order_id, Trigger.REPLACE_SENT, "amend")
+        if isinstance(ready, CommandResult):
+            return ready
+        order, status = ready
         amendment = cmd.amendment
         problems = amendment.problems(order)
         if problems:
-            return CommandResult(
-                False, order.order_id, "The amend has errors; nothing was sent.", tuple(problems)
-            )
+            return CommandResult(False, order.order_id, "The amend has errors; nothing was sent.", tuple(problems))
         verdict = self.gate.check_amend(order, amendment, self.ledger, self.positions)
         if not verdict.allowed:
             with self._batch() as batch:
@@ -193,35 +197,29 @@ class Engine:
             stop_px=amendment.stop_px,
         )
         with self._batch() as batch:
-            event = ReplaceRequested(
-                order.order_id, cl_ord_id, order.cl_ord_id, amendment, status, order.status
-            )
+            event = ReplaceRequested(order.order_id, cl_ord_id, order.cl_ord_id, amendment, status, order.status)
             batch.record(event, cmd.user)
             batch.send(request)
         return CommandResult(True, order.order_id)
 
-    def _ready_for(
-        self, order_id: OrderId, trigger: Trigger, verb: str
-    ) -> tuple[Order, OrderStatus | CommandResult]:
+    def _ready_for(self, order_id: OrderId, trigger: Trigger, verb: str) -> tuple[Order, OrderStatus] | CommandResult:
+        """The order and the state ``trigger`` moves it to, or why the request cannot be sent."""
         order = self.ledger.get(order_id)
         if order is None:
-            raise KeyError(f"no order {order_id}")
+            return CommandResult.refused(f"There is no order {order_id}.")
         if order.pending is not None:
             pending = order.pending.kind.value
-            return order, CommandResult.refused(
-                f"A {pending} is already pending for {order_id}; wait for the venue's answer.", order_id
+            return CommandResult.refused(
+                f"A {pending} is already pending for {order_id}; wait for the venue.", order_id
             )
         if order.status is OrderStatus.UNKNOWN:
-            return order, CommandResult.refused(
+            return CommandResult.refused(
                 f"The venue has not confirmed where {order_id} stands; request its status first.", order_id
             )
-        situation = Situation(order.status, order.resume_status, order.qty, order.cum_qty)
         try:
-            return order, transition(situation, trigger)
+            return order, transition(Situation(order.status, order.resume_status, order.qty, order.cum_qty), trigger)
         except IllegalTransition:
-            return order, CommandResult.refused(
-                f"A {order.status.label.lower()} order cannot be {verb}ed.", order_id
-            )
+            return CommandResult.refused(f"A {order.status.label.lower()} order cannot be {verb}ed.", order_id)
 
     def _next_cl_ord_id(self) -> ClOrdId:
         day = self.clock.now().strftime("%y%m%d")
@@ -253,7 +251,11 @@ class Engine:
 
     def line_lost(self, destination: str) -> ChangeSet:
         """The session to ``destination`` dropped: every request it had not answered has an unknown fate."""
-        waiting = [o for o in self.ledger.live() if o.spec.destination == destination and o.status.is_pending]
+        waiting = [
+            o
+            for o in self.ledger.live()
+            if o.spec.destination == destination and o.status.is_pending and o.status is not OrderStatus.UNKNOWN
+        ]
         with self._batch() as batch:
             for order in waiting:
                 situation = Situation(order.status, order.resume_status, order.qty, order.cum_qty)
@@ -280,7 +282,14 @@ class Engine:
             for listener in self._listeners:
                 listener(batch.changes)
             if self.store.last_seq - self._snapshot_seq >= self.snapshot_every:
-                self.snapshot()
+                self._snapshot_quietly()
+
+    def _snapshot_quietly(self) -> None:
+        """A periodic snapshot only speeds up the next start: if it fails, the batch still stands."""
+        try:
+            self.snapshot()
+        except StoreError as err:
+            _log.warning("Could not save a snapshot of the book (the next start will replay more): %s", err)
 
 
 class _Batch:

@@ -12,7 +12,7 @@ from app.engine.engine import ChangeSet
 from app.engine.enums import ExecType, OrderStatus
 from app.engine.errors import DiskFullError
 from app.engine.events import AnomalyKind, OrderDenied
-from app.engine.ids import ClOrdId, ExecId
+from app.engine.ids import ClOrdId, ExecId, OrderId
 from app.engine.order import Amendment, LinkOutcome, RequestKind
 from app.engine.venue_messages import ExecutionReport
 from tests.support.engine_kit import TRADER, DenyGate, open_engine, spec
@@ -112,6 +112,24 @@ def test_a_rejected_replace_restores_the_last_accepted_clordid_and_the_retry_nam
     retry = desk.outbound.sent[-1]
     assert retry.orig_cl_ord_id == desk.order_id
     assert retry.cl_ord_id != first.cl_ord_id
+
+
+def test_a_request_for_an_order_we_do_not_have_is_refused_in_words(desk: Desk) -> None:
+    result = desk.engine.cancel(CancelOrder(OrderId("NOPE"), TRADER))
+    assert (result.accepted, result.message) == (False, "There is no order NOPE.")
+
+
+def test_a_failed_periodic_snapshot_does_not_undo_the_committed_batch(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def full(*args: object) -> None:
+        raise DiskFullError("The disk is full.")
+
+    desk.engine.snapshot_every = 1
+    monkeypatch.setattr(type(desk.engine.store), "save_snapshot", full)
+    desk.steps("ack")
+    assert desk.order.status is S.NEW
+    assert "Could not save a snapshot" in caplog.text
 
 
 def test_a_replace_takes_effect_only_on_the_venues_word(desk: Desk) -> None:
