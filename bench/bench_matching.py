@@ -67,7 +67,7 @@ def make_flow(count: int, seed: int) -> list[Request]:
 
 
 def fresh_book() -> OrderBook:
-    """A book with a market maker's opening ladder, ten levels a side."""
+    """A book with a market maker's opening ladder, five levels a side."""
     book = OrderBook(SYMBOL, TICK, LOT)
     MarketMaker(book, OwnerId("mm"), SEED, MID).quote()
     return book
