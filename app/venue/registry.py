@@ -63,7 +63,3 @@ class OrderRegistry:
         del self._orders[order.order_id]
         for cl_ord_id in [order.cl_ord_id, *self._aliases.pop(order.order_id, [])]:
             self._by_client.pop((order.owner, cl_ord_id), None)
-
-    def __len__(self) -> int:
-        """How many orders are remembered, live and finished."""
-        return len(self._orders)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from app.engine.enums import Side
-from app.engine.ids import ClOrdId, ExecId, VenueOrderId
+from app.engine.ids import ClOrdId, ExecId
 from app.venue.orders import OrderState, OwnerId
 
 
@@ -206,14 +206,3 @@ class Triggered:
 
 Result = Accepted | Rejected | Trade | Canceled | Replaced | Expired | Triggered
 """Anything a book operation reports."""
-
-
-def filled_orders(results: list[Result]) -> dict[VenueOrderId, Decimal]:
-    """Quantity traded per order id across ``results``: a tally to cross-check reported CumQty."""
-    tally: dict[VenueOrderId, Decimal] = {}
-    for r in results:
-        if isinstance(r, Trade):
-            for fill in (r.buy, r.sell):
-                oid = fill.order.order_id
-                tally[oid] = tally.get(oid, Decimal(0)) + r.qty
-    return tally
