@@ -8,8 +8,9 @@ the bad frame's start, so a garbled frame never swallows a good one behind it. B
 reported as junk. Decisions depend only on the bytes, never on how they were split across ``feed`` calls.
 
 An unfinished frame whose BodyLength is too large would otherwise stall the stream until that many bytes
-arrive; it is abandoned as soon as a complete, valid frame is found starting inside it. BodyLength above
-``max_body_length`` is refused outright, which bounds the buffer.
+arrive; it is abandoned as soon as a complete, valid frame is found starting inside it. (The price: a frame
+that carries a whole FIX frame inside a data field, arriving in pieces, would be cut; nothing here sends
+one.) BodyLength above ``max_body_length`` is refused outright, which bounds the buffer.
 """
 
 from __future__ import annotations

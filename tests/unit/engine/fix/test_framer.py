@@ -207,3 +207,19 @@ def test_8_fix_inside_a_value_does_not_cut_the_frame() -> None:
     framer = FixFramer()
     out = feed_all(framer, REPORT[:-20], REPORT[-20:])
     assert out == [Frame(REPORT)]
+
+
+def test_flush_reports_pending_junk_and_an_unfinished_frame() -> None:
+    framer = FixFramer()
+    assert framer.feed(b"noise") == []
+    assert framer.feed(REPORT[:40]) == [Garbled(GarbledReason.JUNK, "bytes outside any frame", 5, b"noise")]
+    (unfinished,) = framer.flush()
+    assert (unfinished.reason, unfinished.size) == (GarbledReason.UNFINISHED, 40)
+    assert framer.buffered == 0
+    assert framer.flush() == []
+
+
+def test_flush_turns_a_possible_frame_start_into_junk() -> None:
+    framer = FixFramer()
+    assert framer.feed(b"ab8=FI") == []
+    assert [(item.reason, item.size) for item in framer.flush()] == [(GarbledReason.JUNK, 6)]

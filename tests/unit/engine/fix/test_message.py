@@ -8,8 +8,16 @@ from decimal import Decimal
 import pytest
 import simplefix
 
+from app.engine.errors import OemsError
 from app.engine.fix import tags
-from app.engine.fix.errors import FieldMissingError, FixEncodeError, FixParseError, FixTypeError, FixValueError
+from app.engine.fix.errors import (
+    FieldMissingError,
+    FixCodecError,
+    FixEncodeError,
+    FixParseError,
+    FixTypeError,
+    FixValueError,
+)
 from app.engine.fix.framer import FixFramer, Frame
 from app.engine.fix.message import FixMessage, encode_message, parse_message
 from app.engine.fix.tags import MsgType, SessionRejectReason, tag_name
@@ -199,6 +207,12 @@ def test_malformed_fields_raise_a_parse_error_for_a_session_reject(
 def test_parse_refuses_what_is_not_a_frame(raw: bytes) -> None:
     with pytest.raises(FixParseError):
         parse_message(raw)
+
+
+def test_codec_errors_share_one_root() -> None:
+    for error in (FieldMissingError, FixEncodeError, FixParseError, FixTypeError, FixValueError):
+        assert issubclass(error, FixCodecError)
+    assert issubclass(FixCodecError, OemsError)
 
 
 def test_equality_and_repr() -> None:
