@@ -142,7 +142,7 @@ class FixMessage:
     def __getitem__(self, tag: int) -> str:
         try:
             return self._first[_TEXT[tag] if 0 <= tag < 1000 else str(tag)]
-        except (KeyError, TypeError):
+        except KeyError:
             raise FieldMissingError(f"{tag_name(tag)} is missing from this {self.msg_type} message", tag) from None
 
     def __contains__(self, tag: object) -> bool:

@@ -22,7 +22,8 @@ FixValue = str | int | Decimal | bool | datetime | date
 SOH: Final = "\x01"
 """The field separator."""
 
-_INT = re.compile(r"-?[0-9]+")
+_INT = re.compile(r"-?[0-9]{1,18}")
+_INT_LIMIT: Final = 10**18  # FIX ints are 64-bit at most; this also keeps int() clear of its digit cap
 _DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _TIMESTAMP = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})-([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{3,9}))?")
 _DATE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
@@ -35,7 +36,7 @@ def format_value(value: FixValue) -> str:
         return format_text(value)  # type: ignore[arg-type]  # checked by `kind is str` above
     if kind is Decimal:
         return format_decimal(value)  # type: ignore[arg-type]  # checked by `kind is Decimal` above
-    if kind is int:
+    if kind is int and -_INT_LIMIT < value < _INT_LIMIT:  # type: ignore[operator]  # checked: an int
         return str(value)
     return _format_other(value)
 
@@ -89,6 +90,8 @@ def format_int(value: int) -> str:
     """Write an integer; a bool is refused (it would read as 1 or 0, not Y or N)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise FixTypeError(f"expected an int, got {type(value).__name__}: {value!r}")
+    if not -_INT_LIMIT < value < _INT_LIMIT:
+        raise FixValueError("a FIX int has at most 18 digits; this one has more")
     return str(value)
 
 
@@ -120,9 +123,9 @@ def format_local_mkt_date(value: date) -> str:
 
 
 def parse_int(text: str) -> int:
-    """Read a FIX int: ASCII digits with an optional leading minus."""
+    """Read a FIX int: up to 18 ASCII digits with an optional leading minus."""
     if _INT.fullmatch(text) is None:
-        raise FixValueError(f"{text!r} is not a whole number")
+        raise FixValueError(f"{text[:40]!r} is not a whole number of at most 18 digits")
     return int(text)
 
 

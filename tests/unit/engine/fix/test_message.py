@@ -228,3 +228,5 @@ def test_tag_names_read_like_the_spec() -> None:
     assert tag_name(122) == "OrigSendingTime (122)"
     assert tag_name(77777) == "tag 77777"
     assert MsgType.EXECUTION_REPORT == "8"
+    assert "A" in tags.ADMIN_MSG_TYPES
+    assert "D" not in tags.ADMIN_MSG_TYPES

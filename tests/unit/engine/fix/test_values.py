@@ -182,6 +182,17 @@ def test_timestamps_round_trip_to_the_millisecond(value: datetime) -> None:
     )
 
 
-@given(st.integers())
+@given(st.integers(-(10**18) + 1, 10**18 - 1))
 def test_ints_round_trip(value: int) -> None:
     assert parse_int(format_int(value)) == value
+    assert format_value(value) == format_int(value)
+
+
+@pytest.mark.parametrize(("sign", "exponent"), [(1, 18), (-1, 18), (1, 5000)])
+def test_ints_beyond_18_digits_are_refused_both_ways(sign: int, exponent: int) -> None:
+    with pytest.raises(FixValueError, match="18 digits"):
+        format_value(sign * 10**exponent)
+    with pytest.raises(FixValueError, match="18 digits"):
+        parse_int("9" * 19)
+    with pytest.raises(FixValueError, match="18 digits"):
+        parse_int("9" * 5000)  # int() alone would raise a bare ValueError past 4300 digits
