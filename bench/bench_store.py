@@ -1,9 +1,10 @@
 """Measure the event store against raw SQLite on the same disk, in one run, headline last.
 
 Baseline: plain ``sqlite3`` ``executemany`` of rows shaped like the store's (same table, index and
-triggers, WAL, synchronous=FULL, 1,000 rows per commit), and sqlite-utils ``insert_all`` of the same rows.
-Then the store's append+commit rate at 1, 100 and 1,000 events per transaction (FULL, and 100/tx at
-NORMAL), ``read()`` streaming and ``verify_chain`` over 1,000,000 events. The headline,
+triggers, WAL, exclusive lock, synchronous=FULL) at 1, 100 and 1,000 rows per commit, and sqlite-utils
+``insert_all`` of the same rows. Then the store's append+commit rate at the same group sizes (FULL, and
+100/tx at NORMAL), ``read()`` streaming and ``verify_chain`` over 1,000,000 events. Each rate is the best
+of three runs, so a neighbour's burst of disk traffic does not decide a figure. The headline,
 ``store_append_grouped``, is 100 events per transaction with synchronous=FULL: the engine's group commit.
 """
 
@@ -13,8 +14,6 @@ import hashlib
 import sqlite3
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
@@ -23,25 +22,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.engine.store import EventStore
 from app.engine.store_schema import create_store_file
-from bench.harness import figure
+from bench.harness import best_rate, figure
 
 TS = "2026-01-05T14:30:00.123456Z"
 DATA = (
     '{"account":"ACC-001","cl_ord_id":"C-0000001","order_type":"LIMIT","price":"101.25",'
     '"qty":"100","side":"BUY","symbol":"AAPL","tif":"DAY"}'
 )
+HASH = hashlib.sha256(b"a comparable hash").hexdigest()
 READ_EVENTS = 1_000_000
+COLUMNS = ("seq", "ts", "user", "kind", "order_id", "data", "hash")
+INSERT = f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+# events per measured run, by events per transaction: enough commits to time, few enough for a minute
+RUN_SIZE = {1: 500, 100: 50_000, 1000: 100_000}
 
 
-def _seconds(run: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    run()
-    return time.perf_counter() - start
-
-
-def _raw_rows(count: int) -> list[tuple[int, str, str, str, str, str, str]]:
-    digest = hashlib.sha256(b"x").hexdigest()
-    return [(n, TS, "alice", "OrderSubmitted", f"O-{n // 5}", DATA, digest) for n in range(1, count + 1)]
+def _rows(count: int) -> list[tuple[None, str, str, str, str, str, str]]:
+    """Rows like the store's; seq None lets SQLite number them, so every run can insert the same list."""
+    return [(None, TS, "alice", "OrderSubmitted", f"O-{n // 5}", DATA, HASH) for n in range(count)]
 
 
 def _raw_connection(path: Path) -> sqlite3.Connection:
@@ -53,74 +51,90 @@ def _raw_connection(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def raw_executemany_rate(path: Path, count: int, per_tx: int) -> float:
-    """Rows/s of bare executemany into the store's table, committing every ``per_tx`` rows."""
+def raw_executemany_rate(path: Path, per_tx: int) -> float:
+    """Rows/s of bare ``executemany`` into the store's table, committing every ``per_tx`` rows."""
+    count = RUN_SIZE[per_tx]
     conn = _raw_connection(path)
-    rows = _raw_rows(count)
-    sql = "INSERT INTO events (seq, ts, user, kind, order_id, data, hash) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    groups = [_rows(per_tx)] * (count // per_tx)
+
+    def run() -> None:
+        for group in groups:
+            conn.execute("BEGIN")
+            conn.executemany(INSERT, group)
+            conn.execute("COMMIT")
+
+    rate = best_rate(count, run)
+    conn.close()
+    return rate
+
+
+def sqlite_utils_rate(path: Path, per_tx: int) -> float:
+    """Rows/s of sqlite-utils ``insert_all`` of the same rows, ``per_tx`` rows per batch."""
+    count = RUN_SIZE[per_tx]
+    conn = _raw_connection(path)
+    table = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False).table("events")
+    records = [dict(zip(COLUMNS, row, strict=True)) for row in _rows(count)]
+
+    def run() -> None:
+        table.insert_all(records, batch_size=per_tx)
+
+    rate = best_rate(count, run)
+    conn.close()
+    return rate
+
+
+def append_rate(store: EventStore, per_tx: int, count: int | None = None, repeats: int = 3) -> float:
+    """Events/s of ``EventStore`` append+commit, ``per_tx`` events per transaction."""
+    count = count or RUN_SIZE[per_tx]
 
     def run() -> None:
         for start in range(0, count, per_tx):
-            conn.execute("BEGIN")
-            conn.executemany(sql, rows[start : start + per_tx])
-            conn.execute("COMMIT")
+            with store.transaction() as tx:
+                for n in range(start, start + per_tx):
+                    tx.append("OrderSubmitted", TS, "alice", DATA, f"O-{n // 5}")
 
-    rate = count / _seconds(run)
-    conn.close()
-    return rate
+    return best_rate(count, run, repeats)
 
 
-def sqlite_utils_rate(path: Path, count: int, per_tx: int) -> float:
-    """Rows/s of sqlite-utils ``insert_all`` of the same rows, ``per_tx`` rows per call."""
-    conn = _raw_connection(path)
-    db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
-    columns = ("seq", "ts", "user", "kind", "order_id", "data", "hash")
-    records = [dict(zip(columns, row, strict=True)) for row in _raw_rows(count)]
-    table = db.table("events")
-    rate = count / _seconds(lambda: table.insert_all(records, batch_size=per_tx))
-    conn.close()
-    return rate
-
-
-def append_rate(path: Path, count: int, per_tx: int, *, synchronous_full: bool = True) -> float:
-    """Events/s of ``EventStore`` append+commit, ``per_tx`` events per transaction."""
+def fresh_append_rate(path: Path, per_tx: int, *, synchronous_full: bool = True) -> float:
+    """``append_rate`` on a new store at ``path``."""
     with EventStore.open(path, synchronous_full=synchronous_full) as store:
-
-        def run() -> None:
-            for start in range(0, count, per_tx):
-                with store.transaction() as tx:
-                    for n in range(start, min(start + per_tx, count)):
-                        tx.append("OrderSubmitted", TS, "alice", DATA, f"O-{n // 5}")
-
-        return count / _seconds(run)
+        return append_rate(store, per_tx)
 
 
-def read_rate(path: Path) -> tuple[float, float]:
-    """Events/s of ``read()`` streaming and of ``verify_chain`` over the whole store at ``path``."""
-    with EventStore.open(path) as store:
-        total = store.last_seq
-        read_seconds = _seconds(lambda: sum(1 for _ in store.read()))
-        verify_seconds = _seconds(store.verify_chain)
-    return total / read_seconds, total / verify_seconds
+def read_rates(store: EventStore) -> tuple[float, float]:
+    """Events/s of ``read()`` streaming (best of three) and of one ``verify_chain`` over the store."""
+    total = store.last_seq
+
+    def stream() -> None:
+        for _ in store.read():
+            pass
+
+    def verify() -> None:
+        store.verify_chain()
+
+    return best_rate(total, stream), best_rate(total, verify, repeats=1)
 
 
 def main() -> None:
     """Run every measurement in a temporary folder and print the figures, headline last."""
     with tempfile.TemporaryDirectory(prefix="bench-store-") as name:
         folder = Path(name)
-        figure("raw_executemany_1000_per_tx", raw_executemany_rate(folder / "r1000.db", 200_000, 1000), "rows/s")
-        raw_grouped = raw_executemany_rate(folder / "r100.db", 200_000, 100)
-        figure("raw_executemany_100_per_tx", raw_grouped, "rows/s")
-        figure("sqlite_utils_insert_all_1000_per_tx", sqlite_utils_rate(folder / "u.db", 100_000, 1000), "rows/s")
-        figure("store_append_1_per_tx", append_rate(folder / "one.db", 2_000, 1), "events/s")
-        figure("store_append_1000_per_tx", append_rate(folder / "big.db", READ_EVENTS, 1000), "events/s")
-        reading, verifying = read_rate(folder / "big.db")
+        raw = {per_tx: raw_executemany_rate(folder / f"raw{per_tx}.db", per_tx) for per_tx in RUN_SIZE}
+        for per_tx, rate in raw.items():
+            figure(f"raw_executemany_{per_tx}_per_tx", rate, "rows/s")
+        figure("sqlite_utils_insert_all_1000_per_tx", sqlite_utils_rate(folder / "utils.db", 1000), "rows/s")
+        figure("store_append_1_per_tx", fresh_append_rate(folder / "one.db", 1), "events/s")
+        with EventStore.open(folder / "big.db") as store:
+            figure("store_append_1000_per_tx", append_rate(store, 1000), "events/s")
+            append_rate(store, 1000, READ_EVENTS - store.last_seq, repeats=1)  # fill to 1M for reading
+            reading, verifying = read_rates(store)
         figure("store_read_stream_1M", reading, "events/s")
         figure("store_verify_chain_1M", verifying, "events/s")
-        normal = append_rate(folder / "normal.db", 200_000, 100, synchronous_full=False)
+        normal = fresh_append_rate(folder / "normal.db", 100, synchronous_full=False)
         figure("store_append_100_per_tx_normal", normal, "events/s")
-        grouped = append_rate(folder / "grouped.db", 200_000, 100)
-        figure("store_vs_raw_100_per_tx", grouped / raw_grouped, "ratio")
+        grouped = fresh_append_rate(folder / "grouped.db", 100)
+        figure("store_vs_raw_100_per_tx", grouped / raw[100], "ratio")
         figure("store_append_grouped", grouped, "events/s")
 
 

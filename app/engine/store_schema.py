@@ -54,14 +54,19 @@ def create_store_file(path: Path) -> None:
     wal = path.with_name(path.name + "-wal")
     if wal.exists():  # SQLite would replay this orphan onto the new file and corrupt it
         raise corrupt_error(path, f"the file is missing but its write-ahead log {wal.name} is still there")
-    path.parent.mkdir(parents=True, exist_ok=True)
     building = path.with_name(f".{path.name}.{os.getpid()}.creating")
-    building.unlink(missing_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        building.unlink(missing_ok=True)
         _build(building)
         _publish(building, path)
+    except sqlite3.Error as exc:
+        raise translate_error(exc, path) from exc
+    except OSError as exc:
+        raise StoreError(f"The event store {path} could not be created: {exc.strerror or exc}.") from exc
     finally:
-        building.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            building.unlink(missing_ok=True)
 
 
 def _build(path: Path) -> None:
@@ -142,11 +147,14 @@ def _fsync_directory(directory: Path) -> None:
 
 def check_file_header(path: Path) -> None:
     """Refuse, before SQLite opens it, a file that is not an intact OEMS store; never modify it."""
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as file:
+            header = file.read(_HEADER_SIZE)
+    except OSError as exc:
+        raise StoreError(f"The event store {path} cannot be read: {exc.strerror or exc}.") from exc
     if size == 0:
         raise corrupt_error(path, "the file is empty (0 bytes)")
-    with path.open("rb") as file:
-        header = file.read(_HEADER_SIZE)
     if len(header) < _HEADER_SIZE or not header.startswith(_SQLITE_MAGIC):
         raise corrupt_error(path, "it is not a database file")
     if int.from_bytes(header[68:72], "big") != APPLICATION_ID:

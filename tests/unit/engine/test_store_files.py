@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.engine.errors import StoreCorruptError, StoreLockedError, StoreVersionError
+from app.engine.errors import StoreCorruptError, StoreError, StoreLockedError, StoreVersionError
 from app.engine.store import EventStore
 from app.engine.store_cli import main
 
@@ -98,6 +98,15 @@ def test_creating_a_store_leaves_no_temporary_files(tmp_path: Path) -> None:
     with EventStore.open(tmp_path / "new" / "events.db"):
         pass
     assert [p.name for p in (tmp_path / "new").iterdir()] == ["events.db"]
+
+
+def test_a_folder_or_an_unwritable_place_is_a_store_error_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "folder.db").mkdir()
+    with pytest.raises(StoreError, match=r"folder\.db cannot be read"):
+        EventStore.open(tmp_path / "folder.db")
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(StoreError, match="could not be created"):
+        EventStore.open(tmp_path / "file" / "events.db")
 
 
 def test_a_store_from_a_newer_program_is_refused(tmp_path: Path) -> None:
