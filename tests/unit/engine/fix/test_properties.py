@@ -75,7 +75,13 @@ def test_round_trip_encode_frame_parse(msg: FixMessage) -> None:
     assert parsed.encode() == raw
 
 
-@given(st.lists(st.tuples(tag_numbers, values), max_size=25), msg_types)
+# simplefix reads FIX 5.0 SP2's data fields by length too (e.g. 41320/41321); FIX 4.4 has none of them
+SIMPLEFIX_DATA_TAGS = set(simplefix.data.RAW_LEN_TAGS) | set(simplefix.data.RAW_DATA_TAGS)
+
+
+@given(
+    st.lists(st.tuples(tag_numbers.filter(lambda tag: tag not in SIMPLEFIX_DATA_TAGS), values), max_size=25), msg_types
+)
 def test_simplefix_reads_the_same_fields(pairs: list[tuple[int, FixValue]], msg_type: str) -> None:
     raw = FixMessage(msg_type, pairs).encode()
     parser = simplefix.FixParser()
