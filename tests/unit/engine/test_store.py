@@ -37,6 +37,16 @@ def tamper(path: Path, sql: str) -> None:
     conn.close()
 
 
+@pytest.mark.parametrize(("full", "level"), [(True, 2), (False, 1)])
+def test_the_file_is_opened_in_wal_mode_exclusively(tmp_path: Path, full: bool, level: int) -> None:
+    with EventStore.open(tmp_path / "events.db", synchronous_full=full) as store:
+        conn = store._require_open()
+        pragmas = [
+            conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("journal_mode", "locking_mode", "synchronous")
+        ]
+    assert pragmas == ["wal", "exclusive", level]
+
+
 def test_a_new_store_is_empty_and_chains_from_the_genesis_hash(store: EventStore) -> None:
     assert (store.last_seq, store.last_hash) == (0, GENESIS_HASH)
     assert list(store.read()) == []
