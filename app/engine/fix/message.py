@@ -44,6 +44,7 @@ _ERRORS: Final = "surrogateescape"
 # a field at the start of the frame or right after an SOH; a frame is sound when every SOH ends one
 _FIELD: Final = re.compile(r"(?<![^\x01])([1-9][0-9]{0,8})=([^\x01]+)\x01")
 _TAG: Final = re.compile(rb"[1-9][0-9]{0,8}")
+_BEGIN_STRING: Final = re.compile(r"FIXT?\.[0-9]\.[0-9]")  # what the framer accepts
 _SEQ_NUM: Final = re.compile(rb"\x0134=([0-9]{1,18})\x01")
 _MSG_TYPE: Final = re.compile(rb"\x0135=([^\x01]{1,8})\x01")
 _TEXT: Final = tuple(str(tag) for tag in range(1000))
@@ -75,6 +76,8 @@ class FixMessage:
         self, msg_type: str, fields: Iterable[tuple[int, FixValue]] = (), *, begin_string: str = DEFAULT_BEGIN_STRING
     ) -> None:
         begin, kind = format_value(begin_string), format_value(msg_type)
+        if _BEGIN_STRING.fullmatch(begin) is None:
+            raise FixEncodeError(f"BeginString (8) must be FIX.x.y or FIXT.x.y, not {begin!r}")
         self._fields: list[tuple[str, str]] = [(_BEGIN, begin), (_TYPE, kind)]
         self._first: dict[str, str] = {_BEGIN: begin, _TYPE: kind}
         self.extend(fields)

@@ -139,6 +139,12 @@ def test_reserved_and_impossible_tags_cannot_be_appended(tag: int) -> None:
         FixMessage("0").append(tag, "x")
 
 
+@pytest.mark.parametrize("begin", ["FIX44", "FIX.4.4.1", "fix.4.4"])
+def test_a_begin_string_the_framer_would_refuse_cannot_be_made(begin: str) -> None:
+    with pytest.raises(FixEncodeError, match="BeginString"):
+        FixMessage("0", begin_string=begin)
+
+
 def test_a_bool_is_not_a_tag() -> None:
     with pytest.raises(FixEncodeError, match="positive int"):
         FixMessage("0").append(True, "x")
