@@ -163,6 +163,14 @@ def test_verify_command_passes_an_intact_store(tmp_path: Path) -> None:
     assert result.stdout == f"OK: {path}: 30 events, seqs 1 to 30 without gaps, hash chain intact.\n"
 
 
+def test_verify_command_says_when_the_store_is_in_use(tmp_path: Path) -> None:
+    path = filled_store(tmp_path / "events.db", 3)
+    with EventStore.open(path):
+        result = run_python("-m", "app.engine.store", "verify", str(path))
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"FAILED: The event store {path} is in use by another program")
+
+
 def test_verify_command_fails_a_tampered_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = filled_store(tmp_path / "events.db", 30)
     conn = sqlite3.connect(path)
