@@ -128,11 +128,11 @@ class _Generator:
         self.rng = random.Random(seed)
         self.steps: list[Step] = []
         self.ids_issued = 0
-        self.to_submit = [self._new_order(n) for n in range(ORDERS)]
+        self.to_submit = [self._new_order() for _ in range(ORDERS)]
         self.working: dict[OrderId, _VenueSide] = {}
         self.sent: list[ExecutionReport] = []
 
-    def _new_order(self, n: int) -> OrderSpec:
+    def _new_order(self) -> OrderSpec:
         rng = self.rng
         side = Side.BUY if rng.random() < 0.55 else Side.SELL
         qty, px = Decimal(rng.randint(1, 10) * 100), Decimal(rng.randint(1000, 2000)) / 100
@@ -193,7 +193,7 @@ class _Generator:
             return
         head = messages[0]
         mark = head.exec_id if isinstance(head, ExecutionReport) else head.cl_ord_id
-        if self.rng.random() < 0.3:
+        if self.sent and self.rng.random() < 0.3:
             messages.append(self.rng.choice(self.sent))  # sent again: must change nothing
         self.steps.append(Step("batch", first, mark, messages=tuple(messages)))
 
