@@ -83,9 +83,7 @@ _LIVE_WORKING = (_S.NEW, _S.PARTIALLY_FILLED, _S.REPLACED)
 _TERMINAL = (_S.FILLED, _S.CANCELED, _S.REJECTED, _S.EXPIRED)
 
 
-def _rows(
-    states: tuple[OrderStatus, ...], moves: dict[Trigger, Target]
-) -> dict[tuple[OrderStatus, Trigger], Target]:
+def _rows(states: tuple[OrderStatus, ...], moves: dict[Trigger, Target]) -> dict[tuple[OrderStatus, Trigger], Target]:
     return {(state, trigger): target for state in states for trigger, target in moves.items()}
 
 

@@ -33,8 +33,6 @@ class RiskGate(Protocol):
         """The verdict on a new order."""
         ...
 
-    def check_amend(
-        self, order: Order, amendment: Amendment, ledger: OrderLedger, positions: Positions
-    ) -> Verdict:
+    def check_amend(self, order: Order, amendment: Amendment, ledger: OrderLedger, positions: Positions) -> Verdict:
         """The verdict on new terms for a working order."""
         ...
