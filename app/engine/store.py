@@ -16,13 +16,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from itertools import starmap
 from pathlib import Path
 from types import TracebackType
-from typing import Any, cast
+from typing import Any
 
 from app.engine.errors import ChainBrokenError, DiskFullError, DuplicateOutboundError, StoreError
-from app.engine.store_records import Snapshot, StoredEvent, build_event, chain_hash
+from app.engine.store_records import Snapshot, StoredEvent, chain_hash
 from app.engine.store_schema import (
     GENESIS_HASH,
     SQLITE_FULL,
@@ -89,7 +88,7 @@ class Transaction:
         digest = chain_hash(self._last_hash, seq, ts, user, kind, oid, data)
         self._rows.append((seq, ts, user, kind, oid, data, digest))
         self._last_seq, self._last_hash = seq, digest
-        return build_event(seq, ts, user, kind, oid, data, digest)
+        return StoredEvent(seq, ts, user, kind, oid, data, digest)
 
     def add_outbound(self, session: str, msg_seq: int, raw: bytes, event_seq: int | None = None) -> None:
         """Store the FIX message ``raw`` sent as ``msg_seq`` on ``session``, committed with the events."""
@@ -200,7 +199,7 @@ class EventStore:
         last = after_seq
         while True:
             rows = self._fetch(_READ_CHUNK_SQL, (last, READ_CHUNK))
-            yield from cast(Iterator[StoredEvent], starmap(build_event, rows))
+            yield from map(StoredEvent._make, rows)
             if len(rows) < READ_CHUNK:
                 return
             last = rows[-1][0]
@@ -208,7 +207,7 @@ class EventStore:
     def read_order(self, order_id: str) -> list[StoredEvent]:
         """One order's records in seq order: its audit timeline."""
         rows = self._fetch(f"SELECT {_COLUMNS} FROM events WHERE order_id = ? ORDER BY seq", (order_id,))
-        return [build_event(*row) for row in rows]
+        return [StoredEvent._make(row) for row in rows]
 
     def verify_chain(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Recompute the whole hash chain and check seqs are gapless; return the number of records.
