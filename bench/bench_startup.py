@@ -10,7 +10,9 @@ pass ``--rebuild`` to build again. Starts are timed with both at their normal se
 
 Two stores are timed: one as a crash leaves it (no snapshot at close, so 92,800 events of tail to
 replay after the newest periodic snapshot) and one after a clean ``Engine.close`` (which snapshots, so
-nothing to replay). Each start runs in a fresh process; the best of a few is reported with its phases.
+nothing to replay). Each start runs in a fresh process; the best of a few is reported with its phases,
+then two diagnostics of the snapshot load: the store's query for the newest snapshot, and the unpickling
+with the garbage collector off (compare with the snapshot load phase of a normal start).
 The headline, ``startup_1m_events``, is the start after a crash: the slower, and the one a desk needs.
 
 Run: ``.venv/bin/python -m bench.bench_startup`` (``--rebuild`` to build the stores again).
@@ -122,13 +124,31 @@ def measure_once(path: Path) -> dict[str, float]:
     return marks
 
 
+def diagnose_once(path: Path) -> dict[str, float]:
+    """Where loading the snapshot goes: the store's query for it, and unpickling it with the GC off."""
+    with EventStore.open(path, synchronous_full=False) as store:
+        start = time.perf_counter()
+        snap = store.latest_snapshot()
+        query = time.perf_counter() - start
+    assert snap is not None
+    gc.disable()
+    start = time.perf_counter()
+    snapshot.load(snap.blob, snap.schema_version)
+    unpickle = time.perf_counter() - start
+    gc.enable()
+    return {"query": query, "unpickle_gc_off": unpickle}
+
+
+def _in_child(mode: str, path: Path) -> dict[str, float]:
+    argv = [sys.executable, "-m", "bench.bench_startup", mode, str(path)]
+    done = subprocess.run(argv, cwd=ROOT, check=True, capture_output=True, text=True)
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 def measure(path: Path) -> dict[str, float]:
     """The fastest of ``REPEATS`` starts, each in a fresh process (imports not counted)."""
-    runs = []
-    for _ in range(REPEATS):
-        argv = [sys.executable, "-m", "bench.bench_startup", "--measure", str(path)]
-        done = subprocess.run(argv, cwd=ROOT, check=True, capture_output=True, text=True)
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    runs = [_in_child("--measure", path) for _ in range(REPEATS)]
     return min(runs, key=lambda run: run["total"])
 
 
@@ -147,8 +167,9 @@ def _report(name: str, path: Path) -> float:
 
 def main(argv: list[str]) -> None:
     """Build (or reuse) the stores, time each start, print the figures, headline last."""
-    if argv[:1] == ["--measure"]:
-        print(json.dumps(measure_once(Path(argv[1]))))
+    if argv[:1] in (["--measure"], ["--diagnose"]):
+        once = measure_once if argv[0] == "--measure" else diagnose_once
+        print(json.dumps(once(Path(argv[1]))))
         return
     if "--rebuild" in argv or not _cached():
         build()
@@ -157,6 +178,9 @@ def main(argv: list[str]) -> None:
     figure("store_file_size", CRASHED.stat().st_size / 1e6, "MB")
     _report("startup_clean_close", CLEAN)
     crashed = _report("startup_after_crash", CRASHED)
+    parts = _in_child("--diagnose", CLEAN)
+    figure("diagnose_snapshot_query", parts["query"], "s (EventStore.latest_snapshot)")
+    figure("diagnose_snapshot_unpickle_gc_off", parts["unpickle_gc_off"], "s (snapshot.load with gc disabled)")
     figure("startup_1m_events", crashed, "s")
 
 
