@@ -279,10 +279,17 @@ class Engine:
             raise
         self.outbound.release()
         if batch.changes.recorded:
-            for listener in self._listeners:
-                listener(batch.changes)
+            self._publish(batch.changes)
             if self.store.last_seq - self._snapshot_seq >= self.snapshot_every:
                 self._snapshot_quietly()
+
+    def _publish(self, changes: ChangeSet) -> None:
+        """Tell every listener; the batch is committed and sent, so a failing view must not undo that."""
+        for listener in self._listeners:
+            try:
+                listener(changes)
+            except Exception:  # noqa: BLE001 - the one boundary where any view bug is contained and logged
+                _log.exception("A view failed to take in committed changes; the engine carries on")
 
     def _snapshot_quietly(self) -> None:
         """A periodic snapshot only speeds up the next start: if it fails, the batch still stands."""

@@ -304,7 +304,9 @@ class EventStore:
 
     def latest_snapshot(self) -> Snapshot | None:
         """The newest snapshot (highest ``last_seq``), or ``None`` if there is none."""
-        rows = self._fetch(f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots ORDER BY last_seq DESC, id DESC LIMIT 1", ())
+        # Pick the row first, then read its one blob: ordering rows that carry blobs makes SQLite sort them all.
+        newest = "SELECT id FROM snapshots ORDER BY last_seq DESC, id DESC LIMIT 1"
+        rows = self._fetch(f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots WHERE id = ({newest})", ())
         return Snapshot(*rows[0]) if rows else None
 
     def has_outbound(self, session: str, msg_seq: int) -> bool:

@@ -271,6 +271,22 @@ def test_listeners_get_one_change_set_per_committed_batch(desk: Desk) -> None:
     assert len(changes.recorded) == 2
 
 
+def test_a_failing_listener_neither_undoes_the_batch_nor_starves_the_others(
+    desk: Desk, caplog: pytest.LogCaptureFixture
+) -> None:
+    seen: list[ChangeSet] = []
+
+    def broken(changes: ChangeSet) -> None:
+        raise RuntimeError("view bug")
+
+    desk.engine.subscribe(broken)
+    desk.engine.subscribe(seen.append)
+    desk.steps("ack")
+    assert desk.order.status is S.NEW
+    assert len(seen) == 1
+    assert "A view failed" in caplog.text
+
+
 def _book(engine_state: Desk) -> list[tuple[object, ...]]:
     return [
         (o.order_id, o.status, o.cum_qty, o.leaves_qty, o.avg_px, o.tally_qty, o.cl_ord_id, sorted(o.exec_ids))
