@@ -1,36 +1,37 @@
 """Snapshots of the projections: versioned, loaded only by a program that understands their version.
 
 A snapshot is a pickle of the projections read back by an unpickler that admits only the engine's own
-classes and a few standard types, so a doctored file cannot run code. Its schema version is stored beside
-it: a snapshot from a newer program is refused with a clear error, one from an older program is migrated
-when a migration exists and otherwise set aside so the log is replayed from the start (never misread).
+data classes and a few standard types (no functions, no attribute paths), so a doctored file cannot run
+code. Its schema version is stored beside it: a snapshot from a newer program is refused with a clear
+error, one from an older program is migrated when a migration exists and otherwise set aside so the log
+is replayed from the start (never misread).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import io
 import pickle
+from enum import Enum
 from typing import Any
 
 from app.engine.errors import SnapshotVersionError, StoreCorruptError
+from app.engine.ledger import OrderLedger
+from app.engine.positions import Positions
 from app.engine.projections import Projections
 
 SCHEMA_VERSION = 1
 """Raise this whenever a class inside the projections changes shape, and add a migration if you can."""
 
-_ALLOWED_MODULES = ("app.engine.",)
-_ALLOWED_GLOBALS = {
+_STANDARD_CLASSES = {
     ("decimal", "Decimal"),
     ("datetime", "datetime"),
     ("datetime", "timezone"),
     ("datetime", "timedelta"),
-    ("builtins", "set"),
-    ("builtins", "frozenset"),
-    ("builtins", "getattr"),
-    ("copyreg", "_reconstructor"),
-    ("builtins", "object"),
 }
+_PLAIN_CLASSES = (Projections, OrderLedger, Positions)
+"""The engine's classes a snapshot may hold besides dataclasses and enums."""
 
 
 def dump(projections: Projections) -> bytes:
@@ -64,7 +65,17 @@ def load(blob: bytes, schema_version: int) -> Projections | None:
 
 
 class _EngineUnpickler(pickle.Unpickler):
+    """Admits only the engine's own data classes (defined where the pickle says) and a few standard types."""
+
     def find_class(self, module: str, name: str) -> Any:
-        if module.startswith(_ALLOWED_MODULES) or (module, name) in _ALLOWED_GLOBALS:
+        if (module, name) in _STANDARD_CLASSES:
             return super().find_class(module, name)
+        if module.startswith("app.engine.") and "." not in name:
+            found = super().find_class(module, name)
+            if isinstance(found, type) and found.__module__ == module and _is_state_class(found):
+                return found
         raise pickle.UnpicklingError(f"a snapshot may not name {module}.{name}")
+
+
+def _is_state_class(cls: type) -> bool:
+    return dataclasses.is_dataclass(cls) or issubclass(cls, Enum) or cls in _PLAIN_CLASSES
