@@ -182,7 +182,7 @@ _PENDING = frozenset(
     }
 )
 
-# OrdStatus (39) as FIX 4.4 spells it, for reports in and out.
+# OrdStatus (39) as FIX 4.4 spells it, for reading reports.
 ORD_STATUS_FROM_FIX: dict[str, OrderStatus] = {
     "0": OrderStatus.NEW,
     "1": OrderStatus.PARTIALLY_FILLED,
@@ -197,4 +197,3 @@ ORD_STATUS_FROM_FIX: dict[str, OrderStatus] = {
     "C": OrderStatus.EXPIRED,
     "E": OrderStatus.PENDING_REPLACE,
 }
-ORD_STATUS_TO_FIX: dict[OrderStatus, str] = {v: k for k, v in ORD_STATUS_FROM_FIX.items()}

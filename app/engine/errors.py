@@ -35,10 +35,6 @@ class SnapshotVersionError(StoreError):
     """A snapshot was written by a newer version of the program than this one."""
 
 
-class ConfigError(OemsError):
-    """A configuration file is missing, unreadable or wrong; the message names the file and the line."""
-
-
 class StoreVersionError(StoreError):
     """The event store was written by a newer version of the program, whose layout this one cannot read."""
 

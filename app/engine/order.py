@@ -185,8 +185,3 @@ class Order:
     def break_qty(self) -> Decimal:
         """The venue's CumQty less our own sum of fills: anything but zero is a break to show."""
         return self.cum_qty - self.tally_qty
-
-    @property
-    def working_qty(self) -> Decimal:
-        """The quantity that may still execute: LeavesQty while live, else nothing."""
-        return self.leaves_qty if self.status.is_live else ZERO

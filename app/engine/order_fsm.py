@@ -242,10 +242,10 @@ def _resolve(target: Target, s: Situation, trigger: Trigger) -> OrderStatus:
         return s.venue_status
     if target is Rule.AMENDED:
         return OrderStatus.FILLED if s.cum_qty >= s.qty else OrderStatus.REPLACED
-    return working_state(s.qty, s.cum_qty)
+    return _working_state(s.qty, s.cum_qty)
 
 
-def working_state(qty: Decimal, cum_qty: Decimal) -> OrderStatus:
+def _working_state(qty: Decimal, cum_qty: Decimal) -> OrderStatus:
     """New, partially filled or filled, from the quantities alone."""
     if cum_qty <= 0:
         return OrderStatus.NEW

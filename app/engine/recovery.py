@@ -55,16 +55,10 @@ def _from_snapshot(store: EventStore, report: Progress) -> tuple[Projections, in
     if loaded is None:
         report(f"The saved book is from an older version (schema {snap.schema_version}); rebuilding", 0, 1)
         return Projections(), 0
-    if _hash_at(store, snap.last_seq) != snap.last_hash:
+    if store.hash_at(snap.last_seq) != snap.last_hash:
         report("The saved book does not match the log; rebuilding from the log", 0, 1)
         return Projections(), 0
     return loaded, snap.last_seq
-
-
-def _hash_at(store: EventStore, seq: int) -> str | None:
-    if seq == 0:
-        return "0" * 64
-    return next((e.hash for e in store.read(seq - 1)), None)
 
 
 def save_snapshot(store: EventStore, projections: Projections, now: datetime) -> None:

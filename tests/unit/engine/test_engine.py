@@ -132,6 +132,15 @@ def test_a_failed_periodic_snapshot_does_not_undo_the_committed_batch(
     assert "Could not save a snapshot" in caplog.text
 
 
+@pytest.mark.parametrize(
+    ("qty", "px", "loses"),
+    [(80, 10, False), (100, 10, False), (120, 10, True), (80, "10.01", True)],
+    ids=["less-qty", "same", "more-qty", "new-price"],
+)
+def test_the_ticket_can_say_whether_an_amend_loses_queue_priority(desk: Desk, qty: int, px: str, loses: bool) -> None:
+    assert Amendment(Decimal(qty), Decimal(px)).loses_priority(desk.order) is loses
+
+
 def test_a_replace_takes_effect_only_on_the_venues_word(desk: Desk) -> None:
     desk.steps("ack", "fill40", "replace")
     assert (desk.order.qty, desk.order.status) == (Decimal(100), S.PENDING_REPLACE)
