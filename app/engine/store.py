@@ -14,14 +14,14 @@ Run ``python -m app.engine.store verify PATH`` to check a store's pages and hash
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from app.engine.errors import ChainBrokenError, DiskFullError, DuplicateOutboundError, StoreError
-from app.engine.store_records import Snapshot, StoredEvent, chain_hash
+from app.engine.store_records import SessionRecord, Snapshot, StoredEvent, chain_hash
 from app.engine.store_schema import (
     GENESIS_HASH,
     SQLITE_FULL,
@@ -30,11 +30,12 @@ from app.engine.store_schema import (
     connect,
     corrupt_error,
     create_store_file,
+    migrate,
     primary_code,
     translate_error,
 )
 
-__all__ = ["EventStore", "Snapshot", "StoredEvent", "Transaction", "chain_hash"]
+__all__ = ["EventStore", "SessionRecord", "Snapshot", "StoredEvent", "Transaction", "chain_hash"]
 
 READ_CHUNK = 5000
 """Rows fetched per query while streaming the log."""
@@ -46,6 +47,11 @@ PROGRESS_EVERY = READ_CHUNK * 4
 _COLUMNS = "seq, ts, user, kind, order_id, data, hash"
 _INSERT_EVENT = f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
 _INSERT_OUTBOUND = "INSERT INTO outbound (session, msg_seq, raw, event_seq) VALUES (?, ?, ?, ?)"
+_INSERT_INBOUND = "INSERT INTO inbound (session, msg_seq, received_ts, cl_ord_id, raw) VALUES (?, ?, ?, ?, ?)"
+_SAVE_SESSION = (
+    "INSERT INTO fix_sessions (name, epoch, started_ts, next_in_seq) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (name, epoch) DO UPDATE SET next_in_seq = excluded.next_in_seq"
+)
 _READ_CHUNK_SQL = f"SELECT {_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?"
 _SNAPSHOT_COLUMNS = "schema_version, last_seq, last_hash, created_ts, blob"
 
@@ -62,6 +68,8 @@ class Transaction:
         self._rows: list[_Row] = []
         self._outbound: list[tuple[str, int, bytes, int | None]] = []
         self._outbound_keys: set[tuple[str, int]] = set()
+        self._inbound: list[tuple[str, int, str, str | None, bytes]] = []
+        self._sessions: dict[tuple[str, int], tuple[str, int, str, int]] = {}
         self.closed = False
 
     @property
@@ -81,8 +89,7 @@ class Transaction:
 
     def append(self, kind: str, ts: str, user: str, data: str, order_id: str | None = None) -> StoredEvent:
         """Add a record; its seq and hash are final now, it is written when the transaction commits."""
-        if self.closed:
-            raise StoreError("This transaction has ended; open a new one with EventStore.transaction().")
+        self._require_live()
         seq = self._last_seq + 1
         oid = order_id or None
         digest = chain_hash(self._last_hash, seq, ts, user, kind, oid, data)
@@ -92,8 +99,7 @@ class Transaction:
 
     def add_outbound(self, session: str, msg_seq: int, raw: bytes, event_seq: int | None = None) -> None:
         """Store the FIX message ``raw`` sent as ``msg_seq`` on ``session``, committed with the events."""
-        if self.closed:
-            raise StoreError("This transaction has ended; open a new one with EventStore.transaction().")
+        self._require_live()
         key = (session, msg_seq)
         if key in self._outbound_keys or self._store.has_outbound(session, msg_seq):
             raise DuplicateOutboundError(
@@ -104,6 +110,20 @@ class Transaction:
             raise ValueError(f"outbound message names event seq {event_seq}, which does not exist")
         self._outbound_keys.add(key)
         self._outbound.append((session, msg_seq, bytes(raw), event_seq))
+
+    def add_inbound(self, session: str, msg_seq: int, received_ts: str, raw: bytes, cl_ord_id: str | None) -> None:
+        """Keep the application message ``raw`` received as ``msg_seq`` on ``session`` (the audit trail)."""
+        self._require_live()
+        self._inbound.append((session, msg_seq, received_ts, cl_ord_id, bytes(raw)))
+
+    def save_session(self, state: SessionRecord) -> None:
+        """Record where FIX session ``state.name`` stands; the last call in a transaction wins."""
+        self._require_live()
+        self._sessions[(state.name, state.epoch)] = (state.name, state.epoch, state.started_ts, state.next_in_seq)
+
+    def _require_live(self) -> None:
+        if self.closed:
+            raise StoreError("This transaction has ended; open a new one with EventStore.transaction().")
 
 
 class EventStore:
@@ -133,6 +153,7 @@ class EventStore:
         conn = connect(path, synchronous_full=synchronous_full)
         try:
             check_identity(conn, path)
+            migrate(conn)
             row = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         except sqlite3.Error as exc:
             conn.close()
@@ -177,14 +198,16 @@ class EventStore:
             self._tx = None
 
     def _commit(self, tx: Transaction) -> None:
-        rows, outbound = tx._rows, tx._outbound
-        if not rows and not outbound:
+        rows, outbound, inbound, sessions = tx._rows, tx._outbound, tx._inbound, tx._sessions
+        if not rows and not outbound and not inbound and not sessions:
             return
         conn = self._require_open()
         try:
             conn.execute("BEGIN IMMEDIATE")
             conn.executemany(_INSERT_EVENT, rows)
             conn.executemany(_INSERT_OUTBOUND, outbound)
+            conn.executemany(_INSERT_INBOUND, inbound)
+            conn.executemany(_SAVE_SESSION, sessions.values())
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
@@ -327,6 +350,22 @@ class EventStore:
             "AND (? < 0 OR msg_seq <= ?) ORDER BY msg_seq"
         )
         return [(seq, bytes(raw)) for seq, raw in self._fetch(sql, (session, from_seq, upper, upper))]
+
+    def session_record(self, name: str) -> SessionRecord | None:
+        """Where FIX session ``name`` stood at its newest epoch, or ``None`` if it never ran."""
+        sql = "SELECT name, epoch, started_ts, next_in_seq FROM fix_sessions WHERE name = ? ORDER BY epoch DESC LIMIT 1"
+        rows = self._fetch(sql, (name,))
+        return SessionRecord(*rows[0]) if rows else None
+
+    def inbound_messages(self, cl_ord_ids: Iterable[str]) -> list[tuple[str, int, str, bytes]]:
+        """The received messages naming any of ``cl_ord_ids``: (session, seq, received time, raw), oldest first."""
+        ids = list(cl_ord_ids)
+        marks = ",".join("?" * len(ids))
+        sql = (
+            f"SELECT session, msg_seq, received_ts, raw FROM inbound WHERE cl_ord_id IN ({marks}) "
+            "ORDER BY received_ts, session, msg_seq"
+        )
+        return [(session, seq, ts, bytes(raw)) for session, seq, ts, raw in self._fetch(sql, tuple(ids))]
 
     def close(self) -> None:
         """Checkpoint and close the file, releasing the lock; safe to call twice."""

@@ -42,6 +42,28 @@ class Snapshot:
     """The serialized state."""
 
 
+class SessionRecord(NamedTuple):
+    """Where one FIX session stands: its epoch (a new one each sequence reset) and the next MsgSeqNum due in.
+
+    The next MsgSeqNum out is not kept here: it follows from the highest stored outbound message of
+    ``key``, which commits in the same transaction as the message itself.
+    """
+
+    name: str
+    """The session's configured name, e.g. ``SIMA``."""
+    epoch: int
+    """1 for the first run; one more at each sequence reset."""
+    started_ts: str
+    """When this epoch began (ISO-8601 UTC), to decide the daily reset."""
+    next_in_seq: int
+    """The MsgSeqNum expected next from the counterparty."""
+
+    @property
+    def key(self) -> str:
+        """The key of this epoch's messages in the store: ``name:epoch``."""
+        return f"{self.name}:{self.epoch}"
+
+
 def chain_hash(prev_hash: str, seq: int, ts: str, user: str, kind: str, order_id: str | None, data: str) -> str:
     """Hash one record onto the chain: hex sha256 of the UTF-8 text ``prev|seq|L(ts)|...|L(data)``.
 

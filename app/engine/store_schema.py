@@ -28,8 +28,12 @@ APPLICATION_ID = 0x4F454D53
 """``PRAGMA application_id`` of an OEMS event store: the bytes "OEMS"."""
 APPLICATION_NAME = "oems-desktop event store"
 """Written to the ``meta`` table, for a person who opens the file with another SQLite tool."""
-STORE_SCHEMA_VERSION = 1
-"""Layout of the tables below; a store with a higher number was written by a newer program."""
+STORE_SCHEMA_VERSION = 2
+"""Layout of the tables below; a store with a higher number was written by a newer program.
+
+1: events, snapshots, outbound. 2: adds ``fix_sessions`` (each FIX session's sequence state) and ``inbound``
+(the application messages received); ``migrate`` upgrades a version 1 store in place.
+"""
 GENESIS_HASH = "0" * 64
 """The hash the first event chains to."""
 
@@ -47,6 +51,22 @@ BEGIN SELECT RAISE(ABORT, 'events are append-only: an event cannot be changed');
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only: an event cannot be deleted'); END;
 """
+_SESSION_TABLES_V2 = (
+    "CREATE TABLE fix_sessions (name TEXT NOT NULL, epoch INTEGER NOT NULL, started_ts TEXT NOT NULL, "
+    "next_in_seq INTEGER NOT NULL, PRIMARY KEY (name, epoch))",
+    "CREATE TABLE inbound (session TEXT NOT NULL, msg_seq INTEGER NOT NULL, received_ts TEXT NOT NULL, "
+    "cl_ord_id TEXT, raw BLOB NOT NULL, PRIMARY KEY (session, msg_seq))",
+    "CREATE INDEX inbound_by_cl_ord_id ON inbound (cl_ord_id)",
+    "CREATE TRIGGER inbound_no_update BEFORE UPDATE ON inbound BEGIN SELECT "
+    "RAISE(ABORT, 'received FIX messages are kept as they came: one cannot be changed'); END",
+    "CREATE TRIGGER inbound_no_delete BEFORE DELETE ON inbound BEGIN SELECT "
+    "RAISE(ABORT, 'received FIX messages are kept as they came: one cannot be deleted'); END",
+    "CREATE TRIGGER outbound_no_update BEFORE UPDATE ON outbound BEGIN SELECT "
+    "RAISE(ABORT, 'sent FIX messages are kept as they went: one cannot be changed'); END",
+    "CREATE TRIGGER outbound_no_delete BEFORE DELETE ON outbound BEGIN SELECT "
+    "RAISE(ABORT, 'sent FIX messages are kept as they went: one cannot be deleted'); END",
+)
+"""Added by store layout 2: FIX session state, received messages, and the sent ones made append-only."""
 
 
 def create_store_file(path: Path) -> None:
@@ -78,6 +98,8 @@ def _build(path: Path) -> None:
         db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
         _create_tables(db)
         conn.executescript(_APPEND_ONLY_TRIGGERS)
+        for statement in _SESSION_TABLES_V2:
+            conn.execute(statement)
         db.table("meta").insert_all(
             [
                 {"key": "application", "value": APPLICATION_NAME},
@@ -193,6 +215,24 @@ def check_identity(conn: sqlite3.Connection, path: Path) -> None:
             f"program reads up to {STORE_SCHEMA_VERSION}). Install the newer version to open it; the file "
             "was left untouched."
         )
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring an older store's layout up to ``STORE_SCHEMA_VERSION`` in one transaction; events are untouched."""
+    (version,) = conn.execute("SELECT value FROM meta WHERE key = 'store_schema_version'").fetchone()
+    if int(version) >= STORE_SCHEMA_VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if int(version) < 2:
+            for statement in _SESSION_TABLES_V2:
+                conn.execute(statement)
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'store_schema_version'", (str(STORE_SCHEMA_VERSION),))
+        conn.execute(f"PRAGMA user_version = {STORE_SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def corrupt_error(path: Path, what: str) -> StoreCorruptError:
