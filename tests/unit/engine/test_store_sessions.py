@@ -23,7 +23,8 @@ def test_a_session_record_is_saved_with_its_messages_and_the_newest_epoch_wins(t
     with EventStore.open(tmp_path / "s.db") as store:
         record = store.session_record("SIMA")
         assert record == SessionRecord("SIMA", 2, "2026-11-22T08:00:00+00:00", 1)
-        assert record is not None and record.key == "SIMA:2"
+        assert record is not None
+        assert record.key == "SIMA:2"
         assert store.last_outbound_seq("SIMA:1") == 1
         assert store.last_outbound_seq("SIMA:2") == 0
 

@@ -1,0 +1,594 @@
+"""The FIX 4.4 session core: one state machine per session, both roles, clock injected, no socket inside.
+
+A driver (``transport.py`` over asyncio; scripted tests by hand) feeds it what happened: ``connected()``,
+``data_received(bytes)``, ``on_timer()``, ``connection_lost()``, and application messages to ``send``. Each
+call returns a ``SessionOutput``: messages to write (``Outgoing``: the ones marked ``new`` must be stored
+with their MsgSeqNum before their bytes go out), application messages received in sequence, whether to
+disconnect, and alerts for the people watching. The driver persists ``record`` (the epoch and the next
+MsgSeqNum expected in) in the same transaction as the received messages' effects.
+
+The rules are FIX.md's, after QuickFIX's ``Session.cpp``: nothing but a Logon before the Logon reply;
+heartbeat after HeartBtInt of silence out, TestRequest after 1.2 x HeartBtInt of silence in, disconnect at
+2.4 x; a gap is queued behind one ResendRequest; MsgSeqNum too low without PossDupFlag stops the session
+for a person to look at; a counterparty's ResendRequest is answered from the store, admin and stale orders
+gap-filled; garbled frames are dropped without consuming a sequence number. A sequence reset (ResetOnLogon,
+the daily reset, or a person's request) starts a new *epoch* with its own store key, so no sent message is
+ever overwritten.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Final
+
+from app.engine.clock import Clock
+from app.engine.fix import session_messages as admin
+from app.engine.fix import tags
+from app.engine.fix.errors import FieldMissingError, FixCodecError, FixParseError
+from app.engine.fix.framer import FixFramer, Frame, Garbled
+from app.engine.fix.message import FixMessage, parse_message
+from app.engine.fix.session_fsm import SessionEvent, SessionState, next_state
+from app.engine.fix.session_store import SessionStore
+from app.engine.fix.tags import ADMIN_MSG_TYPES, MsgType, SessionRejectReason
+from app.engine.store_records import SessionRecord
+
+ORDER_MSG_TYPES: Final = frozenset({MsgType.NEW_ORDER_SINGLE, MsgType.ORDER_CANCEL_REQUEST,
+                                    MsgType.ORDER_CANCEL_REPLACE_REQUEST})  # fmt: skip
+"""Requests that may be too stale to resend (``max_resend_age``); a venue would act on them late."""
+TEST_REQUEST_AFTER: Final = 1.2
+"""Inbound silence, in heartbeat intervals, before we send a TestRequest."""
+DISCONNECT_AFTER: Final = 2.4
+"""Inbound silence, in heartbeat intervals, before we give up on the connection."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SessionSettings:
+    """What the session core needs to know of one session's configuration."""
+
+    name: str
+    sender_comp_id: str
+    target_comp_id: str
+    initiator: bool
+    heartbeat_interval: int = 30
+    logon_timeout: float = 10.0
+    logout_timeout: float = 2.0
+    max_clock_skew: float = 120.0
+    max_resend_age: float | None = 60.0
+    """Orders older than this (seconds) are gap-filled on a resend, not sent again; ``None``: always resent."""
+    reset_on_logon: bool = False
+    begin_string: str = "FIX.4.4"
+
+
+class AlertLevel(StrEnum):
+    """How loudly to tell people."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Alert:
+    """Something the people watching the session should know, in their words."""
+
+    level: AlertLevel
+    text: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A message to write. ``new`` ones took a fresh MsgSeqNum: store them under ``key`` before writing."""
+
+    seq: int
+    raw: bytes
+    msg_type: str
+    new: bool
+    key: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Received:
+    """An application message (or a session Reject, which names one of ours) received in sequence."""
+
+    seq: int
+    message: FixMessage
+    raw: bytes
+
+
+@dataclasses.dataclass(slots=True)
+class SessionOutput:
+    """What one call into the core produced, for the driver to carry out in order."""
+
+    sends: list[Outgoing] = dataclasses.field(default_factory=list)
+    received: list[Received] = dataclasses.field(default_factory=list)
+    alerts: list[Alert] = dataclasses.field(default_factory=list)
+    disconnect: str | None = None
+    """Close the connection (after writing ``sends``), for this reason."""
+    logged_on: bool = False
+    """The session became active in this call (the application layer asks for order status now)."""
+
+
+@dataclasses.dataclass(slots=True)
+class SessionStats:
+    """Counters for the session health view."""
+
+    messages_in: int = 0
+    messages_out: int = 0
+    garbled: int = 0
+    gaps: int = 0
+    resend_requests_answered: int = 0
+    rejects_sent: int = 0
+    last_received: datetime | None = None
+    last_sent: datetime | None = None
+
+
+class FixSession:
+    """One FIX session's rules. Not thread-safe; one driver calls it from one loop."""
+
+    def __init__(self, settings: SessionSettings, clock: Clock, store: SessionStore) -> None:
+        self.settings, self.clock, self.store = settings, clock, store
+        self.state = SessionState.DISCONNECTED
+        self.record = store.session_record(settings.name) or SessionRecord(settings.name, 1, _iso(clock.now()), 1)
+        self.next_out = store.last_outbound_seq(self.record.key) + 1
+        self.heartbeat_interval = settings.heartbeat_interval
+        self.stats = SessionStats()
+        self._framer = FixFramer()
+        self._out = SessionOutput()
+        self._reset_wanted = False
+        self._queue: dict[int, tuple[FixMessage, bytes]] = {}
+        self._resend_until = 0
+        self._test_req_id: str | None = None
+        self._state_since = clock.monotonic()
+        self._last_in = self._last_out = self._state_since
+
+    # What the driver tells us ----------------------------------------------------------------------
+
+    @property
+    def next_in(self) -> int:
+        """The MsgSeqNum expected next from the counterparty."""
+        return self.record.next_in_seq
+
+    @property
+    def is_active(self) -> bool:
+        """Logged on: application messages may be written now."""
+        return self.state in (SessionState.ACTIVE, SessionState.LOGOUT_SENT)
+
+    def request_reset(self) -> None:
+        """Start a new epoch (both sides back to MsgSeqNum 1, with 141=Y) at the next logon."""
+        self._reset_wanted = True
+
+    def resume(self) -> SessionOutput:
+        """A person has looked at a stopped session: let the driver connect again."""
+        self._move(SessionEvent.RESUMED)
+        self._out.alerts.append(Alert(AlertLevel.INFO, f"{self.settings.name}: resumed by hand."))
+        return self._flush()
+
+    def connected(self) -> SessionOutput:
+        """A connection is up: reload where we stood; an initiator sends its Logon."""
+        self._framer.reset()
+        self._queue.clear()
+        self._resend_until, self._test_req_id = 0, None
+        self.record = self.store.session_record(self.settings.name) or self.record
+        self.next_out = self.store.last_outbound_seq(self.record.key) + 1
+        if self.settings.initiator:
+            self._move(SessionEvent.CONNECTED_AS_INITIATOR)
+            reset = self._reset_wanted or self.settings.reset_on_logon
+            if reset:
+                self._new_epoch()
+            self._send(admin.logon(self.heartbeat_interval, reset=reset))
+        else:
+            self._move(SessionEvent.CONNECTED_AS_ACCEPTOR)
+        self._last_in = self.clock.monotonic()
+        return self._flush()
+
+    def connection_lost(self) -> SessionOutput:
+        """The connection closed (either side)."""
+        if self.state is not SessionState.DISCONNECTED:
+            was_active = self.is_active
+            self._move(SessionEvent.CONNECTION_LOST)
+            if was_active:
+                self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.settings.name}: connection lost."))
+        return self._flush()
+
+    def data_received(self, data: bytes) -> SessionOutput:
+        """Bytes from the socket, in any pieces."""
+        for item in self._framer.feed(data):
+            if self.state in (SessionState.DISCONNECTED, SessionState.STOPPED):
+                break
+            if isinstance(item, Garbled):
+                self._garbled(item)
+            else:
+                self._frame(item)
+        return self._flush()
+
+    def on_timer(self) -> SessionOutput:
+        """Check the clock: logon and logout timeouts, heartbeats, test requests, a silent line."""
+        now = self.clock.monotonic()
+        state, interval = self.state, self.heartbeat_interval
+        if state in (SessionState.LOGON_SENT, SessionState.AWAITING_LOGON):
+            if now - self._state_since >= self.settings.logon_timeout:
+                self._drop(f"no Logon from {self.settings.target_comp_id} within {self.settings.logon_timeout:g} s")
+        elif state is SessionState.LOGOUT_SENT:
+            if now - self._state_since >= self.settings.logout_timeout:
+                self._drop("the counterparty did not answer our Logout in time")
+        elif state is SessionState.ACTIVE:
+            silent = now - self._last_in
+            if silent >= DISCONNECT_AFTER * interval:
+                self._drop(f"nothing received from {self.settings.target_comp_id} for {silent:.0f} s")
+            elif silent >= TEST_REQUEST_AFTER * interval and self._test_req_id is None:
+                self._test_req_id = f"TEST-{self.next_out}"
+                self._send(admin.request_heartbeat(self._test_req_id))
+            if self.state is SessionState.ACTIVE and now - self._last_out >= interval:
+                self._send(admin.heartbeat())
+        return self._flush()
+
+    def next_timer(self) -> float:
+        """Seconds until ``on_timer`` next has something to do (at most one second: cheap to call)."""
+        return min(1.0, max(0.05, self.heartbeat_interval / 10))
+
+    def send(self, body: FixMessage) -> Outgoing:
+        """Stamp an application message with the next MsgSeqNum. Store it, then write it if ``is_active``.
+
+        While the session is down the message still takes its number; the counterparty asks for it after
+        the next logon (or it is gap-filled there, if by then it is too old to act on).
+        """
+        outgoing = self._stamp(body)
+        if self.is_active:
+            self.stats.messages_out += 1
+            self.stats.last_sent = self.clock.now()
+            self._last_out = self.clock.monotonic()
+        return outgoing
+
+    def take_back(self, seq: int) -> None:
+        """Messages from ``seq`` on were never stored (their transaction failed): reuse their numbers."""
+        if seq <= self.next_out:
+            self.next_out = seq
+
+    def logout(self, text: str = "") -> SessionOutput:
+        """Log out politely; reports keep being processed until the reply or the logout timeout."""
+        if self.state is SessionState.ACTIVE:
+            self._send(admin.logout(text))
+            self._move(SessionEvent.LOGOUT_STARTED)
+        elif self.state in (SessionState.LOGON_SENT, SessionState.AWAITING_LOGON):
+            self._drop("logged out before the logon completed")
+        return self._flush()
+
+    def reject(self, received: Received, reason: SessionRejectReason, text: str, tag: int | None) -> SessionOutput:
+        """Answer an application message the mapping could not read with a session Reject (35=3)."""
+        self._reject(received.seq, reason, text, tag, received.message.msg_type)
+        return self._flush()
+
+    # Inbound ---------------------------------------------------------------------------------------
+
+    def _garbled(self, garbled: Garbled) -> None:
+        self.stats.garbled += 1
+        if self.state is not SessionState.ACTIVE and self.state is not SessionState.LOGOUT_SENT:
+            self._drop(f"garbled data before the logon completed ({garbled.detail})")
+        else:
+            self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.settings.name}: {garbled}"))
+
+    def _frame(self, frame: Frame) -> None:
+        self.stats.messages_in += 1
+        self._last_in = self.clock.monotonic()
+        self.stats.last_received = self.clock.now()
+        try:
+            msg = parse_message(frame.raw)
+        except FixParseError as bad:
+            self._unreadable(bad)
+            return
+        if self._acceptable(msg):
+            self._sequence(msg, frame.raw)
+
+    def _unreadable(self, bad: FixParseError) -> None:
+        if not self.is_active:
+            self._drop(f"an unreadable message before the logon completed: {bad}")
+        elif bad.seq_num == self.next_in:
+            self._reject(bad.seq_num, SessionRejectReason(bad.reject_reason), str(bad), bad.tag, bad.msg_type or "")
+            self._advance_in()
+        else:
+            self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.settings.name}: dropped a message: {bad}"))
+
+    def _acceptable(self, msg: FixMessage) -> bool:
+        """The checks every message passes before its MsgSeqNum is looked at; False once handled."""
+        settings = self.settings
+        try:
+            seq, kind = msg.seq_num, msg.msg_type
+            if msg.begin_string != settings.begin_string:
+                self._logout_and_drop(f"BeginString must be {settings.begin_string}, not {msg.begin_string}")
+                return False
+            if not self.is_active and kind == MsgType.LOGOUT:
+                self._logout_received(msg)
+                return False
+            if not self.is_active and kind != MsgType.LOGON:
+                self._drop(f"the first message was {_type_name(kind)}, not a Logon")
+                return False
+            if msg.sender_comp_id != settings.target_comp_id or msg.target_comp_id != settings.sender_comp_id:
+                text = f"CompIDs must be {settings.target_comp_id}->{settings.sender_comp_id}"
+                self._reject(seq, SessionRejectReason.COMPID_PROBLEM, text, tags.SENDER_COMP_ID, kind)
+                self._logout_and_drop(text)
+                return False
+            return self._timely(msg, seq, kind)
+        except FixCodecError as bad:
+            if not self.is_active:
+                self._drop(f"a Logon that cannot be read: {bad}")
+                return False
+            seq_text = msg.get(tags.MSG_SEQ_NUM)
+            if seq_text is not None and seq_text.isdigit() and int(seq_text) == self.next_in:
+                reason = (
+                    SessionRejectReason.REQUIRED_TAG_MISSING
+                    if isinstance(bad, FieldMissingError)
+                    else SessionRejectReason.INCORRECT_DATA_FORMAT
+                )
+                self._reject(int(seq_text), reason, str(bad), getattr(bad, "tag", None), msg.get(tags.MSG_TYPE) or "")
+                self._advance_in()
+            else:
+                self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.settings.name}: dropped a message: {bad}"))
+            return False
+
+    def _timely(self, msg: FixMessage, seq: int, kind: str) -> bool:
+        sending_time = msg.sending_time
+        skew = abs((self.clock.now() - sending_time).total_seconds())
+        if skew > self.settings.max_clock_skew:
+            text = f"SendingTime is {skew:.0f} s away from our clock (at most {self.settings.max_clock_skew:g} s)"
+            self._reject(seq, SessionRejectReason.SENDING_TIME_ACCURACY, text, tags.SENDING_TIME, kind)
+            self._logout_and_drop(text)
+            return False
+        if msg.poss_dup and kind != MsgType.SEQUENCE_RESET:
+            original = msg.orig_sending_time
+            if original is None:
+                if seq == self.next_in:
+                    text = "a possible duplicate needs OrigSendingTime (122)"
+                    self._reject(seq, SessionRejectReason.REQUIRED_TAG_MISSING, text, tags.ORIG_SENDING_TIME, kind)
+                    self._advance_in()
+                return False
+            if original > sending_time:
+                text = "OrigSendingTime (122) is later than SendingTime (52)"
+                self._reject(seq, SessionRejectReason.SENDING_TIME_ACCURACY, text, tags.ORIG_SENDING_TIME, kind)
+                self._logout_and_drop(text)
+                return False
+        return True
+
+    def _sequence(self, msg: FixMessage, raw: bytes) -> None:
+        seq, kind, expected = msg.seq_num, msg.msg_type, self.next_in
+        if kind == MsgType.SEQUENCE_RESET and not msg.get_bool(tags.GAP_FILL_FLAG):
+            self._hard_reset(msg)
+        elif kind == MsgType.LOGON and not self.is_active:
+            self._logon(msg, seq)
+        elif seq == expected:
+            self._process(msg, raw)
+            self._drain_queue()
+        elif seq > expected:
+            self._gap(seq, msg, raw)
+        elif not msg.poss_dup:
+            self._too_low(seq)
+
+    def _logon(self, msg: FixMessage, seq: int) -> None:
+        reset = bool(msg.get_bool(tags.RESET_SEQ_NUM_FLAG))
+        if not self.settings.initiator:
+            interval = msg.get_int(tags.HEART_BT_INT)
+            if interval is None or interval < 1:
+                self._drop("the Logon carries no usable HeartBtInt (108)")
+                return
+            self.heartbeat_interval = interval
+            if reset:
+                self._new_epoch()
+        elif reset and self.record.next_in_seq != 1:
+            self._new_epoch()
+        if seq < self.next_in:
+            self._too_low(seq)
+            return
+        if not self.settings.initiator:
+            self._send(admin.logon(self.heartbeat_interval, reset=reset))
+        self._move(SessionEvent.LOGON_ACCEPTED)
+        self._out.logged_on = True
+        self._out.alerts.append(Alert(AlertLevel.INFO, f"{self.settings.name}: logged on."))
+        if seq == self.next_in:
+            self._advance_in()
+        else:
+            self._gap(seq, None, b"")
+
+    def _hard_reset(self, msg: FixMessage) -> None:
+        """SequenceReset-Reset: the counterparty says where its numbers go on, whatever this one's 34 is."""
+        new = msg.field(tags.NEW_SEQ_NO, int)
+        if new < self.next_in:
+            text = f"SequenceReset may not lower NewSeqNo (36) to {new}: we expect {self.next_in}"
+            self._reject(msg.seq_num, SessionRejectReason.VALUE_INCORRECT, text, tags.NEW_SEQ_NO, msg.msg_type)
+            return
+        self._set_next_in(new)
+        self._drain_queue()
+
+    def _gap(self, seq: int, msg: FixMessage | None, raw: bytes) -> None:
+        if msg is not None:
+            self._queue[seq] = (msg, raw)
+        if self.next_in <= self._resend_until:
+            return  # one ResendRequest covers the gap already
+        self._resend_until = seq
+        self.stats.gaps += 1
+        self._out.alerts.append(
+            Alert(
+                AlertLevel.WARNING, f"{self.settings.name}: messages {self.next_in} to {seq - 1} missing; asked again."
+            )
+        )
+        self._send(admin.resend_request(self.next_in))
+
+    def _too_low(self, seq: int) -> None:
+        text = f"MsgSeqNum too low, expecting {self.next_in} but received {seq}"
+        self._send(admin.logout(text))
+        self._out.alerts.append(
+            Alert(
+                AlertLevel.ERROR,
+                f"{self.settings.name}: {text}. The counterparty may have lost its message store; the session is "
+                "stopped until someone checks with them and resumes it (with a sequence reset if agreed).",
+            )
+        )
+        self._out.disconnect = text
+        self._move(SessionEvent.FATAL)
+
+    def _drain_queue(self) -> None:
+        """Process queued messages now in sequence; ask again if a gap is still open after a resend ends."""
+        self._queue = {seq: item for seq, item in self._queue.items() if seq >= self.next_in}
+        while self.is_active and (item := self._queue.pop(self.next_in, None)) is not None:
+            self._process(*item)
+        if self.next_in > self._resend_until:
+            self._resend_until = 0
+            if self._queue and self.is_active:
+                self._gap(min(self._queue), None, b"")
+
+    def _process(self, msg: FixMessage, raw: bytes) -> None:
+        """A message in sequence: act on it, then count it."""
+        kind = msg.msg_type
+        if kind == MsgType.SEQUENCE_RESET:
+            new = msg.field(tags.NEW_SEQ_NO, int)
+            if new <= msg.seq_num:
+                text = f"a GapFill must move MsgSeqNum forward, but NewSeqNo (36) is {new}"
+                self._reject(msg.seq_num, SessionRejectReason.VALUE_INCORRECT, text, tags.NEW_SEQ_NO, kind)
+                self._advance_in()
+            else:
+                self._set_next_in(new)
+            return
+        self._advance_in()
+        if kind == MsgType.HEARTBEAT:
+            if self._test_req_id is not None and msg.get(tags.TEST_REQ_ID) == self._test_req_id:
+                self._test_req_id = None
+        elif kind == MsgType.TEST_REQUEST:
+            self._send(admin.heartbeat(msg.field(tags.TEST_REQ_ID, str)))
+        elif kind == MsgType.RESEND_REQUEST:
+            self._answer_resend(msg.field(tags.BEGIN_SEQ_NO, int), msg.field(tags.END_SEQ_NO, int))
+        elif kind == MsgType.LOGOUT:
+            self._logout_received(msg)
+        elif kind == MsgType.LOGON:
+            self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.settings.name}: a second Logon was ignored."))
+        else:
+            self._out.received.append(Received(msg.seq_num, msg, raw))
+
+    def _logout_received(self, msg: FixMessage) -> None:
+        text = msg.get(tags.TEXT) or ""
+        if self.state is SessionState.ACTIVE:
+            self._send(admin.logout())
+        level = AlertLevel.INFO if self.state is SessionState.LOGOUT_SENT else AlertLevel.WARNING
+        self._out.alerts.append(Alert(level, f"{self.settings.name}: logged out" + (f": {text}" if text else ".")))
+        self._out.disconnect = f"logout{': ' + text if text else ''}"
+        self._move(SessionEvent.LOGOUT_RECEIVED)
+
+    # Answering a ResendRequest ---------------------------------------------------------------------
+
+    def _answer_resend(self, begin: int, end: int) -> None:
+        """Send ``begin..end`` again: application messages as possible duplicates, the rest as GapFills."""
+        last = self.next_out - 1
+        end = last if end == 0 or end > last else end
+        self.stats.resend_requests_answered += 1
+        if begin > end:
+            return
+        now = self.clock.now()
+        gap_from: int | None = None  # first MsgSeqNum of the run not being sent again
+        due = begin
+        for seq, raw in self.store.outbound_messages(self.record.key, begin, end):
+            if seq > due and gap_from is None:
+                gap_from = due  # not in the store at all
+            again = self._resendable(raw, now)
+            if again is None:
+                gap_from = seq if gap_from is None else gap_from
+            else:
+                if gap_from is not None:
+                    self._gap_fill(gap_from, seq, now)
+                    gap_from = None
+                self._write(Outgoing(seq, again.encode(), again.msg_type, False, self.record.key))
+            due = seq + 1
+        if gap_from is None and due <= end:
+            gap_from = due
+        if gap_from is not None:
+            self._gap_fill(gap_from, end + 1, now)
+
+    def _resendable(self, raw: bytes, now: datetime) -> FixMessage | None:
+        """The stored message as it goes out again, or ``None`` if it is gap-filled instead."""
+        stored = parse_message(raw)
+        kind = stored.msg_type
+        if kind in ADMIN_MSG_TYPES:
+            return None
+        age = self.settings.max_resend_age
+        if age is not None and kind in ORDER_MSG_TYPES and now - stored.sending_time > timedelta(seconds=age):
+            return None
+        return admin.possible_duplicate(stored, now)
+
+    def _gap_fill(self, seq: int, new_seq_no: int, now: datetime) -> None:
+        fill = admin.sequence_reset(new_seq_no, gap_fill=True)
+        fill.extend([(tags.POSS_DUP_FLAG, True), (tags.ORIG_SENDING_TIME, now)])
+        self._write(Outgoing(seq, self._header(fill, seq, now).encode(), fill.msg_type, False, self.record.key))
+
+    # Outbound --------------------------------------------------------------------------------------
+
+    def _send(self, body: FixMessage) -> None:
+        self._write(self._stamp(body))
+
+    def _stamp(self, body: FixMessage) -> Outgoing:
+        seq = self.next_out
+        self.next_out = seq + 1
+        raw = self._header(body, seq, self.clock.now()).encode()
+        return Outgoing(seq, raw, body.msg_type, True, self.record.key)
+
+    def _header(self, body: FixMessage, seq: int, now: datetime) -> FixMessage:
+        settings = self.settings
+        return body.extend(
+            [
+                (tags.SENDER_COMP_ID, settings.sender_comp_id),
+                (tags.TARGET_COMP_ID, settings.target_comp_id),
+                (tags.MSG_SEQ_NUM, seq),
+                (tags.SENDING_TIME, now),
+            ]
+        )
+
+    def _write(self, outgoing: Outgoing) -> None:
+        self._out.sends.append(outgoing)
+        self.stats.messages_out += 1
+        self.stats.last_sent = self.clock.now()
+        self._last_out = self.clock.monotonic()
+
+    def _reject(self, seq: int, reason: SessionRejectReason, text: str, tag: int | None, msg_type: str = "") -> None:
+        self.stats.rejects_sent += 1
+        self._send(admin.reject(seq, reason, text, ref_tag=tag, ref_msg_type=msg_type))
+        self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.settings.name}: rejected message {seq}: {text}"))
+
+    # State -----------------------------------------------------------------------------------------
+
+    def _advance_in(self) -> None:
+        self._set_next_in(self.record.next_in_seq + 1)
+
+    def _set_next_in(self, seq: int) -> None:
+        self.record = self.record._replace(next_in_seq=seq)
+
+    def _new_epoch(self) -> None:
+        self.record = SessionRecord(self.settings.name, self.record.epoch + 1, _iso(self.clock.now()), 1)
+        self.next_out = 1
+        self._reset_wanted = False
+        self._queue.clear()
+        self._resend_until = 0
+
+    def _logout_and_drop(self, text: str) -> None:
+        self._send(admin.logout(text))
+        self._drop(text)
+
+    def _drop(self, reason: str) -> None:
+        self._out.alerts.append(Alert(AlertLevel.ERROR, f"{self.settings.name}: disconnected: {reason}."))
+        self._out.disconnect = reason
+        self._move(SessionEvent.CONNECTION_LOST)
+
+    def _move(self, event: SessionEvent) -> None:
+        self.state = next_state(self.state, event)
+        self._state_since = self.clock.monotonic()
+
+    def _flush(self) -> SessionOutput:
+        out, self._out = self._out, SessionOutput()
+        return out
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def _type_name(msg_type: str) -> str:
+    try:
+        return f"{MsgType(msg_type).name.replace('_', ' ').title()} (35={msg_type})"
+    except ValueError:
+        return f"MsgType {msg_type}"
