@@ -1,0 +1,250 @@
+"""A thin asyncio transport for FIX session cores: TCP in both roles, timers, reconnects with backoff.
+
+Everything a session decides is in ``FixSession``; this module only moves bytes and time to it and carries
+out what it returns, through a ``SessionApplication`` that makes each new message durable (and applies what
+was received) before the transport writes a byte. Socket writes never block the loop (``StreamWriter``
+buffers; ``drain`` is awaited between reads). Many sessions share one loop, which under the desktop is the
+Qt loop through qasync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+from app.engine.fix.session import FixSession, Outgoing, SessionOutput
+from app.engine.fix.session_fsm import SessionState
+
+_log = logging.getLogger(__name__)
+
+READ_SIZE: Final = 1 << 16
+"""Bytes asked of the socket per read; everything that arrived is handed to the session at once."""
+_COMP_IDS: Final = re.compile(rb"\x0149=([^\x01]*)\x01(?:[^\x01]*\x01)*?56=([^\x01]*)\x01")
+
+
+class SessionApplication(Protocol):
+    """What runs above one session: durability first, then the application's own reaction."""
+
+    def carry_out(self, session: FixSession, out: SessionOutput) -> list[Outgoing]:
+        """Store ``out``'s new messages and the session's record, apply what it received, and return any
+        further messages (already stored) to write after ``out.sends``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Seconds between reconnect attempts: doubling from ``first`` up to ``most``."""
+
+    first: float = 1.0
+    most: float = 30.0
+
+    def delays(self) -> Callable[[], float]:
+        """A fresh sequence of delays; call it for the next one."""
+        delay = self.first / 2
+
+        def next_delay() -> float:
+            nonlocal delay
+            delay = min(self.most, delay * 2)
+            return delay
+
+        return next_delay
+
+
+class Connection:
+    """One TCP connection serving one session, from the connect (or accept) until it closes."""
+
+    def __init__(
+        self,
+        session: FixSession,
+        app: SessionApplication,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> None:
+        self.session, self.app = session, app
+        self._reader, self._writer = reader, writer
+        self._closing = False
+
+    def write(self, outgoing: Sequence[Outgoing]) -> None:
+        """Write messages the application has already stored; while logged out they wait for a resend."""
+        if outgoing and not self._closing and self.session.is_active:
+            self._writer.write(b"".join(o.raw for o in outgoing))
+
+    def carry_out(self, out: SessionOutput) -> None:
+        """Make ``out`` durable and applied, then write it; close the connection if the session says so."""
+        extra = self.app.carry_out(self.session, out)
+        if not self._closing:
+            data = b"".join(o.raw for o in (*out.sends, *extra))
+            if data:
+                self._writer.write(data)
+        if out.disconnect is not None:
+            self.close()
+
+    def close(self) -> None:
+        """Close the socket after what is buffered; the read loop then ends."""
+        if not self._closing:
+            self._closing = True
+            self._writer.close()
+
+    async def serve(self, first: bytes = b"") -> None:
+        """Feed the session until the connection ends, then tell it so."""
+        timer = asyncio.create_task(self._tick())
+        try:
+            self.carry_out(self.session.connected())
+            data = first
+            while not self._closing:
+                if data:
+                    self.carry_out(self.session.data_received(data))
+                    await self._writer.drain()
+                data = await self._reader.read(READ_SIZE)
+                if not data:
+                    break
+        except (ConnectionError, OSError) as exc:
+            _log.info("%s: connection error: %s", self.session.settings.name, exc)
+        finally:
+            timer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await timer
+            self.close()
+            self.carry_out(self.session.connection_lost())
+            with contextlib.suppress(ConnectionError, OSError):
+                await self._writer.wait_closed()
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self.session.next_timer())
+            self.carry_out(self.session.on_timer())
+
+
+class Initiator:
+    """Keeps one initiator session connected: connect, serve, back off, reconnect; stopped sessions wait."""
+
+    def __init__(
+        self, session: FixSession, app: SessionApplication, host: str, port: int, backoff: Backoff | None = None
+    ) -> None:
+        self.session, self.app, self.host, self.port = session, app, host, port
+        self.backoff = backoff or Backoff()
+        self.connection: Connection | None = None
+        self.last_error = ""
+        self._resumed = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    def write(self, outgoing: Sequence[Outgoing]) -> None:
+        """Write stored messages now if the session is up (otherwise the venue asks for them at logon)."""
+        if self.connection is not None:
+            self.connection.write(outgoing)
+
+    def resume(self) -> None:
+        """A person resumed a stopped session: connect again."""
+        self.app.carry_out(self.session, self.session.resume())
+        self._resumed.set()
+
+    async def run(self) -> None:
+        """Connect and serve until ``stop``; a failed attempt waits out the backoff, a stopped session a person."""
+        next_delay = self.backoff.delays()
+        while not self._stopping:
+            if self.session.state is SessionState.STOPPED:
+                self._resumed.clear()
+                await self._resumed.wait()
+                continue
+            try:
+                reader, writer = await asyncio.open_connection(self.host, self.port)
+            except OSError as exc:
+                self.last_error = f"cannot reach {self.host}:{self.port}: {exc.strerror or exc}"
+                await asyncio.sleep(next_delay())
+                continue
+            self.connection = Connection(self.session, self.app, reader, writer)
+            self._idle.clear()
+            try:
+                await self.connection.serve()
+            finally:
+                self.connection = None
+                self._idle.set()
+            if self.session.stats.last_received is not None:
+                next_delay = self.backoff.delays()
+            if not self._stopping:
+                await asyncio.sleep(next_delay())
+
+    def start(self) -> asyncio.Task[None]:
+        """Run in the background on the current loop."""
+        self._task = asyncio.create_task(self.run(), name=f"fix-{self.session.settings.name}")
+        return self._task
+
+    async def stop(self) -> None:
+        """Log out (waiting up to the logout timeout for the reply), then stop reconnecting."""
+        self._stopping = True
+        self._resumed.set()
+        connection = self.connection
+        if connection is not None:
+            connection.carry_out(self.session.logout("closing"))
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.session.settings.logout_timeout):
+                    await self._idle.wait()
+            connection.close()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+class Acceptor:
+    """Listens on one port and gives each incoming connection to the session its CompIDs name."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self._sessions: dict[tuple[str, str], tuple[FixSession, SessionApplication]] = {}
+        self.connections: dict[str, Connection] = {}
+        self._server: asyncio.Server | None = None
+
+    def add(self, session: FixSession, app: SessionApplication) -> None:
+        """Serve ``session`` to the counterparty whose messages come from its TargetCompID to its SenderCompID."""
+        settings = session.settings
+        self._sessions[(settings.target_comp_id, settings.sender_comp_id)] = (session, app)
+
+    async def start(self) -> int:
+        """Start listening; returns the port (useful when 0 asked the system for a free one)."""
+        self._server = await asyncio.start_server(self._accept, self.host, self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self.port
+
+    async def close(self) -> None:
+        """Stop listening and drop every connection."""
+        if self._server is not None:
+            self._server.close()
+        for connection in list(self.connections.values()):
+            connection.close()
+        if self._server is not None:
+            await self._server.wait_closed()
+
+    def write(self, name: str, outgoing: Sequence[Outgoing]) -> None:
+        """Write stored messages to session ``name`` if it is connected."""
+        connection = self.connections.get(name)
+        if connection is not None:
+            connection.write(outgoing)
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        first = b""
+        match = None
+        while match is None and len(first) < READ_SIZE:
+            chunk = await reader.read(READ_SIZE)
+            if not chunk:
+                break
+            first += chunk
+            match = _COMP_IDS.search(first)
+        found = self._sessions.get((match.group(1).decode(), match.group(2).decode())) if match else None
+        if found is None or found[0].settings.name in self.connections or found[0].state is SessionState.STOPPED:
+            _log.warning("refused a connection from %s: no free session for it", writer.get_extra_info("peername"))
+            writer.close()
+            return
+        session, app = found
+        connection = self.connections[session.settings.name] = Connection(session, app, reader, writer)
+        try:
+            await connection.serve(first)
+        finally:
+            del self.connections[session.settings.name]

@@ -1,0 +1,109 @@
+"""Two session cores over real loopback TCP: logon, an order answered, a dropped line, reconnect, resend."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from app.engine.clock import SystemClock
+from app.engine.fix import tags
+from app.engine.fix.memory_application import MemoryApplication
+from app.engine.fix.message import FixMessage
+from app.engine.fix.session import FixSession, Received, SessionSettings
+from app.engine.fix.session_fsm import SessionState
+from app.engine.fix.session_store import MemorySessionStore
+from app.engine.fix.tags import MsgType
+from app.engine.fix.transport import Acceptor, Backoff, Initiator
+
+
+class Pair:
+    """A desk initiator and a venue acceptor that acknowledges every order with an ExecutionReport."""
+
+    def __init__(self) -> None:
+        clock = SystemClock()
+        self.desk_store, self.venue_store = MemorySessionStore(), MemorySessionStore()
+        self.desk_got: list[str] = []
+        self.venue_got: list[str] = []
+        self.desk = FixSession(SessionSettings("SIMA", "DESK", "VENUE", initiator=True), clock, self.desk_store)
+        self.venue = FixSession(SessionSettings("DESK", "VENUE", "DESK", initiator=False), clock, self.venue_store)
+        self.desk_app = MemoryApplication(self.desk_store, self._desk_hears)
+        self.venue_app = MemoryApplication(self.venue_store, self._venue_hears)
+        self.acceptor = Acceptor("127.0.0.1", 0)
+        self.acceptor.add(self.venue, self.venue_app)
+
+    def _desk_hears(self, received: Received) -> list[FixMessage]:
+        self.desk_got.append(received.message[tags.CL_ORD_ID])
+        return []
+
+    def _venue_hears(self, received: Received) -> list[FixMessage]:
+        cl_ord_id = received.message[tags.CL_ORD_ID]
+        self.venue_got.append(cl_ord_id)
+        return [FixMessage(MsgType.EXECUTION_REPORT, [(tags.CL_ORD_ID, cl_ord_id), (tags.EXEC_ID, f"E-{cl_ord_id}")])]
+
+    async def start(self) -> Initiator:
+        port = await self.acceptor.start()
+        initiator = Initiator(self.desk, self.desk_app, "127.0.0.1", port, Backoff(0.05, 0.2))
+        initiator.start()
+        await until(lambda: self.desk.state is SessionState.ACTIVE)
+        return initiator
+
+    def order(self, initiator: Initiator, cl_ord_id: str) -> None:
+        initiator.write(self.desk_app.send(self.desk, [FixMessage(MsgType.NEW_ORDER_SINGLE, [(11, cl_ord_id)])]))
+
+
+async def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
+    async with asyncio.timeout(seconds):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+def run(test: Callable[[], Awaitable[None]]) -> None:
+    asyncio.run(test())
+
+
+def test_an_order_is_acknowledged_over_loopback_and_logout_is_clean() -> None:
+    async def scenario() -> None:
+        pair = Pair()
+        initiator = await pair.start()
+        pair.order(initiator, "C-1")
+        await until(lambda: pair.desk_got == ["C-1"])
+        assert pair.venue_got == ["C-1"]
+        await initiator.stop()
+        assert pair.desk.state is SessionState.DISCONNECTED
+        await until(lambda: pair.venue.state is SessionState.DISCONNECTED)
+        await pair.acceptor.close()
+
+    run(scenario)
+
+
+def test_an_order_sent_while_the_line_is_down_arrives_by_resend_after_reconnect() -> None:
+    async def scenario() -> None:
+        pair = Pair()
+        initiator = await pair.start()
+        connection = pair.acceptor.connections["DESK"]
+        connection.close()  # the venue drops the line
+        await until(lambda: pair.desk.state is not SessionState.ACTIVE)
+        pair.order(initiator, "C-2")  # stored with its number, not written
+        await until(lambda: pair.desk_got == ["C-2"])
+        assert pair.venue_got == ["C-2"]
+        assert pair.desk.next_in == pair.venue.next_out
+        assert pair.venue.next_in == pair.desk.next_out
+        await initiator.stop()
+        await pair.acceptor.close()
+
+    run(scenario)
+
+
+def test_an_unknown_counterparty_is_refused() -> None:
+    async def scenario() -> None:
+        pair = Pair()
+        port = await pair.acceptor.start()
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        logon = FixMessage(MsgType.LOGON, [(98, 0), (108, 30), (49, "STRANGER"), (56, "VENUE"), (34, 1)])
+        logon.append(52, SystemClock().now())
+        writer.write(logon.encode())
+        assert await asyncio.wait_for(reader.read(), 5) == b""
+        writer.close()
+        await pair.acceptor.close()
+
+    run(scenario)
