@@ -53,7 +53,7 @@ class Pair:
 
 async def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
     async with asyncio.timeout(seconds):
-        while not condition():
+        while not condition():  # noqa: ASYNC110 - polls state that the code under test does not signal
             await asyncio.sleep(0.01)
 
 
