@@ -166,3 +166,10 @@ def execution(cl_ord_id: str, exec_id: str) -> list[tuple[int, FixValue]]:
 def minutes(n: float) -> timedelta:
     """``n`` minutes."""
     return timedelta(minutes=n)
+
+
+def reframe(raw: bytes, begin: bytes = b"FIX.4.4") -> bytes:
+    """``raw`` with its BodyLength and CheckSum recomputed, so only what a test changed is wrong."""
+    body = raw[raw.index(b"\x0135=") + 1 : raw.rindex(b"10=")]
+    head = b"8=" + begin + b"\x019=%d\x01" % len(body)
+    return head + body + b"10=%03d\x01" % (sum(head + body) % 256)

@@ -8,7 +8,7 @@ from app.engine.fix.message import FixMessage
 from app.engine.fix.session_fsm import SessionState
 from app.engine.fix.session_store import MemorySessionStore
 from app.engine.fix.tags import MsgType
-from tests.support.fix_script import START, Desk, execution, minutes
+from tests.support.fix_script import START, Desk, execution, minutes, reframe
 
 
 def seqs(messages: list[FixMessage]) -> list[int]:
@@ -334,7 +334,7 @@ def test_a_sending_time_two_minutes_off_is_rejected_and_logged_out() -> None:
 def test_a_wrong_begin_string_logs_out() -> None:
     desk = Desk()
     desk.logon()
-    (logout,) = desk.hear_bytes(_reframe(desk.peer.message(MsgType.HEARTBEAT), begin=b"FIX.4.2"))
+    (logout,) = desk.hear_bytes(reframe(desk.peer.message(MsgType.HEARTBEAT), begin=b"FIX.4.2"))
     assert logout.msg_type == MsgType.LOGOUT
     assert "FIX.4.4" in logout[tags.TEXT]
     assert desk.session.state is SessionState.DISCONNECTED
@@ -360,14 +360,7 @@ def test_an_unreadable_application_message_in_sequence_is_rejected_and_counted()
     desk = Desk()
     desk.logon()
     raw = desk.peer.message(MsgType.EXECUTION_REPORT, execution("C-2", "E-2"))
-    (reject,) = desk.hear_bytes(_reframe(raw.replace(b"17=E-2", b"1a7=E-2")))
+    (reject,) = desk.hear_bytes(reframe(raw.replace(b"17=E-2", b"1a7=E-2")))
     assert (reject.msg_type, reject.get(tags.REF_SEQ_NUM), reject.get(tags.SESSION_REJECT_REASON)) == ("3", "2", "0")
     assert desk.session.next_in == 3
     assert desk.delivered() == []
-
-
-def _reframe(raw: bytes, begin: bytes = b"FIX.4.4") -> bytes:
-    """``raw`` with its BodyLength and CheckSum recomputed, so only what a test changed is wrong."""
-    body = raw[raw.index(b"\x0135=") + 1 : raw.rindex(b"10=")]
-    head = b"8=" + begin + b"\x019=%d\x01" % len(body)
-    return head + body + b"10=%03d\x01" % (sum(head + body) % 256)
