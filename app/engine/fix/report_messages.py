@@ -1,0 +1,165 @@
+"""Inbound FIX 4.4 reports as engine messages: ExecutionReport (8), OrderCancelReject (9), OrderMassCancelReport (r).
+
+A report that lacks a field FIX 4.4 requires, or whose value is malformed or unknown, raises
+``FixFieldError`` carrying the SessionRejectReason (373) and the tag (371): the session answers with a
+Reject (35=3) and the engine never sees the message. ClOrdID (11) is required on 35=8 as well, although
+FIX leaves it optional for orders entered by other means: every order we send carries one, and the engine
+finds orders by it. OrderID ``NONE`` (the venue does not know the order) reads as no OrderID.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from app.engine.enums import ORD_STATUS_FROM_FIX, ExecType, Side
+from app.engine.fix import tags
+from app.engine.fix.inbound_fields import FieldReader
+from app.engine.fix.message import FixMessage
+from app.engine.fix.order_messages import UNKNOWN_ORDER_ID
+from app.engine.ids import ClOrdId, ExecId, VenueOrderId
+from app.engine.order import RequestKind
+from app.engine.venue_messages import ZERO, CancelReject, ExecutionReport
+
+EXEC_TYPE_FROM_FIX: Final[dict[str, ExecType]] = {
+    **{member.value: member for member in ExecType if not member.is_trade},
+    ExecType.TRADE.value: ExecType.TRADE,
+    ExecType.PARTIAL_FILL_LEGACY.value: ExecType.TRADE,  # FIX 4.2 partial fill, still sent by some engines
+    ExecType.FILL_LEGACY.value: ExecType.TRADE,  # FIX 4.2 fill
+}
+"""ExecType (150) as FIX spells it; the pre-4.4 fills 1 and 2 read as Trade (F)."""
+
+_SIDES: Final = {member.value: member for member in Side}
+_FILLS: Final = frozenset({ExecType.TRADE, ExecType.TRADE_CORRECT})  # LastQty (32) and LastPx (31) required
+_REFERS: Final = frozenset({ExecType.TRADE_CORRECT, ExecType.TRADE_CANCEL})  # ExecRefID (19) required
+_RESPONSE_TO: Final = {"1": RequestKind.CANCEL, "2": RequestKind.REPLACE}
+_CXL_REJ_REASONS: Final = {
+    "0": "too late to cancel",
+    "1": "unknown order",
+    "2": "broker or exchange option",
+    "3": "already pending cancel or replace",
+    "4": "unable to process an order mass cancel request",
+    "5": "OrigOrdModTime did not match the order's last TransactTime",
+    "6": "duplicate ClOrdID",
+}
+_MASS_CANCEL_REJECT_REASONS: Final = {
+    "0": "mass cancel not supported",
+    "1": "invalid or unknown security",
+    "2": "invalid or unknown underlying",
+    "3": "invalid or unknown product",
+    "4": "invalid or unknown CFICode",
+    "5": "invalid or unknown security type",
+    "6": "invalid or unknown trading session",
+}
+NO_REASON_GIVEN: Final = "no reason given"
+"""CancelReject.reason when the venue sent no CxlRejReason (102)."""
+
+
+def execution_report(msg: FixMessage, session: str) -> ExecutionReport:
+    """The engine's ``ExecutionReport`` for a 35=8 received on ``session``; ``FixFieldError`` if it is unusable."""
+    read = FieldReader(msg)
+    exec_type = read.code(tags.EXEC_TYPE, EXEC_TYPE_FROM_FIX)
+    fill = exec_type in _FILLS
+    last_qty = read.quantity(tags.LAST_QTY) if fill else read.optional_quantity(tags.LAST_QTY)
+    last_px = read.decimal(tags.LAST_PX) if fill else read.optional_decimal(tags.LAST_PX)
+    ref = read.text(tags.EXEC_REF_ID) if exec_type in _REFERS else read.optional_text(tags.EXEC_REF_ID)
+    orig = read.optional_text(tags.ORIG_CL_ORD_ID)
+    return ExecutionReport(
+        exec_id=ExecId(read.text(tags.EXEC_ID)),
+        exec_type=exec_type,
+        cl_ord_id=ClOrdId(read.text(tags.CL_ORD_ID)),
+        ord_status=read.code(tags.ORD_STATUS, ORD_STATUS_FROM_FIX),
+        cum_qty=read.quantity(tags.CUM_QTY),
+        leaves_qty=read.quantity(tags.LEAVES_QTY),
+        avg_px=read.decimal(tags.AVG_PX),
+        last_qty=ZERO if last_qty is None else last_qty,
+        last_px=ZERO if last_px is None else last_px,
+        orig_cl_ord_id=None if orig is None else ClOrdId(orig),
+        venue_order_id=_venue_order_id(read),
+        symbol=read.optional_text(tags.SYMBOL) or "",
+        side=read.code(tags.SIDE, _SIDES),
+        order_qty=read.optional_quantity(tags.ORDER_QTY),
+        ref_exec_id=None if ref is None else ExecId(ref),
+        transact_time=read.optional_timestamp(tags.TRANSACT_TIME),
+        text=read.optional_text(tags.TEXT) or "",
+        session=session,
+    )
+
+
+def _venue_order_id(read: FieldReader) -> VenueOrderId | None:
+    value = read.text(tags.ORDER_ID)
+    return None if value == UNKNOWN_ORDER_ID else VenueOrderId(value)
+
+
+def cancel_reject(msg: FixMessage, session: str) -> CancelReject:
+    """The engine's ``CancelReject`` for a 35=9 received on ``session``; the reason (102) in words."""
+    read = FieldReader(msg)
+    orig = read.optional_text(tags.ORIG_CL_ORD_ID)
+    return CancelReject(
+        cl_ord_id=ClOrdId(read.text(tags.CL_ORD_ID)),
+        orig_cl_ord_id=None if orig is None else ClOrdId(orig),
+        response_to=read.code(tags.CXL_REJ_RESPONSE_TO, _RESPONSE_TO),
+        reason=read.reason(tags.CXL_REJ_REASON, _CXL_REJ_REASONS) or NO_REASON_GIVEN,
+        ord_status=read.code(tags.ORD_STATUS, ORD_STATUS_FROM_FIX),
+        venue_order_id=_venue_order_id(read),
+        text=read.optional_text(tags.TEXT) or "",
+        session=session,
+    )
+
+
+class MassCancelResponse(StrEnum):
+    """MassCancelResponse (531): whether the venue took our mass cancel, and over which orders."""
+
+    REJECTED = "0"
+    """The venue refused the mass cancel; MassCancelRejectReason (532) says why."""
+    SECURITY = "1"
+    """Orders in one security are being canceled."""
+    UNDERLYING = "2"
+    """Orders on one underlying are being canceled."""
+    PRODUCT = "3"
+    """Orders in one product are being canceled."""
+    CFI_CODE = "4"
+    """Orders of one CFICode are being canceled."""
+    SECURITY_TYPE = "5"
+    """Orders of one security type are being canceled."""
+    TRADING_SESSION = "6"
+    """Orders in one trading session are being canceled."""
+    ALL_ORDERS = "7"
+    """Every order is being canceled."""
+
+
+_MASS_CANCEL_RESPONSES: Final = {member.value: member for member in MassCancelResponse}
+
+
+@dataclass(frozen=True, slots=True)
+class MassCancelReport:
+    """An OrderMassCancelReport (35=r): the venue's answer to our kill switch; not an order event."""
+
+    cl_ord_id: ClOrdId | None
+    response: MassCancelResponse
+    reject_reason: str | None = None
+    """MassCancelRejectReason (532) in words, when the venue gave one."""
+    affected_orders: int | None = None
+    """TotalAffectedOrders (533), when the venue gave it."""
+    text: str = ""
+    session: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the venue is canceling the orders (it sends a cancel for each as its own 35=8)."""
+        return self.response is not MassCancelResponse.REJECTED
+
+
+def mass_cancel_report(msg: FixMessage, session: str) -> MassCancelReport:
+    """The ``MassCancelReport`` for a 35=r received on ``session``."""
+    read = FieldReader(msg)
+    cl_ord_id = read.optional_text(tags.CL_ORD_ID)
+    return MassCancelReport(
+        cl_ord_id=None if cl_ord_id is None else ClOrdId(cl_ord_id),
+        response=read.code(tags.MASS_CANCEL_RESPONSE, _MASS_CANCEL_RESPONSES),
+        reject_reason=read.reason(tags.MASS_CANCEL_REJECT_REASON, _MASS_CANCEL_REJECT_REASONS),
+        affected_orders=read.optional_int(tags.TOTAL_AFFECTED_ORDERS),
+        text=read.optional_text(tags.TEXT) or "",
+        session=session,
+    )

@@ -1,0 +1,111 @@
+"""Properties of the report mapping over generated reports and generated field text (Hypothesis).
+
+1. Any ExecutionReport a venue could state goes over the wire as 35=8 and reads back equal, every quantity
+   and price the same Decimal.
+2. Whatever text a venue puts in the quantity and price fields, the mapping either reads it as exactly that
+   Decimal (digits and exponent kept: ``1.50`` stays ``1.50``) or refuses the report naming that field with
+   reason 6 (not a number) or 5 (a negative quantity); it never guesses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.engine.enums import ORD_STATUS_FROM_FIX, ExecType, OrderStatus, Side
+from app.engine.fix import tags
+from app.engine.fix.errors import FixFieldError
+from app.engine.fix.report_messages import execution_report
+from app.engine.fix.tags import MsgType, SessionRejectReason
+from app.engine.ids import ClOrdId, ExecId, VenueOrderId
+from app.engine.venue_messages import ExecutionReport
+from tests.support.fix_reports import on_the_wire, report_fields, report_message
+
+AMOUNTS = (tags.CUM_QTY, tags.LEAVES_QTY, tags.AVG_PX, tags.LAST_QTY, tags.LAST_PX, tags.ORDER_QTY)
+FIX_FLOAT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+"""FIX's float grammar: an optional minus, digits with an optional point; no exponent, sign or space."""
+QUANTITIES = frozenset({tags.CUM_QTY, tags.LEAVES_QTY, tags.LAST_QTY, tags.ORDER_QTY})
+
+ids = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=12)
+amounts = st.integers(0, 8).flatmap(
+    lambda places: st.decimals(min_value=0, max_value=10**12, allow_nan=False, allow_infinity=False, places=places)
+) | st.sampled_from([Decimal("1E+2"), Decimal("0E-8"), Decimal("1.50"), Decimal("-0")])
+exec_types = st.sampled_from([t for t in ExecType if t not in (ExecType.PARTIAL_FILL_LEGACY, ExecType.FILL_LEGACY)])
+
+
+@st.composite
+def reports(draw: st.DrawFn) -> ExecutionReport:
+    """A report with every field a venue may state, each drawn independently."""
+    exec_type = draw(exec_types)
+    refers = exec_type in (ExecType.TRADE_CANCEL, ExecType.TRADE_CORRECT)
+    return ExecutionReport(
+        exec_id=ExecId(draw(ids)),
+        exec_type=exec_type,
+        cl_ord_id=ClOrdId(draw(ids)),
+        ord_status=draw(st.sampled_from(sorted(set(ORD_STATUS_FROM_FIX.values())))),
+        cum_qty=draw(amounts),
+        leaves_qty=draw(amounts),
+        avg_px=draw(amounts),
+        last_qty=draw(amounts),
+        last_px=draw(amounts),
+        orig_cl_ord_id=draw(st.none() | ids.map(ClOrdId)),
+        venue_order_id=draw(ids.filter(lambda text: text != "NONE").map(VenueOrderId)),
+        symbol=draw(ids),
+        side=draw(st.sampled_from(Side)),
+        order_qty=draw(st.none() | amounts),
+        ref_exec_id=ExecId(draw(ids)) if refers else None,
+        session="",
+    )
+
+
+@given(reports(), ids)
+def test_any_report_goes_over_the_wire_and_reads_back_equal(report: ExecutionReport, session: str) -> None:
+    assert execution_report(report_message(report), session) == dataclasses.replace(report, session=session)
+
+
+amount_texts = st.from_regex(r"-?[0-9]{0,6}(\.[0-9]{0,6})?", fullmatch=True) | st.sampled_from(
+    ["1e3", "1E+3", " 1", "1 ", "+1", "0x10", "NaN", "Infinity", "1_000", "١٢", "--1"]
+)
+
+
+@given(st.dictionaries(st.sampled_from(AMOUNTS), amount_texts.filter(bool), min_size=1))
+def test_amount_text_reads_as_exactly_that_decimal_or_is_refused_by_tag(texts: dict[int, str]) -> None:
+    one = Decimal(1)
+    fill = ExecutionReport(ExecId("X1"), ExecType.TRADE, ClOrdId("D-1"), OrderStatus.PARTIALLY_FILLED, one, one, one)
+    body = [(tag, texts.get(tag, value)) for tag, value in report_fields(dataclasses.replace(fill, last_qty=one))]
+    if tags.ORDER_QTY in texts:
+        body.append((tags.ORDER_QTY, texts[tags.ORDER_QTY]))
+    msg = on_the_wire(MsgType.EXECUTION_REPORT, body)
+    error: FixFieldError | None = None
+    try:
+        mapped = execution_report(msg, "SIM1")
+    except FixFieldError as exc:
+        error = exc
+    if error is not None:
+        assert error.tag in texts
+        text = texts[error.tag]
+        if error.reject_reason == SessionRejectReason.VALUE_INCORRECT:
+            assert error.tag in QUANTITIES
+            assert Decimal(text) < 0
+        else:
+            assert error.reject_reason == SessionRejectReason.INCORRECT_DATA_FORMAT
+            assert FIX_FLOAT.fullmatch(text) is None
+        return
+    read = {
+        tags.CUM_QTY: mapped.cum_qty,
+        tags.LEAVES_QTY: mapped.leaves_qty,
+        tags.AVG_PX: mapped.avg_px,
+        tags.LAST_QTY: mapped.last_qty,
+        tags.LAST_PX: mapped.last_px,
+        tags.ORDER_QTY: mapped.order_qty,
+    }
+    for tag, text in texts.items():
+        value = read[tag]
+        assert value is not None
+        assert FIX_FLOAT.fullmatch(text), f"{tags.tag_name(tag)} {text!r} is no FIX float but was read"
+        assert value >= 0 or tag not in QUANTITIES
+        assert value.as_tuple() == Decimal(text).as_tuple(), (tag, text)
