@@ -108,6 +108,8 @@ class SessionOutput:
     """Close the connection (after writing ``sends``), for this reason."""
     logged_on: bool = False
     """The session became active in this call (the application layer asks for order status now)."""
+    line_lost: bool = False
+    """The session stopped being active in this call: requests not yet answered have an unknown fate."""
 
 
 @dataclasses.dataclass(slots=True)
@@ -575,8 +577,11 @@ class FixSession:
         self._move(SessionEvent.CONNECTION_LOST)
 
     def _move(self, event: SessionEvent) -> None:
+        was_active = self.is_active
         self.state = next_state(self.state, event)
         self._state_since = self.clock.monotonic()
+        if was_active and not self.is_active:
+            self._out.line_lost = True
 
     def _flush(self) -> SessionOutput:
         out, self._out = self._out, SessionOutput()

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol
 
+from app.engine.errors import OemsError
 from app.engine.fix.session import FixSession, Outgoing, SessionOutput
 from app.engine.fix.session_fsm import SessionState
 
@@ -68,6 +69,7 @@ class Connection:
         self.session, self.app = session, app
         self._reader, self._writer = reader, writer
         self._closing = False
+        self.failure = ""
 
     def write(self, outgoing: Sequence[Outgoing]) -> None:
         """Write messages the application has already stored; while logged out they wait for a resend."""
@@ -75,8 +77,18 @@ class Connection:
             self._writer.write(b"".join(o.raw for o in outgoing))
 
     def carry_out(self, out: SessionOutput) -> None:
-        """Make ``out`` durable and applied, then write it; close the connection if the session says so."""
-        extra = self.app.carry_out(self.session, out)
+        """Make ``out`` durable and applied, then write it; close the connection if the session says so.
+
+        If it cannot be stored (a full disk, say) nothing is written and the connection closes: the session
+        reloads its numbers from the store at the next logon, and the venue sends the rest again.
+        """
+        try:
+            extra = self.app.carry_out(self.session, out)
+        except OemsError as exc:
+            self.failure = str(exc)
+            _log.error("%s: closing the connection, nothing could be stored: %s", self.session.settings.name, exc)
+            self.close()
+            return
         if not self._closing:
             data = b"".join(o.raw for o in (*out.sends, *extra))
             if data:
@@ -201,6 +213,7 @@ class Acceptor:
         self._sessions: dict[tuple[str, str], tuple[FixSession, SessionApplication]] = {}
         self.connections: dict[str, Connection] = {}
         self._server: asyncio.Server | None = None
+        self._serving: set[asyncio.Task[None]] = set()
 
     def add(self, session: FixSession, app: SessionApplication) -> None:
         """Serve ``session`` to the counterparty whose messages come from its TargetCompID to its SenderCompID."""
@@ -214,11 +227,13 @@ class Acceptor:
         return self.port
 
     async def close(self) -> None:
-        """Stop listening and drop every connection."""
+        """Stop listening, drop every connection and wait until each is wound up."""
         if self._server is not None:
             self._server.close()
         for connection in list(self.connections.values()):
             connection.close()
+        if self._serving:
+            await asyncio.wait(self._serving)
         if self._server is not None:
             await self._server.wait_closed()
 
@@ -244,7 +259,10 @@ class Acceptor:
             return
         session, app = found
         connection = self.connections[session.settings.name] = Connection(session, app, reader, writer)
+        task = asyncio.create_task(connection.serve(first))
+        self._serving.add(task)
         try:
-            await connection.serve(first)
+            await asyncio.shield(task)
         finally:
+            self._serving.discard(task)
             del self.connections[session.settings.name]

@@ -343,7 +343,10 @@ def test_a_wrong_begin_string_logs_out() -> None:
 def test_an_unsolicited_logout_is_answered_and_disconnects() -> None:
     desk = Desk()
     desk.logon()
-    (reply,) = desk.hear(MsgType.LOGOUT, [(tags.TEXT, "venue closing")])
+    assert desk.session.data_received(desk.peer.message(MsgType.HEARTBEAT)).line_lost is False
+    out = desk.session.data_received(desk.peer.message(MsgType.LOGOUT, [(tags.TEXT, "venue closing")]))
+    assert out.line_lost
+    (reply,) = desk._carry_out(out)
     assert reply.msg_type == MsgType.LOGOUT
     assert desk.session.state is SessionState.DISCONNECTED
 

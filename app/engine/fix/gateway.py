@@ -1,0 +1,207 @@
+"""The desktop's FIX side: one initiator session per destination, joined to the engine in both directions.
+
+Out: the gateway is the engine's ``Outbound``. A request staged inside the engine's transaction is mapped
+to 35=D/F/G, stamped with the session's next MsgSeqNum and stored in that same transaction; only after the
+commit are its bytes written (or, with the line down, left for the venue to ask for after the next logon).
+A failed transaction hands the numbers back.
+
+In: each batch of messages a session received in sequence is mapped (8, 9, and 3/j through RefSeqNum to
+the request they refuse) and applied in one engine transaction, together with the session's new inbound
+MsgSeqNum, the raw messages (for the audit timeline) and any session messages it sends in answer. Then:
+DK for executions of orders we do not know, OrderStatusRequest for every live order after a logon, and
+the unknown state for unanswered requests when a line drops. A message that cannot be read is answered
+with a session Reject and never reaches the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections import deque
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from app.engine.clock import Clock
+from app.engine.errors import OemsError
+from app.engine.fix import tags
+from app.engine.fix.errors import FixRejectError
+from app.engine.fix.message import FixMessage, parse_message
+from app.engine.fix.order_messages import dont_know_message, request_message, status_request_message
+from app.engine.fix.reject_messages import rejected_request
+from app.engine.fix.report_messages import cancel_reject, execution_report
+from app.engine.fix.session import Alert, AlertLevel, FixSession, Outgoing, Received, SessionOutput, SessionSettings
+from app.engine.fix.tags import MsgType, SessionRejectReason
+from app.engine.fix.transport import Backoff, Initiator
+from app.engine.store import Transaction
+from app.engine.venue_messages import VenueMessage, VenueRequest
+
+if TYPE_CHECKING:
+    from app.engine.engine import Engine
+
+_log = logging.getLogger(__name__)
+
+ALERTS_KEPT = 500
+"""Session alerts remembered for the health view."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SessionEndpoint:
+    """Where one initiator session connects, and its rules."""
+
+    settings: SessionSettings
+    host: str
+    port: int
+    backoff: Backoff = dataclasses.field(default_factory=Backoff)
+
+
+class FixGateway:
+    """Every FIX session of the desktop. Create it, open the engine with it as ``outbound``, then ``attach``."""
+
+    def __init__(self, endpoints: Sequence[SessionEndpoint], clock: Clock) -> None:
+        self.endpoints = {e.settings.name: e for e in endpoints}
+        self.clock = clock
+        self.sessions: dict[str, FixSession] = {}
+        self.initiators: dict[str, Initiator] = {}
+        self.alerts: deque[Alert] = deque(maxlen=ALERTS_KEPT)
+        self._alert_listeners: list[Callable[[Alert], None]] = []
+        self._engine: Engine | None = None
+        self._staged: list[tuple[str, Outgoing]] = []
+        self._status_requests = 0
+
+    def attach(self, engine: Engine) -> None:
+        """Build the sessions on the engine's store (their numbers and messages live there)."""
+        self._engine = engine
+        for name, endpoint in self.endpoints.items():
+            session = FixSession(endpoint.settings, self.clock, engine.store)
+            self.sessions[name] = session
+            self.initiators[name] = Initiator(session, self, endpoint.host, endpoint.port, endpoint.backoff)
+
+    def subscribe_alerts(self, listener: Callable[[Alert], None]) -> None:
+        """Call ``listener`` with every session alert (the health view, the status bar)."""
+        self._alert_listeners.append(listener)
+
+    async def start(self) -> None:
+        """Start connecting every session."""
+        for initiator in self.initiators.values():
+            initiator.start()
+
+    async def stop(self) -> None:
+        """Log every session out and stop reconnecting."""
+        await asyncio.gather(*(initiator.stop() for initiator in self.initiators.values()))
+
+    @property
+    def engine(self) -> Engine:
+        """The engine this gateway serves."""
+        if self._engine is None:
+            raise OemsError("The FIX gateway is not attached to an engine yet.")
+        return self._engine
+
+    # The engine's Outbound -------------------------------------------------------------------------
+
+    def stage(self, request: VenueRequest, tx: Transaction) -> None:
+        """Map ``request``, give it the session's next MsgSeqNum and store it in ``tx``; write nothing yet."""
+        session = self.sessions.get(request.destination)
+        if session is None:
+            known = ", ".join(sorted(self.sessions)) or "none"
+            raise OemsError(f"No FIX session is set up for destination {request.destination} (configured: {known}).")
+        outgoing = session.send(request_message(request, self.clock.now()))
+        self._staged.append((request.destination, outgoing))
+        tx.add_outbound(outgoing.key, outgoing.seq, outgoing.raw, tx.last_seq or None)
+
+    def release(self) -> None:
+        """The transaction committed: write the staged messages on the sessions that are up."""
+        staged, self._staged = self._staged, []
+        for name, outgoing in staged:
+            self.initiators[name].write([outgoing])
+
+    def discard(self) -> None:
+        """The transaction failed: nothing was stored, so the MsgSeqNums go back to their sessions."""
+        staged, self._staged = self._staged, []
+        for name, outgoing in reversed(staged):
+            self.sessions[name].take_back(outgoing.seq)
+
+    # Each session's application --------------------------------------------------------------------
+
+    def carry_out(self, session: FixSession, out: SessionOutput) -> list[Outgoing]:
+        """Apply what ``session`` received and store what it sends, in one engine transaction."""
+        name = session.settings.name
+        messages: list[VenueMessage] = []
+        kept: list[Received] = []
+        answers: list[Outgoing] = []
+        for received in out.received:
+            try:
+                message = self._read(session, received)
+            except FixRejectError as bad:
+                reason = SessionRejectReason(bad.reject_reason)
+                answers += session.reject(received, reason, str(bad), bad.tag).sends
+                continue
+            kept.append(received)
+            if message is not None:
+                messages.append(message)
+        received_at = self.clock.now().isoformat()
+
+        def store_session(tx: Transaction) -> None:
+            for outgoing in (*out.sends, *answers):
+                if outgoing.new:
+                    tx.add_outbound(outgoing.key, outgoing.seq, outgoing.raw)
+            for received in kept:
+                cl_ord_id = received.message.get(tags.CL_ORD_ID)
+                tx.add_inbound(session.record.key, received.seq, received_at, received.raw, cl_ord_id)
+            tx.save_session(session.record)
+
+        changes = self.engine.apply_venue_messages(messages, also=store_session)
+        if out.line_lost:
+            self.engine.line_lost(name)
+        follow_up = [dont_know_message(report) for report in changes.dont_know]
+        if out.logged_on:
+            follow_up += self._status_requests_for(name)
+        self._tell(out.alerts)
+        return answers + (self._send_now(session, follow_up) if follow_up else [])
+
+    def _read(self, session: FixSession, received: Received) -> VenueMessage | None:
+        msg, name = received.message, session.settings.name
+        kind = msg.msg_type
+        if kind == MsgType.EXECUTION_REPORT:
+            return execution_report(msg, name)
+        if kind == MsgType.ORDER_CANCEL_REJECT:
+            return cancel_reject(msg, name)
+        if kind in (MsgType.REJECT, MsgType.BUSINESS_MESSAGE_REJECT):
+            ref = msg.get_int(tags.REF_SEQ_NUM)
+            stored = self.engine.store.outbound_messages(session.record.key, ref, ref) if ref else []
+            refused = rejected_request(msg, parse_message(stored[0][1]) if stored else None, name)
+            if refused is None:
+                self._tell([Alert(AlertLevel.WARNING, f"{name} rejected message {ref}: {msg.get(tags.TEXT) or ''}")])
+            return refused
+        self._tell([Alert(AlertLevel.INFO, f"{name} sent a {kind} message, which the desk does not act on.")])
+        return None
+
+    def _status_requests_for(self, name: str) -> list[FixMessage]:
+        """After a logon: ask where every live order on this destination stands."""
+        bodies = []
+        for order in self.engine.ledger.live():
+            if order.spec.destination == name:
+                self._status_requests += 1
+                bodies.append(status_request_message(order, f"STATUS-{self._status_requests}"))
+        return bodies
+
+    def _send_now(self, session: FixSession, bodies: list[FixMessage]) -> list[Outgoing]:
+        """Stamp and store messages the gateway sends of its own accord; the caller writes them."""
+        outgoing = [session.send(body) for body in bodies]
+        try:
+            with self.engine.store.transaction() as tx:
+                for message in outgoing:
+                    tx.add_outbound(message.key, message.seq, message.raw)
+                tx.save_session(session.record)
+        except OemsError:
+            session.take_back(outgoing[0].seq)
+            raise
+        return outgoing
+
+    def _tell(self, alerts: list[Alert]) -> None:
+        for alert in alerts:
+            self.alerts.append(alert)
+            log = _log.warning if alert.level is not AlertLevel.INFO else _log.info
+            log("%s", alert.text)
+            for listener in self._alert_listeners:
+                listener(alert)
