@@ -2,7 +2,7 @@
 
 Example (``resources/faults/*.txt`` has one script per fault)::
 
-    # a fill lost on the wire, then recovered by the counterparty's ResendRequest
+    # every kind of rule at once, for show
     seed 7
     2nd fill: drop
     every execution report on ACME with probability 0.1: garble
@@ -75,7 +75,7 @@ _FIELD: Final = re.compile(r"([1-9][0-9]{0,8})=(\S+)")
 _SEED: Final = re.compile(r"-?[0-9]{1,19}")
 _UNIT_MS: Final = {"ms": 1, "s": 1000, "m": 60_000}
 _LONGEST_KIND: Final = max(len(name.split()) for name in KINDS)
-_FILTER_WORDS: Final = frozenset({"for", "on", "after", "probability"})
+_FILTER_WORDS: Final = frozenset({"for", "on", "after", "with probability"})
 _FILTERS: Final = "'for CLORDID', 'on SYMBOL', 'with TAG=VALUE', 'after DURATION' or 'with probability P'"
 
 
@@ -184,7 +184,7 @@ def _filters(kind: Kind, nth: int | None, words: list[str]) -> tuple[MessageTrig
     while at < len(words):
         word = words[at].lower()
         if word == "with" and words[at + 1 : at + 2] and words[at + 1].lower() == "probability":
-            word, at = "probability", at + 1
+            word, at = "with probability", at + 1
         if at + 1 == len(words):
             raise _LineError(f"{words[at]!r} at the end of the trigger needs a value: {_FILTERS}")
         value = words[at + 1]
@@ -197,7 +197,7 @@ def _filters(kind: Kind, nth: int | None, words: list[str]) -> tuple[MessageTrig
         else:
             raise _LineError(f"unexpected {words[at]!r} after the message kind: filters are {_FILTERS}")
         at += 2
-    after, chance = found.get("after"), found.get("probability")
+    after, chance = found.get("after"), found.get("with probability")
     trigger = MessageTrigger(
         kind,
         nth,
@@ -230,7 +230,10 @@ def _duration(text: str) -> timedelta:
     found = _DURATION.fullmatch(text.lower())
     if found is None:
         raise _LineError(f"a duration is a number and a unit (ms, s or m), as in 250ms, 1.5s or 2m; not {text!r}")
-    return timedelta(milliseconds=int(Decimal(found.group(1)) * _UNIT_MS[found.group(2)]))
+    ms = Decimal(found.group(1)) * _UNIT_MS[found.group(2)]
+    if ms != ms.to_integral_value():
+        raise _LineError(f"durations are whole milliseconds; {text!r} is not")
+    return timedelta(milliseconds=int(ms))
 
 
 def _count(text: str, what: str) -> int:

@@ -10,6 +10,7 @@ import pytest
 
 from app.venue.errors import FaultScriptError
 from app.venue.faults import load_script, parse_script
+from app.venue.faults import script as script_module
 from app.venue.faults.rules import KINDS, Effect, Fault, MessageTrigger, Rule, TimeTrigger
 
 REPO = Path(__file__).resolve().parents[4]
@@ -28,6 +29,12 @@ def test_every_example_parses_and_says_what_each_rule_does(path: Path) -> None:
     assert script.rules
     assert script.source == str(path)
     assert [line.split(":")[0] for line in script.describe()] == [f"line {rule.line}" for rule in script.rules]
+
+
+def test_the_example_in_the_format_documentation_parses() -> None:
+    doc = script_module.__doc__ or ""
+    example = doc.split("::\n\n", 1)[1].split("\n\n", 1)[0]
+    assert len(parse_script(example).rules) == 9
 
 
 def test_a_rule_reads_as_it_is_written() -> None:
@@ -88,10 +95,13 @@ def test_time_rules_and_received_messages() -> None:
         ("2nd fill for: drop", "'for' at the end of the trigger needs a value"),
         ("2nd fill for C-1 for C-2: drop", "the filter 'for' is given twice"),
         ("2nd fill with 39: drop", "'with' takes TAG=VALUE"),
+        ("2nd fill probability 0.5: drop", "unexpected 'probability' after the message kind"),
+        ("2nd fill with probability 0.5 with probability 0.5: drop", "the filter 'with probability' is given twice"),
         ("2nd fill with probability 1.5: drop", "a probability is a number above 0 and at most 1"),
         ("2nd fill with probability 0: drop", "a probability is a number above 0"),
         ("2nd fill with probability half: drop", "a probability is a number"),
         ("2nd fill after 5: drop", "a duration is a number and a unit"),
+        ("2nd fill after 1.5ms: drop", "durations are whole milliseconds; '1.5ms' is not"),
         ("at: disconnect", "'at' needs a time"),
         ("at 5s sharp: disconnect", "after 'at DURATION' only 'with probability P' may follow"),
         ("at 5s: drop", "'drop' acts on a message, but 'at' names a time"),
