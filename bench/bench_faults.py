@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.engine.fix import FixMessage, MsgType, parse_message
+from app.engine.fix.values import FixValue
 from app.venue.faults import FaultInjector, load_script, parse_script
 from bench.harness import best_rate, figure
 
@@ -29,7 +30,7 @@ def _frames() -> list[tuple[int, bytes, datetime]]:
     out = []
     for i in range(COUNT):
         at = START + timedelta(milliseconds=i)
-        fields = [
+        fields: list[tuple[int, FixValue]] = [
             (49, "SIMA"), (56, "OEMS"), (34, i + 1), (52, at), (37, f"V-{i}"), (11, f"C-{i}"), (17, f"E-{i}"),
             (150, "F" if i % 3 else "0"), (39, "1"), (55, "ACME" if i % 2 else "XYZ"), (54, "1"),
         ]  # fmt: skip

@@ -19,7 +19,7 @@ EXAMPLES = sorted((REPO / "resources" / "faults").glob("*.txt"))
 
 def test_there_is_an_example_for_every_fault() -> None:
     effects = {rule.fault.effect for path in EXAMPLES for rule in load_script(path).rules}
-    assert effects == set(Effect) - {Effect.DISCONNECT_BEFORE}
+    assert effects == set(Effect)
     assert any(isinstance(rule.trigger, TimeTrigger) for path in EXAMPLES for rule in load_script(path).rules)
 
 
