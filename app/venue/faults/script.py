@@ -1,0 +1,344 @@
+"""Read a fault script: one rule per line, ``WHEN: WHAT``, in words a person can check against a test's story.
+
+Example (``resources/faults/*.txt`` has one script per fault)::
+
+    # every kind of rule at once, for show
+    seed 7
+    2nd fill: drop
+    every execution report on ACME with probability 0.1: garble
+    1st ack for C-9: delay 250ms
+    3rd execution report: reorder
+    1st fill: duplicate with possresend past 2
+    2nd fill: bust
+    1st cancel request: fill first
+    at 5s: disconnect
+    10th message: restart with empty store
+
+Lines: blank, a comment (``#`` to the end of the line), ``seed N`` (at most once; the seed for the
+probability draws when the caller gives none), or a rule. Keywords are case-insensitive; ClOrdIDs, symbols
+and tag values are matched exactly. A rule splits at its first colon followed by a space (or ending the line).
+
+WHEN is one of:
+
+* ``at DURATION``: once, when the venue clock is that long after the injector's start.
+* ``Nth KIND [filters]``: the Nth message of that kind passing the filters (``1st``, ``2nd``, ``17th`` ...).
+* ``every KIND [filters]``: each message of that kind passing the filters.
+
+KIND, for messages the venue sends: ``message`` (any application message), ``execution report`` (35=8),
+``ack`` (150=0), ``fill`` (150=F), ``cancel ack`` (150=4), ``replace ack`` (150=5), ``order reject``
+(150=8), ``cancel reject`` (35=9); for messages it receives: ``new order`` (35=D), ``cancel request``
+(35=F), ``replace request`` (35=G).
+
+Filters, in any order, each at most once except ``with TAG=VALUE``: ``for CLORDID`` (ClOrdID 11 or
+OrigClOrdID 41), ``on SYMBOL`` (55), ``with TAG=VALUE`` (e.g. ``with 39=2``), ``after DURATION`` (only from
+then on), ``with probability P`` (0 < P <= 1, drawn from the seeded generator each time the rest matches;
+also allowed after ``at DURATION``). A rule counts every message passing its kind and filters, whether the
+draw lets it fire or not. DURATION is a number and a unit: ``250ms``, ``1.5s``, ``2m``.
+
+WHAT, on a message the venue sends:
+
+* ``drop``: stored but not written, so the counterparty sees a sequence gap.
+* ``garble``: written with a wrong CheckSum (10) and the right length; the counterparty's framer drops it.
+* ``delay DURATION``: held back that long; later messages overtake it.
+* ``reorder`` or ``reorder past N``: held back until the next message (or N messages) has gone out.
+* ``duplicate`` (``with possdup``, the default, or ``with possresend``) ``[past N]``: sent again, right after
+  or after N more messages: PossDup keeps MsgSeqNum and adds 43=Y and 122; PossResend (97=Y) takes a new one.
+* ``disconnect``: written, then the connection closes. ``disconnect before``: closes instead of writing it.
+* ``restart with empty store``: written, the connection closes, the store is wiped (sequence numbers to 1).
+* ``bust``: the venue busts this fill (150=H); the trigger must be a ``fill``.
+* ``unsolicited cancel``: the venue cancels this message's order on its own.
+
+On a message the venue receives (``cancel request``, ``replace request``): ``fill first``: the venue fills
+the order before acting on the request. At a time: ``disconnect``, ``restart with empty store``,
+``bust EXECID``, ``unsolicited cancel CLORDID`` or ``unsolicited cancel on SYMBOL``.
+
+Every problem is reported with the file and line (``FaultScriptError.problems``); a script with any bad line
+is refused as a whole.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Final
+
+from app.venue.errors import FaultScriptError, ScriptProblem
+from app.venue.faults.rules import KINDS, Effect, Fault, FaultScript, Kind, MessageTrigger, Rule, TimeTrigger
+
+_SPLIT: Final = re.compile(r":(?=\s|$)")
+_ORDINAL: Final = re.compile(r"([1-9][0-9]{0,8})(st|nd|rd|th)")
+_DURATION: Final = re.compile(r"([0-9]{1,9}(?:\.[0-9]{1,3})?)(ms|s|m)")
+_COUNT: Final = re.compile(r"[1-9][0-9]{0,4}")
+_FIELD: Final = re.compile(r"([1-9][0-9]{0,8})=(\S+)")
+_SEED: Final = re.compile(r"-?[0-9]{1,19}")
+_UNIT_MS: Final = {"ms": 1, "s": 1000, "m": 60_000}
+_LONGEST_KIND: Final = max(len(name.split()) for name in KINDS)
+_FILTER_WORDS: Final = frozenset({"for", "on", "after", "with probability"})
+_FILTERS: Final = "'for CLORDID', 'on SYMBOL', 'with TAG=VALUE', 'after DURATION' or 'with probability P'"
+
+
+class _LineError(Exception):
+    """A problem on the line being read; becomes a ``ScriptProblem`` with the line number."""
+
+
+def load_script(path: Path) -> FaultScript:
+    """Read and parse the script at ``path``; ``FaultScriptError`` names the file and line of each problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FaultScriptError([ScriptProblem(str(path), 0, f"cannot read the script: {exc}")]) from exc
+    return parse_script(text, str(path))
+
+
+def parse_script(text: str, source: str = "<script>") -> FaultScript:
+    """Parse a script's text; ``source`` names it in errors. Raises ``FaultScriptError`` listing every bad line."""
+    rules: list[Rule] = []
+    problems: list[ScriptProblem] = []
+    seeds: list[int] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        try:
+            if line.split()[0].lower() == "seed":
+                seeds.append(_seed(line, bool(seeds)))
+            else:
+                rules.append(_rule(number, line))
+        except _LineError as exc:
+            problems.append(ScriptProblem(source, number, str(exc)))
+    if not rules and not problems:
+        problems.append(ScriptProblem(source, 0, "the script has no rules"))
+    if problems:
+        raise FaultScriptError(problems)
+    return FaultScript(source, tuple(rules), seeds[0] if seeds else 0)
+
+
+def _seed(line: str, again: bool) -> int:
+    words = line.split()
+    if again:
+        raise _LineError("the seed is given twice; give it once")
+    if len(words) != 2 or _SEED.fullmatch(words[1]) is None:
+        raise _LineError(f"'seed' takes one whole number, as in 'seed 7', not {line!r}")
+    return int(words[1])
+
+
+def _rule(number: int, line: str) -> Rule:
+    parts = _SPLIT.split(line, maxsplit=1)
+    if len(parts) != 2 or not parts[1].strip():
+        raise _LineError(f"a rule is 'WHEN: WHAT', as in '2nd fill: drop'; found no 'WHAT' after a colon in {line!r}")
+    words = parts[0].split()
+    if not words:
+        raise _LineError("the rule has nothing before its colon: say when it fires, e.g. '2nd fill' or 'at 5s'")
+    trigger, chance = _when(words)
+    fault = _what(parts[1].split(), trigger)
+    return Rule(number, trigger, fault, chance)
+
+
+# WHEN
+
+
+def _when(words: list[str]) -> tuple[MessageTrigger | TimeTrigger, Decimal | None]:
+    head = words[0].lower()
+    if head == "at":
+        if len(words) < 2:
+            raise _LineError("'at' needs a time, as in 'at 5s'")
+        chance = _chance_only(words[2:])
+        return TimeTrigger(_duration(words[1])), chance
+    nth: int | None
+    if head == "every":
+        nth = None
+    elif (found := _ORDINAL.fullmatch(head)) is not None:
+        nth = int(found.group(1))
+    else:
+        raise _LineError(
+            f"a rule starts with 'at DURATION', 'every KIND' or an ordinal like '3rd KIND', not {words[0]!r}"
+        )
+    kind, rest = _kind(words[1:])
+    return _filters(kind, nth, rest)
+
+
+def _kind(words: list[str]) -> tuple[Kind, list[str]]:
+    for size in range(min(_LONGEST_KIND, len(words)), 0, -1):
+        kind = KINDS.get(" ".join(words[:size]).lower())
+        if kind is not None:
+            return kind, words[size:]
+    known = ", ".join(repr(name) for name in KINDS)
+    given = repr(" ".join(words)) if words else "nothing"
+    raise _LineError(f"expected a message kind ({known}) but found {given}")
+
+
+def _chance_only(words: list[str]) -> Decimal | None:
+    if not words:
+        return None
+    if len(words) == 3 and [w.lower() for w in words[:2]] == ["with", "probability"]:
+        return _probability(words[2])
+    raise _LineError(f"after 'at DURATION' only 'with probability P' may follow, not {' '.join(words)!r}")
+
+
+def _filters(kind: Kind, nth: int | None, words: list[str]) -> tuple[MessageTrigger, Decimal | None]:
+    found: dict[str, str] = {}
+    fields: list[tuple[int, str]] = []
+    at = 0
+    while at < len(words):
+        word = words[at].lower()
+        if word == "with" and words[at + 1 : at + 2] and words[at + 1].lower() == "probability":
+            word, at = "with probability", at + 1
+        if at + 1 == len(words):
+            raise _LineError(f"{words[at]!r} at the end of the trigger needs a value: {_FILTERS}")
+        value = words[at + 1]
+        if word == "with":
+            fields.append(_field(value))
+        elif word in _FILTER_WORDS:
+            if word in found:
+                raise _LineError(f"the filter {word!r} is given twice")
+            found[word] = value
+        else:
+            raise _LineError(f"unexpected {words[at]!r} after the message kind: filters are {_FILTERS}")
+        at += 2
+    after, chance = found.get("after"), found.get("with probability")
+    trigger = MessageTrigger(
+        kind,
+        nth,
+        cl_ord_id=found.get("for"),
+        symbol=found.get("on"),
+        fields=tuple(fields),
+        not_before=None if after is None else _duration(after),
+    )
+    return trigger, None if chance is None else _probability(chance)
+
+
+def _field(text: str) -> tuple[int, str]:
+    found = _FIELD.fullmatch(text)
+    if found is None:
+        raise _LineError(f"'with' takes TAG=VALUE, as in 'with 39=2', or 'probability P'; not {text!r}")
+    return int(found.group(1)), found.group(2)
+
+
+def _probability(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or not 0 < value <= 1:
+        raise _LineError(f"a probability is a number above 0 and at most 1, as in 0.25; not {text!r}")
+    return value
+
+
+def _duration(text: str) -> timedelta:
+    found = _DURATION.fullmatch(text.lower())
+    if found is None:
+        raise _LineError(f"a duration is a number and a unit (ms, s or m), as in 250ms, 1.5s or 2m; not {text!r}")
+    ms = Decimal(found.group(1)) * _UNIT_MS[found.group(2)]
+    if ms != ms.to_integral_value():
+        raise _LineError(f"durations are whole milliseconds; {text!r} is not")
+    return timedelta(milliseconds=int(ms))
+
+
+def _count(text: str, what: str) -> int:
+    if _COUNT.fullmatch(text) is None:
+        raise _LineError(f"{what} needs a whole number of messages from 1 to 99999, not {text!r}")
+    return int(text)
+
+
+# WHAT
+
+
+def _what(words: list[str], trigger: MessageTrigger | TimeTrigger) -> Fault:
+    fault = _fault(words, trigger)
+    _check_fits(fault, trigger, " ".join(words))
+    return fault
+
+
+def _fault(words: list[str], trigger: MessageTrigger | TimeTrigger) -> Fault:
+    said = [w.lower() for w in words]
+    head, args = said[0], words[1:]
+    if head in _PLAIN and not args:
+        return Fault(_PLAIN[head])
+    if said == ["disconnect", "before"]:
+        return Fault(Effect.DISCONNECT_BEFORE)
+    if said == ["restart", "with", "empty", "store"]:
+        return Fault(Effect.RESTART)
+    if head == "delay" and len(args) == 1:
+        span = _duration(args[0])
+        if not span:
+            raise _LineError("'delay' needs a time above zero, as in 'delay 250ms'")
+        return Fault(Effect.DELAY, delay=span)
+    if head == "reorder":
+        return Fault(Effect.REORDER, count=_past(said[1:], "reorder", default=1))
+    if head == "duplicate":
+        return _duplicate(said[1:])
+    if head == "bust" and len(args) <= 1:
+        return Fault(Effect.BUST, exec_id=args[0] if args else None)
+    if said[:2] == ["unsolicited", "cancel"]:
+        return _unsolicited_cancel(words[2:])
+    if said == ["fill", "first"]:
+        return Fault(Effect.FILL_FIRST)
+    raise _LineError(f"unknown fault {' '.join(words)!r}: faults are {_FAULTS}")
+
+
+_PLAIN: Final = {"drop": Effect.DROP, "garble": Effect.GARBLE, "disconnect": Effect.DISCONNECT}
+_FAULTS: Final = (
+    "'drop', 'garble', 'delay DURATION', 'reorder [past N]', 'duplicate [with possdup|possresend] [past N]', "
+    "'disconnect [before]', 'restart with empty store', 'bust [EXECID]', "
+    "'unsolicited cancel [CLORDID | on SYMBOL]' and 'fill first'"
+)
+
+
+def _past(said: list[str], what: str, default: int) -> int:
+    if not said:
+        return default
+    if len(said) == 2 and said[0] == "past":
+        return _count(said[1], f"'{what} past'")
+    raise _LineError(f"'{what}' may be followed only by 'past N', not {' '.join(said)!r}")
+
+
+def _duplicate(said: list[str]) -> Fault:
+    effect = Effect.DUPLICATE
+    if said[:1] == ["with"]:
+        flag = said[1] if len(said) > 1 else "nothing"
+        if flag not in ("possdup", "possresend"):
+            raise _LineError(f"'duplicate with' takes 'possdup' (43=Y) or 'possresend' (97=Y), not {flag!r}")
+        effect = Effect.POSS_RESEND if flag == "possresend" else Effect.DUPLICATE
+        said = said[2:]
+    return Fault(effect, count=_past(said, "duplicate", default=0))
+
+
+def _unsolicited_cancel(args: list[str]) -> Fault:
+    if not args:
+        return Fault(Effect.UNSOLICITED_CANCEL)
+    if len(args) == 1 and args[0].lower() != "on":
+        return Fault(Effect.UNSOLICITED_CANCEL, cl_ord_id=args[0])
+    if len(args) == 2 and args[0].lower() == "on":
+        return Fault(Effect.UNSOLICITED_CANCEL, symbol=args[1])
+    raise _LineError(f"'unsolicited cancel' takes nothing, a ClOrdID or 'on SYMBOL', not {' '.join(args)!r}")
+
+
+_AT_A_TIME: Final = frozenset({Effect.DISCONNECT, Effect.RESTART, Effect.BUST, Effect.UNSOLICITED_CANCEL})
+
+
+def _check_fits(fault: Fault, trigger: MessageTrigger | TimeTrigger, said: str) -> None:
+    """Refuse a fault its trigger gives nothing to act on."""
+    effect = fault.effect
+    if isinstance(trigger, TimeTrigger):
+        if effect not in _AT_A_TIME:
+            raise _LineError(
+                f"{said!r} acts on a message, but 'at' names a time; use a message trigger like '2nd fill'"
+            )
+        if effect is Effect.BUST and fault.exec_id is None:
+            raise _LineError("'bust' at a time needs the ExecID to bust, as in 'bust E-12'")
+        if effect is Effect.UNSOLICITED_CANCEL and fault.cl_ord_id is None and fault.symbol is None:
+            raise _LineError(
+                "'unsolicited cancel' at a time needs an order, as in 'unsolicited cancel C-3' or 'on ACME'"
+            )
+        return
+    name = trigger.kind.name
+    if not trigger.kind.sent and effect is not Effect.FILL_FIRST:
+        raise _LineError(f"the venue receives a {name!r}, so only 'fill first' can act on it, not {said!r}")
+    if effect is Effect.FILL_FIRST and name not in ("cancel request", "replace request"):
+        raise _LineError(f"'fill first' acts on a 'cancel request' or 'replace request', not a {name!r}")
+    if effect is Effect.BUST and fault.exec_id is None and name != "fill":
+        raise _LineError(
+            f"'bust' without an ExecID busts the fill that fired the rule: the trigger must be a 'fill', not {name!r}"
+        )
