@@ -6,6 +6,10 @@ things that stop the engine from doing its job: a damaged or locked database, a 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
 
 class OemsError(Exception):
     """Root of every error the engine raises on purpose."""
@@ -41,3 +45,32 @@ class StoreVersionError(StoreError):
 
 class DuplicateOutboundError(StoreError):
     """A FIX session already has a stored outbound message with that sequence number."""
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One thing wrong in a configuration file: what, and on which line (None when it is the whole file)."""
+
+    line: int | None
+    problem: str
+
+
+class ConfigError(OemsError):
+    """A configuration file is missing, unreadable or wrong; names the file, the line and each problem.
+
+    ``path``, ``line`` and ``problem`` describe the first problem (by line); ``problems`` lists them all.
+    """
+
+    def __init__(self, path: Path, problems: Sequence[ConfigProblem]) -> None:
+        if not problems:
+            raise ValueError("a ConfigError needs at least one problem")
+        self.path = path
+        self.problems = tuple(sorted(problems, key=lambda p: p.line or 0))
+        self.line = self.problems[0].line
+        self.problem = self.problems[0].problem
+        super().__init__("\n".join(_describe(path, p) for p in self.problems))
+
+
+def _describe(path: Path, problem: ConfigProblem) -> str:
+    where = path.name if problem.line is None else f"{path.name}, line {problem.line}"
+    return f"{where}: {problem.problem}"
