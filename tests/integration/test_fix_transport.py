@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable, Coroutine
 
 from app.engine.clock import SystemClock
 from app.engine.fix import tags
 from app.engine.fix.memory_application import MemoryApplication
 from app.engine.fix.message import FixMessage
-from app.engine.fix.session import FixSession, Received, SessionSettings
+from app.engine.fix.session import FixSession, Received
 from app.engine.fix.session_fsm import SessionState
 from app.engine.fix.session_store import MemorySessionStore
 from app.engine.fix.tags import MsgType
 from app.engine.fix.transport import Acceptor, Backoff, Initiator
+from tests.support.fix_script import session_config
 
 
 class Pair:
@@ -24,8 +26,9 @@ class Pair:
         self.desk_store, self.venue_store = MemorySessionStore(), MemorySessionStore()
         self.desk_got: list[str] = []
         self.venue_got: list[str] = []
-        self.desk = FixSession(SessionSettings("SIMA", "DESK", "VENUE", initiator=True), clock, self.desk_store)
-        self.venue = FixSession(SessionSettings("DESK", "VENUE", "DESK", initiator=False), clock, self.venue_store)
+        self.desk_config = session_config("SIMA", "DESK", "VENUE")
+        self.desk = FixSession(self.desk_config, clock, self.desk_store, initiator=True)
+        self.venue = FixSession(session_config("DESK", "VENUE", "DESK"), clock, self.venue_store, initiator=False)
         self.desk_app = MemoryApplication(self.desk_store, self._desk_hears)
         self.venue_app = MemoryApplication(self.venue_store, self._venue_hears)
         self.acceptor = Acceptor("127.0.0.1", 0)
@@ -41,8 +44,8 @@ class Pair:
         return [FixMessage(MsgType.EXECUTION_REPORT, [(tags.CL_ORD_ID, cl_ord_id), (tags.EXEC_ID, f"E-{cl_ord_id}")])]
 
     async def start(self) -> Initiator:
-        port = await self.acceptor.start()
-        initiator = Initiator(self.desk, self.desk_app, "127.0.0.1", port, Backoff(0.05, 0.2))
+        self.desk.config = dataclasses.replace(self.desk_config, port=await self.acceptor.start())
+        initiator = Initiator(self.desk, self.desk_app, Backoff(0.05, 0.2))
         initiator.start()
         await until(lambda: self.desk.state is SessionState.ACTIVE)
         return initiator

@@ -16,10 +16,10 @@ from app.engine.commands import CancelOrder, SubmitOrder
 from app.engine.engine import Engine
 from app.engine.enums import OrderStatus
 from app.engine.fix import tags
-from app.engine.fix.gateway import FixGateway, SessionEndpoint
+from app.engine.fix.gateway import FixGateway
 from app.engine.fix.memory_application import MemoryApplication
 from app.engine.fix.message import FixMessage
-from app.engine.fix.session import FixSession, Received, SessionSettings
+from app.engine.fix.session import FixSession, Received
 from app.engine.fix.session_fsm import SessionState
 from app.engine.fix.session_store import MemorySessionStore
 from app.engine.fix.tags import MsgType
@@ -27,6 +27,7 @@ from app.engine.fix.transport import Acceptor, Backoff
 from app.engine.ids import OrderId
 from tests.support.engine_kit import TRADER, PassGate, spec
 from tests.support.fix_reports import report_fields
+from tests.support.fix_script import session_config
 from tests.support.reports import VenueOrder
 
 
@@ -35,8 +36,8 @@ class ScriptedVenue:
 
     def __init__(self) -> None:
         self.store = MemorySessionStore()
-        settings = SessionSettings("DESK", "VENUE", "DESK", initiator=False)
-        self.session = FixSession(settings, SystemClock(), self.store)
+        config = session_config("DESK", "VENUE", "DESK")
+        self.session = FixSession(config, SystemClock(), self.store, initiator=False)
         self.app = MemoryApplication(self.store, self.hear)
         self.orders: dict[str, VenueOrder] = {}
         self.fill_orders = True
@@ -77,9 +78,8 @@ async def desk_and_venue(tmp_path: Path) -> tuple[Engine, FixGateway, ScriptedVe
     acceptor = Acceptor("127.0.0.1", 0)
     acceptor.add(venue.session, venue.app)
     port = await acceptor.start()
-    settings = SessionSettings("SIMA", "DESK", "VENUE", initiator=True)
     clock = SystemClock()
-    gateway = FixGateway([SessionEndpoint(settings, "127.0.0.1", port, Backoff(0.05, 0.2))], clock)
+    gateway = FixGateway([session_config("SIMA", "DESK", "VENUE", port)], clock, Backoff(0.05, 0.2))
     engine = Engine.open(tmp_path / "desk.db", clock=clock, gate=PassGate(), outbound=gateway)
     gateway.attach(engine)
     await gateway.start()

@@ -10,17 +10,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from app.engine.clock import FakeClock
 from app.engine.fix import tags
+from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.message import FixMessage, parse_message
-from app.engine.fix.session import Alert, FixSession, Received, SessionOutput, SessionSettings
+from app.engine.fix.schedule import SessionSchedule
+from app.engine.fix.session import Alert, FixSession, Received, SessionOutput
 from app.engine.fix.session_store import MemorySessionStore
 from app.engine.fix.tags import MsgType
 from app.engine.fix.values import FixValue
 
 DESK, VENUE = "DESK", "VENUE"
 START = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
+
+
+def session_config(name: str, sender: str, target: str, port: int = 1, **options: Any) -> SessionConfig:
+    """An order session's configuration on this machine, open all the time, with ``options`` set."""
+    return SessionConfig(
+        name=name,
+        role=SessionRole.ORDERS,
+        host="127.0.0.1",
+        port=port,
+        sender_comp_id=sender,
+        target_comp_id=target,
+        schedule=SessionSchedule(),
+        **options,
+    )
 
 
 class Peer:
@@ -71,22 +88,21 @@ class Desk:
         store: MemorySessionStore | None = None,
         clock: FakeClock | None = None,
         heartbeat_interval: int = 30,
-        max_resend_age: float | None = 60.0,
+        max_resend_age: int = 60,
         reset_on_logon: bool = False,
     ) -> None:
         self.clock = clock or FakeClock(START)
         self.store = store or MemorySessionStore()
         sender, target = (DESK, VENUE) if initiator else (VENUE, DESK)
-        settings = SessionSettings(
-            name="SIMA",
-            sender_comp_id=sender,
-            target_comp_id=target,
-            initiator=initiator,
+        config = session_config(
+            "SIMA",
+            sender,
+            target,
             heartbeat_interval=heartbeat_interval,
             max_resend_age=max_resend_age,
             reset_on_logon=reset_on_logon,
         )
-        self.session = FixSession(settings, self.clock, self.store)
+        self.session = FixSession(config, self.clock, self.store, initiator=initiator)
         self.peer = Peer(self.clock, sender=target, target=sender)
         self.written: list[FixMessage] = []
         self.received: list[Received] = []

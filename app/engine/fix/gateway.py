@@ -16,7 +16,6 @@ with a session Reject and never reaches the engine.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -25,12 +24,13 @@ from typing import TYPE_CHECKING
 from app.engine.clock import Clock
 from app.engine.errors import OemsError
 from app.engine.fix import tags
+from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.errors import FixRejectError
 from app.engine.fix.message import FixMessage, parse_message
 from app.engine.fix.order_messages import dont_know_message, request_message, status_request_message
 from app.engine.fix.reject_messages import rejected_request
 from app.engine.fix.report_messages import cancel_reject, execution_report
-from app.engine.fix.session import Alert, AlertLevel, FixSession, Outgoing, Received, SessionOutput, SessionSettings
+from app.engine.fix.session import Alert, AlertLevel, FixSession, Outgoing, Received, SessionOutput
 from app.engine.fix.tags import MsgType, SessionRejectReason
 from app.engine.fix.transport import Backoff, Initiator
 from app.engine.store import Transaction
@@ -45,22 +45,13 @@ ALERTS_KEPT = 500
 """Session alerts remembered for the health view."""
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class SessionEndpoint:
-    """Where one initiator session connects, and its rules."""
-
-    settings: SessionSettings
-    host: str
-    port: int
-    backoff: Backoff = dataclasses.field(default_factory=Backoff)
-
-
 class FixGateway:
-    """Every FIX session of the desktop. Create it, open the engine with it as ``outbound``, then ``attach``."""
+    """The desktop's order sessions (role ``orders`` in the configuration). Create it, open the engine with it
+    as ``outbound``, then ``attach``."""
 
-    def __init__(self, endpoints: Sequence[SessionEndpoint], clock: Clock) -> None:
-        self.endpoints = {e.settings.name: e for e in endpoints}
-        self.clock = clock
+    def __init__(self, configs: Sequence[SessionConfig], clock: Clock, backoff: Backoff | None = None) -> None:
+        self.configs = {c.name: c for c in configs if c.role is SessionRole.ORDERS}
+        self.clock, self.backoff = clock, backoff
         self.sessions: dict[str, FixSession] = {}
         self.initiators: dict[str, Initiator] = {}
         self.alerts: deque[Alert] = deque(maxlen=ALERTS_KEPT)
@@ -72,10 +63,10 @@ class FixGateway:
     def attach(self, engine: Engine) -> None:
         """Build the sessions on the engine's store (their numbers and messages live there)."""
         self._engine = engine
-        for name, endpoint in self.endpoints.items():
-            session = FixSession(endpoint.settings, self.clock, engine.store)
+        for name, config in self.configs.items():
+            session = FixSession(config, self.clock, engine.store, initiator=True)
             self.sessions[name] = session
-            self.initiators[name] = Initiator(session, self, endpoint.host, endpoint.port, endpoint.backoff)
+            self.initiators[name] = Initiator(session, self, self.backoff)
 
     def subscribe_alerts(self, listener: Callable[[Alert], None]) -> None:
         """Call ``listener`` with every session alert (the health view, the status bar)."""
@@ -125,7 +116,7 @@ class FixGateway:
 
     def carry_out(self, session: FixSession, out: SessionOutput) -> list[Outgoing]:
         """Apply what ``session`` received and store what it sends, in one engine transaction."""
-        name = session.settings.name
+        name = session.config.name
         messages: list[VenueMessage] = []
         kept: list[Received] = []
         answers: list[Outgoing] = []
@@ -160,7 +151,7 @@ class FixGateway:
         return answers + (self._send_now(session, follow_up) if follow_up else [])
 
     def _read(self, session: FixSession, received: Received) -> VenueMessage | None:
-        msg, name = received.message, session.settings.name
+        msg, name = received.message, session.config.name
         kind = msg.msg_type
         if kind == MsgType.EXECUTION_REPORT:
             return execution_report(msg, name)

@@ -12,8 +12,8 @@ heartbeat after HeartBtInt of silence out, TestRequest after 1.2 x HeartBtInt of
 2.4 x; a gap is queued behind one ResendRequest; MsgSeqNum too low without PossDupFlag stops the session
 for a person to look at; a counterparty's ResendRequest is answered from the store, admin and stale orders
 gap-filled; garbled frames are dropped without consuming a sequence number. A sequence reset (ResetOnLogon,
-the daily reset, or a person's request) starts a new *epoch* with its own store key, so no sent message is
-ever overwritten.
+the daily reset at the schedule's start, or a person's request) starts a new *epoch* with its own store
+key, so no sent message is ever overwritten.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Final
 from app.engine.clock import Clock
 from app.engine.fix import session_messages as admin
 from app.engine.fix import tags
+from app.engine.fix.config import SessionConfig
 from app.engine.fix.errors import FieldMissingError, FixCodecError, FixParseError
 from app.engine.fix.framer import FixFramer, Frame, Garbled
 from app.engine.fix.message import FixMessage, parse_message
@@ -41,24 +42,6 @@ TEST_REQUEST_AFTER: Final = 1.2
 """Inbound silence, in heartbeat intervals, before we send a TestRequest."""
 DISCONNECT_AFTER: Final = 2.4
 """Inbound silence, in heartbeat intervals, before we give up on the connection."""
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class SessionSettings:
-    """What the session core needs to know of one session's configuration."""
-
-    name: str
-    sender_comp_id: str
-    target_comp_id: str
-    initiator: bool
-    heartbeat_interval: int = 30
-    logon_timeout: float = 10.0
-    logout_timeout: float = 2.0
-    max_clock_skew: float = 120.0
-    max_resend_age: float | None = 60.0
-    """Orders older than this (seconds) are gap-filled on a resend, not sent again; ``None``: always resent."""
-    reset_on_logon: bool = False
-    begin_string: str = "FIX.4.4"
 
 
 class AlertLevel(StrEnum):
@@ -129,12 +112,12 @@ class SessionStats:
 class FixSession:
     """One FIX session's rules. Not thread-safe; one driver calls it from one loop."""
 
-    def __init__(self, settings: SessionSettings, clock: Clock, store: SessionStore) -> None:
-        self.settings, self.clock, self.store = settings, clock, store
+    def __init__(self, config: SessionConfig, clock: Clock, store: SessionStore, *, initiator: bool) -> None:
+        self.config, self.clock, self.store, self.initiator = config, clock, store, initiator
         self.state = SessionState.DISCONNECTED
-        self.record = store.session_record(settings.name) or SessionRecord(settings.name, 1, _iso(clock.now()), 1)
+        self.record = store.session_record(config.name) or SessionRecord(config.name, 1, _iso(clock.now()), 1)
         self.next_out = store.last_outbound_seq(self.record.key) + 1
-        self.heartbeat_interval = settings.heartbeat_interval
+        self.heartbeat_interval = config.heartbeat_interval
         self.stats = SessionStats()
         self._framer = FixFramer()
         self._out = SessionOutput()
@@ -164,7 +147,7 @@ class FixSession:
     def resume(self) -> SessionOutput:
         """A person has looked at a stopped session: let the driver connect again."""
         self._move(SessionEvent.RESUMED)
-        self._out.alerts.append(Alert(AlertLevel.INFO, f"{self.settings.name}: resumed by hand."))
+        self._out.alerts.append(Alert(AlertLevel.INFO, f"{self.config.name}: resumed by hand."))
         return self._flush()
 
     def connected(self) -> SessionOutput:
@@ -172,11 +155,11 @@ class FixSession:
         self._framer.reset()
         self._queue.clear()
         self._resend_until, self._test_req_id = 0, None
-        self.record = self.store.session_record(self.settings.name) or self.record
+        self.record = self.store.session_record(self.config.name) or self.record
         self.next_out = self.store.last_outbound_seq(self.record.key) + 1
-        if self.settings.initiator:
+        if self.initiator:
             self._move(SessionEvent.CONNECTED_AS_INITIATOR)
-            reset = self._reset_wanted or self.settings.reset_on_logon
+            reset = self._reset_wanted or self.config.reset_on_logon or self._daily_reset_due()
             if reset:
                 self._new_epoch()
             self._send(admin.logon(self.heartbeat_interval, reset=reset))
@@ -185,13 +168,20 @@ class FixSession:
         self._last_in = self.clock.monotonic()
         return self._flush()
 
+    def _daily_reset_due(self) -> bool:
+        """The last epoch began before the current scheduled session: both sides start again at 1."""
+        if not self.config.daily_reset or self.config.schedule.non_stop:
+            return False
+        started = datetime.fromisoformat(self.record.started_ts)
+        return started < self.config.schedule.session_start(self.clock.now())
+
     def connection_lost(self) -> SessionOutput:
         """The connection closed (either side)."""
         if self.state is not SessionState.DISCONNECTED:
             was_active = self.is_active
             self._move(SessionEvent.CONNECTION_LOST)
             if was_active:
-                self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.settings.name}: connection lost."))
+                self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.config.name}: connection lost."))
         return self._flush()
 
     def data_received(self, data: bytes) -> SessionOutput:
@@ -210,15 +200,15 @@ class FixSession:
         now = self.clock.monotonic()
         state, interval = self.state, self.heartbeat_interval
         if state in (SessionState.LOGON_SENT, SessionState.AWAITING_LOGON):
-            if now - self._state_since >= self.settings.logon_timeout:
-                self._drop(f"no Logon from {self.settings.target_comp_id} within {self.settings.logon_timeout:g} s")
+            if now - self._state_since >= self.config.logon_timeout:
+                self._drop(f"no Logon from {self.config.target_comp_id} within {self.config.logon_timeout:g} s")
         elif state is SessionState.LOGOUT_SENT:
-            if now - self._state_since >= self.settings.logout_timeout:
+            if now - self._state_since >= self.config.logout_timeout:
                 self._drop("the counterparty did not answer our Logout in time")
         elif state is SessionState.ACTIVE:
             silent = now - self._last_in
             if silent >= DISCONNECT_AFTER * interval:
-                self._drop(f"nothing received from {self.settings.target_comp_id} for {silent:.0f} s")
+                self._drop(f"nothing received from {self.config.target_comp_id} for {silent:.0f} s")
             elif silent >= TEST_REQUEST_AFTER * interval and self._test_req_id is None:
                 self._test_req_id = f"TEST-{self.next_out}"
                 self._send(admin.request_heartbeat(self._test_req_id))
@@ -269,7 +259,7 @@ class FixSession:
         if self.state is not SessionState.ACTIVE and self.state is not SessionState.LOGOUT_SENT:
             self._drop(f"garbled data before the logon completed ({garbled.detail})")
         else:
-            self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.settings.name}: {garbled}"))
+            self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.config.name}: {garbled}"))
 
     def _frame(self, frame: Frame) -> None:
         self.stats.messages_in += 1
@@ -290,15 +280,15 @@ class FixSession:
             self._reject(bad.seq_num, SessionRejectReason(bad.reject_reason), str(bad), bad.tag, bad.msg_type or "")
             self._advance_in()
         else:
-            self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.settings.name}: dropped a message: {bad}"))
+            self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.config.name}: dropped a message: {bad}"))
 
     def _acceptable(self, msg: FixMessage) -> bool:
         """The checks every message passes before its MsgSeqNum is looked at; False once handled."""
-        settings = self.settings
+        config = self.config
         try:
             seq, kind = msg.seq_num, msg.msg_type
-            if msg.begin_string != settings.begin_string:
-                self._logout_and_drop(f"BeginString must be {settings.begin_string}, not {msg.begin_string}")
+            if msg.begin_string != config.begin_string:
+                self._logout_and_drop(f"BeginString must be {config.begin_string}, not {msg.begin_string}")
                 return False
             if not self.is_active and kind == MsgType.LOGOUT:
                 self._logout_received(msg)
@@ -306,8 +296,8 @@ class FixSession:
             if not self.is_active and kind != MsgType.LOGON:
                 self._drop(f"the first message was {_type_name(kind)}, not a Logon")
                 return False
-            if msg.sender_comp_id != settings.target_comp_id or msg.target_comp_id != settings.sender_comp_id:
-                text = f"CompIDs must be {settings.target_comp_id}->{settings.sender_comp_id}"
+            if msg.sender_comp_id != config.target_comp_id or msg.target_comp_id != config.sender_comp_id:
+                text = f"CompIDs must be {config.target_comp_id}->{config.sender_comp_id}"
                 self._reject(seq, SessionRejectReason.COMPID_PROBLEM, text, tags.SENDER_COMP_ID, kind)
                 self._logout_and_drop(text)
                 return False
@@ -326,14 +316,14 @@ class FixSession:
                 self._reject(int(seq_text), reason, str(bad), getattr(bad, "tag", None), msg.get(tags.MSG_TYPE) or "")
                 self._advance_in()
             else:
-                self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.settings.name}: dropped a message: {bad}"))
+                self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.config.name}: dropped a message: {bad}"))
             return False
 
     def _timely(self, msg: FixMessage, seq: int, kind: str) -> bool:
         sending_time = msg.sending_time
         skew = abs((self.clock.now() - sending_time).total_seconds())
-        if skew > self.settings.max_clock_skew:
-            text = f"SendingTime is {skew:.0f} s away from our clock (at most {self.settings.max_clock_skew:g} s)"
+        if skew > self.config.max_clock_skew:
+            text = f"SendingTime is {skew:.0f} s away from our clock (at most {self.config.max_clock_skew:g} s)"
             self._reject(seq, SessionRejectReason.SENDING_TIME_ACCURACY, text, tags.SENDING_TIME, kind)
             self._logout_and_drop(text)
             return False
@@ -368,7 +358,7 @@ class FixSession:
 
     def _logon(self, msg: FixMessage, seq: int) -> None:
         reset = bool(msg.get_bool(tags.RESET_SEQ_NUM_FLAG))
-        if not self.settings.initiator:
+        if not self.initiator:
             interval = msg.get_int(tags.HEART_BT_INT)
             if interval is None or interval < 1:
                 self._drop("the Logon carries no usable HeartBtInt (108)")
@@ -381,11 +371,11 @@ class FixSession:
         if seq < self.next_in:
             self._too_low(seq)
             return
-        if not self.settings.initiator:
+        if not self.initiator:
             self._send(admin.logon(self.heartbeat_interval, reset=reset))
         self._move(SessionEvent.LOGON_ACCEPTED)
         self._out.logged_on = True
-        self._out.alerts.append(Alert(AlertLevel.INFO, f"{self.settings.name}: logged on."))
+        self._out.alerts.append(Alert(AlertLevel.INFO, f"{self.config.name}: logged on."))
         if seq == self.next_in:
             self._advance_in()
         else:
@@ -409,9 +399,7 @@ class FixSession:
         self._resend_until = seq
         self.stats.gaps += 1
         self._out.alerts.append(
-            Alert(
-                AlertLevel.WARNING, f"{self.settings.name}: messages {self.next_in} to {seq - 1} missing; asked again."
-            )
+            Alert(AlertLevel.WARNING, f"{self.config.name}: messages {self.next_in} to {seq - 1} missing; asked again.")
         )
         self._send(admin.resend_request(self.next_in))
 
@@ -421,7 +409,7 @@ class FixSession:
         self._out.alerts.append(
             Alert(
                 AlertLevel.ERROR,
-                f"{self.settings.name}: {text}. The counterparty may have lost its message store; the session is "
+                f"{self.config.name}: {text}. The counterparty may have lost its message store; the session is "
                 "stopped until someone checks with them and resumes it (with a sequence reset if agreed).",
             )
         )
@@ -461,7 +449,7 @@ class FixSession:
         elif kind == MsgType.LOGOUT:
             self._logout_received(msg)
         elif kind == MsgType.LOGON:
-            self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.settings.name}: a second Logon was ignored."))
+            self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.config.name}: a second Logon was ignored."))
         else:
             self._out.received.append(Received(msg.seq_num, msg, raw))
 
@@ -470,7 +458,7 @@ class FixSession:
         if self.state is SessionState.ACTIVE:
             self._send(admin.logout())
         level = AlertLevel.INFO if self.state is SessionState.LOGOUT_SENT else AlertLevel.WARNING
-        self._out.alerts.append(Alert(level, f"{self.settings.name}: logged out" + (f": {text}" if text else ".")))
+        self._out.alerts.append(Alert(level, f"{self.config.name}: logged out" + (f": {text}" if text else ".")))
         self._out.disconnect = f"logout{': ' + text if text else ''}"
         self._move(SessionEvent.LOGOUT_RECEIVED)
 
@@ -509,8 +497,8 @@ class FixSession:
         kind = stored.msg_type
         if kind in ADMIN_MSG_TYPES:
             return None
-        age = self.settings.max_resend_age
-        if age is not None and kind in ORDER_MSG_TYPES and now - stored.sending_time > timedelta(seconds=age):
+        too_old = timedelta(seconds=self.config.max_resend_age)
+        if kind in ORDER_MSG_TYPES and now - stored.sending_time > too_old:
             return None
         return admin.possible_duplicate(stored, now)
 
@@ -531,11 +519,11 @@ class FixSession:
         return Outgoing(seq, raw, body.msg_type, True, self.record.key)
 
     def _header(self, body: FixMessage, seq: int, now: datetime) -> FixMessage:
-        settings = self.settings
+        config = self.config
         return body.extend(
             [
-                (tags.SENDER_COMP_ID, settings.sender_comp_id),
-                (tags.TARGET_COMP_ID, settings.target_comp_id),
+                (tags.SENDER_COMP_ID, config.sender_comp_id),
+                (tags.TARGET_COMP_ID, config.target_comp_id),
                 (tags.MSG_SEQ_NUM, seq),
                 (tags.SENDING_TIME, now),
             ]
@@ -550,7 +538,7 @@ class FixSession:
     def _reject(self, seq: int, reason: SessionRejectReason, text: str, tag: int | None, msg_type: str = "") -> None:
         self.stats.rejects_sent += 1
         self._send(admin.reject(seq, reason, text, ref_tag=tag, ref_msg_type=msg_type))
-        self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.settings.name}: rejected message {seq}: {text}"))
+        self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.config.name}: rejected message {seq}: {text}"))
 
     # State -----------------------------------------------------------------------------------------
 
@@ -561,7 +549,7 @@ class FixSession:
         self.record = self.record._replace(next_in_seq=seq)
 
     def _new_epoch(self) -> None:
-        self.record = SessionRecord(self.settings.name, self.record.epoch + 1, _iso(self.clock.now()), 1)
+        self.record = SessionRecord(self.config.name, self.record.epoch + 1, _iso(self.clock.now()), 1)
         self.next_out = 1
         self._reset_wanted = False
         self._queue.clear()
@@ -572,7 +560,7 @@ class FixSession:
         self._drop(text)
 
     def _drop(self, reason: str) -> None:
-        self._out.alerts.append(Alert(AlertLevel.ERROR, f"{self.settings.name}: disconnected: {reason}."))
+        self._out.alerts.append(Alert(AlertLevel.ERROR, f"{self.config.name}: disconnected: {reason}."))
         self._out.disconnect = reason
         self._move(SessionEvent.CONNECTION_LOST)
 

@@ -86,7 +86,7 @@ class Connection:
             extra = self.app.carry_out(self.session, out)
         except OemsError as exc:
             self.failure = str(exc)
-            _log.error("%s: closing the connection, nothing could be stored: %s", self.session.settings.name, exc)
+            _log.error("%s: closing the connection, nothing could be stored: %s", self.session.config.name, exc)
             self.close()
             return
         if not self._closing:
@@ -116,7 +116,7 @@ class Connection:
                 if not data:
                     break
         except (ConnectionError, OSError) as exc:
-            _log.info("%s: connection error: %s", self.session.settings.name, exc)
+            _log.info("%s: connection error: %s", self.session.config.name, exc)
         finally:
             timer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -135,11 +135,11 @@ class Connection:
 class Initiator:
     """Keeps one initiator session connected: connect, serve, back off, reconnect; stopped sessions wait."""
 
-    def __init__(
-        self, session: FixSession, app: SessionApplication, host: str, port: int, backoff: Backoff | None = None
-    ) -> None:
-        self.session, self.app, self.host, self.port = session, app, host, port
-        self.backoff = backoff or Backoff()
+    def __init__(self, session: FixSession, app: SessionApplication, backoff: Backoff | None = None) -> None:
+        self.session, self.app = session, app
+        self.host, self.port = session.config.host, session.config.port
+        config = session.config
+        self.backoff = backoff or Backoff(config.reconnect_min_delay, config.reconnect_max_delay)
         self.connection: Connection | None = None
         self.last_error = ""
         self._resumed = asyncio.Event()
@@ -185,7 +185,7 @@ class Initiator:
 
     def start(self) -> asyncio.Task[None]:
         """Run in the background on the current loop."""
-        self._task = asyncio.create_task(self.run(), name=f"fix-{self.session.settings.name}")
+        self._task = asyncio.create_task(self.run(), name=f"fix-{self.session.config.name}")
         return self._task
 
     async def stop(self) -> None:
@@ -196,7 +196,7 @@ class Initiator:
         if connection is not None:
             connection.carry_out(self.session.logout("closing"))
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.session.settings.logout_timeout):
+                async with asyncio.timeout(self.session.config.logout_timeout):
                     await self._idle.wait()
             connection.close()
         if self._task is not None:
@@ -217,8 +217,8 @@ class Acceptor:
 
     def add(self, session: FixSession, app: SessionApplication) -> None:
         """Serve ``session`` to the counterparty whose messages come from its TargetCompID to its SenderCompID."""
-        settings = session.settings
-        self._sessions[(settings.target_comp_id, settings.sender_comp_id)] = (session, app)
+        config = session.config
+        self._sessions[(config.target_comp_id, config.sender_comp_id)] = (session, app)
 
     async def start(self) -> int:
         """Start listening; returns the port (useful when 0 asked the system for a free one)."""
@@ -253,16 +253,16 @@ class Acceptor:
             first += chunk
             match = _COMP_IDS.search(first)
         found = self._sessions.get((match.group(1).decode(), match.group(2).decode())) if match else None
-        if found is None or found[0].settings.name in self.connections or found[0].state is SessionState.STOPPED:
+        if found is None or found[0].config.name in self.connections or found[0].state is SessionState.STOPPED:
             _log.warning("refused a connection from %s: no free session for it", writer.get_extra_info("peername"))
             writer.close()
             return
         session, app = found
-        connection = self.connections[session.settings.name] = Connection(session, app, reader, writer)
+        connection = self.connections[session.config.name] = Connection(session, app, reader, writer)
         task = asyncio.create_task(connection.serve(first))
         self._serving.add(task)
         try:
             await asyncio.shield(task)
         finally:
             self._serving.discard(task)
-            del self.connections[session.settings.name]
+            del self.connections[session.config.name]

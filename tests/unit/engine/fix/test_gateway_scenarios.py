@@ -16,9 +16,9 @@ from app.engine.engine import Engine
 from app.engine.enums import OrderStatus
 from app.engine.events import EVENT_TYPES, AnomalyKind, AnomalyRecorded
 from app.engine.fix import tags
-from app.engine.fix.gateway import FixGateway, SessionEndpoint
+from app.engine.fix.gateway import FixGateway
 from app.engine.fix.message import FixMessage, parse_message
-from app.engine.fix.session import Outgoing, SessionOutput, SessionSettings
+from app.engine.fix.session import Outgoing, SessionOutput
 from app.engine.fix.tags import MsgType
 from app.engine.fix.values import FixValue
 from app.engine.ids import OrderId
@@ -28,7 +28,7 @@ from app.engine.store import EventStore
 from app.engine.venue_messages import ExecutionReport
 from tests.support.engine_kit import TRADER, PassGate, spec
 from tests.support.fix_reports import report_fields
-from tests.support.fix_script import Peer
+from tests.support.fix_script import Peer, session_config
 from tests.support.reports import VenueOrder
 
 
@@ -47,8 +47,7 @@ class Desk:
 
     def __init__(self, path: Path) -> None:
         self.clock = FakeClock()
-        settings = SessionSettings("SIMA", "DESK", "VENUE", initiator=True)
-        self.gateway = FixGateway([SessionEndpoint(settings, "127.0.0.1", 1)], self.clock)
+        self.gateway = FixGateway([session_config("SIMA", "DESK", "VENUE")], self.clock)
         self.engine = Engine(EventStore.open(path, synchronous_full=False), self.clock, PassGate(), self.gateway)
         self.engine.reload()
         self.gateway.attach(self.engine)

@@ -3,8 +3,12 @@ and what we must do in answer. (Application-level scenarios live with the gatewa
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import time
+
 from app.engine.fix import tags
 from app.engine.fix.message import FixMessage
+from app.engine.fix.schedule import SessionSchedule
 from app.engine.fix.session_fsm import SessionState
 from app.engine.fix.session_store import MemorySessionStore
 from app.engine.fix.tags import MsgType
@@ -114,6 +118,24 @@ def test_reset_on_logon_starts_a_new_epoch_at_one_on_both_sides() -> None:
     assert desk.session.record.epoch == 2
     assert desk.session.next_in == 2
     assert store.outbound_messages("SIMA:1", 1, None)[1][0] == 2  # the old epoch's messages are kept
+
+
+def test_the_first_logon_of_a_new_trading_day_resets_both_sides_to_one() -> None:
+    store = MemorySessionStore()
+    desk = Desk(store=store)
+    desk.session.config = dataclasses.replace(
+        desk.session.config, schedule=SessionSchedule(time(8), time(20)), daily_reset=True
+    )
+    desk.logon()
+    desk.send(MsgType.NEW_ORDER_SINGLE, [(tags.CL_ORD_ID, "C-1")])
+    desk.drop_line()
+    (same_day,) = desk.connect()
+    assert (same_day.seq_num, same_day.get(tags.RESET_SEQ_NUM_FLAG)) == (3, None)
+    desk.drop_line()
+    desk.clock.advance(24 * 3600)
+    (next_day,) = desk.connect()
+    assert (next_day.seq_num, next_day.get(tags.RESET_SEQ_NUM_FLAG)) == (1, "Y")
+    assert desk.session.record.epoch == 2
 
 
 # Liveness ------------------------------------------------------------------------------------------------
