@@ -154,7 +154,7 @@ class ReportWriter:
         ``account`` stands in for the Account (1) remembered for the order; ``before_account`` fields go
         right after 39 (OrdRejReason), ``extra`` ones at the end (status request ids).
         """
-        status = self.pending.get(order.order_id, order.status) if _working(order.status) else order.status
+        status = self.status(order)
         msg = FixMessage(MsgType.EXECUTION_REPORT)
         msg.extend(((t.ORDER_ID, order.order_id), (t.CL_ORD_ID, cl_ord_id or order.cl_ord_id)))
         if orig is not None:
@@ -167,17 +167,22 @@ class ReportWriter:
         msg.extend(_terms(order))
         msg.extend(fill)
         leaves = order.leaves_qty if status.is_live else Decimal(0)
-        avg = order.avg_px.quantize(_AVG_PX_STEP).normalize()
+        avg = _avg_px(order.avg_px)
         msg.extend(((t.LEAVES_QTY, leaves), (t.CUM_QTY, order.cum_qty), (t.AVG_PX, avg)))
         msg.append(t.TRANSACT_TIME, self.clock.now())
         if text:
             msg.append(t.TEXT, text)
         return msg.extend(extra)
 
+    def status(self, order: OrderState) -> OrderStatus:
+        """OrdStatus (39) to report: a working order with a cancel or replace pending is pending that."""
+        working = order.status in (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED)
+        return self.pending.get(order.order_id, order.status) if working else order.status
+
     def cancel_reject(self, r: Rejected) -> FixMessage:
         """The OrderCancelReject (35=9) for a refused cancel or replace."""
         state = r.order
-        status = ORD_STATUS_CODE[OrderStatus.REJECTED if state is None else state.status]
+        status = ORD_STATUS_CODE[OrderStatus.REJECTED if state is None else self.status(state)]
         msg = FixMessage(MsgType.ORDER_CANCEL_REJECT)
         msg.append(t.ORDER_ID, NONE_ID if state is None else state.order_id)
         msg.append(t.CL_ORD_ID, r.cl_ord_id)
@@ -229,9 +234,11 @@ def _terms(order: OrderState) -> list[tuple[int, FixValue]]:
     return terms
 
 
+def _avg_px(avg: Decimal) -> Decimal:
+    """AvgPx as computed, or rounded to 8 places when the division left more (100 / 3 has no end)."""
+    exponent = avg.as_tuple().exponent
+    return avg if isinstance(exponent, int) and exponent >= -8 else avg.quantize(_AVG_PX_STEP)
+
+
 def _owner(r: Accepted | Rejected | Canceled | Replaced | Expired) -> OwnerId:
     return r.owner if isinstance(r, Rejected) else r.order.owner
-
-
-def _working(status: OrderStatus) -> bool:
-    return status in (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED)

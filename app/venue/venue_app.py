@@ -7,10 +7,11 @@ fills reach the session of each side, copies go to the drop-copy session, market
 
 Timing is the caller's. Orders, cancels, replaces and mass cancels are *held*: ``on_message`` answers
 at once only with what the venue says on receipt (150=A / 6 / E when the profile acknowledges through
-pending states), and the request takes effect when the driver calls `release_next`, which it does
-``profile.ack_latency_ms`` after each held request (``held`` counts them). Meanwhile the book keeps
-trading, so fills can reach an order whose cancel or replace is pending, under its old ClOrdID. Status
-and market data requests are answered at once from the book as it stands. Market makers requote on
+pending states), and the request takes effect when the driver calls ``release_next(session)``, which it
+does ``profile.ack_latency_ms`` after each request held (``held(session)`` counts them). Each session's
+requests take effect in the order they came; another session's may overtake them, as on a venue with one
+gateway per session, so fills can reach an order whose cancel or replace is pending, under its old
+ClOrdID. Status and market data requests are answered at once from the book as it stands. Market makers requote on
 `step_market`; GTD orders expire on `expire`, DAY orders on `close_session`.
 
 Bad input never raises: a message breaking FIX gets a session Reject (35=3), an unsupported message type
@@ -82,7 +83,7 @@ class VenueApplication:
         self.writer = ReportWriter(clock, profile.fee_per_share, house)
         self.feed = MarketDataFeed(self.engine)
         self._ids = IdSource(f"{profile.name}-R")
-        self._held: deque[_Held] = deque()
+        self._held: dict[str, deque[_Held]] = {}
         self._handlers: dict[str, Callable[[str, FixMessage], list[Outbound]]] = {
             MsgType.NEW_ORDER_SINGLE: self._on_new_order,
             MsgType.ORDER_CANCEL_REQUEST: self._on_cancel,
@@ -93,10 +94,10 @@ class VenueApplication:
             MsgType.MARKET_DATA_REQUEST: self._on_market_data,
         }
 
-    @property
-    def held(self) -> int:
-        """How many received requests wait for `release_next`."""
-        return len(self._held)
+    def held(self, session: str | None = None) -> int:
+        """How many requests (of ``session``, or of all sessions) wait for `release_next`."""
+        queues = self._held.values() if session is None else [self._held.get(session, deque())]
+        return sum(map(len, queues))
 
     # ----------------------------------------------------------------- inbound
 
@@ -114,7 +115,7 @@ class VenueApplication:
 
     def _on_new_order(self, session: str, msg: FixMessage) -> list[Outbound]:
         order, account = read_new_order(msg, OwnerId(session))
-        self._held.append(_Held(session, order, account))
+        self._hold(_Held(session, order, account))
         if not self.profile.pending_acks:
             return []
         state = request_state(order, OrderStatus.PENDING_NEW)
@@ -133,9 +134,9 @@ class VenueApplication:
         if target is not None and target.order_id in self.writer.pending:
             return self._deliver(self.writer.results([self._already_pending(request, target)]))
         if not self.profile.pending_acks or target is None:
-            self._held.append(_Held(session, request))
+            self._hold(_Held(session, request))
             return []
-        self._held.append(_Held(session, request, pending=target))
+        self._hold(_Held(session, request, pending=target))
         is_cancel = isinstance(request, CancelRequest)
         status, exec_type = (
             (OrderStatus.PENDING_CANCEL, ExecType.PENDING_CANCEL)
@@ -148,7 +149,7 @@ class VenueApplication:
         return self._deliver([Addressed(request.owner, ack, execution=True)])
 
     def _on_mass_cancel(self, session: str, msg: FixMessage) -> list[Outbound]:
-        self._held.append(_Held(session, read_mass_cancel_request(msg)))
+        self._hold(_Held(session, read_mass_cancel_request(msg)))
         return []
 
     def _on_status(self, session: str, msg: FixMessage) -> list[Outbound]:
@@ -172,13 +173,17 @@ class VenueApplication:
     def _on_market_data(self, session: str, msg: FixMessage) -> list[Outbound]:
         return [Outbound(session, m) for m in self.feed.request(session, msg)]
 
+    def _hold(self, held: _Held) -> None:
+        self._held.setdefault(held.session, deque()).append(held)
+
     # ----------------------------------------------------------------- acting
 
-    def release_next(self) -> list[Outbound]:
-        """Let the oldest held request take effect; what the venue then sends."""
-        if not self._held:
+    def release_next(self, session: str) -> list[Outbound]:
+        """Let the oldest held request of ``session`` take effect; what the venue then sends."""
+        queue = self._held.get(session)
+        if not queue:
             return []
-        held = self._held.popleft()
+        held = queue.popleft()
         if held.pending is not None:
             self.writer.pending.pop(held.pending.order_id, None)
         request = held.request
