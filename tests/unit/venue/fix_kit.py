@@ -61,7 +61,7 @@ class Client:
         self.session = session
         self.seq = 1
 
-    def send(self, msg_type: str, fields: list[tuple[int, FixValue]], *, release: bool = True) -> list[Outbound]:
+    def send(self, msg_type: str, fields: Sequence[tuple[int, FixValue]], *, release: bool = True) -> list[Outbound]:
         """Send one message (MsgSeqNum 34 added); with ``release``, this session's held requests take effect."""
         self.seq += 1
         out = self.app.on_message(self.session, FixMessage(msg_type, [(34, self.seq), *fields]))
