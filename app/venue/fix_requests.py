@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import Enum
 from typing import TypeVar
 
@@ -29,6 +30,8 @@ E = TypeVar("E", bound=Enum)
 
 NONE_ID = "NONE"
 """What the venue writes in OrderID (37) when there is no order to name."""
+MAX_AMOUNT = Decimal(10) ** 12
+"""The largest quantity or price the venue reads: beyond it a value is out of range (373=5)."""
 MASS_BY_SYMBOL = 1
 """MassStatusReqType (585) / MassCancelRequestType (530): the orders in one security."""
 MASS_ALL = 7
@@ -84,6 +87,17 @@ class FieldReader:
         """An optional field read by ``parse``, or None."""
         return self.parsed(tag, parse) if tag in self.msg else None
 
+    def amount(self, tag: int) -> Decimal:
+        """A required quantity or price, at most `MAX_AMOUNT` either way (the book checks sign, tick and lot)."""
+        value = self.parsed(tag, parse_decimal)
+        if abs(value) > MAX_AMOUNT:
+            raise out_of_range(tag, self.msg[tag], f"the venue takes nothing above {MAX_AMOUNT:,}")
+        return value
+
+    def optional_amount(self, tag: int) -> Decimal | None:
+        """An optional quantity or price, or None."""
+        return self.amount(tag) if tag in self.msg else None
+
     def code(self, tag: int, kind: type[E], default: E | None = None) -> E:
         """A code field as a member of ``kind``; a code outside it is 373=5."""
         if default is not None and tag not in self.msg:
@@ -111,10 +125,10 @@ def read_new_order(msg: FixMessage, owner: OwnerId) -> tuple[NewOrder, str | Non
         cl_ord_id=ClOrdId(f.text(t.CL_ORD_ID)),
         symbol=f.text(t.SYMBOL),
         side=f.code(t.SIDE, Side),
-        qty=f.parsed(t.ORDER_QTY, parse_decimal),
+        qty=f.amount(t.ORDER_QTY),
         ord_type=f.code(t.ORD_TYPE, OrdType),
-        price=f.optional(t.PRICE, parse_decimal),
-        stop_px=f.optional(t.STOP_PX, parse_decimal),
+        price=f.optional_amount(t.PRICE),
+        stop_px=f.optional_amount(t.STOP_PX),
         tif=f.code(t.TIME_IN_FORCE, TimeInForce, TimeInForce.DAY),
         expire_at=f.optional(t.EXPIRE_TIME, parse_utc_timestamp),
     )
@@ -145,9 +159,9 @@ def read_replace(msg: FixMessage, owner: OwnerId) -> ReplaceRequest:
         cl_ord_id=ClOrdId(f.text(t.CL_ORD_ID)),
         orig_cl_ord_id=ClOrdId(f.text(t.ORIG_CL_ORD_ID)),
         symbol=f.text(t.SYMBOL),
-        qty=f.parsed(t.ORDER_QTY, parse_decimal),
-        price=f.optional(t.PRICE, parse_decimal),
-        stop_px=f.optional(t.STOP_PX, parse_decimal),
+        qty=f.amount(t.ORDER_QTY),
+        price=f.optional_amount(t.PRICE),
+        stop_px=f.optional_amount(t.STOP_PX),
         order_id=_order_id(msg),
     )
     f.code(t.SIDE, Side)

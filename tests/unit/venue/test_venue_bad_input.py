@@ -63,6 +63,8 @@ def test_a_value_in_the_wrong_format_is_a_session_reject_373_6(msg_type: str, ta
         ("D", 54, "9"),
         ("D", 40, "P"),
         ("D", 59, "2"),
+        ("D", 38, "1" + "0" * 40),
+        ("G", 44, "9" * 13 + ".5"),
         ("F", 54, "X"),
         ("G", 40, "9"),
         ("H", 54, "7"),
@@ -110,7 +112,23 @@ def test_a_refused_message_changes_nothing() -> None:
 
 
 _TAGS = st.sampled_from([1, 11, 38, 40, 41, 44, 54, 55, 59, 60, 99, 126, 146, 262, 263, 264, 267, 269, 530, 584, 585])
-_VALUES = st.sampled_from(["0", "1", "2", "7", "-1", "ACME", "NOPE", "1.5", "x", T0, "99999999999999999999"])
+_VALUES = st.sampled_from(
+    [
+        "0",
+        "1",
+        "2",
+        "7",
+        "-1",
+        "ACME",
+        "NOPE",
+        "1.5",
+        "x",
+        T0,
+        "99999999999999999999",
+        "1" + "0" * 40,
+        "0." + "0" * 40 + "1",
+    ]
+)
 
 
 @given(
