@@ -11,7 +11,8 @@ pending states), and the request takes effect when the driver calls ``release_ne
 does ``profile.ack_latency_ms`` after each request held (``held(session)`` counts them). Each session's
 requests take effect in the order they came; another session's may overtake them, as on a venue with one
 gateway per session, so fills can reach an order whose cancel or replace is pending, under its old
-ClOrdID. Status and market data requests are answered at once from the book as it stands. Market makers requote on
+ClOrdID. Status and market data requests are answered at once from the book as it stands (a new order
+still held is not in it yet). Market makers requote on
 `step_market`; GTD orders expire on `expire`, DAY orders on `close_session`.
 
 Bad input never raises: a message breaking FIX gets a session Reject (35=3), an unsupported message type
@@ -28,7 +29,7 @@ from app.engine.clock import Clock
 from app.engine.enums import ExecType, OrderStatus
 from app.engine.fix import FixMessage, MsgType
 from app.engine.fix.tags import ADMIN_MSG_TYPES
-from app.engine.ids import ExecId
+from app.engine.ids import ExecId, VenueOrderId
 from app.venue.drop_copy import drop_copy
 from app.venue.fix_rejects import InvalidFieldError, session_reject, unsupported
 from app.venue.fix_reports import Addressed, ReportWriter, request_state
@@ -50,6 +51,10 @@ from app.venue.profiles import VenueProfile, build_market
 from app.venue.results import Canceled, Rejected, RejectReason, RequestKind, Result, Trade
 
 Request = NewOrder | CancelRequest | ReplaceRequest | MassQuery
+_PENDING = {
+    CancelRequest: (OrderStatus.PENDING_CANCEL, ExecType.PENDING_CANCEL),
+    ReplaceRequest: (OrderStatus.PENDING_REPLACE, ExecType.PENDING_REPLACE),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +72,7 @@ class _Held:
     session: str
     request: Request
     account: str | None = None
-    pending: OrderState | None = None
+    pending: VenueOrderId | None = None
     """The order acknowledged as pending cancel or replace, if it was."""
 
 
@@ -136,13 +141,8 @@ class VenueApplication:
         if not self.profile.pending_acks or target is None:
             self._hold(_Held(session, request))
             return []
-        self._hold(_Held(session, request, pending=target))
-        is_cancel = isinstance(request, CancelRequest)
-        status, exec_type = (
-            (OrderStatus.PENDING_CANCEL, ExecType.PENDING_CANCEL)
-            if is_cancel
-            else (OrderStatus.PENDING_REPLACE, ExecType.PENDING_REPLACE)
-        )
+        self._hold(_Held(session, request, pending=target.order_id))
+        status, exec_type = _PENDING[type(request)]
         self.writer.pending[target.order_id] = status
         cl, orig = request.cl_ord_id, request.orig_cl_ord_id
         ack = self.writer.execution(target, exec_type, self._ids(), cl_ord_id=cl, orig=orig)
@@ -185,7 +185,7 @@ class VenueApplication:
             return []
         held = queue.popleft()
         if held.pending is not None:
-            self.writer.pending.pop(held.pending.order_id, None)
+            self.writer.pending.pop(held.pending, None)
         request = held.request
         if isinstance(request, NewOrder):
             results = self.engine.submit(request, self.clock.now())
