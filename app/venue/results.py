@@ -56,6 +56,8 @@ class RejectReason(StrEnum):
     """No order of this owner matches the request."""
     TOO_LATE = "too_late"
     """The order is already finished (filled, canceled or expired)."""
+    ALREADY_PENDING = "already_pending"
+    """A cancel or replace of the order is already acknowledged and waiting to take effect."""
 
     @property
     def ord_rej_reason(self) -> str:
@@ -85,6 +87,7 @@ _CXL_REJ = {
     RejectReason.TOO_LATE: "0",
     RejectReason.UNKNOWN_ORDER: "1",
     RejectReason.HALTED: "2",
+    RejectReason.ALREADY_PENDING: "3",
     RejectReason.DUPLICATE_CL_ORD_ID: "6",
 }
 

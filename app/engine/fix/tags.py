@@ -102,6 +102,24 @@ BUSINESS_REJECT_REF_ID: Final = 379
 BUSINESS_REJECT_REASON: Final = 380
 TOT_NUM_REPORTS: Final = 911
 LAST_RPT_REQUESTED: Final = 912
+MASS_CANCEL_REJECT_REASON: Final = 532
+COMMISSION: Final = 12
+COMM_TYPE: Final = 13
+TRD_MATCH_ID: Final = 880
+
+# Market data
+MD_REQ_ID: Final = 262
+SUBSCRIPTION_REQUEST_TYPE: Final = 263
+MARKET_DEPTH: Final = 264
+MD_UPDATE_TYPE: Final = 265
+NO_MD_ENTRY_TYPES: Final = 267
+NO_MD_ENTRIES: Final = 268
+MD_ENTRY_TYPE: Final = 269
+MD_ENTRY_PX: Final = 270
+MD_ENTRY_SIZE: Final = 271
+MD_UPDATE_ACTION: Final = 279
+MD_REQ_REJ_REASON: Final = 281
+NO_RELATED_SYM: Final = 146
 
 HEADER_ORDER: Final[tuple[int, ...]] = (
     BEGIN_STRING, BODY_LENGTH, MSG_TYPE, SENDER_COMP_ID, TARGET_COMP_ID, ON_BEHALF_OF_COMP_ID,
@@ -159,6 +177,14 @@ class MsgType(StrEnum):
     """OrderMassCancelReport."""
     BUSINESS_MESSAGE_REJECT = "j"
     """BusinessMessageReject."""
+    MARKET_DATA_REQUEST = "V"
+    """MarketDataRequest: snapshot, subscribe or unsubscribe (263)."""
+    MARKET_DATA_SNAPSHOT = "W"
+    """MarketDataSnapshotFullRefresh."""
+    MARKET_DATA_INCREMENTAL = "X"
+    """MarketDataIncrementalRefresh."""
+    MARKET_DATA_REQUEST_REJECT = "Y"
+    """MarketDataRequestReject, with MDReqRejReason (281)."""
 
 
 ADMIN_MSG_TYPES: Final[frozenset[str]] = frozenset(
@@ -187,10 +213,32 @@ class SessionRejectReason(IntEnum):
     """SendingTime is too far from our clock, or OrigSendingTime is later than SendingTime."""
     TAG_OUT_OF_ORDER = 14
     """A header tag came after the body, or 8, 9, 35 were not the first three fields."""
+    INCORRECT_NUM_IN_GROUP_COUNT = 16
+    """A repeating group's NumInGroup does not match the entries that follow it."""
+
+
+class BusinessRejectReason(IntEnum):
+    """BusinessRejectReason (380) values: why an application message was refused as a whole."""
+
+    OTHER = 0
+    """Anything not listed."""
+    UNKNOWN_ID = 1
+    """The message names an id the receiver does not know."""
+    UNKNOWN_SECURITY = 2
+    """The message names a security the receiver does not list."""
+    UNSUPPORTED_MESSAGE_TYPE = 3
+    """The receiver does not handle this MsgType."""
+    APPLICATION_NOT_AVAILABLE = 4
+    """The application behind the session is down."""
+    CONDITIONALLY_REQUIRED_FIELD_MISSING = 5
+    """A field required by another field's value is missing."""
+
+
+_ACRONYMS: Final = frozenset({"ID", "MD"})
 
 
 def _fix_name(constant: str) -> str:
-    return "".join("ID" if part == "ID" else part.capitalize() for part in constant.split("_"))
+    return "".join(part if part in _ACRONYMS else part.capitalize() for part in constant.split("_"))
 
 
 _NAMES: Final[dict[int, str]] = {

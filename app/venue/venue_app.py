@@ -1,0 +1,267 @@
+"""One simulated venue's FIX application, acceptor side: application messages in, the venue's answers out.
+
+No sockets and no session logic: the session core hands each inbound application message to
+`VenueApplication.on_message` with the name of the session it came on (that name is also the owner of the
+session's orders) and sends what comes back, adding the header (34/49/56/52). Every answer is addressed:
+fills reach the session of each side, copies go to the drop-copy session, market data to subscribers.
+
+Timing is the caller's. Orders, cancels, replaces and mass cancels are *held*: ``on_message`` answers
+at once only with what the venue says on receipt (150=A / 6 / E when the profile acknowledges through
+pending states), and the request takes effect when the driver calls ``release_next(session)``, which it
+does ``profile.ack_latency_ms`` after each request held (``held(session)`` counts them). Each session's
+requests take effect in the order they came; another session's may overtake them, as on a venue with one
+gateway per session, so fills can reach an order whose cancel or replace is pending, under its old
+ClOrdID. Status and market data requests are answered at once from the book as it stands (a new order
+still held is not in it yet). Market makers requote on
+`step_market`; GTD orders expire on `expire`, DAY orders on `close_session`.
+
+Bad input never raises: a message breaking FIX gets a session Reject (35=3), an unsupported message type
+a BusinessMessageReject (35=j); session-level messages are not this layer's and get no answer.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.engine.clock import Clock
+from app.engine.enums import ExecType, OrderStatus
+from app.engine.fix import FixMessage, MsgType
+from app.engine.fix.tags import ADMIN_MSG_TYPES
+from app.engine.ids import ExecId, VenueOrderId
+from app.venue.drop_copy import drop_copy
+from app.venue.fix_rejects import InvalidFieldError, session_reject, unsupported
+from app.venue.fix_reports import Addressed, ReportWriter, request_state
+from app.venue.fix_requests import (
+    MASS_ALL,
+    MASS_BY_SYMBOL,
+    MassQuery,
+    read_cancel,
+    read_mass_cancel_request,
+    read_mass_status_request,
+    read_new_order,
+    read_replace,
+    read_status_request,
+)
+from app.venue.fix_status import SCOPE_NOT_SUPPORTED, UNKNOWN_SECURITY, mass_cancel_report, mass_status, order_status
+from app.venue.market_data import MarketDataFeed
+from app.venue.orders import CancelRequest, IdSource, NewOrder, OrderState, OwnerId, ReplaceRequest
+from app.venue.profiles import VenueProfile, build_market
+from app.venue.results import Canceled, Rejected, RejectReason, RequestKind, Result, Trade
+
+Request = NewOrder | CancelRequest | ReplaceRequest | MassQuery
+_PENDING = {
+    CancelRequest: (OrderStatus.PENDING_CANCEL, ExecType.PENDING_CANCEL),
+    ReplaceRequest: (OrderStatus.PENDING_REPLACE, ExecType.PENDING_REPLACE),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """A message for the session named ``session`` to send."""
+
+    session: str
+    message: FixMessage
+
+
+@dataclass(frozen=True, slots=True)
+class _Held:
+    """A request received and waiting to take effect."""
+
+    session: str
+    request: Request
+    account: str | None = None
+    pending: VenueOrderId | None = None
+    """The order acknowledged as pending cancel or replace, if it was."""
+
+
+class VenueApplication:
+    """The application layer of one venue: its books, market makers, reports, drop copies and market data."""
+
+    def __init__(self, profile: VenueProfile, clock: Clock, drop_copy_session: str | None = None) -> None:
+        self.profile = profile
+        self.clock = clock
+        self.drop_copy_session = drop_copy_session
+        self.engine, self.makers = build_market(profile)
+        house = frozenset(maker.owner for maker in self.makers)
+        self.writer = ReportWriter(clock, profile.fee_per_share, house)
+        self.feed = MarketDataFeed(self.engine)
+        self._ids = IdSource(f"{profile.name}-R")
+        self._held: dict[str, deque[_Held]] = {}
+        self._handlers: dict[str, Callable[[str, FixMessage], list[Outbound]]] = {
+            MsgType.NEW_ORDER_SINGLE: self._on_new_order,
+            MsgType.ORDER_CANCEL_REQUEST: self._on_cancel,
+            MsgType.ORDER_CANCEL_REPLACE_REQUEST: self._on_replace,
+            MsgType.ORDER_MASS_CANCEL_REQUEST: self._on_mass_cancel,
+            MsgType.ORDER_STATUS_REQUEST: self._on_status,
+            MsgType.ORDER_MASS_STATUS_REQUEST: self._on_mass_status,
+            MsgType.MARKET_DATA_REQUEST: self._on_market_data,
+        }
+
+    def held(self, session: str | None = None) -> int:
+        """How many requests (of ``session``, or of all sessions) wait for `release_next`."""
+        queues = self._held.values() if session is None else [self._held.get(session, deque())]
+        return sum(map(len, queues))
+
+    # ----------------------------------------------------------------- inbound
+
+    def on_message(self, session: str, msg: FixMessage) -> list[Outbound]:
+        """Take one inbound application message from ``session``; what to send, to whom, in order."""
+        if msg.msg_type in ADMIN_MSG_TYPES:
+            return []
+        handler = self._handlers.get(msg.msg_type)
+        if handler is None:
+            return [Outbound(session, unsupported(msg))]
+        try:
+            return handler(session, msg)
+        except InvalidFieldError as problem:
+            return [Outbound(session, session_reject(msg, problem))]
+
+    def _on_new_order(self, session: str, msg: FixMessage) -> list[Outbound]:
+        order, account = read_new_order(msg, OwnerId(session))
+        self._hold(_Held(session, order, account))
+        if not self.profile.pending_acks:
+            return []
+        state = request_state(order, OrderStatus.PENDING_NEW)
+        ack = self.writer.execution(state, ExecType.PENDING_NEW, self._ids(), account=account)
+        return self._deliver([Addressed(order.owner, ack, execution=True)])
+
+    def _on_cancel(self, session: str, msg: FixMessage) -> list[Outbound]:
+        return self._amend(session, read_cancel(msg, OwnerId(session)))
+
+    def _on_replace(self, session: str, msg: FixMessage) -> list[Outbound]:
+        return self._amend(session, read_replace(msg, OwnerId(session)))
+
+    def _amend(self, session: str, request: CancelRequest | ReplaceRequest) -> list[Outbound]:
+        """Hold a cancel or replace; acknowledge it as pending when the profile does and the order is live."""
+        target = self._live_target(request)
+        if target is not None and target.order_id in self.writer.pending:
+            return self._deliver(self.writer.results([self._already_pending(request, target)]))
+        if not self.profile.pending_acks or target is None:
+            self._hold(_Held(session, request))
+            return []
+        self._hold(_Held(session, request, pending=target.order_id))
+        status, exec_type = _PENDING[type(request)]
+        self.writer.pending[target.order_id] = status
+        cl, orig = request.cl_ord_id, request.orig_cl_ord_id
+        ack = self.writer.execution(target, exec_type, self._ids(), cl_ord_id=cl, orig=orig)
+        return self._deliver([Addressed(request.owner, ack, execution=True)])
+
+    def _on_mass_cancel(self, session: str, msg: FixMessage) -> list[Outbound]:
+        self._hold(_Held(session, read_mass_cancel_request(msg)))
+        return []
+
+    def _on_status(self, session: str, msg: FixMessage) -> list[Outbound]:
+        query = read_status_request(msg)
+        book = self.engine.book(query.symbol)
+        owner = OwnerId(session)
+        state = None
+        if book is not None:
+            state = book.order(query.order_id) if query.order_id else book.find(owner, query.cl_ord_id)
+        mine = state if state is not None and state.owner == owner else None
+        return [Outbound(session, order_status(self.writer, query, mine, self._ids()))]
+
+    def _on_mass_status(self, session: str, msg: FixMessage) -> list[Outbound]:
+        query = read_mass_status_request(msg)
+        owner = OwnerId(session)
+        symbols = self.engine.symbols if query.scope == MASS_ALL else [query.symbol or ""]
+        books = [book for book in map(self.engine.book, symbols) if book is not None]
+        states = [state for book in books for state in book.open_orders(owner)]
+        return [Outbound(session, m) for m in mass_status(self.writer, query, states, self._ids)]
+
+    def _on_market_data(self, session: str, msg: FixMessage) -> list[Outbound]:
+        return [Outbound(session, m) for m in self.feed.request(session, msg)]
+
+    def _hold(self, held: _Held) -> None:
+        self._held.setdefault(held.session, deque()).append(held)
+
+    # ----------------------------------------------------------------- acting
+
+    def release_next(self, session: str) -> list[Outbound]:
+        """Let the oldest held request of ``session`` take effect; what the venue then sends."""
+        queue = self._held.get(session)
+        if not queue:
+            return []
+        held = queue.popleft()
+        if held.pending is not None:
+            self.writer.pending.pop(held.pending, None)
+        request = held.request
+        if isinstance(request, NewOrder):
+            results = self.engine.submit(request, self.clock.now())
+            return self._after(results, self.writer.results(results, request, held.account))
+        if isinstance(request, CancelRequest):
+            return self._settle(self.engine.cancel(request))
+        if isinstance(request, ReplaceRequest):
+            return self._settle(self.engine.replace(request))
+        return self._mass_cancel(held.session, request)
+
+    def step_market(self) -> list[Outbound]:
+        """Every market maker moves its mid and requotes; fills against client orders are reported."""
+        return self._settle([r for maker in self.makers for r in maker.step()])
+
+    def expire(self) -> list[Outbound]:
+        """Expire the GTD orders whose time has come on the venue's clock."""
+        return self._settle(self.engine.expire(self.clock.now()))
+
+    def close_session(self) -> list[Outbound]:
+        """The close: DAY orders expire."""
+        return self._settle(self.engine.close_session())
+
+    def _mass_cancel(self, session: str, query: MassQuery) -> list[Outbound]:
+        owner = OwnerId(session)
+        refusal: tuple[int, str] | None = None
+        results: list[Result] = []
+        if query.scope == MASS_ALL:
+            results = self.engine.cancel_all(owner)
+        elif query.scope != MASS_BY_SYMBOL:
+            words = f"the venue cancels all orders (530=7) or by symbol (530=1), not by scope {query.scope}"
+            refusal = SCOPE_NOT_SUPPORTED, words
+        else:
+            book = self.engine.book(query.symbol or "")
+            if book is None:
+                refusal = UNKNOWN_SECURITY, f"the venue does not list {query.symbol or 'an unnamed symbol'}"
+            else:
+                results = book.cancel_all(owner)
+        canceled = sum(isinstance(r, Canceled) for r in results)
+        report = mass_cancel_report(query, self._ids(), canceled, refusal)
+        return [Outbound(session, report), *self._settle(results)]
+
+    def _already_pending(self, request: CancelRequest | ReplaceRequest, target: OrderState) -> Rejected:
+        kind = RequestKind.CANCEL if isinstance(request, CancelRequest) else RequestKind.REPLACE
+        what = self.writer.pending[target.order_id].label.lower()
+        text = f"order {target.order_id} is already {what}; wait for that answer"
+        orig, symbol = request.orig_cl_ord_id, request.symbol
+        reason = RejectReason.ALREADY_PENDING
+        return Rejected(ExecId(self._ids()), kind, reason, text, request.owner, request.cl_ord_id, orig, symbol, target)
+
+    def _live_target(self, request: CancelRequest | ReplaceRequest) -> OrderState | None:
+        book = self.engine.book(request.symbol)
+        if book is None:
+            return None
+        if request.order_id is not None:
+            state = book.order(request.order_id)
+        else:
+            state = book.find(request.owner, request.orig_cl_ord_id)
+        live = state is not None and state.owner == request.owner and state.status.is_live
+        return state if live else None
+
+    # ----------------------------------------------------------------- outbound
+
+    def _settle(self, results: list[Result]) -> list[Outbound]:
+        return self._after(results, self.writer.results(results))
+
+    def _after(self, results: list[Result], reports: list[Addressed]) -> list[Outbound]:
+        """The reports, their drop copies, then the market data the results moved."""
+        trades = [r for r in results if isinstance(r, Trade)]
+        symbols = {r.symbol if isinstance(r, Trade) else r.order.symbol for r in results if not isinstance(r, Rejected)}
+        md = self.feed.changed(symbols, trades) if results else []
+        return [*self._deliver(reports), *(Outbound(session, m) for session, m in md)]
+
+    def _deliver(self, reports: list[Addressed]) -> list[Outbound]:
+        out: list[Outbound] = []
+        for a in reports:
+            out.append(Outbound(a.owner, a.message))
+            if a.execution and self.drop_copy_session is not None:
+                out.append(Outbound(self.drop_copy_session, drop_copy(a.message, a.owner)))
+        return out
