@@ -1,0 +1,76 @@
+"""The desk's engine and gateway trading against the embedded venue simulator over loopback, as shipped:
+the default sessions file (on free ports), real matching, market makers, pending acks and drop copies."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import socket
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+from app.engine.clock import SystemClock
+from app.engine.commands import CancelOrder, SubmitOrder
+from app.engine.engine import Engine
+from app.engine.enums import OrderStatus, OrdType, Side
+from app.engine.fix.config import SessionConfig, default_config_path, load_config
+from app.engine.fix.gateway import FixGateway
+from app.engine.fix.session_fsm import SessionState
+from app.engine.fix.transport import Backoff
+from app.engine.ids import OrderId
+from app.venue.simulator import VenueSimulator
+from tests.support.engine_kit import TRADER, PassGate, spec
+
+
+def free_ports(configs: tuple[SessionConfig, ...]) -> list[SessionConfig]:
+    ports = []
+    for _ in configs:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            ports.append(probe.getsockname()[1])
+    return [dataclasses.replace(c, port=p) for c, p in zip(configs, ports, strict=True)]
+
+
+async def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    async with asyncio.timeout(seconds):
+        while not condition():  # noqa: ASYNC110 - polls state that the code under test does not signal
+            await asyncio.sleep(0.01)
+
+
+def test_orders_trade_on_every_simulated_venue_and_cancel_waits_for_the_venue(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        configs = free_ports(load_config(default_config_path()))
+        clock = SystemClock()
+        simulator = VenueSimulator(configs, clock)
+        await simulator.start()
+        gateway = FixGateway(configs, clock, Backoff(0.05, 0.2))
+        engine = Engine.open(tmp_path / "desk.db", clock=clock, gate=PassGate(), outbound=gateway)
+        gateway.attach(engine)
+        await gateway.start()
+        await until(lambda: all(s.state is SessionState.ACTIVE for s in gateway.sessions.values()))
+
+        def order(status: OrderStatus, oid: OrderId | None) -> bool:
+            return oid is not None and engine.ledger.orders[oid].status is status
+
+        marketable = {"SIMA": ("ACME", 10), "SIMB": ("DYNA", 10), "SIMC": ("EXPO", 100)}
+        for venue, (symbol, qty) in marketable.items():
+            taker = spec(symbol=symbol, qty=Decimal(qty), ord_type=OrdType.MARKET, limit_px=None, destination=venue)
+            oid = engine.submit(SubmitOrder(taker, TRADER)).order_id
+            await until(lambda oid=oid: order(OrderStatus.FILLED, oid))  # type: ignore[misc]
+            assert oid is not None
+            assert engine.ledger.orders[oid].avg_px > 0
+
+        resting = spec(symbol="BOLT", side=Side.BUY, qty=Decimal(100), limit_px=Decimal("1.00"), destination="SIMC")
+        oid = engine.submit(SubmitOrder(resting, TRADER)).order_id
+        await until(lambda: order(OrderStatus.NEW, oid))
+        assert oid is not None
+        engine.cancel(CancelOrder(oid, TRADER))
+        assert order(OrderStatus.PENDING_CANCEL, oid)  # SIMC takes 40 ms to answer
+        await until(lambda: order(OrderStatus.CANCELED, oid))
+
+        await gateway.stop()
+        engine.close()
+        await simulator.close()
+
+    asyncio.run(scenario())
