@@ -12,15 +12,12 @@ from pathlib import Path
 
 from app.engine.clock import SystemClock
 from app.engine.commands import CancelOrder, SubmitOrder
-from app.engine.engine import Engine
 from app.engine.enums import OrderStatus, OrdType, Side
 from app.engine.fix.config import SessionConfig, default_config_path, load_config
-from app.engine.fix.gateway import FixGateway
 from app.engine.fix.session_fsm import SessionState
-from app.engine.fix.transport import Backoff
 from app.engine.ids import OrderId
-from app.venue.simulator import VenueSimulator
-from tests.support.engine_kit import TRADER, PassGate, spec
+from app.runtime import Runtime
+from tests.support.engine_kit import TRADER, spec
 
 
 def free_ports(configs: tuple[SessionConfig, ...]) -> list[SessionConfig]:
@@ -41,13 +38,9 @@ async def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
 def test_orders_trade_on_every_simulated_venue_and_cancel_waits_for_the_venue(tmp_path: Path) -> None:
     async def scenario() -> None:
         configs = free_ports(load_config(default_config_path()))
-        clock = SystemClock()
-        simulator = VenueSimulator(configs, clock)
-        await simulator.start()
-        gateway = FixGateway(configs, clock, Backoff(0.05, 0.2))
-        engine = Engine.open(tmp_path / "desk.db", clock=clock, gate=PassGate(), outbound=gateway)
-        gateway.attach(engine)
-        await gateway.start()
+        runtime = await Runtime.start(tmp_path / "desk.db", tuple(configs), SystemClock())
+        engine, gateway = runtime.engine, runtime.gateway
+        assert runtime.destinations == ["SIMA", "SIMB", "SIMC"]
         await until(lambda: all(s.state is SessionState.ACTIVE for s in gateway.sessions.values()))
 
         def order(status: OrderStatus, oid: OrderId | None) -> bool:
@@ -69,8 +62,9 @@ def test_orders_trade_on_every_simulated_venue_and_cancel_waits_for_the_venue(tm
         assert order(OrderStatus.PENDING_CANCEL, oid)  # SIMC takes 40 ms to answer
         await until(lambda: order(OrderStatus.CANCELED, oid))
 
-        await gateway.stop()
-        engine.close()
-        await simulator.close()
+        unknown = engine.submit(SubmitOrder(spec(destination="NOWHERE"), TRADER))
+        assert not unknown.accepted
+        assert "NOWHERE" in unknown.message
+        await runtime.stop()
 
     asyncio.run(scenario())
