@@ -25,6 +25,8 @@ class Column:
     text: Callable[[Order], str]
     key: Callable[[Order], SortKey]
     numeric: bool = False
+    width: int = 80
+    """Default width in pixels, until the trader resizes it (then the saved layout wins)."""
 
 
 def _number(value: Decimal | None) -> float:
@@ -40,8 +42,8 @@ def chain_text(order: Order) -> str:
 _STATUS_RANK = {status: rank for rank, status in enumerate(OrderStatus)}
 
 COLUMNS: tuple[Column, ...] = (
-    Column("ClOrdID", lambda o: str(o.cl_ord_id), lambda o: str(o.cl_ord_id)),
-    Column("Status", lambda o: STATUS_LOOKS[o.status].text, lambda o: _STATUS_RANK[o.status]),
+    Column("ClOrdID", lambda o: str(o.cl_ord_id), lambda o: str(o.cl_ord_id), width=150),
+    Column("Status", lambda o: STATUS_LOOKS[o.status].text, lambda o: _STATUS_RANK[o.status], width=230),
     Column("Side", lambda o: o.spec.side.label, lambda o: o.spec.side.label),
     Column("Symbol", lambda o: o.spec.symbol, lambda o: o.spec.symbol),
     Column("Qty", lambda o: qty_text(o.qty), lambda o: _number(o.qty), numeric=True),
@@ -52,7 +54,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Venue", lambda o: o.spec.destination, lambda o: o.spec.destination),
     Column("Account", lambda o: str(o.spec.account), lambda o: str(o.spec.account)),
     Column("Trader", lambda o: str(o.spec.trader), lambda o: str(o.spec.trader)),
-    Column("Time", lambda o: time_text(o.created_at), lambda o: o.created_at.timestamp()),
+    Column("Time", lambda o: time_text(o.created_at), lambda o: o.created_at.timestamp(), width=100),
 )
 """The columns in their default order."""
 

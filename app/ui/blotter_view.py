@@ -27,6 +27,7 @@ from app.engine.commands import CancelOrder
 from app.engine.engine import Engine
 from app.engine.ids import OrderId, UserId
 from app.ui.amend_dialog import QtAmendDialog
+from app.ui.blotter_columns import COLUMNS
 from app.ui.blotter_model import ORDER_ID_ROLE, BlotterFilter, BlotterModel, StatusGroup
 
 
@@ -49,6 +50,8 @@ class QtBlotter(QWidget):
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self.proxy.sort)
+        for number, col in enumerate(COLUMNS):
+            header.resizeSection(number, col.width)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)

@@ -56,12 +56,12 @@ def qty_text(qty: Decimal) -> str:
 
 
 def px_text(px: Decimal | None) -> str:
-    """A price as the venue stated it, blank when there is none."""
+    """A price to at least the cent, with every further digit the venue stated; blank when there is none."""
     if px is None:
         return ""
     normal = px.normalize()
     exponent = normal.as_tuple().exponent
-    return f"{normal:f}" if isinstance(exponent, int) and exponent < 0 else f"{normal:.2f}"
+    return f"{normal:f}" if isinstance(exponent, int) and exponent < -2 else f"{normal:.2f}"
 
 
 def time_text(ts: datetime) -> str:
