@@ -1,0 +1,75 @@
+"""The one bridge from the engine to Qt: committed change sets in, coalesced Qt signals out.
+
+The engine calls its listeners on the thread that drives it, which is the GUI thread (qasync runs both on
+one loop). Each change set is folded into what is waiting to be shown; what waits is emitted at most once
+per batch, and when batches come faster than the screen can use them (more than ``max_rate`` a second) a
+timer holds them back and emits everything gathered since in one go, so views repaint changed rows only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
+
+from app.engine.engine import ChangeSet, Engine
+from app.engine.events import ExecutionApplied, Recorded
+from app.engine.ids import OrderId
+
+
+class EngineBridge(QObject):
+    """Subscribes to ``engine`` and re-emits its changes as typed, coalesced Qt signals."""
+
+    ordersChanged = Signal(list)  # noqa: N815 - Qt signal naming
+    """Ids (``OrderId``) of orders that changed since the last emit, each once, in first-seen order."""
+    fillsArrived = Signal(list)  # noqa: N815 - Qt signal naming
+    """``Recorded`` events whose ``ExecutionApplied`` moved a position (fills, busts, corrections)."""
+    positionsChanged = Signal()  # noqa: N815 - Qt signal naming
+    """Some position moved (after ``fillsArrived``)."""
+
+    def __init__(self, engine: Engine, *, max_rate: float = 30.0, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._orders: dict[OrderId, None] = {}
+        self._fills: list[Recorded] = []
+        self._interval_ms = max(1, round(1000 / max_rate))
+        self._since_emit = QElapsedTimer()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.flush)
+        self.emits = 0
+        """How many times the bridge has emitted: lets tests and benchmarks see the coalescing."""
+        engine.subscribe(self._on_changes)
+
+    def _on_changes(self, changes: ChangeSet) -> None:
+        self._orders.update(dict.fromkeys(changes.orders))
+        self._fills += [r for r in changes.recorded if _moves_position(r)]
+        if self._timer.isActive():
+            return
+        waited = self._since_emit.elapsed() if self._since_emit.isValid() else self._interval_ms
+        if waited >= self._interval_ms:
+            self.flush()
+        else:
+            self._timer.start(self._interval_ms - waited)
+
+    @property
+    def idle(self) -> bool:
+        """Whether every change the engine published has been emitted."""
+        return not (self._orders or self._fills or self._timer.isActive())
+
+    def flush(self) -> None:
+        """Emit everything gathered so far, now."""
+        self._timer.stop()
+        orders, fills = list(self._orders), self._fills
+        self._orders, self._fills = {}, []
+        self._since_emit.start()
+        if not orders and not fills:
+            return
+        self.emits += 1
+        if orders:
+            self.ordersChanged.emit(orders)
+        if fills:
+            self.fillsArrived.emit(fills)
+            self.positionsChanged.emit()
+
+
+def _moves_position(recorded: Recorded) -> bool:
+    event = recorded.event
+    return isinstance(event, ExecutionApplied) and event.counted

@@ -1,0 +1,69 @@
+"""How an order's fields read on screen: status words and colours, sides, quantities and prices.
+
+Pending states (pending new, pending cancel, pending replace, unknown) say outright what is awaited and
+are drawn in italics in a colour no finished state uses, so nobody mistakes a cancel sent for a cancel done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from app.engine.enums import OrderStatus, Side
+
+
+@dataclass(frozen=True, slots=True)
+class StatusLook:
+    """How one status is drawn: its words, its text colour (``#rrggbb``) and whether it is in italics."""
+
+    text: str
+    colour: str
+    italic: bool = False
+
+
+_PENDING_COLOUR = "#d97706"
+_UNKNOWN_COLOUR = "#dc2626"
+
+STATUS_LOOKS: dict[OrderStatus, StatusLook] = {
+    OrderStatus.PENDING_NEW: StatusLook("New pending (not yet at venue)", _PENDING_COLOUR, italic=True),
+    OrderStatus.PENDING_CANCEL: StatusLook("Cancel pending (still working)", _PENDING_COLOUR, italic=True),
+    OrderStatus.PENDING_REPLACE: StatusLook("Amend pending (old terms working)", _PENDING_COLOUR, italic=True),
+    OrderStatus.UNKNOWN: StatusLook("UNKNOWN: line lost, ask venue", _UNKNOWN_COLOUR, italic=True),
+    OrderStatus.NEW: StatusLook("Working", "#2563eb"),
+    OrderStatus.PARTIALLY_FILLED: StatusLook("Partially filled", "#2563eb"),
+    OrderStatus.REPLACED: StatusLook("Working (amended)", "#2563eb"),
+    OrderStatus.SUSPENDED: StatusLook("Suspended", "#7c3aed"),
+    OrderStatus.DONE_FOR_DAY: StatusLook("Done for day", "#6b7280"),
+    OrderStatus.FILLED: StatusLook("Filled", "#16a34a"),
+    OrderStatus.CANCELED: StatusLook("Canceled", "#6b7280"),
+    OrderStatus.EXPIRED: StatusLook("Expired", "#6b7280"),
+    OrderStatus.REJECTED: StatusLook("Rejected by venue", "#b91c1c"),
+    OrderStatus.DENIED: StatusLook("Denied by risk", "#b91c1c"),
+}
+"""Every status's look; a test checks that no pending look is shared with a finished one."""
+
+SIDE_COLOURS: dict[Side, str] = {Side.BUY: "#1d4ed8", Side.SELL: "#b91c1c", Side.SELL_SHORT: "#9333ea"}
+"""Buy blue, sell red, sell short purple: the ticket and the blotter use the same three."""
+
+
+def qty_text(qty: Decimal) -> str:
+    """A quantity with thousands separators and no trailing zeros: ``1,250`` or ``0.5``."""
+    normal = qty.normalize()
+    if normal == normal.to_integral_value():
+        return f"{normal:,.0f}"
+    return f"{normal:,f}"
+
+
+def px_text(px: Decimal | None) -> str:
+    """A price to at least the cent, with every further digit the venue stated; blank when there is none."""
+    if px is None:
+        return ""
+    normal = px.normalize()
+    exponent = normal.as_tuple().exponent
+    return f"{normal:f}" if isinstance(exponent, int) and exponent < -2 else f"{normal:.2f}"
+
+
+def time_text(ts: datetime) -> str:
+    """A timestamp as the desk reads it (UTC): ``14:30:05.123``."""
+    return ts.strftime("%H:%M:%S.") + f"{ts.microsecond // 1000:03d}"

@@ -1,0 +1,71 @@
+"""A read-only table model over a list of rows, for the small views (executions, positions).
+
+Each view names its columns as (title, text function, numeric); the blotter has its own model because it
+keeps rows sorted and repaints by order id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+Row = TypeVar("Row")
+Cell = tuple[str, Callable[[Any], str], bool]
+"""A column: its title, the text it shows for a row, and whether it is a number (right-aligned)."""
+
+_NO_PARENT = QModelIndex()
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class RowsModel(QAbstractTableModel, Generic[Row]):
+    """Rows of one kind, drawn through ``columns``."""
+
+    def __init__(self, columns: Sequence[Cell], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._columns = tuple(columns)
+        self._rows: list[Row] = []
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:  # noqa: N802 - Qt override
+        """How many rows."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:  # noqa: N802 - Qt override
+        """How many columns."""
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(  # noqa: N802 - Qt override
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles."""
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._columns[section][0]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """A cell's text, right-aligned for numbers."""
+        _, text, numeric = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text(self._rows[index.row()])
+        if role == Qt.ItemDataRole.TextAlignmentRole and numeric:
+            return _RIGHT
+        return None
+
+    def row(self, n: int) -> Row:
+        """The row at ``n``."""
+        return self._rows[n]
+
+    def append(self, rows: Sequence[Row]) -> None:
+        """Add ``rows`` at the end."""
+        if rows:
+            start = len(self._rows)
+            self.beginInsertRows(_NO_PARENT, start, start + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+    def replace_all(self, rows: Sequence[Row]) -> None:
+        """Show ``rows`` instead of what was there."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()

@@ -1,0 +1,230 @@
+"""The order ticket: every field of a new order, keyboard first, checked next to each field before sending.
+
+Tab walks the fields in reading order, Enter sends, Esc clears. The side sets the colour of the ticket's
+Submit button and side box (buy blue, sell red, sell short purple) so the side is never a guess. While the
+trader types, each touched field shows its problem beside it, and once the order is complete the risk
+gate's verdict shows above Submit; what the engine answered shows below it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+from app.engine.commands import CommandResult, SubmitOrder
+from app.engine.engine import Engine
+from app.engine.enums import OrdType, Side, TimeInForce
+from app.engine.ids import UserId
+from app.engine.order import FieldError, OrderSpec
+from app.ui.order_text import SIDE_COLOURS
+from app.ui.ticket_form import TicketEntry, read_entry
+
+_TYPES = {"Limit": OrdType.LIMIT, "Market": OrdType.MARKET, "Stop": OrdType.STOP, "Stop limit": OrdType.STOP_LIMIT}
+_TIFS = {"DAY": TimeInForce.DAY, "GTC": TimeInForce.GTC, "IOC": TimeInForce.IOC, "FOK": TimeInForce.FOK}
+_TIFS["GTD"] = TimeInForce.GTD
+_ERROR_STYLE = "color: #dc2626;"
+
+
+class QtOrderTicket(QWidget):
+    """A new-order ticket over ``engine``; ``destinations`` and ``accounts`` fill its choice boxes."""
+
+    submitted = Signal(object)
+    """The engine's ``CommandResult`` for each order sent."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        destinations: Sequence[str],
+        accounts: Sequence[str],
+        user: UserId,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._engine, self._user = engine, user
+        self._touched: set[str] = set()
+        self.symbol = QLineEdit(placeholderText="e.g. AAPL")
+        self.side = _combo([side.label for side in Side])
+        self.qty = QLineEdit(placeholderText="shares")
+        self.ord_type = _combo(list(_TYPES))
+        self.limit_px = QLineEdit(placeholderText="limit price")
+        self.stop_px = QLineEdit(placeholderText="stop price")
+        self.tif = _combo(list(_TIFS))
+        self.expire_at = QDateTimeEdit(displayFormat="yyyy-MM-dd HH:mm 'UTC'", calendarPopup=True)
+        self.expire_at.setTimeZone(QTimeZone.utc())
+        self.account = _combo(list(accounts), editable=True)
+        self.destination = _combo(list(destinations))
+        self.submit_button = QPushButton("Buy")
+        self.risk = QLabel(wordWrap=True)
+        self.result = QLabel(wordWrap=True)
+        self.errors = {name: _error_label() for name in self._fields()}
+        self._lay_out()
+        self._connect()
+        self.clear()
+
+    def _fields(self) -> dict[str, tuple[str, QWidget]]:
+        """Each field as (label, widget), keyed by the name ``FieldError.field`` uses, in tab order."""
+        return {
+            "symbol": ("Symbol", self.symbol),
+            "side": ("Side", self.side),
+            "qty": ("Quantity", self.qty),
+            "ord_type": ("Type", self.ord_type),
+            "limit_px": ("Limit", self.limit_px),
+            "stop_px": ("Stop", self.stop_px),
+            "tif": ("Time in force", self.tif),
+            "expire_at": ("Expires", self.expire_at),
+            "account": ("Account", self.account),
+            "destination": ("Destination", self.destination),
+        }
+
+    def _lay_out(self) -> None:
+        grid = QGridLayout(self)
+        previous: QWidget | None = None
+        for row, (name, (label, widget)) in enumerate(self._fields().items()):
+            grid.addWidget(QLabel(label), row, 0)
+            grid.addWidget(widget, row, 1)
+            grid.addWidget(self.errors[name], row, 2)
+            widget.setObjectName(f"ticket_{name}")
+            if previous is not None:
+                QWidget.setTabOrder(previous, widget)
+            previous = widget
+        last = len(self._fields())
+        grid.addWidget(self.risk, last, 0, 1, 3)
+        grid.addWidget(self.submit_button, last + 1, 0, 1, 3)
+        grid.addWidget(self.result, last + 2, 0, 1, 3)
+        grid.setColumnStretch(2, 1)
+        grid.setRowStretch(last + 3, 1)
+        if previous is not None:
+            QWidget.setTabOrder(previous, self.submit_button)
+
+    def _connect(self) -> None:
+        for name, (_, widget) in self._fields().items():
+            if isinstance(widget, QLineEdit):
+                widget.textEdited.connect(lambda _text, n=name: self._on_edited(n))
+            elif isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(lambda _index, n=name: self._on_edited(n))
+                widget.editTextChanged.connect(lambda _text, n=name: self._on_edited(n))
+        self.expire_at.dateTimeChanged.connect(lambda _value: self._on_edited("expire_at"))
+        self.submit_button.clicked.connect(self.submit)
+
+    def entry(self) -> TicketEntry:
+        """What the fields hold now."""
+        expiry = datetime.fromtimestamp(self.expire_at.dateTime().toSecsSinceEpoch(), UTC)
+        return TicketEntry(
+            symbol=self.symbol.text(),
+            side=list(Side)[self.side.currentIndex()],
+            qty=self.qty.text(),
+            ord_type=_TYPES[self.ord_type.currentText()],
+            limit_px=self.limit_px.text(),
+            stop_px=self.stop_px.text(),
+            tif=_TIFS[self.tif.currentText()],
+            expire_at=expiry,
+            account=self.account.currentText(),
+            destination=self.destination.currentText(),
+        )
+
+    def prepare(self, side: Side) -> None:
+        """Set the side and put the cursor in the symbol, ready to type an order (the buy/sell hotkeys)."""
+        self.side.setCurrentIndex(list(Side).index(side))
+        self.symbol.setFocus()
+        self.symbol.selectAll()
+
+    def clear(self) -> None:
+        """Back to a blank buy-limit-day ticket, with no messages."""
+        for line in (self.symbol, self.qty, self.limit_px, self.stop_px):
+            line.clear()
+        for box in (self.side, self.ord_type, self.tif, self.destination):
+            box.setCurrentIndex(0)
+        self.account.setCurrentIndex(0)
+        tomorrow = self._engine.clock.now().replace(second=0, microsecond=0) + timedelta(days=1)
+        self.expire_at.setDateTime(QDateTime.fromSecsSinceEpoch(int(tomorrow.timestamp()), QTimeZone.utc()))
+        self._touched.clear()
+        self.result.clear()
+        self._refresh()
+        self.symbol.setFocus()
+
+    def submit(self) -> CommandResult | None:
+        """Send the order if every field is right; say what the engine answered. None if nothing was sent."""
+        self._touched.update(self._fields())
+        spec, problems = read_entry(self.entry(), self._user)
+        self._refresh()
+        if problems:
+            self._say("Not sent: correct the fields marked in red.", ok=False)
+            return None
+        result = self._engine.submit(SubmitOrder(spec, self._user))
+        self._show_result(spec, result)
+        self.submitted.emit(result)
+        return result
+
+    def _show_result(self, spec: OrderSpec, result: CommandResult) -> None:
+        if result.accepted:
+            what = f"{spec.side.label} {spec.qty:,} {spec.symbol}"
+            self._say(f"Sent {result.order_id}: {what} to {spec.destination}, pending new.", ok=True)
+            self._touched.clear()
+            return
+        self._show_problems(list(result.problems))
+        self._say(f"Denied: {result.message}", ok=False)
+
+    def _on_edited(self, name: str) -> None:
+        self._touched.add(name)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Enable the fields this type and time in force use, recolour by side, re-check every field."""
+        entry = self.entry()
+        self.limit_px.setEnabled(entry.ord_type.needs_limit_price)
+        self.stop_px.setEnabled(entry.ord_type.needs_stop_price)
+        self.expire_at.setEnabled(entry.tif is TimeInForce.GTD)
+        colour = SIDE_COLOURS[entry.side]
+        self.submit_button.setText(f"{entry.side.label}  (Enter)")
+        self.submit_button.setStyleSheet(f"background: {colour}; color: white; font-weight: bold; padding: 6px;")
+        self.side.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        spec, problems = read_entry(entry, self._user)
+        self._show_problems(problems)
+        self._show_risk(spec, problems)
+
+    def _show_problems(self, problems: list[FieldError]) -> None:
+        by_field = {p.field: p.message for p in reversed(problems)}
+        for name, label in self.errors.items():
+            label.setText(by_field.get(name, "") if name in self._touched else "")
+
+    def _show_risk(self, spec: OrderSpec, problems: list[FieldError]) -> None:
+        if problems:
+            self.risk.setText("")
+            return
+        verdict = self._engine.gate.check_new(spec, self._engine.ledger, self._engine.positions)
+        if verdict.allowed:
+            self.risk.setText("Risk check: passes.")
+            self.risk.setStyleSheet("color: #16a34a;")
+        else:
+            self.risk.setText(f"Risk check would deny ({verdict.rule}): {verdict.reason}")
+            self.risk.setStyleSheet(_ERROR_STYLE)
+
+    def _say(self, text: str, *, ok: bool) -> None:
+        self.result.setText(text)
+        self.result.setStyleSheet("color: #16a34a;" if ok else _ERROR_STYLE)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Enter sends the order; Esc clears the ticket."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submit()
+        elif event.key() == Qt.Key.Key_Escape:
+            self.clear()
+        else:
+            super().keyPressEvent(event)
+
+
+def _error_label() -> QLabel:
+    label = QLabel(wordWrap=True)
+    label.setStyleSheet(_ERROR_STYLE)
+    return label
+
+
+def _combo(items: list[str], *, editable: bool = False) -> QComboBox:
+    box = QComboBox()
+    box.addItems(items)
+    box.setEditable(editable)
+    return box

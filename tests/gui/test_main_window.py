@@ -1,0 +1,71 @@
+"""The main window as a whole: layout and theme survive a restart; a screenshot for the README."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from app.engine.commands import CancelOrder, SubmitOrder
+from app.engine.engine import Engine
+from app.engine.enums import Side
+from app.ui.main_window import MainWindow
+from app.ui.theme import Theme
+from tests.gui.conftest import wait_for_status
+from tests.support.engine_kit import TRADER, spec
+from tests.support.reports import VenueOrder
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "main_window.png"
+
+
+def test_column_widths_and_theme_survive_a_restart(
+    qtbot: QtBot, window: MainWindow, engine: Engine, settings: QSettings
+) -> None:
+    window.blotter.table.setColumnWidth(3, 177)
+    window.set_theme(Theme.DARK)
+    window.close()
+    again = MainWindow(engine, ["SIM1"], settings=settings)
+    qtbot.addWidget(again)
+    assert again.blotter.table.columnWidth(3) == 177
+    assert again.theme() is Theme.DARK
+    assert "#1f2329" in again.styleSheet()
+
+
+def test_the_status_bar_counts_unknown_orders_in_red(qtbot: QtBot, window: MainWindow, engine: Engine) -> None:
+    engine.submit(SubmitOrder(spec(), TRADER))
+    engine.line_lost("SIM1")
+    window.update_summary()
+    assert "unknown 1" in window.summary.text()
+    assert "#dc2626" in window.summary.styleSheet()
+
+
+def test_screenshot_of_the_main_window(qtbot: QtBot, window: MainWindow, engine: Engine) -> None:
+    """Fill a realistic book and save the real window's picture for the README."""
+    window.resize(1500, 720)
+    book = [
+        ("AAPL", Side.BUY, 500, "189.40", 500),
+        ("MSFT", Side.SELL, 1200, "412.10", 300),
+        ("NVDA", Side.SELL_SHORT, 800, "131.75", 0),
+        ("TSLA", Side.BUY, 300, "248.00", 0),
+        ("AMZN", Side.BUY, 1000, "186.20", 0),
+    ]
+    ids = []
+    for symbol, side, qty, px, filled in book:
+        order_id = engine.submit(
+            SubmitOrder(spec(symbol=symbol, side=side, qty=Decimal(qty), limit_px=Decimal(px)), TRADER)
+        ).order_id
+        assert order_id is not None
+        ids.append(order_id)
+        venue = VenueOrder(order_id, qty)
+        reports = [venue.ack()] + ([venue.fill(filled, Decimal(px))] if filled else [])
+        engine.apply_venue_messages(reports)
+    engine.cancel(CancelOrder(ids[2], TRADER))
+    engine.submit(SubmitOrder(spec(symbol="GOOG", qty=Decimal(200), limit_px=Decimal("171.30")), TRADER))
+    wait_for_status(qtbot, window, ids[2], "Cancel pending")
+    window.ticket.prepare(Side.BUY)
+    window.update_summary()
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    assert window.grab().save(str(SCREENSHOT))
+    assert SCREENSHOT.stat().st_size > 10_000
