@@ -21,6 +21,7 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 USAGE = """usage: python3 dev.py COMMAND
 
+  run [ARGS]      start the trader desktop on the embedded venue simulator (ARGS: see --help)
   test            lint (ruff), type-check (mypy) and run every test (pytest)
   bench [NAME]    run the benchmarks in bench/ (or the one named), printing their figures
   setup           only create or refresh the virtual environment
@@ -68,12 +69,14 @@ def run_benchmarks(names: list[str]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in {"test", "bench", "setup"}:
+    if not argv or argv[0] not in {"run", "test", "bench", "setup"}:
         print(USAGE, file=sys.stderr)
         sys.exit(2)
     ensure_environment()
     command, rest = argv[0], argv[1:]
-    if command == "test":
+    if command == "run":
+        run([str(PYTHON), "-m", "app", *rest])
+    elif command == "test":
         run_tests(rest)
     elif command == "bench":
         run_benchmarks(rest)
