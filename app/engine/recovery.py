@@ -6,7 +6,6 @@ holds the event it was taken at, with the same hash; otherwise the log is replay
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +14,7 @@ from app.engine import snapshot
 from app.engine.errors import StoreCorruptError
 from app.engine.events import EVENT_TYPES, Event
 from app.engine.projections import Projections
-from app.engine.serialization import decode
+from app.engine.serialization import from_json
 from app.engine.store import EventStore, StoredEvent
 
 Progress = Callable[[str, int, int], None]
@@ -75,7 +74,7 @@ def decode_event(stored: StoredEvent) -> Event:
             f"Event {stored.seq} is of a kind this version does not know ({stored.kind!r}); "
             "it was written by a newer version of the program."
         )
-    return decode(cls, json.loads(stored.data))
+    return from_json(cls, stored.data)
 
 
 def _silent(what: str, done: int, total: int) -> None:
