@@ -9,7 +9,7 @@ fills is checked against the venue's CumQty and any difference is a break the us
 from __future__ import annotations
 
 from app.engine.enums import ExecType, OrderStatus
-from app.engine.events import AnomalyKind, AnomalyRecorded, Event, ExecutionApplied, RequestRejected
+from app.engine.events import TRADE_EXEC_TYPES, AnomalyKind, AnomalyRecorded, Event, ExecutionApplied, RequestRejected
 from app.engine.ids import ClOrdId
 from app.engine.order import ZERO, Order, RequestKind
 from app.engine.order_fsm import IllegalTransition, Situation, Trigger, resume_after, transition
@@ -47,7 +47,6 @@ def execution_events(order: Order | None, report: ExecutionReport) -> list[Event
     return _Application(order, report).events()
 
 
-_TRADES = frozenset(kind for kind in ExecType if kind.is_trade)
 _BUSTS = frozenset({ExecType.TRADE_CANCEL, ExecType.TRADE_CORRECT})
 _AWAITING_ANSWER = frozenset({OrderStatus.PENDING_CANCEL, OrderStatus.PENDING_REPLACE})
 _KEEPS_RESUME = frozenset({OrderStatus.PENDING_CANCEL, OrderStatus.PENDING_REPLACE, OrderStatus.UNKNOWN})
@@ -64,7 +63,7 @@ class _Application:
         self.tally = order.tally_qty
         self.counted = False
         kind = report.exec_type
-        self.trade = kind in _TRADES
+        self.trade = kind in TRADE_EXEC_TYPES
         busting = kind in _BUSTS
         self._count_fill(busting)
         held, reported = order.cum_qty, report.cum_qty
