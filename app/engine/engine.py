@@ -9,10 +9,10 @@ rebuilt from the log, and the error goes up to be shown.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -39,7 +39,7 @@ from app.engine.positions import Positions
 from app.engine.projections import Projections
 from app.engine.report_rules import execution_events, reject_events
 from app.engine.risk import RiskGate
-from app.engine.serialization import encode
+from app.engine.serialization import to_json
 from app.engine.store import EventStore, Transaction
 from app.engine.venue_messages import ExecutionReport, VenueMessage, VenueRequest
 
@@ -305,16 +305,18 @@ class _Batch:
     def __init__(self, engine: Engine, tx: Transaction) -> None:
         self.engine, self.tx = engine, tx
         self.changes = ChangeSet()
+        self._ts: datetime | None = None
+        self._ts_text = ""
 
     def record(self, event: Event, user: UserId) -> None:
         """Append ``event`` to the log and apply it to the projections."""
         ts = self.engine.clock.now()
-        data = json.dumps(encode(event), separators=(",", ":"), ensure_ascii=False)
+        if ts != self._ts:  # a batch's events mostly share a clock reading: format it once
+            self._ts, self._ts_text = ts, ts.isoformat()
         order_id = getattr(event, "order_id", None)
-        stored = self.tx.append(type(event).__name__, ts.isoformat(), user, data, order_id)
-        recorded = Recorded(stored.seq, ts, user, event)
+        stored = self.tx.append(type(event).__name__, self._ts_text, user, to_json(event), order_id)
+        self.changes.recorded.append(Recorded(stored.seq, ts, user, event))
         changed = self.engine.book.apply(event, ts)
-        self.changes.recorded.append(recorded)
         if changed:
             self.changes.orders.add(changed)
 

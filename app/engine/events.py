@@ -87,6 +87,10 @@ class ReplaceRequested:
     resume_status: OrderStatus
 
 
+TRADE_EXEC_TYPES = frozenset(kind for kind in ExecType if kind.is_trade)
+"""The ExecTypes that carry a fill, as a set: the hot path tests membership, not the enum's property."""
+
+
 @dataclass(frozen=True, slots=True)
 class ExecutionApplied:
     """A venue execution report, applied once (by ExecID), with where it left the order."""

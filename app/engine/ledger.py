@@ -12,6 +12,7 @@ from typing import Any
 
 from app.engine.enums import ExecType, OrderStatus
 from app.engine.events import (
+    TRADE_EXEC_TYPES,
     AnomalyRecorded,
     CancelRequested,
     Event,
@@ -61,7 +62,7 @@ class OrderLedger:
 
     def apply(self, event: Event, ts: datetime) -> OrderId | None:
         """Write down what ``event`` says; return the order it changed, if any."""
-        if isinstance(event, AnomalyRecorded) and event.order_id is None:
+        if type(event) is AnomalyRecorded and event.order_id is None:
             self.orphan_anomalies += 1
             return None
         order = _HANDLERS[type(event)](self, event, ts)
@@ -133,7 +134,7 @@ def _executed(ledger: OrderLedger, e: ExecutionApplied, ts: datetime) -> Order:
         order.text = e.text
     _record_fill(order, e)
     first = order.chain[0] if order.chain else None
-    if first and first.outcome is LinkOutcome.PENDING and not e.status.is_pending:
+    if first is not None and first.outcome is LinkOutcome.PENDING and not e.status.is_pending:
         first.outcome = LinkOutcome.REJECTED if e.status is OrderStatus.REJECTED else LinkOutcome.ACCEPTED
     if e.accepted_cl_ord_id is not None:
         _settle(order, e.accepted_cl_ord_id, LinkOutcome.ACCEPTED)
@@ -142,16 +143,20 @@ def _executed(ledger: OrderLedger, e: ExecutionApplied, ts: datetime) -> Order:
 
 
 def _record_fill(order: Order, e: ExecutionApplied) -> None:
-    if e.exec_type is ExecType.TRADE_CANCEL and e.ref_exec_id:
+    kind = e.exec_type
+    if kind is ExecType.TRADE_CANCEL and e.ref_exec_id:
         # A bust of a fill not yet seen is remembered, so the fill is not counted when it arrives.
-        busted = order.fills.get(e.ref_exec_id, Fill(ZERO, ZERO))
-        order.fills[e.ref_exec_id] = Fill(busted.qty, busted.px, busted=True)
+        busted = order.fills.get(e.ref_exec_id, _NO_FILL)
+        order.fills[e.ref_exec_id] = Fill(busted.qty, busted.px, True)
     elif not e.counted:
         return
-    elif e.exec_type is ExecType.TRADE_CORRECT and e.ref_exec_id in order.fills:
+    elif kind is ExecType.TRADE_CORRECT and e.ref_exec_id in order.fills:
         order.fills[e.ref_exec_id] = Fill(e.last_qty, e.last_px)
-    elif e.exec_type.is_trade:
+    elif kind in TRADE_EXEC_TYPES:
         order.fills[e.exec_id] = Fill(e.last_qty, e.last_px)
+
+
+_NO_FILL = Fill(ZERO, ZERO)
 
 
 def _settle(order: Order, cl_ord_id: ClOrdId, outcome: LinkOutcome) -> None:

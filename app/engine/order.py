@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from app.engine.enums import OrderStatus, OrdType, Side, TimeInForce
 from app.engine.ids import AccountId, ClOrdId, ExecId, OrderId, UserId, VenueOrderId
@@ -139,9 +140,11 @@ class ChainLink:
     amendment: Amendment | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Fill:
-    """One execution of an order, as the venue last stated it (a correction replaces it)."""
+class Fill(NamedTuple):
+    """One execution of an order, as the venue last stated it (a correction replaces it).
+
+    A named tuple: a book holds one per fill, and every fill of the day is made and kept.
+    """
 
     qty: Decimal
     px: Decimal

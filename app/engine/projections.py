@@ -22,7 +22,7 @@ class Projections:
     def apply(self, event: Event, ts: datetime) -> OrderId | None:
         """Apply one event to every projection; return the order it changed, if any."""
         order_id = self.ledger.apply(event, ts)
-        if isinstance(event, ExecutionApplied) and event.counted:
+        if type(event) is ExecutionApplied and event.counted:
             _apply_fill(self.positions, self.ledger.orders[event.order_id], event)
         return order_id
 

@@ -9,7 +9,7 @@ fills is checked against the venue's CumQty and any difference is a break the us
 from __future__ import annotations
 
 from app.engine.enums import ExecType, OrderStatus
-from app.engine.events import AnomalyKind, AnomalyRecorded, Event, ExecutionApplied, RequestRejected
+from app.engine.events import TRADE_EXEC_TYPES, AnomalyKind, AnomalyRecorded, Event, ExecutionApplied, RequestRejected
 from app.engine.ids import ClOrdId
 from app.engine.order import ZERO, Order, RequestKind
 from app.engine.order_fsm import IllegalTransition, Situation, Trigger, resume_after, transition
@@ -47,6 +47,13 @@ def execution_events(order: Order | None, report: ExecutionReport) -> list[Event
     return _Application(order, report).events()
 
 
+_BUSTS = frozenset({ExecType.TRADE_CANCEL, ExecType.TRADE_CORRECT})
+_AWAITING_ANSWER = frozenset({OrderStatus.PENDING_CANCEL, OrderStatus.PENDING_REPLACE})
+_KEEPS_RESUME = frozenset({OrderStatus.PENDING_CANCEL, OrderStatus.PENDING_REPLACE, OrderStatus.UNKNOWN})
+_ANSWERED_BY = {RequestKind.REPLACE: ExecType.REPLACED, RequestKind.CANCEL: ExecType.CANCELED}
+"""The ExecType that accepts a pending request of each kind."""
+
+
 class _Application:
     """One report applied to one order: the quantities, then the state, then the checks."""
 
@@ -55,26 +62,29 @@ class _Application:
         self.anomalies: list[Event] = []
         self.tally = order.tally_qty
         self.counted = False
-        self._count_fill()
-        busting = report.exec_type in (ExecType.TRADE_CANCEL, ExecType.TRADE_CORRECT)
-        self.stale = report.cum_qty < order.cum_qty and not busting
-        self.cum = report.cum_qty if busting else max(order.cum_qty, report.cum_qty)
+        kind = report.exec_type
+        self.trade = kind in TRADE_EXEC_TYPES
+        busting = kind in _BUSTS
+        self._count_fill(busting)
+        held, reported = order.cum_qty, report.cum_qty
+        self.stale = reported < held and not busting
+        self.cum = reported if busting or reported > held else held
         self.avg = order.avg_px if self.stale else report.avg_px
-        pending = order.pending
-        amending = pending and pending.kind is RequestKind.REPLACE and report.exec_type is ExecType.REPLACED
-        amendment = pending.amendment if amending and pending else None
-        self.qty = amendment.qty if amendment else order.qty
-        self.limit_px = amendment.limit_px if amendment else order.limit_px
-        self.stop_px = amendment.stop_px if amendment else order.stop_px
+        self.pending = pending = order.pending
+        amendment = pending.amendment if pending and pending.kind is RequestKind.REPLACE else None
+        if amendment is not None and kind is ExecType.REPLACED:
+            self.qty, self.limit_px, self.stop_px = amendment.qty, amendment.limit_px, amendment.stop_px
+        else:
+            self.qty, self.limit_px, self.stop_px = order.qty, order.limit_px, order.stop_px
 
-    def _count_fill(self) -> None:
+    def _count_fill(self, busting: bool) -> None:
         order, report = self.order, self.report
-        if report.exec_type.is_trade:
+        if self.trade:
             earlier = order.fills.get(report.exec_id)
             if earlier is None or not earlier.busted:  # a fill whose bust came first never counts
                 self.tally += report.last_qty
                 self.counted = True
-        elif report.exec_type in (ExecType.TRADE_CANCEL, ExecType.TRADE_CORRECT):
+        elif busting:
             ref = order.fills.get(report.ref_exec_id) if report.ref_exec_id else None
             if ref is None or ref.busted:
                 what = "kept in case the fill arrives later" if ref is None else "already busted"
@@ -87,38 +97,40 @@ class _Application:
 
     def events(self) -> list[Event]:
         status, resume = self._next_states()
-        leaves = max(self.qty - self.cum, ZERO) if status.is_live else ZERO
+        cum, qty, report = self.cum, self.qty, self.report
+        leaves = qty - cum if status.is_live and qty >= cum else ZERO  # as max(qty - cum, ZERO) would
         applied = ExecutionApplied(
-            order_id=self.order.order_id,
-            exec_id=self.report.exec_id,
-            exec_type=self.report.exec_type,
-            reported_cl_ord_id=self.report.cl_ord_id,
-            venue_status=self.report.ord_status,
-            status=status,
-            resume_status=resume,
-            last_qty=self.report.last_qty,
-            last_px=self.report.last_px,
-            cum_qty=self.cum,
-            leaves_qty=leaves,
-            avg_px=self.avg,
-            qty=self.qty,
-            limit_px=self.limit_px,
-            stop_px=self.stop_px,
-            tally_qty=self.tally,
-            counted=self.counted,
-            venue_order_id=self.report.venue_order_id,
-            accepted_cl_ord_id=self._accepted(status),
-            ref_exec_id=self.report.ref_exec_id,
-            transact_time=self.report.transact_time,
-            text=self.report.text,
+            self.order.order_id,
+            report.exec_id,
+            report.exec_type,
+            report.cl_ord_id,
+            report.ord_status,
+            status,
+            resume,
+            report.last_qty,
+            report.last_px,
+            cum,
+            leaves,
+            self.avg,
+            qty,
+            self.limit_px,
+            self.stop_px,
+            self.tally,
+            self.counted,
+            report.venue_order_id,
+            self._accepted(status),
+            report.ref_exec_id,
+            report.transact_time,
+            report.text,
         )
         self._check_quantities()
-        return [applied, *self.anomalies]
+        if self.anomalies:
+            return [applied, *self.anomalies]
+        return [applied]
 
     def _trigger(self) -> Trigger:
-        kind = self.report.exec_type
-        if not kind.is_trade:
-            return _BY_EXEC_TYPE[kind]
+        if not self.trade:
+            return _BY_EXEC_TYPE[self.report.exec_type]
         done = self.report.ord_status is OrderStatus.FILLED or self.cum >= self.qty
         return Trigger.FULL_FILL if done else Trigger.PARTIAL_FILL
 
@@ -128,21 +140,20 @@ class _Application:
         try:
             status = transition(now, trigger)
         except IllegalTransition as illegal:
-            kind = AnomalyKind.LATE_FILL if self.report.exec_type.is_trade else AnomalyKind.ILLEGAL_TRANSITION
+            kind = AnomalyKind.LATE_FILL if self.trade else AnomalyKind.ILLEGAL_TRANSITION
             self._flag(kind, f"{self._what()} is not expected when the order is {illegal}; state kept.")
             return order.status, order.resume_status
         if self.stale and not (status.is_terminal or status is OrderStatus.DONE_FOR_DAY):
             return order.status, order.resume_status
-        if status in (OrderStatus.PENDING_CANCEL, OrderStatus.PENDING_REPLACE, OrderStatus.UNKNOWN):
+        if status in _KEEPS_RESUME:
             return status, resume_after(now, trigger)
         return status, status
 
     def _accepted(self, status: OrderStatus) -> ClOrdId | None:
-        pending = self.order.pending
-        if pending is None or status in (OrderStatus.PENDING_CANCEL, OrderStatus.PENDING_REPLACE):
+        pending = self.pending
+        if pending is None or status in _AWAITING_ANSWER:
             return None
-        answered = {RequestKind.REPLACE: ExecType.REPLACED, RequestKind.CANCEL: ExecType.CANCELED}
-        return pending.cl_ord_id if answered[pending.kind] is self.report.exec_type else None
+        return pending.cl_ord_id if _ANSWERED_BY[pending.kind] is self.report.exec_type else None
 
     def _check_quantities(self) -> None:
         if self.cum > self.qty:

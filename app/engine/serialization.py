@@ -1,98 +1,172 @@
-"""Dataclasses to JSON-ready values and back, driven by their type hints: used by the log and snapshots.
+"""Dataclasses to canonical JSON text and back, driven by their type hints: the format of the order log.
 
-Decimals travel as strings (never floats), datetimes as ISO-8601 text, enums as their values. The plan
-for each class is worked out once and cached, because this sits on the hot path of every event.
+Decimals travel as strings (never floats), datetimes as ISO-8601 text, enums as their values, a missing
+optional field takes its default. The text is exactly what ``json.dumps(..., separators=(",", ":"),
+ensure_ascii=False)`` gives for the dataclass as a dict in field order, so logs written before this
+module was compiled still chain and read the same.
+
+This sits on the hot path of every event, so each class's plan is worked out once, from its type hints,
+and compiled into one encoding and one decoding function (as ``dataclasses`` compiles ``__init__``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 import typing
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
+from json.encoder import encode_basestring
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-Encoder = Callable[[Any], Any]
-Decoder = Callable[[Any], Any]
+
+def to_json(obj: Any) -> str:
+    """A dataclass instance as its canonical JSON text."""
+    return _codec(type(obj)).encode(obj)
 
 
-def encode(obj: Any) -> dict[str, Any]:
-    """A dataclass instance as a dict of JSON-ready values."""
-    return {name: enc(getattr(obj, name)) for name, enc, _ in _plan(type(obj))}
+def from_json(cls: type[T], text: str) -> T:
+    """An instance of dataclass ``cls`` from what ``to_json`` made; missing optional fields take defaults."""
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        problem = f"expected a JSON object for {cls.__name__}, found {type(data).__name__}"
+        raise ValueError(problem)  # noqa: TRY004 - the stored text is wrong, not the caller's argument
+    decoded: T = _codec(cls).decode(data)
+    return decoded
 
 
-def decode(cls: type[T], data: dict[str, Any]) -> T:
-    """An instance of dataclass ``cls`` from what ``encode`` made; missing optional fields take defaults."""
-    kwargs = {name: dec(data[name]) for name, _, dec in _plan(cls) if name in data}
-    return cls(**kwargs)
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Codec:
+    encode: Callable[[Any], str]
+    decode: Callable[[dict[str, Any]], Any]
 
 
-def _plan(cls: type) -> tuple[tuple[str, Encoder, Decoder], ...]:
-    plan = _PLANS.get(cls)
-    if plan is None:
-        plan = _PLANS[cls] = _make_plan(cls)
-    return plan
+_CODECS: dict[type, _Codec] = {}
 
 
-_PLANS: dict[type, tuple[tuple[str, Encoder, Decoder], ...]] = {}
+def _codec(cls: type) -> _Codec:
+    codec = _CODECS.get(cls)
+    if codec is None:
+        codec = _CODECS[cls] = _compile(cls)
+    return codec
 
 
-def _make_plan(cls: type) -> tuple[tuple[str, Encoder, Decoder], ...]:
+def _compile(cls: type) -> _Codec:
+    """Compile ``cls``'s plan into ``encode(obj) -> str`` (one f-string) and ``decode(dict) -> obj``."""
+    if not (dataclasses.is_dataclass(cls) and isinstance(cls, type)):
+        raise TypeError(f"serialization supports dataclasses, not {cls!r}")
     hints = typing.get_type_hints(cls)
-    return tuple((f.name, *_codec_for(hints[f.name])) for f in dataclasses.fields(cls) if f.init)
+    scope: dict[str, Any] = {"cls": cls, "_s": encode_basestring, "_q": _quoted}
+    pieces: list[str] = []
+    arguments: list[str] = []
+    for n, f in enumerate(f for f in dataclasses.fields(cls) if f.init):
+        hint = hints[f.name]
+        key = ("," if pieces else "{{") + json.dumps(f.name) + ":"
+        pieces.append(key + _encode_piece(hint, f"o.{f.name}", scope))
+        value = _decode_expr(hint, f"d[{f.name!r}]", scope)
+        if f.default is not dataclasses.MISSING:
+            scope[f"_default{n}"] = f.default
+            value = f"({value} if {f.name!r} in d else _default{n})"
+        elif f.default_factory is not dataclasses.MISSING:
+            raise TypeError(f"serialization does not support default factories ({cls.__name__}.{f.name})")
+        arguments.append(f"{f.name}={value}")
+    text = "".join(pieces) + "}}" if pieces else "{{}}"
+    source = f"def encode(o):\n return f'''{text}'''\ndef decode(d):\n return cls({', '.join(arguments)})\n"
+    exec(compile(source, f"<serialization of {cls.__qualname__}>", "exec"), scope)  # only field names in the source
+    return _Codec(scope["encode"], scope["decode"])
 
 
-def _identity(value: Any) -> Any:
-    return value
+def _quoted(text: Any) -> str:
+    return '"' + str(text) + '"'
 
 
-def _codec_for(hint: Any) -> tuple[Encoder, Decoder]:
-    hint = _unwrap_newtype(hint)
-    origin = typing.get_origin(hint)
-    if origin in (types.UnionType, typing.Union):
-        return _optional_codec(hint)
-    if origin in (list, set, frozenset, tuple):
-        return _collection_codec(origin, typing.get_args(hint)[0])
+def _encode_piece(hint: Any, value: str, scope: dict[str, Any]) -> str:
+    """The part of an f-string that writes ``value``, a field typed ``hint``, as JSON."""
+    hint = _unwrap(hint)
     if hint is Decimal:
-        return str, Decimal
+        return f'"{{{value}!s}}"'  # the quotes are literal: no call, no concatenation
+    return "{" + _encode_expr(hint, value, scope) + "}"
+
+
+def _encode_expr(hint: Any, value: str, scope: dict[str, Any]) -> str:
+    """A Python expression (with no quote but ``"``) giving the JSON text of ``value``, a field typed ``hint``."""
+    hint = _unwrap(hint)
+    inner = _optional(hint)
+    if inner is not None:
+        return f'"null" if {value} is None else {_encode_expr(inner, value, scope)}'
+    if hint is Decimal:
+        return f"_q({value})"
     if hint is datetime:
-        return datetime.isoformat, datetime.fromisoformat
-    if isinstance(hint, type) and issubclass(hint, Enum):
-        return _enum_value, hint
+        return f"_q({value}.isoformat())"
+    if hint is bool:
+        return f'("true" if {value} else "false")'
+    if hint is int:
+        return f"int.__repr__({value})"
+    if hint is str or _is_str_enum(hint):
+        return f"_s({value})"  # a StrEnum member is its value
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        cls = hint
-        return encode, lambda data: decode(cls, data)
-    if hint in (str, int, bool):
-        return _identity, _identity
+        name = f"_encode_{hint.__name__}"
+        scope[name] = _codec(hint).encode
+        return f"{name}({value})"
     raise TypeError(f"serialization does not support fields of type {hint!r}")
 
 
-def _enum_value(value: Enum) -> Any:
-    return value.value
+def _decode_expr(hint: Any, value: str, scope: dict[str, Any]) -> str:
+    """A Python expression turning the JSON value ``value`` back into a field typed ``hint``."""
+    hint = _unwrap(hint)
+    inner = _optional(hint)
+    if inner is not None:
+        return f"(None if {value} is None else {_decode_expr(inner, value, scope)})"
+    if hint in (str, int, bool):
+        return value
+    name = f"_decode_{getattr(hint, '__name__', 'value')}"
+    if hint is Decimal:
+        scope[name] = Decimal
+    elif hint is datetime:
+        scope[name] = datetime.fromisoformat
+    elif _is_str_enum(hint):
+        scope[name] = _enum_decoder(hint)
+    elif dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        scope[name] = _codec(hint).decode
+    else:
+        raise TypeError(f"serialization does not support fields of type {hint!r}")
+    return f"{name}({value})"
 
 
-def _unwrap_newtype(hint: Any) -> Any:
+def _enum_decoder(cls: type[Enum]) -> Callable[[Any], Any]:
+    """The member of ``cls`` with a value, by one dict lookup (calling the enum class is slow)."""
+    members = {member.value: member for member in cls}
+
+    def decode(value: Any) -> Any:
+        member = members.get(value)
+        if member is None:
+            raise ValueError(f"{value!r} is not a valid {cls.__name__}")
+        return member
+
+    return decode
+
+
+def _is_str_enum(hint: Any) -> bool:
+    return isinstance(hint, type) and issubclass(hint, Enum) and issubclass(hint, str)
+
+
+def _unwrap(hint: Any) -> Any:
+    """The type under any ``NewType``s."""
     while hasattr(hint, "__supertype__"):
         hint = hint.__supertype__
     return hint
 
 
-def _optional_codec(hint: Any) -> tuple[Encoder, Decoder]:
+def _optional(hint: Any) -> Any:
+    """``X`` for a hint ``X | None``, else None; any other union is refused."""
+    if typing.get_origin(hint) not in (types.UnionType, typing.Union):
+        return None
     args = [a for a in typing.get_args(hint) if a is not type(None)]
-    if len(args) != 1:
+    if len(args) != 1 or len(typing.get_args(hint)) != 2:
         raise TypeError(f"serialization supports only 'X | None' unions, not {hint!r}")
-    enc, dec = _codec_for(args[0])
-    return (lambda v: None if v is None else enc(v)), (lambda v: None if v is None else dec(v))
-
-
-def _collection_codec(origin: Any, item: Any) -> tuple[Encoder, Decoder]:
-    enc, dec = _codec_for(item)
-    if origin in (set, frozenset):
-        # Sorted, so that the same state always serializes to the same text.
-        return (lambda v: sorted(enc(x) for x in v)), (lambda v: origin(dec(x) for x in v))
-    return (lambda v: [enc(x) for x in v]), (lambda v: origin(dec(x) for x in v))
+    return args[0]

@@ -17,7 +17,7 @@ from app.engine.errors import SnapshotVersionError, StoreCorruptError
 from app.engine.events import ExecutionApplied, OrderSubmitted
 from app.engine.ids import AccountId, ClOrdId, ExecId, OrderId, UserId
 from app.engine.order import OrderSpec
-from app.engine.serialization import decode, encode
+from app.engine.serialization import from_json, to_json
 from tests.support.engine_kit import open_engine
 from tests.unit.engine.order_desk import Desk
 
@@ -107,7 +107,7 @@ names = st.text(min_size=1, max_size=12)
 )
 def test_a_submitted_order_round_trips_through_the_log_format(spec: OrderSpec, cl_ord_id: str) -> None:
     event = OrderSubmitted(OrderId(cl_ord_id), ClOrdId(cl_ord_id), spec)
-    assert decode(OrderSubmitted, encode(event)) == event
+    assert from_json(OrderSubmitted, to_json(event)) == event
 
 
 def test_an_execution_round_trips_and_keeps_decimal_precision() -> None:
@@ -117,6 +117,6 @@ def test_an_execution_round_trips_and_keeps_decimal_precision() -> None:
         Decimal("0.1"), Decimal("99.9"), Decimal("0.30000000000000001"), Decimal(100), Decimal("0.3"), None,
         Decimal("0.1"), True, transact_time=datetime(2026, 1, 5, 14, 30, 0, 123000, tzinfo=UTC),
     )  # fmt: skip
-    data = encode(event)
-    assert data["last_px"] == "0.30000000000000001"
-    assert decode(ExecutionApplied, data) == event
+    text = to_json(event)
+    assert '"last_px":"0.30000000000000001"' in text
+    assert from_json(ExecutionApplied, text) == event

@@ -3,7 +3,6 @@ bytes by a scripted venue, no socket. Each test reads as what the venue sends an
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +22,7 @@ from app.engine.fix.tags import MsgType
 from app.engine.fix.values import FixValue
 from app.engine.ids import OrderId
 from app.engine.order import Amendment, Order
-from app.engine.serialization import decode
+from app.engine.serialization import from_json
 from app.engine.store import EventStore
 from app.engine.venue_messages import ExecutionReport
 from tests.support.engine_kit import TRADER, PassGate, spec
@@ -84,7 +83,7 @@ class Desk:
         return [e.kind for e in self._events() if isinstance(e, AnomalyRecorded)]
 
     def _events(self) -> list[object]:
-        return [decode(EVENT_TYPES[r.kind], json.loads(r.data)) for r in self.engine.store.read()]
+        return [from_json(EVENT_TYPES[r.kind], r.data) for r in self.engine.store.read()]
 
 
 @pytest.fixture
