@@ -33,8 +33,8 @@ from app.engine.fix.report_messages import cancel_reject, execution_report
 from app.engine.fix.session import Alert, AlertLevel, FixSession, Outgoing, Received, SessionOutput
 from app.engine.fix.tags import MsgType, SessionRejectReason
 from app.engine.fix.transport import Backoff, Initiator
-from app.engine.store import Transaction
-from app.engine.venue_messages import VenueMessage, VenueRequest
+from app.engine.store import SessionRecord, Transaction
+from app.engine.venue_messages import ExecutionReport, VenueMessage, VenueRequest
 
 if TYPE_CHECKING:
     from app.engine.engine import Engine
@@ -58,6 +58,7 @@ class FixGateway:
         self._alert_listeners: list[Callable[[Alert], None]] = []
         self._engine: Engine | None = None
         self._staged: list[tuple[str, Outgoing]] = []
+        self._stored_records: dict[str, SessionRecord] = {}
         self._status_requests = 0
 
     def attach(self, engine: Engine) -> None:
@@ -141,10 +142,14 @@ class FixGateway:
                 tx.add_inbound(session.record.key, received.seq, received_at, received.raw, cl_ord_id)
             tx.save_session(session.record)
 
-        changes = self.engine.apply_venue_messages(messages, also=store_session)
+        dont_know: list[ExecutionReport] = []
+        something_to_store = kept or answers or any(o.new for o in out.sends)
+        if something_to_store or session.record != self._stored_records.get(name):  # a quiet tick commits nothing
+            dont_know = self.engine.apply_venue_messages(messages, also=store_session).dont_know
+            self._stored_records[name] = session.record
         if out.line_lost:
             self.engine.line_lost(name)
-        follow_up = [dont_know_message(report) for report in changes.dont_know]
+        follow_up = [dont_know_message(report) for report in dont_know]
         if out.logged_on:
             follow_up += self._status_requests_for(name)
         self._tell(out.alerts)

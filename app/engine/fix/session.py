@@ -126,7 +126,8 @@ class FixSession:
         self._resend_until = 0
         self._test_req_id: str | None = None
         self._state_since = clock.monotonic()
-        self._last_in = self._last_out = self._state_since
+        self._last_in = self._last_out = self._received_mono = self._state_since
+        self._received_at = clock.now()
 
     # What the driver tells us ----------------------------------------------------------------------
 
@@ -185,7 +186,8 @@ class FixSession:
         return self._flush()
 
     def data_received(self, data: bytes) -> SessionOutput:
-        """Bytes from the socket, in any pieces."""
+        """Bytes from the socket, in any pieces; the clock is read once for everything that arrived."""
+        self._received_at, self._received_mono = self.clock.now(), self.clock.monotonic()
         for item in self._framer.feed(data):
             if self.state in (SessionState.DISCONNECTED, SessionState.STOPPED):
                 break
@@ -263,8 +265,8 @@ class FixSession:
 
     def _frame(self, frame: Frame) -> None:
         self.stats.messages_in += 1
-        self._last_in = self.clock.monotonic()
-        self.stats.last_received = self.clock.now()
+        self._last_in = self._received_mono
+        self.stats.last_received = self._received_at
         try:
             msg = parse_message(frame.raw)
         except FixParseError as bad:
@@ -321,7 +323,7 @@ class FixSession:
 
     def _timely(self, msg: FixMessage, seq: int, kind: str) -> bool:
         sending_time = msg.sending_time
-        skew = abs((self.clock.now() - sending_time).total_seconds())
+        skew = abs((self._received_at - sending_time).total_seconds())
         if skew > self.config.max_clock_skew:
             text = f"SendingTime is {skew:.0f} s away from our clock (at most {self.config.max_clock_skew:g} s)"
             self._reject(seq, SessionRejectReason.SENDING_TIME_ACCURACY, text, tags.SENDING_TIME, kind)

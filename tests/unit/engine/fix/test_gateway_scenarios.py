@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -190,3 +191,22 @@ def test_an_unreadable_report_gets_a_session_reject_and_changes_nothing(desk: De
     (reject,) = desk.sent(MsgType.REJECT)
     assert (reject[tags.SESSION_REJECT_REASON], reject[tags.REF_TAG_ID]) == ("1", "17")
     assert desk.order(order.order_id).status is OrderStatus.PENDING_NEW
+
+
+def test_a_quiet_timer_tick_commits_nothing_and_a_heartbeat_is_stored_before_it_goes(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[int] = []
+    real = desk.engine.store.transaction
+
+    def counted() -> Any:
+        opened.append(1)
+        return real()
+
+    monkeypatch.setattr(desk.engine.store, "transaction", counted)
+    desk._carry(desk.session.on_timer())
+    assert opened == []
+    desk.clock.advance(30)
+    desk._carry(desk.session.on_timer())
+    assert opened == [1]
+    assert desk.sent(MsgType.HEARTBEAT)
