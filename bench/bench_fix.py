@@ -29,53 +29,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.engine.clock import SystemClock
 from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
-from app.engine.enums import OrdType, Side
-from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.framer import FixFramer, Frame
 from app.engine.fix.gateway import FixGateway
 from app.engine.fix.memory_application import MemoryApplication
 from app.engine.fix.message import FixMessage, parse_message
-from app.engine.fix.schedule import SessionSchedule
 from app.engine.fix.session import FixSession, Received
 from app.engine.fix.session_fsm import SessionState
 from app.engine.fix.session_store import MemorySessionStore
 from app.engine.fix.tags import MsgType
 from app.engine.fix.transport import Acceptor
-from app.engine.ids import AccountId, ClOrdId, UserId
-from app.engine.order import OrderSpec
+from app.engine.ids import ClOrdId, UserId
 from app.engine.risk import DestinationGate
 from bench.harness import figure, percentile
+from tests.support.engine_kit import spec
 from tests.support.fix_reports import report_fields
+from tests.support.fix_script import session_config
 from tests.support.reports import VenueOrder
 
 REPORTS = 50_000
 ORDERS = 500
 CHUNK = 2_000
-
-
-def config(name: str, sender: str, target: str, port: int) -> SessionConfig:
-    return SessionConfig(
-        name=name,
-        role=SessionRole.ORDERS,
-        host="127.0.0.1",
-        port=port,
-        sender_comp_id=sender,
-        target_comp_id=target,
-        schedule=SessionSchedule(),
-    )
-
-
-def order_spec(qty: int) -> OrderSpec:
-    return OrderSpec(
-        symbol="ACME",
-        side=Side.BUY,
-        qty=Decimal(qty),
-        ord_type=OrdType.LIMIT,
-        account=AccountId("ACC1"),
-        destination="SIMA",
-        trader=UserId("bench"),
-        limit_px=Decimal(10),
-    )
 
 
 async def until(condition: Callable[[], bool], seconds: float = 120.0) -> None:
@@ -87,7 +60,7 @@ async def until(condition: Callable[[], bool], seconds: float = 120.0) -> None:
 async def run(workdir: Path) -> None:
     clock = SystemClock()
     venue_store = MemorySessionStore()
-    venue = FixSession(config("DESK", "VENUE", "DESK", 0), clock, venue_store, initiator=False)
+    venue = FixSession(session_config("DESK", "VENUE", "DESK", 0), clock, venue_store, initiator=False)
     arrived: list[str] = []
 
     def hear(received: Received) -> list[FixMessage]:
@@ -98,7 +71,7 @@ async def run(workdir: Path) -> None:
     acceptor = Acceptor("127.0.0.1", 0)
     acceptor.add(venue, venue_app)
     port = await acceptor.start()
-    gateway = FixGateway([config("SIMA", "DESK", "VENUE", port)], clock)
+    gateway = FixGateway([session_config("SIMA", "DESK", "VENUE", port)], clock)
     engine = Engine.open(workdir / "desk.db", clock=clock, gate=DestinationGate(["SIMA"]), outbound=gateway)
     gateway.attach(engine)
     await gateway.start()
@@ -108,14 +81,16 @@ async def run(workdir: Path) -> None:
     samples = []
     for _ in range(ORDERS):
         start = time.perf_counter()
-        engine.submit(SubmitOrder(order_spec(100), UserId("bench")))
+        engine.submit(SubmitOrder(spec(symbol="ACME", destination="SIMA"), UserId("bench")))
         samples.append((time.perf_counter() - start) * 1000)
     await until(lambda: arrived.count(MsgType.NEW_ORDER_SINGLE) == ORDERS)
 
     # Intake: pre-stamp every report, then write them as fast as the socket takes them.
     target = VenueOrder("BENCH-1", REPORTS)
     reports = [target.ack()] + [target.fill(1, 10) for _ in range(REPORTS - 1)]
-    engine.submit(SubmitOrder(order_spec(REPORTS), UserId("bench"), ClOrdId("BENCH-1")))
+    engine.submit(
+        SubmitOrder(spec(symbol="ACME", destination="SIMA", qty=Decimal(REPORTS)), UserId("bench"), ClOrdId("BENCH-1"))
+    )
     await until(lambda: arrived.count(MsgType.NEW_ORDER_SINGLE) == ORDERS + 1)
     wire = venue_app.send(venue, [FixMessage(MsgType.EXECUTION_REPORT, report_fields(r)) for r in reports])
     data = [b"".join(o.raw for o in wire[i : i + CHUNK]) for i in range(0, len(wire), CHUNK)]

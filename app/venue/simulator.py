@@ -83,8 +83,9 @@ class SimulatedVenue:
 
     def _hear(self, name: str, received: Received) -> list[FixMessage]:
         """A request from the desk: answer what the venue says at once; the rest after the ack latency."""
+        held = self.app.held(name)
         answers = self.app.on_message(name, received.message)
-        if self.app.held(name) and self._loop is not None:
+        if self.app.held(name) > held and self._loop is not None:  # one release per request held, at its latency
             self._loop.call_later(self.profile.ack_latency_ms / 1000, self._release, name)
         return self._route(name, answers)
 
