@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.engine.clock import SystemClock
 from app.engine.errors import OemsError
 from app.engine.fix.config import default_config_path, load_config
-from app.runtime import STORE_FILE, Runtime, data_dir
+from app.runtime import DESK_USER, STORE_FILE, Runtime, data_dir
 from app.ui.main_window import MainWindow
 
 
@@ -49,7 +49,7 @@ async def run_desktop(app: QApplication, args: argparse.Namespace) -> int:
     except OSError as problem:  # the simulator's ports are taken
         print(f"OEMS cannot start the venue simulator: {problem.strerror or problem}", file=sys.stderr)
         return 2
-    window = MainWindow(runtime.engine, runtime.destinations)
+    window = MainWindow(runtime.engine, runtime.destinations, user=DESK_USER)
     window.show()
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)

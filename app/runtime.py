@@ -17,11 +17,15 @@ from app.engine.clock import Clock
 from app.engine.engine import Engine
 from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.gateway import FixGateway
+from app.engine.ids import UserId
 from app.engine.risk import DestinationGate, RiskGate
+from app.engine.roles import FixedDirectory, Role, UserDirectory
 from app.venue.simulator import VenueSimulator
 
 APP_NAME = "oems-desktop"
 STORE_FILE = "events.db"
+DESK_USER = UserId("trader1")
+"""Who the desktop acts as until users log in (issue 5): one trader."""
 
 
 def data_dir() -> Path:
@@ -46,6 +50,7 @@ class Runtime:
         clock: Clock,
         gate: RiskGate | None = None,
         *,
+        directory: UserDirectory | None = None,
         with_simulator: bool = True,
     ) -> Runtime:
         """Open the store, start the simulator (if wanted) and begin connecting every order session.
@@ -59,7 +64,13 @@ class Runtime:
             await simulator.start()
         gateway = FixGateway(configs, clock)
         try:
-            engine = Engine.open(store, clock=clock, gate=gate, outbound=gateway)
+            engine = Engine.open(
+                store,
+                clock=clock,
+                gate=gate,
+                outbound=gateway,
+                directory=directory or FixedDirectory({DESK_USER: Role.TRADER}),
+            )
         except BaseException:
             if simulator is not None:
                 await simulator.close()

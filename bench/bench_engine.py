@@ -39,7 +39,7 @@ from app.engine.store import EventStore
 from app.engine.store_schema import create_store_file
 from app.engine.venue_messages import ExecutionReport
 from bench.harness import figure
-from tests.support.engine_kit import TRADER, PassGate, RecordingOutbound, open_engine, spec
+from tests.support.engine_kit import DESK, TRADER, PassGate, RecordingOutbound, open_engine, spec
 from tests.support.reports import VenueOrder
 
 LIVE_ORDERS = 10_000
@@ -86,7 +86,9 @@ def engine_rate(path: Path, per_batch: int, profile: bool) -> float:
     venue = _submit_orders(setup, outbound, LIVE_ORDERS, f"B{per_batch}-")
     setup.store.close()
     reports = _reports(venue, fills=2)
-    engine = Engine.open(path, clock=FakeClock(), gate=PassGate(), outbound=RecordingOutbound())  # ... then FULL
+    engine = Engine.open(
+        path, clock=FakeClock(), gate=PassGate(), outbound=RecordingOutbound(), directory=DESK
+    )  # ... then FULL
     batches = [reports[i : i + per_batch] for i in range(0, len(reports), per_batch)]
     first = engine.store.last_seq
     profiler = cProfile.Profile() if profile else None

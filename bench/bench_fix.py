@@ -40,6 +40,7 @@ from app.engine.fix.tags import MsgType
 from app.engine.fix.transport import Acceptor
 from app.engine.ids import ClOrdId, UserId
 from app.engine.risk import DestinationGate
+from app.engine.roles import FixedDirectory, Role
 from bench.harness import figure, percentile
 from tests.support.engine_kit import spec
 from tests.support.fix_reports import report_fields
@@ -49,6 +50,8 @@ from tests.support.reports import VenueOrder
 REPORTS = 50_000
 ORDERS = 500
 CHUNK = 2_000
+BENCH_USER = UserId("bench")
+BENCH_DESK = FixedDirectory({BENCH_USER: Role.TRADER})
 
 
 async def until(condition: Callable[[], bool], seconds: float = 120.0) -> None:
@@ -72,7 +75,9 @@ async def run(workdir: Path) -> None:
     acceptor.add(venue, venue_app)
     port = await acceptor.start()
     gateway = FixGateway([session_config("SIMA", "DESK", "VENUE", port)], clock)
-    engine = Engine.open(workdir / "desk.db", clock=clock, gate=DestinationGate(["SIMA"]), outbound=gateway)
+    engine = Engine.open(
+        workdir / "desk.db", clock=clock, gate=DestinationGate(["SIMA"]), outbound=gateway, directory=BENCH_DESK
+    )
     gateway.attach(engine)
     await gateway.start()
     await until(lambda: gateway.sessions["SIMA"].state is SessionState.ACTIVE and venue.is_active)
@@ -81,7 +86,7 @@ async def run(workdir: Path) -> None:
     samples = []
     for _ in range(ORDERS):
         start = time.perf_counter()
-        engine.submit(SubmitOrder(spec(symbol="ACME", destination="SIMA"), UserId("bench")))
+        engine.submit(SubmitOrder(spec(symbol="ACME", destination="SIMA"), BENCH_USER))
         samples.append((time.perf_counter() - start) * 1000)
     await until(lambda: arrived.count(MsgType.NEW_ORDER_SINGLE) == ORDERS)
 
@@ -89,7 +94,7 @@ async def run(workdir: Path) -> None:
     target = VenueOrder("BENCH-1", REPORTS)
     reports = [target.ack()] + [target.fill(1, 10) for _ in range(REPORTS - 1)]
     engine.submit(
-        SubmitOrder(spec(symbol="ACME", destination="SIMA", qty=Decimal(REPORTS)), UserId("bench"), ClOrdId("BENCH-1"))
+        SubmitOrder(spec(symbol="ACME", destination="SIMA", qty=Decimal(REPORTS)), BENCH_USER, ClOrdId("BENCH-1"))
     )
     await until(lambda: arrived.count(MsgType.NEW_ORDER_SINGLE) == ORDERS + 1)
     wire = venue_app.send(venue, [FixMessage(MsgType.EXECUTION_REPORT, report_fields(r)) for r in reports])

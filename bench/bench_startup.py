@@ -37,7 +37,7 @@ from app.engine.enums import Side
 from app.engine.ids import AccountId, ClOrdId
 from app.engine.store import EventStore
 from bench.harness import figure
-from tests.support.engine_kit import TRADER, PassGate, RecordingOutbound, open_engine, spec
+from tests.support.engine_kit import DESK, TRADER, PassGate, RecordingOutbound, open_engine, spec
 from tests.support.reports import VenueOrder
 
 ORDERS = 250_000
@@ -96,7 +96,7 @@ def build() -> None:
     engine.store.close()  # as a crash leaves it: no snapshot at close
     figure("build_events", EVENTS / seconds, "events/s (synchronous=NORMAL, GC off: building, not startup)")
     shutil.copyfile(CRASHED, CLEAN)
-    clean = Engine.open(CLEAN, clock=clock, gate=PassGate(), outbound=RecordingOutbound())
+    clean = Engine.open(CLEAN, clock=clock, gate=PassGate(), outbound=RecordingOutbound(), directory=DESK)
     clean.close()
     STAMP.write_text(json.dumps(_stamp()))
 
@@ -117,7 +117,9 @@ def measure_once(path: Path) -> dict[str, float]:
         elif what == "Ready":
             marks["ready"] = time.perf_counter() - start
 
-    engine = Engine.open(path, clock=FakeClock(), gate=PassGate(), outbound=RecordingOutbound(), progress=progress)
+    engine = Engine.open(
+        path, clock=FakeClock(), gate=PassGate(), outbound=RecordingOutbound(), directory=DESK, progress=progress
+    )
     marks["total"] = time.perf_counter() - start
     marks["orders"] = len(engine.ledger)
     engine.store.close()  # not engine.close(): that would snapshot and change the store being measured

@@ -22,6 +22,7 @@ from app.engine.commands import CancelOrder, CommandResult, ReplaceOrder, Submit
 from app.engine.enums import OrderStatus
 from app.engine.errors import StoreError
 from app.engine.events import (
+    ActionRefused,
     CancelRequested,
     Event,
     LineLost,
@@ -39,6 +40,7 @@ from app.engine.positions import Positions
 from app.engine.projections import Projections
 from app.engine.report_rules import execution_events, reject_events
 from app.engine.risk import RiskGate
+from app.engine.roles import Action, UserDirectory, allows, refusal
 from app.engine.serialization import to_json
 from app.engine.store import EventStore, Transaction
 from app.engine.venue_messages import ExecutionReport, VenueMessage, VenueRequest
@@ -81,10 +83,12 @@ class Engine:
         gate: RiskGate,
         outbound: Outbound,
         *,
+        directory: UserDirectory,
         id_prefix: str = "OEMS",
         snapshot_every: int = 100_000,
     ) -> None:
         self.store, self.clock, self.gate, self.outbound = store, clock, gate, outbound
+        self.directory = directory
         self.id_prefix = id_prefix
         self.snapshot_every = snapshot_every
         self.book = Projections()
@@ -99,11 +103,12 @@ class Engine:
         clock: Clock,
         gate: RiskGate,
         outbound: Outbound,
+        directory: UserDirectory,
         id_prefix: str = "OEMS",
         progress: recovery.Progress | None = None,
     ) -> Engine:
         """Open (or create) the store at ``path`` and rebuild the book: newest snapshot + the log's tail."""
-        engine = cls(EventStore.open(path), clock, gate, outbound, id_prefix=id_prefix)
+        engine = cls(EventStore.open(path), clock, gate, outbound, directory=directory, id_prefix=id_prefix)
         engine.reload(progress)
         return engine
 
@@ -141,6 +146,8 @@ class Engine:
 
     def submit(self, cmd: SubmitOrder) -> CommandResult:
         """Check and send a new order; a known ClOrdID returns the existing order and sends nothing."""
+        if refused := self._refused(cmd.user, Action.ENTER_ORDER):
+            return refused
         known = self.ledger.find(cmd.cl_ord_id)
         if known is not None:
             note = "Already submitted under this ClOrdID; nothing was sent again."
@@ -162,6 +169,8 @@ class Engine:
 
     def cancel(self, cmd: CancelOrder) -> CommandResult:
         """Send a cancel; the order shows pending cancel until the venue answers."""
+        if refused := self._refused(cmd.user, Action.CANCEL_ORDER, cmd.order_id):
+            return refused
         ready = self._ready_for(cmd.order_id, Trigger.CANCEL_SENT, "cancel")
         if isinstance(ready, CommandResult):
             return ready
@@ -176,6 +185,8 @@ class Engine:
 
     def replace(self, cmd: ReplaceOrder) -> CommandResult:
         """Check and send an amend; the old terms keep working until the venue answers."""
+        if refused := self._refused(cmd.user, Action.AMEND_ORDER, cmd.order_id):
+            return refused
         ready = self._ready_for(cmd.order_id, Trigger.REPLACE_SENT, "amend")
         if isinstance(ready, CommandResult):
             return ready
@@ -201,6 +212,16 @@ class Engine:
             batch.record(event, cmd.user)
             batch.send(request)
         return CommandResult(True, order.order_id)
+
+    def _refused(self, user: UserId, action: Action, order_id: OrderId | None = None) -> CommandResult | None:
+        """None when ``user``'s role allows ``action``; otherwise record the refusal and say why."""
+        role = self.directory.role_of(user)
+        if allows(role, action):
+            return None
+        reason = refusal(user, role, action)
+        with self._batch() as batch:
+            batch.record(ActionRefused(action, reason, order_id if order_id in self.ledger.orders else None), user)
+        return CommandResult.refused(reason, order_id)
 
     def _ready_for(self, order_id: OrderId, trigger: Trigger, verb: str) -> tuple[Order, OrderStatus] | CommandResult:
         """The order and the state ``trigger`` moves it to, or why the request cannot be sent."""

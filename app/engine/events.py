@@ -14,6 +14,7 @@ from enum import StrEnum
 from app.engine.enums import ExecType, OrderStatus
 from app.engine.ids import ClOrdId, ExecId, OrderId, UserId, VenueOrderId
 from app.engine.order import Amendment, OrderSpec, RequestKind
+from app.engine.roles import Action
 
 
 class AnomalyKind(StrEnum):
@@ -149,6 +150,15 @@ class AnomalyRecorded:
     order_id: OrderId | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ActionRefused:
+    """A person asked for something their role does not allow; nothing else changed."""
+
+    action: Action
+    reason: str
+    order_id: OrderId | None = None
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -159,6 +169,7 @@ Event = (
     | RequestRejected
     | LineLost
     | AnomalyRecorded
+    | ActionRefused
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -173,6 +184,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         RequestRejected,
         LineLost,
         AnomalyRecorded,
+        ActionRefused,
     )
 }
 """Each event class by the kind name the log stores."""

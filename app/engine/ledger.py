@@ -65,7 +65,10 @@ class OrderLedger:
         if type(event) is AnomalyRecorded and event.order_id is None:
             self.orphan_anomalies += 1
             return None
-        order = _HANDLERS[type(event)](self, event, ts)
+        handler = _HANDLERS.get(type(event))
+        if handler is None:  # an event about no order (a refusal, a limit, the kill switch)
+            return None
+        order = handler(self, event, ts)
         order.updated_at = ts
         return order.order_id
 

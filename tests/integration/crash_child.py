@@ -28,7 +28,7 @@ from app.engine.ids import AccountId, ClOrdId, ExecId, OrderId
 from app.engine.ledger import OrderLedger
 from app.engine.order import Amendment, LinkOutcome, OrderSpec, RequestKind
 from app.engine.venue_messages import ExecutionReport, VenueMessage
-from tests.support.engine_kit import TRADER, PassGate, RecordingOutbound, spec
+from tests.support.engine_kit import DESK, TRADER, PassGate, RecordingOutbound, spec
 from tests.support.reports import VenueOrder
 
 START = datetime(2026, 1, 5, 14, 30, tzinfo=UTC)
@@ -230,7 +230,9 @@ def main(argv: list[str]) -> int:
     """Apply the stream to the store at ``argv[0]`` from where its log ends; report progress to ``argv[1]``."""
     store_path, progress_path, seed = Path(argv[0]), Path(argv[1]), int(argv[2])
     steps = build_stream(seed)
-    engine = Engine.open(store_path, clock=FakeClock(START), gate=PassGate(), outbound=RecordingOutbound())
+    engine = Engine.open(
+        store_path, clock=FakeClock(START), gate=PassGate(), outbound=RecordingOutbound(), directory=DESK
+    )
     start = committed_steps(engine.ledger, steps)
     fd = os.open(progress_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     os.write(fd, f"start {start}\n".encode())

@@ -33,7 +33,7 @@ from app.engine.order import LinkOutcome
 from app.engine.projections import Projections
 from app.engine.store import EventStore
 from tests.integration.crash_child import START, Step, apply_step, build_stream, committed_steps, is_committed
-from tests.support.engine_kit import PassGate, RecordingOutbound, open_engine
+from tests.support.engine_kit import DESK, PassGate, RecordingOutbound, open_engine
 
 pytestmark = pytest.mark.slow
 
@@ -142,7 +142,7 @@ def _read_progress(path: Path) -> _Round:
 
 def _check_store(path: Path, replay_copy: Path, steps: list[Step], reference: _Reference) -> _Recovered:
     """Reopen the killed store as the app would and compare it with the reference and a full replay."""
-    engine = Engine.open(path, clock=FakeClock(START), gate=PassGate(), outbound=RecordingOutbound())
+    engine = Engine.open(path, clock=FakeClock(START), gate=PassGate(), outbound=RecordingOutbound(), directory=DESK)
     try:
         store = engine.store
         assert store.verify_chain() == store.last_seq

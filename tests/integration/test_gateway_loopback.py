@@ -25,7 +25,7 @@ from app.engine.fix.session_store import MemorySessionStore
 from app.engine.fix.tags import MsgType
 from app.engine.fix.transport import Acceptor, Backoff
 from app.engine.ids import OrderId
-from tests.support.engine_kit import TRADER, PassGate, spec
+from tests.support.engine_kit import DESK, TRADER, PassGate, spec
 from tests.support.fix_reports import report_fields
 from tests.support.fix_script import session_config
 from tests.support.reports import VenueOrder
@@ -80,7 +80,7 @@ async def desk_and_venue(tmp_path: Path) -> tuple[Engine, FixGateway, ScriptedVe
     port = await acceptor.start()
     clock = SystemClock()
     gateway = FixGateway([session_config("SIMA", "DESK", "VENUE", port)], clock, Backoff(0.05, 0.2))
-    engine = Engine.open(tmp_path / "desk.db", clock=clock, gate=PassGate(), outbound=gateway)
+    engine = Engine.open(tmp_path / "desk.db", clock=clock, gate=PassGate(), outbound=gateway, directory=DESK)
     gateway.attach(engine)
     await gateway.start()
     await until(lambda: gateway.sessions["SIMA"].state is SessionState.ACTIVE)

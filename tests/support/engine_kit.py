@@ -15,10 +15,15 @@ from app.engine.ledger import OrderLedger
 from app.engine.order import Amendment, Order, OrderSpec
 from app.engine.positions import Positions
 from app.engine.risk import ALLOW, Verdict
+from app.engine.roles import FixedDirectory, Role
 from app.engine.store import EventStore, Transaction
 from app.engine.venue_messages import VenueRequest
 
 TRADER = UserId("trader1")
+SUPERVISOR = UserId("super1")
+VIEWER = UserId("viewer1")
+DESK = FixedDirectory({TRADER: Role.TRADER, SUPERVISOR: Role.SUPERVISOR, VIEWER: Role.VIEWER})
+"""The users the tests act as, one per role that matters to them."""
 
 
 class PassGate:
@@ -89,6 +94,7 @@ def open_engine(
         clock or FakeClock(),
         gate or PassGate(),
         outbound,
+        directory=DESK,
         snapshot_every=snapshot_every,
     )
     engine.reload()

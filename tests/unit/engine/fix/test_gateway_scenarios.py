@@ -26,7 +26,7 @@ from app.engine.order import Amendment, Order
 from app.engine.serialization import from_json
 from app.engine.store import EventStore
 from app.engine.venue_messages import ExecutionReport
-from tests.support.engine_kit import TRADER, PassGate, spec
+from tests.support.engine_kit import DESK, TRADER, PassGate, spec
 from tests.support.fix_reports import report_fields
 from tests.support.fix_script import Peer, session_config
 from tests.support.reports import VenueOrder
@@ -48,7 +48,9 @@ class Desk:
     def __init__(self, path: Path) -> None:
         self.clock = FakeClock()
         self.gateway = FixGateway([session_config("SIMA", "DESK", "VENUE")], self.clock)
-        self.engine = Engine(EventStore.open(path, synchronous_full=False), self.clock, PassGate(), self.gateway)
+        self.engine = Engine(
+            EventStore.open(path, synchronous_full=False), self.clock, PassGate(), self.gateway, directory=DESK
+        )
         self.engine.reload()
         self.gateway.attach(self.engine)
         self.wire = Wire()

@@ -1,0 +1,112 @@
+"""Who may do what: the desk's four roles, the actions a person can ask for, and the one table joining them.
+
+The engine asks a ``UserDirectory`` for the role of the user named on each command and refuses (and
+records) any action that role does not allow. Users, passwords and log-in live elsewhere; this module is
+only the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Protocol
+
+from app.engine.ids import UserId
+
+
+class Role(StrEnum):
+    """A person's role on the desk."""
+
+    TRADER = "trader"
+    PM = "pm"
+    SUPERVISOR = "supervisor"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        """The role as people say it."""
+        return _ROLE_LABELS[self]
+
+
+_ROLE_LABELS = {
+    Role.TRADER: "trader",
+    Role.PM: "portfolio manager",
+    Role.SUPERVISOR: "supervisor",
+    Role.VIEWER: "viewer",
+}
+
+
+class Action(StrEnum):
+    """Something a person asks the desk to do."""
+
+    ENTER_ORDER = "enter_order"
+    AMEND_ORDER = "amend_order"
+    CANCEL_ORDER = "cancel_order"
+    ALLOCATE = "allocate"
+    OVERRIDE_WARNING = "override_warning"
+    EDIT_LIMITS = "edit_limits"
+    KILL_SWITCH = "kill_switch"
+    RESUME_TRADING = "resume_trading"
+    MANAGE_USERS = "manage_users"
+
+    @property
+    def phrase(self) -> str:
+        """The action as a sentence fragment: 'enter orders'."""
+        return _ACTION_PHRASES[self]
+
+
+_ACTION_PHRASES = {
+    Action.ENTER_ORDER: "enter orders",
+    Action.AMEND_ORDER: "amend orders",
+    Action.CANCEL_ORDER: "cancel orders",
+    Action.ALLOCATE: "allocate fills",
+    Action.OVERRIDE_WARNING: "override risk warnings",
+    Action.EDIT_LIMITS: "change risk limits",
+    Action.KILL_SWITCH: "use the kill switch",
+    Action.RESUME_TRADING: "resume trading after the kill switch",
+    Action.MANAGE_USERS: "manage users",
+}
+
+_ORDER_ACTIONS = frozenset({Action.ENTER_ORDER, Action.AMEND_ORDER, Action.CANCEL_ORDER})
+
+PERMISSIONS: Mapping[Role, frozenset[Action]] = MappingProxyType(
+    {
+        Role.TRADER: _ORDER_ACTIONS,
+        Role.PM: _ORDER_ACTIONS | {Action.ALLOCATE},
+        Role.SUPERVISOR: frozenset(Action),
+        Role.VIEWER: frozenset(),
+    }
+)
+"""The one table of what each role may do."""
+
+
+def allows(role: Role | None, action: Action) -> bool:
+    """Whether ``role`` may do ``action``; a user with no role (unknown) may do nothing."""
+    return role is not None and action in PERMISSIONS[role]
+
+
+def refusal(user: UserId, role: Role | None, action: Action) -> str:
+    """Why ``user`` may not do ``action``, in words."""
+    if role is None:
+        return f"{user} is not a user of this desk and cannot {action.phrase}."
+    return f"{user} is a {role.label}; a {role.label} cannot {action.phrase}."
+
+
+class UserDirectory(Protocol):
+    """Knows each user's role."""
+
+    def role_of(self, user: UserId) -> Role | None:
+        """The role of ``user``, or None for someone the desk does not know."""
+        ...
+
+
+class FixedDirectory:
+    """A directory given up front: each user's role, fixed for the life of the object."""
+
+    def __init__(self, roles: Mapping[UserId, Role]) -> None:
+        self.roles = dict(roles)
+
+    def role_of(self, user: UserId) -> Role | None:
+        """The role given for ``user``."""
+        return self.roles.get(user)
