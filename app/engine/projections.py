@@ -1,8 +1,15 @@
-"""Every view the engine keeps of the log (orders, positions), applied together, event by event."""
+"""Every view the engine keeps of the log (orders, positions, desk-wide state), applied together, event by event.
+
+Desk-wide views (risk limits, the kill switch, users) are small; each is a ``DeskView`` that names the
+event types it follows and writes itself into the snapshot as plain rows, so it comes back exactly after
+a restart whatever the snapshot's position in the log.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, Protocol
 
 from app.engine.enums import ExecType
 from app.engine.events import Event, ExecutionApplied
@@ -12,19 +19,49 @@ from app.engine.order import Order
 from app.engine.positions import Positions
 
 
+class DeskView(Protocol):
+    """A desk-wide projection: follows its own event types and is saved in the snapshot as plain rows."""
+
+    name: str
+    """Its key in the snapshot; never reuse one for a different shape of rows."""
+    event_types: tuple[type, ...]
+    """The events it follows."""
+
+    def apply(self, event: Any, ts: datetime) -> None:
+        """Take in one of its events."""
+        ...
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        """Its state as rows of plain values (str, int, None, tuples, lists), for the snapshot."""
+        ...
+
+    def load_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Restore the state ``rows`` wrote."""
+        ...
+
+
 class Projections:
-    """The order ledger and the positions, always at the same point of the log."""
+    """The order ledger, the positions and the desk views, always at the same point of the log."""
 
     def __init__(self) -> None:
         self.ledger = OrderLedger()
         self.positions = Positions()
+        self.desk_views: tuple[DeskView, ...] = ()
+        self._desk_by_type = _by_event_type(self.desk_views)
 
     def apply(self, event: Event, ts: datetime) -> OrderId | None:
         """Apply one event to every projection; return the order it changed, if any."""
         order_id = self.ledger.apply(event, ts)
-        if type(event) is ExecutionApplied and event.counted:
-            _apply_fill(self.positions, self.ledger.orders[event.order_id], event)
+        if type(event) is ExecutionApplied:
+            if event.counted:
+                _apply_fill(self.positions, self.ledger.orders[event.order_id], event)
+        elif (view := self._desk_by_type.get(type(event))) is not None:
+            view.apply(event, ts)
         return order_id
+
+
+def _by_event_type(views: Sequence[DeskView]) -> dict[type, DeskView]:
+    return {kind: view for view in views for kind in view.event_types}
 
 
 def _apply_fill(positions: Positions, order: Order, event: ExecutionApplied) -> None:

@@ -27,8 +27,9 @@ from app.engine.order import Amendment, ChainLink, Fill, LinkOutcome, Order, Ord
 from app.engine.positions import Position
 from app.engine.projections import Projections
 
-SCHEMA_VERSION = 2
-"""2: rows of plain values (1 was a pickle of the engine's objects). Raise it when a row changes shape."""
+SCHEMA_VERSION = 3
+"""3: desk views added; 2: rows of plain values (1 was a pickle of the engine's objects). Raise it when a row
+changes shape."""
 
 Row = tuple[Any, ...]
 
@@ -42,6 +43,7 @@ def dump(projections: Projections) -> bytes:
         [_order_row(order) for order in ledger],
         [_position_row(position) for position in positions.by_key.values()],
         [(symbol, str(px)) for symbol, px in positions.marks.items()],
+        {view.name: view.rows() for view in projections.desk_views},
     )
     gc.disable()  # millions of small objects: collection passes would only slow this down
     try:
@@ -151,7 +153,7 @@ _KIND, _OUTCOME = _members(RequestKind), _members(LinkOutcome)
 
 
 def _rebuild(book: Any) -> Projections:
-    ids_issued, orphan_anomalies, orders, positions, marks = book
+    ids_issued, orphan_anomalies, orders, positions, marks, desk = book
     values = _Values()
     projections = Projections()
     ledger = projections.ledger
@@ -168,6 +170,8 @@ def _rebuild(book: Any) -> Projections:
         position = _position(row, values)
         projections.positions.by_key[(position.account, position.symbol)] = position
     projections.positions.marks = {symbol: values.decimal(px) for symbol, px in marks}
+    for view in projections.desk_views:
+        view.load_rows(desk.get(view.name, []))
     return projections
 
 
