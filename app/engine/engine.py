@@ -13,10 +13,11 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
-from app.engine import recovery
+from app.engine import kill_cancels, kill_rules, recovery
 from app.engine.clock import Clock
 from app.engine.commands import CancelOrder, CommandResult, ReplaceOrder, SubmitOrder
 from app.engine.enums import OrderStatus
@@ -25,6 +26,8 @@ from app.engine.events import (
     ActionRefused,
     CancelRequested,
     Event,
+    KillSwitchEngaged,
+    KillSwitchReleased,
     LineLost,
     OrderDenied,
     OrderSubmitted,
@@ -33,6 +36,8 @@ from app.engine.events import (
     ReplaceRequested,
 )
 from app.engine.ids import SYSTEM_USER, ClOrdId, OrderId, UserId
+from app.engine.kill_switch import KillSwitchStatus, status_of
+from app.engine.kill_terms import KillGrade, KillTrigger, Scope
 from app.engine.ledger import OrderLedger
 from app.engine.order import Order, RequestKind
 from app.engine.order_fsm import IllegalTransition, Situation, Trigger, transition
@@ -43,7 +48,13 @@ from app.engine.risk import RiskGate
 from app.engine.roles import Action, UserDirectory, allows, refusal
 from app.engine.serialization import to_json
 from app.engine.store import EventStore, Transaction
-from app.engine.venue_messages import ExecutionReport, VenueMessage, VenueRequest
+from app.engine.venue_messages import (
+    ExecutionReport,
+    MassCancelReport,
+    OutboundRequest,
+    VenueMessage,
+    VenueRequest,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -51,8 +62,12 @@ _log = logging.getLogger(__name__)
 class Outbound(Protocol):
     """Where requests go: staged inside the transaction (durable), released after the commit."""
 
-    def stage(self, request: VenueRequest, tx: Transaction) -> None:
+    def stage(self, request: OutboundRequest, tx: Transaction) -> None:
         """Encode ``request`` and store its wire message in ``tx``; send nothing yet."""
+        ...
+
+    def takes_mass_cancel(self, destination: str) -> bool:
+        """Whether ``destination`` takes OrderMassCancelRequest (35=q)."""
         ...
 
     def release(self) -> None:
@@ -155,7 +170,9 @@ class Engine:
         problems = cmd.spec.problems()
         if problems:
             return CommandResult(False, None, "The order has errors; nothing was sent.", tuple(problems))
-        verdict = self.gate.check_new(cmd.spec, self.ledger, self.positions)
+        verdict = kill_rules.check_new(self.book.kill, cmd.spec, self.ledger, self.positions)
+        if verdict.allowed:
+            verdict = self.gate.check_new(cmd.spec, self.ledger, self.positions)
         cl_ord_id = cmd.cl_ord_id or self._next_cl_ord_id()
         order_id = OrderId(cl_ord_id)
         with self._batch() as batch:
@@ -175,12 +192,8 @@ class Engine:
         if isinstance(ready, CommandResult):
             return ready
         order, status = ready
-        cl_ord_id = self._next_cl_ord_id()
-        request = VenueRequest.for_order(order, RequestKind.CANCEL, cl_ord_id, order.cl_ord_id)
         with self._batch() as batch:
-            event = CancelRequested(order.order_id, cl_ord_id, order.cl_ord_id, status, order.status)
-            batch.record(event, cmd.user)
-            batch.send(request)
+            batch.cancel(order, status, cmd.user)
         return CommandResult(True, order.order_id)
 
     def replace(self, cmd: ReplaceOrder) -> CommandResult:
@@ -195,7 +208,9 @@ class Engine:
         problems = amendment.problems(order)
         if problems:
             return CommandResult(False, order.order_id, "The amend has errors; nothing was sent.", tuple(problems))
-        verdict = self.gate.check_amend(order, amendment, self.ledger, self.positions)
+        verdict = kill_rules.check_amend(self.book.kill, order, amendment, self.ledger, self.positions)
+        if verdict.allowed:
+            verdict = self.gate.check_amend(order, amendment, self.ledger, self.positions)
         if not verdict.allowed:
             with self._batch() as batch:
                 batch.record(ReplaceDenied(order.order_id, amendment, verdict.rule, verdict.reason), cmd.user)
@@ -212,6 +227,61 @@ class Engine:
             batch.record(event, cmd.user)
             batch.send(request)
         return CommandResult(True, order.order_id)
+
+    def engage_kill_switch(
+        self, scope: Scope, grade: KillGrade, user: UserId, confirmation: str, reason: str = ""
+    ) -> CommandResult:
+        """Stop trading in ``scope`` as hard as ``grade`` says; ``confirmation`` must be the scope's name, typed."""
+        if refused := self._refused(user, Action.KILL_SWITCH):
+            return refused
+        if problem := scope.problem():
+            return CommandResult.refused(problem)
+        if not scope.confirmed_by(confirmation):
+            return CommandResult.refused(
+                f"Type {scope.name} to confirm the kill switch on {scope.describe()}; nothing was stopped."
+            )
+        return self._engage(KillSwitchEngaged("", scope.kind, scope.target, grade, user, reason or "no reason given"))
+
+    def trip_kill_switch(
+        self,
+        scope: Scope,
+        grade: KillGrade,
+        trigger: KillTrigger,
+        reason: str,
+        *,
+        observed: Decimal | None = None,
+        limit: Decimal | None = None,
+    ) -> CommandResult:
+        """An automatic trigger engages a switch, as the system; ``reason`` says what it found, with the values."""
+        kind, target = scope.kind, scope.target
+        return self._engage(KillSwitchEngaged("", kind, target, grade, SYSTEM_USER, reason, trigger, observed, limit))
+
+    def resume_trading(self, scope: Scope, user: UserId, reason: str = "") -> CommandResult:
+        """Release every kill switch on ``scope`` (a supervisor's decision); canceled orders stay canceled."""
+        if refused := self._refused(user, Action.RESUME_TRADING):
+            return refused
+        switches = self.book.kill.matching(scope)
+        if not switches:
+            return CommandResult.refused(f"No kill switch is on for {scope.describe()}.")
+        with self._batch() as batch:
+            for switch in switches:
+                batch.record(KillSwitchReleased(switch.switch_id, user, reason), user)
+        return CommandResult(True, message=f"Trading resumed on {scope.describe()}.")
+
+    def kill_switch_status(self) -> list[KillSwitchStatus]:
+        """Each switch that is on, oldest first, with how far its cancels have got."""
+        return [status_of(switch, self.ledger) for switch in self.book.kill.active.values()]
+
+    def _engage(self, engaged: KillSwitchEngaged) -> CommandResult:
+        engaged = dataclasses.replace(engaged, switch_id=self.book.kill.next_id())
+        with self._batch() as batch:
+            batch.record(engaged, engaged.user)
+            switch = self.book.kill.active[engaged.switch_id]
+            if switch.grade is KillGrade.CANCEL_WORKING:
+                day = self.clock.now().strftime("%y%m%d")
+                mass_id = f"{self.id_prefix}-{day}-{switch.switch_id}"
+                kill_cancels.cancel_working(batch, switch, self.ledger.live(), self.outbound.takes_mass_cancel, mass_id)
+        return CommandResult(True, message=f"Kill switch {switch.switch_id} is on: {switch.describe()}.")
 
     def _refused(self, user: UserId, action: Action, order_id: OrderId | None = None) -> CommandResult | None:
         """None when ``user``'s role allows ``action``; otherwise record the refusal and say why."""
@@ -257,6 +327,9 @@ class Engine:
         """Apply a batch of venue reports in one transaction (group commit); ``also`` joins it."""
         with self._batch() as batch:
             for message in messages:
+                if isinstance(message, MassCancelReport):
+                    kill_cancels.mass_cancel_answered(batch, self.book.kill, self.ledger, message)
+                    continue
                 order = self.ledger.find(message.cl_ord_id) or self.ledger.find(message.orig_cl_ord_id)
                 if isinstance(message, ExecutionReport):
                     if order is None:
@@ -266,6 +339,8 @@ class Engine:
                     events = reject_events(order, message)
                 for event in events:
                     batch.record(event, SYSTEM_USER)
+            if batch.changes.orders and self.book.kill.cancelling():
+                kill_cancels.cancel_deferred(batch, self.book.kill, self.ledger)
             if also is not None:
                 also(batch.tx)
         return batch.changes
@@ -341,6 +416,19 @@ class _Batch:
         if changed:
             self.changes.orders.add(changed)
 
-    def send(self, request: VenueRequest) -> None:
+    def send(self, request: OutboundRequest) -> None:
         """Stage the wire message for ``request`` in this transaction."""
         self.engine.outbound.stage(request, self.tx)
+
+    @property
+    def changed(self) -> set[OrderId]:
+        """Ids of the orders this batch has changed so far."""
+        return self.changes.orders
+
+    def cancel(self, order: Order, status: OrderStatus, user: UserId, *, send: bool = True) -> None:
+        """Record ``order`` moving to ``status`` under a new cancel ClOrdID; send the cancel unless a mass cancel
+        covers it."""
+        cl_ord_id = self.engine._next_cl_ord_id()
+        self.record(CancelRequested(order.order_id, cl_ord_id, order.cl_ord_id, status, order.status), user)
+        if send:
+            self.send(VenueRequest.for_order(order, RequestKind.CANCEL, cl_ord_id, order.cl_ord_id))

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from app.engine.enums import ExecType, OrderStatus
 from app.engine.ids import ClOrdId, ExecId, OrderId, UserId, VenueOrderId
+from app.engine.kill_terms import CancelRoute, KillGrade, KillTrigger, ScopeKind
 from app.engine.order import Amendment, OrderSpec, RequestKind
 from app.engine.roles import Action
 
@@ -159,6 +160,67 @@ class ActionRefused:
     order_id: OrderId | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class KillSwitchEngaged:
+    """A kill switch went on: who (``user``, ``system`` for a trigger), why, over which orders and how hard.
+
+    ``reason`` is what the supervisor typed or, for an automatic trigger, the trigger's finding in words;
+    ``observed`` and ``limit`` are the values that set the trigger off.
+    """
+
+    switch_id: str
+    scope: ScopeKind
+    target: str
+    grade: KillGrade
+    user: UserId
+    reason: str
+    trigger: KillTrigger = KillTrigger.MANUAL
+    observed: Decimal | None = None
+    limit: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KillSwitchReleased:
+    """A supervisor resumed trading under a kill switch; orders it canceled stay canceled."""
+
+    switch_id: str
+    user: UserId
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class KillCancelQueued:
+    """A kill switch caught an order working: how its cancel goes, and how much had filled when caught."""
+
+    switch_id: str
+    order_id: OrderId
+    route: CancelRoute
+    cum_qty: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class MassCancelSent:
+    """One OrderMassCancelRequest (35=q) went to a venue for a kill switch: every order there, or one symbol's."""
+
+    switch_id: str
+    destination: str
+    cl_ord_id: ClOrdId
+    orders: int
+    symbol: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MassCancelAnswered:
+    """The venue's OrderMassCancelReport (35=r); when it refused, each order got its own cancel instead."""
+
+    switch_id: str
+    destination: str
+    cl_ord_id: ClOrdId
+    accepted: bool
+    affected: int | None = None
+    text: str = ""
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -170,6 +232,11 @@ Event = (
     | LineLost
     | AnomalyRecorded
     | ActionRefused
+    | KillSwitchEngaged
+    | KillSwitchReleased
+    | KillCancelQueued
+    | MassCancelSent
+    | MassCancelAnswered
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -185,6 +252,11 @@ EVENT_TYPES: dict[str, type[Event]] = {
         LineLost,
         AnomalyRecorded,
         ActionRefused,
+        KillSwitchEngaged,
+        KillSwitchReleased,
+        KillCancelQueued,
+        MassCancelSent,
+        MassCancelAnswered,
     )
 }
 """Each event class by the kind name the log stores."""

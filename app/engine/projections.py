@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from app.engine.enums import ExecType
 from app.engine.events import Event, ExecutionApplied
 from app.engine.ids import OrderId
+from app.engine.kill_switch import KillSwitchBoard
 from app.engine.ledger import OrderLedger
 from app.engine.order import Order
 from app.engine.positions import Positions
@@ -46,7 +47,8 @@ class Projections:
     def __init__(self) -> None:
         self.ledger = OrderLedger()
         self.positions = Positions()
-        self.desk_views: tuple[DeskView, ...] = ()
+        self.kill = KillSwitchBoard()
+        self.desk_views: tuple[DeskView, ...] = (self.kill,)
         self._desk_by_type = _by_event_type(self.desk_views)
 
     def apply(self, event: Event, ts: datetime) -> OrderId | None:

@@ -1,7 +1,7 @@
 """What crosses between the engine and a venue, free of FIX syntax: requests out, reports in.
 
-The FIX layer maps ``VenueRequest`` to 35=D/F/G and 35=8/9 to ``ExecutionReport``/``CancelReject``;
-the engine never sees a tag number.
+The FIX layer maps ``VenueRequest`` to 35=D/F/G and ``MassCancelRequest`` to 35=q, and 35=8/9/r to
+``ExecutionReport``/``CancelReject``/``MassCancelReport``; the engine never sees a tag number.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from app.engine.enums import ExecType, OrderStatus, OrdType, Side, TimeInForce
 from app.engine.ids import AccountId, ClOrdId, ExecId, OrderId, VenueOrderId
@@ -65,6 +66,19 @@ class VenueRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class MassCancelRequest:
+    """One OrderMassCancelRequest (35=q) to a venue: every order of ours there, or only those in ``symbol``."""
+
+    destination: str
+    cl_ord_id: ClOrdId
+    symbol: str | None = None
+
+
+OutboundRequest = VenueRequest | MassCancelRequest
+"""Anything the engine stages for a venue."""
+
+
+@dataclass(frozen=True, slots=True)
 class ExecutionReport:
     """An execution report (35=8) as the engine needs it."""
 
@@ -102,4 +116,44 @@ class CancelReject:
     session: str = ""
 
 
-VenueMessage = ExecutionReport | CancelReject
+class MassCancelResponse(StrEnum):
+    """MassCancelResponse (531): whether the venue took our mass cancel, and over which orders."""
+
+    REJECTED = "0"
+    """The venue refused the mass cancel; MassCancelRejectReason (532) says why."""
+    SECURITY = "1"
+    """Orders in one security are being canceled."""
+    UNDERLYING = "2"
+    """Orders on one underlying are being canceled."""
+    PRODUCT = "3"
+    """Orders in one product are being canceled."""
+    CFI_CODE = "4"
+    """Orders of one CFICode are being canceled."""
+    SECURITY_TYPE = "5"
+    """Orders of one security type are being canceled."""
+    TRADING_SESSION = "6"
+    """Orders in one trading session are being canceled."""
+    ALL_ORDERS = "7"
+    """Every order is being canceled."""
+
+
+@dataclass(frozen=True, slots=True)
+class MassCancelReport:
+    """An OrderMassCancelReport (35=r): the venue's answer to our kill switch; not an order event."""
+
+    cl_ord_id: ClOrdId | None
+    response: MassCancelResponse
+    reject_reason: str | None = None
+    """MassCancelRejectReason (532) in words, when the venue gave one."""
+    affected_orders: int | None = None
+    """TotalAffectedOrders (533), when the venue gave it."""
+    text: str = ""
+    session: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the venue is canceling the orders (it sends a cancel for each as its own 35=8)."""
+        return self.response is not MassCancelResponse.REJECTED
+
+
+VenueMessage = ExecutionReport | CancelReject | MassCancelReport

@@ -17,7 +17,7 @@ from app.engine.positions import Positions
 from app.engine.risk import ALLOW, Verdict
 from app.engine.roles import FixedDirectory, Role
 from app.engine.store import EventStore, Transaction
-from app.engine.venue_messages import VenueRequest
+from app.engine.venue_messages import MassCancelRequest, OutboundRequest, VenueRequest
 
 TRADER = UserId("trader1")
 SUPERVISOR = UserId("super1")
@@ -51,21 +51,32 @@ class DenyGate:
 
 
 class RecordingOutbound:
-    """Keeps what the engine staged and, after each commit, what it released."""
+    """Keeps what the engine staged and, after each commit, what it released (order requests and mass cancels
+    apart); the venues named in ``mass_cancel_venues`` take mass cancels."""
 
     def __init__(self) -> None:
         self.staged: list[VenueRequest] = []
         self.sent: list[VenueRequest] = []
+        self.staged_mass: list[MassCancelRequest] = []
+        self.mass_cancels: list[MassCancelRequest] = []
+        self.mass_cancel_venues: set[str] = set()
 
-    def stage(self, request: VenueRequest, tx: Transaction) -> None:
-        self.staged.append(request)
+    def stage(self, request: OutboundRequest, tx: Transaction) -> None:
+        if isinstance(request, MassCancelRequest):
+            self.staged_mass.append(request)
+        else:
+            self.staged.append(request)
+
+    def takes_mass_cancel(self, destination: str) -> bool:
+        return destination in self.mass_cancel_venues
 
     def release(self) -> None:
         self.sent += self.staged
-        self.staged = []
+        self.mass_cancels += self.staged_mass
+        self.staged, self.staged_mass = [], []
 
     def discard(self) -> None:
-        self.staged = []
+        self.staged, self.staged_mass = [], []
 
 
 def spec(**overrides: Any) -> OrderSpec:

@@ -30,7 +30,9 @@ crossing midnight when end <= start), ``time_zone`` (IANA name, default ``"UTC"`
 again, older ones and all admin messages are gap-filled), ``logon_timeout`` (10), ``logout_timeout`` (2),
 ``reconnect_min_delay`` (1) and ``reconnect_max_delay`` (30) for the reconnect backoff, ``max_clock_skew``
 (120, how far SendingTime may be off). Flags: ``reset_on_logon`` (default false) and ``daily_reset``
-(default true: reset sequence numbers at the schedule's start; nothing to do for a non-stop session).
+(default true: reset sequence numbers at the schedule's start; nothing to do for a non-stop session) and
+``mass_cancel`` (default false: the venue takes OrderMassCancelRequest (35=q), so the kill switch cancels
+everything there with one message instead of one cancel per order).
 ``begin_string`` may be given but must be ``"FIX.4.4"``.
 
 ``load_config`` returns every session or raises ``ConfigError`` listing every problem found, each with the
@@ -85,6 +87,8 @@ class SessionConfig:
     """Start both sequence numbers at 1 on every logon (141=Y)."""
     daily_reset: bool = True
     """Start sequence numbers at 1 on the first logon of each scheduled session."""
+    mass_cancel: bool = False
+    """The venue takes OrderMassCancelRequest (35=q); otherwise the kill switch sends one cancel per order."""
     max_resend_age: int = 60
     """Orders older than this are gap-filled, not sent again, when the counterparty asks for a resend."""
     logon_timeout: int = 10
@@ -121,6 +125,7 @@ _READERS: Final[dict[str, read.Reader[object]]] = {
     "heartbeat_interval": read.whole_number(1, 3600, " of seconds"),
     "reset_on_logon": read.flag,
     "daily_reset": read.flag,
+    "mass_cancel": read.flag,
     "max_resend_age": read.whole_number(0, 86400, " of seconds"),
     "logon_timeout": read.whole_number(1, 300, " of seconds"),
     "logout_timeout": read.whole_number(1, 300, " of seconds"),

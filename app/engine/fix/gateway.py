@@ -1,11 +1,12 @@
 """The desktop's FIX side: one initiator session per destination, joined to the engine in both directions.
 
 Out: the gateway is the engine's ``Outbound``. A request staged inside the engine's transaction is mapped
-to 35=D/F/G, stamped with the session's next MsgSeqNum and stored in that same transaction; only after the
-commit are its bytes written (or, with the line down, left for the venue to ask for after the next logon).
+to 35=D/F/G (a kill switch's mass cancel to 35=q, for venues configured with ``mass_cancel``), stamped
+with the session's next MsgSeqNum and stored in that same transaction; only after the commit are its
+bytes written (or, with the line down, left for the venue to ask for after the next logon).
 A failed transaction hands the numbers back.
 
-In: each batch of messages a session received in sequence is mapped (8, 9, and 3/j through RefSeqNum to
+In: each batch of messages a session received in sequence is mapped (8, 9, r, and 3/j through RefSeqNum to
 the request they refuse) and applied in one engine transaction, together with the session's new inbound
 MsgSeqNum, the raw messages (for the audit timeline) and any session messages it sends in answer. Then:
 DK for executions of orders we do not know, OrderStatusRequest for every live order after a logon, and
@@ -27,14 +28,19 @@ from app.engine.fix import tags
 from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.errors import FixRejectError
 from app.engine.fix.message import FixMessage, parse_message
-from app.engine.fix.order_messages import dont_know_message, request_message, status_request_message
+from app.engine.fix.order_messages import (
+    dont_know_message,
+    mass_cancel_message,
+    request_message,
+    status_request_message,
+)
 from app.engine.fix.reject_messages import rejected_request
-from app.engine.fix.report_messages import cancel_reject, execution_report
+from app.engine.fix.report_messages import cancel_reject, execution_report, mass_cancel_report
 from app.engine.fix.session import Alert, AlertLevel, FixSession, Outgoing, Received, SessionOutput
 from app.engine.fix.tags import MsgType, SessionRejectReason
 from app.engine.fix.transport import Backoff, Initiator
 from app.engine.store import SessionRecord, Transaction
-from app.engine.venue_messages import ExecutionReport, VenueMessage, VenueRequest
+from app.engine.venue_messages import ExecutionReport, MassCancelRequest, OutboundRequest, VenueMessage
 
 if TYPE_CHECKING:
     from app.engine.engine import Engine
@@ -91,15 +97,30 @@ class FixGateway:
 
     # The engine's Outbound -------------------------------------------------------------------------
 
-    def stage(self, request: VenueRequest, tx: Transaction) -> None:
+    def stage(self, request: OutboundRequest, tx: Transaction) -> None:
         """Map ``request``, give it the session's next MsgSeqNum and store it in ``tx``; write nothing yet."""
         session = self.sessions.get(request.destination)
         if session is None:
             known = ", ".join(sorted(self.sessions)) or "none"
             raise OemsError(f"No FIX session is set up for destination {request.destination} (configured: {known}).")
-        outgoing = session.send(request_message(request, self.clock.now()))
+        now = self.clock.now()
+        if isinstance(request, MassCancelRequest):
+            body = mass_cancel_message(request.cl_ord_id, now, request.symbol)
+        else:
+            body = request_message(request, now)
+        outgoing = session.send(body)
         self._staged.append((request.destination, outgoing))
         tx.add_outbound(outgoing.key, outgoing.seq, outgoing.raw, tx.last_seq or None)
+
+    def takes_mass_cancel(self, destination: str) -> bool:
+        """Whether the venue's session is configured to take OrderMassCancelRequest (35=q)."""
+        config = self.configs.get(destination)
+        return config is not None and config.mass_cancel
+
+    def line_up(self, destination: str) -> bool:
+        """Whether the order session to ``destination`` is logged on."""
+        session = self.sessions.get(destination)
+        return session is not None and session.is_active
 
     def release(self) -> None:
         """The transaction committed: write the staged messages on the sessions that are up."""
@@ -162,6 +183,8 @@ class FixGateway:
             return execution_report(msg, name)
         if kind == MsgType.ORDER_CANCEL_REJECT:
             return cancel_reject(msg, name)
+        if kind == MsgType.ORDER_MASS_CANCEL_REPORT:
+            return mass_cancel_report(msg, name)
         if kind in (MsgType.REJECT, MsgType.BUSINESS_MESSAGE_REJECT):
             ref = msg.get_int(tags.REF_SEQ_NUM)
             stored = self.engine.store.outbound_messages(session.record.key, ref, ref) if ref else []

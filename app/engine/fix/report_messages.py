@@ -9,8 +9,6 @@ finds orders by it. OrderID ``NONE`` (the venue does not know the order) reads a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Final
 
 from app.engine.enums import ORD_STATUS_FROM_FIX, ExecType, Side
@@ -20,7 +18,7 @@ from app.engine.fix.message import FixMessage
 from app.engine.fix.order_messages import UNKNOWN_ORDER_ID
 from app.engine.ids import ClOrdId, ExecId, VenueOrderId
 from app.engine.order import RequestKind
-from app.engine.venue_messages import ZERO, CancelReject, ExecutionReport
+from app.engine.venue_messages import ZERO, CancelReject, ExecutionReport, MassCancelReport, MassCancelResponse
 
 EXEC_TYPE_FROM_FIX: Final[dict[str, ExecType]] = {
     **{member.value: member for member in ExecType if not member.is_trade},
@@ -108,47 +106,7 @@ def cancel_reject(msg: FixMessage, session: str) -> CancelReject:
     )
 
 
-class MassCancelResponse(StrEnum):
-    """MassCancelResponse (531): whether the venue took our mass cancel, and over which orders."""
-
-    REJECTED = "0"
-    """The venue refused the mass cancel; MassCancelRejectReason (532) says why."""
-    SECURITY = "1"
-    """Orders in one security are being canceled."""
-    UNDERLYING = "2"
-    """Orders on one underlying are being canceled."""
-    PRODUCT = "3"
-    """Orders in one product are being canceled."""
-    CFI_CODE = "4"
-    """Orders of one CFICode are being canceled."""
-    SECURITY_TYPE = "5"
-    """Orders of one security type are being canceled."""
-    TRADING_SESSION = "6"
-    """Orders in one trading session are being canceled."""
-    ALL_ORDERS = "7"
-    """Every order is being canceled."""
-
-
 _MASS_CANCEL_RESPONSES: Final = {member.value: member for member in MassCancelResponse}
-
-
-@dataclass(frozen=True, slots=True)
-class MassCancelReport:
-    """An OrderMassCancelReport (35=r): the venue's answer to our kill switch; not an order event."""
-
-    cl_ord_id: ClOrdId | None
-    response: MassCancelResponse
-    reject_reason: str | None = None
-    """MassCancelRejectReason (532) in words, when the venue gave one."""
-    affected_orders: int | None = None
-    """TotalAffectedOrders (533), when the venue gave it."""
-    text: str = ""
-    session: str = ""
-
-    @property
-    def accepted(self) -> bool:
-        """Whether the venue is canceling the orders (it sends a cancel for each as its own 35=8)."""
-        return self.response is not MassCancelResponse.REJECTED
 
 
 def mass_cancel_report(msg: FixMessage, session: str) -> MassCancelReport:
