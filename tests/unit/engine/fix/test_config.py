@@ -50,6 +50,7 @@ FULL = dedent(
     reconnect_min_delay = 2
     reconnect_max_delay = 60
     max_clock_skew = 30
+    mass_cancel = true
     begin_string = "FIX.4.4"
     """
 )
@@ -90,6 +91,7 @@ def test_valid_file_gives_exact_sessions_in_file_order(tmp_path: Path) -> None:
         reconnect_min_delay=2,
         reconnect_max_delay=60,
         max_clock_skew=30,
+        mass_cancel=True,
     )
 
 
@@ -98,6 +100,7 @@ def test_unset_keys_take_the_documented_defaults(tmp_path: Path) -> None:
     assert (sima.reset_on_logon, sima.daily_reset, sima.max_resend_age) == (False, True, 60)
     assert (sima.logon_timeout, sima.logout_timeout, sima.max_clock_skew) == (10, 2, 120)
     assert (sima.reconnect_min_delay, sima.reconnect_max_delay, sima.begin_string) == (1, 30, "FIX.4.4")
+    assert not sima.mass_cancel  # a venue takes mass cancels only when its session says so
 
 
 def test_a_session_inherits_defaults_it_does_not_set_and_overrides_those_it_does(tmp_path: Path) -> None:
@@ -165,6 +168,7 @@ def test_the_shipped_simulator_file_loads_with_three_venues_drop_copies_and_mark
     assert all(s.host == "127.0.0.1" and s.schedule.non_stop for s in sessions)
     assert [s.port for s in sessions if s.role is SessionRole.ORDERS] == [19871, 19872, 19873]
     assert len({s.port for s in sessions}) == len(sessions)
+    assert [s.name for s in sessions if s.mass_cancel] == ["SIMA", "SIMB"]  # SIMC: one cancel per order
 
 
 def test_a_session_config_refuses_a_backoff_that_shrinks() -> None:
