@@ -1,15 +1,19 @@
 """Everything the desktop runs besides its windows: the engine, its FIX sessions and the embedded venues.
 
 ``Runtime.start`` opens (or creates) the event store in the data directory, starts the embedded venue
-simulator on the configured ports unless told not to, and connects every order session; ``stop`` logs
-out, snapshots the book for a quick next start, and closes the store. The windows talk to
+simulator on the configured ports unless told not to, connects every order session and starts the
+automatic kill switch triggers (lines checked every second); ``stop`` logs out, snapshots the book for a
+quick next start, and closes the store. The windows talk to
 ``runtime.engine`` through commands and its change sets; nothing here imports Qt.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 from pathlib import Path
+from typing import Final
 
 import platformdirs
 
@@ -18,6 +22,7 @@ from app.engine.engine import Engine
 from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.gateway import FixGateway
 from app.engine.ids import UserId
+from app.engine.kill_triggers import KillTriggers, TriggerLimits
 from app.engine.risk import DestinationGate, RiskGate
 from app.engine.roles import FixedDirectory, Role, UserDirectory
 from app.venue.simulator import VenueSimulator
@@ -26,6 +31,8 @@ APP_NAME = "oems-desktop"
 STORE_FILE = "events.db"
 DESK_USER = UserId("trader1")
 """Who the desktop acts as until users log in (issue 5): one trader."""
+LINE_CHECK_SECONDS: Final = 1.0
+"""How often the session-loss trigger looks at each venue's line."""
 
 
 def data_dir() -> Path:
@@ -40,7 +47,9 @@ class Runtime:
     engine: Engine
     gateway: FixGateway
     configs: tuple[SessionConfig, ...]
+    triggers: KillTriggers
     simulator: VenueSimulator | None = None
+    _line_watch: asyncio.Task[None] | None = None
 
     @classmethod
     async def start(
@@ -52,10 +61,12 @@ class Runtime:
         *,
         directory: UserDirectory | None = None,
         with_simulator: bool = True,
+        limits: TriggerLimits | None = None,
     ) -> Runtime:
         """Open the store, start the simulator (if wanted) and begin connecting every order session.
 
-        Without a ``gate`` the desk checks only that each order's venue has a session (see ``DestinationGate``).
+        Without a ``gate`` the desk checks only that each order's venue has a session (see ``DestinationGate``);
+        without ``limits`` the kill switch triggers run on their defaults (no daily loss limits).
         """
         destinations = [c.name for c in configs if c.role is SessionRole.ORDERS]
         gate = gate or DestinationGate(destinations)
@@ -76,8 +87,16 @@ class Runtime:
                 await simulator.close()
             raise
         gateway.attach(engine)
+        triggers = KillTriggers(engine, limits or TriggerLimits(), destinations, gateway.line_up)
         await gateway.start()
-        return cls(engine, gateway, configs, simulator)
+        runtime = cls(engine, gateway, configs, triggers, simulator)
+        runtime._line_watch = asyncio.create_task(runtime._watch_lines(), name="kill-switch-lines")
+        return runtime
+
+    async def _watch_lines(self) -> None:
+        while True:
+            await asyncio.sleep(LINE_CHECK_SECONDS)
+            self.triggers.check_lines()
 
     @property
     def destinations(self) -> list[str]:
@@ -86,6 +105,10 @@ class Runtime:
 
     async def stop(self) -> None:
         """Log out, save a snapshot for a quick next start, close the store, stop the simulator."""
+        if self._line_watch is not None:
+            self._line_watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._line_watch
         await self.gateway.stop()
         self.engine.close()
         if self.simulator is not None:
