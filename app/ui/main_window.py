@@ -1,4 +1,7 @@
-"""The trader's main window: blotter in the middle, ticket, executions and positions docked around it.
+"""The trader's main window: blotter in the middle, ticket, executions, positions and kill switches docked around it.
+
+The toolbar's kill switch (Ctrl+Shift+K) opens the kill switch dialog for supervisors; for other roles it
+is disabled and its tooltip says why.
 
 Everything on screen follows the engine through one ``EngineBridge``; commands go straight to the engine
 (each is one quick SQLite transaction). Window geometry, dock layout, blotter column widths and the theme
@@ -11,14 +14,18 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QLabel, QMainWindow, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QLabel, QMainWindow, QTableView, QToolBar, QWidget
 
 from app.engine.engine import Engine
 from app.engine.enums import OrderStatus, Side
 from app.engine.ids import UserId
+from app.engine.kill_terms import ScopeKind
+from app.engine.roles import Action, allows, refusal
 from app.ui.blotter_view import QtBlotter
 from app.ui.bridge import EngineBridge
 from app.ui.executions_model import ExecutionsModel
+from app.ui.kill_switch_dialog import QtKillSwitchDialog
+from app.ui.kill_switch_panel import QtKillSwitchPanel
 from app.ui.positions_model import PositionsModel, money_text
 from app.ui.theme import Theme, apply_theme
 from app.ui.ticket import QtOrderTicket
@@ -28,6 +35,7 @@ SUMMARY_MS = 1000
 DEFAULT_TRADER = UserId("trader1")
 """Who the desktop acts as when the caller names nobody (until logins exist)."""
 _SIDE_KEYS = {Side.BUY: "Ctrl+B", Side.SELL: "Ctrl+S", Side.SELL_SHORT: "Ctrl+H"}
+KILL_SWITCH_KEYS = "Ctrl+Shift+K"
 
 
 class MainWindow(QMainWindow):
@@ -45,22 +53,28 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"OEMS: {user}")
-        self._engine = engine
+        self._engine, self._user = engine, user
+        self._destinations, self._accounts = list(destinations), list(accounts)
+        self.kill_dialog: QtKillSwitchDialog | None = None
         self._settings = settings or QSettings("OEMS", "Desktop")
         self.bridge = EngineBridge(engine, parent=self)
         self.blotter = QtBlotter(engine, user, self)
         self.ticket = QtOrderTicket(engine, destinations, accounts, user, self)
         self.executions = ExecutionsModel(engine.ledger, self)
         self.positions = PositionsModel(engine.positions, self)
+        self.kill_panel = QtKillSwitchPanel(engine, user, self)
         self.summary = QLabel()
         self.setCentralWidget(self.blotter)
         self._dock("Ticket", self.ticket, Qt.DockWidgetArea.LeftDockWidgetArea)
         executions = self._dock("Executions", _table(self.executions), Qt.DockWidgetArea.BottomDockWidgetArea)
         positions = self._dock("Positions", _table(self.positions), Qt.DockWidgetArea.BottomDockWidgetArea)
+        kill = self.kill_dock = self._dock("Kill switch", self.kill_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(executions, positions)
+        self.tabifyDockWidget(positions, kill)
         executions.raise_()
         self.statusBar().addPermanentWidget(self.summary)
         self._menus()
+        self._toolbar()
         self._connect()
         self._summary_timer = QTimer(self, interval=SUMMARY_MS)
         self._summary_timer.timeout.connect(self.update_summary)
@@ -88,11 +102,47 @@ class MainWindow(QMainWindow):
         self.dark_action.toggled.connect(lambda dark: self.set_theme(Theme.DARK if dark else Theme.LIGHT))
         view.addAction(self.dark_action)
 
+    def _toolbar(self) -> None:
+        bar = QToolBar("Desk", self)
+        bar.setObjectName("toolbar_desk")
+        self.addToolBar(bar)
+        self.kill_action = QAction("KILL SWITCH", self, shortcut=QKeySequence(KILL_SWITCH_KEYS))
+        self.kill_action.triggered.connect(self.open_kill_switch)
+        role = self._engine.directory.role_of(self._user)
+        if allows(role, Action.KILL_SWITCH):
+            self.kill_action.setToolTip(
+                f"Stop trading: halt, cancel working orders or reduce only ({KILL_SWITCH_KEYS})"
+            )
+        else:
+            self.kill_action.setEnabled(False)
+            self.kill_action.setToolTip(refusal(self._user, role, Action.KILL_SWITCH))
+        bar.addAction(self.kill_action)
+        button = bar.widgetForAction(self.kill_action)
+        button.setObjectName("kill_switch_button")
+        button.setStyleSheet("QToolButton:enabled { color: white; background: #dc2626; font-weight: bold; }")
+
+    def open_kill_switch(self) -> QtKillSwitchDialog:
+        """Open the kill switch dialog (supervisors only: the action is disabled for everyone else)."""
+        symbols = sorted({o.spec.symbol for o in self._engine.ledger.live()})
+        choices = {ScopeKind.VENUE: self._destinations, ScopeKind.ACCOUNT: self._accounts, ScopeKind.SYMBOL: symbols}
+        dialog = self.kill_dialog = QtKillSwitchDialog(self._engine, self._user, choices, self)
+        dialog.accepted.connect(self._kill_switch_engaged)
+        dialog.open()
+        return dialog
+
+    def _kill_switch_engaged(self) -> None:
+        dialog = self.kill_dialog
+        if dialog is not None and dialog.result_of_send is not None:
+            self.say(dialog.result_of_send.message)
+        self.kill_panel.refresh()
+        self.kill_dock.raise_()
+
     def _connect(self) -> None:
         self.bridge.ordersChanged.connect(self.blotter.model.refresh)
         self.bridge.fillsArrived.connect(self.executions.add)
         self.bridge.positionsChanged.connect(self.positions.reload)
         self.blotter.said.connect(self.say)
+        self.kill_panel.said.connect(self.say)
         self.ticket.submitted.connect(lambda result: self.say(result.message or f"Sent {result.order_id}."))
 
     def say(self, text: str) -> None:
