@@ -50,9 +50,9 @@ from app.engine.serialization import to_json
 from app.engine.store import EventStore, Transaction
 from app.engine.venue_messages import (
     ExecutionReport,
+    InboundMessage,
     MassCancelReport,
     OutboundRequest,
-    VenueMessage,
     VenueRequest,
 )
 
@@ -322,7 +322,7 @@ class Engine:
     # Venue side ------------------------------------------------------------------------------------
 
     def apply_venue_messages(
-        self, messages: Sequence[VenueMessage], also: Callable[[Transaction], None] | None = None
+        self, messages: Sequence[InboundMessage], also: Callable[[Transaction], None] | None = None
     ) -> ChangeSet:
         """Apply a batch of venue reports in one transaction (group commit); ``also`` joins it."""
         with self._batch() as batch:

@@ -156,4 +156,7 @@ class MassCancelReport:
         return self.response is not MassCancelResponse.REJECTED
 
 
-VenueMessage = ExecutionReport | CancelReject | MassCancelReport
+VenueMessage = ExecutionReport | CancelReject
+"""A report about one order."""
+InboundMessage = VenueMessage | MassCancelReport
+"""Anything a venue sends the engine."""

@@ -40,7 +40,7 @@ from app.engine.fix.session import Alert, AlertLevel, FixSession, Outgoing, Rece
 from app.engine.fix.tags import MsgType, SessionRejectReason
 from app.engine.fix.transport import Backoff, Initiator
 from app.engine.store import SessionRecord, Transaction
-from app.engine.venue_messages import ExecutionReport, MassCancelRequest, OutboundRequest, VenueMessage
+from app.engine.venue_messages import ExecutionReport, InboundMessage, MassCancelRequest, OutboundRequest
 
 if TYPE_CHECKING:
     from app.engine.engine import Engine
@@ -139,7 +139,7 @@ class FixGateway:
     def carry_out(self, session: FixSession, out: SessionOutput) -> list[Outgoing]:
         """Apply what ``session`` received and store what it sends, in one engine transaction."""
         name = session.config.name
-        messages: list[VenueMessage] = []
+        messages: list[InboundMessage] = []
         kept: list[Received] = []
         answers: list[Outgoing] = []
         for received in out.received:
@@ -176,7 +176,7 @@ class FixGateway:
         self._tell(out.alerts)
         return answers + (self._send_now(session, follow_up) if follow_up else [])
 
-    def _read(self, session: FixSession, received: Received) -> VenueMessage | None:
+    def _read(self, session: FixSession, received: Received) -> InboundMessage | None:
         msg, name = received.message, session.config.name
         kind = msg.msg_type
         if kind == MsgType.EXECUTION_REPORT:

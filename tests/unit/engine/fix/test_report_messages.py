@@ -14,18 +14,12 @@ from app.engine.enums import ORD_STATUS_FROM_FIX, ExecType, OrderStatus, Side
 from app.engine.fix import tags
 from app.engine.fix.errors import FixFieldError, FixParseError, FixRejectError
 from app.engine.fix.message import FixMessage
-from app.engine.fix.report_messages import (
-    NO_REASON_GIVEN,
-    MassCancelResponse,
-    cancel_reject,
-    execution_report,
-    mass_cancel_report,
-)
+from app.engine.fix.report_messages import NO_REASON_GIVEN, cancel_reject, execution_report, mass_cancel_report
 from app.engine.fix.tags import MsgType, SessionRejectReason
 from app.engine.fix.values import FixValue
 from app.engine.ids import ClOrdId, ExecId, VenueOrderId
 from app.engine.order import RequestKind
-from app.engine.venue_messages import CancelReject, ExecutionReport
+from app.engine.venue_messages import CancelReject, ExecutionReport, MassCancelResponse
 from tests.support.engine_kit import TRADER, open_engine, spec
 from tests.support.fix_reports import on_the_wire, report_fields, report_message
 from tests.support.reports import VenueOrder
