@@ -1,14 +1,17 @@
 """Everything the desktop runs besides its windows: the engine, its FIX sessions and the embedded venues.
 
 ``Runtime.start`` opens (or creates) the event store in the data directory, starts the embedded venue
-simulator on the configured ports unless told not to, and connects every order session; ``stop`` logs
+simulator on the configured ports unless told not to, connects every order session, and starts the price
+feed on the market data sessions (quotes into ``runtime.prices``, which marks the positions); ``stop`` logs
 out, snapshots the book for a quick next start, and closes the store. The windows talk to
 ``runtime.engine`` through commands and its change sets; nothing here imports Qt.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 
 import platformdirs
@@ -17,7 +20,10 @@ from app.engine.clock import Clock
 from app.engine.engine import Engine
 from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.gateway import FixGateway
+from app.engine.fix.quote_feed import QuoteFeed
 from app.engine.ids import UserId
+from app.engine.marks import follow_marks
+from app.engine.prices import PriceBook
 from app.engine.risk import DestinationGate, RiskGate
 from app.engine.roles import FixedDirectory, Role, UserDirectory
 from app.venue.simulator import VenueSimulator
@@ -35,10 +41,12 @@ def data_dir() -> Path:
 
 @dataclasses.dataclass(slots=True)
 class Runtime:
-    """The running engine, its gateway, and the embedded simulator when there is one."""
+    """The running engine, its gateway, the price feed and book, and the embedded simulator when there is one."""
 
     engine: Engine
     gateway: FixGateway
+    feed: QuoteFeed
+    prices: PriceBook
     configs: tuple[SessionConfig, ...]
     simulator: VenueSimulator | None = None
 
@@ -52,10 +60,13 @@ class Runtime:
         *,
         directory: UserDirectory | None = None,
         with_simulator: bool = True,
+        watchlist: Sequence[str] | None = None,
     ) -> Runtime:
-        """Open the store, start the simulator (if wanted) and begin connecting every order session.
+        """Open the store, start the simulator (if wanted) and begin connecting every session.
 
         Without a ``gate`` the desk checks only that each order's venue has a session (see ``DestinationGate``).
+        The feed asks for prices of the ``watchlist`` (by default the symbols the simulator quotes), of every
+        symbol with a working order, and of each symbol a new order names.
         """
         destinations = [c.name for c in configs if c.role is SessionRole.ORDERS]
         gate = gate or DestinationGate(destinations)
@@ -76,8 +87,15 @@ class Runtime:
                 await simulator.close()
             raise
         gateway.attach(engine)
+        prices = PriceBook()
+        follow_marks(prices, engine)
+        if watchlist is None:
+            watchlist = simulator.market_data_symbols if simulator is not None else ()
+        feed = QuoteFeed(configs, clock, prices, watchlist)
+        feed.attach(engine)
         await gateway.start()
-        return cls(engine, gateway, configs, simulator)
+        await feed.start()
+        return cls(engine, gateway, feed, prices, configs, simulator)
 
     @property
     def destinations(self) -> list[str]:
@@ -86,7 +104,7 @@ class Runtime:
 
     async def stop(self) -> None:
         """Log out, save a snapshot for a quick next start, close the store, stop the simulator."""
-        await self.gateway.stop()
+        await asyncio.gather(self.gateway.stop(), self.feed.stop())
         self.engine.close()
         if self.simulator is not None:
             await self.simulator.close()
