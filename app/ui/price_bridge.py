@@ -32,6 +32,10 @@ class PriceBridge(QObject):
         """Whether every quote the book published has been emitted."""
         return not (self._waiting or self._throttle.waiting)
 
+    def flush(self) -> None:
+        """Emit every quote gathered so far, now."""
+        self._throttle.fire()
+
     def _on_quotes(self, quotes: list[Quote]) -> None:
         waiting = self._waiting
         for quote in quotes:

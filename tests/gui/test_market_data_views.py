@@ -20,6 +20,7 @@ from app.engine.order import Amendment
 from app.engine.prices import PriceBook, Quote
 from app.ui.main_window import MainWindow
 from app.ui.positions_model import MARK_COLUMN
+from app.ui.price_bridge import PriceBridge
 from app.ui.watchlist_model import CHANGE_COLUMN
 from tests.support.engine_kit import TRADER, RecordingOutbound, spec
 from tests.support.reports import VenueOrder
@@ -170,3 +171,18 @@ def submit(engine: Engine, limit: int | str, symbol: str = "ACME") -> OrderId:
 def test_a_window_without_prices_still_opens_with_empty_price_views(window: MainWindow) -> None:
     assert window.watchlist.model.symbols() == []
     assert window.ticket.quote.text() == ""
+
+
+def test_ticks_faster_than_the_screen_are_coalesced_to_the_latest_quote_of_each_symbol(
+    qtbot: QtBot, engine: Engine
+) -> None:
+    prices = PriceBook()
+    bridge = PriceBridge(prices, max_rate=5)
+    seen: dict[str, Quote] = {}
+    bridge.quotesChanged.connect(lambda quotes: seen.update((q.symbol, q) for q in quotes))
+    for n in range(200):
+        prices.update([quote(engine, "ACME", f"{100 + n}", f"{101 + n}"), quote(engine, "BOLT", "1", "2")])
+    qtbot.waitUntil(lambda: bridge.idle)
+    assert seen["ACME"].bid == D(299)
+    assert set(seen) == {"ACME", "BOLT"}
+    assert bridge.emits <= 3
