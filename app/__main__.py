@@ -1,9 +1,9 @@
 """Start the trader desktop: ``python -m app`` (or ``python3 dev.py run``).
 
 Opens the event store in the user's data directory, starts the embedded venue simulator on the ports of
-the sessions file, connects every order session and shows the main window, all on one loop: qasync runs
-asyncio on the Qt event loop, so the engine and its sessions never block the screen and never need a
-thread. A bad sessions file or a store another window holds is shown to the user in words, not a trace.
+the sessions file, connects every order and market data session and shows the main window, all on one
+loop: qasync runs asyncio on the Qt event loop, so the engine and its sessions never block the screen and
+never need a thread. A bad sessions file or a store another window holds is shown to the user in words, not a trace.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ async def run_desktop(app: QApplication, args: argparse.Namespace) -> int:
     except OSError as problem:  # the simulator's ports are taken
         print(f"OEMS cannot start the venue simulator: {problem.strerror or problem}", file=sys.stderr)
         return 2
-    window = MainWindow(runtime.engine, runtime.destinations, user=DESK_USER)
+    window = MainWindow(runtime.engine, runtime.destinations, user=DESK_USER, prices=runtime.prices, feed=runtime.feed)
     window.show()
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)

@@ -1,7 +1,8 @@
 """Everything the desktop runs besides its windows: the engine, its FIX sessions and the embedded venues.
 
 ``Runtime.start`` opens (or creates) the event store in the data directory, starts the embedded venue
-simulator on the configured ports unless told not to, connects every order session and starts the
+simulator on the configured ports unless told not to, connects every order session, starts the price
+feed on the market data sessions (quotes into ``runtime.prices``, which marks the positions) and the
 automatic kill switch triggers (lines checked every second); ``stop`` logs out, snapshots the book for a
 quick next start, and closes the store. The windows talk to
 ``runtime.engine`` through commands and its change sets; nothing here imports Qt.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
@@ -21,8 +23,11 @@ from app.engine.clock import Clock
 from app.engine.engine import Engine
 from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.gateway import FixGateway
+from app.engine.fix.quote_feed import QuoteFeed
 from app.engine.ids import UserId
 from app.engine.kill_triggers import KillTriggers, TriggerLimits
+from app.engine.marks import follow_marks
+from app.engine.prices import PriceBook
 from app.engine.risk import DestinationGate, RiskGate
 from app.engine.roles import FixedDirectory, Role, UserDirectory
 from app.venue.simulator import VenueSimulator
@@ -42,10 +47,12 @@ def data_dir() -> Path:
 
 @dataclasses.dataclass(slots=True)
 class Runtime:
-    """The running engine, its gateway, and the embedded simulator when there is one."""
+    """The running engine, its gateway, the price feed and book, and the embedded simulator when there is one."""
 
     engine: Engine
     gateway: FixGateway
+    feed: QuoteFeed
+    prices: PriceBook
     configs: tuple[SessionConfig, ...]
     triggers: KillTriggers
     simulator: VenueSimulator | None = None
@@ -62,11 +69,14 @@ class Runtime:
         directory: UserDirectory | None = None,
         with_simulator: bool = True,
         limits: TriggerLimits | None = None,
+        watchlist: Sequence[str] | None = None,
     ) -> Runtime:
-        """Open the store, start the simulator (if wanted) and begin connecting every order session.
+        """Open the store, start the simulator (if wanted) and begin connecting every session.
 
         Without a ``gate`` the desk checks only that each order's venue has a session (see ``DestinationGate``);
-        without ``limits`` the kill switch triggers run on their defaults (no daily loss limits).
+        without ``limits`` the kill switch triggers run on their defaults (no daily loss limits). The feed asks
+        for prices of the ``watchlist`` (by default the symbols the simulator quotes), of every symbol with a
+        working order, and of each symbol a new order names.
         """
         destinations = [c.name for c in configs if c.role is SessionRole.ORDERS]
         gate = gate or DestinationGate(destinations)
@@ -88,8 +98,15 @@ class Runtime:
             raise
         gateway.attach(engine)
         triggers = KillTriggers(engine, limits or TriggerLimits(), destinations, gateway.line_up)
+        prices = PriceBook()
+        follow_marks(prices, engine)
+        if watchlist is None:
+            watchlist = simulator.market_data_symbols if simulator is not None else ()
+        feed = QuoteFeed(configs, clock, prices, watchlist)
+        feed.attach(engine)
         await gateway.start()
-        runtime = cls(engine, gateway, configs, triggers, simulator)
+        await feed.start()
+        runtime = cls(engine, gateway, feed, prices, configs, triggers, simulator)
         runtime._line_watch = asyncio.create_task(runtime._watch_lines(), name="kill-switch-lines")
         return runtime
 
@@ -109,7 +126,7 @@ class Runtime:
             self._line_watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._line_watch
-        await self.gateway.stop()
+        await asyncio.gather(self.gateway.stop(), self.feed.stop())
         self.engine.close()
         if self.simulator is not None:
             await self.simulator.close()

@@ -105,3 +105,8 @@ class Positions:
     def total_realized(self) -> Decimal:
         """Realised P&L across every position."""
         return sum((p.realized_pnl for p in self.by_key.values()), ZERO)
+
+    def total_unrealized(self) -> Decimal:
+        """Unrealised P&L across every position that has a mark (one without a price adds nothing)."""
+        marks = self.marks
+        return sum((p.unrealized_pnl(marks[p.symbol]) or ZERO for p in self.by_key.values() if p.symbol in marks), ZERO)

@@ -1,4 +1,5 @@
-"""The one bridge from the engine to Qt: committed change sets in, coalesced Qt signals out.
+"""The one bridge from the engine to Qt: committed change sets in, coalesced Qt signals out (prices, which
+are not the engine's record, have their own in price_bridge.py; both coalesce through ``Throttle``).
 
 The engine calls its listeners on the thread that drives it, which is the GUI thread (qasync runs both on
 one loop). Each change set is folded into what is waiting to be shown; what waits is emitted at most once
@@ -8,11 +9,12 @@ timer holds them back and emits everything gathered since in one go, so views re
 
 from __future__ import annotations
 
-from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app.engine.engine import ChangeSet, Engine
 from app.engine.events import ExecutionApplied, Recorded
 from app.engine.ids import OrderId
+from app.ui.throttle import Throttle
 
 
 class EngineBridge(QObject):
@@ -29,11 +31,7 @@ class EngineBridge(QObject):
         super().__init__(parent)
         self._orders: dict[OrderId, None] = {}
         self._fills: list[Recorded] = []
-        self._interval_ms = max(1, round(1000 / max_rate))
-        self._since_emit = QElapsedTimer()
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.flush)
+        self._throttle = Throttle(self._emit, max_rate, self)
         self.emits = 0
         """How many times the bridge has emitted: lets tests and benchmarks see the coalescing."""
         engine.subscribe(self._on_changes)
@@ -41,25 +39,20 @@ class EngineBridge(QObject):
     def _on_changes(self, changes: ChangeSet) -> None:
         self._orders.update(dict.fromkeys(changes.orders))
         self._fills += [r for r in changes.recorded if _moves_position(r)]
-        if self._timer.isActive():
-            return
-        waited = self._since_emit.elapsed() if self._since_emit.isValid() else self._interval_ms
-        if waited >= self._interval_ms:
-            self.flush()
-        else:
-            self._timer.start(self._interval_ms - waited)
+        self._throttle.poke()
 
     @property
     def idle(self) -> bool:
         """Whether every change the engine published has been emitted."""
-        return not (self._orders or self._fills or self._timer.isActive())
+        return not (self._orders or self._fills or self._throttle.waiting)
 
     def flush(self) -> None:
         """Emit everything gathered so far, now."""
-        self._timer.stop()
+        self._throttle.fire()
+
+    def _emit(self) -> None:
         orders, fills = list(self._orders), self._fills
         self._orders, self._fills = {}, []
-        self._since_emit.start()
         if not orders and not fills:
             return
         self.emits += 1

@@ -1,11 +1,13 @@
-"""The trader's main window: blotter in the middle, ticket, executions, positions and kill switches docked around it.
+"""The trader's main window: blotter in the middle; ticket, executions, positions, kill switches, watchlist and
+charts docked around it.
 
 The toolbar's kill switch (Ctrl+Shift+K) opens the kill switch dialog for supervisors; for other roles it
 is disabled and its tooltip says why.
 
-Everything on screen follows the engine through one ``EngineBridge``; commands go straight to the engine
-(each is one quick SQLite transaction). Window geometry, dock layout, blotter column widths and the theme
-are kept in ``QSettings`` and restored on the next start.
+Everything on screen follows the engine through one ``EngineBridge`` and the prices through one
+``PriceBridge``; commands go straight to the engine (each is one quick SQLite transaction). Window geometry,
+dock layout, blotter column widths, the watchlist and the theme are kept in ``QSettings`` and restored on
+the next start.
 """
 
 from __future__ import annotations
@@ -18,17 +20,25 @@ from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QLabel, QMainWindo
 
 from app.engine.engine import Engine
 from app.engine.enums import OrderStatus, Side
+from app.engine.fix.quote_feed import QuoteFeed
+from app.engine.fix.session import Alert, AlertLevel
 from app.engine.ids import UserId
 from app.engine.kill_terms import ScopeKind
+from app.engine.prices import PriceBook
 from app.engine.roles import Action, allows, refusal
 from app.ui.blotter_view import QtBlotter
 from app.ui.bridge import EngineBridge
+from app.ui.chart_series import AckLatencies, PriceHistory
+from app.ui.charts import QtLatencyChart, QtPnlChart, QtPriceChart
 from app.ui.executions_model import ExecutionsModel
 from app.ui.kill_switch_dialog import QtKillSwitchDialog
 from app.ui.kill_switch_panel import QtKillSwitchPanel
 from app.ui.positions_model import PositionsModel, money_text
+from app.ui.price_bridge import PriceBridge
 from app.ui.theme import Theme, apply_theme
 from app.ui.ticket import QtOrderTicket
+from app.ui.watchlist import QtWatchlist
+from app.ui.watchlist_model import WatchlistModel
 
 SUMMARY_MS = 1000
 """How often the status bar's order counts are recounted (counting every batch would cost at 100k orders)."""
@@ -39,7 +49,11 @@ KILL_SWITCH_KEYS = "Ctrl+Shift+K"
 
 
 class MainWindow(QMainWindow):
-    """The desktop over ``engine``; ``destinations`` and ``accounts`` fill the ticket's choices."""
+    """The desktop over ``engine``; ``destinations`` and ``accounts`` fill the ticket's choices.
+
+    ``prices`` feed the watchlist, the ticket's quote line, the marks and the price chart; ``feed`` (when the
+    desk has market data sessions) subscribes to the symbols the trader adds and says what goes wrong.
+    """
 
     def __init__(
         self,
@@ -50,19 +64,29 @@ class MainWindow(QMainWindow):
         user: UserId = DEFAULT_TRADER,
         settings: QSettings | None = None,
         parent: QWidget | None = None,
+        prices: PriceBook | None = None,
+        feed: QuoteFeed | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"OEMS: {user}")
-        self._engine, self._user = engine, user
+        self._engine, self._user, self._feed = engine, user, feed
         self._destinations, self._accounts = list(destinations), list(accounts)
         self.kill_dialog: QtKillSwitchDialog | None = None
         self._settings = settings or QSettings("OEMS", "Desktop")
+        self.prices = prices or PriceBook()
         self.bridge = EngineBridge(engine, parent=self)
+        self.price_bridge = PriceBridge(self.prices, parent=self)
         self.blotter = QtBlotter(engine, user, self)
-        self.ticket = QtOrderTicket(engine, destinations, accounts, user, self)
+        self.ticket = QtOrderTicket(engine, destinations, accounts, user, self, prices=self.prices)
         self.executions = ExecutionsModel(engine.ledger, self)
         self.positions = PositionsModel(engine.positions, self)
         self.kill_panel = QtKillSwitchPanel(engine, user, self)
+        self.watchlist = QtWatchlist(WatchlistModel(self.prices, self), self)
+        self.latencies = AckLatencies()
+        engine.subscribe(self.latencies.take)
+        self.price_chart = QtPriceChart(PriceHistory(self.prices), engine.ledger, user, self)
+        self.pnl_chart = QtPnlChart(engine.positions, engine.clock, self)
+        self.latency_chart = QtLatencyChart(self.latencies, self)
         self.summary = QLabel()
         self.setCentralWidget(self.blotter)
         self._dock("Ticket", self.ticket, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -72,6 +96,15 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(executions, positions)
         self.tabifyDockWidget(positions, kill)
         executions.raise_()
+        self._dock("Watchlist", self.watchlist, Qt.DockWidgetArea.RightDockWidgetArea)
+        charts = [
+            self._dock(title, chart, Qt.DockWidgetArea.RightDockWidgetArea)
+            for title, chart in (("Price chart", self.price_chart), ("P&L", self.pnl_chart),
+                                 ("Ack latency", self.latency_chart))
+        ]  # fmt: skip
+        self.tabifyDockWidget(charts[0], charts[1])
+        self.tabifyDockWidget(charts[0], charts[2])
+        charts[0].raise_()
         self.statusBar().addPermanentWidget(self.summary)
         self._menus()
         self._toolbar()
@@ -144,6 +177,24 @@ class MainWindow(QMainWindow):
         self.blotter.said.connect(self.say)
         self.kill_panel.said.connect(self.say)
         self.ticket.submitted.connect(lambda result: self.say(result.message or f"Sent {result.order_id}."))
+        self.price_bridge.quotesChanged.connect(self.watchlist.model.update)
+        self.price_bridge.quotesChanged.connect(self.ticket.quote.on_quotes)
+        self.price_bridge.quotesChanged.connect(self.positions.refresh_prices)
+        self.bridge.ordersChanged.connect(self.price_chart.on_orders)
+        self.bridge.fillsArrived.connect(self.price_chart.on_fills)
+        self.watchlist.added.connect(self._on_symbol_added)
+        self.watchlist.chosen.connect(self.price_chart.show_symbol)
+        if self._feed is not None:
+            self._feed.subscribe_alerts(self._on_feed_alert)
+
+    def _on_symbol_added(self, symbol: str) -> None:
+        if self._feed is not None:
+            self._feed.watch(symbol)
+        self.price_chart.offer([symbol])
+
+    def _on_feed_alert(self, alert: Alert) -> None:
+        if alert.level is not AlertLevel.INFO:
+            self.say(alert.text)
 
     def say(self, text: str) -> None:
         """Show ``text`` in the status bar until the next message."""
@@ -155,8 +206,10 @@ class MainWindow(QMainWindow):
         working = sum(1 for o in orders if o.status.is_live)
         pending = sum(1 for o in orders if o.status.is_pending and o.status is not OrderStatus.UNKNOWN)
         unknown = sum(1 for o in orders if o.status is OrderStatus.UNKNOWN)
-        realised = money_text(self._engine.positions.total_realized())
-        text = f"Orders {len(orders)} · working {working} · pending {pending} · unknown {unknown} · realised {realised}"
+        positions = self._engine.positions
+        realised, unrealised = money_text(positions.total_realized()), money_text(positions.total_unrealized())
+        text = f"Orders {len(orders)} · working {working} · pending {pending} · unknown {unknown}"
+        text += f" · realised {realised} · unrealised {unrealised}"
         self.summary.setText(text)
         self.summary.setStyleSheet("color: #dc2626; font-weight: bold;" if unknown else "")
 
@@ -182,6 +235,13 @@ class MainWindow(QMainWindow):
         columns = settings.value("blotter/columns")
         if columns is not None:
             self.blotter.table.horizontalHeader().restoreState(columns)
+        default = list(self._feed.watched) if self._feed is not None else []
+        saved = settings.value("watchlist/symbols")
+        watched = str(saved).split(",") if saved else default
+        for symbol in watched:
+            self.watchlist.add(symbol)
+        if watched:
+            self.price_chart.show_symbol(self.watchlist.model.symbols()[0])
 
     def save_layout(self) -> None:
         """Keep geometry, dock layout, blotter columns and theme in the settings."""
@@ -189,6 +249,7 @@ class MainWindow(QMainWindow):
         self._settings.setValue("state", self.saveState())
         self._settings.setValue("blotter/columns", self.blotter.table.horizontalHeader().saveState())
         self._settings.setValue("theme", self.theme().value)
+        self._settings.setValue("watchlist/symbols", ",".join(self.watchlist.model.symbols()))
         self._settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

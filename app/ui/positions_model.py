@@ -11,6 +11,8 @@ from app.ui.order_text import px_text, qty_text
 from app.ui.table_model import Cell, RowsModel
 
 _CENT = Decimal("0.01")
+MARK_COLUMN = 4
+"""The first of the columns that move with prices (mark, realised, unrealised P&L)."""
 
 
 def money_text(value: Decimal | None) -> str:
@@ -34,6 +36,11 @@ class PositionsModel(RowsModel[Position]):
         super().__init__(columns, parent)
         self._positions = positions
         self.reload()
+
+    def refresh_prices(self) -> None:
+        """Marks moved: repaint the mark and unrealised P&L of every row (the rows stay as they are)."""
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, MARK_COLUMN), self.index(self.rowCount() - 1, self.columnCount() - 1))
 
     def reload(self) -> None:
         """Show every position as the engine has it now (they are few: one per account and symbol)."""

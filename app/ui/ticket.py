@@ -3,7 +3,8 @@
 Tab walks the fields in reading order, Enter sends, Esc clears. The side sets the colour of the ticket's
 Submit button and side box (buy blue, sell red, sell short purple) so the side is never a guess. While the
 trader types, each touched field shows its problem beside it, and once the order is complete the risk
-gate's verdict shows above Submit; what the engine answered shows below it.
+gate's verdict shows above Submit, under the symbol's bid, ask and last (with their age once stale); what
+the engine answered shows below it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from app.engine.engine import Engine
 from app.engine.enums import OrdType, Side, TimeInForce
 from app.engine.ids import UserId
 from app.engine.order import FieldError, OrderSpec
+from app.engine.prices import PriceBook, ReferencePrices
 from app.ui.order_text import SIDE_COLOURS
+from app.ui.quote_line import QtQuoteLine
 from app.ui.ticket_form import TicketEntry, read_entry
 
 _TYPES = {"Limit": OrdType.LIMIT, "Market": OrdType.MARKET, "Stop": OrdType.STOP, "Stop limit": OrdType.STOP_LIMIT}
@@ -42,6 +45,8 @@ class QtOrderTicket(QWidget):
         accounts: Sequence[str],
         user: UserId,
         parent: QWidget | None = None,
+        *,
+        prices: ReferencePrices | None = None,
     ) -> None:
         super().__init__(parent)
         self._engine, self._user = engine, user
@@ -57,6 +62,7 @@ class QtOrderTicket(QWidget):
         self.expire_at.setTimeZone(QTimeZone.utc())
         self.account = _combo(list(accounts), editable=True)
         self.destination = _combo(list(destinations))
+        self.quote = QtQuoteLine(prices or PriceBook(), engine.clock)
         self.submit_button = QPushButton("Buy")
         self.risk = QLabel(wordWrap=True)
         self.result = QLabel(wordWrap=True)
@@ -92,11 +98,12 @@ class QtOrderTicket(QWidget):
                 QWidget.setTabOrder(previous, widget)
             previous = widget
         last = len(self._fields())
-        grid.addWidget(self.risk, last, 0, 1, 3)
-        grid.addWidget(self.submit_button, last + 1, 0, 1, 3)
-        grid.addWidget(self.result, last + 2, 0, 1, 3)
+        grid.addWidget(self.quote, last, 0, 1, 3)
+        grid.addWidget(self.risk, last + 1, 0, 1, 3)
+        grid.addWidget(self.submit_button, last + 2, 0, 1, 3)
+        grid.addWidget(self.result, last + 3, 0, 1, 3)
         grid.setColumnStretch(2, 1)
-        grid.setRowStretch(last + 3, 1)
+        grid.setRowStretch(last + 4, 1)
         if previous is not None:
             QWidget.setTabOrder(previous, self.submit_button)
 
@@ -109,6 +116,7 @@ class QtOrderTicket(QWidget):
                 widget.editTextChanged.connect(lambda _text, n=name: self._on_edited(n))
         self.expire_at.dateTimeChanged.connect(lambda _value: self._on_edited("expire_at"))
         self.submit_button.clicked.connect(self.submit)
+        self.symbol.textChanged.connect(self.quote.show_symbol)
 
     def entry(self) -> TicketEntry:
         """What the fields hold now."""

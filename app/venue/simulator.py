@@ -125,6 +125,11 @@ class VenueSimulator:
             own = [c for c in configs if c.name in (name, name + DROP_COPY_SUFFIX)]
             self.venues.append(SimulatedVenue(DEFAULT_PROFILES[name], own + (market_data if i == 0 else []), clock))
 
+    @property
+    def market_data_symbols(self) -> list[str]:
+        """The symbols the market data session quotes (those of the venue serving it)."""
+        return self.venues[0].profile.symbols if self.venues else []
+
     async def start(self) -> None:
         """Start every venue."""
         for venue in self.venues:

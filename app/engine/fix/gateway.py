@@ -37,6 +37,7 @@ from app.engine.fix.order_messages import (
 from app.engine.fix.reject_messages import rejected_request
 from app.engine.fix.report_messages import cancel_reject, execution_report, mass_cancel_report
 from app.engine.fix.session import Alert, AlertLevel, FixSession, Outgoing, Received, SessionOutput
+from app.engine.fix.session_writes import send_stored
 from app.engine.fix.tags import MsgType, SessionRejectReason
 from app.engine.fix.transport import Backoff, Initiator
 from app.engine.store import SessionRecord, Transaction
@@ -206,16 +207,7 @@ class FixGateway:
 
     def _send_now(self, session: FixSession, bodies: list[FixMessage]) -> list[Outgoing]:
         """Stamp and store messages the gateway sends of its own accord; the caller writes them."""
-        outgoing = [session.send(body) for body in bodies]
-        try:
-            with self.engine.store.transaction() as tx:
-                for message in outgoing:
-                    tx.add_outbound(message.key, message.seq, message.raw)
-                tx.save_session(session.record)
-        except OemsError:
-            session.take_back(outgoing[0].seq)
-            raise
-        return outgoing
+        return send_stored(self.engine.store, session, bodies)
 
     def _tell(self, alerts: list[Alert]) -> None:
         for alert in alerts:

@@ -72,3 +72,13 @@ def test_marks_value_positions_and_realised_pnl_totals_across_them() -> None:
     positions.set_mark("AAPL", D(101))
     assert positions.unrealized_pnl(positions.get(ACC, "AAPL")) == D(10)
     assert positions.total_realized() == D(100)
+
+
+def test_unrealised_pnl_totals_the_positions_that_have_a_mark() -> None:
+    positions = Positions()
+    positions.get(ACC, "AAPL").add((OrderId("O"), ExecId("1")), D(10), D(100))
+    positions.get(ACC, "MSFT").add((OrderId("P"), ExecId("1")), D(-10), D(50))
+    positions.get(AccountId("ACC2"), "AAPL").add((OrderId("Q"), ExecId("1")), D(-4), D(99))
+    assert positions.total_unrealized() == 0
+    positions.set_mark("AAPL", D(101))
+    assert positions.total_unrealized() == D(10) - D(8)  # MSFT has no price: it adds nothing
