@@ -20,7 +20,7 @@ from app.engine.fix.gateway import FixGateway
 from app.engine.ids import UserId
 from app.engine.risk import DestinationGate, RiskGate
 from app.engine.roles import FixedDirectory, Role, UserDirectory
-from app.venue.simulator import VenueSimulator
+from app.venue.simulator import Faults, VenueSimulator
 
 APP_NAME = "oems-desktop"
 STORE_FILE = "events.db"
@@ -52,14 +52,16 @@ class Runtime:
         *,
         directory: UserDirectory | None = None,
         with_simulator: bool = True,
+        faults: Faults | None = None,
     ) -> Runtime:
-        """Open the store, start the simulator (if wanted) and begin connecting every order session.
+        """Open the store, start the simulator (if wanted, misbehaving as ``faults`` say) and begin connecting every
+        order session.
 
         Without a ``gate`` the desk checks only that each order's venue has a session (see ``DestinationGate``).
         """
         destinations = [c.name for c in configs if c.role is SessionRole.ORDERS]
         gate = gate or DestinationGate(destinations)
-        simulator = VenueSimulator(configs, clock) if with_simulator else None
+        simulator = VenueSimulator(configs, clock, faults) if with_simulator else None
         if simulator is not None:
             await simulator.start()
         gateway = FixGateway(configs, clock)
