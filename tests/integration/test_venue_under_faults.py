@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from app.engine.clock import FakeClock
 from app.engine.fix import FixMessage
@@ -25,7 +25,7 @@ every fill with probability 0.3: bust
 every ack with probability 0.2: unsolicited cancel
 every execution report with probability 0.1: drop
 """
-REQUESTS: list[tuple[str, list[tuple[int, FixValue]]]] = [
+REQUESTS: list[tuple[str, list[tuple[int, str]]]] = [
     *[("D", [(11, f"s{n}"), (55, "ACME"), (54, "2"), (38, "30"), (40, "2"), (44, f"{100 + n}.00"), (60, T0)])
       for n in range(6)],
     *[("D", [(11, f"b{n}"), (55, "ACME"), (54, "1"), (38, "40"), (40, "1"), (60, T0)]) for n in range(4)],
@@ -50,7 +50,7 @@ async def _trade(seed: int) -> bytes:
     reader, writer = await asyncio.open_connection("127.0.0.1", venue.served["SIMA"].acceptor.port)
     seq = 0
 
-    def message(msg_type: str, fields: list[tuple[int, FixValue]]) -> bytes:
+    def message(msg_type: str, fields: Sequence[tuple[int, FixValue]]) -> bytes:
         nonlocal seq
         seq += 1
         header: list[tuple[int, FixValue]] = [(49, "OEMS"), (56, "SIMA"), (34, seq), (52, clock.now())]

@@ -36,6 +36,7 @@ def test_at_the_close_day_orders_expire_and_gtc_orders_stay() -> None:
     desk = Client(venue.app, "SIMA")
     desk.new("day", "1", "10", "99.00")
     desk.new("gtc", "1", "10", "98.00", tif="1")
+    assert venue.next_close == datetime(2026, 1, 5, 21, 0, tzinfo=UTC)
     clock.advance((venue.next_close - OPEN - timedelta(seconds=1)).total_seconds())
     venue.tick()
     assert _reports(venue) == []
