@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -102,8 +102,14 @@ async def desk_under(tmp_path: Path, script: str) -> AsyncIterator[Desk]:
         await simulator.close()
 
 
-def run(test: Callable[[Path], Any], tmp_path: Path) -> None:
-    asyncio.run(test(tmp_path))
+def play(tmp_path: Path, script: str, story: Callable[[Desk], Coroutine[Any, Any, None]]) -> None:
+    """Run ``story`` with the desk logged on to SIMA under ``script``."""
+
+    async def scene() -> None:
+        async with desk_under(tmp_path, script) as desk:
+            await story(desk)
+
+    asyncio.run(scene())
 
 
 def assert_counted_once(desk: Desk, oid: OrderId, qty: Decimal) -> None:
@@ -114,141 +120,132 @@ def assert_counted_once(desk: Desk, oid: OrderId, qty: Decimal) -> None:
 
 
 def test_duplicate_reports_by_possdup_and_possresend_are_applied_once(tmp_path: Path) -> None:
-    async def scenario(path: Path) -> None:
-        script = "every fill: duplicate with possdup\nevery fill: duplicate with possresend\n"
-        async with desk_under(path, script) as desk:
-            oid = desk.buy(10)
-            await desk.reaches(oid, OrderStatus.FILLED)
-            await desk.until(lambda: desk.gateway.sessions["SIMA"].next_in >= 5)  # logon, ack, fill, its 97=Y copy
-            assert_counted_once(desk, oid, Decimal(10))
-            assert len(desk.order(oid).fills) == 1
+    script = "every fill: duplicate with possdup\nevery fill: duplicate with possresend\n"
 
-    run(scenario, tmp_path)
+    async def story(desk: Desk) -> None:
+        oid = desk.buy(10)
+        await desk.reaches(oid, OrderStatus.FILLED)
+        await desk.until(lambda: desk.gateway.sessions["SIMA"].next_in >= 5)  # logon, ack, fill, its 97=Y copy
+        assert_counted_once(desk, oid, Decimal(10))
+        assert len(desk.order(oid).fills) == 1
+
+    play(tmp_path, script, story)
 
 
 def test_reports_out_of_order_are_put_back_in_sequence(tmp_path: Path) -> None:
-    async def scenario(path: Path) -> None:
-        async with desk_under(path, "1st fill: reorder\n") as desk:
-            oid = desk.buy(1200)  # more than any one level of the book holds: at least two fills
-            await desk.reaches(oid, OrderStatus.FILLED)
-            assert desk.gateway.sessions["SIMA"].stats.gaps == 1  # the 2nd fill came first: a gap, asked again
-            assert len(desk.order(oid).fills) >= 2
-            assert_counted_once(desk, oid, Decimal(1200))
+    async def story(desk: Desk) -> None:
+        oid = desk.buy(1200)  # more than any one level of the book holds: at least two fills
+        await desk.reaches(oid, OrderStatus.FILLED)
+        assert desk.gateway.sessions["SIMA"].stats.gaps == 1  # the 2nd fill came first: a gap, asked again
+        assert len(desk.order(oid).fills) >= 2
+        assert_counted_once(desk, oid, Decimal(1200))
 
-    run(scenario, tmp_path)
+    play(tmp_path, "1st fill: reorder\n", story)
 
 
 def test_a_dropped_fill_is_asked_for_again_and_counted(tmp_path: Path) -> None:
-    async def scenario(path: Path) -> None:
-        async with desk_under(path, "1st fill: drop\n") as desk:
-            oid = desk.buy(1200)
-            await desk.reaches(oid, OrderStatus.FILLED)
-            assert desk.gateway.sessions["SIMA"].stats.gaps == 1
-            assert_counted_once(desk, oid, Decimal(1200))
+    async def story(desk: Desk) -> None:
+        oid = desk.buy(1200)
+        await desk.reaches(oid, OrderStatus.FILLED)
+        assert desk.gateway.sessions["SIMA"].stats.gaps == 1
+        assert_counted_once(desk, oid, Decimal(1200))
 
-    run(scenario, tmp_path)
+    play(tmp_path, "1st fill: drop\n", story)
 
 
 def test_a_garbled_fill_is_dropped_by_the_framer_and_recovered_by_resend(tmp_path: Path) -> None:
-    async def scenario(path: Path) -> None:
-        async with desk_under(path, "1st fill: garble\n") as desk:
-            oid = desk.buy(1200)
-            await desk.reaches(oid, OrderStatus.FILLED)
-            stats = desk.gateway.sessions["SIMA"].stats
-            assert (stats.garbled, stats.gaps) == (1, 1)
-            assert_counted_once(desk, oid, Decimal(1200))
+    async def story(desk: Desk) -> None:
+        oid = desk.buy(1200)
+        await desk.reaches(oid, OrderStatus.FILLED)
+        stats = desk.gateway.sessions["SIMA"].stats
+        assert (stats.garbled, stats.gaps) == (1, 1)
+        assert_counted_once(desk, oid, Decimal(1200))
 
-    run(scenario, tmp_path)
+    play(tmp_path, "1st fill: garble\n", story)
 
 
 def test_a_delayed_ack_leaves_the_order_pending_new_until_it_arrives(tmp_path: Path) -> None:
-    async def scenario(path: Path) -> None:
-        async with desk_under(path, "1st ack: delay 500ms\n") as desk:
-            oid = desk.buy(10, FAR_BELOW)
-            await desk.until(lambda: desk.venue_status(oid) is OrderStatus.NEW)  # the venue took it; the ack waits
-            assert desk.order(oid).status is OrderStatus.PENDING_NEW
-            await desk.reaches(oid, OrderStatus.NEW)
-            assert desk.gateway.sessions["SIMA"].stats.gaps == 0  # nothing overtook it: no resend was needed
-            assert desk.position() == 0
+    async def story(desk: Desk) -> None:
+        oid = desk.buy(10, FAR_BELOW)
+        await desk.until(lambda: desk.venue_status(oid) is OrderStatus.NEW)  # the venue took it; the ack waits
+        assert desk.order(oid).status is OrderStatus.PENDING_NEW
+        await desk.reaches(oid, OrderStatus.NEW)
+        assert desk.gateway.sessions["SIMA"].stats.gaps == 0  # nothing overtook it: no resend was needed
+        assert desk.position() == 0
 
-    run(scenario, tmp_path)
+    play(tmp_path, "1st ack: delay 500ms\n", story)
 
 
 def test_a_disconnect_before_the_ack_leaves_the_order_unknown_until_the_status_answer(tmp_path: Path) -> None:
-    async def scenario(path: Path) -> None:
-        async with desk_under(path, "1st ack: disconnect before\n") as desk:
-            oid = desk.buy(10, FAR_BELOW)
-            await desk.until(lambda: "LineLost" in desk.history(oid))
-            await desk.reaches(oid, OrderStatus.NEW)
-            await desk.until(lambda: desk.gateway.sessions["SIMA"].state is SessionState.ACTIVE)
-            assert desk.history(oid).count("LineLost") == 1
-            assert desk.position() == 0
-            filled = desk.buy(10)  # the line works again
-            await desk.reaches(filled, OrderStatus.FILLED)
-            assert desk.position() == 10
+    async def story(desk: Desk) -> None:
+        oid = desk.buy(10, FAR_BELOW)
+        await desk.until(lambda: "LineLost" in desk.history(oid))
+        await desk.reaches(oid, OrderStatus.NEW)
+        await desk.until(lambda: desk.gateway.sessions["SIMA"].state is SessionState.ACTIVE)
+        assert desk.history(oid).count("LineLost") == 1
+        assert desk.position() == 0
+        filled = desk.buy(10)  # the line works again
+        await desk.reaches(filled, OrderStatus.FILLED)
+        assert desk.position() == 10
 
-    run(scenario, tmp_path)
+    play(tmp_path, "1st ack: disconnect before\n", story)
 
 
 def test_an_unsolicited_cancel_ends_the_order_with_the_venues_reason(tmp_path: Path) -> None:
-    async def scenario(path: Path) -> None:
-        async with desk_under(path, "1st ack: unsolicited cancel\n") as desk:
-            oid = desk.buy(10, FAR_BELOW)
-            await desk.reaches(oid, OrderStatus.CANCELED)
-            assert "CancelRequested" not in desk.history(oid)
-            assert "canceled by the venue" in desk.order(oid).text
-            assert desk.order(oid).cum_qty == 0
-            assert desk.position() == 0
+    async def story(desk: Desk) -> None:
+        oid = desk.buy(10, FAR_BELOW)
+        await desk.reaches(oid, OrderStatus.CANCELED)
+        assert "CancelRequested" not in desk.history(oid)
+        assert "canceled by the venue" in desk.order(oid).text
+        assert desk.order(oid).cum_qty == 0
+        assert desk.position() == 0
 
-    run(scenario, tmp_path)
+    play(tmp_path, "1st ack: unsolicited cancel\n", story)
 
 
 def test_a_busted_trade_lowers_the_cum_qty_and_the_position(tmp_path: Path) -> None:
-    async def scenario(path: Path) -> None:
-        async with desk_under(path, "1st fill: bust\n") as desk:
-            oid = desk.buy(10)
-            await desk.until(lambda: any(f.busted for f in desk.order(oid).fills.values()))
-            order = desk.order(oid)
-            assert (order.cum_qty, desk.counted(oid), desk.position()) == (0, 0, 0)
-            again = desk.buy(10)  # the next fill is not busted and counts
-            await desk.reaches(again, OrderStatus.FILLED)
-            assert desk.position() == 10
+    async def story(desk: Desk) -> None:
+        oid = desk.buy(10)
+        await desk.until(lambda: any(f.busted for f in desk.order(oid).fills.values()))
+        order = desk.order(oid)
+        assert (order.cum_qty, desk.counted(oid), desk.position()) == (0, 0, 0)
+        again = desk.buy(10)  # the next fill is not busted and counts
+        await desk.reaches(again, OrderStatus.FILLED)
+        assert desk.position() == 10
 
-    run(scenario, tmp_path)
+    play(tmp_path, "1st fill: bust\n", story)
 
 
 def test_a_fill_racing_the_cancel_counts_and_the_too_late_answer_does_not_undo_it(tmp_path: Path) -> None:
-    async def scenario(path: Path) -> None:
-        async with desk_under(path, "1st cancel request: fill first\n") as desk:
-            oid = desk.buy(10, FAR_BELOW)
-            await desk.reaches(oid, OrderStatus.NEW)
-            assert desk.engine.cancel(CancelOrder(oid, TRADER)).accepted
-            await desk.until(lambda: "RequestRejected" in desk.history(oid))
-            order = desk.order(oid)
-            assert order.status is OrderStatus.FILLED
-            assert order.pending is None
-            assert_counted_once(desk, oid, Decimal(10))
-            assert order.avg_px == FAR_BELOW
+    async def story(desk: Desk) -> None:
+        oid = desk.buy(10, FAR_BELOW)
+        await desk.reaches(oid, OrderStatus.NEW)
+        assert desk.engine.cancel(CancelOrder(oid, TRADER)).accepted
+        await desk.until(lambda: "RequestRejected" in desk.history(oid))
+        order = desk.order(oid)
+        assert order.status is OrderStatus.FILLED
+        assert order.pending is None
+        assert_counted_once(desk, oid, Decimal(10))
+        assert order.avg_px == FAR_BELOW
 
-    run(scenario, tmp_path)
+    play(tmp_path, "1st cancel request: fill first\n", story)
 
 
 def test_a_venue_restarting_with_a_wiped_store_stops_the_session_until_a_person_resets_it(tmp_path: Path) -> None:
-    async def scenario(path: Path) -> None:
-        async with desk_under(path, "1st fill: restart with empty store\n") as desk:
-            oid = desk.buy(10)
-            await desk.reaches(oid, OrderStatus.FILLED)
-            session = desk.gateway.sessions["SIMA"]
-            await desk.until(lambda: session.state is SessionState.STOPPED)  # its Logon came with 34=1: too low
-            errors = [a.text for a in desk.gateway.alerts if a.level is AlertLevel.ERROR]
-            assert any("MsgSeqNum too low, expecting" in text and "received 1" in text for text in errors)
-            assert_counted_once(desk, oid, Decimal(10))
-            session.request_reset()  # a person agreed a reset with the venue
-            desk.gateway.initiators["SIMA"].resume()
-            await desk.until(lambda: session.state is SessionState.ACTIVE)
-            assert session.record.epoch == 2
-            again = desk.buy(10)
-            await desk.reaches(again, OrderStatus.FILLED)
-            assert desk.position() == 20
+    async def story(desk: Desk) -> None:
+        oid = desk.buy(10)
+        await desk.reaches(oid, OrderStatus.FILLED)
+        session = desk.gateway.sessions["SIMA"]
+        await desk.until(lambda: session.state is SessionState.STOPPED)  # its Logon came with 34=1: too low
+        errors = [a.text for a in desk.gateway.alerts if a.level is AlertLevel.ERROR]
+        assert any("MsgSeqNum too low, expecting" in text and "received 1" in text for text in errors)
+        assert_counted_once(desk, oid, Decimal(10))
+        session.request_reset()  # a person agreed a reset with the venue
+        desk.gateway.initiators["SIMA"].resume()
+        await desk.until(lambda: session.state is SessionState.ACTIVE)
+        assert session.record.epoch == 2
+        again = desk.buy(10)
+        await desk.reaches(again, OrderStatus.FILLED)
+        assert desk.position() == 20
 
-    run(scenario, tmp_path)
+    play(tmp_path, "1st fill: restart with empty store\n", story)
