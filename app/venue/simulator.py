@@ -137,7 +137,8 @@ class SimulatedVenue:
         self._send(out)
 
     def _hear(self, name: str, received: Received) -> list[FixMessage]:
-        """A request from the desk: answer what the venue says at once; the rest after the ack latency."""
+        """A request from the desk: answer what the venue says at once; the rest after the ack latency. A fault
+        script may have the venue fill the order first (a cancel or replace that loses the race)."""
         message = received.message
         wire = self.served[name].wire
         raced: list[Outbound] = []
