@@ -4,6 +4,8 @@ Opens the event store in the user's data directory, starts the embedded venue si
 the sessions file, connects every order and market data session and shows the main window, all on one
 loop: qasync runs asyncio on the Qt event loop, so the engine and its sessions never block the screen and
 never need a thread. A bad sessions file or a store another window holds is shown to the user in words, not a trace.
+``--faults SCRIPT [--seed N]`` makes the embedded venues misbehave as a fault script says (a script with
+mistakes is refused, each named with its file and line, exit status 2).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from app.engine.errors import OemsError
 from app.engine.fix.config import default_config_path, load_config
 from app.runtime import DESK_USER, STORE_FILE, Runtime, data_dir
 from app.ui.main_window import MainWindow
+from app.venue.errors import FaultScriptError
+from app.venue.fault_options import add_fault_options, read_faults, refuse_script
+from app.venue.simulator import Faults
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -31,15 +36,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, default=data_dir(), help="where the event store lives")
     parser.add_argument("--no-simulator", action="store_true", help="do not start the embedded venues")
     parser.add_argument("--quit-after", type=float, default=0, help=argparse.SUPPRESS)  # smoke tests
+    add_fault_options(parser)
     return parser.parse_args(argv)
 
 
-async def run_desktop(app: QApplication, args: argparse.Namespace) -> int:
+async def run_desktop(app: QApplication, args: argparse.Namespace, faults: Faults | None = None) -> int:
     """Start everything, show the window, and wind down cleanly when it closes."""
     try:
         configs = load_config(args.config)
+        store = args.data_dir / STORE_FILE
         runtime = await Runtime.start(
-            args.data_dir / STORE_FILE, configs, SystemClock(), with_simulator=not args.no_simulator
+            store, configs, SystemClock(), with_simulator=not args.no_simulator, faults=faults
         )
     except OemsError as problem:
         print(f"OEMS cannot start: {problem}", file=sys.stderr)
@@ -63,6 +70,10 @@ async def run_desktop(app: QApplication, args: argparse.Namespace) -> int:
 def main(argv: list[str]) -> int:
     """Entry point; returns the exit code."""
     args = parse_args(argv)
+    try:
+        faults = read_faults(args)
+    except FaultScriptError as problem:
+        return refuse_script(problem)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("OEMS")
     app.setOrganizationName("oems-desktop")
@@ -70,7 +81,7 @@ def main(argv: list[str]) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        code: int = loop.run_until_complete(run_desktop(app, args))
+        code: int = loop.run_until_complete(run_desktop(app, args, faults))
     return code
 
 

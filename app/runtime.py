@@ -30,7 +30,7 @@ from app.engine.marks import follow_marks
 from app.engine.prices import PriceBook
 from app.engine.risk import DestinationGate, RiskGate
 from app.engine.roles import FixedDirectory, Role, UserDirectory
-from app.venue.simulator import VenueSimulator
+from app.venue.simulator import Faults, VenueSimulator
 
 APP_NAME = "oems-desktop"
 STORE_FILE = "events.db"
@@ -70,8 +70,10 @@ class Runtime:
         with_simulator: bool = True,
         limits: TriggerLimits | None = None,
         watchlist: Sequence[str] | None = None,
+        faults: Faults | None = None,
     ) -> Runtime:
-        """Open the store, start the simulator (if wanted) and begin connecting every session.
+        """Open the store, start the simulator (if wanted, misbehaving as ``faults`` say) and begin connecting every
+        session.
 
         Without a ``gate`` the desk checks only that each order's venue has a session (see ``DestinationGate``);
         without ``limits`` the kill switch triggers run on their defaults (no daily loss limits). The feed asks
@@ -80,7 +82,7 @@ class Runtime:
         """
         destinations = [c.name for c in configs if c.role is SessionRole.ORDERS]
         gate = gate or DestinationGate(destinations)
-        simulator = VenueSimulator(configs, clock) if with_simulator else None
+        simulator = VenueSimulator(configs, clock, faults) if with_simulator else None
         if simulator is not None:
             await simulator.start()
         gateway = FixGateway(configs, clock)

@@ -4,26 +4,43 @@ Two sessions trade ACME on the SIMA profile (market makers quoting, a drop-copy 
 data subscriber): a generated flow of passive limits, crossing limits and cancels, each a parsed-style
 ``FixMessage`` handed to ``on_message`` and released at once, every outbound message encoded to bytes as
 the session would. Baseline, same run: the matching engine alone on the same requests (no FIX). Figures:
-the baseline in orders per second, outbound messages per second, then the headline ``venue_app`` in
-orders per second.
+the baseline in orders per second, outbound messages per second, and ``venue_app`` in orders per second.
+
+Then the emit rate: execution reports the simulator sends to ONE session over loopback, each stamped and
+stored by the session core, encoded and written by the transport, and framed by a reader on the same loop
+(it does nothing else with them). The reports are the application's own (the acks, fills and cancels the
+flow above gave session C1), sent in batches of ``BATCH`` as the venue sends one event's reports. Figures:
+the same through a fault script whose one rule never fires (the injector reads every report), then the
+headline ``venue_reports_emitted`` in reports per second.
 
 Run: ``.venv/bin/python -m bench.bench_venue``
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import random
+import time
 
-from app.engine.clock import FakeClock
-from app.engine.fix import FixMessage
+from app.engine.clock import FakeClock, SystemClock
+from app.engine.fix import FixMessage, MsgType
+from app.engine.fix.framer import FixFramer, Frame
 from app.engine.fix.values import FixValue
+from app.venue.faults import parse_script
 from app.venue.fix_requests import read_cancel, read_new_order
 from app.venue.orders import CancelRequest, NewOrder, OwnerId
 from app.venue.profiles import SIMA, build_market
+from app.venue.simulator import Faults, SimulatedVenue
 from app.venue.venue_app import VenueApplication
 from bench.harness import best_rate, figure
+from tests.support.fix_script import session_config
 
 COUNT = 20_000
+REPORTS = 20_000
+BATCH = 100
+QUIET_RULE = "1st fill for NO-SUCH-ORDER: drop"
+"""A fault script that makes the injector read every report and never changes one."""
 SEED = 20260105
 T0 = "20260105-14:30:00.000"
 
@@ -91,6 +108,56 @@ def run_engine(requests: list[NewOrder | CancelRequest]) -> None:
             engine.cancel(request)
 
 
+def session_reports(flow: list[tuple[str, FixMessage]], count: int) -> list[FixMessage]:
+    """The first ``count`` execution reports the venue application gives session C1 for ``flow`` (repeated if
+    the flow gives fewer), as bodies without a header."""
+    app = VenueApplication(SIMA, FakeClock(), "DROP")
+    reports: list[FixMessage] = []
+    for session, msg in flow:
+        out = app.on_message(session, msg) + app.release_next(session)
+        reports += [o.message for o in out if o.session == "C1" and o.message.msg_type == MsgType.EXECUTION_REPORT]
+    return [reports[n % len(reports)] for n in range(count)]
+
+
+async def emit_rate(reports: list[FixMessage], faults: Faults | None, repeats: int = 3) -> float:
+    """Reports per second from a venue to one logged-on session, framed by a reader: the best of ``repeats``."""
+    config = session_config("C1", "OEMS", "SIMA", port=0)
+    venue = SimulatedVenue(dataclasses.replace(SIMA, liquidity=None), [config], SystemClock(), faults)
+    await venue.start()
+    served = venue.served["C1"]
+    reader, writer = await asyncio.open_connection("127.0.0.1", served.acceptor.port)
+    logon: list[tuple[int, FixValue]] = [(49, "OEMS"), (56, "SIMA"), (34, 1), (52, SystemClock().now()), (98, 0)]
+    logon.append((108, 30))
+    writer.write(FixMessage(MsgType.LOGON, logon).encode())
+    framer = FixFramer()
+    while not any(isinstance(item, Frame) for item in framer.feed(await reader.read(1 << 16))):
+        pass
+    best = 0.0
+    for _ in range(repeats):
+        bodies = [report.copy() for report in reports]
+        start = time.perf_counter()
+        reading = asyncio.create_task(_frame(reader, len(bodies)))
+        for at in range(0, len(bodies), BATCH):
+            served.acceptor.write("C1", served.app.send(served.session, bodies[at : at + BATCH]))
+            await asyncio.sleep(0)
+        await reading
+        best = max(best, len(bodies) / (time.perf_counter() - start))
+    writer.close()
+    await venue.close()
+    return best
+
+
+async def _frame(reader: asyncio.StreamReader, count: int) -> None:
+    """Read until ``count`` frames have arrived; only frame them."""
+    framer = FixFramer()
+    framed = 0
+    while framed < count:
+        data = await reader.read(1 << 16)
+        if not data:
+            raise ConnectionError(f"the venue closed the connection after {framed} of {count} reports")
+        framed += sum(isinstance(item, Frame) for item in framer.feed(data))
+
+
 def main() -> None:
     """Print the figures."""
     flow = make_flow(COUNT, SEED)
@@ -100,6 +167,10 @@ def main() -> None:
     app_rate = best_rate(COUNT, lambda: run_app(flow, sent))
     figure("venue_app_messages", app_rate * sent[0] / COUNT, "messages/s")
     figure("venue_app", app_rate, "orders/s")
+    reports = session_reports(flow, REPORTS)
+    faults = Faults(parse_script(QUIET_RULE, "<bench>"))
+    figure("venue_reports_emitted_through_fault_script", asyncio.run(emit_rate(reports, faults)), "reports/s")
+    figure("venue_reports_emitted", asyncio.run(emit_rate(reports, None)), "reports/s")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,15 @@
-"""Run the venue simulator on its own: ``python -m app.venue [SESSIONS.toml]``.
+"""Run the venue simulator on its own: ``python -m app.venue [SESSIONS.toml] [--faults SCRIPT] [--seed N]``.
 
 It listens on the ports the sessions file names (the desktop's default file unless another is given) and
-runs until interrupted, so another desktop, or a QuickFIX initiator, can trade against it.
+runs until interrupted, so another desktop, or a QuickFIX initiator, can trade against it. With ``--faults``
+every order session misbehaves as the script says (``resources/faults/`` has examples); ``--seed`` replaces
+the script's own seed. A script with mistakes is refused before anything starts, each mistake named with
+its file and line.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import sys
@@ -14,16 +18,28 @@ from pathlib import Path
 from app.engine.clock import SystemClock
 from app.engine.errors import OemsError
 from app.engine.fix.config import default_config_path, load_config
-from app.venue.simulator import VenueSimulator
+from app.venue.errors import FaultScriptError
+from app.venue.fault_options import add_fault_options, read_faults, refuse_script
+from app.venue.simulator import Faults, VenueSimulator
 
 
-async def serve(path: Path) -> None:
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(prog="python -m app.venue", description="Run the venue simulator on its own.")
+    parser.add_argument("sessions", nargs="?", type=Path, default=default_config_path(), help="FIX sessions (TOML)")
+    add_fault_options(parser)
+    return parser.parse_args(argv)
+
+
+async def serve(path: Path, faults: Faults | None = None) -> None:
     """Start every venue the file names and run until cancelled."""
-    simulator = VenueSimulator(load_config(path), SystemClock())
+    simulator = VenueSimulator(load_config(path), SystemClock(), faults)
     await simulator.start()
     for venue in simulator.venues:
         ports = ", ".join(f"{name} on {s.acceptor.port}" for name, s in venue.served.items())
         print(f"{venue.profile.name}: {ports}", flush=True)
+    if faults is not None:
+        print(f"Faults from {faults.script.source}: {len(faults.script.rules)} rule(s) on every order session")
     try:
         await asyncio.Event().wait()
     finally:
@@ -32,10 +48,14 @@ async def serve(path: Path) -> None:
 
 def main(argv: list[str]) -> int:
     """Entry point; returns the exit code."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    path = Path(argv[0]) if argv else default_config_path()
+    args = parse_args(argv)
     try:
-        asyncio.run(serve(path))
+        faults = read_faults(args)
+    except FaultScriptError as problem:
+        return refuse_script(problem)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    try:
+        asyncio.run(serve(args.sessions, faults))
     except OemsError as problem:
         print(f"The venue simulator cannot start: {problem}", file=sys.stderr)
         return 2

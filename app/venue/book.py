@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 
-from app.engine.enums import OrderStatus, TimeInForce
+from app.engine.enums import OrderStatus, OrdType, Side, TimeInForce
 from app.engine.ids import ClOrdId, ExecId, VenueOrderId
 from app.venue.checks import Problem, check_new, check_terms
 from app.venue.levels import BookSide, Level, PriceLevels, crosses
@@ -27,6 +27,7 @@ from app.venue.orders import (
 from app.venue.registry import KEEP_FINISHED, OrderRegistry
 from app.venue.results import (
     Accepted,
+    Busted,
     Canceled,
     CancelReason,
     Expired,
@@ -105,6 +106,9 @@ class OrderBook:
         target = self._target(RequestKind.REPLACE, request)
         if isinstance(target, Rejected):
             return [target]
+        unchangeable = _unchangeable(request, target)
+        if unchangeable is not None:
+            return [self._reject(RequestKind.REPLACE, unchangeable, request, target)]
         price = _or(request.price, target.price) if target.ord_type.needs_limit_price else None
         stop_px = _or(request.stop_px, target.stop_px) if target.waits_for_trigger else target.stop_px
         problem = self._check_replace(request.qty, price, stop_px)
@@ -118,13 +122,66 @@ class OrderBook:
             return [Replaced(self._exec_id(), target.snapshot(), request.orig_cl_ord_id, kept_priority=True)]
         return self._requeue(target, request.qty, price, stop_px, request.orig_cl_ord_id)
 
-    def cancel_all(self, owner: OwnerId | None = None) -> list[Result]:
-        """Cancel every live order (of ``owner`` if given), in arrival order: a mass cancel."""
+    def cancel_all(self, owner: OwnerId | None = None, reason: CancelReason = CancelReason.MASS_CANCEL) -> list[Result]:
+        """Cancel every live order (of ``owner`` if given), in arrival order: a mass cancel, or the venue's own."""
         out: list[Result] = []
         for o in list(self._registry.live.values()):
             if owner is None or o.owner == owner:
-                self._cancel(o, CancelReason.MASS_CANCEL, out)
+                self._cancel(o, reason, out)
         return out
+
+    # ----------------------------------------------------------------- the venue's own acts
+
+    def withdraw(self, order_id: VenueOrderId) -> list[Result]:
+        """The venue cancels a live order unasked (150=4); nothing for an order that is not live."""
+        o = self._registry.get(order_id)
+        out: list[Result] = []
+        if o is not None and o.live:
+            self._cancel(o, CancelReason.BY_VENUE, out)
+        return out
+
+    def fill_out(self, order_id: VenueOrderId, counterparty: OwnerId) -> list[Result]:
+        """``counterparty``, outside the book, takes all a live order has left at its limit price (or the last
+        trade's, for an order without one): a fill that wins a race. Nothing when no price is known."""
+        o = self._registry.get(order_id)
+        price = None if o is None else o.price or self.last_price or o.stop_px
+        if o is None or not o.live or price is None:
+            return []
+        qty = o.leaves
+        self._unrest(o)
+        o.fill(qty, price)
+        self._registry.finish(o)
+        self.last_price = price
+        side = Side.SELL if o.is_buy else Side.BUY
+        other = RestingOrder(
+            VenueOrderId(self._ids.order_ids()), counterparty, ClOrdId(f"{counterparty}-{o.order_id}"), self.symbol,
+            side, OrdType.LIMIT, TimeInForce.IOC, qty, price, None, None, self._next_seq(), is_buy=not o.is_buy,
+        )  # fmt: skip
+        other.fill(qty, price)
+        buy, sell = (o, other) if o.is_buy else (other, o)
+        ids = self._ids
+        fills = Fill(ExecId(ids.exec_ids()), buy.snapshot()), Fill(ExecId(ids.exec_ids()), sell.snapshot())
+        out: list[Result] = [Trade(ids.trade_ids(), self.symbol, qty, price, other.side, *fills)]
+        self._run_stops(out)
+        return out
+
+    def bust(self, order_id: VenueOrderId, ref_exec_id: ExecId, qty: Decimal, price: Decimal) -> list[Result]:
+        """Cancel an earlier fill of ``qty`` at ``price`` (150=H): CumQty falls; a live order works the quantity
+        again where it rests, a finished one stays finished. Nothing for an order the book has forgotten."""
+        o = self._registry.get(order_id)
+        if o is None:
+            return []
+        o.cum_qty -= qty
+        o.notional -= qty * price
+        if o.live:
+            o.leaves += qty
+            o.status = OrderStatus.PARTIALLY_FILLED if o.cum_qty > 0 else OrderStatus.NEW
+            if o.resting:
+                assert o.price is not None
+                level = self._side(o).level_at(o.price)
+                assert level is not None
+                level.qty += qty
+        return [Busted(self._exec_id(), o.snapshot(), ref_exec_id)]
 
     def expire(self, now: datetime) -> list[Result]:
         """Expire the GTD orders whose expiry time is at or before ``now``, earliest first."""
@@ -376,6 +433,17 @@ class OrderBook:
 
     def _exec_id(self) -> ExecId:
         return ExecId(self._ids.exec_ids())
+
+
+def _unchangeable(request: ReplaceRequest, target: RestingOrder) -> Problem | None:
+    """A replace may change quantity and prices, never the side or the order type (cancel and send anew)."""
+    if request.side is not None and request.side is not target.side:
+        change = f"the side from {target.side.label} to {request.side.label}"
+    elif request.ord_type is not None and request.ord_type is not target.ord_type:
+        change = f"the order type from {target.ord_type.name.lower()} to {request.ord_type.name.lower()}"
+    else:
+        return None
+    return RejectReason.UNCHANGEABLE, f"a replace cannot change {change}; cancel the order and send a new one"
 
 
 def _or(new: Decimal | None, current: Decimal | None) -> Decimal | None:

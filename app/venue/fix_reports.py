@@ -3,11 +3,11 @@
 Each report restates the order as it stood (37, 11/41, 55, 54, 38, 40, 44, 99, 59, 126), says what happened
 (150) and where the order now is (39), and carries the quantities: CumQty (14), AvgPx (6), LeavesQty (151),
 which is 38 - 14 while the order lives and 0 once it is finished. Fills add LastQty/LastPx (32/31), the
-match id both sides share (880) and the venue's fee for that fill (12 with 13=3, absolute). TransactTime
-(60) comes from the venue's injected clock. While a cancel or replace of an order is acknowledged but not
-yet acted on, its reports say 39=6 or 39=E, as FIX 4.4 ranks those states above the working ones, and its
-fills stay under the old ClOrdID. A triggered stop is not reported: FIX 4.4 has no ExecType for it; its
-fills say what happened.
+match id both sides share (880) and the venue's fee for that fill (12 with 13=3, absolute); a busted trade
+is 150=H with ExecRefID (19) naming the fill. TransactTime (60) comes from the venue's injected clock.
+While a cancel or replace of an order is acknowledged but not yet acted on, its reports say 39=6 or 39=E,
+as FIX 4.4 ranks those states above the working ones, and its fills stay under the old ClOrdID. A
+triggered stop is not reported: FIX 4.4 has no ExecType for it; its fills say what happened.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from app.venue.fix_requests import NONE_ID
 from app.venue.orders import NewOrder, OrderState, OwnerId
 from app.venue.results import (
     Accepted,
+    Busted,
     Canceled,
     CancelReason,
     Expired,
@@ -50,6 +51,7 @@ _CANCELED_WHY = {
     CancelReason.IOC_REMAINDER: "immediate-or-cancel: the quantity that did not fill at once is canceled",
     CancelReason.FOK_UNFILLED: "fill-or-kill: the book could not fill the whole quantity at once",
     CancelReason.NO_LIQUIDITY: "market order: no more orders on the other side to trade with",
+    CancelReason.BY_VENUE: "canceled by the venue's operations, not at the client's request",
 }
 _EXPIRED_WHY = {
     ExpireReason.DAY_CLOSE: "DAY order expired at the close",
@@ -94,9 +96,7 @@ class ReportWriter:
                 out.append(self._report(r, request, account))
         return out
 
-    def _report(
-        self, r: Accepted | Rejected | Canceled | Replaced | Expired, request: NewOrder | None, account: str | None
-    ) -> Addressed:
+    def _report(self, r: _OrderResult, request: NewOrder | None, account: str | None) -> Addressed:
         if isinstance(r, Rejected):
             return self._rejected(r, request, account)
         if isinstance(r, Accepted):
@@ -108,6 +108,11 @@ class ReportWriter:
             msg = self.execution(r.order, ExecType.CANCELED, r.exec_id, orig=r.orig_cl_ord_id, text=why)
         elif isinstance(r, Replaced):
             msg = self.execution(r.order, ExecType.REPLACED, r.exec_id, orig=r.orig_cl_ord_id)
+        elif isinstance(r, Busted):
+            text = f"the venue canceled trade {r.ref_exec_id}"
+            msg = self.execution(
+                r.order, ExecType.TRADE_CANCEL, r.exec_id, fill=[(t.EXEC_REF_ID, r.ref_exec_id)], text=text
+            )
         else:
             msg = self.execution(r.order, ExecType.EXPIRED, r.exec_id, text=_EXPIRED_WHY[r.reason])
         return Addressed(r.order.owner, msg, execution=True)
@@ -240,5 +245,9 @@ def _avg_px(avg: Decimal) -> Decimal:
     return avg if isinstance(exponent, int) and exponent >= -8 else avg.quantize(_AVG_PX_STEP)
 
 
-def _owner(r: Accepted | Rejected | Canceled | Replaced | Expired) -> OwnerId:
+_OrderResult = Accepted | Rejected | Canceled | Replaced | Expired | Busted
+"""Results reported by one message to one order's owner."""
+
+
+def _owner(r: _OrderResult) -> OwnerId:
     return r.owner if isinstance(r, Rejected) else r.order.owner

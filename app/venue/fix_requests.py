@@ -58,6 +58,8 @@ class MassQuery:
     scope: int
     """585 or 530: `MASS_BY_SYMBOL`, `MASS_ALL` (or, on a mass cancel, another FIX scope it refuses)."""
     symbol: str | None
+    side: Side | None = None
+    """Side (54), when the request names one."""
 
 
 class FieldReader:
@@ -152,7 +154,8 @@ def read_cancel(msg: FixMessage, owner: OwnerId) -> CancelRequest:
 
 
 def read_replace(msg: FixMessage, owner: OwnerId) -> ReplaceRequest:
-    """An OrderCancelReplaceRequest (35=G) as a `ReplaceRequest` (side and type restated, not changed)."""
+    """An OrderCancelReplaceRequest (35=G) as a `ReplaceRequest`, with the side and type it restates (the book
+    refuses a change of either)."""
     f = FieldReader(msg, "an OrderCancelReplaceRequest (35=G)")
     request = ReplaceRequest(
         owner=owner,
@@ -163,9 +166,9 @@ def read_replace(msg: FixMessage, owner: OwnerId) -> ReplaceRequest:
         price=f.optional_amount(t.PRICE),
         stop_px=f.optional_amount(t.STOP_PX),
         order_id=_order_id(msg),
+        side=f.code(t.SIDE, Side),
+        ord_type=f.code(t.ORD_TYPE, OrdType),
     )
-    f.code(t.SIDE, Side)
-    f.code(t.ORD_TYPE, OrdType)
     _transact_time(f)
     return request
 
@@ -188,7 +191,8 @@ def read_mass_status_request(msg: FixMessage) -> MassQuery:
     req_id = f.text(t.MASS_STATUS_REQ_ID)
     scope = f.choice(t.MASS_STATUS_REQ_TYPE, frozenset({MASS_BY_SYMBOL, MASS_ALL}))
     symbol = f.text(t.SYMBOL) if scope == MASS_BY_SYMBOL else None
-    return MassQuery(req_id, scope, symbol)
+    side = f.code(t.SIDE, Side) if t.SIDE in msg else None
+    return MassQuery(req_id, scope, symbol, side)
 
 
 def read_mass_cancel_request(msg: FixMessage) -> MassQuery:

@@ -4,9 +4,10 @@ A status report is an ExecutionReport with ExecType I that changes nothing. An O
 order the venue does not know gets one with OrdStatus 8 and words saying so, as QuickFIX-based venues do.
 A mass status answers with one report per live order of the session, each echoing MassStatusReqID (584)
 and TotNumReports (911), the last with LastRptRequested (912) = Y; with no live order it is a single
-OrdStatus 8 report saying so (it has no order, so no Side). A mass cancel is answered by an
-OrderMassCancelReport (35=r): 531 = the scope acted on, or 0 with a reason (532) when refused, and 533
-the number of orders canceled; each cancel's own report follows.
+OrdStatus 8 report saying so, still with what FIX 4.4 requires of every ExecutionReport: Symbol (55) as the
+request named it, else ``[N/A]`` (FIX's word for no symbol), and Side (54) as the request named it, else
+Buy. A mass cancel is answered by an OrderMassCancelReport (35=r): 531 = the scope acted on, or 0 with a
+reason (532) when refused, and 533 the number of orders canceled; each cancel's own report follows.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from app.engine.enums import ExecType, OrderStatus
+from app.engine.enums import ExecType, OrderStatus, Side
 from app.engine.fix import FixMessage, MsgType
 from app.engine.fix import tags as t
 from app.engine.fix.values import FixValue
@@ -28,6 +29,8 @@ SCOPE_NOT_SUPPORTED = 0
 """MassCancelRejectReason (532): the venue does not cancel by that scope."""
 UNKNOWN_SECURITY = 1
 """MassCancelRejectReason (532): no symbol, or one the venue does not list."""
+NO_SYMBOL = "[N/A]"
+"""Symbol (55) for a report about no security: FIX's own convention."""
 
 
 def order_status(writer: ReportWriter, query: StatusQuery, state: OrderState | None, exec_id: str) -> FixMessage:
@@ -46,7 +49,10 @@ def mass_status(
     """The answers to an OrderMassStatusRequest: one per order in ``states``, each with a fresh ExecID."""
     total = len(states)
     if not states:
-        instrument: list[tuple[int, FixValue]] = [] if query.symbol is None else [(t.SYMBOL, query.symbol)]
+        instrument: list[tuple[int, FixValue]] = [
+            (t.SYMBOL, query.symbol or NO_SYMBOL),
+            (t.SIDE, query.side or Side.BUY),
+        ]
         msg = _no_order(writer, exec_ids(), None, instrument, "no live orders for this session")
         return [msg.extend(_mass_ids(query.req_id, 0, last=True))]
     return [

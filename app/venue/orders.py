@@ -67,7 +67,10 @@ class CancelRequest:
 
 @dataclass(frozen=True, slots=True)
 class ReplaceRequest:
-    """A cancel/replace (35=G) with the new quantity; ``None`` prices keep the order's current ones."""
+    """A cancel/replace (35=G) with the new quantity; ``None`` prices keep the order's current ones.
+
+    ``side`` and ``ord_type`` are what the request restates; a replace that changes either is refused.
+    """
 
     owner: OwnerId
     cl_ord_id: ClOrdId
@@ -77,6 +80,8 @@ class ReplaceRequest:
     price: Decimal | None = None
     stop_px: Decimal | None = None
     order_id: VenueOrderId | None = None
+    side: Side | None = None
+    ord_type: OrdType | None = None
 
 
 @dataclass(frozen=True, slots=True)

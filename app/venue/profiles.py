@@ -10,11 +10,17 @@ lots of 100 and has a wide, shallow book.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 from decimal import Decimal
+from typing import Final
+from zoneinfo import ZoneInfo
 
 from app.venue.market_maker import MarketMaker, QuoteShape
 from app.venue.matching import MatchingEngine
 from app.venue.orders import OwnerId
+
+NEW_YORK: Final = ZoneInfo("America/New_York")
+"""Where the simulated venues keep their hours."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +53,10 @@ class VenueProfile:
     """The symbols traded, with their starting mids."""
     seed: int
     """Seeds the market makers; the same seed gives the same quotes."""
+    close: time | None = time(16, 0)
+    """Local time the venue closes each day, when DAY orders expire; None for a venue that never closes."""
+    zone: ZoneInfo = NEW_YORK
+    """The time zone ``close`` is read in."""
 
     @property
     def symbols(self) -> list[str]:

@@ -58,6 +58,8 @@ class RejectReason(StrEnum):
     """The order is already finished (filled, canceled or expired)."""
     ALREADY_PENDING = "already_pending"
     """A cancel or replace of the order is already acknowledged and waiting to take effect."""
+    UNCHANGEABLE = "unchangeable"
+    """A replace tried to change what a replace may not: the side or the order type."""
 
     @property
     def ord_rej_reason(self) -> str:
@@ -89,6 +91,7 @@ _CXL_REJ = {
     RejectReason.HALTED: "2",
     RejectReason.ALREADY_PENDING: "3",
     RejectReason.DUPLICATE_CL_ORD_ID: "6",
+    RejectReason.UNCHANGEABLE: "2",  # Broker / Exchange Option: the venue's rules refuse it
 }
 
 
@@ -105,6 +108,8 @@ class CancelReason(StrEnum):
     """A fill-or-kill order: the book could not fill all of it at once."""
     NO_LIQUIDITY = "no_liquidity"
     """A market order (or triggered stop) ran out of orders to trade with; market orders never rest."""
+    BY_VENUE = "by_venue"
+    """The venue's operations canceled it unasked (an unsolicited cancel)."""
 
 
 class ExpireReason(StrEnum):
@@ -200,6 +205,16 @@ class Expired:
 
 
 @dataclass(frozen=True, slots=True)
+class Busted:
+    """The venue canceled an earlier trade (150=H): ``ref_exec_id`` is the fill's ExecID; ``order`` has its
+    CumQty lowered (a live order works the busted quantity again, a finished one stays finished)."""
+
+    exec_id: ExecId
+    order: OrderState
+    ref_exec_id: ExecId
+
+
+@dataclass(frozen=True, slots=True)
 class Triggered:
     """A stop's price traded: it now works as a market order, a stop-limit as a limit order."""
 
@@ -207,5 +222,5 @@ class Triggered:
     order: OrderState
 
 
-Result = Accepted | Rejected | Trade | Canceled | Replaced | Expired | Triggered
+Result = Accepted | Rejected | Trade | Canceled | Replaced | Expired | Triggered | Busted
 """Anything a book operation reports."""

@@ -15,6 +15,10 @@ ClOrdID. Status and market data requests are answered at once from the book as i
 still held is not in it yet). Market makers requote on
 `step_market`; GTD orders expire on `expire`, DAY orders on `close_session`.
 
+A fault script makes the venue act on its own: `bust` cancels a fill it reported (150=H), `unsolicited_cancel`
+cancels resting orders unasked (150=4 with the reason in Text), and `fill_first` fills an order in full just
+before a cancel or replace of it is looked at, so the request finds it done (35=9, too late).
+
 Bad input never raises: a message breaking FIX gets a session Reject (35=3), an unsupported message type
 a BusinessMessageReject (35=j); session-level messages are not this layer's and get no answer.
 """
@@ -24,12 +28,15 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
 
 from app.engine.clock import Clock
 from app.engine.enums import ExecType, OrderStatus
 from app.engine.fix import FixMessage, MsgType
 from app.engine.fix.tags import ADMIN_MSG_TYPES
-from app.engine.ids import ExecId, VenueOrderId
+from app.engine.ids import ClOrdId, ExecId, VenueOrderId
+from app.venue.book import OrderBook
 from app.venue.drop_copy import drop_copy
 from app.venue.fix_rejects import InvalidFieldError, session_reject, unsupported
 from app.venue.fix_reports import Addressed, ReportWriter, request_state
@@ -48,9 +55,13 @@ from app.venue.fix_status import SCOPE_NOT_SUPPORTED, UNKNOWN_SECURITY, mass_can
 from app.venue.market_data import MarketDataFeed
 from app.venue.orders import CancelRequest, IdSource, NewOrder, OrderState, OwnerId, ReplaceRequest
 from app.venue.profiles import VenueProfile, build_market
-from app.venue.results import Canceled, Rejected, RejectReason, RequestKind, Result, Trade
+from app.venue.results import Canceled, CancelReason, Rejected, RejectReason, RequestKind, Result, Trade
 
 Request = NewOrder | CancelRequest | ReplaceRequest | MassQuery
+HOUSE: Final = OwnerId("HOUSE")
+"""The venue's own account: the other side of a fill it makes outside the book (a fill racing a cancel)."""
+KEEP_FILLS: Final = 100_000
+"""How many client fills the venue remembers, newest kept, so a fault script can bust them."""
 _PENDING = {
     CancelRequest: (OrderStatus.PENDING_CANCEL, ExecType.PENDING_CANCEL),
     ReplaceRequest: (OrderStatus.PENDING_REPLACE, ExecType.PENDING_REPLACE),
@@ -63,6 +74,16 @@ class Outbound:
 
     session: str
     message: FixMessage
+
+
+@dataclass(frozen=True, slots=True)
+class _Fill:
+    """A client fill the venue reported, as a bust needs it."""
+
+    symbol: str
+    order_id: VenueOrderId
+    qty: Decimal
+    price: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +105,12 @@ class VenueApplication:
         self.clock = clock
         self.drop_copy_session = drop_copy_session
         self.engine, self.makers = build_market(profile)
-        house = frozenset(maker.owner for maker in self.makers)
+        house = frozenset(maker.owner for maker in self.makers) | {HOUSE}
         self.writer = ReportWriter(clock, profile.fee_per_share, house)
         self.feed = MarketDataFeed(self.engine)
         self._ids = IdSource(f"{profile.name}-R")
         self._held: dict[str, deque[_Held]] = {}
+        self._fills: dict[ExecId, _Fill] = {}
         self._handlers: dict[str, Callable[[str, FixMessage], list[Outbound]]] = {
             MsgType.NEW_ORDER_SINGLE: self._on_new_order,
             MsgType.ORDER_CANCEL_REQUEST: self._on_cancel,
@@ -208,6 +230,42 @@ class VenueApplication:
         """The close: DAY orders expire."""
         return self._settle(self.engine.close_session())
 
+    # ----------------------------------------------------------------- the venue's own acts (fault scripts)
+
+    def fill_first(self, session: str, cl_ord_id: ClOrdId) -> list[Outbound]:
+        """A fill wins the race with a request just received: the order of ``session`` that ``cl_ord_id`` (any
+        ClOrdID of its chain) names fills in full now, at its limit price, before the request is looked at."""
+        found = self._find(OwnerId(session), cl_ord_id)
+        return [] if found is None else self._settle(found[0].fill_out(found[1].order_id, HOUSE))
+
+    def bust(self, exec_id: ExecId) -> list[Outbound]:
+        """Cancel the client fill reported with ExecID ``exec_id`` (150=H); nothing if there is none to bust."""
+        fill = self._fills.pop(exec_id, None)
+        book = None if fill is None else self.engine.book(fill.symbol)
+        if fill is None or book is None:
+            return []
+        return self._settle(book.bust(fill.order_id, exec_id, fill.qty, fill.price))
+
+    def unsolicited_cancel(
+        self, session: str, cl_ord_id: ClOrdId | None = None, symbol: str | None = None
+    ) -> list[Outbound]:
+        """The venue cancels, unasked, the live order of ``session`` that ``cl_ord_id`` names, or else every live
+        order of ``session`` in ``symbol`` (150=4, the reason in Text)."""
+        owner = OwnerId(session)
+        if cl_ord_id is not None:
+            found = self._find(owner, cl_ord_id)
+            return [] if found is None else self._settle(found[0].withdraw(found[1].order_id))
+        book = self.engine.book(symbol or "")
+        return [] if book is None else self._settle(book.cancel_all(owner, CancelReason.BY_VENUE))
+
+    def _find(self, owner: OwnerId, cl_ord_id: ClOrdId) -> tuple[OrderBook, OrderState] | None:
+        for symbol in self.engine.symbols:
+            book = self.engine.book(symbol)
+            state = None if book is None else book.find(owner, cl_ord_id)
+            if book is not None and state is not None:
+                return book, state
+        return None
+
     def _mass_cancel(self, session: str, query: MassQuery) -> list[Outbound]:
         owner = OwnerId(session)
         refusal: tuple[int, str] | None = None
@@ -254,9 +312,21 @@ class VenueApplication:
     def _after(self, results: list[Result], reports: list[Addressed]) -> list[Outbound]:
         """The reports, their drop copies, then the market data the results moved."""
         trades = [r for r in results if isinstance(r, Trade)]
+        if trades:
+            self._remember(trades)
         symbols = {r.symbol if isinstance(r, Trade) else r.order.symbol for r in results if not isinstance(r, Rejected)}
         md = self.feed.changed(symbols, trades) if results else []
         return [*self._deliver(reports), *(Outbound(session, m) for session, m in md)]
+
+    def _remember(self, trades: list[Trade]) -> None:
+        """Keep the client fills of ``trades`` (the newest ``KEEP_FILLS``) for a bust to find."""
+        fills = self._fills
+        for trade in trades:
+            for fill in (trade.buy, trade.sell):
+                if fill.order.owner not in self.writer.house:
+                    fills[fill.exec_id] = _Fill(trade.symbol, fill.order.order_id, trade.qty, trade.price)
+        while len(fills) > KEEP_FILLS:
+            del fills[next(iter(fills))]
 
     def _deliver(self, reports: list[Addressed]) -> list[Outbound]:
         out: list[Outbound] = []

@@ -4,7 +4,8 @@ Everything a session decides is in ``FixSession``; this module only moves bytes 
 out what it returns, through a ``SessionApplication`` that makes each new message durable (and applies what
 was received) before the transport writes a byte. Socket writes never block the loop (``StreamWriter``
 buffers; ``drain`` is awaited between reads). Many sessions share one loop, which under the desktop is the
-Qt loop through qasync.
+Qt loop through qasync. An acceptor session may have an ``Outlet`` between its stored messages and the
+socket (the venue simulator's fault injector); without one, stored messages are written as they are.
 """
 
 from __future__ import annotations
@@ -37,6 +38,15 @@ class SessionApplication(Protocol):
         ...
 
 
+class Outlet(Protocol):
+    """Puts a connection's stored messages on the wire its own way: the venue simulator's fault injector drops,
+    holds, garbles or cuts here. Without an outlet a connection writes every message as it is."""
+
+    def put(self, connection: Connection, outgoing: Sequence[Outgoing]) -> None:
+        """Write ``outgoing`` (already stored) through ``connection.put``, or close it, as the outlet decides."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Backoff:
     """Seconds between reconnect attempts: doubling from ``first`` up to ``most``."""
@@ -65,8 +75,9 @@ class Connection:
         app: SessionApplication,
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
+        outlet: Outlet | None = None,
     ) -> None:
-        self.session, self.app = session, app
+        self.session, self.app, self.outlet = session, app, outlet
         self._reader, self._writer = reader, writer
         self._closing = False
         self.failure = ""
@@ -74,7 +85,18 @@ class Connection:
     def write(self, outgoing: Sequence[Outgoing]) -> None:
         """Write messages the application has already stored; while logged out they wait for a resend."""
         if outgoing and not self._closing and self.session.is_active:
+            self._pass(outgoing)
+
+    def put(self, data: bytes) -> None:
+        """Write bytes now, unless the connection is closing (an outlet's way to the socket)."""
+        if data and not self._closing:
+            self._writer.write(data)
+
+    def _pass(self, outgoing: Sequence[Outgoing]) -> None:
+        if self.outlet is None:
             self._writer.write(b"".join(o.raw for o in outgoing))
+        else:
+            self.outlet.put(self, outgoing)
 
     def carry_out(self, out: SessionOutput) -> None:
         """Make ``out`` durable and applied, then write it; close the connection if the session says so.
@@ -89,10 +111,9 @@ class Connection:
             _log.error("%s: closing the connection, nothing could be stored: %s", self.session.config.name, exc)
             self.close()
             return
-        if not self._closing:
-            data = b"".join(o.raw for o in (*out.sends, *extra))
-            if data:
-                self._writer.write(data)
+        outgoing = [*out.sends, *extra]
+        if outgoing and not self._closing:
+            self._pass(outgoing)
         if out.disconnect is not None:
             self.close()
 
@@ -210,15 +231,17 @@ class Acceptor:
 
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
-        self._sessions: dict[tuple[str, str], tuple[FixSession, SessionApplication]] = {}
+        self._sessions: dict[tuple[str, str], tuple[FixSession, SessionApplication, Outlet | None]] = {}
         self.connections: dict[str, Connection] = {}
         self._server: asyncio.Server | None = None
         self._serving: set[asyncio.Task[None]] = set()
 
-    def add(self, session: FixSession, app: SessionApplication) -> None:
-        """Serve ``session`` to the counterparty whose messages come from its TargetCompID to its SenderCompID."""
+    def add(self, session: FixSession, app: SessionApplication, outlet: Outlet | None = None) -> None:
+        """Serve ``session`` to the counterparty whose messages come from its TargetCompID to its SenderCompID,
+        writing through ``outlet`` if given. Adding another session for the same CompIDs replaces it from the next
+        connection on (a venue that restarted)."""
         config = session.config
-        self._sessions[(config.target_comp_id, config.sender_comp_id)] = (session, app)
+        self._sessions[(config.target_comp_id, config.sender_comp_id)] = (session, app, outlet)
 
     async def start(self) -> int:
         """Start listening; returns the port (useful when 0 asked the system for a free one)."""
@@ -257,8 +280,8 @@ class Acceptor:
             _log.warning("refused a connection from %s: no free session for it", writer.get_extra_info("peername"))
             writer.close()
             return
-        session, app = found
-        connection = self.connections[session.config.name] = Connection(session, app, reader, writer)
+        session, app, outlet = found
+        connection = self.connections[session.config.name] = Connection(session, app, reader, writer, outlet)
         task = asyncio.create_task(connection.serve(first))
         self._serving.add(task)
         try:

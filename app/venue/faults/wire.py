@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.engine.fix import FixMessage
-from app.engine.fix.tags import ORIG_SENDING_TIME, POSS_DUP_FLAG, POSS_RESEND, SENDING_TIME
+from app.engine.fix import tags as t
 
 _TRAILER = b"\x0110="
+_STAMPED = frozenset(
+    {t.BEGIN_STRING, t.BODY_LENGTH, t.MSG_TYPE, t.CHECK_SUM, t.MSG_SEQ_NUM, t.SENDER_COMP_ID, t.TARGET_COMP_ID,
+     t.SENDING_TIME, t.POSS_DUP_FLAG, t.ORIG_SENDING_TIME}
+)  # fmt: skip
+"""What the frame computes and the session stamps on every message it sends."""
 
 
 def garble_checksum(frame: bytes) -> bytes:
@@ -26,13 +31,15 @@ def garble_checksum(frame: bytes) -> bytes:
 
 def poss_dup_frame(message: FixMessage, now: datetime) -> bytes:
     """``message`` sent again as a resend would: same MsgSeqNum, 43=Y, 122 = its SendingTime, 52 = ``now``."""
-    copy = message.copy().set(POSS_DUP_FLAG, True)
-    sent = message.get(SENDING_TIME)
+    copy = message.copy().set(t.POSS_DUP_FLAG, True)
+    sent = message.get(t.SENDING_TIME)
     if sent is not None:
-        copy.set(ORIG_SENDING_TIME, sent)
-    return copy.set(SENDING_TIME, now).encode()
+        copy.set(t.ORIG_SENDING_TIME, sent)
+    return copy.set(t.SENDING_TIME, now).encode()
 
 
 def poss_resend_message(message: FixMessage) -> FixMessage:
-    """``message`` marked PossResend (97=Y), for the session to send under its next MsgSeqNum and SendingTime."""
-    return message.copy().set(POSS_RESEND, True)
+    """``message``'s body marked PossResend (97=Y), for the session to stamp again: without the frame's
+    computed tags and without the MsgSeqNum, CompIDs and times the session sets on every message it sends."""
+    body = [(tag, value) for tag, value in message.fields if tag not in _STAMPED]
+    return FixMessage(message.msg_type, body, begin_string=message.begin_string).set(t.POSS_RESEND, True)
