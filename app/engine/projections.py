@@ -17,6 +17,7 @@ from app.engine.ids import OrderId
 from app.engine.ledger import OrderLedger
 from app.engine.order import Order
 from app.engine.positions import Positions
+from app.engine.users.book import UserBook
 
 
 class DeskView(Protocol):
@@ -46,7 +47,8 @@ class Projections:
     def __init__(self) -> None:
         self.ledger = OrderLedger()
         self.positions = Positions()
-        self.desk_views: tuple[DeskView, ...] = ()
+        self.users = UserBook()
+        self.desk_views: tuple[DeskView, ...] = (self.users,)
         self._desk_by_type = _by_event_type(self.desk_views)
 
     def apply(self, event: Event, ts: datetime) -> OrderId | None:
