@@ -17,20 +17,21 @@ from app.engine.clock import Clock
 from app.engine.engine import Engine
 from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.gateway import FixGateway
-from app.engine.ids import UserId
 from app.engine.risk import DestinationGate, RiskGate
-from app.engine.roles import FixedDirectory, Role, UserDirectory
+from app.engine.roles import UserDirectory
 from app.venue.simulator import VenueSimulator
 
 APP_NAME = "oems-desktop"
 STORE_FILE = "events.db"
-DESK_USER = UserId("trader1")
-"""Who the desktop acts as until users log in (issue 5): one trader."""
 
 
-def data_dir() -> Path:
-    """Where this user's event store lives, by the platform's conventions (e.g. ~/.local/share/oems-desktop)."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+def data_dir(*, demo: bool = False) -> Path:
+    """Where this user's event store lives, by the platform's conventions (e.g. ~/.local/share/oems-desktop).
+
+    The demo profile has a directory of its own inside it (``demo``), so demo users never share a real store.
+    """
+    root = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return root / "demo" if demo else root
 
 
 @dataclasses.dataclass(slots=True)
@@ -55,7 +56,8 @@ class Runtime:
     ) -> Runtime:
         """Open the store, start the simulator (if wanted) and begin connecting every order session.
 
-        Without a ``gate`` the desk checks only that each order's venue has a session (see ``DestinationGate``).
+        Without a ``gate`` the desk checks only that each order's venue has a session (see ``DestinationGate``);
+        without a ``directory`` the users recorded in the store decide who may do what.
         """
         destinations = [c.name for c in configs if c.role is SessionRole.ORDERS]
         gate = gate or DestinationGate(destinations)
@@ -69,7 +71,7 @@ class Runtime:
                 clock=clock,
                 gate=gate,
                 outbound=gateway,
-                directory=directory or FixedDirectory({DESK_USER: Role.TRADER}),
+                directory=directory,
             )
         except BaseException:
             if simulator is not None:

@@ -1,8 +1,10 @@
 """The trader's main window: blotter in the middle, ticket, executions and positions docked around it.
 
 Everything on screen follows the engine through one ``EngineBridge``; commands go straight to the engine
-(each is one quick SQLite transaction). Window geometry, dock layout, blotter column widths and the theme
-are kept in ``QSettings`` and restored on the next start.
+(each is one quick SQLite transaction), always in the name of the logged-in user. The title and the status
+bar say who that is and their role; what the role may not do is disabled with a tooltip saying why (the
+engine refuses it anyway). The User menu switches user and, for supervisors, opens the users dialog. Window
+geometry, dock layout, blotter column widths and the theme are kept in ``QSettings`` for the next start.
 """
 
 from __future__ import annotations
@@ -11,41 +13,58 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QLabel, QMainWindow, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.engine.engine import Engine
 from app.engine.enums import OrderStatus, Side
 from app.engine.ids import UserId
+from app.engine.roles import Action, allows, refusal
+from app.engine.users.admin import UserAdmin
 from app.ui.blotter_view import QtBlotter
 from app.ui.bridge import EngineBridge
 from app.ui.executions_model import ExecutionsModel
+from app.ui.log_in_dialog import QtLogInDialog
 from app.ui.positions_model import PositionsModel, money_text
 from app.ui.theme import Theme, apply_theme
 from app.ui.ticket import QtOrderTicket
+from app.ui.users_dialog import QtUsersDialog
 
 SUMMARY_MS = 1000
 """How often the status bar's order counts are recounted (counting every batch would cost at 100k orders)."""
-DEFAULT_TRADER = UserId("trader1")
-"""Who the desktop acts as when the caller names nobody (until logins exist)."""
+BANNER_STYLE = "background: #f59e0b; color: #111827; font-weight: bold; padding: 4px;"
 _SIDE_KEYS = {Side.BUY: "Ctrl+B", Side.SELL: "Ctrl+S", Side.SELL_SHORT: "Ctrl+H"}
 
 
 class MainWindow(QMainWindow):
-    """The desktop over ``engine``; ``destinations`` and ``accounts`` fill the ticket's choices."""
+    """The desktop over ``engine`` for the logged-in ``user``; ``destinations`` and ``accounts`` fill the ticket.
+
+    ``admin`` manages the accounts (one over ``engine`` by default); a ``banner`` (the demo profile's)
+    shows above the blotter.
+    """
 
     def __init__(
         self,
         engine: Engine,
         destinations: Sequence[str],
         *,
+        user: UserId,
+        admin: UserAdmin | None = None,
+        banner: str = "",
         accounts: Sequence[str] = ("ACC1",),
-        user: UserId = DEFAULT_TRADER,
         settings: QSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"OEMS: {user}")
-        self._engine = engine
+        self._engine, self.user = engine, user
+        self.admin = admin or UserAdmin(engine)
         self._settings = settings or QSettings("OEMS", "Desktop")
         self.bridge = EngineBridge(engine, parent=self)
         self.blotter = QtBlotter(engine, user, self)
@@ -53,12 +72,17 @@ class MainWindow(QMainWindow):
         self.executions = ExecutionsModel(engine.ledger, self)
         self.positions = PositionsModel(engine.positions, self)
         self.summary = QLabel()
-        self.setCentralWidget(self.blotter)
+        self.who = QLabel()
+        self.banner = QLabel(banner, wordWrap=True)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setVisible(bool(banner))
+        self.setCentralWidget(_stacked(self.banner, self.blotter))
         self._dock("Ticket", self.ticket, Qt.DockWidgetArea.LeftDockWidgetArea)
         executions = self._dock("Executions", _table(self.executions), Qt.DockWidgetArea.BottomDockWidgetArea)
         positions = self._dock("Positions", _table(self.positions), Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(executions, positions)
         executions.raise_()
+        self.statusBar().addPermanentWidget(self.who)
         self.statusBar().addPermanentWidget(self.summary)
         self._menus()
         self._connect()
@@ -66,6 +90,7 @@ class MainWindow(QMainWindow):
         self._summary_timer.timeout.connect(self.update_summary)
         self._summary_timer.start()
         self.update_summary()
+        self.set_user(user)
         self._restore()
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -83,6 +108,14 @@ class MainWindow(QMainWindow):
             orders.addAction(action)
         orders.addSeparator()
         orders.addActions([self.blotter.cancel_action, self.blotter.amend_action, self.blotter.cancel_all_action])
+        orders.setToolTipsVisible(True)
+        people = self.menuBar().addMenu("&User")
+        self.switch_action = QAction("Switch user…", self)
+        self.switch_action.triggered.connect(self.switch_user)
+        self.users_action = QAction("Users…", self)
+        self.users_action.triggered.connect(self.open_users)
+        people.addActions([self.switch_action, self.users_action])
+        people.setToolTipsVisible(True)
         view = self.menuBar().addMenu("&View")
         self.dark_action = QAction("Dark theme", self, checkable=True)
         self.dark_action.toggled.connect(lambda dark: self.set_theme(Theme.DARK if dark else Theme.LIGHT))
@@ -94,6 +127,45 @@ class MainWindow(QMainWindow):
         self.bridge.positionsChanged.connect(self.positions.reload)
         self.blotter.said.connect(self.say)
         self.ticket.submitted.connect(lambda result: self.say(result.message or f"Sent {result.order_id}."))
+
+    def set_user(self, user: UserId) -> None:
+        """Act as ``user`` from now on: title, status bar, and every action their role may not do disabled."""
+        self.user = user
+        directory = self._engine.directory
+        role = directory.role_of(user)
+        role_text = role.label if role is not None else "no role"
+        self.setWindowTitle(f"OEMS: {user} ({role_text})")
+        self.who.setText(f"{user} · {role_text} · desk {directory.desk_of(user) or 'none'}")
+
+        def why_not(action: Action) -> str | None:
+            return None if allows(role, action) else refusal(user, role, action)
+
+        self.ticket.set_user(user, why_not(Action.ENTER_ORDER))
+        self.blotter.set_user(user, why_not(Action.CANCEL_ORDER), why_not(Action.AMEND_ORDER))
+        cannot_manage = why_not(Action.MANAGE_USERS)
+        self.users_action.setEnabled(cannot_manage is None)
+        self.users_action.setToolTip(cannot_manage or "Add users, change roles, deactivate, reset passwords.")
+
+    def switch_user(self) -> QtLogInDialog:
+        """Ask someone to log in; once they have, the window acts as them (the one before is logged out)."""
+        dialog = QtLogInDialog(self.admin, "Switch user", self)
+        dialog.accepted.connect(lambda: self._switch_to(dialog.user))
+        dialog.open()
+        return dialog
+
+    def _switch_to(self, user: UserId | None) -> None:
+        if user is None or user == self.user:
+            return
+        self.admin.log_out(self.user)
+        self.set_user(user)
+        self.say(f"Logged in as {user}.")
+
+    def open_users(self) -> QtUsersDialog:
+        """Open the users dialog (supervisors); the window rechecks its user's rights after each change."""
+        dialog = QtUsersDialog(self.admin, self.user, self)
+        dialog.changed.connect(lambda: self.set_user(self.user))
+        dialog.open()
+        return dialog
 
     def say(self, text: str) -> None:
         """Show ``text`` in the status bar until the next message."""
@@ -145,6 +217,16 @@ class MainWindow(QMainWindow):
         """Save the layout, then close."""
         self.save_layout()
         super().closeEvent(event)
+
+
+def _stacked(banner: QLabel, body: QWidget) -> QWidget:
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    column.addWidget(banner)
+    column.addWidget(body)
+    return holder
 
 
 def _table(model: ExecutionsModel | PositionsModel) -> QTableView:
