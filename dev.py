@@ -21,7 +21,9 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 USAGE = """usage: python3 dev.py COMMAND
 
-  run [ARGS]      start the trader desktop on the embedded venue simulator (ARGS: see --help)
+  run [ARGS]      start the trader desktop on the embedded venue simulator, as the demo profile's
+                  demo-trader; with --desk, the real desk (first start asks for the supervisor's
+                  account, later starts for a log-in). ARGS: see run --help
   test            lint (ruff), type-check (mypy) and run every test (pytest)
   bench [NAME]    run the benchmarks in bench/ (or the one named), printing their figures
   setup           only create or refresh the virtual environment
@@ -75,7 +77,8 @@ def main(argv: list[str]) -> None:
     ensure_environment()
     command, rest = argv[0], argv[1:]
     if command == "run":
-        run([str(PYTHON), "-m", "app", *rest])
+        profile = [] if "--desk" in rest else ["--demo"]
+        run([str(PYTHON), "-m", "app", *profile, *(a for a in rest if a != "--desk")])
     elif command == "test":
         run_tests(rest)
     elif command == "bench":

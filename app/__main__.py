@@ -1,9 +1,14 @@
-"""Start the trader desktop: ``python -m app`` (or ``python3 dev.py run``).
+"""Start the trader desktop: ``python -m app`` (``python3 dev.py run`` adds ``--demo``).
 
 Opens the event store in the user's data directory, starts the embedded venue simulator on the ports of
-the sessions file, connects every order and market data session and shows the main window, all on one
-loop: qasync runs asyncio on the Qt event loop, so the engine and its sessions never block the screen and
-never need a thread. A bad sessions file or a store another window holds is shown to the user in words, not a trace.
+the sessions file, connects every order and market data session, has someone log in and shows the main
+window, all on one loop: qasync runs asyncio on the Qt event loop, so the engine and its sessions never
+block the screen and never need a thread. A bad sessions file or a store another window holds is shown in
+words, not a trace.
+
+Who logs in: on a desk with no users the first-start dialog opens the supervisor's account; later starts
+show the log-in dialog. ``--demo`` runs on a store of its own with three demo users (created on its first
+start), logs in as demo-trader with no typing and shows a banner saying so.
 ``--faults SCRIPT [--seed N]`` makes the embedded venues misbehave as a fault script says (a script with
 mistakes is refused, each named with its file and line, exit status 2).
 """
@@ -17,12 +22,17 @@ from pathlib import Path
 
 import qasync
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app.engine.clock import SystemClock
 from app.engine.errors import OemsError
 from app.engine.fix.config import default_config_path, load_config
-from app.runtime import DESK_USER, STORE_FILE, Runtime, data_dir
+from app.engine.ids import UserId
+from app.engine.users.admin import UserAdmin
+from app.engine.users.demo import DEMO_BANNER, prepare_demo
+from app.runtime import STORE_FILE, Runtime, data_dir
+from app.ui.first_start_dialog import QtFirstStartDialog
+from app.ui.log_in_dialog import QtLogInDialog
 from app.ui.main_window import MainWindow
 from app.venue.errors import FaultScriptError
 from app.venue.fault_options import add_fault_options, read_faults, refuse_script
@@ -33,8 +43,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(prog="python -m app", description="The OEMS trader desktop.")
     parser.add_argument("--config", type=Path, default=default_config_path(), help="FIX sessions file (TOML)")
-    parser.add_argument("--data-dir", type=Path, default=data_dir(), help="where the event store lives")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help=f"where the event store lives (default {data_dir()})"
+    )
     parser.add_argument("--no-simulator", action="store_true", help="do not start the embedded venues")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=f"demo users on a store of their own ({data_dir(demo=True)}), logged in as demo-trader",
+    )
     parser.add_argument("--quit-after", type=float, default=0, help=argparse.SUPPRESS)  # smoke tests
     add_fault_options(parser)
     return parser.parse_args(argv)
@@ -42,29 +59,78 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 async def run_desktop(app: QApplication, args: argparse.Namespace, faults: Faults | None = None) -> int:
     """Start everything, show the window, and wind down cleanly when it closes."""
+    store = (args.data_dir or data_dir(demo=args.demo)) / STORE_FILE
     try:
         configs = load_config(args.config)
-        store = args.data_dir / STORE_FILE
         runtime = await Runtime.start(
             store, configs, SystemClock(), with_simulator=not args.no_simulator, faults=faults
         )
     except OemsError as problem:
-        print(f"OEMS cannot start: {problem}", file=sys.stderr)
-        if not args.quit_after:
-            QMessageBox.critical(None, "OEMS cannot start", str(problem))
-        return 2
+        return cannot_start(problem, args)
     except OSError as problem:  # the simulator's ports are taken
         print(f"OEMS cannot start the venue simulator: {problem.strerror or problem}", file=sys.stderr)
         return 2
-    window = MainWindow(runtime.engine, runtime.destinations, user=DESK_USER, prices=runtime.prices, feed=runtime.feed)
+    admin = UserAdmin(runtime.engine)
+    try:
+        user = await log_in(admin, args)
+    except OemsError as problem:
+        await runtime.stop()
+        return cannot_start(problem, args)
+    if user is None:  # the person closed the log-in
+        await runtime.stop()
+        return 0
+    banner = DEMO_BANNER if args.demo else ""
+    window = MainWindow(
+        runtime.engine,
+        runtime.destinations,
+        user=user,
+        admin=admin,
+        banner=banner,
+        prices=runtime.prices,
+        feed=runtime.feed,
+    )
     window.show()
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     if args.quit_after:
         QTimer.singleShot(int(args.quit_after * 1000), window.close)
     await closed.wait()
+    admin.log_out(window.user)
     await runtime.stop()
     return 0
+
+
+def cannot_start(problem: OemsError, args: argparse.Namespace) -> int:
+    """Say why the desktop cannot start (on stderr, and in a message box unless smoke-testing); the exit code."""
+    print(f"OEMS cannot start: {problem}", file=sys.stderr)
+    if not args.quit_after:
+        QMessageBox.critical(None, "OEMS cannot start", str(problem))
+    return 2
+
+
+async def log_in(admin: UserAdmin, args: argparse.Namespace) -> UserId | None:
+    """Who uses the desktop: demo-trader in the demo profile, else whoever logs in (or opens the first account)."""
+    if args.demo:
+        result = prepare_demo(admin)
+        if result.user is not None:
+            return result.user
+    dialog = QtFirstStartDialog(admin) if admin.first_start else QtLogInDialog(admin)
+    if args.quit_after:
+        QTimer.singleShot(int(args.quit_after * 1000), dialog.reject)
+    return dialog.user if await shown(dialog) else None
+
+
+async def shown(dialog: QDialog) -> bool:
+    """Show ``dialog`` window-modal and wait (without blocking the loop) until it closes; True if accepted."""
+    answer: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def settle(code: int) -> None:
+        if not answer.done():
+            answer.set_result(code)
+
+    dialog.finished.connect(settle)
+    dialog.open()
+    return await answer == QDialog.DialogCode.Accepted
 
 
 def main(argv: list[str]) -> int:

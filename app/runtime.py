@@ -24,25 +24,26 @@ from app.engine.engine import Engine
 from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.gateway import FixGateway
 from app.engine.fix.quote_feed import QuoteFeed
-from app.engine.ids import UserId
 from app.engine.kill_triggers import KillTriggers, TriggerLimits
 from app.engine.marks import follow_marks
 from app.engine.prices import PriceBook
 from app.engine.risk import DestinationGate, RiskGate
-from app.engine.roles import FixedDirectory, Role, UserDirectory
+from app.engine.roles import UserDirectory
 from app.venue.simulator import Faults, VenueSimulator
 
 APP_NAME = "oems-desktop"
 STORE_FILE = "events.db"
-DESK_USER = UserId("trader1")
-"""Who the desktop acts as until users log in (issue 5): one trader."""
 LINE_CHECK_SECONDS: Final = 1.0
 """How often the session-loss trigger looks at each venue's line."""
 
 
-def data_dir() -> Path:
-    """Where this user's event store lives, by the platform's conventions (e.g. ~/.local/share/oems-desktop)."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+def data_dir(*, demo: bool = False) -> Path:
+    """Where this user's event store lives, by the platform's conventions (e.g. ~/.local/share/oems-desktop).
+
+    The demo profile has a directory of its own inside it (``demo``), so demo users never share a real store.
+    """
+    root = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return root / "demo" if demo else root
 
 
 @dataclasses.dataclass(slots=True)
@@ -76,9 +77,10 @@ class Runtime:
         session.
 
         Without a ``gate`` the desk checks only that each order's venue has a session (see ``DestinationGate``);
-        without ``limits`` the kill switch triggers run on their defaults (no daily loss limits). The feed asks
-        for prices of the ``watchlist`` (by default the symbols the simulator quotes), of every symbol with a
-        working order, and of each symbol a new order names.
+        without ``limits`` the kill switch triggers run on their defaults (no daily loss limits); without a
+        ``directory`` the users recorded in the store decide who may do what. The feed asks for prices of the
+        ``watchlist`` (by default the symbols the simulator quotes), of every symbol with a working order, and
+        of each symbol a new order names.
         """
         destinations = [c.name for c in configs if c.role is SessionRole.ORDERS]
         gate = gate or DestinationGate(destinations)
@@ -92,7 +94,7 @@ class Runtime:
                 clock=clock,
                 gate=gate,
                 outbound=gateway,
-                directory=directory or FixedDirectory({DESK_USER: Role.TRADER}),
+                directory=directory,
             )
         except BaseException:
             if simulator is not None:

@@ -45,7 +45,7 @@ from app.engine.positions import Positions
 from app.engine.projections import Projections
 from app.engine.report_rules import execution_events, reject_events
 from app.engine.risk import RiskGate
-from app.engine.roles import Action, UserDirectory, allows, refusal
+from app.engine.roles import Action, UserDirectory, allows, ownership_refusal, refusal
 from app.engine.serialization import to_json
 from app.engine.store import EventStore, Transaction
 from app.engine.venue_messages import (
@@ -98,12 +98,12 @@ class Engine:
         gate: RiskGate,
         outbound: Outbound,
         *,
-        directory: UserDirectory,
+        directory: UserDirectory | None = None,
         id_prefix: str = "OEMS",
         snapshot_every: int = 100_000,
     ) -> None:
         self.store, self.clock, self.gate, self.outbound = store, clock, gate, outbound
-        self.directory = directory
+        self._directory = directory
         self.id_prefix = id_prefix
         self.snapshot_every = snapshot_every
         self.book = Projections()
@@ -118,11 +118,14 @@ class Engine:
         clock: Clock,
         gate: RiskGate,
         outbound: Outbound,
-        directory: UserDirectory,
+        directory: UserDirectory | None = None,
         id_prefix: str = "OEMS",
         progress: recovery.Progress | None = None,
     ) -> Engine:
-        """Open (or create) the store at ``path`` and rebuild the book: newest snapshot + the log's tail."""
+        """Open (or create) the store at ``path`` and rebuild the book: newest snapshot + the log's tail.
+
+        Without a ``directory`` the users recorded in the store decide who may do what.
+        """
         engine = cls(EventStore.open(path), clock, gate, outbound, directory=directory, id_prefix=id_prefix)
         engine.reload(progress)
         return engine
@@ -131,6 +134,11 @@ class Engine:
         """Rebuild every projection from the store, exactly as committed."""
         restored = recovery.restore(self.store, progress)
         self.book, self._snapshot_seq = restored.projections, restored.snapshot_seq
+
+    @property
+    def directory(self) -> UserDirectory:
+        """Who has which role and desk: the one given, else the users recorded in this store."""
+        return self.book.users if self._directory is None else self._directory
 
     @property
     def ledger(self) -> OrderLedger:
@@ -161,7 +169,7 @@ class Engine:
 
     def submit(self, cmd: SubmitOrder) -> CommandResult:
         """Check and send a new order; a known ClOrdID returns the existing order and sends nothing."""
-        if refused := self._refused(cmd.user, Action.ENTER_ORDER):
+        if refused := self._refused(cmd.user, Action.ENTER_ORDER, owner=cmd.spec.trader):
             return refused
         known = self.ledger.find(cmd.cl_ord_id)
         if known is not None:
@@ -283,15 +291,44 @@ class Engine:
                 kill_cancels.cancel_working(batch, switch, self.ledger.live(), self.outbound.takes_mass_cancel, mass_id)
         return CommandResult(True, message=f"Kill switch {switch.switch_id} is on: {switch.describe()}.")
 
-    def _refused(self, user: UserId, action: Action, order_id: OrderId | None = None) -> CommandResult | None:
-        """None when ``user``'s role allows ``action``; otherwise record the refusal and say why."""
-        role = self.directory.role_of(user)
-        if allows(role, action):
+    def _refused(
+        self, user: UserId, action: Action, order_id: OrderId | None = None, *, owner: UserId | None = None
+    ) -> CommandResult | None:
+        """None when ``user``'s role allows ``action`` on this order; otherwise record the refusal and say why.
+
+        The order is ``order_id`` (an existing one) or, for a new order, one in ``owner``'s name; a trader
+        may act on their own and their desk's, a PM on their own, a supervisor on any.
+        """
+        directory = self.directory
+        role = directory.role_of(user)
+        if not allows(role, action):
+            return self.refuse(user, action, refusal(user, role, action), order_id)
+        order = self.ledger.get(order_id) if order_id is not None else None
+        if order is not None:
+            owner, what = order.spec.trader, f"order {order_id}"
+        else:
+            what = f"an order in {owner}'s name"
+        if owner is None or role is None:
             return None
-        reason = refusal(user, role, action)
+        reason = ownership_refusal(user, role, directory.desk_of(user), owner, directory.desk_of(owner), what)
+        return None if reason is None else self.refuse(user, action, reason, order_id)
+
+    def refuse(self, user: UserId, action: Action, reason: str, order_id: OrderId | None = None) -> CommandResult:
+        """Record that ``user`` was refused ``action`` because of ``reason`` (words), and say so."""
         with self._batch() as batch:
             batch.record(ActionRefused(action, reason, order_id if order_id in self.ledger.orders else None), user)
         return CommandResult.refused(reason, order_id)
+
+    def record(
+        self, events: Sequence[Event], user: UserId, also: Callable[[Transaction], None] | None = None
+    ) -> ChangeSet:
+        """Record desk-wide facts (users, log-ins) caused by ``user`` in one transaction; ``also`` joins it."""
+        with self._batch() as batch:
+            for event in events:
+                batch.record(event, user)
+            if also is not None:
+                also(batch.tx)
+        return batch.changes
 
     def _ready_for(self, order_id: OrderId, trigger: Trigger, verb: str) -> tuple[Order, OrderStatus] | CommandResult:
         """The order and the state ``trigger`` moves it to, or why the request cannot be sent."""

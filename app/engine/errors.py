@@ -43,6 +43,10 @@ class StoreVersionError(StoreError):
     """The event store was written by a newer version of the program, whose layout this one cannot read."""
 
 
+class ProfileError(OemsError):
+    """The store does not suit the profile asked for (the demo profile on a store with real users)."""
+
+
 class DuplicateOutboundError(StoreError):
     """A FIX session already has a stored outbound message with that sequence number."""
 

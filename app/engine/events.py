@@ -15,7 +15,7 @@ from app.engine.enums import ExecType, OrderStatus
 from app.engine.ids import ClOrdId, ExecId, OrderId, UserId, VenueOrderId
 from app.engine.kill_terms import CancelRoute, KillGrade, KillTrigger, ScopeKind
 from app.engine.order import Amendment, OrderSpec, RequestKind
-from app.engine.roles import Action
+from app.engine.roles import Action, Role
 
 
 class AnomalyKind(StrEnum):
@@ -221,6 +221,79 @@ class MassCancelAnswered:
     text: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class UserCreated:
+    """A user account was opened (the event's user is who opened it; the password hash is kept apart)."""
+
+    user_id: UserId
+    name: str
+    role: Role
+    desk: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserRoleChanged:
+    """A user's role changed from ``previous`` to ``role``."""
+
+    user_id: UserId
+    role: Role
+    previous: Role
+
+
+@dataclass(frozen=True, slots=True)
+class UserDeactivated:
+    """A user's account was closed: they can no longer log in or act. Their past events stand."""
+
+    user_id: UserId
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordChanged:
+    """A user's password was set anew (the hash itself is never in the log)."""
+
+    user_id: UserId
+
+
+class LogInProblem(StrEnum):
+    """Why a log-in failed."""
+
+    UNKNOWN_USER = "unknown_user"
+    """No account has this user id (the person is told the same as for a wrong password)."""
+    WRONG_PASSWORD = "wrong_password"
+    """The password is not the user's."""
+    DEACTIVATED = "deactivated"
+    """The password was right but the account is closed."""
+    TOO_SOON = "too_soon"
+    """Tried again before the wait after repeated failures was over; the password was not checked."""
+
+    @property
+    def counts(self) -> bool:
+        """Whether this failure counts towards the wait imposed after repeated failures."""
+        return self in (LogInProblem.UNKNOWN_USER, LogInProblem.WRONG_PASSWORD)
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedIn:
+    """A user logged in."""
+
+    user_id: UserId
+
+
+@dataclass(frozen=True, slots=True)
+class LogInFailed:
+    """Someone tried to log in as ``user_id`` (as typed) and was turned away."""
+
+    user_id: UserId
+    problem: LogInProblem
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedOut:
+    """A user logged out (or another user took over the desktop)."""
+
+    user_id: UserId
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -237,6 +310,13 @@ Event = (
     | KillCancelQueued
     | MassCancelSent
     | MassCancelAnswered
+    | UserCreated
+    | UserRoleChanged
+    | UserDeactivated
+    | PasswordChanged
+    | LoggedIn
+    | LogInFailed
+    | LoggedOut
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -257,6 +337,13 @@ EVENT_TYPES: dict[str, type[Event]] = {
         KillCancelQueued,
         MassCancelSent,
         MassCancelAnswered,
+        UserCreated,
+        UserRoleChanged,
+        UserDeactivated,
+        PasswordChanged,
+        LoggedIn,
+        LogInFailed,
+        LoggedOut,
     )
 }
 """Each event class by the kind name the log stores."""

@@ -18,6 +18,7 @@ from app.engine.kill_switch import KillSwitchBoard
 from app.engine.ledger import OrderLedger
 from app.engine.order import Order
 from app.engine.positions import Positions
+from app.engine.users.book import UserBook
 
 
 class DeskView(Protocol):
@@ -48,7 +49,8 @@ class Projections:
         self.ledger = OrderLedger()
         self.positions = Positions()
         self.kill = KillSwitchBoard()
-        self.desk_views: tuple[DeskView, ...] = (self.kill,)
+        self.users = UserBook()
+        self.desk_views: tuple[DeskView, ...] = (self.kill, self.users)
         self._desk_by_type = _by_event_type(self.desk_views)
 
     def apply(self, event: Event, ts: datetime) -> OrderId | None:

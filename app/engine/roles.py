@@ -1,8 +1,9 @@
 """Who may do what: the desk's four roles, the actions a person can ask for, and the one table joining them.
 
 The engine asks a ``UserDirectory`` for the role of the user named on each command and refuses (and
-records) any action that role does not allow. Users, passwords and log-in live elsewhere; this module is
-only the rule.
+records) any action that role does not allow, and any order that is not the user's to touch (own or desk
+orders for a trader, own orders for a PM, any for a supervisor). Users, passwords and log-in live in
+``app.engine.users``; this module is only the rule.
 """
 
 from __future__ import annotations
@@ -93,20 +94,50 @@ def refusal(user: UserId, role: Role | None, action: Action) -> str:
     return f"{user} is a {role.label}; a {role.label} cannot {action.phrase}."
 
 
+def ownership_refusal(
+    user: UserId, role: Role, user_desk: str | None, owner: UserId, owner_desk: str | None, what: str
+) -> str | None:
+    """Why ``user`` may not act on ``what`` (an order, in words) belonging to ``owner``; None if they may.
+
+    Anyone may act on their own orders and a supervisor on any; a trader also on their desk's; a PM only
+    on their own blocks.
+    """
+    if user == owner or role is Role.SUPERVISOR:
+        return None
+    if role is not Role.TRADER:
+        return f"{user} is a {role.label} and may act only on their own orders; {what} belongs to {owner}."
+    if user_desk is None:
+        return f"{user} is on no desk and may act only on their own orders; {what} belongs to {owner}."
+    if owner_desk == user_desk:
+        return None
+    if owner_desk is None:
+        return f"{user} is on desk {user_desk}; {what} belongs to {owner}, who is on no desk."
+    return f"{user} is on desk {user_desk}; {what} belongs to desk {owner_desk}."
+
+
 class UserDirectory(Protocol):
-    """Knows each user's role."""
+    """Knows each user's role and desk."""
 
     def role_of(self, user: UserId) -> Role | None:
-        """The role of ``user``, or None for someone the desk does not know."""
+        """The role of ``user``, or None for someone the desk does not know (or no longer lets act)."""
+        ...
+
+    def desk_of(self, user: UserId) -> str | None:
+        """The desk ``user`` is on, or None."""
         ...
 
 
 class FixedDirectory:
-    """A directory given up front: each user's role, fixed for the life of the object."""
+    """A directory given up front: each user's role and desk, fixed for the life of the object."""
 
-    def __init__(self, roles: Mapping[UserId, Role]) -> None:
+    def __init__(self, roles: Mapping[UserId, Role], desks: Mapping[UserId, str] | None = None) -> None:
         self.roles = dict(roles)
+        self.desks = dict(desks or {})
 
     def role_of(self, user: UserId) -> Role | None:
         """The role given for ``user``."""
         return self.roles.get(user)
+
+    def desk_of(self, user: UserId) -> str | None:
+        """The desk given for ``user``."""
+        return self.desks.get(user)

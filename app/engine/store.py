@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import Any
 
 from app.engine.errors import ChainBrokenError, DiskFullError, DuplicateOutboundError, StoreError
-from app.engine.store_records import SessionRecord, Snapshot, StoredEvent, chain_hash
+from app.engine.store_records import Credential, SessionRecord, Snapshot, StoredEvent, chain_hash
 from app.engine.store_schema import (
     GENESIS_HASH,
     SQLITE_FULL,
@@ -35,7 +35,7 @@ from app.engine.store_schema import (
     translate_error,
 )
 
-__all__ = ["EventStore", "SessionRecord", "Snapshot", "StoredEvent", "Transaction", "chain_hash"]
+__all__ = ["Credential", "EventStore", "SessionRecord", "Snapshot", "StoredEvent", "Transaction", "chain_hash"]
 
 READ_CHUNK = 5000
 """Rows fetched per query while streaming the log."""
@@ -51,6 +51,10 @@ _INSERT_INBOUND = "INSERT INTO inbound (session, msg_seq, received_ts, cl_ord_id
 _SAVE_SESSION = (
     "INSERT INTO fix_sessions (name, epoch, started_ts, next_in_seq) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (name, epoch) DO UPDATE SET next_in_seq = excluded.next_in_seq"
+)
+_SAVE_CREDENTIAL = (
+    "INSERT OR REPLACE INTO credentials (user_id, scheme, n, r, p, salt, digest, event_seq) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _READ_CHUNK_SQL = f"SELECT {_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?"
 _SNAPSHOT_COLUMNS = "schema_version, last_seq, last_hash, created_ts, blob"
@@ -70,6 +74,7 @@ class Transaction:
         self._outbound_keys: set[tuple[str, int]] = set()
         self._inbound: list[tuple[str, int, str, str | None, bytes]] = []
         self._sessions: dict[tuple[str, int], tuple[str, int, str, int]] = {}
+        self._credentials: dict[str, tuple[str, str, int, int, int, bytes, bytes, int]] = {}
         self.closed = False
 
     @property
@@ -120,6 +125,13 @@ class Transaction:
         """Record where FIX session ``state.name`` stands; the last call in a transaction wins."""
         self._require_live()
         self._sessions[(state.name, state.epoch)] = (state.name, state.epoch, state.started_ts, state.next_in_seq)
+
+    def save_credential(self, credential: Credential) -> None:
+        """Set ``credential.user_id``'s password hash, tied to this transaction's newest event (the one saying so)."""
+        self._require_live()
+        if not self._rows:
+            raise ValueError("a password hash is saved only with the event that records the change")
+        self._credentials[credential.user_id] = (*credential, self._last_seq)
 
     def _require_live(self) -> None:
         if self.closed:
@@ -200,7 +212,7 @@ class EventStore:
     def _commit(self, tx: Transaction) -> None:
         rows, outbound, inbound, sessions = tx._rows, tx._outbound, tx._inbound, tx._sessions
         if not rows and not outbound and not inbound and not sessions:
-            return
+            return  # a credential is only ever saved with its event (rows)
         conn = self._require_open()
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -208,6 +220,7 @@ class EventStore:
             conn.executemany(_INSERT_OUTBOUND, outbound)
             conn.executemany(_INSERT_INBOUND, inbound)
             conn.executemany(_SAVE_SESSION, sessions.values())
+            conn.executemany(_SAVE_CREDENTIAL, tx._credentials.values())
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
@@ -356,6 +369,16 @@ class EventStore:
         sql = "SELECT name, epoch, started_ts, next_in_seq FROM fix_sessions WHERE name = ? ORDER BY epoch DESC LIMIT 1"
         rows = self._fetch(sql, (name,))
         return SessionRecord(*rows[0]) if rows else None
+
+    def credential(self, user_id: str) -> Credential | None:
+        """``user_id``'s stored password hash, or ``None`` if they have none."""
+        rows = self._fetch(
+            "SELECT user_id, scheme, n, r, p, salt, digest FROM credentials WHERE user_id = ?", (user_id,)
+        )
+        if not rows:
+            return None
+        user, scheme, n, r, p, salt, digest = rows[0]
+        return Credential(user, scheme, n, r, p, bytes(salt), bytes(digest))
 
     def inbound_messages(self, cl_ord_ids: Iterable[str]) -> list[tuple[str, int, str, bytes]]:
         """The received messages naming any of ``cl_ord_ids``: (session, seq, received time, raw), oldest first."""

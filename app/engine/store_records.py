@@ -64,6 +64,25 @@ class SessionRecord(NamedTuple):
         return f"{self.name}:{self.epoch}"
 
 
+class Credential(NamedTuple):
+    """One user's password as the store keeps it: a salted scrypt hash and the parameters that made it."""
+
+    user_id: str
+    """Whose password it is."""
+    scheme: str
+    """The hash function, ``scrypt``."""
+    n: int
+    """scrypt's CPU/memory cost (a power of two)."""
+    r: int
+    """scrypt's block size."""
+    p: int
+    """scrypt's parallelism."""
+    salt: bytes
+    """Random bytes drawn for this password alone."""
+    digest: bytes
+    """The hash of the password with ``salt`` under these parameters."""
+
+
 def chain_hash(prev_hash: str, seq: int, ts: str, user: str, kind: str, order_id: str | None, data: str) -> str:
     """Hash one record onto the chain: hex sha256 of the UTF-8 text ``prev|seq|L(ts)|...|L(data)``.
 

@@ -28,11 +28,12 @@ APPLICATION_ID = 0x4F454D53
 """``PRAGMA application_id`` of an OEMS event store: the bytes "OEMS"."""
 APPLICATION_NAME = "oems-desktop event store"
 """Written to the ``meta`` table, for a person who opens the file with another SQLite tool."""
-STORE_SCHEMA_VERSION = 2
+STORE_SCHEMA_VERSION = 3
 """Layout of the tables below; a store with a higher number was written by a newer program.
 
 1: events, snapshots, outbound. 2: adds ``fix_sessions`` (each FIX session's sequence state) and ``inbound``
-(the application messages received); ``migrate`` upgrades a version 1 store in place.
+(the application messages received). 3: adds ``credentials`` (each user's password hash, kept out of the
+immutable log). ``migrate`` upgrades an older store in place.
 """
 GENESIS_HASH = "0" * 64
 """The hash the first event chains to."""
@@ -67,6 +68,15 @@ _SESSION_TABLES_V2 = (
     "RAISE(ABORT, 'sent FIX messages are kept as they went: one cannot be deleted'); END",
 )
 """Added by store layout 2: FIX session state, received messages, and the sent ones made append-only."""
+_CREDENTIAL_TABLES_V3 = (
+    "CREATE TABLE credentials (user_id TEXT PRIMARY KEY, scheme TEXT NOT NULL, n INTEGER NOT NULL, "
+    "r INTEGER NOT NULL, p INTEGER NOT NULL, salt BLOB NOT NULL, digest BLOB NOT NULL, event_seq INTEGER NOT NULL)",
+)
+"""Added by store layout 3: one salted slow hash per user, with its parameters, replaced when the password is.
+
+Hashes never go into the events (the log is kept forever and copied for audit); ``event_seq`` names the
+``PasswordChanged`` or ``UserCreated`` event that set the row, committed in the same transaction.
+"""
 
 
 def create_store_file(path: Path) -> None:
@@ -98,7 +108,7 @@ def _build(path: Path) -> None:
         db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
         _create_tables(db)
         conn.executescript(_APPEND_ONLY_TRIGGERS)
-        for statement in _SESSION_TABLES_V2:
+        for statement in (*_SESSION_TABLES_V2, *_CREDENTIAL_TABLES_V3):
             conn.execute(statement)
         db.table("meta").insert_all(
             [
@@ -226,6 +236,9 @@ def migrate(conn: sqlite3.Connection) -> None:
     try:
         if int(version) < 2:
             for statement in _SESSION_TABLES_V2:
+                conn.execute(statement)
+        if int(version) < 3:
+            for statement in _CREDENTIAL_TABLES_V3:
                 conn.execute(statement)
         conn.execute("UPDATE meta SET value = ? WHERE key = 'store_schema_version'", (str(STORE_SCHEMA_VERSION),))
         conn.execute(f"PRAGMA user_version = {STORE_SCHEMA_VERSION}")

@@ -87,11 +87,23 @@ class QtBlotter(QWidget):
         for action in (self.cancel_action, self.amend_action, self.cancel_all_action):
             button = QPushButton(f"{action.text()}  ({action.shortcut().toString()})")
             button.clicked.connect(action.trigger)
+            action.changed.connect(lambda b=button, a=action: _follow(b, a))
             bar.addWidget(button)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(bar)
         column.addWidget(self.table)
+
+    def set_user(self, user: UserId, cancel_refusal: str | None = None, amend_refusal: str | None = None) -> None:
+        """Act as ``user`` from now on; a refusal (why they may not cancel, or amend) disables those actions."""
+        self._user = user
+        for action, refusal in (
+            (self.cancel_action, cancel_refusal),
+            (self.cancel_all_action, cancel_refusal),
+            (self.amend_action, amend_refusal),
+        ):
+            action.setEnabled(refusal is None)
+            action.setToolTip(refusal or action.text())
 
     def selected_ids(self) -> list[OrderId]:
         """The orders of the selected rows, top to bottom."""
@@ -147,3 +159,9 @@ class QtBlotter(QWidget):
         menu = QMenu(self)
         menu.addActions([self.cancel_action, self.amend_action, self.cancel_all_action])
         menu.popup(self.table.viewport().mapToGlobal(pos))
+
+
+def _follow(button: QPushButton, action: QAction) -> None:
+    """Keep a bar button as enabled as its action, with the same tooltip (which says why when it is not)."""
+    button.setEnabled(action.isEnabled())
+    button.setToolTip(action.toolTip())

@@ -79,6 +79,12 @@ class QtPriceChart(QWidget):
                 self.chooser.addItem(symbol)
                 known.add(symbol)
 
+    def set_user(self, user: UserId) -> None:
+        """Draw ``user``'s working orders from now on."""
+        self._user = user
+        symbol, self.symbol = self.symbol, ""
+        self.show_symbol(symbol)
+
     def show_symbol(self, symbol: str) -> None:
         """Chart ``symbol``: its prices so far, the working orders in it, its fills since the window opened."""
         symbol = symbol.strip()

@@ -50,12 +50,8 @@ class QtKillSwitchPanel(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.headline = QLabel()
         self.resume_button = QPushButton("Resume trading")
-        role = engine.directory.role_of(user)
-        if allows(role, Action.RESUME_TRADING):
-            self.resume_button.setToolTip("Release the selected kill switch; orders it canceled stay canceled.")
-        else:
-            self.resume_button.setToolTip(refusal(user, role, Action.RESUME_TRADING))
-        self._may_resume = allows(role, Action.RESUME_TRADING)
+        self._may_resume = False
+        self.set_user(user)
         row = QHBoxLayout()
         row.addWidget(self.headline, 1)
         row.addWidget(self.resume_button)
@@ -68,6 +64,17 @@ class QtKillSwitchPanel(QWidget):
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
         self.refresh()
+
+    def set_user(self, user: UserId) -> None:
+        """Act as ``user``: Resume works only for a role allowed to resume trading."""
+        self._user = user
+        role = self._engine.directory.role_of(user)
+        self._may_resume = allows(role, Action.RESUME_TRADING)
+        if self._may_resume:
+            self.resume_button.setToolTip("Release the selected kill switch; orders it canceled stay canceled.")
+        else:
+            self.resume_button.setToolTip(refusal(user, role, Action.RESUME_TRADING))
+        self._update_button()
 
     def refresh(self) -> None:
         """Recount every switch that is on and redraw the rows."""

@@ -1,13 +1,13 @@
 """The trader's main window: blotter in the middle; ticket, executions, positions, kill switches, watchlist and
 charts docked around it.
 
-The toolbar's kill switch (Ctrl+Shift+K) opens the kill switch dialog for supervisors; for other roles it
-is disabled and its tooltip says why.
-
 Everything on screen follows the engine through one ``EngineBridge`` and the prices through one
-``PriceBridge``; commands go straight to the engine (each is one quick SQLite transaction). Window geometry,
-dock layout, blotter column widths, the watchlist and the theme are kept in ``QSettings`` and restored on
-the next start.
+``PriceBridge``; commands go straight to the engine (each is one quick SQLite transaction), always in the
+name of the logged-in user. The title and the status bar say who that is and their role; what the role may
+not do is disabled with a tooltip saying why (the engine refuses it anyway): the toolbar's kill switch
+(Ctrl+Shift+K) is for supervisors. The User menu switches user and, for supervisors, opens the users
+dialog. Window geometry, dock layout, blotter column widths, the watchlist and the theme are kept in
+``QSettings`` and restored on the next start.
 """
 
 from __future__ import annotations
@@ -16,7 +16,16 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QLabel, QMainWindow, QTableView, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.engine.engine import Engine
 from app.engine.enums import OrderStatus, Side
@@ -26,6 +35,7 @@ from app.engine.ids import UserId
 from app.engine.kill_terms import ScopeKind
 from app.engine.prices import PriceBook
 from app.engine.roles import Action, allows, refusal
+from app.engine.users.admin import UserAdmin
 from app.ui.blotter_view import QtBlotter
 from app.ui.bridge import EngineBridge
 from app.ui.chart_series import AckLatencies, PriceHistory
@@ -33,23 +43,27 @@ from app.ui.charts import QtLatencyChart, QtPnlChart, QtPriceChart
 from app.ui.executions_model import ExecutionsModel
 from app.ui.kill_switch_dialog import QtKillSwitchDialog
 from app.ui.kill_switch_panel import QtKillSwitchPanel
+from app.ui.log_in_dialog import QtLogInDialog
 from app.ui.positions_model import PositionsModel, money_text
 from app.ui.price_bridge import PriceBridge
 from app.ui.theme import Theme, apply_theme
 from app.ui.ticket import QtOrderTicket
+from app.ui.users_dialog import QtUsersDialog
 from app.ui.watchlist import QtWatchlist
 from app.ui.watchlist_model import WatchlistModel
 
 SUMMARY_MS = 1000
 """How often the status bar's order counts are recounted (counting every batch would cost at 100k orders)."""
-DEFAULT_TRADER = UserId("trader1")
-"""Who the desktop acts as when the caller names nobody (until logins exist)."""
+BANNER_STYLE = "background: #f59e0b; color: #111827; font-weight: bold; padding: 4px;"
 _SIDE_KEYS = {Side.BUY: "Ctrl+B", Side.SELL: "Ctrl+S", Side.SELL_SHORT: "Ctrl+H"}
 KILL_SWITCH_KEYS = "Ctrl+Shift+K"
 
 
 class MainWindow(QMainWindow):
-    """The desktop over ``engine``; ``destinations`` and ``accounts`` fill the ticket's choices.
+    """The desktop over ``engine`` for the logged-in ``user``; ``destinations`` and ``accounts`` fill the ticket.
+
+    ``admin`` manages the accounts (one over ``engine`` by default); a ``banner`` (the demo profile's)
+    shows above the blotter.
 
     ``prices`` feed the watchlist, the ticket's quote line, the marks and the price chart; ``feed`` (when the
     desk has market data sessions) subscribes to the symbols the trader adds and says what goes wrong.
@@ -60,16 +74,18 @@ class MainWindow(QMainWindow):
         engine: Engine,
         destinations: Sequence[str],
         *,
+        user: UserId,
+        admin: UserAdmin | None = None,
+        banner: str = "",
         accounts: Sequence[str] = ("ACC1",),
-        user: UserId = DEFAULT_TRADER,
         settings: QSettings | None = None,
         parent: QWidget | None = None,
         prices: PriceBook | None = None,
         feed: QuoteFeed | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"OEMS: {user}")
-        self._engine, self._user, self._feed = engine, user, feed
+        self._engine, self.user, self._feed = engine, user, feed
+        self.admin = admin or UserAdmin(engine)
         self._destinations, self._accounts = list(destinations), list(accounts)
         self.kill_dialog: QtKillSwitchDialog | None = None
         self._settings = settings or QSettings("OEMS", "Desktop")
@@ -88,7 +104,11 @@ class MainWindow(QMainWindow):
         self.pnl_chart = QtPnlChart(engine.positions, engine.clock, self)
         self.latency_chart = QtLatencyChart(self.latencies, self)
         self.summary = QLabel()
-        self.setCentralWidget(self.blotter)
+        self.who = QLabel()
+        self.banner = QLabel(banner, wordWrap=True)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setVisible(bool(banner))
+        self.setCentralWidget(_stacked(self.banner, self.blotter))
         self._dock("Ticket", self.ticket, Qt.DockWidgetArea.LeftDockWidgetArea)
         executions = self._dock("Executions", _table(self.executions), Qt.DockWidgetArea.BottomDockWidgetArea)
         positions = self._dock("Positions", _table(self.positions), Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -105,6 +125,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(charts[0], charts[1])
         self.tabifyDockWidget(charts[0], charts[2])
         charts[0].raise_()
+        self.statusBar().addPermanentWidget(self.who)
         self.statusBar().addPermanentWidget(self.summary)
         self._menus()
         self._toolbar()
@@ -113,6 +134,7 @@ class MainWindow(QMainWindow):
         self._summary_timer.timeout.connect(self.update_summary)
         self._summary_timer.start()
         self.update_summary()
+        self.set_user(user)
         self._restore()
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -130,6 +152,14 @@ class MainWindow(QMainWindow):
             orders.addAction(action)
         orders.addSeparator()
         orders.addActions([self.blotter.cancel_action, self.blotter.amend_action, self.blotter.cancel_all_action])
+        orders.setToolTipsVisible(True)
+        people = self.menuBar().addMenu("&User")
+        self.switch_action = QAction("Switch user…", self)
+        self.switch_action.triggered.connect(self.switch_user)
+        self.users_action = QAction("Users…", self)
+        self.users_action.triggered.connect(self.open_users)
+        people.addActions([self.switch_action, self.users_action])
+        people.setToolTipsVisible(True)
         view = self.menuBar().addMenu("&View")
         self.dark_action = QAction("Dark theme", self, checkable=True)
         self.dark_action.toggled.connect(lambda dark: self.set_theme(Theme.DARK if dark else Theme.LIGHT))
@@ -141,14 +171,6 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
         self.kill_action = QAction("KILL SWITCH", self, shortcut=QKeySequence(KILL_SWITCH_KEYS))
         self.kill_action.triggered.connect(self.open_kill_switch)
-        role = self._engine.directory.role_of(self._user)
-        if allows(role, Action.KILL_SWITCH):
-            self.kill_action.setToolTip(
-                f"Stop trading: halt, cancel working orders or reduce only ({KILL_SWITCH_KEYS})"
-            )
-        else:
-            self.kill_action.setEnabled(False)
-            self.kill_action.setToolTip(refusal(self._user, role, Action.KILL_SWITCH))
         bar.addAction(self.kill_action)
         button = bar.widgetForAction(self.kill_action)
         button.setObjectName("kill_switch_button")
@@ -158,7 +180,7 @@ class MainWindow(QMainWindow):
         """Open the kill switch dialog (supervisors only: the action is disabled for everyone else)."""
         symbols = sorted({o.spec.symbol for o in self._engine.ledger.live()})
         choices = {ScopeKind.VENUE: self._destinations, ScopeKind.ACCOUNT: self._accounts, ScopeKind.SYMBOL: symbols}
-        dialog = self.kill_dialog = QtKillSwitchDialog(self._engine, self._user, choices, self)
+        dialog = self.kill_dialog = QtKillSwitchDialog(self._engine, self.user, choices, self)
         dialog.accepted.connect(self._kill_switch_engaged)
         dialog.open()
         return dialog
@@ -195,6 +217,52 @@ class MainWindow(QMainWindow):
     def _on_feed_alert(self, alert: Alert) -> None:
         if alert.level is not AlertLevel.INFO:
             self.say(alert.text)
+
+    def set_user(self, user: UserId) -> None:
+        """Act as ``user`` from now on: title, status bar, and every action their role may not do disabled."""
+        self.user = user
+        directory = self._engine.directory
+        role = directory.role_of(user)
+        role_text = role.label if role is not None else "no role"
+        self.setWindowTitle(f"OEMS: {user} ({role_text})")
+        self.who.setText(f"{user} · {role_text} · desk {directory.desk_of(user) or 'none'}")
+
+        def why_not(action: Action) -> str | None:
+            return None if allows(role, action) else refusal(user, role, action)
+
+        self.ticket.set_user(user, why_not(Action.ENTER_ORDER))
+        self.blotter.set_user(user, why_not(Action.CANCEL_ORDER), why_not(Action.AMEND_ORDER))
+        cannot_kill = why_not(Action.KILL_SWITCH)
+        self.kill_action.setEnabled(cannot_kill is None)
+        self.kill_action.setToolTip(
+            cannot_kill or f"Stop trading: halt, cancel working orders or reduce only ({KILL_SWITCH_KEYS})"
+        )
+        self.kill_panel.set_user(user)
+        self.price_chart.set_user(user)
+        cannot_manage = why_not(Action.MANAGE_USERS)
+        self.users_action.setEnabled(cannot_manage is None)
+        self.users_action.setToolTip(cannot_manage or "Add users, change roles, deactivate, reset passwords.")
+
+    def switch_user(self) -> QtLogInDialog:
+        """Ask someone to log in; once they have, the window acts as them (the one before is logged out)."""
+        dialog = QtLogInDialog(self.admin, "Switch user", self)
+        dialog.accepted.connect(lambda: self._switch_to(dialog.user))
+        dialog.open()
+        return dialog
+
+    def _switch_to(self, user: UserId | None) -> None:
+        if user is None or user == self.user:
+            return
+        self.admin.log_out(self.user)
+        self.set_user(user)
+        self.say(f"Logged in as {user}.")
+
+    def open_users(self) -> QtUsersDialog:
+        """Open the users dialog (supervisors); the window rechecks its user's rights after each change."""
+        dialog = QtUsersDialog(self.admin, self.user, self)
+        dialog.changed.connect(lambda: self.set_user(self.user))
+        dialog.open()
+        return dialog
 
     def say(self, text: str) -> None:
         """Show ``text`` in the status bar until the next message."""
@@ -256,6 +324,16 @@ class MainWindow(QMainWindow):
         """Save the layout, then close."""
         self.save_layout()
         super().closeEvent(event)
+
+
+def _stacked(banner: QLabel, body: QWidget) -> QWidget:
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    column.addWidget(banner)
+    column.addWidget(body)
+    return holder
 
 
 def _table(model: ExecutionsModel | PositionsModel) -> QTableView:

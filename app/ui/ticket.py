@@ -134,6 +134,13 @@ class QtOrderTicket(QWidget):
             destination=self.destination.currentText(),
         )
 
+    def set_user(self, user: UserId, refusal: str | None = None) -> None:
+        """Send orders as ``user`` from now on; ``refusal`` (why they may not enter orders) disables Submit."""
+        self._user = user
+        self.submit_button.setEnabled(refusal is None)
+        self.submit_button.setToolTip(refusal or "")
+        self._refresh()
+
     def prepare(self, side: Side) -> None:
         """Set the side and put the cursor in the symbol, ready to type an order (the buy/sell hotkeys)."""
         self.side.setCurrentIndex(list(Side).index(side))

@@ -13,7 +13,7 @@ from app.engine.engine import Engine
 from app.engine.ids import OrderId
 from app.ui.blotter_columns import STATUS_COLUMN
 from app.ui.main_window import MainWindow
-from tests.support.engine_kit import RecordingOutbound, open_engine
+from tests.support.engine_kit import TRADER, RecordingOutbound, open_engine
 
 _GUI_DIR = Path(__file__).parent
 _HARMLESS = r"^This plugin does not support propagateSizeHints\(\)$"
@@ -51,7 +51,7 @@ def settings(tmp_path: Path) -> QSettings:
 
 @pytest.fixture
 def window(qtbot: QtBot, engine: Engine, settings: QSettings) -> MainWindow:
-    shown = MainWindow(engine, ["SIM1", "SIM2"], accounts=["ACC1", "ACC2"], settings=settings)
+    shown = MainWindow(engine, ["SIM1", "SIM2"], user=TRADER, accounts=["ACC1", "ACC2"], settings=settings)
     qtbot.addWidget(shown)
     shown.show()
     return shown

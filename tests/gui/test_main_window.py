@@ -26,7 +26,7 @@ def test_column_widths_and_theme_survive_a_restart(
     window.blotter.table.setColumnWidth(3, 177)
     window.set_theme(Theme.DARK)
     window.close()
-    again = MainWindow(engine, ["SIM1"], settings=settings)
+    again = MainWindow(engine, ["SIM1"], user=TRADER, settings=settings)
     qtbot.addWidget(again)
     assert again.blotter.table.columnWidth(3) == 177
     assert again.theme() is Theme.DARK

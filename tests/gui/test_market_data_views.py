@@ -42,7 +42,7 @@ def feed(engine: Engine, prices: PriceBook) -> QuoteFeed:
 
 @pytest.fixture
 def desk(qtbot: QtBot, engine: Engine, settings: QSettings, prices: PriceBook, feed: QuoteFeed) -> MainWindow:
-    shown = MainWindow(engine, ["SIM1"], settings=settings, prices=prices, feed=feed)
+    shown = MainWindow(engine, ["SIM1"], user=TRADER, settings=settings, prices=prices, feed=feed)
     qtbot.addWidget(shown)
     shown.show()
     return shown
@@ -81,7 +81,7 @@ def test_the_watchlist_is_kept_for_the_next_start(
 ) -> None:
     desk.watchlist.add("CORE")
     desk.close()
-    again = MainWindow(engine, ["SIM1"], settings=settings, prices=prices)
+    again = MainWindow(engine, ["SIM1"], user=TRADER, settings=settings, prices=prices)
     qtbot.addWidget(again)
     assert again.watchlist.model.symbols() == ["ACME", "CORE"]
     assert again.price_chart.symbol == "ACME"

@@ -17,7 +17,7 @@ from app.engine.fix.config import SessionConfig, default_config_path, load_confi
 from app.engine.fix.session_fsm import SessionState
 from app.engine.ids import OrderId
 from app.runtime import Runtime
-from tests.support.engine_kit import TRADER, spec
+from tests.support.engine_kit import DESK, TRADER, spec
 
 
 def free_ports(configs: tuple[SessionConfig, ...]) -> list[SessionConfig]:
@@ -38,7 +38,7 @@ async def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
 def test_orders_trade_on_every_simulated_venue_and_cancel_waits_for_the_venue(tmp_path: Path) -> None:
     async def scenario() -> None:
         configs = free_ports(load_config(default_config_path()))
-        runtime = await Runtime.start(tmp_path / "desk.db", tuple(configs), SystemClock())
+        runtime = await Runtime.start(tmp_path / "desk.db", tuple(configs), SystemClock(), directory=DESK)
         engine, gateway = runtime.engine, runtime.gateway
         assert runtime.destinations == ["SIMA", "SIMB", "SIMC"]
         await until(lambda: all(s.state is SessionState.ACTIVE for s in gateway.sessions.values()))

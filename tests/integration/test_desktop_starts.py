@@ -1,5 +1,5 @@
-"""The README's run command, end to end: the desktop process starts, connects to every simulated venue,
-and closes cleanly, leaving its sessions' logons on disk."""
+"""The README's run command, end to end: the desktop process starts (as the demo profile's demo-trader),
+connects to every simulated venue, and closes cleanly, leaving its sessions' logons and its log-in on disk."""
 
 from __future__ import annotations
 
@@ -20,12 +20,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_the_desktop_starts_trades_nothing_and_closes_cleanly(tmp_path: Path) -> None:
+def _config(tmp_path: Path) -> Path:
     text = re.sub(r"port = \d+", lambda _: f"port = {free_port()}", default_config_path().read_text())
     config = tmp_path / "sessions.toml"
     config.write_text(text)
+    return config
+
+
+def test_the_desktop_starts_trades_nothing_and_closes_cleanly(tmp_path: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    args = ["--config", str(config), "--data-dir", str(tmp_path / "data"), "--quit-after", "2"]
+    args = ["--demo", "--config", str(_config(tmp_path)), "--data-dir", str(tmp_path / "data"), "--quit-after", "2"]
     done = subprocess.run(
         [sys.executable, "-m", "app", *args], env=env, capture_output=True, text=True, timeout=60, check=False
     )
@@ -37,6 +41,20 @@ def test_the_desktop_starts_trades_nothing_and_closes_cleanly(tmp_path: Path) ->
             assert record.next_in_seq >= 2  # the venue's Logon reply was received
             (first,) = store.outbound_messages(record.key, 1, 1)
             assert b"\x0135=A\x01" in first[1]
+        kinds = [(e.kind, e.user) for e in store.read()]
+    assert kinds[:3] == [("UserCreated", "demo-supervisor")] * 3
+    assert kinds[3:] == [("LoggedIn", "demo-trader"), ("LoggedOut", "demo-trader")]
+
+
+def test_a_first_start_closed_unanswered_opens_no_account_and_exits_cleanly(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    args = ["--config", str(_config(tmp_path)), "--data-dir", str(tmp_path / "data"), "--quit-after", "1"]
+    done = subprocess.run(
+        [sys.executable, "-m", "app", *args], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    with EventStore.open(tmp_path / "data" / "events.db") as store:
+        assert list(store.read()) == []
 
 
 def test_a_bad_sessions_file_is_reported_in_words(tmp_path: Path) -> None:

@@ -14,13 +14,13 @@ from app.engine.fix.config import default_config_path, load_config
 from app.engine.ids import AccountId
 from app.runtime import Runtime
 from tests.integration.test_desk_on_simulator import free_ports, until
-from tests.support.engine_kit import TRADER, spec
+from tests.support.engine_kit import DESK, TRADER, spec
 
 
 def test_prices_arrive_and_move_and_mark_a_position_and_come_back_after_a_restart(tmp_path: Path) -> None:
     async def scenario() -> None:
         configs = tuple(free_ports(load_config(default_config_path())))
-        runtime = await Runtime.start(tmp_path / "desk.db", configs, SystemClock())
+        runtime = await Runtime.start(tmp_path / "desk.db", configs, SystemClock(), directory=DESK)
         prices, engine = runtime.prices, runtime.engine
         await until(lambda: all(prices.quote(s) is not None for s in ("ACME", "BOLT", "CORE")))
         first = prices.quote("ACME")
@@ -45,7 +45,7 @@ def test_prices_arrive_and_move_and_mark_a_position_and_come_back_after_a_restar
         assert engine.positions.unrealized_pnl(position) == (mark - position.avg_cost) * 10
         await runtime.stop()
 
-        again = await Runtime.start(tmp_path / "desk.db", configs, SystemClock())
+        again = await Runtime.start(tmp_path / "desk.db", configs, SystemClock(), directory=DESK)
         await until(lambda: again.prices.quote("CORE") is not None)
         assert again.feed.refused == {}
         await again.stop()

@@ -15,15 +15,29 @@ from app.engine.ledger import OrderLedger
 from app.engine.order import Amendment, Order, OrderSpec
 from app.engine.positions import Positions
 from app.engine.risk import ALLOW, Verdict
-from app.engine.roles import FixedDirectory, Role
+from app.engine.roles import FixedDirectory, Role, UserDirectory
 from app.engine.store import EventStore, Transaction
 from app.engine.venue_messages import MassCancelRequest, OutboundRequest, VenueRequest
 
 TRADER = UserId("trader1")
+DESKMATE = UserId("trader3")
+OTHER_TRADER = UserId("trader2")
+PM = UserId("pm1")
 SUPERVISOR = UserId("super1")
 VIEWER = UserId("viewer1")
-DESK = FixedDirectory({TRADER: Role.TRADER, SUPERVISOR: Role.SUPERVISOR, VIEWER: Role.VIEWER})
-"""The users the tests act as, one per role that matters to them."""
+DESK = FixedDirectory(
+    {
+        TRADER: Role.TRADER,
+        DESKMATE: Role.TRADER,
+        OTHER_TRADER: Role.TRADER,
+        PM: Role.PM,
+        SUPERVISOR: Role.SUPERVISOR,
+        VIEWER: Role.VIEWER,
+    },
+    {TRADER: "EQ1", DESKMATE: "EQ1", OTHER_TRADER: "EQ2", PM: "EQ1", SUPERVISOR: "EQ1", VIEWER: "EQ1"},
+)
+"""The users the tests act as: traders on desk EQ1 (trader1, trader3) and EQ2 (trader2), a PM, a supervisor and
+a viewer."""
 
 
 class PassGate:
@@ -96,16 +110,24 @@ def spec(**overrides: Any) -> OrderSpec:
 
 
 def open_engine(
-    path: Path, *, clock: FakeClock | None = None, gate: Any = None, snapshot_every: int = 100_000
+    path: Path,
+    *,
+    clock: FakeClock | None = None,
+    gate: Any = None,
+    snapshot_every: int = 100_000,
+    directory: UserDirectory | None = DESK,
 ) -> tuple[Engine, RecordingOutbound]:
-    """An engine on a store at ``path`` (created if new; durable writes off, to keep tests quick)."""
+    """An engine on a store at ``path`` (created if new; durable writes off, to keep tests quick).
+
+    Users come from ``DESK`` unless another ``directory`` is given; None means the users recorded in the store.
+    """
     outbound = RecordingOutbound()
     engine = Engine(
         EventStore.open(path, synchronous_full=False),
         clock or FakeClock(),
         gate or PassGate(),
         outbound,
-        directory=DESK,
+        directory=directory,
         snapshot_every=snapshot_every,
     )
     engine.reload()

@@ -145,7 +145,7 @@ def test_halt_refuses_new_orders_in_scope_only_and_says_which_switch(
     assert '"rule":"kill_switch"' in denied.data
     assert desk.outbound.sent == []
     if outside is not None:
-        assert desk.engine.submit(SubmitOrder(spec(**outside), TRADER)).accepted
+        assert desk.engine.submit(SubmitOrder(spec(**outside), SUPERVISOR)).accepted
 
 
 def test_halt_refuses_amends_in_scope_but_cancels_stay_allowed(desk: KillDesk) -> None:

@@ -1,4 +1,5 @@
-"""The store's FIX session tables: sequence state per epoch, received messages, and the v1 -> v2 upgrade."""
+"""The store's FIX session and credential tables: sequence state per epoch, received messages, password hashes,
+and the upgrades from layouts 1 and 2."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.engine.store import EventStore, SessionRecord
+from app.engine.store import Credential, EventStore, SessionRecord
 from app.engine.store_schema import STORE_SCHEMA_VERSION
 
 
@@ -57,6 +58,7 @@ def test_a_layout_1_store_is_upgraded_in_place_keeping_its_events(tmp_path: Path
         conn.execute(f"DROP TRIGGER {trigger}")
     conn.execute("DROP TABLE inbound")
     conn.execute("DROP TABLE fix_sessions")
+    conn.execute("DROP TABLE credentials")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'store_schema_version'")
     conn.execute("PRAGMA user_version = 1")
     conn.close()
@@ -76,3 +78,31 @@ def test_a_layout_1_store_is_upgraded_in_place_keeping_its_events(tmp_path: Path
             conn.execute("DELETE FROM outbound")
     finally:
         conn.close()
+
+
+def test_a_layout_2_store_gains_the_credentials_table(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with EventStore.open(path) as store, store.transaction() as tx:
+        tx.append("Note", "2026-11-21T08:00:00+00:00", "u", "{}")
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TABLE credentials")
+    conn.execute("UPDATE meta SET value = '2' WHERE key = 'store_schema_version'")
+    conn.close()
+
+    with EventStore.open(path) as store:
+        assert store.credential("ann") is None
+        with store.transaction() as tx:
+            tx.append("PasswordChanged", "2026-11-21T08:00:01+00:00", "boss", '{"user_id":"ann"}')
+            tx.save_credential(Credential("ann", "scrypt", 16, 8, 1, b"salt", b"digest"))
+    with EventStore.open(path) as store:
+        assert store.verify_chain() == 2
+        assert store.credential("ann") == Credential("ann", "scrypt", 16, 8, 1, b"salt", b"digest")
+
+
+def test_a_password_hash_is_saved_only_with_the_event_that_records_it(tmp_path: Path) -> None:
+    with (
+        EventStore.open(tmp_path / "s.db") as store,
+        store.transaction() as tx,
+        pytest.raises(ValueError, match="only with the event"),
+    ):
+        tx.save_credential(Credential("ann", "scrypt", 16, 8, 1, b"salt", b"digest"))
