@@ -14,6 +14,8 @@ from enum import StrEnum
 from app.engine.enums import ExecType, OrderStatus
 from app.engine.ids import ClOrdId, ExecId, OrderId, UserId, VenueOrderId
 from app.engine.order import Amendment, OrderSpec, RequestKind
+from app.engine.risk.limit_keys import LimitKey
+from app.engine.risk.verdict import Finding
 from app.engine.roles import Action
 
 
@@ -159,6 +161,34 @@ class ActionRefused:
     order_id: OrderId | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RiskFlagged:
+    """The risk gate found something against an order or an amend: a warning or a block, with its figures."""
+
+    order_id: OrderId
+    finding: Finding
+
+
+@dataclass(frozen=True, slots=True)
+class WarningOverridden:
+    """``user`` sent an order past the gate's warning under ``rule``, giving ``reason``."""
+
+    order_id: OrderId
+    rule: str
+    reason: str
+    user: UserId
+
+
+@dataclass(frozen=True, slots=True)
+class LimitChanged:
+    """A risk limit was set, changed or removed (``new`` empty); ``note`` says where a change came from."""
+
+    key: LimitKey
+    old: str
+    new: str
+    note: str = ""
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -170,6 +200,9 @@ Event = (
     | LineLost
     | AnomalyRecorded
     | ActionRefused
+    | RiskFlagged
+    | WarningOverridden
+    | LimitChanged
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -185,6 +218,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         LineLost,
         AnomalyRecorded,
         ActionRefused,
+        RiskFlagged,
+        WarningOverridden,
+        LimitChanged,
     )
 }
 """Each event class by the kind name the log stores."""

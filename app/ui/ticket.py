@@ -195,7 +195,7 @@ class QtOrderTicket(QWidget):
         if problems:
             self.risk.setText("")
             return
-        verdict = self._engine.gate.check_new(spec, self._engine.ledger, self._engine.positions)
+        verdict = self._engine.gate.check_new(spec, self._engine.book)
         if verdict.allowed:
             self.risk.setText("Risk check: passes.")
             self.risk.setStyleSheet("color: #16a34a;")
