@@ -108,5 +108,5 @@ def staleness(symbol: str, quote: Quote | None, max_age: Applied | None, now: da
         return f"No reference price has arrived for {symbol}."
     age = quote.age(now).total_seconds()
     if max_age is not None and age > max_age.value:
-        return f"The reference price for {symbol} is {age:.0f} s old; {max_age.where()} allows {max_age.text} s."
+        return f"The reference price for {symbol} is {age:.0f} s old; the limit {max_age.where()} is {max_age.text} s."
     return ""
