@@ -18,7 +18,10 @@ from app.engine.engine import Engine
 from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.gateway import FixGateway
 from app.engine.ids import UserId
-from app.engine.risk import DestinationGate, RiskGate
+from app.engine.prices import PriceBook
+from app.engine.risk import RiskGate
+from app.engine.risk.limits_file import default_limits_path, load_limits
+from app.engine.risk.pretrade import PreTradeGate
 from app.engine.roles import FixedDirectory, Role, UserDirectory
 from app.venue.simulator import VenueSimulator
 
@@ -35,11 +38,13 @@ def data_dir() -> Path:
 
 @dataclasses.dataclass(slots=True)
 class Runtime:
-    """The running engine, its gateway, and the embedded simulator when there is one."""
+    """The running engine, its gateway, the reference prices, and the embedded simulator when there is one."""
 
     engine: Engine
     gateway: FixGateway
     configs: tuple[SessionConfig, ...]
+    prices: PriceBook
+    """The latest quote per symbol: the gate's reference prices (the market-data sessions fill it)."""
     simulator: VenueSimulator | None = None
 
     @classmethod
@@ -52,17 +57,21 @@ class Runtime:
         *,
         directory: UserDirectory | None = None,
         with_simulator: bool = True,
+        limits_file: Path | None = None,
     ) -> Runtime:
         """Open the store, start the simulator (if wanted) and begin connecting every order session.
 
-        Without a ``gate`` the desk checks only that each order's venue has a session (see ``DestinationGate``).
+        Without a ``gate`` the desk runs the full pre-trade gate over ``runtime.prices``. A desk that has
+        never had limits starts with those in ``limits_file`` (default: resources/limits.toml).
         """
         destinations = [c.name for c in configs if c.role is SessionRole.ORDERS]
-        gate = gate or DestinationGate(destinations)
+        prices = PriceBook()
+        gate = gate or PreTradeGate(destinations, prices, clock)
         simulator = VenueSimulator(configs, clock) if with_simulator else None
         if simulator is not None:
             await simulator.start()
         gateway = FixGateway(configs, clock)
+        engine: Engine | None = None
         try:
             engine = Engine.open(
                 store,
@@ -71,13 +80,18 @@ class Runtime:
                 outbound=gateway,
                 directory=directory or FixedDirectory({DESK_USER: Role.TRADER}),
             )
+            if not engine.book.limits.seeded:
+                source = limits_file or default_limits_path()
+                engine.seed_limits(load_limits(source), source.name)
         except BaseException:
+            if engine is not None:
+                engine.store.close()
             if simulator is not None:
                 await simulator.close()
             raise
         gateway.attach(engine)
         await gateway.start()
-        return cls(engine, gateway, configs, simulator)
+        return cls(engine, gateway, configs, prices, simulator)
 
     @property
     def destinations(self) -> list[str]:
