@@ -52,7 +52,7 @@ max_order_qty = 200
 
 def test_a_syntax_error_or_a_missing_file_is_said_plainly(tmp_path: Path) -> None:
     assert _problems(tmp_path, "[[limits]]\nmax_order_qty = \n") == [
-        'limits.toml, line 2: the file is not valid TOML: a value is missing or malformed; text goes in double '
+        "limits.toml, line 2: the file is not valid TOML: a value is missing or malformed; text goes in double "
         'quotes, like host = "127.0.0.1" (column 17)'
     ]
     with pytest.raises(ConfigError, match="the file does not exist"):
