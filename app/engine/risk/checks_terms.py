@@ -6,6 +6,9 @@ app/engine/risk/limit_keys.py); a check whose limit is not set finds nothing.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from app.engine.fix.schedule import SessionSchedule
 from app.engine.risk.intent import LEVELS, Context, Intent, Measured, Threshold, money, number
 from app.engine.risk.verdict import Finding, Severity
 
@@ -27,14 +30,21 @@ class RestrictedCheck:
 
 
 class MarketHoursCheck:
-    """Orders are blocked outside the trading hours set for the symbol or venue."""
+    """Orders are blocked outside the trading hours set for the symbol or venue.
+
+    Whether a schedule is open is worked out once per opening or closing, not once per order: each answer
+    is kept until the moment it changes.
+    """
 
     rule = "market_hours"
+
+    def __init__(self) -> None:
+        self._known: dict[SessionSchedule, tuple[datetime, datetime, bool]] = {}
 
     def check(self, intent: Intent, ctx: Context) -> Finding | None:
         """Closed now: when it opens next."""
         applied = ctx.limits.get(self.rule)
-        if applied is None or applied.value.is_open(ctx.now):
+        if applied is None or self._is_open(applied.value, ctx.now):
             return None
         opens = applied.value.next_open(ctx.now)
         reason = (
@@ -42,6 +52,18 @@ class MarketHoursCheck:
             f"it next opens {opens:%Y-%m-%d %H:%M} UTC."
         )
         return Finding(Severity.BLOCK, self.rule, applied.text, f"{ctx.now:%Y-%m-%d %H:%M:%S} UTC", reason)
+
+    def _is_open(self, schedule: SessionSchedule, now: datetime) -> bool:
+        known = self._known.get(schedule)
+        if known is not None and known[0] <= now < known[1]:
+            return known[2]
+        is_open = schedule.is_open(now)
+        until = (schedule.closes_at(now) if is_open else schedule.next_open(now)) or _NEVER
+        self._known[schedule] = (now, until, is_open)
+        return is_open
+
+
+_NEVER = datetime.max.replace(tzinfo=UTC)
 
 
 class TickSizeCheck:

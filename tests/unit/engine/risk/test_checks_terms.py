@@ -121,6 +121,8 @@ def test_market_hours_per_venue_block_when_closed_and_say_when_it_opens(desk: De
     verdict = desk.check()
     assert verdict.rule == "market_hours"
     assert "it next opens 2026-01-06 14:30 UTC" in verdict.reason
+    desk.clock.advance(timedelta(hours=17).total_seconds())  # Tuesday 14:30 UTC: open again
+    assert desk.check().allowed
 
 
 def test_every_finding_is_listed_blocks_first_in_the_reason(desk: Desk) -> None:
