@@ -19,6 +19,7 @@ from app.engine.ids import UserId
 from app.ui.blotter_view import QtBlotter
 from app.ui.bridge import EngineBridge
 from app.ui.executions_model import ExecutionsModel
+from app.ui.limits_editor import QtLimitsEditor
 from app.ui.positions_model import PositionsModel, money_text
 from app.ui.theme import Theme, apply_theme
 from app.ui.ticket import QtOrderTicket
@@ -52,12 +53,15 @@ class MainWindow(QMainWindow):
         self.ticket = QtOrderTicket(engine, destinations, accounts, user, self)
         self.executions = ExecutionsModel(engine.ledger, self)
         self.positions = PositionsModel(engine.positions, self)
+        self.limits = QtLimitsEditor(engine, user, self)
         self.summary = QLabel()
         self.setCentralWidget(self.blotter)
         self._dock("Ticket", self.ticket, Qt.DockWidgetArea.LeftDockWidgetArea)
         executions = self._dock("Executions", _table(self.executions), Qt.DockWidgetArea.BottomDockWidgetArea)
         positions = self._dock("Positions", _table(self.positions), Qt.DockWidgetArea.BottomDockWidgetArea)
+        limits = self._dock("Limits", self.limits, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(executions, positions)
+        self.tabifyDockWidget(positions, limits)
         executions.raise_()
         self.statusBar().addPermanentWidget(self.summary)
         self._menus()
