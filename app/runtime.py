@@ -27,7 +27,9 @@ from app.engine.fix.quote_feed import QuoteFeed
 from app.engine.kill_triggers import KillTriggers, TriggerLimits
 from app.engine.marks import follow_marks
 from app.engine.prices import PriceBook
-from app.engine.risk import DestinationGate, RiskGate
+from app.engine.risk import RiskGate
+from app.engine.risk.limits_file import default_limits_path, load_limits
+from app.engine.risk.pretrade import PreTradeGate
 from app.engine.roles import UserDirectory
 from app.venue.simulator import Faults, VenueSimulator
 
@@ -72,22 +74,26 @@ class Runtime:
         limits: TriggerLimits | None = None,
         watchlist: Sequence[str] | None = None,
         faults: Faults | None = None,
+        limits_file: Path | None = None,
     ) -> Runtime:
         """Open the store, start the simulator (if wanted, misbehaving as ``faults`` say) and begin connecting every
         session.
 
-        Without a ``gate`` the desk checks only that each order's venue has a session (see ``DestinationGate``);
-        without ``limits`` the kill switch triggers run on their defaults (no daily loss limits); without a
-        ``directory`` the users recorded in the store decide who may do what. The feed asks for prices of the
-        ``watchlist`` (by default the symbols the simulator quotes), of every symbol with a working order, and
-        of each symbol a new order names.
+        Without a ``gate`` the desk runs the full pre-trade gate over ``runtime.prices``; a desk that has never
+        had limits starts with those in ``limits_file`` (default: resources/limits.toml). Without ``limits``
+        the kill switch triggers run on their defaults (no daily loss limits); without a ``directory`` the
+        users recorded in the store decide who may do what. The feed asks for prices of the ``watchlist`` (by
+        default the symbols the simulator quotes), of every symbol with a working order, and of each symbol a
+        new order names.
         """
         destinations = [c.name for c in configs if c.role is SessionRole.ORDERS]
-        gate = gate or DestinationGate(destinations)
+        prices = PriceBook()
+        gate = gate or PreTradeGate(destinations, prices, clock)
         simulator = VenueSimulator(configs, clock, faults) if with_simulator else None
         if simulator is not None:
             await simulator.start()
         gateway = FixGateway(configs, clock)
+        engine: Engine | None = None
         try:
             engine = Engine.open(
                 store,
@@ -96,13 +102,17 @@ class Runtime:
                 outbound=gateway,
                 directory=directory,
             )
+            if not engine.book.limits.seeded:
+                source = limits_file or default_limits_path()
+                engine.seed_limits(load_limits(source), source.name)
         except BaseException:
+            if engine is not None:
+                engine.store.close()
             if simulator is not None:
                 await simulator.close()
             raise
         gateway.attach(engine)
         triggers = KillTriggers(engine, limits or TriggerLimits(), destinations, gateway.line_up)
-        prices = PriceBook()
         follow_marks(prices, engine)
         if watchlist is None:
             watchlist = simulator.market_data_symbols if simulator is not None else ()

@@ -37,7 +37,7 @@ from app.runtime import Runtime
 from app.venue.venue_app import Outbound, VenueApplication
 from bench.harness import figure
 from tests.integration.test_desk_on_simulator import free_ports
-from tests.support.engine_kit import DESK, SUPERVISOR, TRADER, spec
+from tests.support.engine_kit import DESK, SUPERVISOR, TRADER, PassGate, spec
 
 ORDERS = 1_000
 RESTING = (  # venue, symbol, quantity and a buy limit far below the market, so the order rests
@@ -70,7 +70,7 @@ async def _run(store: Path, mass_cancel: bool) -> tuple[float, float, float]:
     configs = free_ports(load_config(default_config_path()))
     if not mass_cancel:
         configs = [dataclasses.replace(c, mass_cancel=False) for c in configs]
-    runtime = await Runtime.start(store, tuple(configs), SystemClock(), directory=DESK)
+    runtime = await Runtime.start(store, tuple(configs), SystemClock(), PassGate(), directory=DESK)  # switch only
     engine = runtime.engine
     await until(lambda: all(s.state is SessionState.ACTIVE for s in runtime.gateway.sessions.values()))
     ids = []

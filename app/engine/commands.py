@@ -9,15 +9,21 @@ from dataclasses import dataclass, field
 
 from app.engine.ids import ClOrdId, OrderId, UserId
 from app.engine.order import Amendment, FieldError, OrderSpec
+from app.engine.risk.limit_keys import LimitKey
 
 
 @dataclass(frozen=True, slots=True)
 class SubmitOrder:
-    """Send a new order. A ClOrdID already known makes this a duplicate: the existing order comes back."""
+    """Send a new order. A ClOrdID already known makes this a duplicate: the existing order comes back.
+
+    ``override_reason``, typed by the user, sends the order past the risk gate's warnings (never its
+    blocks) when the user's role may override them.
+    """
 
     spec: OrderSpec
     user: UserId
     cl_ord_id: ClOrdId | None = None
+    override_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +36,20 @@ class CancelOrder:
 
 @dataclass(frozen=True, slots=True)
 class ReplaceOrder:
-    """Ask the venue to amend a working order's quantity or prices."""
+    """Ask the venue to amend a working order's quantity or prices (``override_reason`` as for ``SubmitOrder``)."""
 
     order_id: OrderId
     amendment: Amendment
+    user: UserId
+    override_reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SetLimit:
+    """Set, change or (with an empty ``value``) remove one risk limit; only a role that may edit limits."""
+
+    key: LimitKey
+    value: str
     user: UserId
 
 

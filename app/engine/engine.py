@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
@@ -19,7 +19,7 @@ from typing import Protocol
 
 from app.engine import kill_cancels, kill_rules, recovery
 from app.engine.clock import Clock
-from app.engine.commands import CancelOrder, CommandResult, ReplaceOrder, SubmitOrder
+from app.engine.commands import CancelOrder, CommandResult, ReplaceOrder, SetLimit, SubmitOrder
 from app.engine.enums import OrderStatus
 from app.engine.errors import StoreError
 from app.engine.events import (
@@ -28,6 +28,7 @@ from app.engine.events import (
     Event,
     KillSwitchEngaged,
     KillSwitchReleased,
+    LimitChanged,
     LineLost,
     OrderDenied,
     OrderSubmitted,
@@ -45,6 +46,9 @@ from app.engine.positions import Positions
 from app.engine.projections import Projections
 from app.engine.report_rules import execution_events, reject_events
 from app.engine.risk import RiskGate
+from app.engine.risk.limit_keys import LimitKey
+from app.engine.risk.limits import limit_problem
+from app.engine.risk.override import decide
 from app.engine.roles import Action, UserDirectory, allows, ownership_refusal, refusal
 from app.engine.serialization import to_json
 from app.engine.store import EventStore, Transaction
@@ -180,17 +184,20 @@ class Engine:
             return CommandResult(False, None, "The order has errors; nothing was sent.", tuple(problems))
         verdict = kill_rules.check_new(self.book.kill, cmd.spec, self.ledger, self.positions)
         if verdict.allowed:
-            verdict = self.gate.check_new(cmd.spec, self.ledger, self.positions)
+            verdict = self.gate.check_new(cmd.spec, self.book)
         cl_ord_id = cmd.cl_ord_id or self._next_cl_ord_id()
         order_id = OrderId(cl_ord_id)
+        decision = decide(verdict, order_id, cmd.user, self.directory.role_of(cmd.user), cmd.override_reason)
         with self._batch() as batch:
-            if not verdict.allowed:
-                batch.record(OrderDenied(order_id, cmd.spec, verdict.rule, verdict.reason), cmd.user)
+            for decided in decision.events:
+                batch.record(decided, cmd.user)
+            if not decision.allowed:
+                batch.record(OrderDenied(order_id, cmd.spec, decision.rule, decision.reason), cmd.user)
             else:
                 batch.record(OrderSubmitted(order_id, cl_ord_id, cmd.spec), cmd.user)
                 order = self.ledger.orders[order_id]
                 batch.send(VenueRequest.for_order(order, RequestKind.NEW, cl_ord_id))
-        return CommandResult(verdict.allowed, order_id, verdict.reason)
+        return CommandResult(decision.allowed, order_id, decision.reason)
 
     def cancel(self, cmd: CancelOrder) -> CommandResult:
         """Send a cancel; the order shows pending cancel until the venue answers."""
@@ -218,11 +225,14 @@ class Engine:
             return CommandResult(False, order.order_id, "The amend has errors; nothing was sent.", tuple(problems))
         verdict = kill_rules.check_amend(self.book.kill, order, amendment, self.ledger, self.positions)
         if verdict.allowed:
-            verdict = self.gate.check_amend(order, amendment, self.ledger, self.positions)
-        if not verdict.allowed:
+            verdict = self.gate.check_amend(order, amendment, self.book)
+        decision = decide(verdict, order.order_id, cmd.user, self.directory.role_of(cmd.user), cmd.override_reason)
+        if not decision.allowed:
             with self._batch() as batch:
-                batch.record(ReplaceDenied(order.order_id, amendment, verdict.rule, verdict.reason), cmd.user)
-            return CommandResult.refused(verdict.reason, order.order_id)
+                for decided in decision.events:
+                    batch.record(decided, cmd.user)
+                batch.record(ReplaceDenied(order.order_id, amendment, decision.rule, decision.reason), cmd.user)
+            return CommandResult.refused(decision.reason, order.order_id)
         cl_ord_id = self._next_cl_ord_id()
         request = dataclasses.replace(
             VenueRequest.for_order(order, RequestKind.REPLACE, cl_ord_id, order.cl_ord_id),
@@ -231,6 +241,8 @@ class Engine:
             stop_px=amendment.stop_px,
         )
         with self._batch() as batch:
+            for decided in decision.events:
+                batch.record(decided, cmd.user)
             event = ReplaceRequested(order.order_id, cl_ord_id, order.cl_ord_id, amendment, status, order.status)
             batch.record(event, cmd.user)
             batch.send(request)
@@ -290,6 +302,32 @@ class Engine:
                 mass_id = f"{self.id_prefix}-{day}-{switch.switch_id}"
                 kill_cancels.cancel_working(batch, switch, self.ledger.live(), self.outbound.takes_mass_cancel, mass_id)
         return CommandResult(True, message=f"Kill switch {switch.switch_id} is on: {switch.describe()}.")
+
+    def set_limit(self, cmd: SetLimit) -> CommandResult:
+        """Set, change or remove one risk limit, as an audited ``LimitChanged`` naming the old and new value."""
+        if refused := self._refused(cmd.user, Action.EDIT_LIMITS):
+            return refused
+        problem = limit_problem(cmd.key, cmd.value)
+        if problem:
+            return CommandResult.refused(problem)
+        old, new = self.book.limits.text(cmd.key), cmd.value.strip()
+        if old == new:
+            return CommandResult.refused(f"{cmd.key.describe()} is already {old or 'not set'}; nothing changed.")
+        with self._batch() as batch:
+            batch.record(LimitChanged(cmd.key, old, new), cmd.user)
+        return CommandResult(True, None, f"{cmd.key.describe()}: {old or 'not set'} -> {new or 'removed'}.")
+
+    def seed_limits(self, limits: Mapping[LimitKey, str], source: str) -> bool:
+        """On a desk that has never had limits, set these (from the shipped limits file) as the system user.
+
+        Returns whether it did; once any limit has been set, limits change only through ``set_limit``.
+        """
+        if self.book.limits.seeded:
+            return False
+        with self._batch() as batch:
+            for key, text in sorted(limits.items()):
+                batch.record(LimitChanged(key, "", text, f"first start: loaded from {source}"), SYSTEM_USER)
+        return True
 
     def _refused(
         self, user: UserId, action: Action, order_id: OrderId | None = None, *, owner: UserId | None = None

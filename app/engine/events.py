@@ -15,6 +15,8 @@ from app.engine.enums import ExecType, OrderStatus
 from app.engine.ids import ClOrdId, ExecId, OrderId, UserId, VenueOrderId
 from app.engine.kill_terms import CancelRoute, KillGrade, KillTrigger, ScopeKind
 from app.engine.order import Amendment, OrderSpec, RequestKind
+from app.engine.risk.limit_keys import LimitKey
+from app.engine.risk.verdict import Finding
 from app.engine.roles import Action, Role
 
 
@@ -294,6 +296,34 @@ class LoggedOut:
     user_id: UserId
 
 
+@dataclass(frozen=True, slots=True)
+class RiskFlagged:
+    """The risk gate found something against an order or an amend: a warning or a block, with its figures."""
+
+    order_id: OrderId
+    finding: Finding
+
+
+@dataclass(frozen=True, slots=True)
+class WarningOverridden:
+    """``user`` sent an order past the gate's warning under ``rule``, giving ``reason``."""
+
+    order_id: OrderId
+    rule: str
+    reason: str
+    user: UserId
+
+
+@dataclass(frozen=True, slots=True)
+class LimitChanged:
+    """A risk limit was set, changed or removed (``new`` empty); ``note`` says where a change came from."""
+
+    key: LimitKey
+    old: str
+    new: str
+    note: str = ""
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -317,6 +347,9 @@ Event = (
     | LoggedIn
     | LogInFailed
     | LoggedOut
+    | RiskFlagged
+    | WarningOverridden
+    | LimitChanged
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -344,6 +377,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         LoggedIn,
         LogInFailed,
         LoggedOut,
+        RiskFlagged,
+        WarningOverridden,
+        LimitChanged,
     )
 }
 """Each event class by the kind name the log stores."""

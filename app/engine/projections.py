@@ -12,12 +12,15 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from app.engine.enums import ExecType
-from app.engine.events import Event, ExecutionApplied
+from app.engine.events import CancelRequested, Event, ExecutionApplied, OrderSubmitted, ReplaceRequested
 from app.engine.ids import OrderId
 from app.engine.kill_switch import KillSwitchBoard
 from app.engine.ledger import OrderLedger
 from app.engine.order import Order
 from app.engine.positions import Positions
+from app.engine.risk.activity import RecentActivity
+from app.engine.risk.exposure import WorkingExposure
+from app.engine.risk.limits import Limits
 from app.engine.users.book import UserBook
 
 
@@ -43,24 +46,40 @@ class DeskView(Protocol):
 
 
 class Projections:
-    """The order ledger, the positions and the desk views, always at the same point of the log."""
+    """The order ledger, the positions and the desk views, always at the same point of the log.
+
+    The risk gate reads three of them: ``limits`` (a desk view), ``activity`` (what each trader sent in
+    the last minute, kept in the snapshot too) and ``exposure`` (working orders summed, derived from the
+    ledger and rebuilt after a snapshot loads).
+    """
 
     def __init__(self) -> None:
         self.ledger = OrderLedger()
         self.positions = Positions()
         self.kill = KillSwitchBoard()
         self.users = UserBook()
-        self.desk_views: tuple[DeskView, ...] = (self.kill, self.users)
+        self.limits = Limits()
+        self.activity = RecentActivity()
+        self.exposure = WorkingExposure()
+        self.desk_views: tuple[DeskView, ...] = (self.kill, self.users, self.limits, self.activity)
         self._desk_by_type = _by_event_type(self.desk_views)
 
     def apply(self, event: Event, ts: datetime) -> OrderId | None:
         """Apply one event to every projection; return the order it changed, if any."""
         order_id = self.ledger.apply(event, ts)
+        kind = type(event)
         if type(event) is ExecutionApplied:
             if event.counted:
                 _apply_fill(self.positions, self.ledger.orders[event.order_id], event)
-        elif (view := self._desk_by_type.get(type(event))) is not None:
+        elif (view := self._desk_by_type.get(kind)) is not None:
             view.apply(event, ts)
+        if order_id is not None:
+            order = self.ledger.orders[order_id]
+            self.exposure.order_changed(order)
+            if kind is OrderSubmitted:
+                self.activity.order_sent(order.spec, ts)
+            elif kind is ReplaceRequested or kind is CancelRequested:
+                self.activity.message_sent(order.spec.trader, ts)
         return order_id
 
 

@@ -172,6 +172,7 @@ def _rebuild(book: Any) -> Projections:
     projections.positions.marks = {symbol: values.decimal(px) for symbol, px in marks}
     for view in projections.desk_views:
         view.load_rows(desk.get(view.name, []))
+    projections.exposure.rebuild(ledger)
     return projections
 
 

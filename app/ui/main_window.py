@@ -43,6 +43,7 @@ from app.ui.charts import QtLatencyChart, QtPnlChart, QtPriceChart
 from app.ui.executions_model import ExecutionsModel
 from app.ui.kill_switch_dialog import QtKillSwitchDialog
 from app.ui.kill_switch_panel import QtKillSwitchPanel
+from app.ui.limits_editor import QtLimitsEditor
 from app.ui.log_in_dialog import QtLogInDialog
 from app.ui.positions_model import PositionsModel, money_text
 from app.ui.price_bridge import PriceBridge
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.price_chart = QtPriceChart(PriceHistory(self.prices), engine.ledger, user, self)
         self.pnl_chart = QtPnlChart(engine.positions, engine.clock, self)
         self.latency_chart = QtLatencyChart(self.latencies, self)
+        self.limits = QtLimitsEditor(engine, user, self)
         self.summary = QLabel()
         self.who = QLabel()
         self.banner = QLabel(banner, wordWrap=True)
@@ -113,8 +115,10 @@ class MainWindow(QMainWindow):
         executions = self._dock("Executions", _table(self.executions), Qt.DockWidgetArea.BottomDockWidgetArea)
         positions = self._dock("Positions", _table(self.positions), Qt.DockWidgetArea.BottomDockWidgetArea)
         kill = self.kill_dock = self._dock("Kill switch", self.kill_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        limits = self._dock("Limits", self.limits, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(executions, positions)
         self.tabifyDockWidget(positions, kill)
+        self.tabifyDockWidget(kill, limits)
         executions.raise_()
         self._dock("Watchlist", self.watchlist, Qt.DockWidgetArea.RightDockWidgetArea)
         charts = [
@@ -238,6 +242,7 @@ class MainWindow(QMainWindow):
             cannot_kill or f"Stop trading: halt, cancel working orders or reduce only ({KILL_SWITCH_KEYS})"
         )
         self.kill_panel.set_user(user)
+        self.limits.set_user(user)
         self.price_chart.set_user(user)
         cannot_manage = why_not(Action.MANAGE_USERS)
         self.users_action.setEnabled(cannot_manage is None)

@@ -3,12 +3,15 @@
 Tab walks the fields in reading order, Enter sends, Esc clears. The side sets the colour of the ticket's
 Submit button and side box (buy blue, sell red, sell short purple) so the side is never a guess. While the
 trader types, each touched field shows its problem beside it, and once the order is complete the risk
-gate's verdict shows above Submit, under the symbol's bid, ask and last (with their age once stale); what
-the engine answered shows below it.
+gate's findings show above Submit, one line each (blocks red, warnings amber), under the symbol's bid, ask
+and last (with their age once stale); what the engine answered shows below it. When only warnings stand in
+the way and the user's role may override them, a reason box appears: a reason typed there goes with the
+order, and the override is recorded.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -22,6 +25,8 @@ from app.engine.enums import OrdType, Side, TimeInForce
 from app.engine.ids import UserId
 from app.engine.order import FieldError, OrderSpec
 from app.engine.prices import PriceBook, ReferencePrices
+from app.engine.risk.verdict import Finding, Severity, Verdict
+from app.engine.roles import Action, allows
 from app.ui.order_text import SIDE_COLOURS
 from app.ui.quote_line import QtQuoteLine
 from app.ui.ticket_form import TicketEntry, read_entry
@@ -30,6 +35,8 @@ _TYPES = {"Limit": OrdType.LIMIT, "Market": OrdType.MARKET, "Stop": OrdType.STOP
 _TIFS = {"DAY": TimeInForce.DAY, "GTC": TimeInForce.GTC, "IOC": TimeInForce.IOC, "FOK": TimeInForce.FOK}
 _TIFS["GTD"] = TimeInForce.GTD
 _ERROR_STYLE = "color: #dc2626;"
+_FINDING_COLOURS = {Severity.BLOCK: "#dc2626", Severity.WARN: "#d97706"}
+_FINDING_WORDS = {Severity.BLOCK: "Blocked", Severity.WARN: "Warning"}
 
 
 class QtOrderTicket(QWidget):
@@ -64,7 +71,8 @@ class QtOrderTicket(QWidget):
         self.destination = _combo(list(destinations))
         self.quote = QtQuoteLine(prices or PriceBook(), engine.clock)
         self.submit_button = QPushButton("Buy")
-        self.risk = QLabel(wordWrap=True)
+        self.risk = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.override = QLineEdit(placeholderText="Reason to override the warnings (recorded with your name)")
         self.result = QLabel(wordWrap=True)
         self.errors = {name: _error_label() for name in self._fields()}
         self._lay_out()
@@ -100,12 +108,14 @@ class QtOrderTicket(QWidget):
         last = len(self._fields())
         grid.addWidget(self.quote, last, 0, 1, 3)
         grid.addWidget(self.risk, last + 1, 0, 1, 3)
-        grid.addWidget(self.submit_button, last + 2, 0, 1, 3)
-        grid.addWidget(self.result, last + 3, 0, 1, 3)
+        grid.addWidget(self.override, last + 2, 0, 1, 3)
+        grid.addWidget(self.submit_button, last + 3, 0, 1, 3)
+        grid.addWidget(self.result, last + 4, 0, 1, 3)
         grid.setColumnStretch(2, 1)
-        grid.setRowStretch(last + 4, 1)
+        grid.setRowStretch(last + 5, 1)
         if previous is not None:
-            QWidget.setTabOrder(previous, self.submit_button)
+            QWidget.setTabOrder(previous, self.override)
+            QWidget.setTabOrder(self.override, self.submit_button)
 
     def _connect(self) -> None:
         for name, (_, widget) in self._fields().items():
@@ -149,7 +159,7 @@ class QtOrderTicket(QWidget):
 
     def clear(self) -> None:
         """Back to a blank buy-limit-day ticket, with no messages."""
-        for line in (self.symbol, self.qty, self.limit_px, self.stop_px):
+        for line in (self.symbol, self.qty, self.limit_px, self.stop_px, self.override):
             line.clear()
         for box in (self.side, self.ord_type, self.tif, self.destination):
             box.setCurrentIndex(0)
@@ -169,7 +179,8 @@ class QtOrderTicket(QWidget):
         if problems:
             self._say("Not sent: correct the fields marked in red.", ok=False)
             return None
-        result = self._engine.submit(SubmitOrder(spec, self._user))
+        reason = self.override.text() if self.override.isVisibleTo(self) else ""
+        result = self._engine.submit(SubmitOrder(spec, self._user, override_reason=reason))
         self._show_result(spec, result)
         self.submitted.emit(result)
         return result
@@ -179,6 +190,7 @@ class QtOrderTicket(QWidget):
             what = f"{spec.side.label} {spec.qty:,} {spec.symbol}"
             self._say(f"Sent {result.order_id}: {what} to {spec.destination}, pending new.", ok=True)
             self._touched.clear()
+            self.override.clear()
             return
         self._show_problems(list(result.problems))
         self._say(f"Denied: {result.message}", ok=False)
@@ -209,14 +221,12 @@ class QtOrderTicket(QWidget):
     def _show_risk(self, spec: OrderSpec, problems: list[FieldError]) -> None:
         if problems:
             self.risk.setText("")
+            self.override.setVisible(False)
             return
-        verdict = self._engine.gate.check_new(spec, self._engine.ledger, self._engine.positions)
-        if verdict.allowed:
-            self.risk.setText("Risk check: passes.")
-            self.risk.setStyleSheet("color: #16a34a;")
-        else:
-            self.risk.setText(f"Risk check would deny ({verdict.rule}): {verdict.reason}")
-            self.risk.setStyleSheet(_ERROR_STYLE)
+        verdict = self._engine.gate.check_new(spec, self._engine.book)
+        self.risk.setText(findings_html(verdict))
+        may_override = allows(self._engine.directory.role_of(self._user), Action.OVERRIDE_WARNING)
+        self.override.setVisible(verdict.severity is Severity.WARN and may_override)
 
     def _say(self, text: str, *, ok: bool) -> None:
         self.result.setText(text)
@@ -230,6 +240,19 @@ class QtOrderTicket(QWidget):
             self.clear()
         else:
             super().keyPressEvent(event)
+
+
+def findings_html(verdict: Verdict) -> str:
+    """The verdict as lines for the ticket: a green pass, or each finding coloured by severity."""
+    if verdict.allowed:
+        return '<span style="color: #16a34a;">Risk check: passes.</span>'
+    findings = verdict.findings or (Finding(Severity.BLOCK, verdict.rule, "", "", verdict.reason),)
+    lines = [
+        f'<span style="color: {_FINDING_COLOURS[f.severity]};">{_FINDING_WORDS[f.severity]} ({f.rule}): '
+        f"{html.escape(f.reason, quote=False)}</span>"
+        for f in findings
+    ]
+    return "<br>".join(lines)
 
 
 def _error_label() -> QLabel:

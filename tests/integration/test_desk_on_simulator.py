@@ -16,6 +16,7 @@ from app.engine.enums import OrderStatus, OrdType, Side
 from app.engine.fix.config import SessionConfig, default_config_path, load_config
 from app.engine.fix.session_fsm import SessionState
 from app.engine.ids import OrderId
+from app.engine.prices import Quote
 from app.runtime import Runtime
 from tests.support.engine_kit import DESK, TRADER, spec
 
@@ -47,6 +48,10 @@ def test_orders_trade_on_every_simulated_venue_and_cancel_waits_for_the_venue(tm
             return oid is not None and engine.ledger.orders[oid].status is status
 
         marketable = {"SIMA": ("ACME", 10), "SIMB": ("DYNA", 10), "SIMC": ("EXPO", 100)}
+        # The gate values a market order at the quote's far side: give the desk the quotes its market-data
+        # session would (the demo limits block market orders that cannot be valued).
+        now = SystemClock().now()
+        runtime.prices.update(Quote(symbol, None, Decimal(200), None, now) for symbol, _ in marketable.values())
         for venue, (symbol, qty) in marketable.items():
             taker = spec(symbol=symbol, qty=Decimal(qty), ord_type=OrdType.MARKET, limit_px=None, destination=venue)
             oid = engine.submit(SubmitOrder(taker, TRADER)).order_id

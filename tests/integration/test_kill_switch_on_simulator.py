@@ -21,7 +21,7 @@ from app.engine.kill_terms import KillGrade, Scope, ScopeKind
 from app.engine.serialization import from_json
 from app.runtime import Runtime
 from tests.integration.test_desk_on_simulator import free_ports, until
-from tests.support.engine_kit import DESK, SUPERVISOR, TRADER, spec
+from tests.support.engine_kit import DESK, SUPERVISOR, TRADER, PassGate, spec
 
 RESTING = {  # venue: (symbol, quantity, a buy limit far below the market, so the order rests)
     "SIMA": ("ACME", Decimal(10), Decimal("50.00")),
@@ -34,7 +34,8 @@ async def _desk(tmp_path: Path, *, mass_cancel: bool | None = None) -> Runtime:
     configs = free_ports(load_config(default_config_path()))
     if mass_cancel is not None:
         configs = [dataclasses.replace(c, mass_cancel=mass_cancel) for c in configs]
-    runtime = await Runtime.start(tmp_path / "desk.db", tuple(configs), SystemClock(), directory=DESK)
+    # The kill switch is under test, not the limits: hundreds of alike orders would be duplicate warnings.
+    runtime = await Runtime.start(tmp_path / "desk.db", tuple(configs), SystemClock(), PassGate(), directory=DESK)
     await until(lambda: all(s.state is SessionState.ACTIVE for s in runtime.gateway.sessions.values()))
     return runtime
 

@@ -11,9 +11,8 @@ from app.engine.clock import FakeClock
 from app.engine.engine import Engine
 from app.engine.enums import OrdType, Side
 from app.engine.ids import AccountId, UserId
-from app.engine.ledger import OrderLedger
 from app.engine.order import Amendment, Order, OrderSpec
-from app.engine.positions import Positions
+from app.engine.projections import Projections
 from app.engine.risk import ALLOW, Verdict
 from app.engine.roles import FixedDirectory, Role, UserDirectory
 from app.engine.store import EventStore, Transaction
@@ -43,10 +42,10 @@ a viewer."""
 class PassGate:
     """A gate that allows everything, so a test can look at one thing at a time."""
 
-    def check_new(self, spec: OrderSpec, ledger: OrderLedger, positions: Positions) -> Verdict:
+    def check_new(self, spec: OrderSpec, book: Projections) -> Verdict:
         return ALLOW
 
-    def check_amend(self, order: Order, amendment: Amendment, ledger: OrderLedger, positions: Positions) -> Verdict:
+    def check_amend(self, order: Order, amendment: Amendment, book: Projections) -> Verdict:
         return ALLOW
 
 
@@ -57,10 +56,10 @@ class DenyGate:
     rule: str = "max_order_qty"
     reason: str = "Quantity 100 is over the account's limit of 50."
 
-    def check_new(self, spec: OrderSpec, ledger: OrderLedger, positions: Positions) -> Verdict:
+    def check_new(self, spec: OrderSpec, book: Projections) -> Verdict:
         return Verdict(False, self.rule, self.reason)
 
-    def check_amend(self, order: Order, amendment: Amendment, ledger: OrderLedger, positions: Positions) -> Verdict:
+    def check_amend(self, order: Order, amendment: Amendment, book: Projections) -> Verdict:
         return Verdict(False, self.rule, self.reason)
 
 

@@ -151,18 +151,19 @@ def default_config_path() -> Path:
 
 def load_config(path: Path) -> tuple[SessionConfig, ...]:
     """Read the sessions file at ``path``; raise ``ConfigError`` naming every problem found in it."""
-    text = _read_text(path)
+    text = read_text(path)
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(path, [_syntax_problem(str(error), text)]) from None
+        raise ConfigError(path, [syntax_problem(str(error), text)]) from None
     sessions, problems = read_sessions(document, text, _RULES)
     if problems:
         raise ConfigError(path, problems)
     return tuple(sessions)
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """The text of a configuration file; ``ConfigError`` when it is missing, unreadable or not UTF-8."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -198,7 +199,7 @@ _PLAIN_TOML: Final = {
 }
 
 
-def _syntax_problem(message: str, text: str) -> ConfigProblem:
+def syntax_problem(message: str, text: str) -> ConfigProblem:
     """Restate a tomllib error (``Invalid value (at line 3, column 8)``) as a problem on its line."""
     found = _TOML_POSITION.fullmatch(message)
     if found is None:

@@ -1,0 +1,119 @@
+"""Checks against the book: worst-case position, buying power, order and message rates, duplicate orders.
+
+Working orders come from the exposure sums (app/engine/risk/exposure.py) and recent sends from the
+activity view (app/engine/risk/activity.py), so no check walks the orders.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from app.engine.risk.intent import Context, Intent, Measured, Threshold, money, number
+from app.engine.risk.verdict import Finding, Severity
+
+
+def _worst_long(intent: Intent, ctx: Context) -> Measured:
+    if not intent.buy:
+        return None
+    spec = intent.spec
+    held = ctx.book.positions.get(spec.account, spec.symbol).net_qty
+    working = ctx.book.exposure.working(spec.account, spec.symbol, True, intent.order_id)
+    parts = f"position {number(held)} + working buys {number(working)} + this order {number(intent.open_qty)}"
+    return held + working + intent.open_qty, parts
+
+
+def _worst_short(intent: Intent, ctx: Context) -> Measured:
+    if intent.buy:
+        return None
+    spec = intent.spec
+    held = ctx.book.positions.get(spec.account, spec.symbol).net_qty
+    working = ctx.book.exposure.working(spec.account, spec.symbol, False, intent.order_id)
+    parts = f"position {number(held)} - working sells {number(working)} - this order {number(intent.open_qty)}"
+    return working + intent.open_qty - held, parts
+
+
+def _buying_power(intent: Intent, ctx: Context) -> Measured:
+    """Notional of the account's working buys (this order's own stake left out) plus this buy."""
+    if not intent.buy:
+        return None
+    if ctx.price is None:
+        return f"a market order for {intent.spec.symbol} has no price until a fresh quote arrives. {ctx.stale}".strip()
+    exposure, account = ctx.book.exposure, intent.spec.account
+    used = exposure.buy_notional.get(account, Decimal(0))
+    mine = exposure.stake(intent.order_id)
+    if mine is not None and mine.px is not None:
+        used -= mine.qty * mine.px
+    for symbol, qty in exposure.unpriced_buys.get(account, {}).items():
+        if mine is not None and mine.px is None and mine.symbol == symbol:
+            qty -= mine.qty
+        if qty > 0:
+            quote = ctx.prices.quote(symbol)
+            px = None if quote is None else quote.ask or quote.last
+            if px is None:
+                return f"working market buys of {number(qty)} {symbol} have no quote to value them at."
+            used += qty * px
+    this = intent.open_qty * ctx.price
+    return used + this, f"working buys {money(used)} + this order {money(this)}"
+
+
+MAX_LONG = Threshold("max_long", "Worst-case long position", _worst_long)
+"""Position + working buys + this buy, against the largest long allowed."""
+MAX_SHORT = Threshold("max_short", "Worst-case short position", _worst_short)
+"""Working sells + this sell - position, against the largest short allowed."""
+CREDIT = Threshold("credit", "Buying power used", _buying_power, money)
+"""Per account: working buys at their own price (market buys at the quote's ask) plus this buy, against the
+account's credit. Sells use no buying power."""
+
+
+class RateCheck:
+    """How many new orders (or messages: orders, amends, cancels) a trader sent in the sliding rate window.
+
+    Amends count as messages; a new order counts as both. Cancels count too but are never checked.
+    """
+
+    def __init__(self, rule: str, orders: bool) -> None:
+        self.rule, self.orders = rule, orders
+
+    def check(self, intent: Intent, ctx: Context) -> Finding | None:
+        """Block when this one would be more than the limit within the window."""
+        if self.orders and intent.order_id is not None:
+            return None  # an amend is not a new order
+        applied = ctx.limits.get(self.rule)
+        window = ctx.limits.get("rate_window_s")
+        if applied is None or window is None:
+            return None
+        trader = intent.spec.trader
+        since = ctx.now - timedelta(seconds=float(window.value))
+        sent = ctx.book.activity.count(trader, orders=self.orders, since=since, cap=applied.value)
+        if sent < applied.value:
+            return None
+        what = "new orders" if self.orders else "messages"
+        reason = (
+            f"{trader} has sent {sent} {what} in the last {window.text} s; the limit is {applied.text} "
+            f"{applied.where()}. Wait a moment and send again."
+        )
+        return Finding(Severity.BLOCK, self.rule, f"{applied.text} per {window.text} s", str(sent + 1), reason)
+
+
+class DuplicateCheck:
+    """A warning when an order on the same side, symbol, quantity and price went out within the window."""
+
+    rule = "duplicate_window_s"
+
+    def check(self, intent: Intent, ctx: Context) -> Finding | None:
+        """Warn about a recent twin of a new order."""
+        applied = ctx.limits.get(self.rule, Severity.WARN)
+        if applied is None or intent.order_id is not None:
+            return None
+        last = ctx.book.activity.last_sent(intent.spec)
+        if last is None:
+            return None
+        ago = (ctx.now - last).total_seconds()
+        if ago >= float(applied.value):
+            return None
+        reason = (
+            f"The same order ({intent.describe()}) was sent {ago:.0f} s ago; orders alike within {applied.text} s "
+            f"{applied.where()} may be duplicates."
+        )
+        return Finding(Severity.WARN, self.rule, f"{applied.text} s", f"{ago:.0f} s", reason)

@@ -1,0 +1,137 @@
+"""The risk limits editor: every limit in force as a table, and a form to set, change or remove one.
+
+Anyone may read the limits; only a role that may change them gets a working form (others see why not).
+Each change goes to the engine as a command and is recorded as an event naming who changed what, from
+which value to which. Selecting a row puts that limit in the form; an empty value removes it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.engine.commands import CommandResult, SetLimit
+from app.engine.engine import Engine
+from app.engine.ids import UserId
+from app.engine.risk.limit_keys import FIELDS, LimitKey, Scope
+from app.engine.risk.limit_kinds import LIMIT_KINDS
+from app.engine.risk.verdict import Severity
+from app.engine.roles import Action, allows, refusal
+
+COLUMNS = ("Limit", "Level", *(name.capitalize() for name in FIELDS), "Value")
+_LEVELS = (Severity.BLOCK, Severity.WARN)
+
+
+class QtLimitsEditor(QWidget):
+    """The limits of ``engine``'s desk, edited as ``user``."""
+
+    def __init__(self, engine: Engine, user: UserId, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._engine, self._user = engine, user
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.kind = QComboBox()
+        self.kind.addItems(list(LIMIT_KINDS))
+        self.meaning = QLabel(wordWrap=True)
+        self.level = QComboBox()
+        self.level.addItems([level.value for level in _LEVELS])
+        self.scope = {name: QLineEdit(placeholderText="any") for name in FIELDS}
+        self.value = QLineEdit(placeholderText="empty removes the limit")
+        self.set_button = QPushButton("Set limit")
+        self.message = QLabel(wordWrap=True)
+        self._lay_out()
+        self.kind.currentTextChanged.connect(self._on_kind)
+        self.table.itemSelectionChanged.connect(self._on_selected)
+        self.set_button.clicked.connect(self.apply_change)
+        self.value.returnPressed.connect(self.apply_change)
+        self._on_kind(self.kind.currentText())
+        self._allow_editing()
+        self.reload()
+
+    def _lay_out(self) -> None:
+        form = QFormLayout()
+        form.addRow("Limit", self.kind)
+        form.addRow("", self.meaning)
+        form.addRow("Level", self.level)
+        for name, line in self.scope.items():
+            form.addRow(name.capitalize(), line)
+        form.addRow("Value", self.value)
+        box = QVBoxLayout(self)
+        box.addWidget(self.table, 1)
+        box.addLayout(form)
+        box.addWidget(self.set_button)
+        box.addWidget(self.message)
+
+    def set_user(self, user: UserId) -> None:
+        """Edit as ``user`` from now on (read-only for a role that may not change limits)."""
+        self._user = user
+        self._allow_editing()
+
+    def _allow_editing(self) -> None:
+        role = self._engine.directory.role_of(self._user)
+        may = allows(role, Action.EDIT_LIMITS)
+        for widget in (self.kind, self.level, self.value, self.set_button, *self.scope.values()):
+            widget.setEnabled(may)
+        self._say("" if may else refusal(self._user, role, Action.EDIT_LIMITS), ok=may)
+
+    def reload(self) -> None:
+        """Show every limit in force, as the engine holds them now."""
+        items = self._engine.book.limits.items()
+        self.table.setRowCount(len(items))
+        for row, (key, text) in enumerate(items):
+            cells = (key.name, key.level.value, *key.scope.values(), text)
+            for column, cell in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(cell))
+
+    def key(self) -> LimitKey:
+        """The limit the form names."""
+        scope = Scope(*(self.scope[name].text().strip() for name in FIELDS))
+        return LimitKey(self.kind.currentText(), _LEVELS[self.level.currentIndex()], scope)
+
+    def apply_change(self) -> CommandResult:
+        """Ask the engine to set the form's limit to its value; say what it answered."""
+        result = self._engine.set_limit(SetLimit(self.key(), self.value.text(), self._user))
+        self._say(result.message, ok=result.accepted)
+        if result.accepted:
+            self.reload()
+        return result
+
+    def _on_kind(self, name: str) -> None:
+        kind = LIMIT_KINDS[name]
+        default = f" Default {kind.default}." if kind.default else ""
+        self.meaning.setText(f"The limit on {kind.what}.{default}")
+
+    def _on_selected(self) -> None:
+        rows = {index.row() for index in self.table.selectedIndexes()}
+        if len(rows) != 1:
+            return
+        row = rows.pop()
+        texts = [item.text() if (item := self.table.item(row, column)) else "" for column in range(len(COLUMNS))]
+        self.kind.setCurrentText(texts[0])
+        self.level.setCurrentText(texts[1])
+        for name, text in zip(FIELDS, texts[2:6], strict=True):
+            self.scope[name].setText(text)
+        self.value.setText(texts[6])
+
+    def _say(self, text: str, *, ok: bool) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #16a34a;" if ok else "color: #dc2626;")
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """Show the limits as they are now whenever the editor comes into view."""
+        self.reload()
+        super().showEvent(event)

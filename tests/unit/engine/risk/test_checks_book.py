@@ -1,0 +1,148 @@
+"""Checks against the book: worst-case position, credit, rates and duplicates, and amends up and down."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.engine.commands import CancelOrder
+from app.engine.enums import OrdType, Side
+from app.engine.events import ReplaceDenied
+from app.engine.risk.verdict import Severity
+from tests.support.engine_kit import TRADER
+from tests.support.risk_kit import WARN, Desk
+
+BLOCK = Severity.BLOCK
+
+
+def test_worst_case_long_counts_the_position_working_buys_and_the_order(desk: Desk) -> None:
+    desk.limit("max_long", 1000, account="ACC1")
+    desk.limit("max_long", 800, WARN, account="ACC1")
+    filled = desk.working(qty=Decimal(400))
+    desk.fill(filled, 400)
+    desk.working(qty=Decimal(300))
+    assert desk.check(qty=Decimal(100)).allowed  # 400 + 300 + 100 = 800
+    assert desk.rules(qty=Decimal(200)) == {"max_long": WARN}
+    verdict = desk.check(qty=Decimal(400))
+    assert verdict.reason == (
+        "Worst-case long position 1,100 (position 400 + working buys 300 + this order 400) "
+        "is over the limit of 1,000 for account ACC1."
+    )
+    assert desk.check(qty=Decimal(400), side=Side.SELL).allowed  # selling does not add to the long
+
+
+def test_worst_case_short_counts_working_sells_against_the_position(desk: Desk) -> None:
+    desk.limit("max_short", 500)
+    long = desk.working(qty=Decimal(200))
+    desk.fill(long, 200)
+    desk.working(qty=Decimal(300), side=Side.SELL)
+    assert desk.check(qty=Decimal(400), side=Side.SELL_SHORT).allowed  # 300 + 400 - 200 = 500
+    assert desk.rules(qty=Decimal(401), side=Side.SELL) == {"max_short": BLOCK}
+
+
+def test_a_canceled_or_filled_order_stops_counting_as_working(desk: Desk) -> None:
+    desk.limit("max_long", 500)
+    order_id = desk.working(qty=Decimal(400))
+    assert not desk.check(qty=Decimal(200)).allowed
+    desk.engine.cancel(CancelOrder(order_id, TRADER))
+    assert not desk.check(qty=Decimal(200)).allowed  # pending cancel: it may still fill
+    venue = desk.venue_orders[order_id]
+    desk.engine.apply_venue_messages([venue.canceled(desk.last_cl_ord_id(order_id))])
+    assert desk.check(qty=Decimal(200)).allowed
+
+
+def test_credit_counts_working_buys_at_their_price_and_market_buys_at_the_ask(desk: Desk) -> None:
+    desk.limit("credit", 10_000, account="ACC1")
+    desk.working(qty=Decimal(500), limit_px=Decimal(10))  # 5,000
+    assert desk.check(qty=Decimal(500), limit_px=Decimal(10)).allowed
+    verdict = desk.check(qty=Decimal(501), limit_px=Decimal(10))
+    assert verdict.reason == (
+        "Buying power used 10,010.00 (working buys 5,000.00 + this order 5,010.00) is over the limit of "
+        "10,000.00 for account ACC1."
+    )
+    assert desk.check(qty=Decimal(5000), side=Side.SELL).allowed  # a sell uses no buying power
+    desk.quote(bid="9", ask="10")
+    desk.working(qty=Decimal(200), ord_type=OrdType.MARKET, limit_px=None)  # 2,000 at the ask
+    assert desk.check(qty=Decimal(300)).allowed
+    assert desk.rules(qty=Decimal(301)) == {"credit": BLOCK}
+    desk.prices.update([])
+    desk.quote(bid="9", ask="20")  # the working market buy is now worth 4,000
+    assert desk.rules(qty=Decimal(101)) == {"credit": BLOCK}
+
+
+def test_the_order_rate_is_a_sliding_window_per_trader(desk: Desk) -> None:
+    desk.limit("order_rate", 3)
+    desk.limit("rate_window_s", 2)
+    for _ in range(3):
+        assert desk.submit().accepted
+        desk.clock.advance(0.5)
+    verdict = desk.check()
+    assert verdict.reason == (
+        "trader1 has sent 3 new orders in the last 2 s; the limit is 3 for the desk. Wait a moment and send again."
+    )
+    assert desk.check(trader="trader2").allowed
+    desk.clock.advance(0.6)  # the first order is now more than 2 s old
+    assert desk.check().allowed
+
+
+def test_the_message_rate_counts_amends_and_cancels_but_never_blocks_a_cancel(desk: Desk) -> None:
+    desk.limit("message_rate", 3)
+    order_id = desk.working()
+    assert desk.amend(order_id, 200).accepted
+    venue = desk.venue_orders[order_id]
+    desk.engine.apply_venue_messages([venue.replaced(desk.last_cl_ord_id(order_id), 200)])
+    assert desk.engine.cancel(CancelOrder(order_id, TRADER)).accepted
+    assert desk.rules() == {"message_rate": BLOCK}
+    desk.clock.advance(1)
+    assert desk.check().allowed
+
+
+def test_a_duplicate_order_warns_within_its_window(desk: Desk) -> None:
+    desk.limit("duplicate_window_s", 5, WARN)
+    assert desk.submit().accepted
+    desk.clock.advance(3)
+    verdict = desk.check()
+    assert verdict.severity is WARN
+    assert verdict.reason == (
+        "The same order (buy 100 AAPL at 10) was sent 3 s ago; orders alike within 5 s for the desk may be duplicates."
+    )
+    assert desk.check(qty=Decimal(101)).allowed
+    assert desk.check(limit_px=Decimal("10.01")).allowed
+    desk.clock.advance(2)
+    assert desk.check().allowed
+
+
+def test_an_amend_up_is_checked_on_its_new_terms_without_counting_itself_twice(desk: Desk) -> None:
+    desk.limit("max_long", 1000)
+    order_id = desk.working(qty=Decimal(600))
+    assert desk.amend(order_id, 1000).accepted  # its own 600 is replaced, not added
+    venue = desk.venue_orders[order_id]
+    desk.engine.apply_venue_messages([venue.replaced(desk.last_cl_ord_id(order_id), 1000)])
+    result = desk.amend(order_id, 1001)
+    assert not result.accepted
+    assert "Worst-case long position 1,001" in result.message
+    assert desk.engine.ledger.orders[order_id].qty == Decimal(1000)
+
+
+def test_an_amend_down_is_never_blocked_by_a_stale_price_or_a_lowered_limit(desk: Desk) -> None:
+    desk.limit("price_band_pct", 5)
+    desk.quote()
+    order_id = desk.working(qty=Decimal(600))
+    desk.limit("max_order_qty", 100)
+    desk.clock.advance(60)  # the quote is stale now
+    assert desk.amend(order_id, 500, "10").accepted
+    venue = desk.venue_orders[order_id]
+    desk.engine.apply_venue_messages([venue.replaced(desk.last_cl_ord_id(order_id), 500)])
+    assert desk.amend(order_id, 500, "9.50").accepted  # a buy further from the market takes risk away too
+
+
+def test_an_amend_to_a_more_aggressive_price_is_band_checked_and_fails_closed(desk: Desk) -> None:
+    desk.limit("price_band_pct", 5)
+    desk.quote()
+    order_id = desk.working()
+    desk.clock.advance(60)
+    result = desk.amend(order_id, 100, "10.20")
+    assert not result.accepted
+    assert result.message == "The reference price for AAPL is 60 s old; the limit for the desk is 10 s."
+    assert desk.kinds()[-2:] == ["RiskFlagged", "ReplaceDenied"]
+    [denied] = desk.events(ReplaceDenied)
+    assert (denied.order_id, denied.rule, denied.reason) == (order_id, "price_band_pct", result.message)
