@@ -252,9 +252,13 @@ class Engine:
     # Venue side ------------------------------------------------------------------------------------
 
     def apply_venue_messages(
-        self, messages: Sequence[VenueMessage], also: Callable[[Transaction], None] | None = None
+        self,
+        messages: Sequence[VenueMessage],
+        also: Callable[[Transaction], None] | None = None,
+        notes: Sequence[Event] = (),
     ) -> ChangeSet:
-        """Apply a batch of venue reports in one transaction (group commit); ``also`` joins it."""
+        """Apply a batch of venue reports in one transaction (group commit); ``also`` joins it, and ``notes``
+        (facts about the line, such as session alerts) are recorded in it after the reports."""
         with self._batch() as batch:
             for message in messages:
                 order = self.ledger.find(message.cl_ord_id) or self.ledger.find(message.orig_cl_ord_id)
@@ -266,6 +270,8 @@ class Engine:
                     events = reject_events(order, message)
                 for event in events:
                     batch.record(event, SYSTEM_USER)
+            for note in notes:
+                batch.record(note, SYSTEM_USER)
             if also is not None:
                 also(batch.tx)
         return batch.changes

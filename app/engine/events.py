@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from app.engine.enums import ExecType, OrderStatus
+from app.engine.fix.alerts import AlertKind, AlertLevel
 from app.engine.ids import ClOrdId, ExecId, OrderId, UserId, VenueOrderId
 from app.engine.order import Amendment, OrderSpec, RequestKind
 from app.engine.roles import Action
@@ -159,6 +160,16 @@ class ActionRefused:
     order_id: OrderId | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SessionAlertRaised:
+    """A FIX session told the people watching it something (a gap, a reject, a lost line, a logon)."""
+
+    session: str
+    kind: AlertKind
+    level: AlertLevel
+    text: str
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -170,6 +181,7 @@ Event = (
     | LineLost
     | AnomalyRecorded
     | ActionRefused
+    | SessionAlertRaised
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -185,6 +197,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         LineLost,
         AnomalyRecorded,
         ActionRefused,
+        SessionAlertRaised,
     )
 }
 """Each event class by the kind name the log stores."""

@@ -14,8 +14,9 @@ from app.engine.clock import FakeClock
 from app.engine.commands import CancelOrder, ReplaceOrder, SubmitOrder
 from app.engine.engine import Engine
 from app.engine.enums import OrderStatus
-from app.engine.events import EVENT_TYPES, AnomalyKind, AnomalyRecorded
+from app.engine.events import EVENT_TYPES, AnomalyKind, AnomalyRecorded, SessionAlertRaised
 from app.engine.fix import tags
+from app.engine.fix.alerts import AlertKind, AlertLevel
 from app.engine.fix.gateway import FixGateway
 from app.engine.fix.message import FixMessage, parse_message
 from app.engine.fix.session import Outgoing, SessionOutput
@@ -84,6 +85,9 @@ class Desk:
 
     def anomalies(self) -> list[AnomalyKind]:
         return [e.kind for e in self._events() if isinstance(e, AnomalyRecorded)]
+
+    def alerts(self) -> list[SessionAlertRaised]:
+        return [e for e in self._events() if isinstance(e, SessionAlertRaised)]
 
     def _events(self) -> list[object]:
         return [from_json(EVENT_TYPES[r.kind], r.data) for r in self.engine.store.read()]
@@ -212,3 +216,34 @@ def test_a_quiet_timer_tick_commits_nothing_and_a_heartbeat_is_stored_before_it_
     desk._carry(desk.session.on_timer())
     assert opened == [1]
     assert desk.sent(MsgType.HEARTBEAT)
+
+
+def test_session_alerts_are_recorded_as_events_with_the_reports_they_came_with(desk: Desk) -> None:
+    order, venue = desk.submit(100)
+    assert [a.kind for a in desk.alerts()] == [AlertKind.LOGGED_ON]
+    before = desk.engine.store.last_seq
+    desk.report(venue.ack(), seq=desk.venue.next_seq + 1)  # one report missing: a gap, and a ResendRequest
+    (gap,) = desk.alerts()[1:]
+    assert (gap.session, gap.kind, gap.level) == ("SIMA", AlertKind.GAP, AlertLevel.WARNING)
+    assert "missing" in gap.text
+    assert desk.engine.store.last_seq == before + 1  # the alert alone: the ack waits for the gap to close
+    desk.clock.advance(30)
+    desk._carry(desk.session.on_timer())  # a heartbeat out
+    desk.hear(MsgType.HEARTBEAT, [])  # fills the gap: the queued ack applies
+    assert len(desk.alerts()) == 2  # heartbeats are not news
+    assert desk.order(order.order_id).status is OrderStatus.NEW
+
+
+def test_alerts_about_lost_lines_and_rejects_survive_a_restart(desk: Desk, tmp_path: Path) -> None:
+    order, _venue = desk.submit(100)
+    (new,) = desk.sent(MsgType.NEW_ORDER_SINGLE)
+    desk.hear(MsgType.REJECT, [(45, new.seq_num + 5), (58, "no such message")])
+    desk._carry(desk.session.connection_lost())
+    desk.engine.close()
+    reopened = EventStore.open(tmp_path / "desk.db")
+    kinds = [
+        from_json(SessionAlertRaised, r.data).kind for r in reopened.read() if r.kind == SessionAlertRaised.__name__
+    ]
+    reopened.close()
+    assert kinds == [AlertKind.LOGGED_ON, AlertKind.REJECT_RECEIVED, AlertKind.CONNECTION_LOST]
+    assert order.status is OrderStatus.UNKNOWN
