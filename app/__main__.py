@@ -49,7 +49,7 @@ async def run_desktop(app: QApplication, args: argparse.Namespace) -> int:
     except OSError as problem:  # the simulator's ports are taken
         print(f"OEMS cannot start the venue simulator: {problem.strerror or problem}", file=sys.stderr)
         return 2
-    window = MainWindow(runtime.engine, runtime.destinations, user=DESK_USER)
+    window = MainWindow(runtime.engine, runtime.destinations, user=DESK_USER, gateway=runtime.gateway)
     window.show()
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)

@@ -28,11 +28,12 @@ APPLICATION_ID = 0x4F454D53
 """``PRAGMA application_id`` of an OEMS event store: the bytes "OEMS"."""
 APPLICATION_NAME = "oems-desktop event store"
 """Written to the ``meta`` table, for a person who opens the file with another SQLite tool."""
-STORE_SCHEMA_VERSION = 2
+STORE_SCHEMA_VERSION = 3
 """Layout of the tables below; a store with a higher number was written by a newer program.
 
 1: events, snapshots, outbound. 2: adds ``fix_sessions`` (each FIX session's sequence state) and ``inbound``
-(the application messages received); ``migrate`` upgrades a version 1 store in place.
+(the application messages received). 3: indexes sent messages by the event they went with (an order's
+timeline finds its wire messages). ``migrate`` upgrades an older store in place.
 """
 GENESIS_HASH = "0" * 64
 """The hash the first event chains to."""
@@ -67,6 +68,8 @@ _SESSION_TABLES_V2 = (
     "RAISE(ABORT, 'sent FIX messages are kept as they went: one cannot be deleted'); END",
 )
 """Added by store layout 2: FIX session state, received messages, and the sent ones made append-only."""
+_OUTBOUND_BY_EVENT_V3 = "CREATE INDEX outbound_by_event ON outbound (event_seq)"
+"""Added by store layout 3."""
 
 
 def create_store_file(path: Path) -> None:
@@ -100,6 +103,7 @@ def _build(path: Path) -> None:
         conn.executescript(_APPEND_ONLY_TRIGGERS)
         for statement in _SESSION_TABLES_V2:
             conn.execute(statement)
+        conn.execute(_OUTBOUND_BY_EVENT_V3)
         db.table("meta").insert_all(
             [
                 {"key": "application", "value": APPLICATION_NAME},
@@ -227,6 +231,8 @@ def migrate(conn: sqlite3.Connection) -> None:
         if int(version) < 2:
             for statement in _SESSION_TABLES_V2:
                 conn.execute(statement)
+        if int(version) < 3:
+            conn.execute(_OUTBOUND_BY_EVENT_V3)
         conn.execute("UPDATE meta SET value = ? WHERE key = 'store_schema_version'", (str(STORE_SCHEMA_VERSION),))
         conn.execute(f"PRAGMA user_version = {STORE_SCHEMA_VERSION}")
         conn.execute("COMMIT")

@@ -15,11 +15,13 @@ from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QLabel, QMainWindo
 
 from app.engine.engine import Engine
 from app.engine.enums import OrderStatus, Side
+from app.engine.fix.gateway import FixGateway
 from app.engine.ids import UserId
 from app.ui.blotter_view import QtBlotter
 from app.ui.bridge import EngineBridge
 from app.ui.executions_model import ExecutionsModel
 from app.ui.positions_model import PositionsModel, money_text
+from app.ui.session_health import QtSessionHealth
 from app.ui.theme import Theme, apply_theme
 from app.ui.ticket import QtOrderTicket
 
@@ -41,6 +43,7 @@ class MainWindow(QMainWindow):
         accounts: Sequence[str] = ("ACC1",),
         user: UserId = DEFAULT_TRADER,
         settings: QSettings | None = None,
+        gateway: FixGateway | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -59,6 +62,18 @@ class MainWindow(QMainWindow):
         positions = self._dock("Positions", _table(self.positions), Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(executions, positions)
         executions.raise_()
+        self.down = QLabel()
+        self.down.setObjectName("sessions_down")
+        self.down.setStyleSheet("color: white; background: #dc2626; font-weight: bold; padding: 0 6px;")
+        self.down.hide()
+        self.health: QtSessionHealth | None = None
+        if gateway is not None:
+            self.health = QtSessionHealth(gateway, engine, self)
+            self.tabifyDockWidget(
+                positions, self._dock("Sessions", self.health, Qt.DockWidgetArea.BottomDockWidgetArea)
+            )
+            self.health.downChanged.connect(self._show_down)
+        self.statusBar().addPermanentWidget(self.down)
         self.statusBar().addPermanentWidget(self.summary)
         self._menus()
         self._connect()
@@ -94,6 +109,10 @@ class MainWindow(QMainWindow):
         self.bridge.positionsChanged.connect(self.positions.reload)
         self.blotter.said.connect(self.say)
         self.ticket.submitted.connect(lambda result: self.say(result.message or f"Sent {result.order_id}."))
+
+    def _show_down(self, text: str) -> None:
+        self.down.setText(text)
+        self.down.setVisible(bool(text))
 
     def say(self, text: str) -> None:
         """Show ``text`` in the status bar until the next message."""

@@ -57,10 +57,11 @@ class FixGateway:
         self.clock, self.backoff = clock, backoff
         self.sessions: dict[str, FixSession] = {}
         self.initiators: dict[str, Initiator] = {}
-        self.alerts: deque[Alert] = deque(maxlen=ALERTS_KEPT)
-        self.last_alert: dict[str, tuple[datetime, Alert]] = {}
+        self.alerts: deque[tuple[datetime, SessionAlertRaised]] = deque(maxlen=ALERTS_KEPT)
+        """The newest session alerts (as recorded), with when each was raised."""
+        self.last_alert: dict[str, tuple[datetime, SessionAlertRaised]] = {}
         """Each session's newest alert and when it was raised (the health view's last-alert column)."""
-        self._alert_listeners: list[Callable[[Alert], None]] = []
+        self._alert_listeners: list[Callable[[datetime, SessionAlertRaised], None]] = []
         self._engine: Engine | None = None
         self._staged: list[tuple[str, Outgoing]] = []
         self._stored_records: dict[str, SessionRecord] = {}
@@ -74,8 +75,8 @@ class FixGateway:
             self.sessions[name] = session
             self.initiators[name] = Initiator(session, self, self.backoff)
 
-    def subscribe_alerts(self, listener: Callable[[Alert], None]) -> None:
-        """Call ``listener`` with every session alert (the health view, the status bar)."""
+    def subscribe_alerts(self, listener: Callable[[datetime, SessionAlertRaised], None]) -> None:
+        """Call ``listener`` with every session alert and its time (the health view), after it is recorded."""
         self._alert_listeners.append(listener)
 
     async def start(self) -> None:
@@ -159,7 +160,7 @@ class FixGateway:
         follow_up = [dont_know_message(report) for report in dont_know]
         if out.logged_on:
             follow_up += self._status_requests_for(name)
-        self._tell(name, alerts)
+        self._tell(notes)
         return answers + (self._send_now(session, follow_up) if follow_up else [])
 
     def _read(self, session: FixSession, received: Received, alerts: list[Alert]) -> VenueMessage | None:
@@ -204,11 +205,12 @@ class FixGateway:
             raise
         return outgoing
 
-    def _tell(self, name: str, alerts: list[Alert]) -> None:
+    def _tell(self, alerts: list[SessionAlertRaised]) -> None:
+        now = self.clock.now()
         for alert in alerts:
-            self.alerts.append(alert)
-            self.last_alert[name] = (self.clock.now(), alert)
+            self.alerts.append((now, alert))
+            self.last_alert[alert.session] = (now, alert)
             log = _log.warning if alert.level is not AlertLevel.INFO else _log.info
             log("%s", alert.text)
             for listener in self._alert_listeners:
-                listener(alert)
+                listener(now, alert)

@@ -180,6 +180,16 @@ class Initiator:
         self.held = False
         self._wake.set()
 
+    def reset_sequence_numbers(self) -> None:
+        """Start both sides again at MsgSeqNum 1 (141=Y): log out if logged on and log on again at once; a
+        stopped session is resumed with the reset."""
+        self.session.request_reset()
+        if self.session.state is SessionState.STOPPED:
+            self.resume()
+        elif self.connection is not None:
+            self.disconnect("sequence numbers reset by hand")
+        self.connect()
+
     async def run(self) -> None:
         """Connect and serve until ``stop``; a failed attempt waits out the backoff, a stopped session a person."""
         next_delay = self.backoff.delays()
@@ -219,8 +229,8 @@ class Initiator:
             )
 
     async def _pause(self, delay: float) -> None:
-        """Wait ``delay`` seconds before the next attempt, or less if a person says connect now."""
-        self._wake.clear()
+        """Wait ``delay`` seconds before the next attempt, or less if a person says connect now (or did while
+        the last connection was closing)."""
         self.retry_at = self.session.clock.now() + timedelta(seconds=delay)
         try:
             with contextlib.suppress(TimeoutError):
@@ -228,6 +238,7 @@ class Initiator:
                     await self._wake.wait()
         finally:
             self.retry_at = None
+            self._wake.clear()
 
     def start(self) -> asyncio.Task[None]:
         """Run in the background on the current loop."""
