@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.dark_action)
 
     def _connect(self) -> None:
-        self.bridge.ordersChanged.connect(self.blotter.model.refresh)
+        self.bridge.ordersChanged.connect(self.blotter.refresh)
         self.bridge.fillsArrived.connect(self.executions.add)
         self.bridge.positionsChanged.connect(self.positions.reload)
         self.blotter.said.connect(self.say)
