@@ -63,18 +63,23 @@ class TimelineEntry:
 def order_timeline(store: EventStore, order_id: str) -> list[TimelineEntry]:
     """Everything known about ``order_id``, oldest first (empty if the log has no such order)."""
     records = store.read_order(order_id)
-    entries: list[TimelineEntry] = []
+    keyed: list[tuple[datetime, Source, TimelineEntry]] = []
     cl_ord_ids: set[str] = {order_id}
+    decided: dict[int, datetime] = {}
     for record in records:
         event = from_json(EVENT_TYPES[record.kind], record.data)
         cl_ord_ids.update(_cl_ord_ids(event))
-        ts = datetime.fromisoformat(record.ts)
-        entries.append(TimelineEntry(ts, Source.EVENT, record.user, describe(event)))
-    for session, _seq, _event_seq, raw in store.outbound_for_events(r.seq for r in records):
-        entries.append(_wire_entry(raw, Source.SENT, session.partition(":")[0], None))
+        ts = decided[record.seq] = datetime.fromisoformat(record.ts)
+        keyed.append((ts, Source.EVENT, TimelineEntry(ts, Source.EVENT, record.user, describe(event))))
+    for session, _seq, event_seq, raw in store.outbound_for_events(decided):
+        entry = _wire_entry(raw, Source.SENT, session.partition(":")[0], None)
+        # SendingTime (52) has milliseconds only: a message goes after the event it was stored with.
+        keyed.append((max(entry.ts, decided[event_seq]), Source.SENT, entry))
     for session, _seq, received_ts, raw in store.inbound_messages(cl_ord_ids):
-        entries.append(_wire_entry(raw, Source.RECEIVED, session.partition(":")[0], received_ts))
-    return sorted(entries, key=lambda e: (e.ts, e.source))
+        entry = _wire_entry(raw, Source.RECEIVED, session.partition(":")[0], received_ts)
+        keyed.append((entry.ts, Source.RECEIVED, entry))
+    keyed.sort(key=lambda k: (k[0], k[1]))
+    return [entry for _, _, entry in keyed]
 
 
 def describe(event: Event) -> str:

@@ -41,6 +41,17 @@ def test_the_timeline_interleaves_events_with_the_messages_sent_and_received(tmp
     assert [e.ts for e in timeline] == sorted(e.ts for e in timeline)
 
 
+def test_a_message_sent_with_an_event_follows_it_though_its_sending_time_drops_the_microseconds(
+    tmp_path: Path,
+) -> None:
+    desk = Desk(tmp_path / "desk.db")
+    desk.clock.advance(0.0009)  # 14:30:00.000900: SendingTime says 14:30:00.000
+    order, _venue = desk.submit(100)
+    first, second = order_timeline(desk.engine.store, order.order_id)
+    assert (first.source, second.source) == (Source.EVENT, Source.SENT)
+    assert second.ts < first.ts  # each shows its own time
+
+
 def test_an_order_the_log_does_not_know_has_an_empty_timeline(tmp_path: Path) -> None:
     desk = Desk(tmp_path / "desk.db")
     assert order_timeline(desk.engine.store, "NOPE") == []
