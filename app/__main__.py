@@ -88,6 +88,7 @@ async def run_desktop(app: QApplication, args: argparse.Namespace, faults: Fault
         banner=banner,
         prices=runtime.prices,
         feed=runtime.feed,
+        gateway=runtime.gateway,
     )
     window.show()
     closed = asyncio.Event()

@@ -36,8 +36,8 @@ from app.engine.kill_terms import KillGrade, Scope
 from app.runtime import Runtime
 from app.venue.venue_app import Outbound, VenueApplication
 from bench.harness import figure
-from tests.integration.test_desk_on_simulator import free_ports
 from tests.support.engine_kit import DESK, SUPERVISOR, TRADER, PassGate, spec
+from tests.support.ports import free_ports
 
 ORDERS = 1_000
 RESTING = (  # venue, symbol, quantity and a buy limit far below the market, so the order rests

@@ -397,9 +397,13 @@ class Engine:
     # Venue side ------------------------------------------------------------------------------------
 
     def apply_venue_messages(
-        self, messages: Sequence[InboundMessage], also: Callable[[Transaction], None] | None = None
+        self,
+        messages: Sequence[InboundMessage],
+        also: Callable[[Transaction], None] | None = None,
+        notes: Sequence[Event] = (),
     ) -> ChangeSet:
-        """Apply a batch of venue reports in one transaction (group commit); ``also`` joins it."""
+        """Apply a batch of venue reports in one transaction (group commit); ``also`` joins it, and ``notes``
+        (facts about the line, such as session alerts) are recorded in it after the reports."""
         with self._batch() as batch:
             for message in messages:
                 if isinstance(message, MassCancelReport):
@@ -416,6 +420,8 @@ class Engine:
                     batch.record(event, SYSTEM_USER)
             if batch.changes.orders and self.book.kill.cancelling():
                 kill_cancels.cancel_deferred(batch, self.book.kill, self.ledger)
+            for note in notes:
+                batch.record(note, SYSTEM_USER)
             if also is not None:
                 also(batch.tx)
         return batch.changes

@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from app.engine.enums import ExecType, OrderStatus
+from app.engine.fix.alerts import AlertKind, AlertLevel
 from app.engine.ids import ClOrdId, ExecId, OrderId, UserId, VenueOrderId
 from app.engine.kill_terms import CancelRoute, KillGrade, KillTrigger, ScopeKind
 from app.engine.order import Amendment, OrderSpec, RequestKind
@@ -324,6 +325,16 @@ class LimitChanged:
     note: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class SessionAlertRaised:
+    """A FIX session told the people watching it something (a gap, a reject, a lost line, a logon)."""
+
+    session: str
+    kind: AlertKind
+    level: AlertLevel
+    text: str
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -350,6 +361,7 @@ Event = (
     | RiskFlagged
     | WarningOverridden
     | LimitChanged
+    | SessionAlertRaised
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -380,6 +392,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         RiskFlagged,
         WarningOverridden,
         LimitChanged,
+        SessionAlertRaised,
     )
 }
 """Each event class by the kind name the log stores."""

@@ -245,6 +245,20 @@ class EventStore:
         rows = self._fetch(f"SELECT {_COLUMNS} FROM events WHERE order_id = ? ORDER BY seq", (order_id,))
         return [StoredEvent._make(row) for row in rows]
 
+    def read_kind(self, kind: str, first_seq: int, last_seq: int) -> list[StoredEvent]:
+        """The records of ``kind`` with seqs ``first_seq..last_seq`` (inclusive), in seq order.
+
+        Each call scans only that seq range, so a reader on another thread can walk the log in windows
+        without holding the connection for long (see ``history``).
+        """
+        sql = f"SELECT {_COLUMNS} FROM events WHERE seq BETWEEN ? AND ? AND kind = ? ORDER BY seq"
+        return [StoredEvent._make(row) for row in self._fetch(sql, (first_seq, last_seq, kind))]
+
+    def ts_at(self, seq: int) -> str | None:
+        """The recorded time of event ``seq``, or ``None`` if there is no such event."""
+        rows = self._fetch("SELECT ts FROM events WHERE seq = ?", (seq,))
+        return str(rows[0][0]) if rows else None
+
     def verify_chain(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Recompute the whole hash chain and check seqs are gapless; return the number of records.
 
@@ -389,6 +403,16 @@ class EventStore:
             "ORDER BY received_ts, session, msg_seq"
         )
         return [(session, seq, ts, bytes(raw)) for session, seq, ts, raw in self._fetch(sql, tuple(ids))]
+
+    def outbound_for_events(self, event_seqs: Iterable[int]) -> list[tuple[str, int, int, bytes]]:
+        """The sent messages stored with any of ``event_seqs``: (session, MsgSeqNum, event seq, raw)."""
+        seqs = list(event_seqs)
+        marks = ",".join("?" * len(seqs))
+        sql = (
+            f"SELECT session, msg_seq, event_seq, raw FROM outbound WHERE event_seq IN ({marks}) "
+            "ORDER BY event_seq, session, msg_seq"
+        )
+        return [(session, seq, event, bytes(raw)) for session, seq, event, raw in self._fetch(sql, tuple(seqs))]
 
     def close(self) -> None:
         """Checkpoint and close the file, releasing the lock; safe to call twice."""

@@ -28,12 +28,13 @@ APPLICATION_ID = 0x4F454D53
 """``PRAGMA application_id`` of an OEMS event store: the bytes "OEMS"."""
 APPLICATION_NAME = "oems-desktop event store"
 """Written to the ``meta`` table, for a person who opens the file with another SQLite tool."""
-STORE_SCHEMA_VERSION = 3
+STORE_SCHEMA_VERSION = 4
 """Layout of the tables below; a store with a higher number was written by a newer program.
 
 1: events, snapshots, outbound. 2: adds ``fix_sessions`` (each FIX session's sequence state) and ``inbound``
 (the application messages received). 3: adds ``credentials`` (each user's password hash, kept out of the
-immutable log). ``migrate`` upgrades an older store in place.
+immutable log). 4: indexes sent messages by the event they went with (an order's timeline finds its wire
+messages). ``migrate`` upgrades an older store in place.
 """
 GENESIS_HASH = "0" * 64
 """The hash the first event chains to."""
@@ -78,6 +79,9 @@ Hashes never go into the events (the log is kept forever and copied for audit); 
 ``PasswordChanged`` or ``UserCreated`` event that set the row, committed in the same transaction.
 """
 
+_OUTBOUND_BY_EVENT_V4 = "CREATE INDEX outbound_by_event ON outbound (event_seq)"
+"""Added by store layout 4."""
+
 
 def create_store_file(path: Path) -> None:
     """Create an empty store at ``path`` unless one appears there meanwhile (then leave that one alone)."""
@@ -110,6 +114,7 @@ def _build(path: Path) -> None:
         conn.executescript(_APPEND_ONLY_TRIGGERS)
         for statement in (*_SESSION_TABLES_V2, *_CREDENTIAL_TABLES_V3):
             conn.execute(statement)
+        conn.execute(_OUTBOUND_BY_EVENT_V4)
         db.table("meta").insert_all(
             [
                 {"key": "application", "value": APPLICATION_NAME},
@@ -240,6 +245,8 @@ def migrate(conn: sqlite3.Connection) -> None:
         if int(version) < 3:
             for statement in _CREDENTIAL_TABLES_V3:
                 conn.execute(statement)
+        if int(version) < 4:
+            conn.execute(_OUTBOUND_BY_EVENT_V4)
         conn.execute("UPDATE meta SET value = ? WHERE key = 'store_schema_version'", (str(STORE_SCHEMA_VERSION),))
         conn.execute(f"PRAGMA user_version = {STORE_SCHEMA_VERSION}")
         conn.execute("COMMIT")

@@ -58,4 +58,4 @@ COLUMNS: tuple[Column, ...] = (
 )
 """The columns in their default order."""
 
-CL_ORD_ID_COLUMN, STATUS_COLUMN, SIDE_COLUMN = 0, 1, 2
+CL_ORD_ID_COLUMN, STATUS_COLUMN, SIDE_COLUMN, FILLED_COLUMN, LEAVES_COLUMN, TIME_COLUMN = 0, 1, 2, 5, 6, 12

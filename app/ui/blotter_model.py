@@ -24,9 +24,18 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.engine.ids import OrderId
 from app.engine.ledger import OrderLedger
-from app.engine.order import Order
-from app.ui.blotter_columns import CL_ORD_ID_COLUMN, COLUMNS, SIDE_COLUMN, STATUS_COLUMN, SortKey, chain_text
-from app.ui.order_text import SIDE_COLOURS, STATUS_LOOKS
+from app.engine.order import ZERO, Order
+from app.ui.blotter_columns import (
+    CL_ORD_ID_COLUMN,
+    COLUMNS,
+    FILLED_COLUMN,
+    LEAVES_COLUMN,
+    SIDE_COLUMN,
+    STATUS_COLUMN,
+    TIME_COLUMN,
+    chain_text,
+)
+from app.ui.order_text import SIDE_COLOURS, STATUS_LOOKS, qty_text
 
 ORDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 """The role that gives the row's ``OrderId``."""
@@ -39,6 +48,7 @@ _FLASH = QBrush(QColor("#facc15"))
 _ITALIC = QFont()
 _ITALIC.setItalic(True)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_GROUP_COLUMNS = frozenset({CL_ORD_ID_COLUMN, FILLED_COLUMN, LEAVES_COLUMN})
 
 
 class BlotterModel(QAbstractTableModel):
@@ -46,6 +56,9 @@ class BlotterModel(QAbstractTableModel):
 
     Sorting lives here rather than in the proxy: a proxy sort asks ``data`` for two cells per comparison,
     which costs seconds at 100,000 rows, while sorting the id list with the column's key takes milliseconds.
+
+    Grouped by parent, each child order follows its parent (the parent placed by the sort, its children
+    sorted among themselves) and the parent's Filled and Leaves count its children's fills.
     """
 
     def __init__(self, ledger: OrderLedger, parent: QObject | None = None) -> None:
@@ -55,7 +68,12 @@ class BlotterModel(QAbstractTableModel):
         self._row_of = {order_id: row for row, order_id in enumerate(self._ids)}
         self._cum = {order_id: order.cum_qty for order_id, order in ledger.orders.items()}
         self._sorted_by: tuple[int, bool] | None = None
-        self._keys: list[SortKey] = []
+        self._keys: list[Any] = []
+        self._children: dict[OrderId, list[OrderId]] = {}
+        for order in ledger.orders.values():
+            self._adopt(order)
+        self.grouped = False
+        """Whether child orders are shown under their parents."""
         self._flash_until: dict[OrderId, int] = {}
         self._clock = QElapsedTimer()
         self._clock.start()
@@ -96,6 +114,8 @@ class BlotterModel(QAbstractTableModel):
         order = self._ledger.orders[self._ids[index.row()]]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
+            if self.grouped and col in _GROUP_COLUMNS:
+                return self._group_text(order, col)
             return COLUMNS[col].text(order)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == STATUS_COLUMN:
@@ -114,22 +134,58 @@ class BlotterModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort every row by ``column``'s key; later arrivals and changes keep their place in this order."""
         descending = order == Qt.SortOrder.DescendingOrder
-        key = COLUMNS[column].key
         orders = self._ledger.orders
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         held = [(self._ids[i.row()], i.column()) for i in persistent]
-        keyed = sorted(((key(orders[i]), i) for i in self._ids), key=_first, reverse=descending)
+        self._sorted_by = (column, descending)
+        keyed = sorted(((self._key(orders[i]), i) for i in self._ids), key=_first, reverse=descending)
         self._keys = [k for k, _ in keyed]
         self._ids = [i for _, i in keyed]
         self._row_of = {order_id: row for row, order_id in enumerate(self._ids)}
-        self._sorted_by = (column, descending)
         self.changePersistentIndexList(persistent, [self.index(self._row_of[i], c) for i, c in held])
         self.layoutChanged.emit()
+
+    def set_grouped(self, grouped: bool) -> None:
+        """Show child orders under their parents (sorted by the current column, or by time), or not."""
+        self.grouped = grouped
+        column, descending = self._sorted_by or (TIME_COLUMN, False)
+        self.sort(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+
+    def _key(self, order: Order) -> Any:
+        """Where ``order`` sorts: its column key, or in groups (parent's key, parent, parent first, own key)."""
+        assert self._sorted_by is not None
+        column, descending = self._sorted_by
+        key = COLUMNS[column].key
+        own = key(order)
+        if not self.grouped:
+            return own
+        parent = self._ledger.orders.get(order.spec.parent_id) if order.spec.parent_id else None
+        if parent is None:
+            return (own, order.order_id, int(descending), own)
+        return (key(parent), parent.order_id, int(not descending), own)
+
+    def _adopt(self, order: Order) -> None:
+        parent_id = order.spec.parent_id
+        if parent_id is not None and order.order_id not in self._children.get(parent_id, ()):
+            self._children.setdefault(parent_id, []).append(order.order_id)
+
+    def _group_text(self, order: Order, col: int) -> str:
+        children = [self._ledger.orders[i] for i in self._children.get(order.order_id, ())]
+        if col == CL_ORD_ID_COLUMN:
+            return f"    ↳ {order.cl_ord_id}" if order.spec.parent_id in self._ledger.orders else str(order.cl_ord_id)
+        filled = order.cum_qty + sum((c.cum_qty for c in children), ZERO)
+        if not children:
+            return COLUMNS[col].text(order)
+        return qty_text(filled) if col == FILLED_COLUMN else qty_text(max(ZERO, order.qty - filled))
 
     def refresh(self, order_ids: list[OrderId]) -> None:
         """Show what changed for ``order_ids``: new orders added, changed rows repainted, fills flashed."""
         wanted = [i for i in dict.fromkeys(order_ids) if i in self._ledger.orders]
+        for order_id in wanted:
+            self._adopt(self._ledger.orders[order_id])
+        if self.grouped:
+            wanted = self._with_family(wanted)
         self._note_fills(wanted)
         moving = self._moving(wanted)
         known = sorted(self._row_of[i] for i in wanted if i in self._row_of and i not in moving)
@@ -149,15 +205,24 @@ class BlotterModel(QAbstractTableModel):
         if moving or (fresh and self._sorted_by is not None):
             self._row_of = {order_id: row for row, order_id in enumerate(self._ids)}
 
+    def _with_family(self, order_ids: list[OrderId]) -> list[OrderId]:
+        """``order_ids`` with their parents (whose totals change) and children (whose place follows them)."""
+        family = list(order_ids)
+        for order_id in order_ids:
+            family += self._children.get(order_id, ())
+            parent_id = self._ledger.orders[order_id].spec.parent_id
+            if parent_id is not None and parent_id in self._ledger.orders:
+                family.append(parent_id)
+        return list(dict.fromkeys(family))
+
     def _moving(self, order_ids: list[OrderId]) -> set[OrderId]:
         """Shown orders whose sort key changed: they leave their row and are inserted where they now go."""
         if self._sorted_by is None:
             return set()
-        key = COLUMNS[self._sorted_by[0]].key
         return {
             i
             for i in order_ids
-            if (row := self._row_of.get(i)) is not None and self._keys[row] != key(self._ledger.orders[i])
+            if (row := self._row_of.get(i)) is not None and self._keys[row] != self._key(self._ledger.orders[i])
         }
 
     def _append(self, order_ids: list[OrderId]) -> None:
@@ -172,9 +237,8 @@ class BlotterModel(QAbstractTableModel):
 
     def _insert_sorted(self, order_id: OrderId) -> None:
         assert self._sorted_by is not None
-        column, descending = self._sorted_by
-        key = COLUMNS[column].key(self._ledger.orders[order_id])
-        row = _insert_point(self._keys, key, descending)
+        key = self._key(self._ledger.orders[order_id])
+        row = _insert_point(self._keys, key, self._sorted_by[1])
         self.beginInsertRows(_NO_PARENT, row, row)
         self._ids.insert(row, order_id)
         self._keys.insert(row, key)
@@ -202,16 +266,16 @@ class BlotterModel(QAbstractTableModel):
             self._flash_timer.start(max(1, min(self._flash_until.values()) - now))
 
 
-def _first(pair: tuple[SortKey, OrderId]) -> SortKey:
+def _first(pair: tuple[Any, OrderId]) -> Any:
     return pair[0]
 
 
-def _insert_point(keys: list[SortKey], key: SortKey, descending: bool) -> int:
+def _insert_point(keys: list[Any], key: Any, descending: bool) -> int:
     """Where ``key`` goes in sorted ``keys``: after any equal keys, so arrival order breaks ties."""
     lo, hi = 0, len(keys)
     while lo < hi:
         mid = (lo + hi) // 2
-        after = keys[mid] >= key if descending else keys[mid] <= key  # type: ignore[operator]
+        after = keys[mid] >= key if descending else keys[mid] <= key
         if after:
             lo = mid + 1
         else:

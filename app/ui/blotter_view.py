@@ -1,18 +1,20 @@
-"""The blotter widget: a filter bar over the order table, with cancel and amend from the row.
+"""The blotter widget: a filter bar over the order table, with cancel, amend and the timeline from the row.
 
 Delete cancels the selected orders, F2 amends the current one, Ctrl+Shift+Delete cancels every working
-order the filter shows; the same actions are on the right-click menu and the bar's buttons. Each
-command's answer goes out through ``said`` for the status bar.
+order the filter shows, Enter (or a double-click) opens the current order's timeline; the same actions are
+on the right-click menu and the bar's buttons. Each command's answer goes out through ``said`` for the
+status bar. Selected orders stay selected when a change moves their rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLineEdit,
@@ -29,6 +31,7 @@ from app.engine.ids import OrderId, UserId
 from app.ui.amend_dialog import QtAmendDialog
 from app.ui.blotter_columns import COLUMNS
 from app.ui.blotter_model import ORDER_ID_ROLE, BlotterFilter, BlotterModel, StatusGroup
+from app.ui.order_timeline_view import QtOrderTimeline
 
 
 class QtBlotter(QWidget):
@@ -64,6 +67,8 @@ class QtBlotter(QWidget):
         self.group.currentTextChanged.connect(lambda text: self.proxy.set_group(StatusGroup(text)))
         self.search = QLineEdit(placeholderText="Search ClOrdID, symbol, account, trader, venue, status")
         self.search.textChanged.connect(self.proxy.set_search)
+        self.group_by_parent = QCheckBox("Group by parent")
+        self.group_by_parent.toggled.connect(self.model.set_grouped)
         self.cancel_action = self._action(
             "Cancel selected", QKeySequence(QKeySequence.StandardKey.Delete), self.cancel_selected
         )
@@ -71,6 +76,11 @@ class QtBlotter(QWidget):
         self.cancel_all_action = self._action(
             "Cancel all shown working", QKeySequence("Ctrl+Shift+Del"), self.cancel_all
         )
+        self.timeline_action = QAction("Timeline…", self.table, shortcut=QKeySequence(Qt.Key.Key_Return))
+        self.timeline_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the ticket's Enter sends
+        self.timeline_action.triggered.connect(self.open_timeline)
+        self.table.addAction(self.timeline_action)
+        self.table.doubleClicked.connect(lambda _index: self.open_timeline())
         self._lay_out()
 
     def _action(self, text: str, keys: QKeySequence, slot: Callable[[], object]) -> QAction:
@@ -84,6 +94,7 @@ class QtBlotter(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.group)
         bar.addWidget(self.search, 1)
+        bar.addWidget(self.group_by_parent)
         for action in (self.cancel_action, self.amend_action, self.cancel_all_action):
             button = QPushButton(f"{action.text()}  ({action.shortcut().toString()})")
             button.clicked.connect(action.trigger)
@@ -105,6 +116,28 @@ class QtBlotter(QWidget):
             action.setEnabled(refusal is None)
             action.setToolTip(refusal or action.text())
 
+    def refresh(self, order_ids: list[OrderId]) -> None:
+        """Show what changed for ``order_ids``; a selected order whose row moved (its sort key changed) is
+        selected again where it now is, and stays the current one if it was."""
+        selection = self.table.selectionModel()
+        changed = set(order_ids)
+        kept = [i for i in self.selected_ids() if i in changed] if selection.hasSelection() else []
+        current = self.table.currentIndex().data(ORDER_ID_ROLE)
+        self.model.refresh(order_ids)
+        for order_id in kept:
+            if (index := self._proxy_index(order_id)) is not None:
+                flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+                selection.select(index, flags)
+        if current in changed and (index := self._proxy_index(current)) is not None:
+            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    def _proxy_index(self, order_id: OrderId) -> QModelIndex | None:
+        row = self.model.row_of(order_id)
+        if row is None:
+            return None
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        return index if index.isValid() else None
+
     def selected_ids(self) -> list[OrderId]:
         """The orders of the selected rows, top to bottom."""
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
@@ -112,10 +145,9 @@ class QtBlotter(QWidget):
 
     def select(self, order_id: OrderId) -> None:
         """Make ``order_id``'s row the current, only selected row (if the filter shows it)."""
-        row = self.model.row_of(order_id)
-        if row is None:
+        index = self._proxy_index(order_id)
+        if index is None:
             return
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         self.table.selectionModel().setCurrentIndex(index, flags)
 
@@ -155,9 +187,19 @@ class QtBlotter(QWidget):
         dialog.show()
         return dialog
 
+    def open_timeline(self) -> QtOrderTimeline | None:
+        """Open the current order's timeline (returned, for tests; it runs modeless)."""
+        order_id = self.table.currentIndex().data(ORDER_ID_ROLE)
+        if order_id is None:
+            self.said.emit("Select an order to see its timeline.")
+            return None
+        window = QtOrderTimeline(self._engine, order_id, self)
+        window.show()
+        return window
+
     def _on_context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
-        menu.addActions([self.cancel_action, self.amend_action, self.cancel_all_action])
+        menu.addActions([self.timeline_action, self.cancel_action, self.amend_action, self.cancel_all_action])
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
 

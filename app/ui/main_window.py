@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 
 from app.engine.engine import Engine
 from app.engine.enums import OrderStatus, Side
+from app.engine.fix.alerts import Alert, AlertLevel
+from app.engine.fix.gateway import FixGateway
 from app.engine.fix.quote_feed import QuoteFeed
-from app.engine.fix.session import Alert, AlertLevel
 from app.engine.ids import UserId
 from app.engine.kill_terms import ScopeKind
 from app.engine.prices import PriceBook
@@ -47,6 +48,7 @@ from app.ui.limits_editor import QtLimitsEditor
 from app.ui.log_in_dialog import QtLogInDialog
 from app.ui.positions_model import PositionsModel, money_text
 from app.ui.price_bridge import PriceBridge
+from app.ui.session_health import QtSessionHealth
 from app.ui.theme import Theme, apply_theme
 from app.ui.ticket import QtOrderTicket
 from app.ui.users_dialog import QtUsersDialog
@@ -80,6 +82,7 @@ class MainWindow(QMainWindow):
         banner: str = "",
         accounts: Sequence[str] = ("ACC1",),
         settings: QSettings | None = None,
+        gateway: FixGateway | None = None,
         parent: QWidget | None = None,
         prices: PriceBook | None = None,
         feed: QuoteFeed | None = None,
@@ -94,8 +97,11 @@ class MainWindow(QMainWindow):
         self.bridge = EngineBridge(engine, parent=self)
         self.price_bridge = PriceBridge(self.prices, parent=self)
         self.blotter = QtBlotter(engine, user, self)
-        self.ticket = QtOrderTicket(engine, destinations, accounts, user, self, prices=self.prices)
+        self.ticket = QtOrderTicket(
+            engine, destinations, accounts, user, self, prices=self.prices, settings=self._settings
+        )
         self.executions = ExecutionsModel(engine.ledger, self)
+        self.executions.load_today(engine)
         self.positions = PositionsModel(engine.positions, self)
         self.kill_panel = QtKillSwitchPanel(engine, user, self)
         self.watchlist = QtWatchlist(WatchlistModel(self.prices, self), self)
@@ -130,6 +136,18 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(charts[0], charts[2])
         charts[0].raise_()
         self.statusBar().addPermanentWidget(self.who)
+        self.down = QLabel()
+        self.down.setObjectName("sessions_down")
+        self.down.setStyleSheet("color: white; background: #dc2626; font-weight: bold; padding: 0 6px;")
+        self.down.hide()
+        self.health: QtSessionHealth | None = None
+        if gateway is not None:
+            self.health = QtSessionHealth(gateway, engine, self)
+            self.tabifyDockWidget(
+                positions, self._dock("Sessions", self.health, Qt.DockWidgetArea.BottomDockWidgetArea)
+            )
+            self.health.downChanged.connect(self._show_down)
+        self.statusBar().addPermanentWidget(self.down)
         self.statusBar().addPermanentWidget(self.summary)
         self._menus()
         self._toolbar()
@@ -197,7 +215,7 @@ class MainWindow(QMainWindow):
         self.kill_dock.raise_()
 
     def _connect(self) -> None:
-        self.bridge.ordersChanged.connect(self.blotter.model.refresh)
+        self.bridge.ordersChanged.connect(self.blotter.refresh)
         self.bridge.fillsArrived.connect(self.executions.add)
         self.bridge.positionsChanged.connect(self.positions.reload)
         self.blotter.said.connect(self.say)
@@ -268,6 +286,10 @@ class MainWindow(QMainWindow):
         dialog.changed.connect(lambda: self.set_user(self.user))
         dialog.open()
         return dialog
+
+    def _show_down(self, text: str) -> None:
+        self.down.setText(text)
+        self.down.setVisible(bool(text))
 
     def say(self, text: str) -> None:
         """Show ``text`` in the status bar until the next message."""

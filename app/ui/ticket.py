@@ -6,7 +6,8 @@ trader types, each touched field shows its problem beside it, and once the order
 gate's findings show above Submit, one line each (blocks red, warnings amber), under the symbol's bid, ask
 and last (with their age once stale); what the engine answered shows below it. When only warnings stand in
 the way and the user's role may override them, a reason box appears: a reason typed there goes with the
-order, and the override is recorded.
+order, and the override is recorded. Each symbol remembers the account, quantity and type last sent for it
+(in ``QSettings``); leaving the symbol field fills those in, unless the trader has already typed them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import html
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
+from PySide6.QtCore import QDateTime, QSettings, Qt, QTimeZone, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
@@ -37,6 +38,8 @@ _TIFS["GTD"] = TimeInForce.GTD
 _ERROR_STYLE = "color: #dc2626;"
 _FINDING_COLOURS = {Severity.BLOCK: "#dc2626", Severity.WARN: "#d97706"}
 _FINDING_WORDS = {Severity.BLOCK: "Blocked", Severity.WARN: "Warning"}
+_REMEMBERED = ("account", "qty", "ord_type")
+"""What the ticket remembers per symbol, in this order."""
 
 
 class QtOrderTicket(QWidget):
@@ -54,9 +57,11 @@ class QtOrderTicket(QWidget):
         parent: QWidget | None = None,
         *,
         prices: ReferencePrices | None = None,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self._engine, self._user = engine, user
+        self._settings = settings
         self._touched: set[str] = set()
         self.symbol = QLineEdit(placeholderText="e.g. AAPL")
         self.side = _combo([side.label for side in Side])
@@ -125,6 +130,7 @@ class QtOrderTicket(QWidget):
                 widget.currentIndexChanged.connect(lambda _index, n=name: self._on_edited(n))
                 widget.editTextChanged.connect(lambda _text, n=name: self._on_edited(n))
         self.expire_at.dateTimeChanged.connect(lambda _value: self._on_edited("expire_at"))
+        self.symbol.editingFinished.connect(self.use_symbol_defaults)
         self.submit_button.clicked.connect(self.submit)
         self.symbol.textChanged.connect(self.quote.show_symbol)
 
@@ -187,6 +193,7 @@ class QtOrderTicket(QWidget):
 
     def _show_result(self, spec: OrderSpec, result: CommandResult) -> None:
         if result.accepted:
+            self._remember(spec)
             what = f"{spec.side.label} {spec.qty:,} {spec.symbol}"
             self._say(f"Sent {result.order_id}: {what} to {spec.destination}, pending new.", ok=True)
             self._touched.clear()
@@ -194,6 +201,28 @@ class QtOrderTicket(QWidget):
             return
         self._show_problems(list(result.problems))
         self._say(f"Denied: {result.message}", ok=False)
+
+    def _remember(self, spec: OrderSpec) -> None:
+        if self._settings is not None:
+            self._settings.setValue(f"ticket/{spec.symbol}", [spec.account, str(spec.qty), self.ord_type.currentText()])
+
+    def use_symbol_defaults(self) -> None:
+        """Fill account, quantity and type with what was last sent for this symbol, where still untouched."""
+        symbol = self.symbol.text().strip().upper()
+        remembered = self._settings.value(f"ticket/{symbol}") if self._settings is not None and symbol else None
+        if not isinstance(remembered, list) or len(remembered) != len(_REMEMBERED):
+            return
+        values = dict(zip(_REMEMBERED, remembered, strict=True))
+        filled = [name for name in _REMEMBERED if name not in self._touched]
+        for name in filled:
+            if name == "account":
+                self.account.setCurrentText(values[name])
+            elif name == "qty":
+                self.qty.setText(values[name])
+            elif values[name] in _TYPES:
+                self.ord_type.setCurrentText(values[name])
+        self._touched.difference_update(filled)  # set by us, not typed: another symbol's defaults may replace them
+        self._refresh()
 
     def _on_edited(self, name: str) -> None:
         self._touched.add(name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -103,3 +103,27 @@ def test_escape_clears_the_ticket(qtbot: QtBot, engine: Engine) -> None:
     QTest.keyClicks(ticket.qty, "x")
     QTest.keyClick(ticket.qty, Qt.Key.Key_Escape)
     assert (ticket.symbol.text(), ticket.qty.text(), ticket.errors["qty"].text()) == ("", "", "")
+
+
+def test_each_symbol_remembers_the_account_quantity_and_type_last_sent_across_restarts(
+    qtbot: QtBot, engine: Engine, outbound: RecordingOutbound, settings: QSettings
+) -> None:
+    ticket = QtOrderTicket(engine, ["SIM1"], ["ACC1", "ACC2"], UserId("trader1"), settings=settings)
+    qtbot.addWidget(ticket)
+    QTest.keyClicks(ticket.symbol, "msft")
+    ticket.account.setCurrentText("ACC2")
+    ticket.ord_type.setCurrentText("Market")
+    QTest.keyClicks(ticket.qty, "250")
+    QTest.keyClick(ticket.qty, Qt.Key.Key_Return)
+    assert [r.symbol for r in outbound.sent] == ["MSFT"]
+
+    again = QtOrderTicket(engine, ["SIM1"], ["ACC1", "ACC2"], UserId("trader1"), settings=settings)
+    qtbot.addWidget(again)
+    QTest.keyClicks(again.qty, "5")  # typed before the symbol: the trader's quantity wins
+    QTest.keyClicks(again.symbol, "MSFT")
+    again.use_symbol_defaults()  # what leaving the symbol field does
+    assert (again.account.currentText(), again.qty.text(), again.ord_type.currentText()) == ("ACC2", "5", "Market")
+    again.symbol.clear()
+    QTest.keyClicks(again.symbol, "AAPL")  # never sent: nothing to fill in
+    again.use_symbol_defaults()
+    assert again.account.currentText() == "ACC2"

@@ -4,8 +4,6 @@ the default sessions file (on free ports), real matching, market makers, pending
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import socket
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -13,21 +11,13 @@ from pathlib import Path
 from app.engine.clock import SystemClock
 from app.engine.commands import CancelOrder, SubmitOrder
 from app.engine.enums import OrderStatus, OrdType, Side
-from app.engine.fix.config import SessionConfig, default_config_path, load_config
+from app.engine.fix.config import default_config_path, load_config
 from app.engine.fix.session_fsm import SessionState
 from app.engine.ids import OrderId
 from app.engine.prices import Quote
 from app.runtime import Runtime
 from tests.support.engine_kit import DESK, TRADER, spec
-
-
-def free_ports(configs: tuple[SessionConfig, ...]) -> list[SessionConfig]:
-    ports = []
-    for _ in configs:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            ports.append(probe.getsockname()[1])
-    return [dataclasses.replace(c, port=p) for c, p in zip(configs, ports, strict=True)]
+from tests.support.ports import free_ports
 
 
 async def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:

@@ -18,9 +18,9 @@ from app.engine.clock import SystemClock
 from app.engine.commands import CancelOrder, SubmitOrder
 from app.engine.engine import Engine
 from app.engine.enums import OrderStatus, OrdType, Side
+from app.engine.fix.alerts import AlertLevel
 from app.engine.fix.config import SessionRole, default_config_path, load_config
 from app.engine.fix.gateway import FixGateway
-from app.engine.fix.session import AlertLevel
 from app.engine.fix.session_fsm import SessionState
 from app.engine.fix.transport import Backoff
 from app.engine.ids import AccountId, OrderId
@@ -28,8 +28,8 @@ from app.engine.order import Order
 from app.venue.faults import parse_script
 from app.venue.orders import OwnerId
 from app.venue.simulator import Faults, SimulatedVenue, VenueSimulator
-from tests.integration.test_desk_on_simulator import free_ports
 from tests.support.engine_kit import DESK, TRADER, PassGate, spec
+from tests.support.ports import free_ports
 
 ACCOUNT = AccountId("ACC1")
 FAR_BELOW = Decimal("1.00")
@@ -237,7 +237,7 @@ def test_a_venue_restarting_with_a_wiped_store_stops_the_session_until_a_person_
         await desk.reaches(oid, OrderStatus.FILLED)
         session = desk.gateway.sessions["SIMA"]
         await desk.until(lambda: session.state is SessionState.STOPPED)  # its Logon came with 34=1: too low
-        errors = [a.text for a in desk.gateway.alerts if a.level is AlertLevel.ERROR]
+        errors = [a.text for _, a in desk.gateway.alerts if a.level is AlertLevel.ERROR]
         assert any("MsgSeqNum too low, expecting" in text and "received 1" in text for text in errors)
         assert_counted_once(desk, oid, Decimal(10))
         session.request_reset()  # a person agreed a reset with the venue

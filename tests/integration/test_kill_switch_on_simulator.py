@@ -20,8 +20,9 @@ from app.engine.ids import OrderId
 from app.engine.kill_terms import KillGrade, Scope, ScopeKind
 from app.engine.serialization import from_json
 from app.runtime import Runtime
-from tests.integration.test_desk_on_simulator import free_ports, until
+from tests.integration.test_desk_on_simulator import until
 from tests.support.engine_kit import DESK, SUPERVISOR, TRADER, PassGate, spec
+from tests.support.ports import free_ports
 
 RESTING = {  # venue: (symbol, quantity, a buy limit far below the market, so the order rests)
     "SIMA": ("ACME", Decimal(10), Decimal("50.00")),

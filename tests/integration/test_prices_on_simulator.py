@@ -13,8 +13,9 @@ from app.engine.enums import OrderStatus, OrdType
 from app.engine.fix.config import default_config_path, load_config
 from app.engine.ids import AccountId
 from app.runtime import Runtime
-from tests.integration.test_desk_on_simulator import free_ports, until
+from tests.integration.test_desk_on_simulator import until
 from tests.support.engine_kit import DESK, TRADER, spec
+from tests.support.ports import free_ports
 
 
 def test_prices_arrive_and_move_and_mark_a_position_and_come_back_after_a_restart(tmp_path: Path) -> None:

@@ -14,10 +14,11 @@ from typing import Any
 
 from app.engine.clock import FakeClock
 from app.engine.fix import tags
+from app.engine.fix.alerts import Alert
 from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.message import FixMessage, parse_message
 from app.engine.fix.schedule import SessionSchedule
-from app.engine.fix.session import Alert, FixSession, Received, SessionOutput
+from app.engine.fix.session import FixSession, Received, SessionOutput
 from app.engine.fix.session_store import MemorySessionStore
 from app.engine.fix.tags import MsgType
 from app.engine.fix.values import FixValue

@@ -20,11 +20,14 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from app.engine.clock import Clock
 from app.engine.errors import OemsError
+from app.engine.events import SessionAlertRaised
 from app.engine.fix import tags
+from app.engine.fix.alerts import Alert, AlertKind, AlertLevel
 from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.errors import FixRejectError
 from app.engine.fix.message import FixMessage, parse_message
@@ -36,7 +39,7 @@ from app.engine.fix.order_messages import (
 )
 from app.engine.fix.reject_messages import rejected_request
 from app.engine.fix.report_messages import cancel_reject, execution_report, mass_cancel_report
-from app.engine.fix.session import Alert, AlertLevel, FixSession, Outgoing, Received, SessionOutput
+from app.engine.fix.session import FixSession, Outgoing, Received, SessionOutput
 from app.engine.fix.session_writes import send_stored
 from app.engine.fix.tags import MsgType, SessionRejectReason
 from app.engine.fix.transport import Backoff, Initiator
@@ -61,8 +64,11 @@ class FixGateway:
         self.clock, self.backoff = clock, backoff
         self.sessions: dict[str, FixSession] = {}
         self.initiators: dict[str, Initiator] = {}
-        self.alerts: deque[Alert] = deque(maxlen=ALERTS_KEPT)
-        self._alert_listeners: list[Callable[[Alert], None]] = []
+        self.alerts: deque[tuple[datetime, SessionAlertRaised]] = deque(maxlen=ALERTS_KEPT)
+        """The newest session alerts (as recorded), with when each was raised."""
+        self.last_alert: dict[str, tuple[datetime, SessionAlertRaised]] = {}
+        """Each session's newest alert and when it was raised (the health view's last-alert column)."""
+        self._alert_listeners: list[Callable[[datetime, SessionAlertRaised], None]] = []
         self._engine: Engine | None = None
         self._staged: list[tuple[str, Outgoing]] = []
         self._stored_records: dict[str, SessionRecord] = {}
@@ -76,8 +82,8 @@ class FixGateway:
             self.sessions[name] = session
             self.initiators[name] = Initiator(session, self, self.backoff)
 
-    def subscribe_alerts(self, listener: Callable[[Alert], None]) -> None:
-        """Call ``listener`` with every session alert (the health view, the status bar)."""
+    def subscribe_alerts(self, listener: Callable[[datetime, SessionAlertRaised], None]) -> None:
+        """Call ``listener`` with every session alert and its time (the health view), after it is recorded."""
         self._alert_listeners.append(listener)
 
     async def start(self) -> None:
@@ -143,9 +149,10 @@ class FixGateway:
         messages: list[InboundMessage] = []
         kept: list[Received] = []
         answers: list[Outgoing] = []
+        alerts = list(out.alerts)
         for received in out.received:
             try:
-                message = self._read(session, received)
+                message = self._read(session, received, alerts)
             except FixRejectError as bad:
                 reason = SessionRejectReason(bad.reject_reason)
                 answers += session.reject(received, reason, str(bad), bad.tag).sends
@@ -164,20 +171,21 @@ class FixGateway:
                 tx.add_inbound(session.record.key, received.seq, received_at, received.raw, cl_ord_id)
             tx.save_session(session.record)
 
+        notes = [SessionAlertRaised(name, a.kind, a.level, a.text) for a in alerts]
         dont_know: list[ExecutionReport] = []
-        something_to_store = kept or answers or any(o.new for o in out.sends)
+        something_to_store = kept or answers or notes or any(o.new for o in out.sends)
         if something_to_store or session.record != self._stored_records.get(name):  # a quiet tick commits nothing
-            dont_know = self.engine.apply_venue_messages(messages, also=store_session).dont_know
+            dont_know = self.engine.apply_venue_messages(messages, also=store_session, notes=notes).dont_know
             self._stored_records[name] = session.record
         if out.line_lost:
             self.engine.line_lost(name)
         follow_up = [dont_know_message(report) for report in dont_know]
         if out.logged_on:
             follow_up += self._status_requests_for(name)
-        self._tell(out.alerts)
+        self._tell(notes)
         return answers + (self._send_now(session, follow_up) if follow_up else [])
 
-    def _read(self, session: FixSession, received: Received) -> InboundMessage | None:
+    def _read(self, session: FixSession, received: Received, alerts: list[Alert]) -> InboundMessage | None:
         msg, name = received.message, session.config.name
         kind = msg.msg_type
         if kind == MsgType.EXECUTION_REPORT:
@@ -191,9 +199,12 @@ class FixGateway:
             stored = self.engine.store.outbound_messages(session.record.key, ref, ref) if ref else []
             refused = rejected_request(msg, parse_message(stored[0][1]) if stored else None, name)
             if refused is None:
-                self._tell([Alert(AlertLevel.WARNING, f"{name} rejected message {ref}: {msg.get(tags.TEXT) or ''}")])
+                text = f"{name} rejected message {ref}: {msg.get(tags.TEXT) or ''}"
+                alerts.append(Alert(AlertLevel.WARNING, text, AlertKind.REJECT_RECEIVED))
             return refused
-        self._tell([Alert(AlertLevel.INFO, f"{name} sent a {kind} message, which the desk does not act on.")])
+        alerts.append(
+            Alert(AlertLevel.INFO, f"{name} sent a {kind} message, which the desk does not act on.", AlertKind.IGNORED)
+        )
         return None
 
     def _status_requests_for(self, name: str) -> list[FixMessage]:
@@ -209,10 +220,12 @@ class FixGateway:
         """Stamp and store messages the gateway sends of its own accord; the caller writes them."""
         return send_stored(self.engine.store, session, bodies)
 
-    def _tell(self, alerts: list[Alert]) -> None:
+    def _tell(self, alerts: list[SessionAlertRaised]) -> None:
+        now = self.clock.now()
         for alert in alerts:
-            self.alerts.append(alert)
+            self.alerts.append((now, alert))
+            self.last_alert[alert.session] = (now, alert)
             log = _log.warning if alert.level is not AlertLevel.INFO else _log.info
             log("%s", alert.text)
             for listener in self._alert_listeners:
-                listener(alert)
+                listener(now, alert)

@@ -29,6 +29,7 @@ from app.engine.clock import Clock
 from app.engine.errors import OemsError
 from app.engine.events import OrderSubmitted
 from app.engine.fix import tags
+from app.engine.fix.alerts import Alert, AlertKind, AlertLevel
 from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.errors import FixRejectError
 from app.engine.fix.market_data_messages import (
@@ -43,7 +44,7 @@ from app.engine.fix.market_data_messages import (
     snapshot,
 )
 from app.engine.fix.message import FixMessage
-from app.engine.fix.session import Alert, AlertLevel, FixSession, Outgoing, SessionOutput
+from app.engine.fix.session import FixSession, Outgoing, SessionOutput
 from app.engine.fix.session_writes import send_stored
 from app.engine.fix.tags import MsgType, SessionRejectReason
 from app.engine.fix.transport import Backoff, Initiator
@@ -83,6 +84,10 @@ class TopOfBook:
         bid = max(self.bids) if self.bids else None
         ask = min(self.offers) if self.offers else None
         return Quote(symbol, bid, ask, self.last, ts, venue)
+
+
+REFUSED = AlertKind.REJECT_RECEIVED
+"""A market-data request or message of ours refused by the venue."""
 
 
 class QuoteFeed:
@@ -202,12 +207,22 @@ class QuoteFeed:
             symbol = self._requests.get(name, {}).pop(refusal.req_id, None)
             if symbol is not None:
                 self.refused[symbol] = refusal.reason
-                self._tell([Alert(AlertLevel.WARNING, f"{name} refused market data for {symbol}: {refusal.reason}.")])
+                self._tell(
+                    [Alert(AlertLevel.WARNING, f"{name} refused market data for {symbol}: {refusal.reason}.", REFUSED)]
+                )
         elif kind in (MsgType.REJECT, MsgType.BUSINESS_MESSAGE_REJECT):
             text = f"{name} rejected our message {msg.get(tags.REF_SEQ_NUM)}: {msg.get(tags.TEXT) or 'no reason given'}"
-            self._tell([Alert(AlertLevel.WARNING, text)])
+            self._tell([Alert(AlertLevel.WARNING, text, REFUSED)])
         else:
-            self._tell([Alert(AlertLevel.INFO, f"{name} sent a {kind} message, which the price feed does not use.")])
+            self._tell(
+                [
+                    Alert(
+                        AlertLevel.INFO,
+                        f"{name} sent a {kind} message, which the price feed does not use.",
+                        AlertKind.IGNORED,
+                    )
+                ]
+            )
 
     def _apply(self, name: str, update: MarketDataUpdate, touched: dict[str, None]) -> None:
         """Apply an update for a subscription of this connection; data for any other request is ignored."""

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Final
 
 from app.engine.clock import Clock
 from app.engine.fix import session_messages as admin
 from app.engine.fix import tags
+from app.engine.fix.alerts import Alert, AlertKind, AlertLevel
 from app.engine.fix.config import SessionConfig
 from app.engine.fix.errors import FieldMissingError, FixCodecError, FixParseError
 from app.engine.fix.framer import FixFramer, Frame, Garbled
@@ -42,22 +42,6 @@ TEST_REQUEST_AFTER: Final = 1.2
 """Inbound silence, in heartbeat intervals, before we send a TestRequest."""
 DISCONNECT_AFTER: Final = 2.4
 """Inbound silence, in heartbeat intervals, before we give up on the connection."""
-
-
-class AlertLevel(StrEnum):
-    """How loudly to tell people."""
-
-    INFO = "info"
-    WARNING = "warning"
-    ERROR = "error"
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Alert:
-    """Something the people watching the session should know, in their words."""
-
-    level: AlertLevel
-    text: str
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -107,6 +91,12 @@ class SessionStats:
     rejects_sent: int = 0
     last_received: datetime | None = None
     last_sent: datetime | None = None
+    logons: int = 0
+    """Logons completed since the program started."""
+    up_since: datetime | None = None
+    """When the current logon completed; ``None`` while the session is not logged on."""
+    down_since: datetime | None = None
+    """When the session last stopped being logged on (its creation, if it never was)."""
 
 
 class FixSession:
@@ -118,7 +108,7 @@ class FixSession:
         self.record = store.session_record(config.name) or SessionRecord(config.name, 1, _iso(clock.now()), 1)
         self.next_out = store.last_outbound_seq(self.record.key) + 1
         self.heartbeat_interval = config.heartbeat_interval
-        self.stats = SessionStats()
+        self.stats = SessionStats(down_since=clock.now())
         self._framer = FixFramer()
         self._out = SessionOutput()
         self._reset_wanted = False
@@ -148,7 +138,7 @@ class FixSession:
     def resume(self) -> SessionOutput:
         """A person has looked at a stopped session: let the driver connect again."""
         self._move(SessionEvent.RESUMED)
-        self._out.alerts.append(Alert(AlertLevel.INFO, f"{self.config.name}: resumed by hand."))
+        self._alert(AlertKind.RESUMED, AlertLevel.INFO, "resumed by hand.")
         return self._flush()
 
     def connected(self) -> SessionOutput:
@@ -182,7 +172,7 @@ class FixSession:
             was_active = self.is_active
             self._move(SessionEvent.CONNECTION_LOST)
             if was_active:
-                self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.config.name}: connection lost."))
+                self._alert(AlertKind.CONNECTION_LOST, AlertLevel.WARNING, "connection lost.")
         return self._flush()
 
     def data_received(self, data: bytes) -> SessionOutput:
@@ -261,7 +251,7 @@ class FixSession:
         if self.state is not SessionState.ACTIVE and self.state is not SessionState.LOGOUT_SENT:
             self._drop(f"garbled data before the logon completed ({garbled.detail})")
         else:
-            self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.config.name}: {garbled}"))
+            self._alert(AlertKind.GARBLED, AlertLevel.WARNING, str(garbled))
 
     def _frame(self, frame: Frame) -> None:
         self.stats.messages_in += 1
@@ -282,7 +272,7 @@ class FixSession:
             self._reject(bad.seq_num, SessionRejectReason(bad.reject_reason), str(bad), bad.tag, bad.msg_type or "")
             self._advance_in()
         else:
-            self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.config.name}: dropped a message: {bad}"))
+            self._alert(AlertKind.DROPPED, AlertLevel.WARNING, f"dropped a message: {bad}")
 
     def _acceptable(self, msg: FixMessage) -> bool:
         """The checks every message passes before its MsgSeqNum is looked at; False once handled."""
@@ -318,7 +308,7 @@ class FixSession:
                 self._reject(int(seq_text), reason, str(bad), getattr(bad, "tag", None), msg.get(tags.MSG_TYPE) or "")
                 self._advance_in()
             else:
-                self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.config.name}: dropped a message: {bad}"))
+                self._alert(AlertKind.DROPPED, AlertLevel.WARNING, f"dropped a message: {bad}")
             return False
 
     def _timely(self, msg: FixMessage, seq: int, kind: str) -> bool:
@@ -377,7 +367,7 @@ class FixSession:
             self._send(admin.logon(self.heartbeat_interval, reset=reset))
         self._move(SessionEvent.LOGON_ACCEPTED)
         self._out.logged_on = True
-        self._out.alerts.append(Alert(AlertLevel.INFO, f"{self.config.name}: logged on."))
+        self._alert(AlertKind.LOGGED_ON, AlertLevel.INFO, "logged on.")
         if seq == self.next_in:
             self._advance_in()
         else:
@@ -400,20 +390,17 @@ class FixSession:
             return  # one ResendRequest covers the gap already
         self._resend_until = seq
         self.stats.gaps += 1
-        self._out.alerts.append(
-            Alert(AlertLevel.WARNING, f"{self.config.name}: messages {self.next_in} to {seq - 1} missing; asked again.")
-        )
+        self._alert(AlertKind.GAP, AlertLevel.WARNING, f"messages {self.next_in} to {seq - 1} missing; asked again.")
         self._send(admin.resend_request(self.next_in))
 
     def _too_low(self, seq: int) -> None:
         text = f"MsgSeqNum too low, expecting {self.next_in} but received {seq}"
         self._send(admin.logout(text))
-        self._out.alerts.append(
-            Alert(
-                AlertLevel.ERROR,
-                f"{self.config.name}: {text}. The counterparty may have lost its message store; the session is "
-                "stopped until someone checks with them and resumes it (with a sequence reset if agreed).",
-            )
+        self._alert(
+            AlertKind.SEQ_TOO_LOW,
+            AlertLevel.ERROR,
+            f"{text}. The counterparty may have lost its message store; the session is stopped until someone "
+            "checks with them and resumes it (with a sequence reset if agreed).",
         )
         self._out.disconnect = text
         self._move(SessionEvent.FATAL)
@@ -451,7 +438,7 @@ class FixSession:
         elif kind == MsgType.LOGOUT:
             self._logout_received(msg)
         elif kind == MsgType.LOGON:
-            self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.config.name}: a second Logon was ignored."))
+            self._alert(AlertKind.IGNORED, AlertLevel.WARNING, "a second Logon was ignored.")
         else:
             self._out.received.append(Received(msg.seq_num, msg, raw))
 
@@ -460,7 +447,7 @@ class FixSession:
         if self.state is SessionState.ACTIVE:
             self._send(admin.logout())
         level = AlertLevel.INFO if self.state is SessionState.LOGOUT_SENT else AlertLevel.WARNING
-        self._out.alerts.append(Alert(level, f"{self.config.name}: logged out" + (f": {text}" if text else ".")))
+        self._alert(AlertKind.LOGGED_OUT, level, "logged out" + (f": {text}" if text else "."))
         self._out.disconnect = f"logout{': ' + text if text else ''}"
         self._move(SessionEvent.LOGOUT_RECEIVED)
 
@@ -492,6 +479,9 @@ class FixSession:
             gap_from = due
         if gap_from is not None:
             self._gap_fill(gap_from, end + 1, now)
+        self._alert(
+            AlertKind.RESEND, AlertLevel.INFO, f"{self.config.target_comp_id} asked again for {begin} to {end}."
+        )
 
     def _resendable(self, raw: bytes, now: datetime) -> FixMessage | None:
         """The stored message as it goes out again, or ``None`` if it is gap-filled instead."""
@@ -540,7 +530,7 @@ class FixSession:
     def _reject(self, seq: int, reason: SessionRejectReason, text: str, tag: int | None, msg_type: str = "") -> None:
         self.stats.rejects_sent += 1
         self._send(admin.reject(seq, reason, text, ref_tag=tag, ref_msg_type=msg_type))
-        self._out.alerts.append(Alert(AlertLevel.WARNING, f"{self.config.name}: rejected message {seq}: {text}"))
+        self._alert(AlertKind.REJECT_SENT, AlertLevel.WARNING, f"rejected message {seq}: {text}")
 
     # State -----------------------------------------------------------------------------------------
 
@@ -562,7 +552,7 @@ class FixSession:
         self._drop(text)
 
     def _drop(self, reason: str) -> None:
-        self._out.alerts.append(Alert(AlertLevel.ERROR, f"{self.config.name}: disconnected: {reason}."))
+        self._alert(AlertKind.DISCONNECTED, AlertLevel.ERROR, f"disconnected: {reason}.")
         self._out.disconnect = reason
         self._move(SessionEvent.CONNECTION_LOST)
 
@@ -572,6 +562,13 @@ class FixSession:
         self._state_since = self.clock.monotonic()
         if was_active and not self.is_active:
             self._out.line_lost = True
+            self.stats.up_since, self.stats.down_since = None, self.clock.now()
+        elif self.is_active and not was_active:
+            self.stats.logons += 1
+            self.stats.up_since, self.stats.down_since = self.clock.now(), None
+
+    def _alert(self, kind: AlertKind, level: AlertLevel, text: str) -> None:
+        self._out.alerts.append(Alert(level, f"{self.config.name}: {text}", kind))
 
     def _flush(self) -> SessionOutput:
         out, self._out = self._out, SessionOutput()

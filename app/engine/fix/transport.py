@@ -16,9 +16,11 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Final, Protocol
 
 from app.engine.errors import OemsError
+from app.engine.fix.alerts import Alert, AlertKind, AlertLevel
 from app.engine.fix.session import FixSession, Outgoing, SessionOutput
 from app.engine.fix.session_fsm import SessionState
 
@@ -154,7 +156,11 @@ class Connection:
 
 
 class Initiator:
-    """Keeps one initiator session connected: connect, serve, back off, reconnect; stopped sessions wait."""
+    """Keeps one initiator session connected: connect, serve, back off, reconnect.
+
+    A STOPPED session waits for a person to ``resume`` it; a session a person took down with ``disconnect``
+    waits for ``connect``. ``attempts`` and ``retry_at`` say how reconnecting goes, for the health view.
+    """
 
     def __init__(self, session: FixSession, app: SessionApplication, backoff: Backoff | None = None) -> None:
         self.session, self.app = session, app
@@ -163,7 +169,13 @@ class Initiator:
         self.backoff = backoff or Backoff(config.reconnect_min_delay, config.reconnect_max_delay)
         self.connection: Connection | None = None
         self.last_error = ""
-        self._resumed = asyncio.Event()
+        self.attempts = 0
+        """Connect attempts that failed since the session was last up."""
+        self.retry_at: datetime | None = None
+        """When the next connect attempt is due, while waiting out the backoff."""
+        self.held = False
+        """A person disconnected the session: it stays down until ``connect``."""
+        self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -176,21 +188,42 @@ class Initiator:
     def resume(self) -> None:
         """A person resumed a stopped session: connect again."""
         self.app.carry_out(self.session, self.session.resume())
-        self._resumed.set()
+        self._wake.set()
+
+    def disconnect(self, reason: str = "disconnected by hand") -> None:
+        """Log out (if logged on) and stay down until ``connect``."""
+        self.held = True
+        if self.connection is not None:
+            self.connection.carry_out(self.session.logout(reason))
+
+    def connect(self) -> None:
+        """Connect now: after ``disconnect``, or without waiting out the rest of a backoff."""
+        self.held = False
+        self._wake.set()
+
+    def reset_sequence_numbers(self) -> None:
+        """Start both sides again at MsgSeqNum 1 (141=Y): log out if logged on and log on again at once; a
+        stopped session is resumed with the reset."""
+        self.session.request_reset()
+        if self.session.state is SessionState.STOPPED:
+            self.resume()
+        elif self.connection is not None:
+            self.disconnect("sequence numbers reset by hand")
+        self.connect()
 
     async def run(self) -> None:
         """Connect and serve until ``stop``; a failed attempt waits out the backoff, a stopped session a person."""
         next_delay = self.backoff.delays()
         while not self._stopping:
-            if self.session.state is SessionState.STOPPED:
-                self._resumed.clear()
-                await self._resumed.wait()
+            if self.held or self.session.state is SessionState.STOPPED:
+                self._wake.clear()
+                await self._wake.wait()
                 continue
             try:
                 reader, writer = await asyncio.open_connection(self.host, self.port)
             except OSError as exc:
-                self.last_error = f"cannot reach {self.host}:{self.port}: {exc.strerror or exc}"
-                await asyncio.sleep(next_delay())
+                self._unreachable(exc)
+                await self._pause(next_delay())
                 continue
             self.connection = Connection(self.session, self.app, reader, writer)
             self._idle.clear()
@@ -201,8 +234,32 @@ class Initiator:
                 self._idle.set()
             if self.session.stats.last_received is not None:
                 next_delay = self.backoff.delays()
+                self.attempts = 0
+            if self.held:
+                continue  # a person took it down: wait for them at the top of the loop
             if not self._stopping:
-                await asyncio.sleep(next_delay())
+                await self._pause(next_delay())
+
+    def _unreachable(self, exc: OSError) -> None:
+        self.last_error = f"cannot reach {self.host}:{self.port}: {exc.strerror or exc}"
+        self.attempts += 1
+        if self.attempts == 1:  # the first failure is news; the retries after it are counted, not repeated
+            text = f"{self.session.config.name}: {self.last_error}; retrying."
+            self.app.carry_out(
+                self.session, SessionOutput(alerts=[Alert(AlertLevel.ERROR, text, AlertKind.UNREACHABLE)])
+            )
+
+    async def _pause(self, delay: float) -> None:
+        """Wait ``delay`` seconds before the next attempt, or less if a person says connect now (or did while
+        the last connection was closing)."""
+        self.retry_at = self.session.clock.now() + timedelta(seconds=delay)
+        try:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()
+        finally:
+            self.retry_at = None
+            self._wake.clear()
 
     def start(self) -> asyncio.Task[None]:
         """Run in the background on the current loop."""
@@ -212,7 +269,7 @@ class Initiator:
     async def stop(self) -> None:
         """Log out (waiting up to the logout timeout for the reply), then stop reconnecting."""
         self._stopping = True
-        self._resumed.set()
+        self._wake.set()
         connection = self.connection
         if connection is not None:
             connection.carry_out(self.session.logout("closing"))

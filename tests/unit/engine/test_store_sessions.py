@@ -1,5 +1,5 @@
 """The store's FIX session and credential tables: sequence state per epoch, received messages, password hashes,
-and the upgrades from layouts 1 and 2."""
+the index of sent messages by event, and the upgrades from layouts 1 and 2."""
 
 from __future__ import annotations
 
@@ -59,6 +59,7 @@ def test_a_layout_1_store_is_upgraded_in_place_keeping_its_events(tmp_path: Path
     conn.execute("DROP TABLE inbound")
     conn.execute("DROP TABLE fix_sessions")
     conn.execute("DROP TABLE credentials")
+    conn.execute("DROP INDEX outbound_by_event")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'store_schema_version'")
     conn.execute("PRAGMA user_version = 1")
     conn.close()
@@ -70,6 +71,7 @@ def test_a_layout_1_store_is_upgraded_in_place_keeping_its_events(tmp_path: Path
         with store.transaction() as tx:
             tx.save_session(SessionRecord("SIMA", 1, "2026-11-21T08:00:00+00:00", 3))
         assert store.session_record("SIMA") is not None
+        assert store.outbound_for_events([1]) == []
     conn = sqlite3.connect(path)
     try:
         (version,) = conn.execute("SELECT value FROM meta WHERE key = 'store_schema_version'").fetchone()
@@ -86,6 +88,7 @@ def test_a_layout_2_store_gains_the_credentials_table(tmp_path: Path) -> None:
         tx.append("Note", "2026-11-21T08:00:00+00:00", "u", "{}")
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("DROP TABLE credentials")
+    conn.execute("DROP INDEX outbound_by_event")
     conn.execute("UPDATE meta SET value = '2' WHERE key = 'store_schema_version'")
     conn.close()
 
@@ -106,3 +109,16 @@ def test_a_password_hash_is_saved_only_with_the_event_that_records_it(tmp_path: 
         pytest.raises(ValueError, match="only with the event"),
     ):
         tx.save_credential(Credential("ann", "scrypt", 16, 8, 1, b"salt", b"digest"))
+
+
+def test_sent_messages_are_found_by_the_event_they_went_with_and_events_by_kind(tmp_path: Path) -> None:
+    with EventStore.open(tmp_path / "s.db") as store:
+        with store.transaction() as tx:
+            for n in range(1, 6):
+                tx.append("Fill" if n % 2 else "Note", f"2026-11-21T08:00:0{n}+00:00", "u", "{}", f"O-{n}")
+            tx.add_outbound("SIMA:1", 1, b"new-1", 1)
+            tx.add_outbound("SIMA:1", 2, b"heartbeat")
+            tx.add_outbound("SIMB:1", 1, b"new-3", 3)
+        assert store.outbound_for_events([3, 1]) == [("SIMA:1", 1, 1, b"new-1"), ("SIMB:1", 1, 3, b"new-3")]
+        assert [e.seq for e in store.read_kind("Fill", 2, 5)] == [3, 5]
+        assert (store.ts_at(4), store.ts_at(9)) == ("2026-11-21T08:00:04+00:00", None)

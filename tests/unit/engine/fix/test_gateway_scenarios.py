@@ -3,90 +3,25 @@ bytes by a scripted venue, no socket. Each test reads as what the venue sends an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app.engine.clock import FakeClock
-from app.engine.commands import CancelOrder, ReplaceOrder, SubmitOrder
-from app.engine.engine import Engine
+from app.engine.commands import CancelOrder, ReplaceOrder
 from app.engine.enums import OrderStatus
-from app.engine.events import EVENT_TYPES, AnomalyKind, AnomalyRecorded
+from app.engine.events import AnomalyKind, SessionAlertRaised
 from app.engine.fix import tags
-from app.engine.fix.gateway import FixGateway
-from app.engine.fix.message import FixMessage, parse_message
-from app.engine.fix.session import Outgoing, SessionOutput
+from app.engine.fix.alerts import AlertKind, AlertLevel
 from app.engine.fix.tags import MsgType
-from app.engine.fix.values import FixValue
-from app.engine.ids import OrderId
-from app.engine.order import Amendment, Order
+from app.engine.order import Amendment
 from app.engine.serialization import from_json
 from app.engine.store import EventStore
-from app.engine.venue_messages import ExecutionReport
-from tests.support.engine_kit import DESK, TRADER, PassGate, spec
+from tests.support.engine_kit import TRADER
 from tests.support.fix_reports import report_fields
-from tests.support.fix_script import Peer, session_config
+from tests.support.gateway_desk import Desk
 from tests.support.reports import VenueOrder
-
-
-class Wire:
-    """Stands in for the initiator: keeps what the gateway writes."""
-
-    def __init__(self) -> None:
-        self.written: list[FixMessage] = []
-
-    def write(self, outgoing: Sequence[Outgoing]) -> None:
-        self.written += [parse_message(o.raw) for o in outgoing]
-
-
-class Desk:
-    """Engine + gateway on a temp store, logged on to a scripted venue."""
-
-    def __init__(self, path: Path) -> None:
-        self.clock = FakeClock()
-        self.gateway = FixGateway([session_config("SIMA", "DESK", "VENUE")], self.clock)
-        self.engine = Engine(
-            EventStore.open(path, synchronous_full=False), self.clock, PassGate(), self.gateway, directory=DESK
-        )
-        self.engine.reload()
-        self.gateway.attach(self.engine)
-        self.wire = Wire()
-        self.gateway.initiators["SIMA"] = self.wire  # type: ignore[assignment]
-        self.session = self.gateway.sessions["SIMA"]
-        self.venue = Peer(self.clock, sender="VENUE", target="DESK")
-        self._carry(self.session.connected())
-        self.hear(MsgType.LOGON, [(tags.ENCRYPT_METHOD, 0), (tags.HEART_BT_INT, 30)])
-
-    def _carry(self, out: SessionOutput) -> None:
-        self.wire.write(out.sends)
-        self.wire.write(self.gateway.carry_out(self.session, out))
-
-    def hear(self, msg_type: str, body: Sequence[tuple[int, FixValue]], **peer: object) -> None:
-        self._carry(self.session.data_received(self.venue.message(msg_type, body, **peer)))  # type: ignore[arg-type]
-
-    def report(self, report: ExecutionReport, **peer: object) -> None:
-        self.hear(MsgType.EXECUTION_REPORT, report_fields(report), **peer)
-
-    def submit(self, qty: int = 100) -> tuple[Order, VenueOrder]:
-        result = self.engine.submit(SubmitOrder(spec(qty=Decimal(qty), destination="SIMA"), TRADER))
-        assert result.order_id is not None
-        order = self.order(result.order_id)
-        return order, VenueOrder(order.cl_ord_id, qty)
-
-    def order(self, order_id: OrderId) -> Order:
-        return self.engine.ledger.orders[order_id]
-
-    def sent(self, msg_type: str) -> list[FixMessage]:
-        return [m for m in self.wire.written if m.msg_type == msg_type]
-
-    def anomalies(self) -> list[AnomalyKind]:
-        return [e.kind for e in self._events() if isinstance(e, AnomalyRecorded)]
-
-    def _events(self) -> list[object]:
-        return [from_json(EVENT_TYPES[r.kind], r.data) for r in self.engine.store.read()]
 
 
 @pytest.fixture
@@ -212,3 +147,34 @@ def test_a_quiet_timer_tick_commits_nothing_and_a_heartbeat_is_stored_before_it_
     desk._carry(desk.session.on_timer())
     assert opened == [1]
     assert desk.sent(MsgType.HEARTBEAT)
+
+
+def test_session_alerts_are_recorded_as_events_with_the_reports_they_came_with(desk: Desk) -> None:
+    order, venue = desk.submit(100)
+    assert [a.kind for a in desk.alerts()] == [AlertKind.LOGGED_ON]
+    before = desk.engine.store.last_seq
+    desk.report(venue.ack(), seq=desk.venue.next_seq + 1)  # one report missing: a gap, and a ResendRequest
+    (gap,) = desk.alerts()[1:]
+    assert (gap.session, gap.kind, gap.level) == ("SIMA", AlertKind.GAP, AlertLevel.WARNING)
+    assert "missing" in gap.text
+    assert desk.engine.store.last_seq == before + 1  # the alert alone: the ack waits for the gap to close
+    desk.clock.advance(30)
+    desk._carry(desk.session.on_timer())  # a heartbeat out
+    desk.hear(MsgType.HEARTBEAT, [])  # fills the gap: the queued ack applies
+    assert len(desk.alerts()) == 2  # heartbeats are not news
+    assert desk.order(order.order_id).status is OrderStatus.NEW
+
+
+def test_alerts_about_lost_lines_and_rejects_survive_a_restart(desk: Desk, tmp_path: Path) -> None:
+    order, _venue = desk.submit(100)
+    (new,) = desk.sent(MsgType.NEW_ORDER_SINGLE)
+    desk.hear(MsgType.REJECT, [(45, new.seq_num + 5), (58, "no such message")])
+    desk._carry(desk.session.connection_lost())
+    desk.engine.close()
+    reopened = EventStore.open(tmp_path / "desk.db")
+    kinds = [
+        from_json(SessionAlertRaised, r.data).kind for r in reopened.read() if r.kind == SessionAlertRaised.__name__
+    ]
+    reopened.close()
+    assert kinds == [AlertKind.LOGGED_ON, AlertKind.REJECT_RECEIVED, AlertKind.CONNECTION_LOST]
+    assert order.status is OrderStatus.UNKNOWN

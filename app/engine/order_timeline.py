@@ -1,0 +1,146 @@
+"""One order's audit timeline: every event of its chain, each risk decision, and each raw FIX message in and
+out, interleaved by time, with who and when.
+
+``order_timeline(store, order_id)`` reads the order's events (by order id), the messages received naming
+any ClOrdID of its chain, and the messages sent with its events. An order has at most a few hundred of
+each, and every query uses an index, so the read is short; views still run it off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+
+from app.engine.events import (
+    EVENT_TYPES,
+    ActionRefused,
+    AnomalyRecorded,
+    CancelRequested,
+    Event,
+    ExecutionApplied,
+    LineLost,
+    OrderDenied,
+    OrderSubmitted,
+    ReplaceDenied,
+    ReplaceRequested,
+    RequestRejected,
+)
+from app.engine.fix import tags
+from app.engine.fix.message import parse_message
+from app.engine.fix.tags import MsgType
+from app.engine.serialization import from_json
+from app.engine.store import EventStore
+
+SOH = b"\x01"
+
+
+class Source(IntEnum):
+    """Where a timeline entry comes from; at one instant, what came in precedes what it caused."""
+
+    RECEIVED = 0
+    """A FIX message from the venue."""
+    EVENT = 1
+    """An event in the order's log."""
+    SENT = 2
+    """A FIX message to the venue."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One line of the timeline."""
+
+    ts: datetime
+    source: Source
+    who: str
+    """The user for an event, the session for a FIX message."""
+    what: str
+    """In words: the event, the risk decision, or the message's type."""
+    fix: str = ""
+    """The raw FIX message, fields separated by ``|`` with tag names (empty for events)."""
+
+
+def order_timeline(store: EventStore, order_id: str) -> list[TimelineEntry]:
+    """Everything known about ``order_id``, oldest first (empty if the log has no such order)."""
+    records = store.read_order(order_id)
+    keyed: list[tuple[datetime, Source, TimelineEntry]] = []
+    cl_ord_ids: set[str] = {order_id}
+    decided: dict[int, datetime] = {}
+    for record in records:
+        event = from_json(EVENT_TYPES[record.kind], record.data)
+        cl_ord_ids.update(_cl_ord_ids(event))
+        ts = decided[record.seq] = datetime.fromisoformat(record.ts)
+        keyed.append((ts, Source.EVENT, TimelineEntry(ts, Source.EVENT, record.user, describe(event))))
+    for session, _seq, event_seq, raw in store.outbound_for_events(decided):
+        entry = _wire_entry(raw, Source.SENT, session.partition(":")[0], None)
+        # SendingTime (52) has milliseconds only: a message goes after the event it was stored with.
+        keyed.append((max(entry.ts, decided[event_seq]), Source.SENT, entry))
+    for session, _seq, received_ts, raw in store.inbound_messages(cl_ord_ids):
+        entry = _wire_entry(raw, Source.RECEIVED, session.partition(":")[0], received_ts)
+        keyed.append((entry.ts, Source.RECEIVED, entry))
+    keyed.sort(key=lambda k: (k[0], k[1]))
+    return [entry for _, _, entry in keyed]
+
+
+def describe(event: Event) -> str:
+    """An event of an order in a trader's words."""
+    match event:
+        case OrderSubmitted(cl_ord_id=cl_ord_id, spec=spec):
+            price = f" at {spec.limit_px}" if spec.limit_px is not None else ""
+            terms = f"{spec.side.label} {spec.qty} {spec.symbol} {spec.ord_type.name.lower()}{price}"
+            return f"Risk gate passed; new order {cl_ord_id} queued for {spec.destination}: {terms}"
+        case OrderDenied(rule=rule, reason=reason):
+            return f"Risk gate denied the order ({rule}): {reason}"
+        case ReplaceDenied(rule=rule, reason=reason):
+            return f"Risk gate denied the amend ({rule}): {reason}"
+        case CancelRequested(cl_ord_id=cl_ord_id, orig_cl_ord_id=orig):
+            return f"Cancel {cl_ord_id} of {orig} queued; cancel pending"
+        case ReplaceRequested(cl_ord_id=cl_ord_id, orig_cl_ord_id=orig, amendment=new):
+            return f"Amend {cl_ord_id} of {orig} queued (qty {new.qty}, limit {new.limit_px}); amend pending"
+        case ExecutionApplied():
+            return _execution_text(event)
+        case RequestRejected(kind=kind, cl_ord_id=cl_ord_id, reason=reason, text=text):
+            return f"Venue rejected the {kind.value} {cl_ord_id}: {reason}" + (f" ({text})" if text else "")
+        case LineLost(session=session, status=status):
+            return f"Line to {session} lost before the venue answered: {status.label.lower()}"
+        case AnomalyRecorded(kind=kind, detail=detail):
+            return f"Anomaly ({kind.value}): {detail}"
+        case ActionRefused(action=action, reason=reason):
+            return f"Refused {action.value}: {reason}"
+    return type(event).__name__
+
+
+def _execution_text(event: ExecutionApplied) -> str:
+    kind = event.exec_type.name.replace("_", " ").lower()
+    trade = f" {event.last_qty} at {event.last_px}" if event.last_qty else ""
+    text = f" ({event.text})" if event.text else ""
+    return f"Execution {event.exec_id}: {kind}{trade}; filled {event.cum_qty} -> {event.status.label.lower()}{text}"
+
+
+def _cl_ord_ids(event: Event) -> tuple[str, ...]:
+    found = [getattr(event, name, None) for name in ("cl_ord_id", "orig_cl_ord_id", "reported_cl_ord_id")]
+    return tuple(str(i) for i in found if i)
+
+
+def _wire_entry(raw: bytes, source: Source, session: str, received_ts: str | None) -> TimelineEntry:
+    msg = parse_message(raw)
+    ts = datetime.fromisoformat(received_ts) if received_ts is not None else msg.sending_time
+    verb = "Received" if source is Source.RECEIVED else "Sent"
+    return TimelineEntry(ts, source, session, f"{verb} {_type_name(msg.msg_type)}", fix_text(raw))
+
+
+def _type_name(msg_type: str) -> str:
+    try:
+        return MsgType(msg_type).name.replace("_", " ").title()
+    except ValueError:
+        return f"MsgType {msg_type}"
+
+
+def fix_text(raw: bytes) -> str:
+    """A FIX message for people: ``|`` between fields, each tag with its name where we have one."""
+    fields = []
+    for field in raw.rstrip(SOH).split(SOH):
+        tag, _, value = field.decode("ascii", "replace").partition("=")
+        name = tags.tag_name(int(tag)) if tag.isdigit() else f"tag {tag}"
+        fields.append(f"{tag}={value}" if name.startswith("tag ") else f"{name}={value}")
+    return " | ".join(fields)

@@ -1,0 +1,137 @@
+"""How long the desktop's event loop stalls while 10,000 execution reports a second pour in for 10 seconds.
+
+The real ``MainWindow`` (offscreen) runs on the real engine (a durable store in a temp directory) under
+qasync, as ``python -m app`` runs. A driver applies the reports through ``Engine.apply_venue_messages`` in
+read-sized batches, one batch per turn of the loop, as the FIX gateway does with each socket read. A
+``QTimer`` ticking every 5 ms records how late each tick comes: that lateness is what a trader feels as a
+frozen screen. Then the blotter's sort and filter times at 100,000 orders (``bench_blotter``).
+
+Headline figure last: ``desktop_stall_p99``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from bench.bench_blotter import sort_and_filter
+from bench.harness import figure, percentile
+
+RATE = 10_000
+"""Execution reports per second."""
+SECONDS = 10.0
+FILLS_PER_ORDER = 4
+"""Each order gets an ack and this many partial fills."""
+READ_BATCH = 250
+"""Reports per batch: about what one 64 KiB socket read holds."""
+TICK_MS = 5
+
+
+def main() -> None:
+    """Run the burst into the window, print the stalls, then the blotter's sort and filter times."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with tempfile.TemporaryDirectory() as folder, loop:
+        run = loop.run_until_complete(burst(Path(folder)))
+    figure("desktop_reports_applied", run.applied, "reports")
+    figure("desktop_feed_seconds", run.seconds, "s")
+    figure("desktop_bridge_emits", run.emits, "emits")
+    figure("desktop_batch_apply_p99", percentile(run.batches, 99), "ms")
+    figure("desktop_batch_apply_longest", max(run.batches), "ms")
+    figure("desktop_stall_longest", max(run.stalls), "ms")
+    sort_and_filter()
+    figure("desktop_stall_p99", percentile(run.stalls, 99), "ms")
+
+
+@dataclass
+class Burst:
+    """What one burst measured."""
+
+    stalls: list[float]
+    """How late each heartbeat tick came (ms)."""
+    batches: list[float]
+    """How long each batch took the engine (ms): the part of a stall spent applying and committing."""
+    emits: int
+    applied: int
+    seconds: float
+    """From the first report to the last applied (10 s when the engine keeps up)."""
+
+
+async def burst(folder: Path) -> Burst:
+    """Open the window on a fresh engine with working orders, then feed the reports."""
+    from PySide6.QtCore import QSettings, Qt, QTimer
+
+    from app.engine.clock import SystemClock
+    from app.engine.commands import SubmitOrder
+    from app.engine.engine import Engine
+    from app.ui.main_window import MainWindow
+    from tests.support.engine_kit import DESK, TRADER, PassGate, RecordingOutbound, spec
+    from tests.support.reports import VenueOrder
+
+    total = int(RATE * SECONDS)
+    orders = total // (1 + FILLS_PER_ORDER)
+    engine = Engine.open(
+        folder / "desk.db", clock=SystemClock(), gate=PassGate(), outbound=RecordingOutbound(), directory=DESK
+    )
+    settings = QSettings(str(folder / "desktop.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(engine, ["SIM1"], user=TRADER, settings=settings)
+    window.show()
+    venues = []
+    for _ in range(orders):
+        order_id = engine.submit(SubmitOrder(spec(qty=Decimal(100 * FILLS_PER_ORDER)), TRADER)).order_id
+        assert order_id is not None
+        venues.append(VenueOrder(order_id, 100 * FILLS_PER_ORDER))
+    reports = [v.ack() for v in venues]
+    for _ in range(FILLS_PER_ORDER):
+        reports += [v.fill(100, 10) for v in venues]
+    await asyncio.sleep(0.5)  # the window settles
+
+    lateness: list[float] = []
+    last = time.perf_counter()
+
+    def tick() -> None:
+        nonlocal last
+        now = time.perf_counter()
+        lateness.append(max(0.0, (now - last) * 1000 - TICK_MS))
+        last = now
+
+    heartbeat = QTimer(interval=TICK_MS, timerType=Qt.TimerType.PreciseTimer)
+    heartbeat.timeout.connect(tick)
+    heartbeat.start()
+    emits_before = window.bridge.emits
+    start = time.perf_counter()
+    sent = 0
+    batches: list[float] = []
+    while sent < len(reports):
+        due = min(len(reports), int(RATE * (time.perf_counter() - start)))
+        if due > sent:
+            batch = reports[sent : min(due, sent + READ_BATCH)]
+            began = time.perf_counter()
+            engine.apply_venue_messages(batch)
+            batches.append((time.perf_counter() - began) * 1000)
+            sent += len(batch)
+            await asyncio.sleep(0)
+        else:
+            await asyncio.sleep(0.002)
+    seconds = time.perf_counter() - start
+    await asyncio.sleep(0.5)  # the last coalesced changes reach the screen
+    heartbeat.stop()
+    emits = window.bridge.emits - emits_before
+    window.close()
+    engine.close()
+    return Burst(lateness, batches, emits, sent, seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""The session health dock on a real gateway over loopback: a venue going down and coming back, a stopped
+session resumed and reset, a session disconnected and connected by hand, and alerts kept in the log."""
+
+from __future__ import annotations
+
+from app.engine.events import SessionAlertRaised
+from app.engine.fix.alerts import AlertKind
+from app.engine.fix.health import Light, SessionHealth
+from app.engine.serialization import from_json
+from app.ui.session_health import QtSessionHealth
+from tests.gui.desk_on_loopback import LoopbackDesk, QuietVenue, desk, loop, until
+
+__all__ = ["desk", "loop"]  # fixtures
+
+
+def row(health: QtSessionHealth) -> SessionHealth:
+    health.refresh()
+    [only] = health.model.rows
+    return only
+
+
+def test_a_venue_going_down_is_red_in_the_dock_and_the_status_bar_until_it_comes_back(desk: LoopbackDesk) -> None:
+    async def scenario() -> None:
+        window = await desk.start()
+        health = window.health
+        assert health is not None
+        assert row(health).light is Light.GREEN
+        assert health.model.index(0, 1).data() == "up"
+        assert not window.down.isVisible()
+
+        await desk.venue.close()
+        await until(lambda: row(health).light is Light.RED)
+        assert window.down.isVisible()
+        assert window.down.text().startswith("SIMA down since ")
+        await until(lambda: row(health).attempts >= 1 and row(health).retry_at is not None)  # it keeps trying
+        assert "failed" in health.model.index(0, 12).data()
+
+        await desk.venue.listen(desk.port)
+        await until(lambda: row(health).light is Light.GREEN)
+        assert not window.down.isVisible()
+        assert row(health).logons == 2
+        shown = [health.alerts.index(n, 3).data() for n in range(health.alerts.rowCount())]
+        assert any("connection lost" in text for text in shown)
+        assert any("cannot reach" in text for text in shown)
+
+        assert desk.engine is not None
+        kinds = [
+            from_json(SessionAlertRaised, r.data).kind
+            for r in desk.engine.store.read()
+            if r.kind == "SessionAlertRaised"
+        ]
+        assert kinds[:4] == [AlertKind.LOGGED_ON, AlertKind.CONNECTION_LOST, AlertKind.UNREACHABLE, AlertKind.LOGGED_ON]
+
+    desk.run(scenario)
+
+
+def test_a_stopped_session_is_resumed_then_reset_after_the_name_is_typed(desk: LoopbackDesk) -> None:
+    async def scenario() -> None:
+        window = await desk.start()
+        health = window.health
+        assert health is not None
+        await desk.venue.close()
+        desk.venue = QuietVenue()  # the venue lost its store: its numbers start again at 1
+        await desk.venue.listen(desk.port)
+        await until(lambda: row(health).state_text == "stopped: needs a person")
+        assert "STOPPED" in window.down.text()
+        health.select("SIMA")
+        assert health.resume_button.isEnabled()
+
+        health.resume_button.click()  # the venue's numbers have moved past ours since: logged on, gap asked again
+        await until(lambda: row(health).logons == 2)
+        assert not health.resume_button.isEnabled()
+
+        health.confirm_reset = lambda name: False
+        health.reset_button.click()
+        assert "left as they are" in health.said.text()
+        assert row(health).epoch == 1
+
+        health.confirm_reset = lambda name: name == "SIMA"
+        health.reset_button.click()
+        await until(lambda: row(health).light is Light.GREEN)
+        assert (row(health).epoch, row(health).next_in) == (2, 2)
+
+    desk.run(scenario)
+
+
+def test_disconnect_keeps_a_session_down_until_connect(desk: LoopbackDesk) -> None:
+    async def scenario() -> None:
+        window = await desk.start()
+        health = window.health
+        assert health is not None
+        health.select("SIMA")
+        health.disconnect_button.click()
+        await until(lambda: row(health).state_text == "disconnected by hand")
+        assert row(health).light is Light.RED
+        assert not health.disconnect_button.isEnabled()
+        health.connect_button.click()
+        await until(lambda: row(health).light is Light.GREEN)
+
+    desk.run(scenario)
