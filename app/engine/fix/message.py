@@ -16,7 +16,7 @@ a data field or a header tag after the body, is walked field by field to read it
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
 from operator import itemgetter
@@ -63,8 +63,8 @@ _tag_of: Final = itemgetter(0)
 _BEGIN, _LENGTH, _TYPE, _CHECKSUM = "8", "9", "35", "10"
 
 
-def _key(tag: int) -> str:
-    """The wire text of a tag number (tags are kept as their canonical wire text inside a message)."""
+def tag_key(tag: int) -> str:
+    """The wire text of a tag number, which a message keeps its fields under (``35`` -> ``"35"``)."""
     return _TEXT[tag] if 0 <= tag < 1000 else str(tag)
 
 
@@ -122,7 +122,7 @@ class FixMessage:
             raise FixEncodeError(f"{tag_name(length_tag)} is not the length tag of a data field")
         if not data:
             raise FixValueError("a data field cannot be empty", tag=data_tag)
-        pairs = [(_key(length_tag), str(len(data))), (_key(data_tag), data.decode(_ENCODING, _ERRORS))]
+        pairs = [(tag_key(length_tag), str(len(data))), (tag_key(data_tag), data.decode(_ENCODING, _ERRORS))]
         self._fields += pairs
         for key, text in pairs:
             self._first.setdefault(key, text)
@@ -155,11 +155,15 @@ class FixMessage:
             raise FieldMissingError(f"{tag_name(tag)} is missing from this {self.msg_type} message", tag) from None
 
     def __contains__(self, tag: object) -> bool:
-        return type(tag) is int and _key(tag) in self._first
+        return type(tag) is int and tag_key(tag) in self._first
+
+    def first_values(self) -> Mapping[str, str]:
+        """Each tag's first value keyed by ``tag_key(tag)``, not to be changed: for readers of many fields."""
+        return self._first
 
     def get_all(self, tag: int) -> list[str]:
         """Every value of ``tag`` in wire order (repeating groups)."""
-        key = _key(tag)
+        key = tag_key(tag)
         return [value for t, value in self._fields if t == key]
 
     def field(self, tag: int, parse: Callable[[str], T]) -> T:
@@ -171,7 +175,7 @@ class FixMessage:
 
     def get_field(self, tag: int, parse: Callable[[str], T]) -> T | None:
         """Like ``field``, but None when the tag is absent."""
-        return None if _key(tag) not in self._first else self.field(tag, parse)
+        return None if tag_key(tag) not in self._first else self.field(tag, parse)
 
     def get_int(self, tag: int) -> int | None:
         """The first value of ``tag`` as an int, or None when absent."""
@@ -281,7 +285,7 @@ def _settable(tag: int) -> str:
         raise FixEncodeError(f"{tag_name(tag)} is written by the encoder or set when the message is made")
     if tag in _DATA_VALUE_TAGS or tag in tags.DATA_TAGS:
         raise FixEncodeError(f"{tag_name(tag)} belongs to a data field: use append_data, which writes both")
-    return _key(tag)
+    return tag_key(tag)
 
 
 def encode_message(msg: FixMessage) -> bytes:
@@ -347,7 +351,7 @@ def _walk(raw: bytes) -> list[tuple[str, str]]:
     in_body = False
     while pos < len(raw):
         tag, at = _read_tag(raw, pos)
-        key = _key(tag)
+        key = tag_key(tag)
         if key not in _HEADER_KEYS:
             in_body = True
         elif in_body:
