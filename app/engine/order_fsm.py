@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from app.engine.enums import LIVE_STATUSES, PENDING_STATUSES, OrderStatus
+from app.engine.fast_init import fast_frozen_init
 
 
 class Trigger(StrEnum):
@@ -206,6 +207,7 @@ TABLE: dict[tuple[OrderStatus, Trigger], Target] = {
 """Every allowed (state, trigger) and where it leads. DENIED has no row: it was never sent."""
 
 
+@fast_frozen_init  # one per report
 @dataclass(frozen=True, slots=True)
 class Situation:
     """What a rule needs to know about the order besides its state."""

@@ -11,12 +11,14 @@ from datetime import datetime
 from decimal import Decimal
 
 from app.engine.enums import ExecType, OrderStatus, OrdType, Side, TimeInForce
+from app.engine.fast_init import fast_frozen_init
 from app.engine.ids import AccountId, ClOrdId, ExecId, OrderId, VenueOrderId
 from app.engine.order import Order, RequestKind
 
 ZERO = Decimal(0)
 
 
+@fast_frozen_init  # one per order, cancel and amend sent
 @dataclass(frozen=True, slots=True)
 class VenueRequest:
     """One request to a venue, with every field its FIX message restates."""
@@ -64,6 +66,7 @@ class VenueRequest:
         )
 
 
+@fast_frozen_init  # one per report received
 @dataclass(frozen=True, slots=True)
 class ExecutionReport:
     """An execution report (35=8) as the engine needs it."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from app.engine.fast_init import fast_frozen_init
 from app.engine.fix.message import FixMessage, parse_message
 
 DEFAULT_MAX_BODY_LENGTH: Final = 1 << 20
@@ -75,6 +76,7 @@ class Garbled:
         return f"dropped {self.size} bytes: {self.detail}: {self.excerpt!r}"
 
 
+@fast_frozen_init  # one per message received
 @dataclass(frozen=True, slots=True)
 class Frame:
     """One complete frame whose BodyLength and CheckSum are verified; fields are not yet checked."""

@@ -24,6 +24,7 @@ from enum import StrEnum
 from typing import Final
 
 from app.engine.clock import Clock
+from app.engine.fast_init import fast_frozen_init
 from app.engine.fix import session_messages as admin
 from app.engine.fix import tags
 from app.engine.fix.config import SessionConfig
@@ -68,6 +69,7 @@ class Alert:
     text: str
 
 
+@fast_frozen_init  # one per message sent
 @dataclasses.dataclass(frozen=True, slots=True)
 class Outgoing:
     """A message to write. ``new`` ones took a fresh MsgSeqNum: store them under ``key`` before writing."""
@@ -79,6 +81,7 @@ class Outgoing:
     key: str
 
 
+@fast_frozen_init  # one per message received
 @dataclasses.dataclass(frozen=True, slots=True)
 class Received:
     """An application message (or a session Reject, which names one of ours) received in sequence."""
