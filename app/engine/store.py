@@ -117,7 +117,8 @@ class Transaction:
 
     def add_inbound(self, session: str, msg_seq: int, received_ts: str, raw: bytes, cl_ord_id: str | None) -> None:
         """Keep the application message ``raw`` received as ``msg_seq`` on ``session`` (the audit trail)."""
-        self._require_live()
+        if self.closed:
+            self._require_live()
         self._inbound.append((session, msg_seq, received_ts, cl_ord_id, bytes(raw)))
 
     def save_session(self, state: SessionRecord) -> None:
