@@ -18,7 +18,7 @@ class Side(StrEnum):
     @property
     def sign(self) -> int:
         """+1 for a buy, -1 for a sell: the direction a fill moves the position."""
-        return 1 if self is Side.BUY else -1
+        return SIDE_SIGNS[self]
 
     @property
     def label(self) -> str:
@@ -27,6 +27,8 @@ class Side(StrEnum):
 
 
 _SIDE_LABELS = {Side.BUY: "Buy", Side.SELL: "Sell", Side.SELL_SHORT: "Sell short"}
+SIDE_SIGNS: dict[Side, int] = {Side.BUY: 1, Side.SELL: -1, Side.SELL_SHORT: -1}
+"""``Side.sign`` as a table, for code that reads it for every fill."""
 
 
 class OrdType(StrEnum):
@@ -146,17 +148,17 @@ class OrderStatus(StrEnum):
     @property
     def is_terminal(self) -> bool:
         """Whether the order is finished for good: nothing more will change its state."""
-        return self in _TERMINAL
+        return self in TERMINAL_STATUSES
 
     @property
     def is_live(self) -> bool:
         """Whether the order may still execute: its LeavesQty counts as working."""
-        return not self.is_terminal and self is not OrderStatus.DONE_FOR_DAY
+        return self in LIVE_STATUSES
 
     @property
     def is_pending(self) -> bool:
         """Whether a request of ours awaits the venue's answer, or the answer was lost."""
-        return self in _PENDING
+        return self in PENDING_STATUSES
 
     @property
     def label(self) -> str:
@@ -164,7 +166,9 @@ class OrderStatus(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
-_TERMINAL = frozenset(
+# The properties above as sets, for the hot paths that ask them of every report (a set test is far cheaper
+# than a property that reaches for enum members).
+TERMINAL_STATUSES = frozenset(
     {
         OrderStatus.FILLED,
         OrderStatus.CANCELED,
@@ -173,7 +177,10 @@ _TERMINAL = frozenset(
         OrderStatus.DENIED,
     }
 )
-_PENDING = frozenset(
+"""``is_terminal``."""
+LIVE_STATUSES = frozenset(OrderStatus) - TERMINAL_STATUSES - {OrderStatus.DONE_FOR_DAY}
+"""``is_live``."""
+PENDING_STATUSES = frozenset(
     {
         OrderStatus.PENDING_NEW,
         OrderStatus.PENDING_CANCEL,
@@ -181,6 +188,7 @@ _PENDING = frozenset(
         OrderStatus.UNKNOWN,
     }
 )
+"""``is_pending``."""
 
 # OrdStatus (39) as FIX 4.4 spells it, for reading reports.
 ORD_STATUS_FROM_FIX: dict[str, OrderStatus] = {

@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from app.engine.enums import ExecType, OrderStatus
+from app.engine.fast_init import fast_frozen_init
 from app.engine.fix.alerts import AlertKind, AlertLevel
 from app.engine.ids import ClOrdId, ExecId, OrderId, UserId, VenueOrderId
 from app.engine.kill_terms import CancelRoute, KillGrade, KillTrigger, ScopeKind
@@ -96,6 +97,7 @@ TRADE_EXEC_TYPES = frozenset(kind for kind in ExecType if kind.is_trade)
 """The ExecTypes that carry a fill, as a set: the hot path tests membership, not the enum's property."""
 
 
+@fast_frozen_init  # one per report
 @dataclass(frozen=True, slots=True)
 class ExecutionApplied:
     """A venue execution report, applied once (by ExecID), with where it left the order."""
@@ -398,6 +400,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
 """Each event class by the kind name the log stores."""
 
 
+@fast_frozen_init  # one per event
 @dataclass(frozen=True, slots=True)
 class Recorded:
     """An event as the log holds it: its place in the chain, when, and who caused it."""

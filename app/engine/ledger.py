@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from app.engine.enums import ExecType, OrderStatus
+from app.engine.enums import PENDING_STATUSES, ExecType, OrderStatus
 from app.engine.events import (
     TRADE_EXEC_TYPES,
     AnomalyRecorded,
@@ -26,6 +26,9 @@ from app.engine.events import (
 )
 from app.engine.ids import ClOrdId, OrderId
 from app.engine.order import ZERO, ChainLink, Fill, LinkOutcome, Order, OrderSpec, RequestKind
+
+_UNANSWERED, _TRADE_CANCEL, _TRADE_CORRECT = LinkOutcome.PENDING, ExecType.TRADE_CANCEL, ExecType.TRADE_CORRECT
+"""Read for every report, so kept as plain names (an enum member costs a class attribute lookup each time)."""
 
 
 class OrderLedger:
@@ -137,7 +140,7 @@ def _executed(ledger: OrderLedger, e: ExecutionApplied, ts: datetime) -> Order:
         order.text = e.text
     _record_fill(order, e)
     first = order.chain[0] if order.chain else None
-    if first is not None and first.outcome is LinkOutcome.PENDING and not e.status.is_pending:
+    if first is not None and first.outcome is _UNANSWERED and e.status not in PENDING_STATUSES:
         first.outcome = LinkOutcome.REJECTED if e.status is OrderStatus.REJECTED else LinkOutcome.ACCEPTED
     if e.accepted_cl_ord_id is not None:
         _settle(order, e.accepted_cl_ord_id, LinkOutcome.ACCEPTED)
@@ -147,13 +150,13 @@ def _executed(ledger: OrderLedger, e: ExecutionApplied, ts: datetime) -> Order:
 
 def _record_fill(order: Order, e: ExecutionApplied) -> None:
     kind = e.exec_type
-    if kind is ExecType.TRADE_CANCEL and e.ref_exec_id:
+    if kind is _TRADE_CANCEL and e.ref_exec_id:
         # A bust of a fill not yet seen is remembered, so the fill is not counted when it arrives.
         busted = order.fills.get(e.ref_exec_id, _NO_FILL)
         order.fills[e.ref_exec_id] = Fill(busted.qty, busted.px, True)
     elif not e.counted:
         return
-    elif kind is ExecType.TRADE_CORRECT and e.ref_exec_id in order.fills:
+    elif kind is _TRADE_CORRECT and e.ref_exec_id in order.fills:
         order.fills[e.ref_exec_id] = Fill(e.last_qty, e.last_px)
     elif kind in TRADE_EXEC_TYPES:
         order.fills[e.exec_id] = Fill(e.last_qty, e.last_px)

@@ -129,6 +129,9 @@ class LinkOutcome(StrEnum):
     """The venue refused it; the ClOrdID before it is current again."""
 
 
+_NEW_ORDER, _UNANSWERED = RequestKind.NEW, LinkOutcome.PENDING  # read for every report: plain names
+
+
 @dataclass(slots=True)
 class ChainLink:
     """One ClOrdID in an order's chain: the request it carried and what became of it."""
@@ -180,7 +183,7 @@ class Order:
     def pending(self) -> ChainLink | None:
         """The cancel or replace awaiting the venue's answer, if any (at most one at a time)."""
         last = self.chain[-1] if self.chain else None
-        if last and last.kind is not RequestKind.NEW and last.outcome is LinkOutcome.PENDING:
+        if last and last.kind is not _NEW_ORDER and last.outcome is _UNANSWERED:
             return last
         return None
 

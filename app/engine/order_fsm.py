@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from app.engine.enums import OrderStatus
+from app.engine.enums import LIVE_STATUSES, PENDING_STATUSES, OrderStatus
+from app.engine.fast_init import fast_frozen_init
 
 
 class Trigger(StrEnum):
@@ -206,6 +207,7 @@ TABLE: dict[tuple[OrderStatus, Trigger], Target] = {
 """Every allowed (state, trigger) and where it leads. DENIED has no row: it was never sent."""
 
 
+@fast_frozen_init  # one per report
 @dataclass(frozen=True, slots=True)
 class Situation:
     """What a rule needs to know about the order besides its state."""
@@ -221,6 +223,9 @@ class IllegalTransition(Exception):  # noqa: N818 - named for what it is, like N
     """The table has no row for (state, trigger); the text names ``STATE -> trigger``."""
 
 
+_STAY, _RESUME, _VENUE, _AMENDED = Rule.STAY, Rule.RESUME, Rule.VENUE, Rule.AMENDED  # plain names: read per report
+
+
 def transition(situation: Situation, trigger: Trigger) -> OrderStatus:
     """The state the order moves to, or ``IllegalTransition`` when the table does not allow the trigger."""
     target = TABLE.get((situation.status, trigger))
@@ -230,17 +235,17 @@ def transition(situation: Situation, trigger: Trigger) -> OrderStatus:
 
 
 def _resolve(target: Target, s: Situation, trigger: Trigger) -> OrderStatus:
-    if isinstance(target, OrderStatus):
+    if type(target) is OrderStatus:
         return target
-    if target is Rule.STAY:
+    if target is _STAY:
         return s.status
-    if target is Rule.RESUME:
+    if target is _RESUME:
         return s.resume_status
-    if target is Rule.VENUE:
+    if target is _VENUE:
         if s.venue_status is None:
             raise IllegalTransition(f"{s.status.label} -> {trigger.value} without a usable OrdStatus")
         return s.venue_status
-    if target is Rule.AMENDED:
+    if target is _AMENDED:
         return OrderStatus.FILLED if s.cum_qty >= s.qty else OrderStatus.REPLACED
     return _working_state(s.qty, s.cum_qty)
 
@@ -260,7 +265,7 @@ def resume_after(situation: Situation, trigger: Trigger) -> OrderStatus:
     """
     under = Situation(situation.resume_status, situation.resume_status, situation.qty, situation.cum_qty)
     target = TABLE.get((under.status, trigger))
-    if target is None or target in (Rule.RESUME, Rule.VENUE):
+    if target is None or target is _RESUME or target is _VENUE:
         return situation.resume_status
     moved = _resolve(target, under, trigger)
-    return moved if moved.is_live and not moved.is_pending else situation.resume_status
+    return moved if moved in LIVE_STATUSES and moved not in PENDING_STATUSES else situation.resume_status

@@ -61,21 +61,23 @@ class Position:
             self._trade(signed_qty, px)
 
     def _trade(self, q: Decimal, px: Decimal) -> None:
-        if q > 0:
+        buying = q > ZERO  # every comparison here is Decimal to Decimal: against an int each costs a conversion
+        if buying:
             self.bought_qty += q
         else:
             self.sold_qty -= q
         net = self.net_qty
-        if net == 0 or (net > 0) == (q > 0):
+        long = net > ZERO
+        if net == ZERO or long == buying:
             self.avg_cost = (self.avg_cost * abs(net) + px * abs(q)) / (abs(net) + abs(q))
             self.net_qty = net + q
             return
         closing = min(abs(q), abs(net))
-        self.realized_pnl += closing * (px - self.avg_cost) * (1 if net > 0 else -1)
+        self.realized_pnl += closing * (px - self.avg_cost) * (1 if long else -1)
         self.net_qty = net + q
-        if self.net_qty == 0:
+        if self.net_qty == ZERO:
             self.avg_cost = ZERO
-        elif (self.net_qty > 0) != (net > 0):
+        elif (self.net_qty > ZERO) != long:
             self.avg_cost = px
 
 

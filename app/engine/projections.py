@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from app.engine.enums import ExecType
+from app.engine.enums import SIDE_SIGNS, ExecType
 from app.engine.events import CancelRequested, Event, ExecutionApplied, OrderSubmitted, ReplaceRequested
 from app.engine.ids import OrderId
 from app.engine.kill_switch import KillSwitchBoard
@@ -87,12 +87,17 @@ def _by_event_type(views: Sequence[DeskView]) -> dict[type, DeskView]:
     return {kind: view for view in views for kind in view.event_types}
 
 
+_TRADE_CANCEL, _TRADE_CORRECT = ExecType.TRADE_CANCEL, ExecType.TRADE_CORRECT  # plain names: read per fill
+
+
 def _apply_fill(positions: Positions, order: Order, event: ExecutionApplied) -> None:
-    position = positions.get(order.spec.account, order.spec.symbol)
-    sign = order.spec.side.sign
-    if event.exec_type is ExecType.TRADE_CANCEL and event.ref_exec_id:
+    spec = order.spec
+    position = positions.get(spec.account, spec.symbol)
+    sign = SIDE_SIGNS[spec.side]
+    kind = event.exec_type
+    if kind is _TRADE_CANCEL and event.ref_exec_id:
         position.remove((order.order_id, event.ref_exec_id))
-    elif event.exec_type is ExecType.TRADE_CORRECT and event.ref_exec_id:
+    elif kind is _TRADE_CORRECT and event.ref_exec_id:
         position.correct((order.order_id, event.ref_exec_id), sign * event.last_qty, event.last_px)
     else:
         position.add((order.order_id, event.exec_id), sign * event.last_qty, event.last_px)

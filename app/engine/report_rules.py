@@ -8,7 +8,7 @@ fills is checked against the venue's CumQty and any difference is a break the us
 
 from __future__ import annotations
 
-from app.engine.enums import ExecType, OrderStatus
+from app.engine.enums import LIVE_STATUSES, TERMINAL_STATUSES, ExecType, OrderStatus
 from app.engine.events import TRADE_EXEC_TYPES, AnomalyKind, AnomalyRecorded, Event, ExecutionApplied, RequestRejected
 from app.engine.ids import ClOrdId
 from app.engine.order import ZERO, Order, RequestKind
@@ -52,10 +52,19 @@ _AWAITING_ANSWER = frozenset({OrderStatus.PENDING_CANCEL, OrderStatus.PENDING_RE
 _KEEPS_RESUME = frozenset({OrderStatus.PENDING_CANCEL, OrderStatus.PENDING_REPLACE, OrderStatus.UNKNOWN})
 _ANSWERED_BY = {RequestKind.REPLACE: ExecType.REPLACED, RequestKind.CANCEL: ExecType.CANCELED}
 """The ExecType that accepts a pending request of each kind."""
+# Members read for every report, as plain names (an enum member costs a class attribute lookup each time).
+_REPLACE, _REPLACED, _TRADE_CORRECT = RequestKind.REPLACE, ExecType.REPLACED, ExecType.TRADE_CORRECT
+_FILLED, _DONE_FOR_DAY = OrderStatus.FILLED, OrderStatus.DONE_FOR_DAY
+_FULL_FILL, _PARTIAL_FILL = Trigger.FULL_FILL, Trigger.PARTIAL_FILL
 
 
 class _Application:
     """One report applied to one order: the quantities, then the state, then the checks."""
+
+    __slots__ = (
+        "anomalies", "avg", "counted", "cum", "limit_px", "order", "pending", "qty", "report", "stale", "stop_px",
+        "tally", "trade",
+    )  # fmt: skip
 
     def __init__(self, order: Order, report: ExecutionReport) -> None:
         self.order, self.report = order, report
@@ -71,8 +80,8 @@ class _Application:
         self.cum = reported if busting or reported > held else held
         self.avg = order.avg_px if self.stale else report.avg_px
         self.pending = pending = order.pending
-        amendment = pending.amendment if pending and pending.kind is RequestKind.REPLACE else None
-        if amendment is not None and kind is ExecType.REPLACED:
+        amendment = pending.amendment if pending and pending.kind is _REPLACE else None
+        if amendment is not None and kind is _REPLACED:
             self.qty, self.limit_px, self.stop_px = amendment.qty, amendment.limit_px, amendment.stop_px
         else:
             self.qty, self.limit_px, self.stop_px = order.qty, order.limit_px, order.stop_px
@@ -91,14 +100,14 @@ class _Application:
                 self._flag(AnomalyKind.UNKNOWN_FILL, f"ExecRefID {report.ref_exec_id} names no fill of ours ({what}).")
                 return
             self.tally -= ref.qty
-            if report.exec_type is ExecType.TRADE_CORRECT:
+            if report.exec_type is _TRADE_CORRECT:
                 self.tally += report.last_qty
             self.counted = True
 
     def events(self) -> list[Event]:
         status, resume = self._next_states()
         cum, qty, report = self.cum, self.qty, self.report
-        leaves = qty - cum if status.is_live and qty >= cum else ZERO  # as max(qty - cum, ZERO) would
+        leaves = qty - cum if status in LIVE_STATUSES and qty >= cum else ZERO  # as max(qty - cum, ZERO) would
         applied = ExecutionApplied(
             self.order.order_id,
             report.exec_id,
@@ -131,8 +140,8 @@ class _Application:
     def _trigger(self) -> Trigger:
         if not self.trade:
             return _BY_EXEC_TYPE[self.report.exec_type]
-        done = self.report.ord_status is OrderStatus.FILLED or self.cum >= self.qty
-        return Trigger.FULL_FILL if done else Trigger.PARTIAL_FILL
+        done = self.report.ord_status is _FILLED or self.cum >= self.qty
+        return _FULL_FILL if done else _PARTIAL_FILL
 
     def _next_states(self) -> tuple[OrderStatus, OrderStatus]:
         order, trigger = self.order, self._trigger()
@@ -143,7 +152,7 @@ class _Application:
             kind = AnomalyKind.LATE_FILL if self.trade else AnomalyKind.ILLEGAL_TRANSITION
             self._flag(kind, f"{self._what()} is not expected when the order is {illegal}; state kept.")
             return order.status, order.resume_status
-        if self.stale and not (status.is_terminal or status is OrderStatus.DONE_FOR_DAY):
+        if self.stale and not (status in TERMINAL_STATUSES or status is _DONE_FOR_DAY):
             return order.status, order.resume_status
         if status in _KEEPS_RESUME:
             return status, resume_after(now, trigger)

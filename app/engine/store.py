@@ -60,6 +60,7 @@ _READ_CHUNK_SQL = f"SELECT {_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIM
 _SNAPSHOT_COLUMNS = "schema_version, last_seq, last_hash, created_ts, blob"
 
 _Row = tuple[int, str, str, str, str | None, str, str]
+_stored_event = tuple.__new__  # a StoredEvent from a ready tuple, without the Python __new__: one per event
 
 
 class Transaction:
@@ -94,13 +95,16 @@ class Transaction:
 
     def append(self, kind: str, ts: str, user: str, data: str, order_id: str | None = None) -> StoredEvent:
         """Add a record; its seq and hash are final now, it is written when the transaction commits."""
-        self._require_live()
+        if self.closed:
+            self._require_live()
         seq = self._last_seq + 1
         oid = order_id or None
         digest = chain_hash(self._last_hash, seq, ts, user, kind, oid, data)
-        self._rows.append((seq, ts, user, kind, oid, data, digest))
+        row = (seq, ts, user, kind, oid, data, digest)
+        self._rows.append(row)  # a plain tuple: executemany binds those fastest
         self._last_seq, self._last_hash = seq, digest
-        return StoredEvent(seq, ts, user, kind, oid, data, digest)
+        stored: StoredEvent = _stored_event(StoredEvent, row)
+        return stored
 
     def add_outbound(self, session: str, msg_seq: int, raw: bytes, event_seq: int | None = None) -> None:
         """Store the FIX message ``raw`` sent as ``msg_seq`` on ``session``, committed with the events."""
@@ -118,7 +122,8 @@ class Transaction:
 
     def add_inbound(self, session: str, msg_seq: int, received_ts: str, raw: bytes, cl_ord_id: str | None) -> None:
         """Keep the application message ``raw`` received as ``msg_seq`` on ``session`` (the audit trail)."""
-        self._require_live()
+        if self.closed:
+            self._require_live()
         self._inbound.append((session, msg_seq, received_ts, cl_ord_id, bytes(raw)))
 
     def save_session(self, state: SessionRecord) -> None:

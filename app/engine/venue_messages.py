@@ -12,12 +12,14 @@ from decimal import Decimal
 from enum import StrEnum
 
 from app.engine.enums import ExecType, OrderStatus, OrdType, Side, TimeInForce
+from app.engine.fast_init import fast_frozen_init
 from app.engine.ids import AccountId, ClOrdId, ExecId, OrderId, VenueOrderId
 from app.engine.order import Order, RequestKind
 
 ZERO = Decimal(0)
 
 
+@fast_frozen_init  # one per order, cancel and amend sent
 @dataclass(frozen=True, slots=True)
 class VenueRequest:
     """One request to a venue, with every field its FIX message restates."""
@@ -65,6 +67,7 @@ class VenueRequest:
         )
 
 
+@fast_frozen_init  # one per report received
 @dataclass(frozen=True, slots=True)
 class MassCancelRequest:
     """One OrderMassCancelRequest (35=q) to a venue: every order of ours there, or only those in ``symbol``."""

@@ -53,6 +53,7 @@ _log = logging.getLogger(__name__)
 
 ALERTS_KEPT = 500
 """Session alerts remembered for the health view."""
+_EXECUTION_REPORT = MsgType.EXECUTION_REPORT.value  # compared with every message received: a plain name
 
 
 class FixGateway:
@@ -166,10 +167,11 @@ class FixGateway:
             for outgoing in (*out.sends, *answers):
                 if outgoing.new:
                     tx.add_outbound(outgoing.key, outgoing.seq, outgoing.raw)
+            record = session.record
+            key = record.key  # one epoch for the whole read
             for received in kept:
-                cl_ord_id = received.message.get(tags.CL_ORD_ID)
-                tx.add_inbound(session.record.key, received.seq, received_at, received.raw, cl_ord_id)
-            tx.save_session(session.record)
+                tx.add_inbound(key, received.seq, received_at, received.raw, received.message.get(tags.CL_ORD_ID))
+            tx.save_session(record)
 
         notes = [SessionAlertRaised(name, a.kind, a.level, a.text) for a in alerts]
         dont_know: list[ExecutionReport] = []
@@ -188,7 +190,7 @@ class FixGateway:
     def _read(self, session: FixSession, received: Received, alerts: list[Alert]) -> InboundMessage | None:
         msg, name = received.message, session.config.name
         kind = msg.msg_type
-        if kind == MsgType.EXECUTION_REPORT:
+        if kind == _EXECUTION_REPORT:
             return execution_report(msg, name)
         if kind == MsgType.ORDER_CANCEL_REJECT:
             return cancel_reject(msg, name)

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from app.engine.fix import tags
 from app.engine.fix.errors import FixFieldError, FixValueError
-from app.engine.fix.message import FixMessage
+from app.engine.fix.message import FixMessage, tag_key
 from app.engine.fix.tags import MsgType, SessionRejectReason, tag_name
 from app.engine.fix.values import parse_decimal, parse_int, parse_utc_timestamp
 
@@ -28,25 +28,24 @@ def other_code(code: str) -> str:
 
 
 class FieldReader:
-    """Typed, checked access to one inbound message's fields."""
+    """Typed, checked access to one inbound message's fields (each read is one dictionary lookup)."""
 
-    __slots__ = ("_msg", "_seq_num")
+    __slots__ = ("_msg", "_values")
 
     def __init__(self, msg: FixMessage) -> None:
         self._msg = msg
-        seq = msg.get(tags.MSG_SEQ_NUM)
-        self._seq_num = int(seq) if seq is not None and seq.isdigit() else None
+        self._values = msg.first_values()
 
     def text(self, tag: int) -> str:
         """A required field's value."""
-        value = self._msg.get(tag)
+        value = self._values.get(tag_key(tag))
         if value is None:
             raise self.error(f"has no {tag_name(tag)}, which it needs", tag, SessionRejectReason.REQUIRED_TAG_MISSING)
         return value
 
     def optional_text(self, tag: int) -> str | None:
         """A field's value, or None when absent."""
-        return self._msg.get(tag)
+        return self._values.get(tag_key(tag))
 
     def decimal(self, tag: int) -> Decimal:
         """A required price or amount."""
@@ -54,26 +53,31 @@ class FieldReader:
 
     def optional_decimal(self, tag: int) -> Decimal | None:
         """A price or amount, or None when absent."""
-        value = self._msg.get(tag)
+        value = self._values.get(tag_key(tag))
         return None if value is None else self._parse(tag, value, parse_decimal)
 
     def quantity(self, tag: int) -> Decimal:
         """A required quantity: a decimal that is not negative."""
-        return self._not_negative(tag, self.decimal(tag))
+        value = self._parse(tag, self.text(tag), parse_decimal)
+        if value < _ZERO:
+            raise self._negative(tag, value)
+        return value
 
     def optional_quantity(self, tag: int) -> Decimal | None:
         """A quantity, or None when absent."""
         value = self.optional_decimal(tag)
-        return None if value is None else self._not_negative(tag, value)
+        if value is not None and value < _ZERO:
+            raise self._negative(tag, value)
+        return value
 
     def optional_int(self, tag: int) -> int | None:
         """A whole number, or None when absent."""
-        value = self._msg.get(tag)
+        value = self._values.get(tag_key(tag))
         return None if value is None else self._parse(tag, value, parse_int)
 
     def optional_timestamp(self, tag: int) -> datetime | None:
         """A UTC timestamp, or None when absent."""
-        value = self._msg.get(tag)
+        value = self._values.get(tag_key(tag))
         return None if value is None else self._parse(tag, value, parse_utc_timestamp)
 
     def code(self, tag: int, table: Mapping[str, T]) -> T:
@@ -86,7 +90,7 @@ class FieldReader:
 
     def reason(self, tag: int, words: Mapping[str, str]) -> str | None:
         """A reason code in words (``other (code N)`` for one not in ``words``), or None when absent."""
-        value = self._msg.get(tag)
+        value = self._values.get(tag_key(tag))
         return None if value is None else words.get(value, other_code(value))
 
     def error(
@@ -97,7 +101,7 @@ class FieldReader:
             f"{self._describe()} {problem}",
             tag=tag,
             reject_reason=int(reason),
-            seq_num=self._seq_num,
+            seq_num=self._seq_num(),
             msg_type=self._msg.msg_type,
         )
 
@@ -108,16 +112,19 @@ class FieldReader:
             bad_format = SessionRejectReason.INCORRECT_DATA_FORMAT
             raise self.error(f"has a bad {tag_name(tag)}: {exc}", tag, bad_format) from None
 
-    def _not_negative(self, tag: int, value: Decimal) -> Decimal:
-        if value < 0:
-            raise self.error(f"has a negative {tag_name(tag)}: {value}", tag)
-        return value
+    def _negative(self, tag: int, value: Decimal) -> FixFieldError:
+        return self.error(f"has a negative {tag_name(tag)}: {value}", tag)
+
+    def _seq_num(self) -> int | None:
+        seq = self._values.get(tag_key(tags.MSG_SEQ_NUM))
+        return int(seq) if seq is not None and seq.isdigit() else None
 
     def _describe(self) -> str:
         kind = self._msg.msg_type
         name = "".join(part.capitalize() for part in MsgType(kind).name.split("_")) if kind in _KNOWN else "message"
-        seq = f" MsgSeqNum {self._seq_num}" if self._seq_num is not None else ""
-        return f"{name} (35={kind}){seq}"
+        seq = self._seq_num()
+        return f"{name} (35={kind})" + (f" MsgSeqNum {seq}" if seq is not None else "")
 
 
 _KNOWN = frozenset(MsgType)
+_ZERO = Decimal(0)

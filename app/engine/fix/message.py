@@ -9,14 +9,14 @@ order, the body in the order given, then 10, and computes BodyLength and CheckSu
 The encoder is ours rather than simplefix's: ``bench/bench_codec.py`` measures it at about twice
 simplefix's build + encode rate (simplefix sums the checksum byte by byte in Python), and the tests check
 its bytes are identical to simplefix's for the same fields and that ``simplefix.FixParser`` reads them.
-Parsing is one regex pass that both splits and validates every field; a frame that fails it is walked
-field by field to name the bad one.
+Parsing is one regex pass that both splits and validates every field; a frame that fails it, or that has
+a data field or a header tag after the body, is walked field by field to read it or to name the bad field.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
 from operator import itemgetter
@@ -50,16 +50,21 @@ _MSG_TYPE: Final = re.compile(rb"\x0135=([^\x01]{1,8})\x01")
 _TEXT: Final = tuple(str(tag) for tag in range(1000))
 _RANK: Final[dict[str, int]] = {str(tag): rank for rank, tag in enumerate(tags.HEADER_ORDER)}
 _SKIPPED: Final = frozenset(str(tag) for tag in (tags.BEGIN_STRING, tags.BODY_LENGTH, tags.MSG_TYPE, tags.CHECK_SUM))
-_NOT_BODY: Final = frozenset(_RANK) | _SKIPPED
+_HEADER_KEYS: Final = frozenset(_RANK)
+_NOT_BODY: Final = _HEADER_KEYS | _SKIPPED
 _COMPUTED: Final = frozenset({tags.BEGIN_STRING, tags.BODY_LENGTH, tags.MSG_TYPE, tags.CHECK_SUM})
 _DATA_LENGTH_TAGS: Final = frozenset(str(tag) for tag in tags.DATA_TAGS)
 _DATA_VALUE_TAGS: Final = frozenset(tags.DATA_TAGS.values())
 _RESERVED: Final = _COMPUTED | _DATA_VALUE_TAGS | frozenset(tags.DATA_TAGS)
+_DATA_KEYS: Final = _DATA_LENGTH_TAGS | frozenset(str(tag) for tag in _DATA_VALUE_TAGS)
+_PLAIN_HEADER: Final = _HEADER_KEYS - _DATA_KEYS  # what the fast path lets through at the head of a frame
+_LOOK_CLOSER: Final = _HEADER_KEYS | _DATA_LENGTH_TAGS  # what it sends to the walk when found after the head
+_tag_of: Final = itemgetter(0)
 _BEGIN, _LENGTH, _TYPE, _CHECKSUM = "8", "9", "35", "10"
 
 
-def _key(tag: int) -> str:
-    """The wire text of a tag number (tags are kept as their canonical wire text inside a message)."""
+def tag_key(tag: int) -> str:
+    """The wire text of a tag number, which a message keeps its fields under (``35`` -> ``"35"``)."""
     return _TEXT[tag] if 0 <= tag < 1000 else str(tag)
 
 
@@ -87,7 +92,8 @@ class FixMessage:
         """Wrap pairs read from a frame; the parser has checked them."""
         msg = cls.__new__(cls)
         msg._fields = pairs
-        msg._first = dict(reversed(pairs))
+        first = dict(pairs)  # each tag's last value: its first too, unless a tag repeats
+        msg._first = first if len(first) == len(pairs) else dict(reversed(pairs))
         return msg
 
     # building
@@ -116,7 +122,7 @@ class FixMessage:
             raise FixEncodeError(f"{tag_name(length_tag)} is not the length tag of a data field")
         if not data:
             raise FixValueError("a data field cannot be empty", tag=data_tag)
-        pairs = [(_key(length_tag), str(len(data))), (_key(data_tag), data.decode(_ENCODING, _ERRORS))]
+        pairs = [(tag_key(length_tag), str(len(data))), (tag_key(data_tag), data.decode(_ENCODING, _ERRORS))]
         self._fields += pairs
         for key, text in pairs:
             self._first.setdefault(key, text)
@@ -149,11 +155,15 @@ class FixMessage:
             raise FieldMissingError(f"{tag_name(tag)} is missing from this {self.msg_type} message", tag) from None
 
     def __contains__(self, tag: object) -> bool:
-        return type(tag) is int and _key(tag) in self._first
+        return type(tag) is int and tag_key(tag) in self._first
+
+    def first_values(self) -> Mapping[str, str]:
+        """Each tag's first value keyed by ``tag_key(tag)``, not to be changed: for readers of many fields."""
+        return self._first
 
     def get_all(self, tag: int) -> list[str]:
         """Every value of ``tag`` in wire order (repeating groups)."""
-        key = _key(tag)
+        key = tag_key(tag)
         return [value for t, value in self._fields if t == key]
 
     def field(self, tag: int, parse: Callable[[str], T]) -> T:
@@ -165,7 +175,7 @@ class FixMessage:
 
     def get_field(self, tag: int, parse: Callable[[str], T]) -> T | None:
         """Like ``field``, but None when the tag is absent."""
-        return None if _key(tag) not in self._first else self.field(tag, parse)
+        return None if tag_key(tag) not in self._first else self.field(tag, parse)
 
     def get_int(self, tag: int) -> int | None:
         """The first value of ``tag`` as an int, or None when absent."""
@@ -275,7 +285,7 @@ def _settable(tag: int) -> str:
         raise FixEncodeError(f"{tag_name(tag)} is written by the encoder or set when the message is made")
     if tag in _DATA_VALUE_TAGS or tag in tags.DATA_TAGS:
         raise FixEncodeError(f"{tag_name(tag)} belongs to a data field: use append_data, which writes both")
-    return _key(tag)
+    return tag_key(tag)
 
 
 def encode_message(msg: FixMessage) -> bytes:
@@ -296,17 +306,30 @@ def parse_message(raw: bytes) -> FixMessage:
     """Read the fields of one verified frame (from ``FixFramer``); ``FixParseError`` names a bad field.
 
     Refused: a tag that is not a number (or has a leading zero), a field without ``=``, an empty value,
-    a data field whose length does not fit, and a frame not starting 8, 9, 35 or not ending with 10.
+    a data field whose length does not fit, a frame not starting 8, 9, 35 or not ending with 10, and a
+    header tag after the first body field (SessionRejectReason 14, as QuickFIX rejects it).
     """
     text = raw.decode(_ENCODING, _ERRORS)
     pairs: list[tuple[str, str]] = _FIELD.findall(text)
-    if len(pairs) != text.count("\x01") or text[-1:] != "\x01":
-        return _parse_slowly(raw)  # a field is malformed: find it and say which
-    msg = FixMessage._trusted(pairs)
-    if not _DATA_LENGTH_TAGS.isdisjoint(msg._first):
-        return _parse_slowly(raw)  # a data value may hold SOH: read it by its length
-    _check_frame_tags(pairs)
-    return msg
+    if len(pairs) != text.count("\x01") or text[-1:] != "\x01" or not _framed(pairs):
+        return _parse_slowly(raw)  # a field is malformed, or this is not a frame: say what is wrong
+    body = 3
+    while pairs[body][0] in _PLAIN_HEADER:  # stops at 10 at the latest
+        body += 1
+    if not _LOOK_CLOSER.isdisjoint(map(_tag_of, pairs[body:])):
+        return _parse_slowly(raw)  # a data value may hold SOH (read it by its length), or a header tag is late
+    return FixMessage._trusted(pairs)
+
+
+def _framed(pairs: list[tuple[str, str]]) -> bool:
+    """Whether the fields start 8, 9, 35 and end with 10, as every frame does."""
+    return (
+        len(pairs) > 3
+        and pairs[0][0] == _BEGIN
+        and pairs[1][0] == _LENGTH
+        and pairs[2][0] == _TYPE
+        and pairs[-1][0] == _CHECKSUM
+    )
 
 
 def _parse_slowly(raw: bytes) -> FixMessage:
@@ -325,11 +348,18 @@ def _parse_slowly(raw: bytes) -> FixMessage:
 def _walk(raw: bytes) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     pos, data = 0, (-1, -1)  # the data tag due next and its byte length, after a length tag
+    in_body = False
     while pos < len(raw):
         tag, at = _read_tag(raw, pos)
+        key = tag_key(tag)
+        if key not in _HEADER_KEYS:
+            in_body = True
+        elif in_body:
+            late = f"{tag_name(tag)} at byte {pos} belongs in the header but comes after the body"
+            raise _bad(late, tag, pos, SessionRejectReason.TAG_OUT_OF_ORDER)
         end = _value_end(raw, tag, at, pos, data)
         value = raw[at:end]
-        pairs.append((_key(tag), value.decode(_ENCODING, _ERRORS)))
+        pairs.append((key, value.decode(_ENCODING, _ERRORS)))
         data = _data_due(tag, value, pos)
         pos = end + 1
     return pairs
@@ -380,7 +410,7 @@ def _data_due(tag: int, value: bytes, pos: int) -> tuple[int, int]:
 
 def _check_frame_tags(pairs: list[tuple[str, str]]) -> None:
     """A frame starts 8, 9, 35 and ends with 10 (the framer checks this; parse_message alone does not)."""
-    if len(pairs) < 4 or pairs[-1][0] != _CHECKSUM or [tag for tag, _ in pairs[:3]] != [_BEGIN, _LENGTH, _TYPE]:
+    if not _framed(pairs):
         reason = SessionRejectReason.TAG_OUT_OF_ORDER
         raise _bad("the frame does not start with 8, 9, 35 and end with 10", None, 0, reason)
 

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from app.engine.clock import Clock
+from app.engine.fast_init import fast_frozen_init
 from app.engine.fix import session_messages as admin
 from app.engine.fix import tags
 from app.engine.fix.alerts import Alert, AlertKind, AlertLevel
@@ -43,7 +44,16 @@ TEST_REQUEST_AFTER: Final = 1.2
 DISCONNECT_AFTER: Final = 2.4
 """Inbound silence, in heartbeat intervals, before we give up on the connection."""
 
+# Read on every message, so kept as plain module constants (an enum member costs a class attribute lookup).
+_LOGGED_ON: Final = frozenset({SessionState.ACTIVE, SessionState.LOGOUT_SENT})
+_HEARTBEAT, _TEST_REQUEST, _RESEND_REQUEST = (MsgType.HEARTBEAT.value, MsgType.TEST_REQUEST.value,
+                                              MsgType.RESEND_REQUEST.value)  # fmt: skip
+_SEQUENCE_RESET, _LOGOUT, _LOGON = MsgType.SEQUENCE_RESET.value, MsgType.LOGOUT.value, MsgType.LOGON.value
+_ACTED_ON_HERE: Final = frozenset({_HEARTBEAT, _TEST_REQUEST, _RESEND_REQUEST, _SEQUENCE_RESET, _LOGOUT, _LOGON})
+"""Session messages the core handles itself; every other message in sequence goes to the application."""
 
+
+@fast_frozen_init  # one per message sent
 @dataclasses.dataclass(frozen=True, slots=True)
 class Outgoing:
     """A message to write. ``new`` ones took a fresh MsgSeqNum: store them under ``key`` before writing."""
@@ -55,6 +65,7 @@ class Outgoing:
     key: str
 
 
+@fast_frozen_init  # one per message received
 @dataclasses.dataclass(frozen=True, slots=True)
 class Received:
     """An application message (or a session Reject, which names one of ours) received in sequence."""
@@ -105,14 +116,17 @@ class FixSession:
     def __init__(self, config: SessionConfig, clock: Clock, store: SessionStore, *, initiator: bool) -> None:
         self.config, self.clock, self.store, self.initiator = config, clock, store, initiator
         self.state = SessionState.DISCONNECTED
-        self.record = store.session_record(config.name) or SessionRecord(config.name, 1, _iso(clock.now()), 1)
-        self.next_out = store.last_outbound_seq(self.record.key) + 1
+        self._record = store.session_record(config.name) or SessionRecord(config.name, 1, _iso(clock.now()), 1)
+        self._next_in = self._record.next_in_seq  # the truth between reads; ``record`` catches up when asked
+        self.next_out = store.last_outbound_seq(self._record.key) + 1
         self.heartbeat_interval = config.heartbeat_interval
         self.stats = SessionStats(down_since=clock.now())
         self._framer = FixFramer()
         self._out = SessionOutput()
         self._reset_wanted = False
         self._queue: dict[int, tuple[FixMessage, bytes]] = {}
+        self._in_time_text: str | None = None  # a SendingTime already found timely in this read, and its value
+        self._in_time: datetime | None = None
         self._resend_until = 0
         self._test_req_id: str | None = None
         self._state_since = clock.monotonic()
@@ -122,14 +136,21 @@ class FixSession:
     # What the driver tells us ----------------------------------------------------------------------
 
     @property
+    def record(self) -> SessionRecord:
+        """The epoch and the next MsgSeqNum expected in, as the driver persists them."""
+        if self._record.next_in_seq != self._next_in:
+            self._record = self._record._replace(next_in_seq=self._next_in)
+        return self._record
+
+    @property
     def next_in(self) -> int:
         """The MsgSeqNum expected next from the counterparty."""
-        return self.record.next_in_seq
+        return self._next_in
 
     @property
     def is_active(self) -> bool:
         """Logged on: application messages may be written now."""
-        return self.state in (SessionState.ACTIVE, SessionState.LOGOUT_SENT)
+        return self.state in _LOGGED_ON
 
     def request_reset(self) -> None:
         """Start a new epoch (both sides back to MsgSeqNum 1, with 141=Y) at the next logon."""
@@ -146,8 +167,8 @@ class FixSession:
         self._framer.reset()
         self._queue.clear()
         self._resend_until, self._test_req_id = 0, None
-        self.record = self.store.session_record(self.config.name) or self.record
-        self.next_out = self.store.last_outbound_seq(self.record.key) + 1
+        self._set_record(self.store.session_record(self.config.name) or self.record)
+        self.next_out = self.store.last_outbound_seq(self._record.key) + 1
         if self.initiator:
             self._move(SessionEvent.CONNECTED_AS_INITIATOR)
             reset = self._reset_wanted or self.config.reset_on_logon or self._daily_reset_due()
@@ -163,7 +184,7 @@ class FixSession:
         """The last epoch began before the current scheduled session: both sides start again at 1."""
         if not self.config.daily_reset or self.config.schedule.non_stop:
             return False
-        started = datetime.fromisoformat(self.record.started_ts)
+        started = datetime.fromisoformat(self._record.started_ts)
         return started < self.config.schedule.session_start(self.clock.now())
 
     def connection_lost(self) -> SessionOutput:
@@ -178,6 +199,7 @@ class FixSession:
     def data_received(self, data: bytes) -> SessionOutput:
         """Bytes from the socket, in any pieces; the clock is read once for everything that arrived."""
         self._received_at, self._received_mono = self.clock.now(), self.clock.monotonic()
+        self._in_time_text = None
         for item in self._framer.feed(data):
             if self.state in (SessionState.DISCONNECTED, SessionState.STOPPED):
                 break
@@ -262,8 +284,9 @@ class FixSession:
         except FixParseError as bad:
             self._unreadable(bad)
             return
-        if self._acceptable(msg):
-            self._sequence(msg, frame.raw)
+        seq = self._acceptable(msg)
+        if seq is not None:
+            self._sequence(msg, seq, frame.raw)
 
     def _unreadable(self, bad: FixParseError) -> None:
         if not self.is_active:
@@ -274,30 +297,30 @@ class FixSession:
         else:
             self._alert(AlertKind.DROPPED, AlertLevel.WARNING, f"dropped a message: {bad}")
 
-    def _acceptable(self, msg: FixMessage) -> bool:
-        """The checks every message passes before its MsgSeqNum is looked at; False once handled."""
+    def _acceptable(self, msg: FixMessage) -> int | None:
+        """The checks every message passes before its MsgSeqNum is looked at: its MsgSeqNum, None once handled."""
         config = self.config
         try:
             seq, kind = msg.seq_num, msg.msg_type
             if msg.begin_string != config.begin_string:
                 self._logout_and_drop(f"BeginString must be {config.begin_string}, not {msg.begin_string}")
-                return False
-            if not self.is_active and kind == MsgType.LOGOUT:
-                self._logout_received(msg)
-                return False
-            if not self.is_active and kind != MsgType.LOGON:
-                self._drop(f"the first message was {_type_name(kind)}, not a Logon")
-                return False
+                return None
+            if self.state not in _LOGGED_ON and kind != _LOGON:
+                if kind == _LOGOUT:
+                    self._logout_received(msg)
+                else:
+                    self._drop(f"the first message was {_type_name(kind)}, not a Logon")
+                return None
             if msg.sender_comp_id != config.target_comp_id or msg.target_comp_id != config.sender_comp_id:
                 text = f"CompIDs must be {config.target_comp_id}->{config.sender_comp_id}"
                 self._reject(seq, SessionRejectReason.COMPID_PROBLEM, text, tags.SENDER_COMP_ID, kind)
                 self._logout_and_drop(text)
-                return False
-            return self._timely(msg, seq, kind)
+                return None
+            return seq if self._timely(msg, seq, kind) else None
         except FixCodecError as bad:
             if not self.is_active:
                 self._drop(f"a Logon that cannot be read: {bad}")
-                return False
+                return None
             seq_text = msg.get(tags.MSG_SEQ_NUM)
             if seq_text is not None and seq_text.isdigit() and int(seq_text) == self.next_in:
                 reason = (
@@ -309,17 +332,22 @@ class FixSession:
                 self._advance_in()
             else:
                 self._alert(AlertKind.DROPPED, AlertLevel.WARNING, f"dropped a message: {bad}")
-            return False
+            return None
 
     def _timely(self, msg: FixMessage, seq: int, kind: str) -> bool:
-        sending_time = msg.sending_time
-        skew = abs((self._received_at - sending_time).total_seconds())
-        if skew > self.config.max_clock_skew:
-            text = f"SendingTime is {skew:.0f} s away from our clock (at most {self.config.max_clock_skew:g} s)"
-            self._reject(seq, SessionRejectReason.SENDING_TIME_ACCURACY, text, tags.SENDING_TIME, kind)
-            self._logout_and_drop(text)
-            return False
-        if msg.poss_dup and kind != MsgType.SEQUENCE_RESET:
+        text = msg.get(tags.SENDING_TIME)
+        if text is not None and text == self._in_time_text and self._in_time is not None:
+            sending_time = self._in_time  # a burst shares its SendingTimes; each is checked once per read
+        else:
+            sending_time = msg.sending_time
+            skew = abs((self._received_at - sending_time).total_seconds())
+            if skew > self.config.max_clock_skew:
+                text = f"SendingTime is {skew:.0f} s away from our clock (at most {self.config.max_clock_skew:g} s)"
+                self._reject(seq, SessionRejectReason.SENDING_TIME_ACCURACY, text, tags.SENDING_TIME, kind)
+                self._logout_and_drop(text)
+                return False
+            self._in_time_text, self._in_time = text, sending_time
+        if kind != _SEQUENCE_RESET and msg.poss_dup:
             original = msg.orig_sending_time
             if original is None:
                 if seq == self.next_in:
@@ -334,14 +362,14 @@ class FixSession:
                 return False
         return True
 
-    def _sequence(self, msg: FixMessage, raw: bytes) -> None:
-        seq, kind, expected = msg.seq_num, msg.msg_type, self.next_in
-        if kind == MsgType.SEQUENCE_RESET and not msg.get_bool(tags.GAP_FILL_FLAG):
+    def _sequence(self, msg: FixMessage, seq: int, raw: bytes) -> None:
+        kind, expected = msg.msg_type, self._next_in
+        if kind == _SEQUENCE_RESET and not msg.get_bool(tags.GAP_FILL_FLAG):
             self._hard_reset(msg)
-        elif kind == MsgType.LOGON and not self.is_active:
+        elif kind == _LOGON and not self.is_active:
             self._logon(msg, seq)
         elif seq == expected:
-            self._process(msg, raw)
+            self._process(seq, msg, raw)
             self._drain_queue()
         elif seq > expected:
             self._gap(seq, msg, raw)
@@ -358,7 +386,7 @@ class FixSession:
             self.heartbeat_interval = interval
             if reset:
                 self._new_epoch()
-        elif reset and self.record.next_in_seq != 1:
+        elif reset and self._next_in != 1:
             self._new_epoch()
         if seq < self.next_in:
             self._too_low(seq)
@@ -407,40 +435,43 @@ class FixSession:
 
     def _drain_queue(self) -> None:
         """Process queued messages now in sequence; ask again if a gap is still open after a resend ends."""
-        self._queue = {seq: item for seq, item in self._queue.items() if seq >= self.next_in}
-        while self.is_active and (item := self._queue.pop(self.next_in, None)) is not None:
-            self._process(*item)
-        if self.next_in > self._resend_until:
+        if self._queue:
+            self._queue = {seq: item for seq, item in self._queue.items() if seq >= self._next_in}
+            while self.is_active and (item := self._queue.pop(self._next_in, None)) is not None:
+                self._process(self._next_in, *item)
+        if self._next_in > self._resend_until:
             self._resend_until = 0
             if self._queue and self.is_active:
                 self._gap(min(self._queue), None, b"")
 
-    def _process(self, msg: FixMessage, raw: bytes) -> None:
-        """A message in sequence: act on it, then count it."""
+    def _process(self, seq: int, msg: FixMessage, raw: bytes) -> None:
+        """A message in sequence (``seq``): act on it, then count it."""
         kind = msg.msg_type
-        if kind == MsgType.SEQUENCE_RESET:
+        if kind not in _ACTED_ON_HERE:  # the usual case: the application's
+            self._advance_in()
+            self._out.received.append(Received(seq, msg, raw))
+            return
+        if kind == _SEQUENCE_RESET:
             new = msg.field(tags.NEW_SEQ_NO, int)
-            if new <= msg.seq_num:
+            if new <= seq:
                 text = f"a GapFill must move MsgSeqNum forward, but NewSeqNo (36) is {new}"
-                self._reject(msg.seq_num, SessionRejectReason.VALUE_INCORRECT, text, tags.NEW_SEQ_NO, kind)
+                self._reject(seq, SessionRejectReason.VALUE_INCORRECT, text, tags.NEW_SEQ_NO, kind)
                 self._advance_in()
             else:
                 self._set_next_in(new)
             return
         self._advance_in()
-        if kind == MsgType.HEARTBEAT:
+        if kind == _HEARTBEAT:
             if self._test_req_id is not None and msg.get(tags.TEST_REQ_ID) == self._test_req_id:
                 self._test_req_id = None
-        elif kind == MsgType.TEST_REQUEST:
+        elif kind == _TEST_REQUEST:
             self._send(admin.heartbeat(msg.field(tags.TEST_REQ_ID, str)))
-        elif kind == MsgType.RESEND_REQUEST:
+        elif kind == _RESEND_REQUEST:
             self._answer_resend(msg.field(tags.BEGIN_SEQ_NO, int), msg.field(tags.END_SEQ_NO, int))
-        elif kind == MsgType.LOGOUT:
+        elif kind == _LOGOUT:
             self._logout_received(msg)
-        elif kind == MsgType.LOGON:
+        elif kind == _LOGON:
             self._alert(AlertKind.IGNORED, AlertLevel.WARNING, "a second Logon was ignored.")
-        else:
-            self._out.received.append(Received(msg.seq_num, msg, raw))
 
     def _logout_received(self, msg: FixMessage) -> None:
         text = msg.get(tags.TEXT) or ""
@@ -463,7 +494,7 @@ class FixSession:
         now = self.clock.now()
         gap_from: int | None = None  # first MsgSeqNum of the run not being sent again
         due = begin
-        for seq, raw in self.store.outbound_messages(self.record.key, begin, end):
+        for seq, raw in self.store.outbound_messages(self._record.key, begin, end):
             if seq > due and gap_from is None:
                 gap_from = due  # not in the store at all
             again = self._resendable(raw, now)
@@ -473,7 +504,7 @@ class FixSession:
                 if gap_from is not None:
                     self._gap_fill(gap_from, seq, now)
                     gap_from = None
-                self._write(Outgoing(seq, again.encode(), again.msg_type, False, self.record.key))
+                self._write(Outgoing(seq, again.encode(), again.msg_type, False, self._record.key))
             due = seq + 1
         if gap_from is None and due <= end:
             gap_from = due
@@ -497,7 +528,7 @@ class FixSession:
     def _gap_fill(self, seq: int, new_seq_no: int, now: datetime) -> None:
         fill = admin.sequence_reset(new_seq_no, gap_fill=True)
         fill.extend([(tags.POSS_DUP_FLAG, True), (tags.ORIG_SENDING_TIME, now)])
-        self._write(Outgoing(seq, self._header(fill, seq, now).encode(), fill.msg_type, False, self.record.key))
+        self._write(Outgoing(seq, self._header(fill, seq, now).encode(), fill.msg_type, False, self._record.key))
 
     # Outbound --------------------------------------------------------------------------------------
 
@@ -508,7 +539,7 @@ class FixSession:
         seq = self.next_out
         self.next_out = seq + 1
         raw = self._header(body, seq, self.clock.now()).encode()
-        return Outgoing(seq, raw, body.msg_type, True, self.record.key)
+        return Outgoing(seq, raw, body.msg_type, True, self._record.key)
 
     def _header(self, body: FixMessage, seq: int, now: datetime) -> FixMessage:
         config = self.config
@@ -535,13 +566,16 @@ class FixSession:
     # State -----------------------------------------------------------------------------------------
 
     def _advance_in(self) -> None:
-        self._set_next_in(self.record.next_in_seq + 1)
+        self._next_in += 1
 
     def _set_next_in(self, seq: int) -> None:
-        self.record = self.record._replace(next_in_seq=seq)
+        self._next_in = seq
+
+    def _set_record(self, record: SessionRecord) -> None:
+        self._record, self._next_in = record, record.next_in_seq
 
     def _new_epoch(self) -> None:
-        self.record = SessionRecord(self.config.name, self.record.epoch + 1, _iso(self.clock.now()), 1)
+        self._set_record(SessionRecord(self.config.name, self._record.epoch + 1, _iso(self.clock.now()), 1))
         self.next_out = 1
         self._reset_wanted = False
         self._queue.clear()

@@ -5,6 +5,8 @@ Writing: ``Decimal`` in plain notation (never scientific, never from a float), `
 the field separator. A float or ``None`` is a ``FixTypeError``: a float would put binary noise on the wire
 (``0.30000000000000004``) and ``None`` would silently drop a field. Reading: each parser accepts exactly
 its FIX format and raises ``FixValueError`` on anything else (``int()`` alone would take ``" 1_0"``).
+Decimals and timestamps read are remembered by their text (a few thousand at most): a burst of reports
+repeats its prices, quantities and SendingTimes, and both types are immutable.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Final
+from typing import Final, TypeVar
 
 from app.engine.fix.errors import FixTypeError, FixValueError
+
+T = TypeVar("T")
 
 FixValue = str | int | Decimal | bool | datetime | date
 """A value a field may be given; ``format_value`` turns it into FIX text."""
@@ -27,6 +31,10 @@ _INT_LIMIT: Final = 10**18  # FIX ints are 64-bit at most; this also keeps int()
 _DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _TIMESTAMP = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})-([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{3,9}))?")
 _DATE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+_REMEMBERED: Final = 4096
+"""Texts each reading cache holds before it starts again (bounds memory whatever arrives)."""
+_DECIMALS: dict[str, Decimal] = {}
+_TIMESTAMPS: dict[str, datetime] = {}
 
 
 def format_value(value: FixValue) -> str:
@@ -124,16 +132,19 @@ def format_local_mkt_date(value: date) -> str:
 
 def parse_int(text: str) -> int:
     """Read a FIX int: up to 18 ASCII digits with an optional leading minus."""
-    if _INT.fullmatch(text) is None:
+    if (len(text) > 18 or not text.isdigit() or not text.isascii()) and _INT.fullmatch(text) is None:
         raise FixValueError(f"{text[:40]!r} is not a whole number of at most 18 digits")
     return int(text)
 
 
 def parse_decimal(text: str) -> Decimal:
     """Read a FIX float (Price, Qty, ...) exactly: digits, an optional point and sign, no exponent."""
-    if _DECIMAL.fullmatch(text) is None:
-        raise FixValueError(f"{text!r} is not a decimal number")
-    return Decimal(text)
+    value = _DECIMALS.get(text)
+    if value is None:
+        if _DECIMAL.fullmatch(text) is None:
+            raise FixValueError(f"{text!r} is not a decimal number")
+        value = _remember(_DECIMALS, text, Decimal(text))
+    return value
 
 
 def parse_bool(text: str) -> bool:
@@ -150,6 +161,11 @@ def parse_utc_timestamp(text: str) -> datetime:
 
     A leap second (``:60``) reads as ``:59.999999`` of the same minute, since Python cannot hold it.
     """
+    value = _TIMESTAMPS.get(text)
+    return _remember(_TIMESTAMPS, text, _read_utc_timestamp(text)) if value is None else value
+
+
+def _read_utc_timestamp(text: str) -> datetime:
     match = _TIMESTAMP.fullmatch(text)
     if match is None:
         raise FixValueError(f"{text!r} is not a UTC timestamp (YYYYMMDD-HH:MM:SS.sss)")
@@ -162,6 +178,14 @@ def parse_utc_timestamp(text: str) -> datetime:
         return datetime(year, month, day, hour, minute, second, micros, tzinfo=UTC)
     except ValueError as exc:
         raise FixValueError(f"{text!r} is not a real time: {exc}") from None
+
+
+def _remember(cache: dict[str, T], text: str, value: T) -> T:
+    """Keep ``value`` as what ``text`` reads as; a full cache starts again rather than grow."""
+    if len(cache) >= _REMEMBERED:
+        cache.clear()
+    cache[text] = value
+    return value
 
 
 def parse_local_mkt_date(text: str) -> date:

@@ -130,6 +130,24 @@ def test_a_wrong_checksum_names_both_sums() -> None:
     assert frames(out) == [HEARTBEAT]
 
 
+@pytest.mark.parametrize("size", [1, 200, 255, 256, 257, 511, 512, 513, 5000])
+def test_the_checksum_of_long_high_byte_bodies_is_exact(size: int) -> None:
+    text = bytes((0xFF, 0xFE, 0x80, 0x7F, 0x02)[n % 5] for n in range(size))  # large byte sums, no SOH
+    good = frame(b"35=0\x0158=" + text + b"\x01")
+    total = int(good[-4:-1])
+    wrong = good[:-4] + b"%03d\x01" % ((total + 1) % 256)
+    out = FixFramer().feed(wrong + good)
+    assert garbled(out) == [GarbledReason.BAD_CHECKSUM]
+    assert frames(out) == [good]
+
+
+def test_a_body_length_longer_than_the_limit_allows_is_refused_even_with_leading_zeros() -> None:
+    framer = FixFramer(max_body_length=4096)
+    out = framer.feed(b"8=FIX.4.4\x019=0000017\x0135=0\x0134=3\x0110=000\x01" + HEARTBEAT)
+    assert garbled(out) == [GarbledReason.BODY_TOO_LONG]
+    assert frames(out) == [HEARTBEAT]
+
+
 @pytest.mark.parametrize("trailer", [b"10=12\x01", b"10=1234\x01", b"10=abc\x01", b"11=123\x01", b"10=123X"])
 def test_a_malformed_trailer(trailer: bytes) -> None:
     good = frame(b"35=0\x0134=3\x01")

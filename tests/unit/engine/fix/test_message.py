@@ -192,6 +192,9 @@ def test_append_data_needs_a_length_tag_and_data() -> None:
         (b"35=8\x0134=5\x0195=5\x0196=ab\x01", 96, SessionRejectReason.INCORRECT_DATA_FORMAT, "length says"),
         (b"35=8\x0134=5\x0195=x\x0196=ab\x01", 95, SessionRejectReason.INCORRECT_DATA_FORMAT, "not a length"),
         (b"35=8\x0134=5\x0195=2\x0158=ab\x01", 58, SessionRejectReason.INCORRECT_DATA_FORMAT, "must follow"),
+        (b"35=8\x0134=5\x0111=C-1\x0152=x\x01", 52, SessionRejectReason.TAG_OUT_OF_ORDER, "after the body"),
+        (b"35=8\x0134=5\x0195=2\x0196=ab\x0197=Y\x01", 97, SessionRejectReason.TAG_OUT_OF_ORDER, "after the body"),
+        (b"35=8\x0134=5\x0111=C-1\x0135=8\x01", 35, SessionRejectReason.TAG_OUT_OF_ORDER, "MsgType .35. at byte"),
     ],
 )
 def test_malformed_fields_raise_a_parse_error_for_a_session_reject(

@@ -4,6 +4,7 @@ and what we must do in answer. (Application-level scenarios live with the gatewa
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import time
 
 from app.engine.fix import tags
@@ -387,5 +388,20 @@ def test_an_unreadable_application_message_in_sequence_is_rejected_and_counted()
     raw = desk.peer.message(MsgType.EXECUTION_REPORT, execution("C-2", "E-2"))
     (reject,) = desk.hear_bytes(reframe(raw.replace(b"17=E-2", b"1a7=E-2")))
     assert (reject.msg_type, reject.get(tags.REF_SEQ_NUM), reject.get(tags.SESSION_REJECT_REASON)) == ("3", "2", "0")
+    assert desk.session.next_in == 3
+    assert desk.delivered() == []
+
+
+def test_a_header_tag_after_the_body_is_rejected_as_out_of_order_and_counted() -> None:
+    desk = Desk()
+    desk.logon()
+    raw = desk.peer.message(MsgType.EXECUTION_REPORT, execution("C-2", "E-2"))
+    found = re.search(rb"\x0152=[^\x01]*", raw)
+    assert found is not None
+    sending_time = found.group()
+    late = raw.replace(sending_time, b"").replace(b"\x0110=", sending_time + b"\x0110=")  # as simplefix appends it
+    (reject,) = desk.hear_bytes(reframe(late))
+    assert (reject.msg_type, reject.get(tags.REF_SEQ_NUM)) == ("3", "2")
+    assert (reject.get(tags.SESSION_REJECT_REASON), reject.get(tags.REF_TAG_ID)) == ("14", "52")
     assert desk.session.next_in == 3
     assert desk.delivered() == []

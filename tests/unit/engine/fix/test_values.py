@@ -196,3 +196,16 @@ def test_ints_beyond_18_digits_are_refused_both_ways(sign: int, exponent: int) -
         parse_int("9" * 19)
     with pytest.raises(FixValueError, match="18 digits"):
         parse_int("9" * 5000)  # int() alone would raise a bare ValueError past 4300 digits
+
+
+def test_remembered_readings_stay_exact_past_the_memory_bound() -> None:
+    start = datetime(2026, 1, 5, 14, 30, tzinfo=UTC)
+    for n in range(10_000):  # more than the caches hold, so each starts again on the way
+        moment = start + timedelta(milliseconds=n)
+        assert parse_utc_timestamp(format_utc_timestamp(moment)) == moment
+        assert parse_decimal(f"{n}.25") == Decimal(n) + Decimal("0.25")
+        assert parse_decimal(f"{n % 7}") == Decimal(n % 7)
+    with pytest.raises(FixValueError):
+        parse_decimal("1E+2")
+    with pytest.raises(FixValueError):
+        parse_utc_timestamp("20261305-14:30:01")
