@@ -83,6 +83,8 @@ class _Application:
         amendment = pending.amendment if pending and pending.kind is _REPLACE else None
         if amendment is not None and kind is _REPLACED:
             self.qty, self.limit_px, self.stop_px = amendment.qty, amendment.limit_px, amendment.stop_px
+            if report.order_qty is not None:  # the venue's word: a replace below CumQty is amended up to CumQty
+                self.qty = report.order_qty
         else:
             self.qty, self.limit_px, self.stop_px = order.qty, order.limit_px, order.stop_px
 

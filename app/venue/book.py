@@ -315,9 +315,10 @@ class OrderBook:
     # ----------------------------------------------------------------- amendments
 
     def _replace_to_done(self, o: RestingOrder, qty: Decimal, orig: ClOrdId) -> list[Result]:
-        """A replace to at most the filled quantity: the order ends, filled."""
+        """A replace to at most the filled quantity: the order ends, filled, its quantity amended to what
+        filled (FIX 4.4 Appendix D: OrderQty is never reported below CumQty)."""
         self._end(o, OrderStatus.FILLED)
-        o.qty = qty
+        o.qty = max(qty, o.cum_qty)
         return [Replaced(self._exec_id(), o.snapshot(), orig, kept_priority=False)]
 
     def _shrink(self, o: RestingOrder, qty: Decimal) -> None:

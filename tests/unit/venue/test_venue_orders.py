@@ -83,7 +83,8 @@ def test_a_replace_to_at_most_the_filled_quantity_ends_the_order_filled() -> Non
     buyer.new("b1", "1", "100", "100.00")
     seller.new("s1", "2", "40", "100.00")
     [replaced] = buyer.mine(buyer.replace("b2", "b1", "30", "100.00"))
-    assert (replaced[150], replaced[39], replaced[38], replaced[14], replaced[151]) == ("5", "2", "30", "40", "0")
+    # FIX 4.4 Appendix D: the order quantity is amended up to CumQty, never reported below it.
+    assert (replaced[150], replaced[39], replaced[38], replaced[14], replaced[151]) == ("5", "2", "40", "40", "0")
     [late] = buyer.mine(buyer.cancel("b3", "b2"))
     assert (late[35], late[102], late[39]) == ("9", "0", "2")
 

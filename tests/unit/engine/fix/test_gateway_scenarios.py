@@ -66,6 +66,24 @@ def test_fills_during_pending_cancel_count_and_the_cancel_ends_the_rest(desk: De
     assert (final.status, final.cum_qty, final.leaves_qty) == (OrderStatus.CANCELED, 30, 0)
 
 
+def test_replace_below_cumqty_crossed_by_a_fill_ends_the_order_filled(desk: Desk) -> None:
+    order, venue = desk.submit(100)
+    desk.report(venue.ack())
+    desk.report(venue.fill(40))
+    desk.engine.replace(ReplaceOrder(order.order_id, Amendment(qty=Decimal(60), limit_px=Decimal(10)), TRADER))
+    (replace,) = desk.sent(MsgType.ORDER_CANCEL_REPLACE_REQUEST)
+    desk.report(venue.fill(25))  # crosses the replace, under the old ClOrdID: 65 done, more than the new 60
+    pending = desk.order(order.order_id)
+    assert (pending.status, pending.cum_qty, pending.cl_ord_id) == (OrderStatus.PENDING_REPLACE, 65, order.cl_ord_id)
+    # FIX 4.4 Appendix D: the venue amends the order quantity to CumQty and reports it filled (39=2, 151=0).
+    desk.report(venue.replaced(replace[tags.CL_ORD_ID], 65))
+    final = desk.order(order.order_id)
+    assert (final.status, final.qty, final.cum_qty, final.leaves_qty) == (OrderStatus.FILLED, 65, 65, 0)
+    assert final.pending is None
+    assert final.cl_ord_id == replace[tags.CL_ORD_ID]
+    assert desk.anomalies() == []
+
+
 def test_replace_rejected_then_retried_with_the_right_orig_clordid(desk: Desk) -> None:
     order, venue = desk.submit(100)
     desk.report(venue.ack())
