@@ -112,7 +112,7 @@ class Runtime:
                 await simulator.close()
             raise
         gateway.attach(engine)
-        triggers = KillTriggers(engine, limits or TriggerLimits(), destinations, gateway.line_up)
+        triggers = KillTriggers(engine, limits or TriggerLimits(), destinations, gateway.line_sound)
         follow_marks(prices, engine)
         if watchlist is None:
             watchlist = simulator.market_data_symbols if simulator is not None else ()

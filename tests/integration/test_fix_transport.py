@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime, time
+from typing import Any
 
-from app.engine.clock import SystemClock
+from app.engine.clock import Clock, FakeClock, SystemClock
 from app.engine.fix import tags
 from app.engine.fix.memory_application import MemoryApplication
 from app.engine.fix.message import FixMessage
+from app.engine.fix.schedule import SessionSchedule
 from app.engine.fix.session import FixSession, Received
 from app.engine.fix.session_fsm import SessionState
 from app.engine.fix.session_store import MemorySessionStore
@@ -21,12 +24,12 @@ from tests.support.fix_script import session_config
 class Pair:
     """A desk initiator and a venue acceptor that acknowledges every order with an ExecutionReport."""
 
-    def __init__(self) -> None:
-        clock = SystemClock()
+    def __init__(self, clock: Clock | None = None, **desk_options: Any) -> None:
+        clock = clock or SystemClock()
         self.desk_store, self.venue_store = MemorySessionStore(), MemorySessionStore()
         self.desk_got: list[str] = []
         self.venue_got: list[str] = []
-        self.desk_config = session_config("SIMA", "DESK", "VENUE")
+        self.desk_config = session_config("SIMA", "DESK", "VENUE", **desk_options)
         self.desk = FixSession(self.desk_config, clock, self.desk_store, initiator=True)
         self.venue = FixSession(session_config("DESK", "VENUE", "DESK"), clock, self.venue_store, initiator=False)
         self.desk_app = MemoryApplication(self.desk_store, self._desk_hears)
@@ -43,11 +46,13 @@ class Pair:
         self.venue_got.append(cl_ord_id)
         return [FixMessage(MsgType.EXECUTION_REPORT, [(tags.CL_ORD_ID, cl_ord_id), (tags.EXEC_ID, f"E-{cl_ord_id}")])]
 
-    async def start(self) -> Initiator:
+    async def start(self, *, wait: bool = True) -> Initiator:
         self.desk.config = dataclasses.replace(self.desk_config, port=await self.acceptor.start())
         initiator = Initiator(self.desk, self.desk_app, Backoff(0.05, 0.2))
+        initiator.recheck_every = 0.02
         initiator.start()
-        await until(lambda: self.desk.state is SessionState.ACTIVE)
+        if wait:
+            await until(lambda: self.desk.state is SessionState.ACTIVE)
         return initiator
 
     def order(self, initiator: Initiator, cl_ord_id: str) -> None:
@@ -107,6 +112,30 @@ def test_an_unknown_counterparty_is_refused() -> None:
         writer.write(logon.encode())
         assert await asyncio.wait_for(reader.read(), 5) == b""
         writer.close()
+        await pair.acceptor.close()
+
+    run(scenario)
+
+
+def test_a_session_connects_only_inside_its_hours_and_logs_out_when_they_end() -> None:
+    async def scenario() -> None:
+        clock = FakeClock(datetime(2026, 1, 5, 8, 59, 30, tzinfo=UTC))  # a Monday, half a minute before the open
+        pair = Pair(clock, schedule=SessionSchedule(time(9), time(17)))
+        initiator = await pair.start(wait=False)
+        await until(lambda: initiator.opens_at is not None)
+        await asyncio.sleep(0.1)
+        assert pair.desk.state is SessionState.DISCONNECTED  # no attempt before the open, no backoff either
+        assert (initiator.opens_at, initiator.attempts) == (datetime(2026, 1, 5, 9, tzinfo=UTC), 0)
+        clock.advance(30)
+        await until(lambda: pair.desk.state is SessionState.ACTIVE)
+        assert initiator.opens_at is None
+        clock.advance(8 * 3600)  # 17:00: the day's session ends
+        await until(lambda: pair.desk.state is SessionState.DISCONNECTED)
+        sent = pair.desk_store.outbound_messages(pair.desk.record.key, 1, None)
+        assert b"\x0135=5\x01" in sent[-1][1]
+        assert b"scheduled hours have ended" in sent[-1][1]
+        await until(lambda: initiator.opens_at == datetime(2026, 1, 6, 9, tzinfo=UTC))
+        await initiator.stop()
         await pair.acceptor.close()
 
     run(scenario)

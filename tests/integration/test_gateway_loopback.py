@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from app.engine.clock import SystemClock
+from app.engine.clock import FakeClock, SystemClock
 from app.engine.commands import CancelOrder, SubmitOrder
 from app.engine.engine import Engine
 from app.engine.enums import OrderStatus
 from app.engine.fix import tags
 from app.engine.fix.gateway import FixGateway
+from app.engine.fix.health import Light, session_health
 from app.engine.fix.memory_application import MemoryApplication
 from app.engine.fix.message import FixMessage
+from app.engine.fix.schedule import SessionSchedule
 from app.engine.fix.session import FixSession, Received
 from app.engine.fix.session_fsm import SessionState
 from app.engine.fix.session_store import MemorySessionStore
@@ -155,6 +158,25 @@ def test_an_order_entered_while_the_line_is_down_reaches_the_venue_by_resend(tmp
         await until(lambda: status_of(engine, order_id) is OrderStatus.FILLED)
         await gateway.stop()
         await acceptor.close()
+        engine.close()
+
+    run(scenario, tmp_path)
+
+
+def test_a_line_outside_its_hours_is_closed_not_lost(tmp_path: Path) -> None:
+    async def scenario(path: Path) -> None:
+        clock = FakeClock(datetime(2026, 1, 5, 6, tzinfo=UTC))  # Monday 06:00, before a 09:00-17:00 session
+        config = session_config("SIMA", "DESK", "VENUE", schedule=SessionSchedule(time(9), time(17)))
+        gateway = FixGateway([config], clock, Backoff(0.05, 0.2))
+        engine = Engine.open(path / "desk.db", clock=clock, gate=PassGate(), outbound=gateway, directory=DESK)
+        gateway.attach(engine)
+        await gateway.start()
+        await until(lambda: gateway.initiators["SIMA"].opens_at is not None)
+        assert not gateway.line_up("SIMA")
+        assert gateway.line_sound("SIMA")  # so the session-loss trigger leaves the venue alone
+        (health,) = session_health(gateway)
+        assert (health.state_text, health.light, health.attempts) == ("closed: opens Mon 09:00 UTC", Light.AMBER, 0)
+        await gateway.stop()
         engine.close()
 
     run(scenario, tmp_path)

@@ -28,7 +28,8 @@ START = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 
 
 def session_config(name: str, sender: str, target: str, port: int = 1, **options: Any) -> SessionConfig:
-    """An order session's configuration on this machine, open all the time, with ``options`` set."""
+    """An order session's configuration on this machine, open all the time unless ``options`` give a schedule."""
+    options.setdefault("schedule", SessionSchedule())
     return SessionConfig(
         name=name,
         role=SessionRole.ORDERS,
@@ -36,7 +37,6 @@ def session_config(name: str, sender: str, target: str, port: int = 1, **options
         port=port,
         sender_comp_id=sender,
         target_comp_id=target,
-        schedule=SessionSchedule(),
         **options,
     )
 

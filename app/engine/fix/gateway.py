@@ -130,6 +130,11 @@ class FixGateway:
         session = self.sessions.get(destination)
         return session is not None and session.is_active
 
+    def line_sound(self, destination: str) -> bool:
+        """Whether the line to ``destination`` is as it should be: logged on, or down outside its hours."""
+        initiator = self.initiators.get(destination)
+        return self.line_up(destination) or (initiator is not None and initiator.opens_at is not None)
+
     def release(self) -> None:
         """The transaction committed: write the staged messages on the sessions that are up."""
         staged, self._staged = self._staged, []

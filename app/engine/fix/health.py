@@ -24,7 +24,7 @@ class Light(StrEnum):
     GREEN = "green"
     """Logged on: orders go out now."""
     AMBER = "amber"
-    """Logging on or off, or connecting for the first time: wait a moment."""
+    """Logging on or off, connecting for the first time, or closed outside its scheduled hours: not a fault."""
     RED = "red"
     """Down: orders to this venue wait (or a person must act, if it is stopped)."""
 
@@ -57,6 +57,8 @@ class SessionHealth:
     retry_at: datetime | None
     held: bool
     """A person disconnected it; it stays down until someone connects it."""
+    opens_at: datetime | None
+    """Outside its scheduled hours: when they next begin."""
     last_error: str
     last_alert: tuple[datetime, SessionAlertRaised] | None
 
@@ -65,7 +67,8 @@ class SessionHealth:
         """Green, amber or red (see ``Light``)."""
         if self.state is SessionState.ACTIVE:
             return Light.GREEN
-        starting = self.state is SessionState.DISCONNECTED and not (self.logons or self.attempts or self.held)
+        down = self.state is SessionState.DISCONNECTED
+        starting = down and (self.opens_at is not None or not (self.logons or self.attempts or self.held))
         return Light.AMBER if self.state in _CHANGING or starting else Light.RED
 
     @property
@@ -73,6 +76,8 @@ class SessionHealth:
         """The state in a trader's words."""
         if self.held and self.state is SessionState.DISCONNECTED:
             return "disconnected by hand"
+        if self.opens_at is not None and self.state is SessionState.DISCONNECTED:
+            return f"closed: opens {self.opens_at:%a %H:%M} UTC"
         if self.state is SessionState.STOPPED:
             return "stopped: needs a person"
         return _STATE_WORDS[self.state]
@@ -112,6 +117,7 @@ def session_health(gateway: FixGateway) -> list[SessionHealth]:
                 attempts=initiator.attempts if initiator is not None else 0,
                 retry_at=initiator.retry_at if initiator is not None else None,
                 held=initiator.held if initiator is not None else False,
+                opens_at=initiator.opens_at if initiator is not None else None,
                 last_error=initiator.last_error if initiator is not None else "",
                 last_alert=gateway.last_alert.get(name),
             )

@@ -28,6 +28,8 @@ _log = logging.getLogger(__name__)
 
 READ_SIZE: Final = 1 << 16
 """Bytes asked of the socket per read; everything that arrived is handed to the session at once."""
+SCHEDULE_RECHECK: Final = 60.0
+"""Longest wait, in seconds, before an initiator reads its schedule against the clock again."""
 _COMP_IDS: Final = re.compile(rb"\x0149=([^\x01]*)\x01(?:[^\x01]*\x01)*?56=([^\x01]*)\x01")
 
 
@@ -158,8 +160,10 @@ class Connection:
 class Initiator:
     """Keeps one initiator session connected: connect, serve, back off, reconnect.
 
-    A STOPPED session waits for a person to ``resume`` it; a session a person took down with ``disconnect``
-    waits for ``connect``. ``attempts`` and ``retry_at`` say how reconnecting goes, for the health view.
+    It connects only inside its schedule's hours (``opens_at`` says when they next begin) and logs out when
+    they end. A STOPPED session waits for a person to ``resume`` it; a session a person took down with
+    ``disconnect`` waits for ``connect``. ``attempts`` and ``retry_at`` say how reconnecting goes, for the
+    health view.
     """
 
     def __init__(self, session: FixSession, app: SessionApplication, backoff: Backoff | None = None) -> None:
@@ -175,6 +179,10 @@ class Initiator:
         """When the next connect attempt is due, while waiting out the backoff."""
         self.held = False
         """A person disconnected the session: it stays down until ``connect``."""
+        self.opens_at: datetime | None = None
+        """While outside the session's scheduled hours: when they next begin (it connects then)."""
+        self.recheck_every = SCHEDULE_RECHECK
+        """Longest wait, in seconds, before the schedule is read against the clock again."""
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._stopping = False
@@ -219,17 +227,23 @@ class Initiator:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
+            self.opens_at = self._closed_until()
+            if self.opens_at is not None:  # outside the session's hours: wait for them, nothing to retry
+                await self._wait(self._seconds_until(self.opens_at))
+                continue
             try:
                 reader, writer = await asyncio.open_connection(self.host, self.port)
             except OSError as exc:
                 self._unreachable(exc)
                 await self._pause(next_delay())
                 continue
-            self.connection = Connection(self.session, self.app, reader, writer)
+            self.connection = connection = Connection(self.session, self.app, reader, writer)
             self._idle.clear()
+            closer = asyncio.create_task(self._log_out_at_close(connection))
             try:
-                await self.connection.serve()
+                await connection.serve()
             finally:
+                closer.cancel()
                 self.connection = None
                 self._idle.set()
             if self.session.stats.last_received is not None:
@@ -249,16 +263,40 @@ class Initiator:
                 self.session, SessionOutput(alerts=[Alert(AlertLevel.ERROR, text, AlertKind.UNREACHABLE)])
             )
 
+    def _closed_until(self) -> datetime | None:
+        """When the schedule next opens, if the session is outside its hours now; None when it may connect."""
+        schedule, now = self.session.config.schedule, self.session.clock.now()
+        return None if schedule.is_open(now) else schedule.next_open(now)
+
+    def _seconds_until(self, moment: datetime) -> float:
+        """Seconds to wait for ``moment``, at most ``recheck_every`` (the clock may be set meanwhile)."""
+        return min(max((moment - self.session.clock.now()).total_seconds(), 0.0), self.recheck_every)
+
+    async def _log_out_at_close(self, connection: Connection) -> None:
+        """Log out when the session's scheduled hours end (never, for a non-stop session)."""
+        schedule = self.session.config.schedule
+        while (closes := schedule.closes_at(self.session.clock.now())) is not None:
+            if self._closed_until() is not None:
+                connection.carry_out(self.session.logout("the session's scheduled hours have ended"))
+                return
+            await asyncio.sleep(self._seconds_until(closes))
+
     async def _pause(self, delay: float) -> None:
         """Wait ``delay`` seconds before the next attempt, or less if a person says connect now (or did while
         the last connection was closing)."""
         self.retry_at = self.session.clock.now() + timedelta(seconds=delay)
         try:
+            await self._wait(delay)
+        finally:
+            self.retry_at = None
+
+    async def _wait(self, delay: float) -> None:
+        """Wait ``delay`` seconds or until woken (by ``connect``, ``resume`` or ``stop``)."""
+        try:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(delay):
                     await self._wake.wait()
         finally:
-            self.retry_at = None
             self._wake.clear()
 
     def start(self) -> asyncio.Task[None]:
