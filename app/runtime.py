@@ -3,8 +3,8 @@
 ``Runtime.start`` opens (or creates) the event store in the data directory, starts the embedded venue
 simulator on the configured ports unless told not to, connects every order session, starts the price
 feed on the market data sessions (quotes into ``runtime.prices``, which marks the positions) and the
-automatic kill switch triggers (lines checked every second); ``stop`` logs out, snapshots the book for a
-quick next start, and closes the store. The windows talk to
+automatic kill switch triggers (lines, and kill cancels left unconfirmed, checked every second); ``stop``
+logs out, snapshots the book for a quick next start, and closes the store. The windows talk to
 ``runtime.engine`` through commands and its change sets; nothing here imports Qt.
 """
 
@@ -36,7 +36,7 @@ from app.venue.simulator import Faults, VenueSimulator
 APP_NAME = "oems-desktop"
 STORE_FILE = "events.db"
 LINE_CHECK_SECONDS: Final = 1.0
-"""How often the session-loss trigger looks at each venue's line."""
+"""How often the session-loss trigger looks at each venue's line, and the kill switch for cancels to retry."""
 
 
 def data_dir(*, demo: bool = False) -> Path:
@@ -129,6 +129,7 @@ class Runtime:
         while True:
             await asyncio.sleep(LINE_CHECK_SECONDS)
             self.triggers.check_lines()
+            self.engine.retry_kill_cancels()
 
     @property
     def destinations(self) -> list[str]:

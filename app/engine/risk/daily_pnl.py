@@ -60,4 +60,3 @@ class DailyPnl:
         """Restore what ``rows`` wrote."""
         for account, day, total in rows:
             self.by_account[account] = (date.fromisoformat(day), Decimal(total))
-

@@ -20,6 +20,7 @@ from app.engine.ids import AccountId, OrderId
 from app.engine.kill_switch import KillSwitch
 from app.engine.kill_terms import KillGrade, KillTrigger, Scope, ScopeKind
 from app.engine.kill_triggers import KillTriggers
+from app.engine.risk.verdict import Severity
 from tests.support.engine_kit import SUPERVISOR, TRADER, open_engine, spec
 from tests.support.reports import VenueOrder
 from tests.support.risk_kit import key
@@ -38,7 +39,7 @@ class Watched:
             self.limit(name, value)
 
     def limit(self, name: str, value: str | int, **scope: str) -> None:
-        result = self.engine.set_limit(SetLimit(key(name, **scope), str(value), SUPERVISOR))
+        result = self.engine.set_limit(SetLimit(key(name, Severity.BLOCK, **scope), str(value), SUPERVISOR))
         assert result.accepted, result.message
 
     def order(self, **terms: Any) -> tuple[OrderId, VenueOrder]:

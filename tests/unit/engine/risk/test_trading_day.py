@@ -13,8 +13,8 @@ from app.engine.risk.trading_day import DayRoll, day_roll
 NEW_YORK = day_roll("17:00 America/New_York")
 
 
-def _utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def _utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_a_new_york_roll_puts_the_evening_in_the_next_trading_day() -> None:
