@@ -357,8 +357,10 @@ class UserReactivated:
 class SessionAction(StrEnum):
     """What a supervisor can do to a FIX session from the session health dock."""
 
+    RESUME = "resume"
+    """Let a session stopped for a person's check connect again."""
     CONNECT = "connect"
-    """Connect, or resume reconnecting after a stop."""
+    """Connect now (after a disconnect by hand, or without waiting out a backoff)."""
     RESET_SEQUENCE_NUMBERS = "reset_sequence_numbers"
     """Start both sequence numbers again at 1 (a Logon with 141=Y)."""
     DISCONNECT = "disconnect"
@@ -371,6 +373,7 @@ class SessionAction(StrEnum):
 
 
 _SESSION_ACTION_PHRASES = {
+    SessionAction.RESUME: "resume",
     SessionAction.CONNECT: "connect",
     SessionAction.RESET_SEQUENCE_NUMBERS: "reset the sequence numbers of",
     SessionAction.DISCONNECT: "log out and disconnect",

@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         self.down.hide()
         self.health: QtSessionHealth | None = None
         if gateway is not None:
-            self.health = QtSessionHealth(gateway, engine, self)
+            self.health = QtSessionHealth(gateway, engine, user, self)
             self.tabifyDockWidget(
                 positions, self._dock("Sessions", self.health, Qt.DockWidgetArea.BottomDockWidgetArea)
             )
@@ -262,6 +262,8 @@ class MainWindow(QMainWindow):
         self.kill_panel.set_user(user)
         self.limits.set_user(user)
         self.price_chart.set_user(user)
+        if self.health is not None:
+            self.health.set_user(user)
         cannot_manage = why_not(Action.MANAGE_USERS)
         self.users_action.setEnabled(cannot_manage is None)
         self.users_action.setToolTip(cannot_manage or "Add users, change roles, deactivate, reset passwords.")
