@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
         self.bridge.ordersChanged.connect(self.blotter.refresh)
         self.bridge.fillsArrived.connect(self.executions.add)
         self.bridge.positionsChanged.connect(self.positions.reload)
+        self.bridge.deskChanged.connect(self._on_desk_changed)
         self.blotter.said.connect(self.say)
         self.kill_panel.said.connect(self.say)
         self.ticket.submitted.connect(lambda result: self.say(result.message or f"Sent {result.order_id}."))
@@ -230,6 +231,15 @@ class MainWindow(QMainWindow):
         self.watchlist.chosen.connect(self.price_chart.show_symbol)
         if self._feed is not None:
             self._feed.subscribe_alerts(self._on_feed_alert)
+
+    def _on_desk_changed(self, views: list[str]) -> None:
+        """Limits, kill switches or users changed (here or by anyone else): show them as they are now."""
+        if self._engine.book.limits.name in views:
+            self.limits.reload()
+        if self._engine.book.kill.name in views:
+            self.kill_panel.refresh()
+        if self._engine.book.users.name in views:
+            self.set_user(self.user)  # a role given or taken away counts at once
 
     def _on_symbol_added(self, symbol: str) -> None:
         if self._feed is not None:

@@ -1,4 +1,5 @@
-"""The ticket lists each risk finding and offers an override only to roles that may; the limits editor."""
+"""The ticket lists each risk finding and offers an override only to roles that may; the limits editor, which
+follows limits changed anywhere; the window follows a role changed anywhere."""
 
 from __future__ import annotations
 
@@ -9,12 +10,18 @@ import pytest
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from app.engine.commands import SetLimit
+from app.engine.engine import Engine
 from app.engine.events import LimitChanged, WarningOverridden
 from app.engine.ids import UserId
+from app.engine.roles import Role
+from app.engine.users.commands import ChangeRole
 from app.ui.limits_editor import QtLimitsEditor
+from app.ui.main_window import MainWindow
 from app.ui.ticket import QtOrderTicket
+from tests.support import users_kit
 from tests.support.engine_kit import SUPERVISOR, TRADER
-from tests.support.risk_kit import WARN, Desk, open_desk
+from tests.support.risk_kit import WARN, Desk, key, open_desk
 
 
 @pytest.fixture
@@ -95,3 +102,28 @@ def test_the_editor_is_read_only_for_a_trader_and_says_why(qtbot: QtBot, desk: D
     assert editor.table.rowCount() == 2
     assert not editor.set_button.isEnabled()
     assert editor.message.text() == "trader1 is a trader; a trader cannot change risk limits."
+
+
+def test_the_limits_dock_follows_changes_made_anywhere(qtbot: QtBot, window: MainWindow, engine: Engine) -> None:
+    def shown() -> list[tuple[str, str]]:
+        table = window.limits.table
+        cells = [[table.item(r, c) for c in (0, 6)] for r in range(table.rowCount())]
+        return [(name.text(), value.text()) for name, value in cells if name is not None and value is not None]
+
+    assert shown() == []
+    engine.seed_limits({key("max_order_qty"): "1000"}, "limits.toml")  # the system, at a first start
+    qtbot.waitUntil(lambda: shown() == [("max_order_qty", "1000")])
+    assert engine.set_limit(SetLimit(key("max_order_qty"), "500", SUPERVISOR)).accepted  # another user's desktop
+    qtbot.waitUntil(lambda: shown() == [("max_order_qty", "500")])
+
+
+def test_a_role_changed_elsewhere_counts_on_the_window_at_once(qtbot: QtBot, tmp_path: Path) -> None:
+    engine, admin, _ = users_kit.open_desk(tmp_path / "users.sqlite3")
+    ann = UserId("ann")
+    window = MainWindow(engine, ["SIM1"], user=ann, admin=admin)
+    qtbot.addWidget(window)
+    assert window.ticket.submit_button.isEnabled()
+    assert admin.change_role(ChangeRole(users_kit.BOSS, ann, Role.VIEWER)).accepted  # from the boss's desktop
+    qtbot.waitUntil(lambda: not window.ticket.submit_button.isEnabled())
+    assert "ann is a viewer" in window.ticket.submit_button.toolTip()
+    engine.store.close()
