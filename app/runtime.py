@@ -3,8 +3,8 @@
 ``Runtime.start`` opens (or creates) the event store in the data directory, starts the embedded venue
 simulator on the configured ports unless told not to, connects every order session, starts the price
 feed on the market data sessions (quotes into ``runtime.prices``, which marks the positions) and the
-automatic kill switch triggers (lines checked every second); ``stop`` logs out, snapshots the book for a
-quick next start, and closes the store. The windows talk to
+automatic kill switch triggers (lines, and kill cancels left unconfirmed, checked every second); ``stop``
+logs out, snapshots the book for a quick next start, and closes the store. The windows talk to
 ``runtime.engine`` through commands and its change sets; nothing here imports Qt.
 """
 
@@ -24,7 +24,7 @@ from app.engine.engine import Engine
 from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.gateway import FixGateway
 from app.engine.fix.quote_feed import QuoteFeed
-from app.engine.kill_triggers import KillTriggers, TriggerLimits
+from app.engine.kill_triggers import KillTriggers, TriggerGrades
 from app.engine.marks import follow_marks
 from app.engine.prices import PriceBook
 from app.engine.risk import RiskGate
@@ -36,7 +36,7 @@ from app.venue.simulator import Faults, VenueSimulator
 APP_NAME = "oems-desktop"
 STORE_FILE = "events.db"
 LINE_CHECK_SECONDS: Final = 1.0
-"""How often the session-loss trigger looks at each venue's line."""
+"""How often the session-loss trigger looks at each venue's line, and the kill switch for cancels to retry."""
 
 
 def data_dir(*, demo: bool = False) -> Path:
@@ -71,7 +71,7 @@ class Runtime:
         *,
         directory: UserDirectory | None = None,
         with_simulator: bool = True,
-        limits: TriggerLimits | None = None,
+        grades: TriggerGrades | None = None,
         watchlist: Sequence[str] | None = None,
         faults: Faults | None = None,
         limits_file: Path | None = None,
@@ -80,8 +80,9 @@ class Runtime:
         session.
 
         Without a ``gate`` the desk runs the full pre-trade gate over ``runtime.prices``; a desk that has never
-        had limits starts with those in ``limits_file`` (default: resources/limits.toml). Without ``limits``
-        the kill switch triggers run on their defaults (no daily loss limits); without a ``directory`` the
+        had limits starts with those in ``limits_file`` (default: resources/limits.toml); the kill switch
+        triggers take their thresholds from those limits and trip at ``grades`` (default: ``TriggerGrades()``);
+        without a ``directory`` the
         users recorded in the store decide who may do what. The feed asks for prices of the ``watchlist`` (by
         default the symbols the simulator quotes), of every symbol with a working order, and of each symbol a
         new order names.
@@ -112,7 +113,7 @@ class Runtime:
                 await simulator.close()
             raise
         gateway.attach(engine)
-        triggers = KillTriggers(engine, limits or TriggerLimits(), destinations, gateway.line_sound)
+        triggers = KillTriggers(engine, destinations, gateway.line_sound, grades or TriggerGrades())
         follow_marks(prices, engine)
         if watchlist is None:
             watchlist = simulator.market_data_symbols if simulator is not None else ()
@@ -128,6 +129,7 @@ class Runtime:
         while True:
             await asyncio.sleep(LINE_CHECK_SECONDS)
             self.triggers.check_lines()
+            self.engine.retry_kill_cancels()
 
     @property
     def destinations(self) -> list[str]:

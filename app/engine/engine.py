@@ -292,6 +292,21 @@ class Engine:
         """Each switch that is on, oldest first, with how far its cancels have got."""
         return [status_of(switch, self.ledger) for switch in self.book.kill.active.values()]
 
+    def retry_kill_cancels(self) -> None:
+        """Send again each kill switch cancel a venue has not confirmed within its ``kill_cancel_retry_s``."""
+        if not self.book.kill.cancelling():
+            return
+        limits = self.book.limits
+        due = kill_cancels.due_retries(
+            self.book.kill,
+            self.ledger,
+            self.clock.now(),
+            lambda venue: limits.setting("kill_cancel_retry_s", venue=venue),
+        )
+        if due:
+            with self._batch() as batch:
+                kill_cancels.retry(batch, due)
+
     def _engage(self, engaged: KillSwitchEngaged) -> CommandResult:
         engaged = dataclasses.replace(engaged, switch_id=self.book.kill.next_id())
         with self._batch() as batch:

@@ -337,6 +337,59 @@ class SessionAlertRaised:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class KillCancelRetried:
+    """A kill switch's cancel went unanswered (or was refused while the order kept working) past the retry time,
+    so it went again: the same request, or a new cancel under ``cl_ord_id``; ``attempt`` counts the retries."""
+
+    switch_id: str
+    order_id: OrderId
+    cl_ord_id: ClOrdId
+    attempt: int
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserReactivated:
+    """A closed account was opened again: the user can log in and act under their role once more."""
+
+    user_id: UserId
+
+
+class SessionAction(StrEnum):
+    """What a supervisor can do to a FIX session from the session health dock."""
+
+    RESUME = "resume"
+    """Let a session stopped for a person's check connect again."""
+    CONNECT = "connect"
+    """Connect now (after a disconnect by hand, or without waiting out a backoff)."""
+    RESET_SEQUENCE_NUMBERS = "reset_sequence_numbers"
+    """Start both sequence numbers again at 1 (a Logon with 141=Y)."""
+    DISCONNECT = "disconnect"
+    """Log out and stay down until told to connect."""
+
+    @property
+    def phrase(self) -> str:
+        """'reset the sequence numbers of'."""
+        return _SESSION_ACTION_PHRASES[self]
+
+
+_SESSION_ACTION_PHRASES = {
+    SessionAction.RESUME: "resume",
+    SessionAction.CONNECT: "connect",
+    SessionAction.RESET_SEQUENCE_NUMBERS: "reset the sequence numbers of",
+    SessionAction.DISCONNECT: "log out and disconnect",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SessionActionTaken:
+    """Someone acted on a FIX session by hand (the event's user is who)."""
+
+    session: str
+    action: SessionAction
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -364,6 +417,9 @@ Event = (
     | WarningOverridden
     | LimitChanged
     | SessionAlertRaised
+    | KillCancelRetried
+    | UserReactivated
+    | SessionActionTaken
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -395,6 +451,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         WarningOverridden,
         LimitChanged,
         SessionAlertRaised,
+        KillCancelRetried,
+        UserReactivated,
+        SessionActionTaken,
     )
 }
 """Each event class by the kind name the log stores."""

@@ -9,18 +9,36 @@ soon as that answer comes. Orders that are no longer working are left alone.
 Each order's pending cancel is recorded (durably, in the switch's transaction) before any request is
 sent; an order covered by a mass cancel reserves its cancel ClOrdID, which its own 35=F carries if the
 venue refuses the mass cancel (35=r with 531=0) and the switch falls back to one cancel per order.
+
+Retries: a caught order still working ``kill_cancel_retry_s`` (a risk limit per venue, default 5 s) after its
+cancel last went is sent again, and each retry is an event (``KillCancelRetried``), so the switch's status
+can say how many went again. FIX allows one outstanding cancel per order, so an order still pending cancel
+gets the same request again (its reserved 35=F, if a mass cancel was to cover it; the venue either acts on
+it now or refuses a ClOrdID it has seen, which brings the order back to working); an order working with no
+request pending (the venue refused the cancel, or lost it) gets a new cancel under a new ClOrdID. An order
+whose fate is unknown (the line dropped) waits for the status request that follows the next logon.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Protocol
 
 from app.engine.enums import OrderStatus
-from app.engine.events import AnomalyKind, AnomalyRecorded, Event, KillCancelQueued, MassCancelAnswered, MassCancelSent
+from app.engine.events import (
+    AnomalyKind,
+    AnomalyRecorded,
+    Event,
+    KillCancelQueued,
+    KillCancelRetried,
+    MassCancelAnswered,
+    MassCancelSent,
+)
 from app.engine.ids import SYSTEM_USER, ClOrdId, OrderId, UserId
-from app.engine.kill_switch import KillSwitch, KillSwitchBoard
+from app.engine.kill_switch import CaughtOrder, KillSwitch, KillSwitchBoard
 from app.engine.kill_terms import CancelRoute, KillGrade, Scope, ScopeKind
 from app.engine.ledger import OrderLedger
 from app.engine.order import Order, RequestKind
@@ -174,3 +192,51 @@ def cancel_deferred(batch: CancelBatch, board: KillSwitchBoard, ledger: OrderLed
                 batch.cancel(order, status, SYSTEM_USER)
                 queued = KillCancelQueued(switch.switch_id, order.order_id, CancelRoute.SINGLE, caught.cum_qty)
                 batch.record(queued, SYSTEM_USER)
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """A caught order whose cancel is due to go again, and how long it has waited."""
+
+    switch_id: str
+    order: Order
+    caught: CaughtOrder
+    waited: timedelta
+
+
+def due_retries(
+    board: KillSwitchBoard, ledger: OrderLedger, now: datetime, retry_after: Callable[[str], Decimal]
+) -> list[Retry]:
+    """The caught orders still working longer than ``retry_after(venue)`` seconds after their cancel last went."""
+    due: list[Retry] = []
+    for switch in board.active.values():
+        if switch.grade is not KillGrade.CANCEL_WORKING:
+            continue
+        for order_id, caught in switch.caught.items():
+            order = ledger.orders[order_id]
+            if caught.route is CancelRoute.DEFERRED or not order.status.is_live:
+                continue
+            if order.status is OrderStatus.UNKNOWN:
+                continue
+            waited = now - caught.sent_at
+            if waited >= timedelta(seconds=float(retry_after(order.spec.destination))):
+                due.append(Retry(switch.switch_id, order, caught, waited))
+    return due
+
+
+def retry(batch: CancelBatch, due: Iterable[Retry]) -> None:
+    """Send each due cancel again (see the module docstring for which request goes), recording each retry."""
+    for item in due:
+        order, waited = item.order, f"{item.waited.total_seconds():.0f} s"
+        pending = order.pending
+        if pending is not None and pending.kind is RequestKind.CANCEL:
+            batch.send(VenueRequest.for_order(order, RequestKind.CANCEL, pending.cl_ord_id, pending.orig_cl_ord_id))
+            cl_ord_id, why = pending.cl_ord_id, f"no answer to cancel {pending.cl_ord_id} in {waited}: sent it again"
+        elif pending is None and (status := cancel_target(order)) is not None:
+            batch.cancel(order, status, SYSTEM_USER)
+            cl_ord_id = order.chain[-1].cl_ord_id  # the cancel just recorded (the ledger updates the order in place)
+            why = f"still working {waited} after its cancel went: a new cancel {cl_ord_id} was sent"
+        else:
+            continue
+        attempt = item.caught.retries + 1
+        batch.record(KillCancelRetried(item.switch_id, order.order_id, cl_ord_id, attempt, why), SYSTEM_USER)

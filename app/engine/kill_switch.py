@@ -15,6 +15,7 @@ from typing import Any
 
 from app.engine.events import (
     KillCancelQueued,
+    KillCancelRetried,
     KillSwitchEngaged,
     KillSwitchReleased,
     MassCancelAnswered,
@@ -28,10 +29,13 @@ from app.engine.order import OrderSpec
 
 @dataclass(slots=True)
 class CaughtOrder:
-    """An order a switch caught working: what had filled then, and how its cancel goes."""
+    """An order a switch caught working: what had filled then, how its cancel goes, when it last went, how often
+    it went again."""
 
     cum_qty: Decimal
     route: CancelRoute
+    sent_at: datetime
+    retries: int = 0
 
 
 @dataclass(slots=True)
@@ -83,25 +87,30 @@ class KillSwitchStatus:
     """Still working or pending cancel: the venue has not confirmed yet."""
     filled_after: int
     """Orders with fills after the switch caught them (the venue filled them before taking the cancel)."""
+    retries: int = 0
+    """How many times cancels went again because a venue had not confirmed them in time."""
 
     def summary(self) -> str:
-        """One line for the supervisor: 'Cancel all: 312 of 340 confirmed, 28 unconfirmed'."""
+        """One line for the supervisor: 'Cancel all: 312 of 340 confirmed, 28 unconfirmed, retried 3 times'."""
         if self.switch.grade is not KillGrade.CANCEL_WORKING:
             return f"{self.switch.grade.label.capitalize()} on {self.switch.scope.describe()}"
         text = f"Cancel all: {self.confirmed} of {self.working} confirmed, {self.unconfirmed} unconfirmed"
+        if self.retries:
+            text += f", retried {self.retries} time{'s' if self.retries != 1 else ''}"
         return text + (f", {self.filled_after} filled first" if self.filled_after else "")
 
 
 def status_of(switch: KillSwitch, ledger: OrderLedger) -> KillSwitchStatus:
     """Count where each order ``switch`` caught stands now."""
-    sent = confirmed = filled_after = 0
+    sent = confirmed = filled_after = retries = 0
     for order_id, caught in switch.caught.items():
         order = ledger.orders[order_id]
         sent += caught.route is not CancelRoute.DEFERRED
         confirmed += not order.status.is_live
         filled_after += order.cum_qty > caught.cum_qty
+        retries += caught.retries
     working = len(switch.caught)
-    return KillSwitchStatus(switch, working, sent, confirmed, working - confirmed, filled_after)
+    return KillSwitchStatus(switch, working, sent, confirmed, working - confirmed, filled_after, retries)
 
 
 class KillSwitchBoard:
@@ -114,6 +123,7 @@ class KillSwitchBoard:
         KillCancelQueued,
         MassCancelSent,
         MassCancelAnswered,
+        KillCancelRetried,
     )
 
     def __init__(self) -> None:
@@ -151,7 +161,14 @@ class KillSwitchBoard:
         elif kind is KillCancelQueued:
             switch = self.active.get(event.switch_id)
             if switch is not None:
-                switch.caught[event.order_id] = CaughtOrder(event.cum_qty, event.route)
+                before = switch.caught.get(event.order_id)
+                retries = before.retries if before is not None else 0
+                switch.caught[event.order_id] = CaughtOrder(event.cum_qty, event.route, ts, retries)
+        elif kind is KillCancelRetried:
+            switch = self.active.get(event.switch_id)
+            caught = switch.caught.get(event.order_id) if switch is not None else None
+            if caught is not None:
+                caught.route, caught.sent_at, caught.retries = CancelRoute.SINGLE, ts, event.attempt
         elif kind is MassCancelSent:
             self._mass_sent(event.switch_id, MassCancel(event.destination, event.cl_ord_id, event.symbol))
         elif kind is MassCancelAnswered:
@@ -177,13 +194,15 @@ class KillSwitchBoard:
             self.by_mass_id[mass.cl_ord_id] = (switch_id, mass.destination)
 
     def rows(self) -> list[tuple[Any, ...]]:
-        """The board as plain rows: the count issued, then each switch, its caught orders and its mass cancels."""
+        """The board as plain rows: the count issued, then each switch, its caught orders (with when each cancel last
+        went and how often it went again) and its mass cancels."""
         rows: list[tuple[Any, ...]] = [("issued", self.issued)]
         for s in self.active.values():
             at = s.at.isoformat()
             scope, grade, trigger = s.scope.kind.value, s.grade.value, s.trigger.value
             rows.append(("switch", s.switch_id, scope, s.scope.target, grade, s.user, at, s.reason, trigger))
             rows += [("caught", s.switch_id, oid, str(c.cum_qty), c.route.value) for oid, c in s.caught.items()]
+            rows += [("sent", s.switch_id, oid, c.sent_at.isoformat(), c.retries) for oid, c in s.caught.items()]
             rows += [
                 ("mass", s.switch_id, m.destination, m.cl_ord_id, m.symbol, m.answer) for m in s.mass_cancels.values()
             ]
@@ -209,8 +228,12 @@ class KillSwitchBoard:
                     reason,
                     KillTrigger(trigger),
                 )
-            elif kind == "caught":
-                self.active[row[1]].caught[row[2]] = CaughtOrder(Decimal(row[3]), CancelRoute(row[4]))
+            elif kind == "caught":  # a snapshot from before "sent" rows: the cancel went when the switch went on
+                switch = self.active[row[1]]
+                switch.caught[row[2]] = CaughtOrder(Decimal(row[3]), CancelRoute(row[4]), switch.at)
+            elif kind == "sent":
+                caught = self.active[row[1]].caught[row[2]]
+                caught.sent_at, caught.retries = datetime.fromisoformat(row[3]), row[4]
             elif kind == "mass":
                 _, sid, destination, cl_ord_id, symbol, answer = row
                 self._mass_sent(sid, MassCancel(destination, cl_ord_id, symbol, answer))

@@ -4,13 +4,18 @@
 toward a storm) and, on ``check_lines`` (the caller runs it every second or so), each venue's line. When a
 threshold is passed it trips a switch as the system, naming the trigger and the values that set it off;
 a trigger whose switch is already on does not trip again. Time comes from the engine's injected clock.
+
+The thresholds are the desk's risk limits, so a supervisor sets them in the limits editor and each change
+is audited: ``daily_loss`` per account (or desk-wide, for every account; off until set), counted over the
+trading day (``trading_day_roll``), ``reject_storm`` rejects within ``reject_storm_window_s`` per venue, and
+``line_down_s`` per venue.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from app.engine.engine import ChangeSet, Engine
@@ -18,32 +23,28 @@ from app.engine.enums import ExecType
 from app.engine.events import ExecutionApplied, RequestRejected
 from app.engine.ids import AccountId, OrderId
 from app.engine.kill_terms import KillGrade, KillTrigger, Scope, ScopeKind
-from app.engine.order import ZERO
 
 
 @dataclass(frozen=True, slots=True)
-class TriggerLimits:
-    """The thresholds of the automatic triggers and the grade each trips."""
+class TriggerGrades:
+    """How hard each automatic trigger stops trading (the thresholds are risk limits, see the module docstring)."""
 
-    daily_loss: Mapping[AccountId, Decimal] = field(default_factory=dict)
-    """Realised loss per account (a positive amount) that stops the account; accounts not named have none."""
-    daily_loss_grade: KillGrade = KillGrade.CANCEL_WORKING
-    reject_storm: int = 20
-    """Venue rejects (of orders, cancels or amends) within ``reject_window`` seconds that halt the venue."""
-    reject_window: float = 10.0
-    reject_storm_grade: KillGrade = KillGrade.HALT
-    line_down: float = 30.0
-    """Seconds a venue's line may be down, with orders working on it, before the venue is halted."""
-    line_down_grade: KillGrade = KillGrade.HALT
+    daily_loss: KillGrade = KillGrade.CANCEL_WORKING
+    reject_storm: KillGrade = KillGrade.HALT
+    line_down: KillGrade = KillGrade.HALT
 
 
 class KillTriggers:
     """Watches ``engine`` (and, through ``line_up``, each of ``venues``) and trips a switch when a limit is passed."""
 
     def __init__(
-        self, engine: Engine, limits: TriggerLimits, venues: Sequence[str], line_up: Callable[[str], bool]
+        self,
+        engine: Engine,
+        venues: Sequence[str],
+        line_up: Callable[[str], bool],
+        grades: TriggerGrades = TriggerGrades(),
     ) -> None:
-        self.engine, self.limits, self.venues, self.line_up = engine, limits, tuple(venues), line_up
+        self.engine, self.grades, self.venues, self.line_up = engine, grades, tuple(venues), line_up
         self._rejects: dict[str, deque[float]] = {}
         self._down_since: dict[str, float] = {}
         engine.subscribe(self._on_changes)
@@ -63,27 +64,36 @@ class KillTriggers:
             self._check_loss(account)
 
     def _check_loss(self, account: AccountId) -> None:
-        limit = self.limits.daily_loss.get(account)
-        if limit is None:
+        limits = self.engine.book.limits
+        applied = limits.for_scope(account).get("daily_loss")
+        if applied is None:
             return
-        realised = sum((p.realized_pnl for p in self.engine.positions.by_key.values() if p.account == account), ZERO)
+        limit: Decimal = applied.value
+        realised = self.engine.book.daily.today(account, self.engine.clock.now(), limits.day_roll())
         if -realised >= limit:
-            reason = f"{account} has lost {-realised:,.2f} today, at or past its daily loss limit of {limit:,.2f}."
+            reason = (
+                f"{account} has lost {-realised:,.2f} this trading day, at or past its daily loss limit of "
+                f"{limit:,.2f} ({applied.where()})."
+            )
             scope = Scope(ScopeKind.ACCOUNT, account)
-            self._trip(scope, self.limits.daily_loss_grade, KillTrigger.DAILY_LOSS, reason, realised, limit)
+            self._trip(scope, self.grades.daily_loss, KillTrigger.DAILY_LOSS, reason, realised, limit)
 
     def _count_reject(self, order_id: OrderId) -> None:
         venue = self.engine.ledger.orders[order_id].spec.destination
         now = self.engine.clock.monotonic()
+        limits = self.engine.book.limits
+        window, limit = (
+            float(limits.setting("reject_storm_window_s", venue=venue)),
+            limits.setting("reject_storm", venue=venue),
+        )
         times = self._rejects.setdefault(venue, deque())
         times.append(now)
-        window = self.limits.reject_window
         while times and now - times[0] > window:
             times.popleft()
-        if len(times) >= self.limits.reject_storm:
-            count, limit = len(times), self.limits.reject_storm
+        if len(times) >= limit:
+            count = len(times)
             reason = f"{venue} rejected {count} requests within {window:g} seconds (the limit is {limit})."
-            grade = self.limits.reject_storm_grade
+            grade = self.grades.reject_storm
             self._trip(Scope(ScopeKind.VENUE, venue), grade, KillTrigger.REJECT_STORM, reason, count, limit)
             times.clear()
 
@@ -95,13 +105,14 @@ class KillTriggers:
                 self._down_since.pop(venue, None)
                 continue
             down = now - self._down_since.setdefault(venue, now)
-            if down < self.limits.line_down:
+            grace: Decimal = self.engine.book.limits.setting("line_down_s", venue=venue)
+            if down < grace:
                 continue
             working = sum(1 for o in self.engine.ledger.live() if o.spec.destination == venue)
             if working:
                 reason = f"The line to {venue} has been down {down:.0f} seconds; orders working on it: {working}."
-                grade, limit = self.limits.line_down_grade, Decimal(str(self.limits.line_down))
-                self._trip(Scope(ScopeKind.VENUE, venue), grade, KillTrigger.SESSION_LOST, reason, round(down), limit)
+                scope, grade = Scope(ScopeKind.VENUE, venue), self.grades.line_down
+                self._trip(scope, grade, KillTrigger.SESSION_LOST, reason, round(down), grace)
 
     def _trip(
         self,

@@ -17,8 +17,9 @@ from app.engine.ids import OrderId
 from app.engine.kill_switch import KillSwitchBoard
 from app.engine.ledger import OrderLedger
 from app.engine.order import Order
-from app.engine.positions import Positions
+from app.engine.positions import Position, Positions
 from app.engine.risk.activity import RecentActivity
+from app.engine.risk.daily_pnl import DailyPnl
 from app.engine.risk.exposure import WorkingExposure
 from app.engine.risk.limits import Limits
 from app.engine.users.book import UserBook
@@ -61,7 +62,8 @@ class Projections:
         self.limits = Limits()
         self.activity = RecentActivity()
         self.exposure = WorkingExposure()
-        self.desk_views: tuple[DeskView, ...] = (self.kill, self.users, self.limits, self.activity)
+        self.daily = DailyPnl()
+        self.desk_views: tuple[DeskView, ...] = (self.kill, self.users, self.limits, self.activity, self.daily)
         self._desk_by_type = _by_event_type(self.desk_views)
 
     def apply(self, event: Event, ts: datetime) -> OrderId | None:
@@ -70,7 +72,7 @@ class Projections:
         kind = type(event)
         if type(event) is ExecutionApplied:
             if event.counted:
-                _apply_fill(self.positions, self.ledger.orders[event.order_id], event)
+                self._fill(self.ledger.orders[event.order_id], event, ts)
         elif (view := self._desk_by_type.get(kind)) is not None:
             view.apply(event, ts)
         if order_id is not None:
@@ -82,6 +84,14 @@ class Projections:
                 self.activity.message_sent(order.spec.trader, ts)
         return order_id
 
+    def _fill(self, order: Order, event: ExecutionApplied, ts: datetime) -> None:
+        """Move the position; what it realised counts toward the account's trading day."""
+        position = self.positions.get(order.spec.account, order.spec.symbol)
+        before = position.realized_pnl
+        _apply_fill(position, order, event)
+        if position.realized_pnl != before:
+            self.daily.realised(order.spec.account, position.realized_pnl - before, ts, self.limits.day_roll())
+
 
 def _by_event_type(views: Sequence[DeskView]) -> dict[type, DeskView]:
     return {kind: view for view in views for kind in view.event_types}
@@ -90,10 +100,8 @@ def _by_event_type(views: Sequence[DeskView]) -> dict[type, DeskView]:
 _TRADE_CANCEL, _TRADE_CORRECT = ExecType.TRADE_CANCEL, ExecType.TRADE_CORRECT  # plain names: read per fill
 
 
-def _apply_fill(positions: Positions, order: Order, event: ExecutionApplied) -> None:
-    spec = order.spec
-    position = positions.get(spec.account, spec.symbol)
-    sign = SIDE_SIGNS[spec.side]
+def _apply_fill(position: Position, order: Order, event: ExecutionApplied) -> None:
+    sign = SIDE_SIGNS[order.spec.side]
     kind = event.exec_type
     if kind is _TRADE_CANCEL and event.ref_exec_id:
         position.remove((order.order_id, event.ref_exec_id))

@@ -50,6 +50,9 @@ class Action(StrEnum):
     KILL_SWITCH = "kill_switch"
     RESUME_TRADING = "resume_trading"
     MANAGE_USERS = "manage_users"
+    RECONNECT_SESSION = "reconnect_session"
+    RESET_SEQUENCE_NUMBERS = "reset_sequence_numbers"
+    DISCONNECT_SESSION = "disconnect_session"
 
     @property
     def phrase(self) -> str:
@@ -67,6 +70,9 @@ _ACTION_PHRASES = {
     Action.KILL_SWITCH: "use the kill switch",
     Action.RESUME_TRADING: "resume trading after the kill switch",
     Action.MANAGE_USERS: "manage users",
+    Action.RECONNECT_SESSION: "resume or connect a FIX session",
+    Action.RESET_SEQUENCE_NUMBERS: "reset a FIX session's sequence numbers",
+    Action.DISCONNECT_SESSION: "log out and disconnect a FIX session",
 }
 
 _ORDER_ACTIONS = frozenset({Action.ENTER_ORDER, Action.AMEND_ORDER, Action.CANCEL_ORDER})

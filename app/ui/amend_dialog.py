@@ -1,7 +1,8 @@
 """The amend dialog: new quantity and prices for one working order, checked before the replace is sent.
 
-It says whether the amend costs the order its place in the venue's queue, and shows what the engine
-answered; the order itself shows "Amend pending" in the blotter until the venue confirms.
+It says whether the amend costs the order its place in the venue's queue, shows the risk gate's findings on
+the new terms as the ticket does (``QtRiskVerdict``: a reason box to override warnings for roles that may),
+and what the engine answered; the order itself shows "Amend pending" in the blotter until the venue confirms.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from app.engine.engine import Engine
 from app.engine.ids import UserId
 from app.engine.order import Amendment, FieldError, Order
 from app.ui.order_text import px_text, qty_text
+from app.ui.risk_verdict import QtRiskVerdict
 from app.ui.ticket_form import parse_number
 
 
@@ -32,12 +34,14 @@ class QtAmendDialog(QDialog):
         self.problems = QLabel(wordWrap=True)
         self.problems.setStyleSheet("color: #dc2626;")
         self.priority = QLabel(wordWrap=True)
+        self.verdict = QtRiskVerdict()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         form = QFormLayout(self)
         form.addRow(f"Quantity (filled {qty_text(order.cum_qty)})", self.qty)
         form.addRow("Limit", self.limit_px)
         form.addRow("Stop", self.stop_px)
         form.addRow(self.priority)
+        form.addRow(self.verdict)
         form.addRow(self.problems)
         form.addRow(self.buttons)
         for line in (self.qty, self.limit_px, self.stop_px):
@@ -67,13 +71,16 @@ class QtAmendDialog(QDialog):
             "This amend loses the order's place in the queue." if loses else "The order keeps its place in the queue."
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problems)
+        verdict = None if problems else self._engine.gate.check_amend(self._order, amendment, self._engine.book)
+        self.verdict.show_verdict(verdict, self._engine.directory.role_of(self._user))
 
     def send(self) -> None:
         """Send the replace; close if the engine took it, else say why and stay open."""
         amendment, problems = self._read()
         if problems:
             return
-        self.result_of_send = self._engine.replace(ReplaceOrder(self._order.order_id, amendment, self._user))
+        command = ReplaceOrder(self._order.order_id, amendment, self._user, override_reason=self.verdict.reason())
+        self.result_of_send = self._engine.replace(command)
         if self.result_of_send.accepted:
             self.accept()
         else:

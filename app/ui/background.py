@@ -1,4 +1,5 @@
-"""Run a read of the event store on a worker thread and hand its result to the GUI thread.
+"""Run a read of the event store (or other slow work that touches nothing the GUI thread owns, such as a
+password hash) on a worker thread and hand its result to the GUI thread.
 
 The store's connection is shared with the engine (SQLite serialises the calls); the reads given here walk
 the log in short windows (``app.engine.history``) or by index (``app.engine.order_timeline``), so the engine's

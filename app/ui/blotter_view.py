@@ -106,7 +106,11 @@ class QtBlotter(QWidget):
         column.addWidget(self.table)
 
     def set_user(self, user: UserId, cancel_refusal: str | None = None, amend_refusal: str | None = None) -> None:
-        """Act as ``user`` from now on; a refusal (why they may not cancel, or amend) disables those actions."""
+        """Act as ``user`` from now on; a refusal (why they may not cancel, or amend) disables those actions. An amend
+        dialog the previous user left open closes: it would send in their name."""
+        if user != self._user:
+            for dialog in self.findChildren(QtAmendDialog):
+                dialog.reject()
         self._user = user
         for action, refusal in (
             (self.cancel_action, cancel_refusal),

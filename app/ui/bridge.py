@@ -26,11 +26,16 @@ class EngineBridge(QObject):
     """``Recorded`` events whose ``ExecutionApplied`` moved a position (fills, busts, corrections)."""
     positionsChanged = Signal()  # noqa: N815 - Qt signal naming
     """Some position moved (after ``fillsArrived``)."""
+    deskChanged = Signal(list)  # noqa: N815 - Qt signal naming
+    """Names of the desk views (``DeskView.name``: "risk_limits", "kill_switch", "users") an event changed, each
+    once, whoever caused it: another user, the system seeding the limits, an automatic trigger."""
 
     def __init__(self, engine: Engine, *, max_rate: float = 30.0, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._orders: dict[OrderId, None] = {}
         self._fills: list[Recorded] = []
+        self._desk: dict[str, None] = {}
+        self._views = {kind: view.name for view in engine.book.desk_views for kind in view.event_types}
         self._throttle = Throttle(self._emit, max_rate, self)
         self.emits = 0
         """How many times the bridge has emitted: lets tests and benchmarks see the coalescing."""
@@ -39,21 +44,23 @@ class EngineBridge(QObject):
     def _on_changes(self, changes: ChangeSet) -> None:
         self._orders.update(dict.fromkeys(changes.orders))
         self._fills += [r for r in changes.recorded if _moves_position(r)]
+        views = self._views
+        self._desk.update((name, None) for r in changes.recorded if (name := views.get(type(r.event))) is not None)
         self._throttle.poke()
 
     @property
     def idle(self) -> bool:
         """Whether every change the engine published has been emitted."""
-        return not (self._orders or self._fills or self._throttle.waiting)
+        return not (self._orders or self._fills or self._desk or self._throttle.waiting)
 
     def flush(self) -> None:
         """Emit everything gathered so far, now."""
         self._throttle.fire()
 
     def _emit(self) -> None:
-        orders, fills = list(self._orders), self._fills
-        self._orders, self._fills = {}, []
-        if not orders and not fills:
+        orders, fills, desk = list(self._orders), self._fills, list(self._desk)
+        self._orders, self._fills, self._desk = {}, [], {}
+        if not orders and not fills and not desk:
             return
         self.emits += 1
         if orders:
@@ -61,6 +68,8 @@ class EngineBridge(QObject):
         if fills:
             self.fillsArrived.emit(fills)
             self.positionsChanged.emit()
+        if desk:
+            self.deskChanged.emit(desk)
 
 
 def _moves_position(recorded: Recorded) -> bool:

@@ -1,16 +1,19 @@
 """First start: a desk with no users asks for its supervisor's account before anything else.
 
-The account is opened through ``UserAdmin.enrol_first_supervisor`` (an audited event, the password hashed
-into the store's credentials table), then its owner is logged in.
+The account is opened through ``UserAdmin.begin_enrol_first_supervisor`` (an audited event, the password
+hashed into the store's credentials table, on a worker thread), then its owner is logged in.
 """
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
+from app.engine.commands import CommandResult
 from app.engine.ids import UserId
 from app.engine.users.admin import UserAdmin
+from app.engine.users.commands import LogInResult
 from app.ui.log_in_dialog import ERROR_STYLE
+from app.ui.slow_runner import SlowRunner
 
 
 class QtFirstStartDialog(QDialog):
@@ -46,6 +49,9 @@ class QtFirstStartDialog(QDialog):
             form.addRow(label, widget)
             form.addRow("", self.errors[field])
         form.addRow(self.buttons)
+        self.working = QLabel()
+        form.addRow(self.working)
+        self.slow = SlowRunner(self, self.working.setText)
         self.buttons.accepted.connect(self.open_account)
         self.buttons.rejected.connect(self.reject)
 
@@ -56,15 +62,21 @@ class QtFirstStartDialog(QDialog):
         if self.password.text() != self.again.text():
             self.errors["again"].setText("The two passwords differ.")
             return
-        user_id = self.user_id.text().strip()
-        result = self._admin.enrol_first_supervisor(user_id, self.name.text(), self.desk.text(), self.password.text())
+        user_id, password = self.user_id.text().strip(), self.password.text()
+        enrol = self._admin.begin_enrol_first_supervisor(user_id, self.name.text(), self.desk.text(), password)
+        self.slow.run(enrol, lambda result: self._opened(result, user_id, password), "Securing the password…")
+
+    def _opened(self, result: CommandResult, user_id: str, password: str) -> None:
         if not result.accepted:
             for problem in reversed(result.problems):
                 self.errors[problem.field].setText(problem.message)
             if not result.problems:
                 self.errors["user_id"].setText(result.message)
             return
-        self.user = self._admin.log_in(user_id, self.password.text()).user
+        self.slow.run(self._admin.begin_log_in(user_id, password), self._logged_in, "Logging in…")
+
+    def _logged_in(self, result: LogInResult) -> None:
+        self.user = result.user
         self.accept()
 
 

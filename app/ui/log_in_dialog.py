@@ -1,6 +1,7 @@
 """The log-in dialog: user id and password; after repeated failures it counts down the wait before the next try.
 
-Every try, good or bad, is an event in the log (``UserAdmin.log_in``); the dialog only draws the answer.
+Every try, good or bad, is an event in the log (``UserAdmin.begin_log_in``); the dialog only draws the answer.
+The password is checked on a worker thread (``SlowRunner``): the dialog says so and the screen stays alive.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from app.engine.ids import UserId
 from app.engine.users.admin import UserAdmin
+from app.engine.users.commands import LogInResult
+from app.ui.slow_runner import SlowRunner
 
 ERROR_STYLE = "color: #dc2626;"
 
@@ -27,6 +30,8 @@ class QtLogInDialog(QDialog):
         self.message = QLabel(wordWrap=True)
         self.message.setStyleSheet(ERROR_STYLE)
         self.countdown = QLabel()
+        self.working = QLabel()
+        self.slow = SlowRunner(self, self.working.setText)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.log_in_button = self.buttons.addButton("Log in", QDialogButtonBox.ButtonRole.AcceptRole)
         form = QFormLayout(self)
@@ -34,6 +39,7 @@ class QtLogInDialog(QDialog):
         form.addRow("Password", self.password)
         form.addRow(self.message)
         form.addRow(self.countdown)
+        form.addRow(self.working)
         form.addRow(self.buttons)
         self.buttons.accepted.connect(self.try_log_in)
         self.buttons.rejected.connect(self.reject)
@@ -42,8 +48,11 @@ class QtLogInDialog(QDialog):
         self._countdown.timeout.connect(self.refresh_wait)
 
     def try_log_in(self) -> None:
-        """Check what was typed; accept on success, else say why (and how long to wait, if it must)."""
-        result = self._admin.log_in(self.user_id.text(), self.password.text())
+        """Check what was typed (off the GUI thread); accept on success, else say why (and how long to wait)."""
+        self.message.clear()
+        self.slow.run(self._admin.begin_log_in(self.user_id.text(), self.password.text()), self._answered)
+
+    def _answered(self, result: LogInResult) -> None:
         self.password.clear()
         if result.accepted:
             self.user = result.user

@@ -5,9 +5,9 @@ Everything on screen follows the engine through one ``EngineBridge`` and the pri
 ``PriceBridge``; commands go straight to the engine (each is one quick SQLite transaction), always in the
 name of the logged-in user. The title and the status bar say who that is and their role; what the role may
 not do is disabled with a tooltip saying why (the engine refuses it anyway): the toolbar's kill switch
-(Ctrl+Shift+K) is for supervisors. The User menu switches user and, for supervisors, opens the users
-dialog. Window geometry, dock layout, blotter column widths, the watchlist and the theme are kept in
-``QSettings`` and restored on the next start.
+(Ctrl+Shift+K) is for supervisors. The User menu switches user, changes one's own password and, for
+supervisors, opens the users dialog. Window geometry, dock layout, blotter column widths, the watchlist and
+the theme are kept in ``QSettings`` and restored on the next start.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from app.ui.kill_switch_dialog import QtKillSwitchDialog
 from app.ui.kill_switch_panel import QtKillSwitchPanel
 from app.ui.limits_editor import QtLimitsEditor
 from app.ui.log_in_dialog import QtLogInDialog
+from app.ui.password_dialog import QtChangePasswordDialog
 from app.ui.positions_model import PositionsModel, money_text
 from app.ui.price_bridge import PriceBridge
 from app.ui.session_health import QtSessionHealth
@@ -142,7 +143,7 @@ class MainWindow(QMainWindow):
         self.down.hide()
         self.health: QtSessionHealth | None = None
         if gateway is not None:
-            self.health = QtSessionHealth(gateway, engine, self)
+            self.health = QtSessionHealth(gateway, engine, user, self)
             self.tabifyDockWidget(
                 positions, self._dock("Sessions", self.health, Qt.DockWidgetArea.BottomDockWidgetArea)
             )
@@ -180,7 +181,9 @@ class MainWindow(QMainWindow):
         self.switch_action.triggered.connect(self.switch_user)
         self.users_action = QAction("Users…", self)
         self.users_action.triggered.connect(self.open_users)
-        people.addActions([self.switch_action, self.users_action])
+        self.password_action = QAction("Change my password…", self)
+        self.password_action.triggered.connect(self.change_password)
+        people.addActions([self.switch_action, self.password_action, self.users_action])
         people.setToolTipsVisible(True)
         view = self.menuBar().addMenu("&View")
         self.dark_action = QAction("Dark theme", self, checkable=True)
@@ -218,6 +221,7 @@ class MainWindow(QMainWindow):
         self.bridge.ordersChanged.connect(self.blotter.refresh)
         self.bridge.fillsArrived.connect(self.executions.add)
         self.bridge.positionsChanged.connect(self.positions.reload)
+        self.bridge.deskChanged.connect(self._on_desk_changed)
         self.blotter.said.connect(self.say)
         self.kill_panel.said.connect(self.say)
         self.ticket.submitted.connect(lambda result: self.say(result.message or f"Sent {result.order_id}."))
@@ -230,6 +234,15 @@ class MainWindow(QMainWindow):
         self.watchlist.chosen.connect(self.price_chart.show_symbol)
         if self._feed is not None:
             self._feed.subscribe_alerts(self._on_feed_alert)
+
+    def _on_desk_changed(self, views: list[str]) -> None:
+        """Limits, kill switches or users changed (here or by anyone else): show them as they are now."""
+        if self._engine.book.limits.name in views:
+            self.limits.reload()
+        if self._engine.book.kill.name in views:
+            self.kill_panel.refresh()
+        if self._engine.book.users.name in views:
+            self.set_user(self.user)  # a role given or taken away counts at once
 
     def _on_symbol_added(self, symbol: str) -> None:
         if self._feed is not None:
@@ -262,6 +275,8 @@ class MainWindow(QMainWindow):
         self.kill_panel.set_user(user)
         self.limits.set_user(user)
         self.price_chart.set_user(user)
+        if self.health is not None:
+            self.health.set_user(user)
         cannot_manage = why_not(Action.MANAGE_USERS)
         self.users_action.setEnabled(cannot_manage is None)
         self.users_action.setToolTip(cannot_manage or "Add users, change roles, deactivate, reset passwords.")
@@ -279,6 +294,13 @@ class MainWindow(QMainWindow):
         self.admin.log_out(self.user)
         self.set_user(user)
         self.say(f"Logged in as {user}.")
+
+    def change_password(self) -> QtChangePasswordDialog:
+        """Let the logged-in user change their own password."""
+        dialog = QtChangePasswordDialog(self.admin, self.user, self)
+        dialog.accepted.connect(lambda: self.say("Your password was changed."))
+        dialog.open()
+        return dialog
 
     def open_users(self) -> QtUsersDialog:
         """Open the users dialog (supervisors); the window rechecks its user's rights after each change."""

@@ -1,5 +1,6 @@
 """The session health dock: one row per FIX session, coloured so a dead venue is seen at a glance, the
-actions a person takes on a session, and the history of session alerts.
+actions a supervisor takes on a session (each recorded; other roles see the buttons disabled, saying why),
+and the history of session alerts.
 
 The rows are re-read from the gateway twice a second (``session_health`` is a few attribute reads), never
 per message. Alerts arrive from the gateway as they are recorded and are shown with the next refresh; the
@@ -27,12 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.engine import history
+from app.engine.commands import CommandResult
 from app.engine.engine import Engine
-from app.engine.events import Recorded, SessionAlertRaised
+from app.engine.events import Recorded, SessionAction, SessionAlertRaised
 from app.engine.fix.gateway import FixGateway
 from app.engine.fix.health import Light, SessionHealth, session_health
+from app.engine.fix.session_control import SessionControl
 from app.engine.fix.session_fsm import SessionState
-from app.engine.ids import SYSTEM_USER
+from app.engine.ids import SYSTEM_USER, UserId
 from app.ui.background import BackgroundRead
 from app.ui.table_model import Cell, RowsModel
 
@@ -186,14 +189,16 @@ class AlertsModel(RowsModel[Recorded]):
 
 
 class QtSessionHealth(QWidget):
-    """The health of ``gateway``'s sessions, with Resume, Reset sequence numbers, Disconnect and Connect."""
+    """The health of ``gateway``'s sessions, with Resume, Reset sequence numbers, Disconnect and Connect for
+    ``user`` (supervisors: for other roles the buttons are disabled, saying why, and the engine refuses)."""
 
     downChanged = Signal(str)  # noqa: N815 - Qt signal naming
     """Which sessions are down and since when, in words ("SIMB down since 14:03:12"); empty when all are up."""
 
-    def __init__(self, gateway: FixGateway, engine: Engine, parent: QWidget | None = None) -> None:
+    def __init__(self, gateway: FixGateway, engine: Engine, user: UserId, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._gateway, self._engine = gateway, engine
+        self._gateway, self._engine, self._user = gateway, engine, user
+        self.control = SessionControl(gateway, engine)
         self.model = SessionHealthModel(self)
         self.alerts = AlertsModel(self)
         self.table = _table(self.model)
@@ -206,13 +211,14 @@ class QtSessionHealth(QWidget):
         self.reset_button = QPushButton("Reset sequence numbers…")
         self.disconnect_button = QPushButton("Disconnect")
         self.connect_button = QPushButton("Connect")
-        for button, slot in (
-            (self.resume_button, self.resume),
-            (self.reset_button, self.reset_sequence_numbers),
-            (self.disconnect_button, self.disconnect_session),
-            (self.connect_button, self.connect_session),
-        ):
-            button.clicked.connect(slot)
+        self._buttons = {
+            SessionAction.RESUME: self.resume_button,
+            SessionAction.RESET_SEQUENCE_NUMBERS: self.reset_button,
+            SessionAction.DISCONNECT: self.disconnect_button,
+            SessionAction.CONNECT: self.connect_button,
+        }
+        for action, button in self._buttons.items():
+            button.clicked.connect(lambda _checked=False, a=action: self.act(a))
         self._lay_out()
         self._waiting: list[Recorded] = []
         self._down_text = ""
@@ -277,45 +283,36 @@ class QtSessionHealth(QWidget):
             if row.name == name:
                 self.table.selectRow(number)
 
+    def set_user(self, user: UserId) -> None:
+        """Act as ``user`` from now on: the buttons their role may not use are disabled, saying why."""
+        self._user = user
+        self._update_buttons()
+
     def _update_buttons(self) -> None:
         row = self.selected()
-        self.resume_button.setEnabled(row is not None and row.state is SessionState.STOPPED)
-        self.reset_button.setEnabled(row is not None)
-        self.disconnect_button.setEnabled(row is not None and not row.held)
-        self.connect_button.setEnabled(row is not None and row.light is not Light.GREEN)
+        fits = {
+            SessionAction.RESUME: row is not None and row.state is SessionState.STOPPED,
+            SessionAction.RESET_SEQUENCE_NUMBERS: row is not None,
+            SessionAction.DISCONNECT: row is not None and not row.held,
+            SessionAction.CONNECT: row is not None and row.light is not Light.GREEN,
+        }
+        for action, button in self._buttons.items():
+            why_not = self.control.why_not(self._user, action)
+            button.setEnabled(fits[action] and why_not is None)
+            button.setToolTip(why_not or "")
 
-    def resume(self) -> None:
-        """Let a stopped session connect again (after checking with the venue)."""
-        if (row := self.selected()) is not None:
-            self._gateway.initiators[row.name].resume()
-            self._done(f"{row.name}: resumed; connecting.")
-
-    def reset_sequence_numbers(self) -> None:
-        """After the person types the session's name: both sides start again at MsgSeqNum 1."""
+    def act(self, action: SessionAction) -> CommandResult | None:
+        """Do ``action`` to the selected session (a reset only after the person types the session's name)."""
         row = self.selected()
         if row is None:
-            return
-        if not self.confirm_reset(row.name):
-            self._done(f"{row.name}: sequence numbers left as they are.")
-            return
-        self._gateway.initiators[row.name].reset_sequence_numbers()
-        self._done(f"{row.name}: sequence numbers reset; logging on again with 141=Y.")
-
-    def disconnect_session(self) -> None:
-        """Log the session out and keep it down until Connect."""
-        if (row := self.selected()) is not None:
-            self._gateway.initiators[row.name].disconnect()
-            self._done(f"{row.name}: logging out; it stays down until you press Connect.")
-
-    def connect_session(self) -> None:
-        """Connect the session now."""
-        if (row := self.selected()) is not None:
-            self._gateway.initiators[row.name].connect()
-            self._done(f"{row.name}: connecting.")
-
-    def _done(self, text: str) -> None:
-        self.said.setText(text)
+            return None
+        if action is SessionAction.RESET_SEQUENCE_NUMBERS and not self.confirm_reset(row.name):
+            self.said.setText(f"{row.name}: sequence numbers left as they are.")
+            return None
+        result = self.control.act(row.name, action, self._user)
+        self.said.setText(result.message)
         self.refresh()
+        return result
 
     def _ask_to_type_name(self, name: str) -> bool:
         text, ok = QInputDialog.getText(

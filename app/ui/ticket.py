@@ -5,14 +5,14 @@ Submit button and side box (buy blue, sell red, sell short purple) so the side i
 trader types, each touched field shows its problem beside it, and once the order is complete the risk
 gate's findings show above Submit, one line each (blocks red, warnings amber), under the symbol's bid, ask
 and last (with their age once stale); what the engine answered shows below it. When only warnings stand in
-the way and the user's role may override them, a reason box appears: a reason typed there goes with the
-order, and the override is recorded. Each symbol remembers the account, quantity and type last sent for it
-(in ``QSettings``); leaving the symbol field fills those in, unless the trader has already typed them.
+the way and the user's role may override them, a reason box appears (``QtRiskVerdict``, shared with the
+amend dialog): a reason typed there goes with the order, and the override is recorded. Each symbol
+remembers the account, quantity and type last sent for it (in ``QSettings``); leaving the symbol field fills
+those in, unless the trader has already typed them.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -26,10 +26,10 @@ from app.engine.enums import OrdType, Side, TimeInForce
 from app.engine.ids import UserId
 from app.engine.order import FieldError, OrderSpec
 from app.engine.prices import PriceBook, ReferencePrices
-from app.engine.risk.verdict import Finding, Severity, Verdict
-from app.engine.roles import Action, allows
+from app.engine.risk.verdict import Severity
 from app.ui.order_text import SIDE_COLOURS
 from app.ui.quote_line import QtQuoteLine
+from app.ui.risk_verdict import QtRiskVerdict
 from app.ui.ticket_form import TicketEntry, read_entry
 
 _TYPES = {"Limit": OrdType.LIMIT, "Market": OrdType.MARKET, "Stop": OrdType.STOP, "Stop limit": OrdType.STOP_LIMIT}
@@ -76,8 +76,8 @@ class QtOrderTicket(QWidget):
         self.destination = _combo(list(destinations))
         self.quote = QtQuoteLine(prices or PriceBook(), engine.clock)
         self.submit_button = QPushButton("Buy")
-        self.risk = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
-        self.override = QLineEdit(placeholderText="Reason to override the warnings (recorded with your name)")
+        self.verdict = QtRiskVerdict()
+        self.risk, self.override = self.verdict.findings, self.verdict.override
         self.result = QLabel(wordWrap=True)
         self.errors = {name: _error_label() for name in self._fields()}
         self._lay_out()
@@ -112,12 +112,11 @@ class QtOrderTicket(QWidget):
             previous = widget
         last = len(self._fields())
         grid.addWidget(self.quote, last, 0, 1, 3)
-        grid.addWidget(self.risk, last + 1, 0, 1, 3)
-        grid.addWidget(self.override, last + 2, 0, 1, 3)
-        grid.addWidget(self.submit_button, last + 3, 0, 1, 3)
-        grid.addWidget(self.result, last + 4, 0, 1, 3)
+        grid.addWidget(self.verdict, last + 1, 0, 1, 3)
+        grid.addWidget(self.submit_button, last + 2, 0, 1, 3)
+        grid.addWidget(self.result, last + 3, 0, 1, 3)
         grid.setColumnStretch(2, 1)
-        grid.setRowStretch(last + 5, 1)
+        grid.setRowStretch(last + 4, 1)
         if previous is not None:
             QWidget.setTabOrder(previous, self.override)
             QWidget.setTabOrder(self.override, self.submit_button)
@@ -185,8 +184,7 @@ class QtOrderTicket(QWidget):
         if problems:
             self._say("Not sent: correct the fields marked in red.", ok=False)
             return None
-        reason = self.override.text() if self.override.isVisibleTo(self) else ""
-        result = self._engine.submit(SubmitOrder(spec, self._user, override_reason=reason))
+        result = self._engine.submit(SubmitOrder(spec, self._user, override_reason=self.verdict.reason()))
         self._show_result(spec, result)
         self.submitted.emit(result)
         return result
@@ -248,14 +246,8 @@ class QtOrderTicket(QWidget):
             label.setText(by_field.get(name, "") if name in self._touched else "")
 
     def _show_risk(self, spec: OrderSpec, problems: list[FieldError]) -> None:
-        if problems:
-            self.risk.setText("")
-            self.override.setVisible(False)
-            return
-        verdict = self._engine.gate.check_new(spec, self._engine.book)
-        self.risk.setText(findings_html(verdict))
-        may_override = allows(self._engine.directory.role_of(self._user), Action.OVERRIDE_WARNING)
-        self.override.setVisible(verdict.severity is Severity.WARN and may_override)
+        verdict = None if problems else self._engine.gate.check_new(spec, self._engine.book)
+        self.verdict.show_verdict(verdict, self._engine.directory.role_of(self._user))
 
     def _say(self, text: str, *, ok: bool) -> None:
         self.result.setText(text)
@@ -269,19 +261,6 @@ class QtOrderTicket(QWidget):
             self.clear()
         else:
             super().keyPressEvent(event)
-
-
-def findings_html(verdict: Verdict) -> str:
-    """The verdict as lines for the ticket: a green pass, or each finding coloured by severity."""
-    if verdict.allowed:
-        return '<span style="color: #16a34a;">Risk check: passes.</span>'
-    findings = verdict.findings or (Finding(Severity.BLOCK, verdict.rule, "", "", verdict.reason),)
-    lines = [
-        f'<span style="color: {_FINDING_COLOURS[f.severity]};">{_FINDING_WORDS[f.severity]} ({f.rule}): '
-        f"{html.escape(f.reason, quote=False)}</span>"
-        for f in findings
-    ]
-    return "<br>".join(lines)
 
 
 def _error_label() -> QLabel:

@@ -1,11 +1,14 @@
-"""The users dialog, for supervisors: every account, and adding one, changing a role, closing one, a new password.
+"""The users dialog, for supervisors: every account, and adding one, changing a role, closing one, opening a
+closed one again, a new password.
 
 Each change goes through ``UserAdmin`` (audited; refused, and recorded, for anyone but a supervisor) and
 the list is redrawn from the users projection afterwards; ``changed`` tells the window to recheck what
-its user may do.
+its user may do. Passwords are hashed on a worker thread (``SlowRunner``) while the dialog says so.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -28,7 +31,8 @@ from app.engine.commands import CommandResult
 from app.engine.ids import UserId
 from app.engine.roles import Role
 from app.engine.users.admin import UserAdmin
-from app.engine.users.commands import ChangeRole, CreateUser, DeactivateUser, ResetPassword
+from app.engine.users.commands import ChangeRole, CreateUser, DeactivateUser, ReactivateUser, ResetPassword
+from app.ui.slow_runner import SlowRunner
 
 COLUMNS = ("User", "Name", "Role", "Desk", "State", "Last log-in")
 
@@ -56,6 +60,7 @@ class QtUsersDialog(QDialog):
         self.role = _role_box()
         self.password, self.again = _password(), _password()
         self.message = QLabel(wordWrap=True)
+        self.slow = SlowRunner(self, self.message.setText)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(self._selected_box())
@@ -88,6 +93,9 @@ class QtUsersDialog(QDialog):
         deactivate = QPushButton("Deactivate")
         deactivate.clicked.connect(self.deactivate)
         role_row.addWidget(deactivate)
+        reactivate = QPushButton("Reactivate")
+        reactivate.clicked.connect(self.reactivate)
+        role_row.addWidget(reactivate)
         form.addRow("Role", role_row)
         password_row = QHBoxLayout()
         password_row.addWidget(self.password)
@@ -131,9 +139,8 @@ class QtUsersDialog(QDialog):
             self._user, self.new_id.text().strip(), self.new_name.text(), role, self.new_desk.text(),
             self.new_password.text(),
         )  # fmt: skip
-        if self._show(self._admin.create_user(cmd)):
-            for line in (self.new_id, self.new_name, self.new_desk, self.new_password, self.new_again):
-                line.clear()
+        lines = (self.new_id, self.new_name, self.new_desk, self.new_password, self.new_again)
+        self.slow.run(self._admin.begin_create_user(cmd), lambda result: self._show(result, clear=lines))
 
     def change_role(self) -> None:
         """Give the selected user the chosen role."""
@@ -145,6 +152,11 @@ class QtUsersDialog(QDialog):
         if (target := self._target()) is not None:
             self._show(self._admin.deactivate(DeactivateUser(self._user, target)))
 
+    def reactivate(self) -> None:
+        """Open the selected user's closed account again."""
+        if (target := self._target()) is not None:
+            self._show(self._admin.reactivate(ReactivateUser(self._user, target)))
+
     def reset_password(self) -> None:
         """Set the typed password for the selected user."""
         target = self._target()
@@ -153,9 +165,8 @@ class QtUsersDialog(QDialog):
         if self.password.text() != self.again.text():
             self._show(CommandResult.refused("The two passwords differ."))
             return
-        if self._show(self._admin.reset_password(ResetPassword(self._user, target, self.password.text()))):
-            self.password.clear()
-            self.again.clear()
+        reset = self._admin.begin_reset_password(ResetPassword(self._user, target, self.password.text()))
+        self.slow.run(reset, lambda result: self._show(result, clear=(self.password, self.again)))
 
     def _target(self) -> UserId | None:
         target = self.selected()
@@ -163,12 +174,15 @@ class QtUsersDialog(QDialog):
             self._show(CommandResult.refused("Select a user first."))
         return target
 
-    def _show(self, result: CommandResult) -> bool:
-        """Say what ``result`` came to, redraw, and tell the window; return whether it was accepted."""
+    def _show(self, result: CommandResult, clear: Sequence[QLineEdit] = ()) -> bool:
+        """Say what ``result`` came to, redraw, and tell the window (clearing ``clear`` if it was accepted); return
+        whether it was accepted."""
         words = [result.message, *(p.message for p in result.problems)]
         self.message.setText(" ".join(w for w in words if w))
         self.message.setStyleSheet("color: #16a34a;" if result.accepted else "color: #dc2626;")
         if result.accepted:
+            for line in clear:
+                line.clear()
             selected = self.selected()
             self.reload()
             if selected is not None:

@@ -37,6 +37,7 @@ from app.venue.faults import (
     FaultInjector,
     FaultScript,
     FillBeforeCancel,
+    IgnoreRequest,
     PossResend,
     UnsolicitedCancel,
     WipeStore,
@@ -138,12 +139,15 @@ class SimulatedVenue:
 
     def _hear(self, name: str, received: Received) -> list[FixMessage]:
         """A request from the desk: answer what the venue says at once; the rest after the ack latency. A fault
-        script may have the venue fill the order first (a cancel or replace that loses the race)."""
+        script may have the venue fill the order first (a cancel or replace that loses the race), or ignore the
+        request altogether (lost inside the venue)."""
         message = received.message
         wire = self.served[name].wire
         raced: list[Outbound] = []
         if wire is not None:
             for action in wire.injector.on_receive(message, self.clock.now()):
+                if isinstance(action, IgnoreRequest):
+                    return []
                 if isinstance(action, FillBeforeCancel):
                     raced += self.app.fill_first(name, action.cl_ord_id)
         held = self.app.held(name)

@@ -1,20 +1,30 @@
-"""The ticket lists each risk finding and offers an override only to roles that may; the limits editor."""
+"""The ticket lists each risk finding and offers an override only to roles that may; the limits editor, which
+follows limits changed anywhere; the window follows a role changed anywhere."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from app.engine.commands import SetLimit, SubmitOrder
+from app.engine.engine import Engine
 from app.engine.events import LimitChanged, WarningOverridden
 from app.engine.ids import UserId
+from app.engine.roles import Role
+from app.engine.users.commands import ChangeRole
+from app.ui.amend_dialog import QtAmendDialog
 from app.ui.limits_editor import QtLimitsEditor
+from app.ui.main_window import MainWindow
 from app.ui.ticket import QtOrderTicket
-from tests.support.engine_kit import SUPERVISOR, TRADER
-from tests.support.risk_kit import WARN, Desk, open_desk
+from tests.support import users_kit
+from tests.support.engine_kit import SUPERVISOR, TRADER, spec
+from tests.support.reports import VenueOrder
+from tests.support.risk_kit import WARN, Desk, key, open_desk
 
 
 @pytest.fixture
@@ -95,3 +105,81 @@ def test_the_editor_is_read_only_for_a_trader_and_says_why(qtbot: QtBot, desk: D
     assert editor.table.rowCount() == 2
     assert not editor.set_button.isEnabled()
     assert editor.message.text() == "trader1 is a trader; a trader cannot change risk limits."
+
+
+def test_the_limits_dock_follows_changes_made_anywhere(qtbot: QtBot, window: MainWindow, engine: Engine) -> None:
+    def shown() -> list[tuple[str, str]]:
+        table = window.limits.table
+        cells = [[table.item(r, c) for c in (0, 6)] for r in range(table.rowCount())]
+        return [(name.text(), value.text()) for name, value in cells if name is not None and value is not None]
+
+    assert shown() == []
+    engine.seed_limits({key("max_order_qty"): "1000"}, "limits.toml")  # the system, at a first start
+    qtbot.waitUntil(lambda: shown() == [("max_order_qty", "1000")])
+    assert engine.set_limit(SetLimit(key("max_order_qty"), "500", SUPERVISOR)).accepted  # another user's desktop
+    qtbot.waitUntil(lambda: shown() == [("max_order_qty", "500")])
+
+
+def test_a_role_changed_elsewhere_counts_on_the_window_at_once(qtbot: QtBot, tmp_path: Path) -> None:
+    engine, admin, _ = users_kit.open_desk(tmp_path / "users.sqlite3")
+    ann = UserId("ann")
+    window = MainWindow(engine, ["SIM1"], user=ann, admin=admin)
+    qtbot.addWidget(window)
+    assert window.ticket.submit_button.isEnabled()
+    assert admin.change_role(ChangeRole(users_kit.BOSS, ann, Role.VIEWER)).accepted  # from the boss's desktop
+    qtbot.waitUntil(lambda: not window.ticket.submit_button.isEnabled())
+    assert "ann is a viewer" in window.ticket.submit_button.toolTip()
+    engine.store.close()
+
+
+def _amend(qtbot: QtBot, desk: Desk, user: UserId, qty: str) -> QtAmendDialog:
+    order_id = desk.working(qty=Decimal(40))
+    dialog = QtAmendDialog(desk.engine, desk.engine.ledger.orders[order_id], user)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.qty.clear()
+    QTest.keyClicks(dialog.qty, qty)
+    return dialog
+
+
+def test_a_supervisor_overrides_a_warning_on_an_amend_with_a_reason(qtbot: QtBot, desk: Desk) -> None:
+    dialog = _amend(qtbot, desk, SUPERVISOR, "100")
+    assert "Warning (max_order_qty)" in dialog.verdict.findings.text()
+    assert dialog.verdict.override.isVisible()
+    QTest.keyClicks(dialog.verdict.override, "client doubled the order by phone")
+    dialog.send()
+    assert dialog.result_of_send is not None
+    assert dialog.result_of_send.accepted, dialog.result_of_send.message
+    [override] = desk.events(WarningOverridden)
+    assert (override.user, override.reason) == (SUPERVISOR, "client doubled the order by phone")
+
+
+def test_a_trader_sees_the_amends_warning_without_an_override_box_and_is_refused(qtbot: QtBot, desk: Desk) -> None:
+    dialog = _amend(qtbot, desk, TRADER, "100")
+    assert "Warning (max_order_qty)" in dialog.verdict.findings.text()
+    assert not dialog.verdict.override.isVisible()
+    dialog.send()
+    assert dialog.result_of_send is not None
+    assert not dialog.result_of_send.accepted
+    assert "someone allowed to override risk warnings must give a reason" in dialog.problems.text()
+    assert dialog.isVisible()
+    assert desk.events(WarningOverridden) == []
+
+
+def test_an_amend_within_limits_shows_a_pass(qtbot: QtBot, desk: Desk) -> None:
+    dialog = _amend(qtbot, desk, TRADER, "45")
+    assert "passes" in dialog.verdict.findings.text()
+    assert not dialog.verdict.override.isVisible()
+
+
+def test_an_amend_left_open_closes_when_the_user_changes(qtbot: QtBot, window: MainWindow, engine: Engine) -> None:
+    order_id = engine.submit(SubmitOrder(spec(), TRADER)).order_id
+    assert order_id is not None
+    engine.apply_venue_messages([VenueOrder(order_id, 100).ack()])
+    window.bridge.flush()
+    window.blotter.select(order_id)
+    dialog = window.blotter.amend_current()
+    assert dialog is not None
+    assert dialog.isVisible()
+    window.set_user(SUPERVISOR)
+    assert not dialog.isVisible()  # it would have sent in the trader's name

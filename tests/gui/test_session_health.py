@@ -1,14 +1,17 @@
 """The session health dock on a real gateway over loopback: a venue going down and coming back, a stopped
-session resumed and reset, a session disconnected and connected by hand, and alerts kept in the log."""
+session resumed and reset, a session disconnected and connected by hand (by a supervisor; a trader is
+refused, and both are in the log), and alerts kept in the log."""
 
 from __future__ import annotations
 
-from app.engine.events import SessionAlertRaised
+from app.engine.events import ActionRefused, SessionAction, SessionActionTaken, SessionAlertRaised
 from app.engine.fix.alerts import AlertKind
 from app.engine.fix.health import Light, SessionHealth
+from app.engine.roles import Action
 from app.engine.serialization import from_json
 from app.ui.session_health import QtSessionHealth
 from tests.gui.desk_on_loopback import LoopbackDesk, QuietVenue, desk, loop, until
+from tests.support.engine_kit import SUPERVISOR, TRADER
 
 __all__ = ["desk", "loop"]  # fixtures
 
@@ -64,6 +67,7 @@ def test_a_stopped_session_is_resumed_then_reset_after_the_name_is_typed(desk: L
         await desk.venue.listen(desk.port)
         await until(lambda: row(health).state_text == "stopped: needs a person")
         assert "STOPPED" in window.down.text()
+        window.set_user(SUPERVISOR)
         health.select("SIMA")
         assert health.resume_button.isEnabled()
 
@@ -89,6 +93,7 @@ def test_disconnect_keeps_a_session_down_until_connect(desk: LoopbackDesk) -> No
         window = await desk.start()
         health = window.health
         assert health is not None
+        window.set_user(SUPERVISOR)
         health.select("SIMA")
         health.disconnect_button.click()
         await until(lambda: row(health).state_text == "disconnected by hand")
@@ -96,5 +101,41 @@ def test_disconnect_keeps_a_session_down_until_connect(desk: LoopbackDesk) -> No
         assert not health.disconnect_button.isEnabled()
         health.connect_button.click()
         await until(lambda: row(health).light is Light.GREEN)
+
+    desk.run(scenario)
+
+
+def test_session_actions_are_a_supervisors_and_a_traders_try_is_refused_and_recorded(desk: LoopbackDesk) -> None:
+    async def scenario() -> None:
+        window = await desk.start()  # as the trader
+        health = window.health
+        assert health is not None
+        assert desk.engine is not None
+        health.select("SIMA")
+        assert not health.disconnect_button.isEnabled()
+        assert not health.reset_button.isEnabled()
+        assert "trader cannot log out and disconnect a FIX session" in health.disconnect_button.toolTip()
+
+        refused = health.act(SessionAction.DISCONNECT)  # the engine refuses whatever the buttons say
+        assert refused is not None
+        assert not refused.accepted
+        assert row(health).light is Light.GREEN
+        assert "trader cannot log out and disconnect a FIX session" in health.said.text()
+
+        window.set_user(SUPERVISOR)
+        assert health.disconnect_button.isEnabled()
+        health.disconnect_button.click()
+        await until(lambda: row(health).state_text == "disconnected by hand")
+        log = [
+            (r.kind, r.user, r.data)
+            for r in desk.engine.store.read()
+            if r.kind in ("ActionRefused", "SessionActionTaken")
+        ]
+        assert [(kind, user) for kind, user, _ in log] == [
+            ("ActionRefused", TRADER),
+            ("SessionActionTaken", SUPERVISOR),
+        ]
+        assert from_json(ActionRefused, log[0][2]).action is Action.DISCONNECT_SESSION
+        assert from_json(SessionActionTaken, log[1][2]) == SessionActionTaken("SIMA", SessionAction.DISCONNECT)
 
     desk.run(scenario)

@@ -20,6 +20,7 @@ from app.engine.users.demo import DEMO_BANNER, DEMO_PASSWORD, DEMO_SUPERVISOR, D
 from app.ui.first_start_dialog import QtFirstStartDialog
 from app.ui.log_in_dialog import QtLogInDialog
 from app.ui.main_window import MainWindow
+from app.ui.users_dialog import QtUsersDialog
 from tests.support.engine_kit import open_engine
 from tests.support.reports import VenueOrder
 from tests.support.users_kit import BOSS, FAST_COST, PASSWORD, open_desk
@@ -37,6 +38,11 @@ def desk(tmp_path: Path, clock: FakeClock) -> Iterator[tuple[Engine, UserAdmin]]
     engine, admin, _ = open_desk(tmp_path / "desk.db", clock)
     yield engine, admin
     engine.close()
+
+
+def _settle(qtbot: QtBot, dialog: QtLogInDialog | QtFirstStartDialog | QtUsersDialog) -> None:
+    """Wait for the password work the dialog runs off the GUI thread, and what follows it, to finish."""
+    qtbot.waitUntil(lambda: not dialog.slow.busy)
 
 
 def _window(qtbot: QtBot, admin: UserAdmin, user: UserId, settings: QSettings, banner: str = "") -> MainWindow:
@@ -57,14 +63,17 @@ def test_first_start_opens_the_supervisors_account_and_logs_them_in(qtbot: QtBot
     QTest.keyClicks(dialog.password, "short")
     QTest.keyClicks(dialog.again, "shorter")
     dialog.open_account()
+    _settle(qtbot, dialog)
     assert dialog.errors["again"].text() == "The two passwords differ."
     dialog.again.setText("short")
     dialog.open_account()
+    _settle(qtbot, dialog)
     assert dialog.errors["password"].text() == "A password needs at least 10 characters (this one has 5)."
     assert admin.first_start
     dialog.password.setText(PASSWORD)
     dialog.again.setText(PASSWORD)
     dialog.open_account()
+    _settle(qtbot, dialog)
     assert dialog.result() == QtFirstStartDialog.DialogCode.Accepted
     assert dialog.user == "jsmith"
     assert engine.directory.role_of(UserId("jsmith")) is Role.SUPERVISOR
@@ -83,6 +92,7 @@ def test_three_failed_log_ins_make_the_dialog_wait_and_each_is_audited(
     for _ in range(3):
         QTest.keyClicks(dialog.password, "wrong guess")
         dialog.log_in_button.click()
+        _settle(qtbot, dialog)
     assert not dialog.log_in_button.isEnabled()
     assert dialog.message.text() == f"{WRONG_LOG_IN} Too many failed log-ins: wait 30 s before trying again."
     assert dialog.countdown.text() == "Next try in 30 s."
@@ -93,11 +103,13 @@ def test_three_failed_log_ins_make_the_dialog_wait_and_each_is_audited(
     assert dialog.countdown.text() == ""
     QTest.keyClicks(dialog.password, "wrong again")
     dialog.log_in_button.click()
+    _settle(qtbot, dialog)
     assert dialog.countdown.text() == "Next try in 60 s."  # the fourth failure doubles the wait
     clock.advance(60)
     dialog.refresh_wait()
     QTest.keyClicks(dialog.password, PASSWORD)
     dialog.log_in_button.click()
+    _settle(qtbot, dialog)
     assert dialog.user == ANN
     assert dialog.result() == QtLogInDialog.DialogCode.Accepted
 
@@ -168,6 +180,7 @@ def test_the_users_dialog_adds_changes_deactivates_and_resets(
     dialog.new_password.setText(PASSWORD)
     dialog.new_again.setText(PASSWORD)
     dialog.add_user()
+    _settle(qtbot, dialog)
     assert dialog.message.text() == "Opened dan's account (portfolio manager, desk EQ2)."
     assert dialog.table.rowCount() == 7
     dialog.select("dan")
@@ -177,6 +190,7 @@ def test_the_users_dialog_adds_changes_deactivates_and_resets(
     dialog.password.setText("a fresh secret")
     dialog.again.setText("a fresh secret")
     dialog.reset_password()
+    _settle(qtbot, dialog)
     assert admin.log_in("dan", "a fresh secret").accepted
     dialog.deactivate()
     assert engine.directory.role_of(UserId("dan")) is None
@@ -223,6 +237,7 @@ def test_a_gui_session_names_the_logged_in_user_on_every_event(
     QTest.keyClicks(switch.user_id, DEMO_SUPERVISOR)
     QTest.keyClicks(switch.password, DEMO_PASSWORD)
     switch.log_in_button.click()
+    _settle(qtbot, switch)
     assert window.user == DEMO_SUPERVISOR
     assert window.users_action.isEnabled()
     window.blotter.select(order_id)
@@ -233,6 +248,7 @@ def test_a_gui_session_names_the_logged_in_user_on_every_event(
     users.new_password.setText(PASSWORD)
     users.new_again.setText(PASSWORD)
     users.add_user()
+    _settle(qtbot, users)
 
     events = list(engine.store.read(start))
     by_trader = [(e.kind, e.user) for e in events if e.seq <= trader_done and e.user != "system"]
@@ -248,3 +264,61 @@ def test_a_gui_session_names_the_logged_in_user_on_every_event(
     assert all(e.user == "system" for e in events if e.kind == "ExecutionApplied")
     window.close()
     engine.close()
+
+
+def test_the_password_is_checked_off_the_gui_thread_while_the_dialog_says_so(
+    qtbot: QtBot, desk: tuple[Engine, UserAdmin]
+) -> None:
+    _, admin = desk
+    dialog = QtLogInDialog(admin)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    QTest.keyClicks(dialog.user_id, "ann")
+    QTest.keyClicks(dialog.password, PASSWORD)
+    dialog.log_in_button.click()
+    assert dialog.slow.busy  # the answer comes back through the event loop, never inside the click
+    assert not dialog.isEnabled()
+    assert dialog.working.text() == "Checking the password…"
+    _settle(qtbot, dialog)
+    assert dialog.isEnabled()
+    assert dialog.working.text() == ""
+    assert dialog.user == ANN
+
+
+def test_anyone_changes_their_own_password_from_the_user_menu(
+    qtbot: QtBot, desk: tuple[Engine, UserAdmin], settings: QSettings
+) -> None:
+    engine, admin = desk
+    window = _window(qtbot, admin, VIC, settings)
+    assert window.password_action.isEnabled()  # even a viewer
+    dialog = window.change_password()
+    dialog.current.setText("not my password")
+    dialog.new.setText("a brand new secret")
+    dialog.again.setText("a brand new secret")
+    dialog.change_button.click()
+    qtbot.waitUntil(lambda: not dialog.slow.busy)
+    assert dialog.message.text() == "Your current password is not right; the password was not changed."
+    assert dialog.isVisible()
+    dialog.current.setText(PASSWORD)
+    dialog.change_button.click()
+    qtbot.waitUntil(lambda: not dialog.slow.busy)
+    assert dialog.result_of_change is not None
+    assert dialog.result_of_change.accepted
+    assert not dialog.isVisible()
+    assert admin.log_in(VIC, "a brand new secret").accepted
+    kinds = [(e.kind, e.user) for e in engine.store.read(engine.store.last_seq - 3)]
+    assert kinds == [("LogInFailed", "vic"), ("PasswordChanged", "vic"), ("LoggedIn", "vic")]
+
+
+def test_a_supervisor_reactivates_a_closed_account_from_the_users_dialog(
+    qtbot: QtBot, desk: tuple[Engine, UserAdmin], settings: QSettings
+) -> None:
+    engine, admin = desk
+    dialog = _window(qtbot, admin, BOSS, settings).open_users()
+    dialog.select("ann")
+    dialog.deactivate()
+    assert engine.directory.role_of(ANN) is None
+    dialog.select("ann")
+    dialog.reactivate()
+    assert dialog.message.text() == "ann's account is open again (trader)."
+    assert engine.directory.role_of(ANN) is Role.TRADER

@@ -41,7 +41,8 @@ def test_orders_trade_on_every_simulated_venue_and_cancel_waits_for_the_venue(tm
         # The gate values a market order at the quote's far side: give the desk the quotes its market-data
         # session would (the demo limits block market orders that cannot be valued).
         now = SystemClock().now()
-        runtime.prices.update(Quote(symbol, None, Decimal(200), None, now) for symbol, _ in marketable.values())
+        quotes = (Quote(symbol, Decimal(199), Decimal(200), None, now) for symbol, _ in marketable.values())
+        runtime.prices.update(quotes)  # a two-sided quote: the price band checks the ask against the mid
         for venue, (symbol, qty) in marketable.items():
             taker = spec(symbol=symbol, qty=Decimal(qty), ord_type=OrdType.MARKET, limit_px=None, destination=venue)
             oid = engine.submit(SubmitOrder(taker, TRADER)).order_id
@@ -49,8 +50,12 @@ def test_orders_trade_on_every_simulated_venue_and_cancel_waits_for_the_venue(tm
             assert oid is not None
             assert engine.ledger.orders[oid].avg_px > 0
 
-        resting = spec(symbol="BOLT", side=Side.BUY, qty=Decimal(100), limit_px=Decimal("1.00"), destination="SIMC")
-        oid = engine.submit(SubmitOrder(resting, TRADER)).order_id
+        # A buy resting below the market, inside the shipped price band (5 % soft) around BOLT's quote.
+        await until(lambda: runtime.prices.quote("BOLT") is not None)
+        resting = spec(symbol="BOLT", side=Side.BUY, qty=Decimal(100), limit_px=Decimal("24.25"), destination="SIMC")
+        sent = engine.submit(SubmitOrder(resting, TRADER))
+        assert sent.accepted, sent.message
+        oid = sent.order_id
         await until(lambda: order(OrderStatus.NEW, oid))
         assert oid is not None
         engine.cancel(CancelOrder(oid, TRADER))

@@ -10,16 +10,21 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.engine.clock import SystemClock
-from app.engine.commands import SubmitOrder
+from app.engine.commands import SetLimit, SubmitOrder
 from app.engine.enums import OrderStatus
-from app.engine.events import AnomalyRecorded, MassCancelAnswered
+from app.engine.events import AnomalyRecorded, KillCancelRetried, MassCancelAnswered
 from app.engine.fix.config import default_config_path, load_config
 from app.engine.fix.message import parse_message
 from app.engine.fix.session_fsm import SessionState
 from app.engine.ids import OrderId
 from app.engine.kill_terms import KillGrade, Scope, ScopeKind
+from app.engine.risk.limit_keys import LimitKey
+from app.engine.risk.limit_keys import Scope as LimitScope
+from app.engine.risk.verdict import Severity
 from app.engine.serialization import from_json
 from app.runtime import Runtime
+from app.venue.faults import parse_script
+from app.venue.simulator import Faults
 from tests.integration.test_desk_on_simulator import until
 from tests.support.engine_kit import DESK, SUPERVISOR, TRADER, PassGate, spec
 from tests.support.ports import free_ports
@@ -31,12 +36,19 @@ RESTING = {  # venue: (symbol, quantity, a buy limit far below the market, so th
 }
 
 
-async def _desk(tmp_path: Path, *, mass_cancel: bool | None = None) -> Runtime:
+async def _desk(tmp_path: Path, *, mass_cancel: bool | None = None, faults: str = "") -> Runtime:
     configs = free_ports(load_config(default_config_path()))
     if mass_cancel is not None:
         configs = [dataclasses.replace(c, mass_cancel=mass_cancel) for c in configs]
     # The kill switch is under test, not the limits: hundreds of alike orders would be duplicate warnings.
-    runtime = await Runtime.start(tmp_path / "desk.db", tuple(configs), SystemClock(), PassGate(), directory=DESK)
+    runtime = await Runtime.start(
+        tmp_path / "desk.db",
+        tuple(configs),
+        SystemClock(),
+        PassGate(),
+        directory=DESK,
+        faults=Faults(parse_script(faults, "<test>")) if faults else None,
+    )
     await until(lambda: all(s.state is SessionState.ACTIVE for s in runtime.gateway.sessions.values()))
     return runtime
 
@@ -108,6 +120,32 @@ def test_a_venue_without_mass_cancel_gets_one_cancel_per_order_and_other_venues_
         assert all(engine.ledger.orders[o].status is OrderStatus.NEW for o in on_b)
         assert engine.resume_trading(venue, SUPERVISOR, "venue fixed").accepted
         assert engine.kill_switch_status() == []
+        await runtime.stop()
+
+    asyncio.run(scenario())
+
+
+def test_cancels_a_venue_leaves_unconfirmed_are_retried_until_it_confirms_them(tmp_path: Path) -> None:
+    """SIMC loses the first two cancels it receives (takes them in, never acts or answers); with a 0.5 s retry time
+    the switch sends those cancels again, the venue acts on the repeats, and the count goes down to none."""
+
+    async def scenario() -> None:
+        runtime = await _desk(tmp_path, faults="1st cancel request: ignore\n2nd cancel request: ignore")
+        engine = runtime.engine
+        retry = LimitKey("kill_cancel_retry_s", Severity.BLOCK, LimitScope(venue="SIMC"))
+        assert engine.set_limit(SetLimit(retry, "0.5", SUPERVISOR)).accepted
+        ids = await _resting(runtime, 5, ("SIMC",))
+        venue = Scope(ScopeKind.VENUE, "SIMC")
+        assert engine.engage_kill_switch(venue, KillGrade.CANCEL_WORKING, SUPERVISOR, "SIMC", "test").accepted
+        await until(lambda: engine.kill_switch_status()[0].unconfirmed == 2, 10)  # the two lost: only those
+        await until(lambda: engine.kill_switch_status()[0].unconfirmed == 0, 10)
+        assert all(engine.ledger.orders[o].status is OrderStatus.CANCELED for o in ids)
+        [status] = engine.kill_switch_status()
+        assert status.summary().startswith("Cancel all: 5 of 5 confirmed, 0 unconfirmed, retried ")
+        assert status.retries >= 2  # each lost cancel went again at least once (more if an answer was slow)
+        retried = [from_json(KillCancelRetried, e.data) for e in engine.store.read() if e.kind == "KillCancelRetried"]
+        assert {r.order_id for r in retried} <= set(ids)
+        assert len({r.order_id for r in retried}) == 2
         await runtime.stop()
 
     asyncio.run(scenario())

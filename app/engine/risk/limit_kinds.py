@@ -4,7 +4,9 @@ Limits are stored as text (in events, the snapshot and the limits file) and read
 ``parse``, which says in words what is wrong with a bad value. Thresholds may be set at two levels: a
 hard ``block`` and a soft ``warn`` (overridable with a reason). Settings that qualify other limits (the
 reference price's age, the rate window) have a default, so a price band never runs without a staleness
-bound; every other limit is off until it is set.
+bound; so do the kill switch's automatic triggers and retries (a reject storm's count and window, how long
+a line may be down, how long a kill cancel may go unanswered) and the trading day's roll. Every other limit
+(an account's daily loss among them) is off until it is set.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any, Final
 
 from app.engine.fix.config_values import NON_STOP, time_of_day, time_zone
 from app.engine.fix.schedule import SessionSchedule
+from app.engine.risk.trading_day import day_roll
 from app.engine.risk.verdict import Severity
 
 BOTH: Final = frozenset({Severity.BLOCK, Severity.WARN})
@@ -116,6 +119,24 @@ LIMIT_KINDS: Final[dict[str, LimitKind]] = {
         LimitKind("tick_size", "the price increment", positive_decimal),
         LimitKind("lot_size", "the quantity increment", positive_decimal),
         LimitKind("market_hours", "when the market is open", trading_hours),
+        LimitKind(
+            "daily_loss", "an account's realised loss in one trading day before its kill switch trips", positive_decimal
+        ),
+        LimitKind("trading_day_roll", "when the trading day ends (desk-wide)", day_roll, default="00:00 UTC"),
+        LimitKind("reject_storm", "venue rejects in the storm window that halt the venue", whole_count, default="20"),
+        LimitKind("reject_storm_window_s", "the reject storm window, in seconds", window_seconds, default="10"),
+        LimitKind(
+            "line_down_s",
+            "seconds a venue's line may be down, orders working, before it is halted",
+            positive_decimal,
+            default="30",
+        ),
+        LimitKind(
+            "kill_cancel_retry_s",
+            "seconds a kill switch's cancel may go unanswered before it is sent again",
+            positive_decimal,
+            default="5",
+        ),
     )
 }
 """Every kind of limit, by name."""

@@ -16,6 +16,7 @@ from app.engine.events import LimitChanged
 from app.engine.order import OrderSpec
 from app.engine.risk.limit_keys import LimitKey, Scope, candidates
 from app.engine.risk.limit_kinds import LIMIT_KINDS
+from app.engine.risk.trading_day import DayRoll
 from app.engine.risk.verdict import Severity
 
 _CACHE_SIZE = 10_000
@@ -94,13 +95,27 @@ class Limits:
 
     def for_order(self, spec: OrderSpec) -> OrderLimits:
         """The limits that apply to ``spec``'s account, trader, symbol and venue."""
-        shape = (spec.account, spec.trader, spec.symbol, spec.destination)
+        return self.for_scope(spec.account, spec.trader, spec.symbol, spec.destination)
+
+    def for_scope(self, account: str = "", trader: str = "", symbol: str = "", venue: str = "") -> OrderLimits:
+        """The limits that apply to what these fields name (an account, a venue; the desk when none is given)."""
+        shape = (account, trader, symbol, venue)
         found = self._cache.get(shape)
         if found is None:
             if len(self._cache) >= _CACHE_SIZE:
                 self._cache.clear()
             found = self._cache[shape] = self._resolve(candidates(*shape))
         return found
+
+    def setting(self, name: str, *, account: str = "", venue: str = "") -> Any:
+        """The value of ``name`` (a kind with a default, such as ``reject_storm``) for an account or a venue."""
+        applied = self.for_scope(account, venue=venue).get(name)
+        return applied.value if applied is not None else LIMIT_KINDS[name].parse(LIMIT_KINDS[name].default)
+
+    def day_roll(self) -> DayRoll:
+        """When the trading day ends: the desk's ``trading_day_roll``."""
+        roll: DayRoll = self.setting("trading_day_roll")
+        return roll
 
     def _resolve(self, scopes: tuple[Scope, ...]) -> OrderLimits:
         resolved: dict[tuple[str, Severity], Applied] = {}

@@ -6,6 +6,10 @@ one can be neither demoted nor deactivated. A password is checked against the ru
 of its own) and saved in the store's ``credentials`` table in the same transaction as the event that says
 it changed; the hash never enters the log.
 
+Anyone may change their own password, giving the one they have now (a wrong one counts as a failed log-in);
+a supervisor may open a closed account again. Each command that hashes or checks a password has a
+``begin_...`` form returning a ``Slow`` (see slow.py), so the desktop hashes on a worker thread.
+
 Log-in: after ``FAILURES_BEFORE_WAIT`` failed tries in a row under one user id, the next must wait (30 s,
 doubling with each further failure, at most 15 minutes). The run of failures is part of the users
 projection, so restarting the program does not reset it. Whether the user id or the password was wrong,
@@ -29,6 +33,7 @@ from app.engine.events import (
     PasswordChanged,
     UserCreated,
     UserDeactivated,
+    UserReactivated,
     UserRoleChanged,
 )
 from app.engine.ids import UserId
@@ -37,8 +42,17 @@ from app.engine.roles import Action, Role
 from app.engine.store import Transaction
 from app.engine.store_records import Credential
 from app.engine.users.book import FailedLogIns, User, UserBook
-from app.engine.users.commands import ChangeRole, CreateUser, DeactivateUser, LogInResult, ResetPassword
+from app.engine.users.commands import (
+    ChangeOwnPassword,
+    ChangeRole,
+    CreateUser,
+    DeactivateUser,
+    LogInResult,
+    ReactivateUser,
+    ResetPassword,
+)
 from app.engine.users.passwords import STANDARD_COST, ScryptCost, hash_password, matches, password_problems
+from app.engine.users.slow import Slow
 
 USER_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")
 """A user id: 2 to 32 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit."""
@@ -77,24 +91,45 @@ class UserAdmin:
 
     def enrol_first_supervisor(self, user_id: str, name: str, desk: str, password: str) -> CommandResult:
         """Open the first account of a new desk, a supervisor's; refused once the desk has any user."""
-        if not self.first_start:
-            return CommandResult.refused("This desk already has users: ask a supervisor to open an account for you.")
-        return self._open(CreateUser(UserId(user_id), user_id, name, Role.SUPERVISOR, desk, password))
+        return self.begin_enrol_first_supervisor(user_id, name, desk, password).run()
+
+    def begin_enrol_first_supervisor(self, user_id: str, name: str, desk: str, password: str) -> Slow[CommandResult]:
+        """``enrol_first_supervisor`` with its hashing apart."""
+        return self._open(CreateUser(UserId(user_id), user_id, name, Role.SUPERVISOR, desk, password), first=True)
 
     def create_user(self, cmd: CreateUser) -> CommandResult:
         """Open an account (supervisors only)."""
-        if refused := self.engine._refused(cmd.user, Action.MANAGE_USERS):
-            return refused
-        return self._open(cmd)
+        return self.begin_create_user(cmd).run()
 
-    def _open(self, cmd: CreateUser) -> CommandResult:
-        problems = self._new_user_problems(cmd)
-        if problems:
-            return CommandResult(False, None, "The account has errors; nothing was changed.", tuple(problems))
-        credential = hash_password(cmd.user_id, cmd.password, self.cost)
-        user_id = UserId(cmd.user_id)
-        self._record(UserCreated(user_id, cmd.name.strip(), cmd.role, cmd.desk.strip()), cmd.user, credential)
-        return CommandResult(True, None, f"Opened {user_id}'s account ({cmd.role.label}, desk {cmd.desk.strip()}).")
+    def begin_create_user(self, cmd: CreateUser) -> Slow[CommandResult]:
+        """``create_user`` with its hashing apart."""
+        if refused := self.engine._refused(cmd.user, Action.MANAGE_USERS):
+            return Slow.done(refused)
+        return self._open(cmd, first=False)
+
+    def _open(self, cmd: CreateUser, *, first: bool) -> Slow[CommandResult]:
+        def problem() -> CommandResult | None:
+            if first and not self.first_start:
+                return CommandResult.refused(
+                    "This desk already has users: ask a supervisor to open an account for you."
+                )
+            problems = self._new_user_problems(cmd)
+            return (
+                CommandResult(False, None, "The account has errors; nothing was changed.", tuple(problems))
+                if problems
+                else None
+            )
+
+        def finish(credential: Credential) -> CommandResult:
+            if refused := problem():  # checked again: someone may have taken the user id while it was hashing
+                return refused
+            user_id, desk = UserId(cmd.user_id), cmd.desk.strip()
+            self._record(UserCreated(user_id, cmd.name.strip(), cmd.role, desk), cmd.user, credential)
+            return CommandResult(True, None, f"Opened {user_id}'s account ({cmd.role.label}, desk {desk}).")
+
+        if refused := problem():
+            return Slow.done(refused)
+        return Slow(partial(hash_password, cmd.user_id, cmd.password, self.cost), finish)
 
     def _new_user_problems(self, cmd: CreateUser) -> list[FieldError]:
         found = []
@@ -131,16 +166,70 @@ class UserAdmin:
         self._record(UserDeactivated(cmd.target), cmd.user)
         return CommandResult(True, None, f"{cmd.target}'s account is closed; their past events stand.")
 
+    def reactivate(self, cmd: ReactivateUser) -> CommandResult:
+        """Open a closed account again (supervisors only); the user logs in with the password they had."""
+        if refused := self.engine._refused(cmd.user, Action.MANAGE_USERS):
+            return refused
+        account = self.book.users.get(cmd.target)
+        if account is None:
+            return CommandResult.refused(f"There is no user {cmd.target}.")
+        if account.active:
+            return CommandResult.refused(f"{cmd.target}'s account is open already.")
+        self._record(UserReactivated(cmd.target), cmd.user)
+        return CommandResult(True, None, f"{cmd.target}'s account is open again ({account.role.label}).")
+
     def reset_password(self, cmd: ResetPassword) -> CommandResult:
         """Set a new password for a user (supervisors only)."""
+        return self.begin_reset_password(cmd).run()
+
+    def begin_reset_password(self, cmd: ResetPassword) -> Slow[CommandResult]:
+        """``reset_password`` with its hashing apart."""
         account = self._target(cmd.user, cmd.target)
         if isinstance(account, CommandResult):
-            return account
+            return Slow.done(account)
         problems = tuple(FieldError("password", text) for text in password_problems(cmd.target, cmd.password))
         if problems:
-            return CommandResult(False, None, "The password was not changed.", problems)
-        self._record(PasswordChanged(cmd.target), cmd.user, hash_password(cmd.target, cmd.password, self.cost))
-        return CommandResult(True, None, f"{cmd.target}'s password was changed.")
+            return Slow.done(CommandResult(False, None, "The password was not changed.", problems))
+
+        def finish(credential: Credential) -> CommandResult:
+            self._record(PasswordChanged(cmd.target), cmd.user, credential)
+            return CommandResult(True, None, f"{cmd.target}'s password was changed.")
+
+        return Slow(partial(hash_password, cmd.target, cmd.password, self.cost), finish)
+
+    def change_own_password(self, cmd: ChangeOwnPassword) -> CommandResult:
+        """Change one's own password, giving the current one; a wrong one counts as a failed log-in."""
+        return self.begin_change_own_password(cmd).run()
+
+    def begin_change_own_password(self, cmd: ChangeOwnPassword) -> Slow[CommandResult]:
+        """``change_own_password`` with its checking and hashing apart."""
+        user = cmd.user
+        account = self.book.users.get(user)
+        stored = self.engine.store.credential(user) if account is not None and account.active else None
+        if stored is None:
+            return Slow.done(CommandResult.refused(f"{user} has no open account here; nothing was changed."))
+        if wait := self.wait_before_log_in(user):
+            return Slow.done(CommandResult.refused(_wait_text(wait)))
+        problems = tuple(FieldError("new_password", text) for text in password_problems(user, cmd.new_password))
+        if cmd.new_password == cmd.old_password:
+            problems += (FieldError("new_password", "The new password must differ from the one you have now."),)
+        if problems:
+            return Slow.done(CommandResult(False, None, "The password was not changed.", problems))
+
+        def work() -> Credential | None:
+            right = matches(cmd.old_password, stored)
+            return hash_password(user, cmd.new_password, self.cost) if right else None
+
+        def finish(credential: Credential | None) -> CommandResult:
+            if credential is None:
+                self._record(LogInFailed(user, LogInProblem.WRONG_PASSWORD), user)
+                wait = self.wait_before_log_in(user)
+                text = "Your current password is not right; the password was not changed."
+                return CommandResult.refused(f"{text} {_wait_text(wait)}" if wait else text)
+            self._record(PasswordChanged(user), user, credential)
+            return CommandResult(True, None, "Your password was changed.")
+
+        return Slow(work, finish)
 
     def _target(self, user: UserId, target: UserId) -> User | CommandResult:
         """The active account ``user`` (who must be allowed to manage users) wants to change, or why not."""
@@ -174,32 +263,40 @@ class UserAdmin:
 
     def log_in(self, user_id: str, password: str) -> LogInResult:
         """Check ``password`` for ``user_id``; record the log-in or the failure, and say what became of it."""
+        return self.begin_log_in(user_id, password).run()
+
+    def begin_log_in(self, user_id: str, password: str) -> Slow[LogInResult]:
+        """``log_in`` with its password check apart."""
         typed = UserId(_typed(user_id))
         if not typed:
-            return LogInResult(None, "Enter your user id.")
+            return Slow.done(LogInResult(None, "Enter your user id."))
         wait = self.wait_before_log_in(typed)
         if wait > 0:
             self._record(LogInFailed(typed, LogInProblem.TOO_SOON), typed)
-            return LogInResult(None, _wait_text(wait), wait)
-        problem = self._check(typed, password)
-        if problem is None:
-            self._record(LoggedIn(typed), typed)
-            return LogInResult(typed)
-        self._record(LogInFailed(typed, problem), typed)
-        if problem is LogInProblem.DEACTIVATED:
-            return LogInResult(None, f"{typed}'s account is closed; ask a supervisor.")
-        wait = self.wait_before_log_in(typed)
-        return LogInResult(None, f"{WRONG_LOG_IN} {_wait_text(wait)}" if wait else WRONG_LOG_IN, wait)
+            return Slow.done(LogInResult(None, _wait_text(wait), wait))
+        stored = self.engine.store.credential(typed) if typed in self.book.users else None
 
-    def _check(self, user_id: UserId, password: str) -> LogInProblem | None:
-        account = self.book.users.get(user_id)
-        stored = self.engine.store.credential(user_id) if account is not None else None
-        if stored is None:
-            matches(password, self._decoy_credential())  # the same time as a real check: do not reveal who exists
-            return LogInProblem.UNKNOWN_USER
-        if not matches(password, stored):
-            return LogInProblem.WRONG_PASSWORD
-        return None if account is not None and account.active else LogInProblem.DEACTIVATED
+        def work() -> bool:
+            # An unknown user costs the same time as a real check: do not reveal who exists.
+            return matches(password, stored or self._decoy_credential()) and stored is not None
+
+        def finish(right: bool) -> LogInResult:
+            account = self.book.users.get(typed)
+            problem: LogInProblem | None
+            if not right or account is None:
+                problem = LogInProblem.WRONG_PASSWORD if account is not None else LogInProblem.UNKNOWN_USER
+            else:
+                problem = None if account.active else LogInProblem.DEACTIVATED
+            if problem is None:
+                self._record(LoggedIn(typed), typed)
+                return LogInResult(typed)
+            self._record(LogInFailed(typed, problem), typed)
+            if problem is LogInProblem.DEACTIVATED:
+                return LogInResult(None, f"{typed}'s account is closed; ask a supervisor.")
+            wait = self.wait_before_log_in(typed)
+            return LogInResult(None, f"{WRONG_LOG_IN} {_wait_text(wait)}" if wait else WRONG_LOG_IN, wait)
+
+        return Slow(work, finish)
 
     def _decoy_credential(self) -> Credential:
         if self._decoy is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.engine.events import LoggedIn, LogInFailed, UserCreated, UserDeactivated, UserRoleChanged
+from app.engine.events import LoggedIn, LogInFailed, UserCreated, UserDeactivated, UserReactivated, UserRoleChanged
 from app.engine.ids import UserId
 from app.engine.roles import Role
 
@@ -41,7 +41,14 @@ class UserBook:
     """Every account by user id, and the failed log-ins that decide how long the next try must wait."""
 
     name = "users"
-    event_types: tuple[type, ...] = (UserCreated, UserRoleChanged, UserDeactivated, LoggedIn, LogInFailed)
+    event_types: tuple[type, ...] = (
+        UserCreated,
+        UserRoleChanged,
+        UserDeactivated,
+        UserReactivated,
+        LoggedIn,
+        LogInFailed,
+    )
 
     def __init__(self) -> None:
         self.users: dict[UserId, User] = {}
@@ -55,6 +62,8 @@ class UserBook:
             self.users[event.user_id].role = event.role
         elif isinstance(event, UserDeactivated):
             self.users[event.user_id].active = False
+        elif isinstance(event, UserReactivated):
+            self.users[event.user_id].active = True
         elif isinstance(event, LoggedIn):
             self.users[event.user_id].last_log_in = ts
             self.failed.pop(event.user_id, None)

@@ -38,6 +38,23 @@ class DeactivateUser:
 
 
 @dataclass(frozen=True, slots=True)
+class ReactivateUser:
+    """Open ``target``'s closed account again; asked by ``user``."""
+
+    user: UserId
+    target: UserId
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeOwnPassword:
+    """``user`` changes their own password, giving the one they have now."""
+
+    user: UserId
+    old_password: str
+    new_password: str
+
+
+@dataclass(frozen=True, slots=True)
 class ResetPassword:
     """Set a new password for ``target``; asked by ``user``."""
 

@@ -81,7 +81,14 @@ class FillBeforeCancel:
 
 WireAction = Write | Hold | Skip | Disconnect | WipeStore | PossResend
 """Actions the session driver executes."""
-VenueAction = Bust | UnsolicitedCancel | FillBeforeCancel
+
+
+@dataclass(frozen=True, slots=True)
+class IgnoreRequest:
+    """Do nothing with the request just received, and answer nothing (the venue lost it)."""
+
+
+VenueAction = Bust | UnsolicitedCancel | FillBeforeCancel | IgnoreRequest
 """Actions the venue application executes against its matching engine."""
 Action = WireAction | VenueAction
 """Anything the injector returns."""

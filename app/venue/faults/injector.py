@@ -8,7 +8,8 @@ Wiring, for the session driver (one injector per acceptor session, living as lon
         ...  # Write/Hold/Skip/Disconnect/WipeStore/PossResend here; Bust/UnsolicitedCancel to the venue
     # each inbound application message, before the venue acts on it:
     for action in injector.on_receive(message, clock.now()):
-        ...  # FillBeforeCancel: the venue fills the order, then handles the cancel or replace
+        ...  # FillBeforeCancel: the venue fills the order, then handles the cancel or replace; IgnoreRequest: it
+        # does nothing with the message
     # on a timer, at the latest at injector.next_due():
     actions = injector.poll(clock.now())
     # when the connection closes for any reason:
@@ -43,6 +44,7 @@ from app.venue.faults.actions import (
     Disconnect,
     FillBeforeCancel,
     Hold,
+    IgnoreRequest,
     PossResend,
     Skip,
     UnsolicitedCancel,
@@ -115,9 +117,13 @@ class FaultInjector:
         return out
 
     def on_receive(self, message: FixMessage, now: datetime) -> list[VenueAction]:
-        """What the venue does before acting on inbound ``message`` at ``now``: at most a ``FillBeforeCancel``."""
+        """What the venue does before acting on inbound ``message`` at ``now``: a ``FillBeforeCancel`` or an
+        ``IgnoreRequest`` (which wins: a request the venue lost cannot race a fill)."""
         order = message.get(ORIG_CL_ORD_ID) or message.get(CL_ORD_ID)
-        if self._fired(message, now, sent=False) and order is not None:
+        effects = {rule.fault.effect for rule in self._fired(message, now, sent=False)}
+        if Effect.IGNORE in effects:
+            return [IgnoreRequest()]
+        if effects and order is not None:
             return [FillBeforeCancel(ClOrdId(order))]
         return []
 

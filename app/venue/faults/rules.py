@@ -89,6 +89,8 @@ class Effect(StrEnum):
     """The venue cancels a resting order on its own."""
     FILL_FIRST = "fill first"
     """The venue fills the order before acting on the cancel or replace just received."""
+    IGNORE = "ignore"
+    """The venue takes the request in (its MsgSeqNum counts) but never acts on it or answers: lost inside it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,7 @@ _DESCRIPTIONS = {
     Effect.BUST: "the venue busts this fill (150=H) right after it",
     Effect.UNSOLICITED_CANCEL: "the venue cancels this order on its own (150=4) right after it",
     Effect.FILL_FIRST: "the venue fills the order before acting on the request (a fill racing the cancel)",
+    Effect.IGNORE: "the venue never acts on the request nor answers it (lost inside the venue)",
 }
 
 

@@ -49,8 +49,10 @@ WHAT, on a message the venue sends:
 * ``unsolicited cancel``: the venue cancels this message's order on its own.
 
 On a message the venue receives (``cancel request``, ``replace request``): ``fill first``: the venue fills
-the order before acting on the request. At a time: ``disconnect``, ``restart with empty store``,
-``bust EXECID``, ``unsolicited cancel CLORDID`` or ``unsolicited cancel on SYMBOL``.
+the order before acting on the request. On any request it receives: ``ignore``: the venue never acts on it
+nor answers (a request lost inside the venue; only the desk's own retry gets it done). At a time:
+``disconnect``, ``restart with empty store``, ``bust EXECID``, ``unsolicited cancel CLORDID`` or
+``unsolicited cancel on SYMBOL``.
 
 Every problem is reported with the file and line (``FaultScriptError.problems``); a script with any bad line
 is refused as a whole.
@@ -275,6 +277,8 @@ def _fault(words: list[str], trigger: MessageTrigger | TimeTrigger) -> Fault:
         return _unsolicited_cancel(words[2:])
     if said == ["fill", "first"]:
         return Fault(Effect.FILL_FIRST)
+    if said == ["ignore"]:
+        return Fault(Effect.IGNORE)
     raise _LineError(f"unknown fault {' '.join(words)!r}: faults are {_FAULTS}")
 
 
@@ -282,7 +286,7 @@ _PLAIN: Final = {"drop": Effect.DROP, "garble": Effect.GARBLE, "disconnect": Eff
 _FAULTS: Final = (
     "'drop', 'garble', 'delay DURATION', 'reorder [past N]', 'duplicate [with possdup|possresend] [past N]', "
     "'disconnect [before]', 'restart with empty store', 'bust [EXECID]', "
-    "'unsolicited cancel [CLORDID | on SYMBOL]' and 'fill first'"
+    "'unsolicited cancel [CLORDID | on SYMBOL]', 'fill first' and 'ignore'"
 )
 
 
@@ -334,8 +338,10 @@ def _check_fits(fault: Fault, trigger: MessageTrigger | TimeTrigger, said: str) 
             )
         return
     name = trigger.kind.name
-    if not trigger.kind.sent and effect is not Effect.FILL_FIRST:
-        raise _LineError(f"the venue receives a {name!r}, so only 'fill first' can act on it, not {said!r}")
+    if not trigger.kind.sent and effect not in (Effect.FILL_FIRST, Effect.IGNORE):
+        raise _LineError(f"the venue receives a {name!r}, so only 'fill first' or 'ignore' can act on it, not {said!r}")
+    if trigger.kind.sent and effect is Effect.IGNORE:
+        raise _LineError(f"'ignore' acts on a request the venue receives, not on a {name!r} it sends")
     if effect is Effect.FILL_FIRST and name not in ("cancel request", "replace request"):
         raise _LineError(f"'fill first' acts on a 'cancel request' or 'replace request', not a {name!r}")
     if effect is Effect.BUST and fault.exec_id is None and name != "fill":

@@ -8,13 +8,15 @@ from typing import Any
 
 import pytest
 
-from app.engine.commands import CancelOrder, ReplaceOrder, SubmitOrder
+from app.engine.clock import FakeClock
+from app.engine.commands import CancelOrder, ReplaceOrder, SetLimit, SubmitOrder
 from app.engine.engine import Engine
 from app.engine.enums import OrderStatus, Side
 from app.engine.events import (
     ActionRefused,
     AnomalyRecorded,
     KillCancelQueued,
+    KillCancelRetried,
     KillSwitchEngaged,
     MassCancelAnswered,
     OrderDenied,
@@ -23,6 +25,9 @@ from app.engine.events import (
 from app.engine.ids import AccountId, ClOrdId, OrderId, UserId
 from app.engine.kill_terms import CancelRoute, KillGrade, KillTrigger, Scope, ScopeKind
 from app.engine.order import Amendment, Order, RequestKind
+from app.engine.risk.limit_keys import LimitKey
+from app.engine.risk.limit_keys import Scope as LimitScope
+from app.engine.risk.verdict import Severity
 from app.engine.venue_messages import MassCancelReport, MassCancelResponse
 from tests.support.engine_kit import SUPERVISOR, TRADER, VIEWER, open_engine, spec
 from tests.support.reports import VenueOrder
@@ -407,3 +412,103 @@ def test_the_kill_switch_events_round_trip_through_the_log(desk: KillDesk) -> No
         assert name in kinds
     [queued] = desk.events(KillCancelQueued)
     assert queued.order_id is not None  # on the order's own timeline
+
+
+# Cancels the venue leaves unconfirmed go again -------------------------------------------------------------
+
+
+def _retry_after(desk: KillDesk, seconds: float) -> None:
+    assert isinstance(desk.engine.clock, FakeClock)
+    desk.engine.clock.advance(seconds)
+    desk.engine.retry_kill_cancels()
+
+
+def test_a_cancel_the_venue_leaves_unanswered_goes_again_with_the_same_clordid(desk: KillDesk) -> None:
+    [order_id] = desk.working()
+    desk.kill()
+    [first] = desk.outbound.sent[-1:]
+    desk.outbound.sent.clear()
+    _retry_after(desk, 4.9)  # the default retry time is 5 s
+    assert desk.outbound.sent == []
+    _retry_after(desk, 0.1)
+    [again] = desk.outbound.sent
+    assert (again.kind, again.cl_ord_id, again.orig_cl_ord_id) == (first.kind, first.cl_ord_id, first.orig_cl_ord_id)
+    [status] = desk.engine.kill_switch_status()
+    assert status.summary() == "Cancel all: 0 of 1 confirmed, 1 unconfirmed, retried 1 time"
+    [retried] = desk.events(KillCancelRetried)
+    assert retried.order_id == order_id  # on the order's own timeline
+    assert f"no answer to cancel {first.cl_ord_id} in 5 s: sent it again" in retried.data
+    desk.outbound.sent.clear()
+    _retry_after(desk, 5)
+    assert len(desk.outbound.sent) == 1
+    assert desk.engine.kill_switch_status()[0].summary().endswith("retried 2 times")
+    desk.confirm_cancel(order_id)
+    desk.outbound.sent.clear()
+    _retry_after(desk, 60)
+    assert desk.outbound.sent == []
+    assert desk.engine.kill_switch_status()[0].unconfirmed == 0
+
+
+def test_an_order_still_working_after_its_kill_cancel_was_refused_gets_a_new_cancel(desk: KillDesk) -> None:
+    [order_id] = desk.working()
+    desk.kill()
+    refused = desk.order(order_id).pending
+    assert refused is not None
+    desk.engine.apply_venue_messages([desk.venue[order_id].reject_request(refused.cl_ord_id, RequestKind.CANCEL)])
+    assert desk.order(order_id).status is S.NEW
+    desk.outbound.sent.clear()
+    _retry_after(desk, 5)
+    [again] = desk.outbound.sent
+    assert again.kind is RequestKind.CANCEL
+    assert again.cl_ord_id != refused.cl_ord_id
+    assert desk.order(order_id).status is S.PENDING_CANCEL
+    desk.confirm_cancel(order_id)
+    assert desk.order(order_id).status is S.CANCELED
+
+
+def test_an_order_a_taken_mass_cancel_missed_gets_its_own_cancel_under_its_reserved_clordid(desk: KillDesk) -> None:
+    desk.outbound.mass_cancel_venues = {"SIM1"}
+    caught, missed = desk.working(2)
+    desk.kill()
+    [mass] = desk.outbound.mass_cancels
+    desk.engine.apply_venue_messages([MassCancelReport(mass.cl_ord_id, MassCancelResponse.ALL_ORDERS, session="SIM1")])
+    desk.confirm_cancel(caught)
+    reserved = desk.order(missed).pending
+    assert reserved is not None
+    desk.outbound.sent.clear()
+    _retry_after(desk, 5)
+    [own] = desk.outbound.sent
+    assert (own.order_id, own.cl_ord_id, own.orig_cl_ord_id) == (missed, reserved.cl_ord_id, reserved.orig_cl_ord_id)
+    assert desk.engine.book.kill.active["KS1"].caught[missed].route is CancelRoute.SINGLE
+
+
+def test_the_retry_time_is_a_limit_a_supervisor_sets_per_venue(desk: KillDesk) -> None:
+    key = LimitKey("kill_cancel_retry_s", Severity.BLOCK, LimitScope(venue="SIM1"))
+    assert desk.engine.set_limit(SetLimit(key, "1", SUPERVISOR)).accepted
+    desk.working()
+    desk.working(destination="SIM2")
+    desk.kill()
+    desk.outbound.sent.clear()
+    _retry_after(desk, 1)
+    assert [r.destination for r in desk.outbound.sent] == ["SIM1"]
+
+
+def test_an_order_whose_fate_is_unknown_waits_for_the_status_request(desk: KillDesk) -> None:
+    [order_id] = desk.working()
+    desk.kill()
+    desk.engine.line_lost("SIM1")
+    assert desk.order(order_id).status is S.UNKNOWN
+    desk.outbound.sent.clear()
+    _retry_after(desk, 60)
+    assert desk.outbound.sent == []
+
+
+@pytest.mark.parametrize("snapshot", [True, False])
+def test_retries_survive_a_restart_exactly(desk: KillDesk, snapshot: bool) -> None:
+    desk.working(2)
+    desk.kill()
+    _retry_after(desk, 5)
+    before = (desk.engine.book.kill.rows(), desk.engine.kill_switch_status())
+    engine = desk.reopen(snapshot=snapshot)
+    assert (engine.book.kill.rows(), engine.kill_switch_status()) == before
+    assert engine.kill_switch_status()[0].retries == 2

@@ -1,31 +1,46 @@
-"""Automatic kill switch triggers: daily loss per account, a venue's reject storm, a line down too long."""
+"""Automatic kill switch triggers: daily loss per account, a venue's reject storm, a line down too long.
+
+Their thresholds are risk limits (set here as the supervisor), and the daily loss counts one trading day.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from app.engine.clock import FakeClock
-from app.engine.commands import SubmitOrder
+from app.engine.commands import SetLimit, SubmitOrder
 from app.engine.engine import Engine
 from app.engine.enums import ExecType, OrderStatus, Side
 from app.engine.ids import AccountId, OrderId
 from app.engine.kill_switch import KillSwitch
 from app.engine.kill_terms import KillGrade, KillTrigger, Scope, ScopeKind
-from app.engine.kill_triggers import KillTriggers, TriggerLimits
-from tests.support.engine_kit import TRADER, open_engine, spec
+from app.engine.kill_triggers import KillTriggers
+from app.engine.risk.verdict import Severity
+from tests.support.engine_kit import SUPERVISOR, TRADER, open_engine, spec
 from tests.support.reports import VenueOrder
+from tests.support.risk_kit import key
 
 
 class Watched:
     """An engine on a fake clock, its triggers, and lines that are up unless a test takes one down."""
 
-    def __init__(self, path: Path, limits: TriggerLimits) -> None:
-        self.clock = FakeClock()
+    def __init__(self, path: Path, clock: FakeClock | None = None, **limits: str | int) -> None:
+        self.path = path
+        self.clock = clock or FakeClock()
         self.engine: Engine = open_engine(path, clock=self.clock)[0]
         self.down: set[str] = set()
-        self.triggers = KillTriggers(self.engine, limits, ["SIM1", "SIM2"], lambda venue: venue not in self.down)
+        self.triggers = KillTriggers(self.engine, ["SIM1", "SIM2"], lambda venue: venue not in self.down)
+        for name, value in limits.items():
+            self.limit(name, value)
+
+    def limit(self, name: str, value: str | int, **scope: str) -> None:
+        result = self.engine.set_limit(SetLimit(key(name, Severity.BLOCK, **scope), str(value), SUPERVISOR))
+        assert result.accepted, result.message
 
     def order(self, **terms: Any) -> tuple[OrderId, VenueOrder]:
         result = self.engine.submit(SubmitOrder(spec(**terms), TRADER))
@@ -43,7 +58,8 @@ class Watched:
 
 
 def test_an_accounts_daily_loss_at_its_limit_stops_that_account(tmp_path: Path) -> None:
-    desk = Watched(tmp_path / "s.sqlite3", TriggerLimits(daily_loss={AccountId("ACC1"): Decimal(500)}))
+    desk = Watched(tmp_path / "s.sqlite3")
+    desk.limit("daily_loss", 500, account="ACC1")
     desk.trade(Side.BUY, 10)
     desk.trade(Side.SELL, 7)  # realised -300: under the limit
     assert desk.switches() == []
@@ -58,7 +74,9 @@ def test_an_accounts_daily_loss_at_its_limit_stops_that_account(tmp_path: Path) 
         KillTrigger.DAILY_LOSS,
         "system",
     )
-    assert switch.reason == "ACC1 has lost 500.00 today, at or past its daily loss limit of 500.00."
+    assert switch.reason == (
+        "ACC1 has lost 500.00 this trading day, at or past its daily loss limit of 500.00 (for account ACC1)."
+    )
     assert desk.engine.ledger.orders[working].status is OrderStatus.PENDING_CANCEL
     assert desk.engine.ledger.orders[other].status is OrderStatus.NEW
     desk.trade(Side.SELL, 1, account="ACC2")  # more fills elsewhere: the same switch, not another
@@ -66,14 +84,15 @@ def test_an_accounts_daily_loss_at_its_limit_stops_that_account(tmp_path: Path) 
 
 
 def test_an_account_with_no_loss_limit_is_never_stopped(tmp_path: Path) -> None:
-    desk = Watched(tmp_path / "s.sqlite3", TriggerLimits(daily_loss={AccountId("ACC9"): Decimal(1)}))
+    desk = Watched(tmp_path / "s.sqlite3")
+    desk.limit("daily_loss", 1, account="ACC9")
     desk.trade(Side.BUY, 10)
     desk.trade(Side.SELL, 1)
     assert desk.switches() == []
 
 
 def test_a_reject_storm_halts_the_venue_it_came_from(tmp_path: Path) -> None:
-    desk = Watched(tmp_path / "s.sqlite3", TriggerLimits(reject_storm=3, reject_window=10))
+    desk = Watched(tmp_path / "s.sqlite3", reject_storm=3, reject_storm_window_s=10)
     for seconds in (0, 6, 6):  # the first falls out of the window before the third
         _, venue = desk.order()
         desk.clock.advance(seconds)
@@ -93,7 +112,7 @@ def test_a_reject_storm_halts_the_venue_it_came_from(tmp_path: Path) -> None:
 
 
 def test_a_line_down_too_long_with_orders_working_halts_that_venue(tmp_path: Path) -> None:
-    desk = Watched(tmp_path / "s.sqlite3", TriggerLimits(line_down=30))
+    desk = Watched(tmp_path / "s.sqlite3")
     desk.order()
     desk.down = {"SIM1", "SIM2"}  # SIM2 has no orders working: nothing to protect there
     desk.triggers.check_lines()
@@ -111,7 +130,7 @@ def test_a_line_down_too_long_with_orders_working_halts_that_venue(tmp_path: Pat
 
 
 def test_a_line_that_comes_back_starts_its_count_again(tmp_path: Path) -> None:
-    desk = Watched(tmp_path / "s.sqlite3", TriggerLimits(line_down=30))
+    desk = Watched(tmp_path / "s.sqlite3")
     desk.order()
     desk.down = {"SIM1"}
     desk.triggers.check_lines()
@@ -122,3 +141,65 @@ def test_a_line_that_comes_back_starts_its_count_again(tmp_path: Path) -> None:
     desk.clock.advance(20)
     desk.triggers.check_lines()
     assert desk.switches() == []
+
+
+def test_a_line_down_limit_set_by_the_supervisor_is_the_one_used(tmp_path: Path) -> None:
+    desk = Watched(tmp_path / "s.sqlite3")
+    desk.limit("line_down_s", 5, venue="SIM1")
+    desk.order()
+    desk.down = {"SIM1"}
+    desk.triggers.check_lines()
+    desk.clock.advance(5)
+    desk.triggers.check_lines()
+    [switch] = desk.switches()
+    assert switch.reason == "The line to SIM1 has been down 5 seconds; orders working on it: 1."
+
+
+NEW_YORK_ROLL = "17:00 America/New_York"
+
+
+def test_the_daily_loss_starts_again_at_the_trading_day_roll(tmp_path: Path) -> None:
+    clock = FakeClock(datetime(2026, 1, 5, 21, 0, tzinfo=UTC))  # 16:00 in New York, an hour before the roll
+    desk = Watched(tmp_path / "s.sqlite3", clock, trading_day_roll=NEW_YORK_ROLL, daily_loss=500)
+    desk.trade(Side.BUY, 10)
+    desk.trade(Side.SELL, 7)  # -300 on Monday's trading day
+    desk.clock.advance(2 * 3600)  # 18:00 in New York: Tuesday's trading day
+    desk.trade(Side.BUY, 10)
+    desk.trade(Side.SELL, 7)  # -300 again, but a new day: -300, not -600
+    assert desk.switches() == []
+    assert desk.engine.book.daily.today("ACC1", desk.clock.now(), desk.engine.book.limits.day_roll()) == -300
+    desk.trade(Side.BUY, 10)
+    desk.trade(Side.SELL, 8)  # -500 on Tuesday's trading day
+    [switch] = desk.switches()
+    assert switch.trigger is KillTrigger.DAILY_LOSS
+    assert "lost 500.00 this trading day" in switch.reason
+
+
+def test_with_the_default_roll_the_trading_day_ends_at_midnight_utc(tmp_path: Path) -> None:
+    desk = Watched(tmp_path / "s.sqlite3", FakeClock(datetime(2026, 1, 5, 23, 59, tzinfo=UTC)), daily_loss=500)
+    desk.trade(Side.BUY, 10)
+    desk.trade(Side.SELL, 6)  # -400 on the 5th
+    desk.clock.advance(120)  # 00:01 UTC on the 6th
+    assert desk.engine.book.daily.today("ACC1", desk.clock.now(), desk.engine.book.limits.day_roll()) == 0
+    desk.trade(Side.BUY, 10)
+    desk.trade(Side.SELL, 8)  # -200 on the 6th: with the 5th it would have been -600
+    assert desk.switches() == []
+
+
+@pytest.mark.parametrize("snapshot", [True, False], ids=["snapshot", "replay"])
+def test_the_days_loss_survives_a_restart_exactly(tmp_path: Path, snapshot: bool) -> None:
+    clock = FakeClock(datetime(2026, 1, 5, 21, 0, tzinfo=UTC))
+    desk = Watched(tmp_path / "s.sqlite3", clock, trading_day_roll=NEW_YORK_ROLL)
+    desk.trade(Side.BUY, 10)
+    desk.trade(Side.SELL, 7)
+    desk.clock.advance(2 * 3600)
+    desk.trade(Side.BUY, 10)
+    desk.trade(Side.SELL, 9)
+    rows = desk.engine.book.daily.rows()
+    if snapshot:
+        desk.engine.close()
+    else:
+        desk.engine.store.close()
+    again = Watched(tmp_path / "s.sqlite3", clock)
+    assert again.engine.book.daily.rows() == rows
+    assert again.engine.book.daily.today("ACC1", clock.now(), again.engine.book.limits.day_roll()) == -100

@@ -2,23 +2,55 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from app.engine.enums import OrdType
 from app.engine.errors import ConfigError
 from app.engine.risk.limits_file import default_limits_path, load_limits
+from app.engine.risk.pretrade import PreTradeGate
 from app.engine.risk.verdict import Severity
-from tests.support.risk_kit import key
+from app.venue.profiles import DEFAULT_PROFILES, Listing
+from tests.support.risk_kit import key, open_desk
 
 
-def test_the_shipped_file_loads_and_leaves_the_price_band_off() -> None:
+def test_the_shipped_file_loads_with_the_price_band_on_for_the_desk() -> None:
     limits = load_limits(default_limits_path())
     assert limits[key("max_order_qty")] == "100000"
     assert limits[key("max_order_qty", Severity.WARN)] == "25000"
     assert limits[key("lot_size", venue="SIMC")] == "100"
     assert limits[key("restricted", symbol="XYZ")].startswith("Compliance hold")
-    assert not any(k.name == "price_band_pct" for k in limits)
+    assert (limits[key("price_band_pct")], limits[key("price_band_pct", Severity.WARN)]) == ("10", "5")
+
+
+LISTED = [(venue, listing) for venue, profile in DEFAULT_PROFILES.items() for listing in profile.listings]
+
+
+@pytest.mark.parametrize(("venue", "listing"), LISTED, ids=[f"{v}-{x.symbol}" for v, x in LISTED])
+def test_the_demo_desk_can_trade_every_listed_symbol_once_it_has_a_quote(
+    tmp_path: Path, venue: str, listing: Listing
+) -> None:
+    desk = open_desk(tmp_path / "desk.sqlite3")
+    desk.gate = PreTradeGate(list(DEFAULT_PROFILES), desk.prices, desk.clock)
+    desk.engine.gate = desk.gate
+    assert desk.engine.seed_limits(load_limits(default_limits_path()), "limits.toml")
+    profile = DEFAULT_PROFILES[venue]
+    qty, mid = profile.lot * 10, listing.mid
+    terms = {"symbol": listing.symbol, "destination": venue, "qty": qty, "limit_px": mid - profile.tick * 10}
+    blocked = desk.check(**terms)
+    assert not blocked.allowed
+    assert f"No reference price has arrived for {listing.symbol}." in blocked.reason  # fails closed, in words
+    desk.quote(str(mid - profile.tick), str(mid + profile.tick), listing.symbol, last=str(mid))
+    assert desk.check(**terms).allowed, desk.check(**terms).reason
+    assert desk.check(**terms | {"ord_type": OrdType.MARKET, "limit_px": None}).allowed
+
+    def off(factor: str) -> Decimal:  # the mid moved by a factor, on the venue's tick
+        return (mid * Decimal(factor) / profile.tick).to_integral_value() * profile.tick
+
+    assert desk.rules(**terms | {"limit_px": off("1.07")}) == {"price_band_pct": Severity.WARN}
+    assert desk.rules(**terms | {"limit_px": off("0.85")}) == {"price_band_pct": Severity.BLOCK}
 
 
 def _problems(tmp_path: Path, text: str) -> list[str]:

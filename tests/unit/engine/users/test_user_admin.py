@@ -9,12 +9,28 @@ from pathlib import Path
 import pytest
 
 from app.engine.commands import CommandResult
-from app.engine.events import ActionRefused, PasswordChanged, UserCreated, UserDeactivated, UserRoleChanged
+from app.engine.events import (
+    ActionRefused,
+    LogInFailed,
+    LogInProblem,
+    PasswordChanged,
+    UserCreated,
+    UserDeactivated,
+    UserReactivated,
+    UserRoleChanged,
+)
 from app.engine.ids import UserId
 from app.engine.roles import Action, Role
 from app.engine.serialization import from_json, to_json
 from app.engine.users.admin import UserAdmin
-from app.engine.users.commands import ChangeRole, CreateUser, DeactivateUser, ResetPassword
+from app.engine.users.commands import (
+    ChangeOwnPassword,
+    ChangeRole,
+    CreateUser,
+    DeactivateUser,
+    ReactivateUser,
+    ResetPassword,
+)
 from tests.support.users_kit import BOSS, PASSWORD, open_desk
 
 ANN, PAM, VIC = UserId("ann"), UserId("pam"), UserId("vic")
@@ -26,6 +42,7 @@ COMMANDS: dict[str, Command] = {
     "change role": lambda admin, by: admin.change_role(ChangeRole(by, ANN, Role.PM)),
     "deactivate": lambda admin, by: admin.deactivate(DeactivateUser(by, ANN)),
     "reset password": lambda admin, by: admin.reset_password(ResetPassword(by, ANN, NEW_PASSWORD)),
+    "reactivate": lambda admin, by: admin.reactivate(ReactivateUser(by, ANN)),
 }
 
 
@@ -47,11 +64,13 @@ def test_only_a_supervisor_manages_users_and_each_refusal_is_audited(
 @pytest.mark.parametrize("command", COMMANDS)
 def test_a_supervisor_may_do_each_and_the_event_names_them(tmp_path: Path, command: str) -> None:
     engine, admin, _ = open_desk(tmp_path / "s.db")
+    if command == "reactivate":
+        assert admin.deactivate(DeactivateUser(BOSS, ANN)).accepted
     before = engine.store.last_seq
     assert COMMANDS[command](admin, BOSS).accepted
     [stored] = engine.store.read(before)
     assert stored.user == BOSS
-    assert stored.kind in {"UserCreated", "UserRoleChanged", "UserDeactivated", "PasswordChanged"}
+    assert stored.kind in {"UserCreated", "UserRoleChanged", "UserDeactivated", "PasswordChanged", "UserReactivated"}
 
 
 def test_a_change_of_role_takes_effect_at_once(tmp_path: Path) -> None:
@@ -125,7 +144,68 @@ def test_a_password_lives_only_as_a_hash_in_the_credentials_table(tmp_path: Path
         UserRoleChanged(ANN, Role.PM, Role.TRADER),
         UserDeactivated(ANN),
         PasswordChanged(ANN),
+        UserReactivated(ANN),
     ],
 )
 def test_user_events_round_trip(event: object) -> None:
     assert from_json(type(event), to_json(event)) == event
+
+
+def test_a_closed_account_is_opened_again_by_a_supervisor_and_logs_in_as_before(tmp_path: Path) -> None:
+    engine, admin, _ = open_desk(tmp_path / "s.db")
+    assert admin.deactivate(DeactivateUser(BOSS, ANN)).accepted
+    assert admin.log_in(ANN, PASSWORD).user is None
+    refused = admin.reactivate(ReactivateUser(BOSS, UserId("bob")))
+    assert refused.message == "bob's account is open already."
+    result = admin.reactivate(ReactivateUser(BOSS, ANN))
+    assert result.accepted, result.message
+    assert result.message == "ann's account is open again (trader)."
+    assert engine.directory.role_of(ANN) is Role.TRADER
+    assert admin.log_in(ANN, PASSWORD).user == ANN
+    [stored] = [r for r in engine.store.read() if r.kind == "UserReactivated"]
+    assert (stored.user, from_json(UserReactivated, stored.data)) == (BOSS, UserReactivated(ANN))
+
+
+def test_anyone_changes_their_own_password_given_the_current_one(tmp_path: Path) -> None:
+    engine, admin, _ = open_desk(tmp_path / "s.db")
+    result = admin.change_own_password(ChangeOwnPassword(VIC, PASSWORD, NEW_PASSWORD))  # even a viewer
+    assert result.accepted, result.message
+    assert admin.log_in(VIC, PASSWORD).user is None
+    assert admin.log_in(VIC, NEW_PASSWORD).user == VIC
+    [stored] = [r for r in engine.store.read() if r.kind == "PasswordChanged"]
+    assert (stored.user, from_json(PasswordChanged, stored.data)) == (VIC, PasswordChanged(VIC))
+
+
+def test_a_wrong_current_password_changes_nothing_and_counts_as_a_failed_log_in(tmp_path: Path) -> None:
+    engine, admin, _ = open_desk(tmp_path / "s.db")
+    for _ in range(3):
+        result = admin.change_own_password(ChangeOwnPassword(ANN, "not my password at all", NEW_PASSWORD))
+        assert not result.accepted
+    assert result.message.startswith("Your current password is not right; the password was not changed. Too many")
+    failed = [from_json(LogInFailed, r.data) for r in engine.store.read() if r.kind == "LogInFailed"]
+    assert failed == [LogInFailed(ANN, LogInProblem.WRONG_PASSWORD)] * 3
+    waiting = admin.change_own_password(ChangeOwnPassword(ANN, PASSWORD, NEW_PASSWORD))
+    assert not waiting.accepted  # the wait holds even with the right password
+    assert "wait" in waiting.message
+    assert admin.log_in(ANN, NEW_PASSWORD).user is None
+
+
+def test_a_new_password_must_follow_the_rules_and_differ(tmp_path: Path) -> None:
+    _, admin, _ = open_desk(tmp_path / "s.db")
+    same = admin.change_own_password(ChangeOwnPassword(ANN, PASSWORD, PASSWORD))
+    assert [p.message for p in same.problems] == ["The new password must differ from the one you have now."]
+    short = admin.change_own_password(ChangeOwnPassword(ANN, PASSWORD, "short"))
+    assert short.problems
+    assert all(p.field == "new_password" for p in short.problems)
+
+
+def test_the_slow_part_runs_apart_and_the_rest_is_checked_again_when_it_ends(tmp_path: Path) -> None:
+    engine, admin, _ = open_desk(tmp_path / "s.db")
+    slow = admin.begin_create_user(CreateUser(BOSS, "dan", "Dan", Role.TRADER, "EQ1", PASSWORD))
+    before = engine.store.last_seq
+    credential = slow.work()  # on a worker thread, in the desktop: nothing recorded yet
+    assert engine.store.last_seq == before
+    assert admin.create_user(CreateUser(BOSS, "dan", "Daniel", Role.PM, "EQ2", PASSWORD)).accepted  # meanwhile
+    late = slow.finish(credential)
+    assert not late.accepted
+    assert [p.message for p in late.problems] == ["There is already a user dan."]

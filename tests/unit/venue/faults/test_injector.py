@@ -14,6 +14,7 @@ from app.venue.faults import (
     Disconnect,
     FillBeforeCancel,
     Hold,
+    IgnoreRequest,
     PossResend,
     Skip,
     UnsolicitedCancel,
@@ -164,6 +165,12 @@ def test_fill_first_answers_the_first_cancel_request_for_the_order_only() -> Non
     assert inj.on_receive(cancel_request("C-3", orig="C-1"), START) == []
     frame = report(1, CANCELED).encode()
     assert inj.on_send(1, frame, START) == [Write(frame)]  # outbound traffic is not counted against it
+
+
+def test_ignore_loses_the_request_and_wins_over_fill_first() -> None:
+    inj = injector("1st cancel request: ignore\n1st cancel request: fill first\n2nd new order: ignore")
+    assert inj.on_receive(cancel_request("C-2", orig="C-1"), START) == [IgnoreRequest()]
+    assert inj.on_receive(cancel_request("C-3", orig="C-1"), START) == []
 
 
 def test_filters_select_by_clordid_symbol_tag_and_time() -> None:
