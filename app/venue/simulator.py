@@ -6,8 +6,8 @@ venue's ``VenueApplication`` (matching, market makers, reports), and answers the
 session (role ``drop_copy``, named ``<venue>-DC``) with a copy of every execution. The market data
 session (role ``market_data``) is served by the first venue. Requests take effect after the venue's ack
 latency; market makers requote every ``MARKET_STEP`` seconds, moving prices and filling resting orders;
-at the profile's close (on the injected clock) DAY orders expire. Everything runs on the caller's asyncio
-loop, in the desktop's process or standalone (``python -m app.venue``).
+at each trading day's close (the profile's calendar, on the injected clock) DAY orders expire. Everything
+runs on the caller's asyncio loop, in the desktop's process or standalone (``python -m app.venue``).
 
 With a fault script, each order session gets its own ``FaultInjector`` (same script, same seed) on its wire
 (``fault_wire.py``); a timer on the venue's clock fires held messages and time rules when due. A
@@ -41,7 +41,6 @@ from app.venue.faults import (
     UnsolicitedCancel,
     WipeStore,
 )
-from app.venue.hours import next_close
 from app.venue.profiles import DEFAULT_PROFILES, VenueProfile
 from app.venue.venue_app import Outbound, VenueApplication
 
@@ -94,8 +93,9 @@ class SimulatedVenue:
                 wire = FaultWire(injector, clock, functools.partial(self._act, config.name), self._arm)
             served = self.served[config.name] = _Served(config, Acceptor(config.host, config.port), wire)
             self._open(served)
-        self.next_close = None if profile.close is None else next_close(profile.close, profile.zone, clock.now())
-        """When DAY orders next expire, on the venue's clock."""
+        self.calendar = profile.calendar
+        self.next_close = self.calendar.next_close(clock.now())
+        """When DAY orders next expire, on the venue's clock: the next trading day's close."""
         self._ticker: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timer: asyncio.TimerHandle | None = None
@@ -131,9 +131,9 @@ class SimulatedVenue:
         orders expire."""
         out = self.app.step_market() + self.app.expire()
         now = self.clock.now()
-        if self.next_close is not None and self.profile.close is not None and now >= self.next_close:
+        if self.next_close is not None and now >= self.next_close:
             out += self.app.close_session()
-            self.next_close = next_close(self.profile.close, self.profile.zone, now)
+            self.next_close = self.calendar.next_close(now)
         self._send(out)
 
     def _hear(self, name: str, received: Received) -> list[FixMessage]:
