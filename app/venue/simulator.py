@@ -9,7 +9,8 @@ latency; market makers requote every ``MARKET_STEP`` seconds, moving prices and 
 at each trading day's close (the profile's calendar, on the injected clock) DAY orders expire. Everything
 runs on the caller's asyncio loop, in the desktop's process or standalone (``python -m app.venue``).
 
-With a fault script, each order session gets its own ``FaultInjector`` (same script, same seed) on its wire
+With a fault script, each order session gets its own ``FaultInjector`` (the script's rules for every venue and
+those aimed at this one, ``venue NAME: ...``; the same seed) on its wire
 (``fault_wire.py``); a timer on the venue's clock fires held messages and time rules when due. A
 "restart with empty store" gives the session a new, empty store: its numbers start again at 1.
 """
@@ -63,6 +64,11 @@ class Faults:
     script: FaultScript
     seed: int | None = None
 
+    def for_venue(self, venue: str) -> Faults | None:
+        """The faults ``venue`` runs: the rules for every venue and those aimed at it; None when none is left."""
+        script = self.script.for_venue(venue)
+        return dataclasses.replace(self, script=script) if script.rules else None
+
 
 @dataclasses.dataclass(slots=True)
 class _Served:
@@ -86,10 +92,11 @@ class SimulatedVenue:
         drop_copy = next((c.name for c in configs if c.role is SessionRole.DROP_COPY), None)
         self.app = VenueApplication(profile, clock, drop_copy_session=drop_copy)
         self.served: dict[str, _Served] = {}
+        mine = None if faults is None else faults.for_venue(profile.name)
         for config in configs:
             wire = None
-            if faults is not None and config.role is SessionRole.ORDERS:
-                injector = FaultInjector(faults.script, clock.now(), faults.seed)
+            if mine is not None and config.role is SessionRole.ORDERS:
+                injector = FaultInjector(mine.script, clock.now(), mine.seed)
                 wire = FaultWire(injector, clock, functools.partial(self._act, config.name), self._arm)
             served = self.served[config.name] = _Served(config, Acceptor(config.host, config.port), wire)
             self._open(served)
