@@ -2,9 +2,9 @@
 
 It listens on the ports the sessions file names (the desktop's default file unless another is given) and
 runs until interrupted, so another desktop, or a QuickFIX initiator, can trade against it. With ``--faults``
-every order session misbehaves as the script says (``resources/faults/`` has examples); ``--seed`` replaces
-the script's own seed. A script with mistakes is refused before anything starts, each mistake named with
-its file and line.
+the order sessions misbehave as the script says, every venue's or those its rules name (``resources/faults/``
+has examples); ``--seed`` replaces the script's own seed. A script with mistakes is refused before anything
+starts, each mistake named with its file and line.
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ async def serve(path: Path, faults: Faults | None = None) -> None:
         ports = ", ".join(f"{name} on {s.acceptor.port}" for name, s in venue.served.items())
         print(f"{venue.profile.name}: {ports}", flush=True)
     if faults is not None:
-        print(f"Faults from {faults.script.source}: {len(faults.script.rules)} rule(s) on every order session")
+        aimed = sum(1 for rule in faults.script.rules if rule.venues)
+        count = len(faults.script.rules)
+        print(f"Faults from {faults.script.source}: {count} rule(s), {aimed} of them aimed at named venues")
     try:
         await asyncio.Event().wait()
     finally:

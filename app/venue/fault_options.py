@@ -1,8 +1,8 @@
 """The fault-script options of the simulator's command lines (``python -m app.venue`` and ``python -m app``).
 
-``--faults SCRIPT`` makes every simulated order session misbehave as the script says; ``--seed N`` replaces the
-script's own seed. A script with mistakes is refused before anything starts: each mistake is said with its file
-and line, and the command exits with status 2.
+``--faults SCRIPT`` makes the simulated order sessions misbehave as the script says (every venue's, or those a
+rule names with ``venue NAME:``); ``--seed N`` replaces the script's own seed. A script with mistakes is refused
+before anything starts: each mistake is said with its file and line, and the command exits with status 2.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from app.venue.errors import FaultScriptError
 from app.venue.faults import load_script
+from app.venue.profiles import DEFAULT_PROFILES
 from app.venue.simulator import Faults
 
 
@@ -26,7 +27,7 @@ def read_faults(args: argparse.Namespace) -> Faults | None:
     """The fault script the command line names, read; ``FaultScriptError`` lists every mistake in it."""
     if args.faults is None:
         return None
-    return Faults(load_script(args.faults), args.seed)
+    return Faults(load_script(args.faults, DEFAULT_PROFILES), args.seed)
 
 
 def refuse_script(problem: FaultScriptError) -> int:

@@ -20,7 +20,7 @@ from app.engine.enums import OrdType, Side, TimeInForce
 from app.engine.fix import FixMessage, FixValueError
 from app.engine.fix import tags as t
 from app.engine.fix.tags import SessionRejectReason
-from app.engine.fix.values import parse_decimal, parse_int, parse_utc_timestamp
+from app.engine.fix.values import parse_decimal, parse_int, parse_local_mkt_date, parse_utc_timestamp
 from app.engine.ids import ClOrdId, VenueOrderId
 from app.venue.fix_rejects import InvalidFieldError, missing, out_of_range
 from app.venue.orders import CancelRequest, NewOrder, OwnerId, ReplaceRequest
@@ -133,6 +133,7 @@ def read_new_order(msg: FixMessage, owner: OwnerId) -> tuple[NewOrder, str | Non
         stop_px=f.optional_amount(t.STOP_PX),
         tif=f.code(t.TIME_IN_FORCE, TimeInForce, TimeInForce.DAY),
         expire_at=f.optional(t.EXPIRE_TIME, parse_utc_timestamp),
+        expire_on=f.optional(t.EXPIRE_DATE, parse_local_mkt_date),
     )
     _transact_time(f)
     return order, msg.get(t.ACCOUNT)

@@ -1,19 +1,69 @@
-"""When a simulated venue closes: a wall-clock time in its time zone, every day, DST-safe.
+"""A simulated venue's trading calendar: which days it trades, and when each trading day closes, DST-safe.
 
-At the close DAY orders expire (GTC and GTD orders stay); the simulator asks ``next_close`` on its injected
-clock and calls ``VenueApplication.close_session`` when that moment has come.
+A trading day is a weekday that is not one of the venue's holidays. At each trading day's close (a wall-clock
+time in the venue's time zone) DAY orders expire, GTC and GTD orders stay; the simulator asks
+``next_close`` on its injected clock and calls ``VenueApplication.close_session`` when that moment has come,
+so a DAY order entered after Friday's close, on a Saturday or on a holiday works until the next trading
+day's close. A GTD order given an ExpireDate (432) instead of an ExpireTime (126) is good through that date:
+it expires at the close of the last trading day on or before it.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Final
 from zoneinfo import ZoneInfo
 
+WEEKEND: Final = frozenset({5, 6})
+"""Saturday and Sunday, as ``date.weekday()`` numbers."""
+_SEARCH_DAYS: Final = 366
+"""How far the calendar looks for a trading day before deciding the venue has none."""
 
-def next_close(close: time, zone: ZoneInfo, now: datetime) -> datetime:
-    """The first close strictly after ``now`` (aware), in UTC: today's local ``close`` in ``zone``, or tomorrow's."""
+
+@dataclass(frozen=True, slots=True)
+class TradingCalendar:
+    """When a venue trades: its close each trading day (None: it never closes), its time zone and holidays."""
+
+    close: time | None
+    zone: ZoneInfo
+    holidays: frozenset[date] = frozenset()
+    weekend: frozenset[int] = WEEKEND
+
+    def is_trading_day(self, day: date) -> bool:
+        """Whether the venue trades on ``day`` (its local date)."""
+        return day.weekday() not in self.weekend and day not in self.holidays
+
+    def next_close(self, now: datetime) -> datetime | None:
+        """The first close strictly after ``now`` (aware), in UTC; None for a venue that never closes."""
+        if self.close is None:
+            return None
+        day = _local_date(now, self.zone)
+        for _ in range(_SEARCH_DAYS):
+            if self.is_trading_day(day):
+                closing = self._close_on(day, self.close)
+                if closing > now:
+                    return closing
+            day += timedelta(days=1)
+        raise ValueError(f"the venue's calendar has no trading day in the year after {now.date().isoformat()}")
+
+    def good_through(self, day: date) -> datetime:
+        """When an order good through ``day`` (a GTD ExpireDate, the venue's local date) expires, in UTC: the
+        close of the last trading day on or before it; for a venue that never closes, the end of ``day``."""
+        if self.close is None:
+            return self._close_on(day + timedelta(days=1), time(0, 0))
+        last = day
+        for _ in range(_SEARCH_DAYS):
+            if self.is_trading_day(last):
+                return self._close_on(last, self.close)
+            last -= timedelta(days=1)
+        raise ValueError(f"the venue's calendar has no trading day in the year up to {day.isoformat()}")
+
+    def _close_on(self, day: date, moment: time) -> datetime:
+        return datetime.combine(day, moment, tzinfo=self.zone).astimezone(UTC)
+
+
+def _local_date(now: datetime, zone: ZoneInfo) -> date:
     if now.tzinfo is None:
-        raise ValueError("next_close needs an aware time from the injected clock")
-    day = now.astimezone(zone).date()
-    today = datetime.combine(day, close, tzinfo=zone).astimezone(UTC)
-    return today if today > now else datetime.combine(day + timedelta(days=1), close, tzinfo=zone).astimezone(UTC)
+        raise ValueError("the venue's calendar needs an aware time from the injected clock")
+    return now.astimezone(zone).date()

@@ -8,7 +8,7 @@ taken at that moment, so a report never changes after it was made.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import NewType
 
@@ -52,6 +52,9 @@ class NewOrder:
     stop_px: Decimal | None = None
     tif: TimeInForce = TimeInForce.DAY
     expire_at: datetime | None = None
+    expire_on: date | None = None
+    """A GTD order's ExpireDate (432), the venue's local date, when it gave no ExpireTime (126); the venue turns
+    it into ``expire_at`` by its calendar."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,17 +10,29 @@ lots of 100 and has a wide, shallow book.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from app.venue.hours import TradingCalendar
 from app.venue.market_maker import MarketMaker, QuoteShape
 from app.venue.matching import MatchingEngine
 from app.venue.orders import OwnerId
 
 NEW_YORK: Final = ZoneInfo("America/New_York")
 """Where the simulated venues keep their hours."""
+US_HOLIDAYS: Final = frozenset(
+    date.fromisoformat(day)
+    for day in (
+        "2026-01-01", "2026-01-19", "2026-02-16", "2026-04-03", "2026-05-25", "2026-06-19", "2026-07-03",
+        "2026-09-07", "2026-11-26", "2026-12-25",
+        "2027-01-01", "2027-01-18", "2027-02-15", "2027-03-26", "2027-05-31", "2027-06-18", "2027-07-05",
+        "2027-09-06", "2027-11-25", "2027-12-24",
+    )
+)  # fmt: skip
+"""The days the New York stock exchanges are shut in 2026 and 2027 (weekends aside), which the simulated venues
+keep too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +66,16 @@ class VenueProfile:
     seed: int
     """Seeds the market makers; the same seed gives the same quotes."""
     close: time | None = time(16, 0)
-    """Local time the venue closes each day, when DAY orders expire; None for a venue that never closes."""
+    """Local time the venue closes each trading day, when DAY orders expire; None for a venue that never closes."""
     zone: ZoneInfo = NEW_YORK
-    """The time zone ``close`` is read in."""
+    """The time zone ``close`` and ``holidays`` are read in."""
+    holidays: frozenset[date] = US_HOLIDAYS
+    """Weekdays the venue does not trade (its local dates): no close, so DAY orders work on to the next one."""
+
+    @property
+    def calendar(self) -> TradingCalendar:
+        """The venue's trading days and closes."""
+        return TradingCalendar(self.close, self.zone, self.holidays)
 
     @property
     def symbols(self) -> list[str]:

@@ -3,13 +3,15 @@
 For every order session in the desk's configuration whose name is a venue profile (SIMA, SIMB, SIMC),
 the simulator listens on that session's port as the acceptor, with the CompIDs turned round, runs the
 venue's ``VenueApplication`` (matching, market makers, reports), and answers the venue's drop copy
-session (role ``drop_copy``, named ``<venue>-DC``) with a copy of every execution. The market data
-session (role ``market_data``) is served by the first venue. Requests take effect after the venue's ack
+session (role ``drop_copy``, named ``<venue>-DC``) with a copy of every execution. A market data session
+named ``<venue>-MD`` is that venue's own feed; any other (the desk's ``SIM-MD``) quotes every symbol of every
+venue (``market_data_server.py``). Requests take effect after the venue's ack
 latency; market makers requote every ``MARKET_STEP`` seconds, moving prices and filling resting orders;
-at the profile's close (on the injected clock) DAY orders expire. Everything runs on the caller's asyncio
-loop, in the desktop's process or standalone (``python -m app.venue``).
+at each trading day's close (the profile's calendar, on the injected clock) DAY orders expire. Everything
+runs on the caller's asyncio loop, in the desktop's process or standalone (``python -m app.venue``).
 
-With a fault script, each order session gets its own ``FaultInjector`` (same script, same seed) on its wire
+With a fault script, each order session gets its own ``FaultInjector`` (the script's rules for every venue and
+those aimed at this one, ``venue NAME: ...``; the same seed) on its wire
 (``fault_wire.py``); a timer on the venue's clock fires held messages and time rules when due. A
 "restart with empty store" gives the session a new, empty store: its numbers start again at 1.
 """
@@ -25,10 +27,8 @@ from typing import Final
 
 from app.engine.clock import Clock
 from app.engine.fix.config import SessionConfig, SessionRole
-from app.engine.fix.memory_application import MemoryApplication
 from app.engine.fix.message import FixMessage
-from app.engine.fix.session import FixSession, Received
-from app.engine.fix.session_store import MemorySessionStore
+from app.engine.fix.session import Received
 from app.engine.fix.transport import Acceptor
 from app.venue.fault_wire import FaultWire
 from app.venue.faults import (
@@ -42,8 +42,9 @@ from app.venue.faults import (
     UnsolicitedCancel,
     WipeStore,
 )
-from app.venue.hours import next_close
+from app.venue.market_data_server import MarketDataServer
 from app.venue.profiles import DEFAULT_PROFILES, VenueProfile
+from app.venue.served import Served, open_served
 from app.venue.venue_app import Outbound, VenueApplication
 
 _log = logging.getLogger(__name__)
@@ -51,11 +52,7 @@ _log = logging.getLogger(__name__)
 MARKET_STEP: Final = 0.25
 """Seconds between two requotes of every market maker."""
 DROP_COPY_SUFFIX: Final = "-DC"
-
-
-def acceptor_config(config: SessionConfig) -> SessionConfig:
-    """The venue's side of a session the desk configured: the same session with the CompIDs turned round."""
-    return dataclasses.replace(config, sender_comp_id=config.target_comp_id, target_comp_id=config.sender_comp_id)
+MARKET_DATA_SUFFIX: Final = "-MD"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -65,17 +62,10 @@ class Faults:
     script: FaultScript
     seed: int | None = None
 
-
-@dataclasses.dataclass(slots=True)
-class _Served:
-    """One session the venue serves: its acceptor, its fault wire if any, and its current store and core."""
-
-    config: SessionConfig
-    acceptor: Acceptor
-    wire: FaultWire | None
-    store: MemorySessionStore = dataclasses.field(init=False)
-    session: FixSession = dataclasses.field(init=False)
-    app: MemoryApplication = dataclasses.field(init=False)
+    def for_venue(self, venue: str) -> Faults | None:
+        """The faults ``venue`` runs: the rules for every venue and those aimed at it; None when none is left."""
+        script = self.script.for_venue(venue)
+        return dataclasses.replace(self, script=script) if script.rules else None
 
 
 class SimulatedVenue:
@@ -87,26 +77,27 @@ class SimulatedVenue:
         self.profile, self.clock = profile, clock
         drop_copy = next((c.name for c in configs if c.role is SessionRole.DROP_COPY), None)
         self.app = VenueApplication(profile, clock, drop_copy_session=drop_copy)
-        self.served: dict[str, _Served] = {}
+        self.served: dict[str, Served] = {}
+        mine = None if faults is None else faults.for_venue(profile.name)
         for config in configs:
             wire = None
-            if faults is not None and config.role is SessionRole.ORDERS:
-                injector = FaultInjector(faults.script, clock.now(), faults.seed)
+            if mine is not None and config.role is SessionRole.ORDERS:
+                injector = FaultInjector(mine.script, clock.now(), mine.seed)
                 wire = FaultWire(injector, clock, functools.partial(self._act, config.name), self._arm)
-            served = self.served[config.name] = _Served(config, Acceptor(config.host, config.port), wire)
+            served = self.served[config.name] = Served(config, Acceptor(config.host, config.port), wire)
             self._open(served)
-        self.next_close = None if profile.close is None else next_close(profile.close, profile.zone, clock.now())
-        """When DAY orders next expire, on the venue's clock."""
+        self.calendar = profile.calendar
+        self.next_close = self.calendar.next_close(clock.now())
+        """When DAY orders next expire, on the venue's clock: the next trading day's close."""
+        self.market_data: MarketDataServer | None = None
+        """The shared market data sessions, where this venue's quotes for their subscribers go."""
         self._ticker: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timer: asyncio.TimerHandle | None = None
 
-    def _open(self, served: _Served) -> None:
+    def _open(self, served: Served) -> None:
         """Give ``served`` a fresh, empty store and session core (at start, and when a fault restarts it)."""
-        served.store = MemorySessionStore()
-        served.session = FixSession(acceptor_config(served.config), self.clock, served.store, initiator=False)
-        served.app = MemoryApplication(served.store, functools.partial(self._hear, served.config.name))
-        served.acceptor.add(served.session, served.app, served.wire)
+        open_served(served, self.clock, self._hear)
 
     async def start(self) -> None:
         """Listen on every session's port and start the market (and the fault timers)."""
@@ -132,9 +123,9 @@ class SimulatedVenue:
         orders expire."""
         out = self.app.step_market() + self.app.expire()
         now = self.clock.now()
-        if self.next_close is not None and self.profile.close is not None and now >= self.next_close:
+        if self.next_close is not None and now >= self.next_close:
             out += self.app.close_session()
-            self.next_close = next_close(self.profile.close, self.profile.zone, now)
+            self.next_close = self.calendar.next_close(now)
         self._send(out)
 
     def _hear(self, name: str, received: Received) -> list[FixMessage]:
@@ -175,10 +166,12 @@ class SimulatedVenue:
             by_session.setdefault(item.session, []).append(item.message)
         for name, bodies in by_session.items():
             served = self.served.get(name)
-            if served is None:
+            if served is not None:
+                served.send(bodies)
+            elif self.market_data is not None and self.market_data.serves(name):
+                self.market_data.send(name, bodies)
+            else:
                 _log.debug("%s: no session %s to send %d messages to", self.profile.name, name, len(bodies))
-                continue
-            served.acceptor.write(served.config.name, served.app.send(served.session, bodies))
 
     # Faults ----------------------------------------------------------------------------------------
 
@@ -213,28 +206,38 @@ class SimulatedVenue:
 
 
 class VenueSimulator:
-    """Every simulated venue the configuration names, each with the fault script if one is given."""
+    """Every simulated venue the configuration names, each with the fault script if one is given, and the shared
+    market data sessions quoting all of them."""
 
     def __init__(self, configs: Sequence[SessionConfig], clock: Clock, faults: Faults | None = None) -> None:
-        self.venues: list[SimulatedVenue] = []
         names = [c.name for c in configs if c.role is SessionRole.ORDERS and c.name in DEFAULT_PROFILES]
-        market_data = [c for c in configs if c.role is SessionRole.MARKET_DATA]
-        for i, name in enumerate(names):
-            own = [c for c in configs if c.name in (name, name + DROP_COPY_SUFFIX)]
-            profile = DEFAULT_PROFILES[name]
-            self.venues.append(SimulatedVenue(profile, own + (market_data if i == 0 else []), clock, faults))
+        self.venues: list[SimulatedVenue] = []
+        for name in names:
+            own = [c for c in configs if c.name in (name, name + DROP_COPY_SUFFIX, name + MARKET_DATA_SUFFIX)]
+            self.venues.append(SimulatedVenue(DEFAULT_PROFILES[name], own, clock, faults))
+        served = {name for venue in self.venues for name in venue.served}
+        shared = [c for c in configs if c.role is SessionRole.MARKET_DATA and c.name not in served]
+        self.market_data = None
+        if shared and self.venues:
+            self.market_data = MarketDataServer(shared, clock, [venue.app for venue in self.venues])
+            for venue in self.venues:
+                venue.market_data = self.market_data
 
     @property
     def market_data_symbols(self) -> list[str]:
-        """The symbols the market data session quotes (those of the venue serving it)."""
-        return self.venues[0].profile.symbols if self.venues else []
+        """Every symbol the venues list, in listing order: what the shared market data sessions quote."""
+        return list(dict.fromkeys(symbol for venue in self.venues for symbol in venue.profile.symbols))
 
     async def start(self) -> None:
-        """Start every venue."""
+        """Start every venue and the shared market data sessions."""
         for venue in self.venues:
             await venue.start()
+        if self.market_data is not None:
+            await self.market_data.start()
 
     async def close(self) -> None:
-        """Stop every venue."""
+        """Stop the shared market data sessions and every venue."""
+        if self.market_data is not None:
+            await self.market_data.close()
         for venue in self.venues:
             await venue.close()

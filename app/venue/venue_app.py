@@ -13,7 +13,8 @@ requests take effect in the order they came; another session's may overtake them
 gateway per session, so fills can reach an order whose cancel or replace is pending, under its old
 ClOrdID. Status and market data requests are answered at once from the book as it stands (a new order
 still held is not in it yet). Market makers requote on
-`step_market`; GTD orders expire on `expire`, DAY orders on `close_session`.
+`step_market`; GTD orders expire on `expire` (one given an ExpireDate, 432, at the close of the last trading day
+through it), DAY orders on `close_session`.
 
 A fault script makes the venue act on its own: `bust` cancels a fill it reported (150=H), `unsolicited_cancel`
 cancels resting orders unasked (150=4 with the reason in Text), and `fill_first` fills an order in full just
@@ -25,6 +26,7 @@ a BusinessMessageReject (35=j); session-level messages are not this layer's and 
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,6 +104,7 @@ class VenueApplication:
 
     def __init__(self, profile: VenueProfile, clock: Clock, drop_copy_session: str | None = None) -> None:
         self.profile = profile
+        self.calendar = profile.calendar
         self.clock = clock
         self.drop_copy_session = drop_copy_session
         self.engine, self.makers = build_market(profile)
@@ -142,6 +145,8 @@ class VenueApplication:
 
     def _on_new_order(self, session: str, msg: FixMessage) -> list[Outbound]:
         order, account = read_new_order(msg, OwnerId(session))
+        if order.expire_on is not None and order.expire_at is None:
+            order = dataclasses.replace(order, expire_at=self.calendar.good_through(order.expire_on))
         self._hold(_Held(session, order, account))
         if not self.profile.pending_acks:
             return []

@@ -232,20 +232,57 @@ def test_a_fill_racing_the_cancel_counts_and_the_too_late_answer_does_not_undo_i
 
 
 def test_a_venue_restarting_with_a_wiped_store_stops_the_session_until_a_person_resets_it(tmp_path: Path) -> None:
+    """FIX.md: a Logon at MsgSeqNum 1 when more was expected is "too low": the desk logs out, raises an alert
+    (recorded in the event log), and does not reconnect on its own; after a person agrees a reset, the orders
+    the venue still works are asked about again, nothing is lost and no fill is counted twice."""
+
     async def story(desk: Desk) -> None:
+        resting = desk.buy(10, FAR_BELOW)
+        await desk.reaches(resting, OrderStatus.NEW)
         oid = desk.buy(10)
         await desk.reaches(oid, OrderStatus.FILLED)
         session = desk.gateway.sessions["SIMA"]
         await desk.until(lambda: session.state is SessionState.STOPPED)  # its Logon came with 34=1: too low
+        served = desk.venue.served["SIMA"]
+        assert served.store.outbound_messages(served.session.record.key, 1, 2)[0][0] == 1  # the venue began again
         errors = [a.text for _, a in desk.gateway.alerts if a.level is AlertLevel.ERROR]
         assert any("MsgSeqNum too low, expecting" in text and "received 1" in text for text in errors)
+        logged = [e for e in desk.engine.store.read() if e.kind == "SessionAlertRaised"]
+        assert any("MsgSeqNum too low" in e.data for e in logged)
+        await asyncio.sleep(0.3)  # several backoffs: a stopped session stays down until a person looks
+        assert session.state is SessionState.STOPPED
         assert_counted_once(desk, oid, Decimal(10))
+
         session.request_reset()  # a person agreed a reset with the venue
         desk.gateway.initiators["SIMA"].resume()
         await desk.until(lambda: session.state is SessionState.ACTIVE)
         assert session.record.epoch == 2
+        assert desk.order(resting).status is OrderStatus.NEW  # still working at the venue, and at the desk
+        assert desk.engine.cancel(CancelOrder(resting, TRADER)).accepted
+        await desk.reaches(resting, OrderStatus.CANCELED)
         again = desk.buy(10)
         await desk.reaches(again, OrderStatus.FILLED)
         assert desk.position() == 20
+        assert (desk.counted(oid), desk.counted(again), desk.counted(resting)) == (10, 10, 0)
 
     play(tmp_path, "1st fill: restart with empty store\n", story)
+
+
+def test_a_fill_the_venue_lost_with_its_store_shows_as_a_quantity_break_after_the_reset(tmp_path: Path) -> None:
+    """The fill was stored but never written when the venue lost its store, so no resend can bring it: after
+    the reset the desk's status request hears "filled" and records the difference as a break, not as a fill."""
+
+    async def story(desk: Desk) -> None:
+        oid = desk.buy(10)
+        session = desk.gateway.sessions["SIMA"]
+        await desk.until(lambda: session.state is SessionState.STOPPED)
+        assert desk.order(oid).cum_qty == 0
+        session.request_reset()
+        desk.gateway.initiators["SIMA"].resume()
+        await desk.until(lambda: "AnomalyRecorded" in desk.history(oid))
+        [anomaly] = [e.data for e in desk.engine.store.read_order(str(oid)) if e.kind == "AnomalyRecorded"]
+        assert "quantity_break" in anomaly
+        assert "The venue says 10 filled, our fills add up to 0" in anomaly
+        assert (desk.counted(oid), desk.position()) == (0, 0)
+
+    play(tmp_path, "1st fill: drop\n1st fill: restart with empty store\n", story)

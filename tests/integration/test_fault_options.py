@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from app.venue.errors import FaultScriptError
 from app.venue.fault_options import add_fault_options, read_faults
 
 REPO = Path(__file__).resolve().parents[2]
@@ -50,3 +51,13 @@ def test_the_seed_on_the_command_line_replaces_the_scripts_own() -> None:
     assert faults is not None
     assert (faults.script.seed, faults.seed) == (7, 99)
     assert read_faults(parser.parse_args([])) is None
+
+
+def test_a_rule_aimed_at_a_venue_the_simulator_does_not_run_is_refused(tmp_path: Path) -> None:
+    script = tmp_path / "aim.txt"
+    script.write_text("venue SIMZ: 2nd fill: drop\n")
+    parser = argparse.ArgumentParser()
+    add_fault_options(parser)
+    with pytest.raises(FaultScriptError) as caught:
+        read_faults(parser.parse_args(["--faults", str(script)]))
+    assert str(caught.value) == f"{script}:1: there is no simulated venue SIMZ; the venues are SIMA, SIMB, SIMC"

@@ -4,6 +4,7 @@ positions are marked at them, and after a restart the feed logs on and subscribe
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,7 +24,9 @@ def test_prices_arrive_and_move_and_mark_a_position_and_come_back_after_a_restar
         configs = tuple(free_ports(load_config(default_config_path())))
         runtime = await Runtime.start(tmp_path / "desk.db", configs, SystemClock(), directory=DESK)
         prices, engine = runtime.prices, runtime.engine
-        await until(lambda: all(prices.quote(s) is not None for s in ("ACME", "BOLT", "CORE")))
+        every = ("ACME", "BOLT", "CORE", "DYNA", "EXPO", "FLUX")  # what SIMA, SIMB and SIMC list between them
+        await until(lambda: all(prices.quote(s) is not None for s in every))
+        assert runtime.feed.refused == {}
         first = prices.quote("ACME")
         assert first is not None
         assert first.bid is not None
@@ -50,5 +53,27 @@ def test_prices_arrive_and_move_and_mark_a_position_and_come_back_after_a_restar
         await until(lambda: again.prices.quote("CORE") is not None)
         assert again.feed.refused == {}
         await again.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_market_data_session_named_after_a_venue_quotes_that_venues_own_book(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        wanted = ("SIMB", "SIM-MD")
+        configs = tuple(free_ports(tuple(c for c in load_config(default_config_path()) if c.name in wanted)))
+        configs = tuple(
+            dataclasses.replace(c, name="SIMB-MD", target_comp_id="SIMB-MD") if c.name == "SIM-MD" else c
+            for c in configs
+        )
+        runtime = await Runtime.start(tmp_path / "desk.db", configs, SystemClock(), directory=DESK)
+        assert runtime.simulator is not None
+        [simb] = runtime.simulator.venues
+        assert "SIMB-MD" in simb.served
+        await until(lambda: all(runtime.prices.quote(s) is not None for s in ("ACME", "DYNA")))
+        acme = runtime.prices.quote("ACME")
+        assert acme is not None
+        assert acme.venue == "SIMB-MD"
+        assert runtime.feed.refused == {}
+        await runtime.stop()
 
     asyncio.run(scenario())

@@ -2,8 +2,9 @@
 
 The desktop's sessions live in the engine's ``EventStore`` (which satisfies ``SessionStore``): each sent
 message commits with its MsgSeqNum before a byte goes out, in the same transaction as the order event that
-caused it. The venue simulator's acceptors use ``MemorySessionStore``, which a fault script may wipe.
-The core only reads; its driver writes, inside whatever transaction the message belongs to.
+caused it. The venue simulator's acceptors use ``MemorySessionStore``; a fault script's "restart with empty
+store" gives the venue's session a new, empty one (``app/venue/simulator.py``). The core only reads; its
+driver writes, inside whatever transaction the message belongs to.
 """
 
 from __future__ import annotations
@@ -54,10 +55,3 @@ class MemorySessionStore:
         """Record where the session stands and the messages it is about to send."""
         self._records[record.name] = record
         self._sent.setdefault(record.key, {}).update(sent)
-
-    def wipe(self, name: str) -> None:
-        """Forget everything about session ``name``, as a venue that lost its store would."""
-        record = self._records.pop(name, None)
-        if record is not None:
-            for key in [key for key in self._sent if key.startswith(f"{name}:")]:
-                del self._sent[key]

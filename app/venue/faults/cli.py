@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.venue.errors import FaultScriptError
 from app.venue.faults.script import load_script
+from app.venue.profiles import DEFAULT_PROFILES
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -24,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def check(path: Path) -> int:
     """Print what the script at ``path`` will do (0), or every problem in it (1, on standard error)."""
     try:
-        script = load_script(path)
+        script = load_script(path, DEFAULT_PROFILES)
     except FaultScriptError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -22,10 +22,12 @@ same time are written in the order given. Messages the session resends (PossDupF
 
 When several rules fire on one message, all apply, in script order: ``drop`` wins over ``reorder``, which
 wins over ``delay``; ``garble`` spoils whatever bytes are written; a duplicate "right after" follows the
-original wherever it goes; closing the connection and venue actions come after the message. Messages held
-back by ``reorder`` count every later ``on_send`` call; when the connection closes they are forgotten (they
-are in the store). Random draws happen only when a rule with a probability is otherwise met, in script
-order, so the same script, seed and inputs give the same actions, byte for byte but for SendingTime.
+original wherever it goes (PossDup copies first, under the original's MsgSeqNum, then PossResend copies, which
+the session stamps with a new MsgSeqNum after the messages of the same write); closing the connection and venue
+actions come after the message. Messages held back by ``reorder`` count every later ``on_send`` call; when the
+connection closes they are forgotten (they are in the store). Random draws happen only when a rule with a
+probability is otherwise met, in script order, so the same script, seed and inputs give the same actions, byte
+for byte but for SendingTime.
 """
 
 from __future__ import annotations
@@ -194,13 +196,15 @@ class _Plan:
     def render(self, out: list[Action]) -> list[_Deferred]:
         """Append the actions due now to ``out``; return those that wait for later messages."""
         group = [self._body(self.data)]
+        resends: list[Action] = []
         later: list[_Deferred] = []
         for wait, copy in self.copies:
             action = PossResend(copy) if isinstance(copy, FixMessage) else self._body(copy, original=False)
             if wait:
                 later.append(_Deferred(wait, [action]))
             else:
-                group.append(action)
+                (resends if isinstance(action, PossResend) else group).append(action)
+        group += resends  # a new MsgSeqNum comes after every copy under the original's
         out += self.before
         if self.defer and not self.skip:
             later.insert(0, _Deferred(self.defer, group))

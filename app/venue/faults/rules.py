@@ -206,12 +206,19 @@ class Rule:
     fault: Fault
     chance: Decimal | None = None
     """Probability in (0, 1] that the rule fires when its trigger is met; None means always."""
+    venues: tuple[str, ...] = ()
+    """The venues whose order sessions the rule applies to; empty for every venue."""
+
+    def applies_to(self, venue: str) -> bool:
+        """Whether the rule applies to the order session of ``venue``."""
+        return not self.venues or venue in self.venues
 
     def describe(self) -> str:
         """The rule in words, e.g. ``the 2nd fill (35=8, 150=F): drop it: ...``."""
         odds = f" (with probability {self.chance})" if self.chance is not None else ""
         at_time = isinstance(self.trigger, TimeTrigger)
-        return f"{self.trigger.describe()}{odds}: {self.fault.describe(at_time=at_time)}"
+        where = f"at {' and '.join(self.venues)} only, " if self.venues else ""
+        return f"{where}{self.trigger.describe()}{odds}: {self.fault.describe(at_time=at_time)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +228,10 @@ class FaultScript:
     source: str
     rules: tuple[Rule, ...]
     seed: int = 0
+
+    def for_venue(self, venue: str) -> FaultScript:
+        """The script as ``venue``'s order session runs it: without the rules aimed at other venues."""
+        return FaultScript(self.source, tuple(r for r in self.rules if r.applies_to(venue)), self.seed)
 
     def describe(self) -> list[str]:
         """One line per rule saying what it will do, prefixed with its line number."""

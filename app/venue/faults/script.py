@@ -15,8 +15,15 @@ Example (``resources/faults/*.txt`` has one script per fault)::
     10th message: restart with empty store
 
 Lines: blank, a comment (``#`` to the end of the line), ``seed N`` (at most once; the seed for the
-probability draws when the caller gives none), or a rule. Keywords are case-insensitive; ClOrdIDs, symbols
-and tag values are matched exactly. A rule splits at its first colon followed by a space (or ending the line).
+probability draws when the caller gives none), or a rule. Keywords are case-insensitive; venue names,
+ClOrdIDs, symbols and tag values are matched exactly. A rule splits at its first colon followed by a space
+(or ending the line).
+
+A rule applies to every venue's order session alike, unless it starts with ``venue NAME:`` (or
+``venue NAME, NAME:``): then only those venues misbehave, and the others stay sound::
+
+    venue SIMB: 2nd fill: drop
+    venue SIMB, SIMC: at 5s: disconnect
 
 WHEN is one of:
 
@@ -61,6 +68,7 @@ is refused as a whole.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -75,6 +83,8 @@ _DURATION: Final = re.compile(r"([0-9]{1,9}(?:\.[0-9]{1,3})?)(ms|s|m)")
 _COUNT: Final = re.compile(r"[1-9][0-9]{0,4}")
 _FIELD: Final = re.compile(r"([1-9][0-9]{0,8})=(\S+)")
 _SEED: Final = re.compile(r"-?[0-9]{1,19}")
+_NAMES: Final = re.compile(r"[\s,]+")
+_VENUE: Final = re.compile(r"venue(?=[\s,:]|$)", re.IGNORECASE)
 _UNIT_MS: Final = {"ms": 1, "s": 1000, "m": 60_000}
 _LONGEST_KIND: Final = max(len(name.split()) for name in KINDS)
 _FILTER_WORDS: Final = frozenset({"for", "on", "after", "with probability"})
@@ -85,17 +95,23 @@ class _LineError(Exception):
     """A problem on the line being read; becomes a ``ScriptProblem`` with the line number."""
 
 
-def load_script(path: Path) -> FaultScript:
-    """Read and parse the script at ``path``; ``FaultScriptError`` names the file and line of each problem."""
+def load_script(path: Path, venues: Collection[str] | None = None) -> FaultScript:
+    """Read and parse the script at ``path``; ``FaultScriptError`` names the file and line of each problem.
+
+    With ``venues``, a rule aimed at a venue not among them is a problem too.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FaultScriptError([ScriptProblem(str(path), 0, f"cannot read the script: {exc}")]) from exc
-    return parse_script(text, str(path))
+    return parse_script(text, str(path), venues)
 
 
-def parse_script(text: str, source: str = "<script>") -> FaultScript:
-    """Parse a script's text; ``source`` names it in errors. Raises ``FaultScriptError`` listing every bad line."""
+def parse_script(text: str, source: str = "<script>", venues: Collection[str] | None = None) -> FaultScript:
+    """Parse a script's text; ``source`` names it in errors. Raises ``FaultScriptError`` listing every bad line.
+
+    With ``venues`` (the names the simulator runs), a rule aimed at any other venue is refused.
+    """
     rules: list[Rule] = []
     problems: list[ScriptProblem] = []
     seeds: list[int] = []
@@ -107,7 +123,7 @@ def parse_script(text: str, source: str = "<script>") -> FaultScript:
             if line.split()[0].lower() == "seed":
                 seeds.append(_seed(line, bool(seeds)))
             else:
-                rules.append(_rule(number, line))
+                rules.append(_rule(number, line, venues))
         except _LineError as exc:
             problems.append(ScriptProblem(source, number, str(exc)))
     if not rules and not problems:
@@ -126,7 +142,10 @@ def _seed(line: str, again: bool) -> int:
     return int(words[1])
 
 
-def _rule(number: int, line: str) -> Rule:
+def _rule(number: int, line: str, known: Collection[str] | None) -> Rule:
+    aimed: tuple[str, ...] = ()
+    if _VENUE.match(line):
+        aimed, line = _venues(line, known)
     parts = _SPLIT.split(line, maxsplit=1)
     if len(parts) != 2 or not parts[1].strip():
         raise _LineError(f"a rule is 'WHEN: WHAT', as in '2nd fill: drop'; found no 'WHAT' after a colon in {line!r}")
@@ -135,7 +154,23 @@ def _rule(number: int, line: str) -> Rule:
         raise _LineError("the rule has nothing before its colon: say when it fires, e.g. '2nd fill' or 'at 5s'")
     trigger, chance = _when(words)
     fault = _what(parts[1].split(), trigger)
-    return Rule(number, trigger, fault, chance)
+    return Rule(number, trigger, fault, chance, aimed)
+
+
+def _venues(line: str, known: Collection[str] | None) -> tuple[tuple[str, ...], str]:
+    """The venues ``venue NAME[, NAME]: RULE`` aims at, and the rule after the colon."""
+    parts = _SPLIT.split(line, maxsplit=1)
+    names = [name for name in _NAMES.split(parts[0])[1:] if name]
+    if len(parts) != 2 or not names or len(_SPLIT.split(parts[1], maxsplit=1)) != 2:
+        raise _LineError(
+            f"a rule for one venue is 'venue NAME: WHEN: WHAT', as in 'venue SIMB: 2nd fill: drop'; not {line!r}"
+        )
+    if known is not None:
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            listed = ", ".join(sorted(known))
+            raise _LineError(f"there is no simulated venue {', '.join(unknown)}; the venues are {listed}")
+    return tuple(dict.fromkeys(names)), parts[1].strip()
 
 
 # WHEN

@@ -86,6 +86,13 @@ def test_duplicate_with_possresend_asks_the_session_to_send_it_again_after_two_m
     assert resend.message.get(t.EXEC_ID) == "E-2"
 
 
+def test_possdup_copies_come_right_after_the_original_and_possresend_copies_after_them() -> None:
+    script = "1st fill: duplicate with possresend\n1st fill: duplicate\n1st fill: duplicate with possresend"
+    actions = run(injector(script), stream(NEW, FILL))
+    assert [type(a) for a in actions] == [Write, Write, Write, PossResend, PossResend]
+    assert seqs(actions) == [1, 2, 2]
+
+
 def test_the_session_resending_a_duplicate_does_not_trigger_or_count_as_a_rule_match() -> None:
     inj = injector("every fill: drop")
     copy = report(2, FILL).set(t.POSS_RESEND, True).set(t.MSG_SEQ_NUM, 7).encode()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from app.engine.fix import FixParseError, parse_message
@@ -78,6 +78,11 @@ def originals(actions: list[Action]) -> list[int | None]:
 
 
 @given(script=scripts(IN_ORDER), seed=st.integers(0, 3), traffic=st.lists(REPORTS, max_size=25))
+@example(  # found by Hypothesis: the PossResend copy came between the original and its PossDup copy
+    script="every message: drop\nevery message: duplicate with possresend\nevery message: duplicate",
+    seed=0,
+    traffic=[(NEW, "C-1", "ACME", 0)],
+)
 def test_without_a_reordering_rule_every_message_keeps_its_place(script: str, seed: int, traffic: list[object]) -> None:
     actions = replay(FaultInjector(parse_script(script), START, seed), traffic)
     assert originals(actions) == list(range(1, len(traffic) + 1))

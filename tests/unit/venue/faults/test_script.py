@@ -120,6 +120,10 @@ def test_time_rules_and_received_messages() -> None:
         ("2nd fill: ignore", "'ignore' acts on a request the venue receives, not on a 'fill' it sends"),
         ("2nd fill: fill first", "'fill first' acts on a 'cancel request' or 'replace request', not a 'fill'"),
         ("# nothing but a comment", "the script has no rules"),
+        ("venue SIMB 2nd fill: drop", "a rule for one venue is 'venue NAME: WHEN: WHAT'"),
+        ("venue: 2nd fill: drop", "a rule for one venue is 'venue NAME: WHEN: WHAT'"),
+        ("venue SIMB:", "a rule for one venue is 'venue NAME: WHEN: WHAT'"),
+        ("venue SIMB: 2nd fil: drop", "expected a message kind"),
     ],
 )
 def test_each_mistake_is_named_with_its_line(text: str, problem: str) -> None:
@@ -149,3 +153,18 @@ def test_a_colon_inside_a_clordid_does_not_split_the_rule() -> None:
     (rule,) = parse_script("1st ack for A:1: unsolicited cancel").rules
     assert isinstance(rule.trigger, MessageTrigger)
     assert rule.trigger.cl_ord_id == "A:1"
+
+
+def test_a_rule_can_be_aimed_at_named_venues_and_the_others_run_without_it() -> None:
+    script = parse_script("every fill: garble\nvenue SIMB: 2nd fill: drop\nVENUE SIMB, SIMC: at 5s: disconnect\n")
+    assert [rule.venues for rule in script.rules] == [(), ("SIMB",), ("SIMB", "SIMC")]
+    assert [rule.line for rule in script.for_venue("SIMA").rules] == [1]
+    assert [rule.line for rule in script.for_venue("SIMC").rules] == [1, 3]
+    assert script.describe()[1].startswith("line 2: at SIMB only, the 2nd fill (35=8, 150=F): drop it")
+
+
+def test_a_rule_aimed_at_a_venue_the_simulator_does_not_run_is_refused_with_its_line() -> None:
+    with pytest.raises(FaultScriptError) as caught:
+        parse_script("2nd fill: drop\nvenue SIMB, SIMX: 1st ack: drop\n", "aim.txt", venues=("SIMA", "SIMB", "SIMC"))
+    [problem] = caught.value.problems
+    assert str(problem) == "aim.txt:2: there is no simulated venue SIMX; the venues are SIMA, SIMB, SIMC"

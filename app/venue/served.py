@@ -1,0 +1,52 @@
+"""One FIX session the simulator serves as the acceptor: its listening socket, its store and its session core.
+
+The store lives in memory and belongs to the venue: ``open_served`` gives the session a fresh, empty one, at
+start and when a fault script restarts the venue with its store wiped (its numbers start again at 1).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable
+
+from app.engine.clock import Clock
+from app.engine.fix.config import SessionConfig
+from app.engine.fix.memory_application import MemoryApplication
+from app.engine.fix.message import FixMessage
+from app.engine.fix.session import FixSession, Received
+from app.engine.fix.session_store import MemorySessionStore
+from app.engine.fix.transport import Acceptor
+from app.venue.fault_wire import FaultWire
+
+Hear = Callable[[str, Received], list[FixMessage]]
+"""Answers an application message received on the session named by the first argument."""
+
+
+def acceptor_config(config: SessionConfig) -> SessionConfig:
+    """The venue's side of a session the desk configured: the same session with the CompIDs turned round."""
+    return dataclasses.replace(config, sender_comp_id=config.target_comp_id, target_comp_id=config.sender_comp_id)
+
+
+@dataclasses.dataclass(slots=True)
+class Served:
+    """One session served: its acceptor, its fault wire if any, and its current store and core."""
+
+    config: SessionConfig
+    acceptor: Acceptor
+    wire: FaultWire | None = None
+    store: MemorySessionStore = dataclasses.field(init=False)
+    session: FixSession = dataclasses.field(init=False)
+    app: MemoryApplication = dataclasses.field(init=False)
+
+    def send(self, bodies: list[FixMessage]) -> None:
+        """Stamp, store and write messages the venue sends of its own accord."""
+        self.acceptor.write(self.config.name, self.app.send(self.session, bodies))
+
+
+def open_served(served: Served, clock: Clock, hear: Hear) -> None:
+    """Give ``served`` a fresh, empty store and session core whose application messages go to ``hear``."""
+    served.store = MemorySessionStore()
+    served.session = FixSession(acceptor_config(served.config), clock, served.store, initiator=False)
+    served.app = MemoryApplication(served.store, functools.partial(hear, served.config.name))
+    served.acceptor.add(served.session, served.app, served.wire)
