@@ -117,7 +117,7 @@ TABLE: dict[tuple[OrderStatus, Trigger], Target] = {
             _T.VENUE_DONE_FOR_DAY: _S.DONE_FOR_DAY,
             _T.VENUE_SUSPENDED: _S.SUSPENDED,
             _T.VENUE_RESTATED: Rule.VENUE,
-            _T.VENUE_STATUS: Rule.STAY,
+            _T.VENUE_STATUS: Rule.VENUE,
             _T.FILL_BUSTED: Rule.WORKING,
             _T.FILL_CORRECTED: Rule.WORKING,
         },

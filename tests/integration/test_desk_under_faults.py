@@ -270,7 +270,8 @@ def test_a_venue_restarting_with_a_wiped_store_stops_the_session_until_a_person_
 
 def test_a_fill_the_venue_lost_with_its_store_shows_as_a_quantity_break_after_the_reset(tmp_path: Path) -> None:
     """The fill was stored but never written when the venue lost its store, so no resend can bring it: after
-    the reset the desk's status request hears "filled" and records the difference as a break, not as a fill."""
+    the reset the desk's status request hears "filled": the order is filled, as the venue says, and the
+    difference is recorded as a break, not as a fill (no price to count it at)."""
 
     async def story(desk: Desk) -> None:
         oid = desk.buy(10)
@@ -284,5 +285,6 @@ def test_a_fill_the_venue_lost_with_its_store_shows_as_a_quantity_break_after_th
         assert "quantity_break" in anomaly
         assert "The venue says 10 filled, our fills add up to 0" in anomaly
         assert (desk.counted(oid), desk.position()) == (0, 0)
+        assert (desk.order(oid).status, desk.order(oid).cum_qty) == (OrderStatus.FILLED, 10)
 
     play(tmp_path, "1st fill: drop\n1st fill: restart with empty store\n", story)

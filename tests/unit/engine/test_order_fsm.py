@@ -132,7 +132,7 @@ EXPECTED: dict[OrderStatus, dict[Trigger, OrderStatus]] = {
         {
             T.VENUE_NEW: S.REPLACED,
             T.VENUE_RESTATED: PF,
-            T.VENUE_STATUS: S.REPLACED,
+            T.VENUE_STATUS: PF,  # the venue's answer: a replaced order with fills is partially filled
             T.FILL_BUSTED: S.NEW,
             T.FILL_CORRECTED: PF,
         }
