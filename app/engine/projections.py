@@ -18,6 +18,7 @@ from app.engine.kill_switch import KillSwitchBoard
 from app.engine.ledger import OrderLedger
 from app.engine.order import Order
 from app.engine.positions import Positions
+from app.engine.reconciliation import Reconciliation
 from app.engine.risk.activity import RecentActivity
 from app.engine.risk.exposure import WorkingExposure
 from app.engine.risk.limits import Limits
@@ -61,7 +62,8 @@ class Projections:
         self.limits = Limits()
         self.activity = RecentActivity()
         self.exposure = WorkingExposure()
-        self.desk_views: tuple[DeskView, ...] = (self.kill, self.users, self.limits, self.activity)
+        self.reconciliation = Reconciliation()
+        self.desk_views: tuple[DeskView, ...] = (self.kill, self.users, self.limits, self.activity, self.reconciliation)
         self._desk_by_type = _by_event_type(self.desk_views)
 
     def apply(self, event: Event, ts: datetime) -> OrderId | None:
@@ -69,8 +71,11 @@ class Projections:
         order_id = self.ledger.apply(event, ts)
         kind = type(event)
         if type(event) is ExecutionApplied:
+            order = self.ledger.orders[event.order_id]
             if event.counted:
-                _apply_fill(self.positions, self.ledger.orders[event.order_id], event)
+                _apply_fill(self.positions, order, event)
+            if self.reconciliation.watched:
+                self.reconciliation.order_fill(order.spec.destination, event, ts)
         elif (view := self._desk_by_type.get(kind)) is not None:
             view.apply(event, ts)
         if order_id is not None:

@@ -3,7 +3,7 @@
 For every order session in the desk's configuration whose name is a venue profile (SIMA, SIMB, SIMC),
 the simulator listens on that session's port as the acceptor, with the CompIDs turned round, runs the
 venue's ``VenueApplication`` (matching, market makers, reports), and answers the venue's drop copy
-session (role ``drop_copy``, named ``<venue>-DC``) with a copy of every execution. The market data
+session (role ``drop_copy``, ``<venue>-DC`` or naming the venue) with a copy of every execution. The market data
 session (role ``market_data``) is served by the first venue. Requests take effect after the venue's ack
 latency; market makers requote every ``MARKET_STEP`` seconds, moving prices and filling resting orders;
 at the profile's close (on the injected clock) DAY orders expire. Everything runs on the caller's asyncio
@@ -49,7 +49,6 @@ _log = logging.getLogger(__name__)
 
 MARKET_STEP: Final = 0.25
 """Seconds between two requotes of every market maker."""
-DROP_COPY_SUFFIX: Final = "-DC"
 
 
 def acceptor_config(config: SessionConfig) -> SessionConfig:
@@ -216,7 +215,7 @@ class VenueSimulator:
         names = [c.name for c in configs if c.role is SessionRole.ORDERS and c.name in DEFAULT_PROFILES]
         market_data = [c for c in configs if c.role is SessionRole.MARKET_DATA]
         for i, name in enumerate(names):
-            own = [c for c in configs if c.name in (name, name + DROP_COPY_SUFFIX)]
+            own = [c for c in configs if c.name == name or (c.role is SessionRole.DROP_COPY and c.copied_venue == name)]
             profile = DEFAULT_PROFILES[name]
             self.venues.append(SimulatedVenue(profile, own + (market_data if i == 0 else []), clock, faults))
 
