@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         self._dock("Watchlist", self.watchlist, Qt.DockWidgetArea.RightDockWidgetArea)
         charts = [
             self._dock(title, chart, Qt.DockWidgetArea.RightDockWidgetArea)
-            for title, chart in (("Price chart", self.price_chart), ("P&L", self.pnl_chart),
+            for title, chart in (("Price chart", self.price_chart), ("P&&L", self.pnl_chart),
                                  ("Ack latency", self.latency_chart))
         ]  # fmt: skip
         self.tabifyDockWidget(charts[0], charts[1])
