@@ -446,14 +446,20 @@ class Engine:
         return self._record_all(events)
 
     def apply_drop_copies(
-        self, copies: Sequence[tuple[str, ExecutionReport]], also: Callable[[Transaction], None] | None = None
+        self,
+        copies: Sequence[tuple[str, ExecutionReport]],
+        also: Callable[[Transaction], None] | None = None,
+        notes: Sequence[Event] = (),
     ) -> ChangeSet:
         """Check a batch of drop-copy reports (each with its venue) against the order sessions' fills, in one
-        transaction that ``also`` joins. They change no order: the order session is the truth for those."""
+        transaction that ``also`` joins and ``notes`` are recorded in. They change no order: the order session is
+        the truth for those."""
         with self._batch() as batch:
             for venue, report in copies:
                 batch.record_all(copy_events(self.reconciliation, self.ledger, venue, report))
             batch.record_all(due_events(self.reconciliation, self.clock.now(), None))
+            for note in notes:
+                batch.record(note, SYSTEM_USER)
             if also is not None:
                 also(batch.tx)
         return batch.changes

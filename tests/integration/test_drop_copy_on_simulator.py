@@ -19,14 +19,13 @@ from app.engine.fix.session_fsm import SessionState
 from app.engine.serialization import from_json
 from app.runtime import Runtime
 from tests.integration.test_desk_on_simulator import until
-from tests.support.engine_kit import TRADER, spec
+from tests.support.engine_kit import DESK, TRADER, PassGate, spec
 from tests.support.ports import free_ports
 
 
 async def _start(tmp_path: Path) -> Runtime:
-    runtime = await Runtime.start(
-        tmp_path / "desk.db", tuple(free_ports(load_config(default_config_path()))), SystemClock()
-    )
+    configs = tuple(free_ports(load_config(default_config_path())))
+    runtime = await Runtime.start(tmp_path / "desk.db", configs, SystemClock(), PassGate(), directory=DESK)
     runtime.drop_copies.grace = timedelta(seconds=0.3)
     runtime.drop_copies.check_every = 0.05
     sessions = [*runtime.gateway.sessions.values(), *runtime.drop_copies.sessions.values()]
@@ -36,8 +35,8 @@ async def _start(tmp_path: Path) -> Runtime:
 
 def _buy(runtime: Runtime, venue: str, symbol: str, qty: int) -> None:
     order = spec(symbol=symbol, qty=Decimal(qty), ord_type=OrdType.MARKET, limit_px=None, destination=venue)
-    order_id = runtime.engine.submit(SubmitOrder(order, TRADER)).order_id
-    assert order_id is not None
+    result = runtime.engine.submit(SubmitOrder(order, TRADER))
+    assert result.order_id is not None, result.message
 
 
 def _filled(runtime: Runtime) -> int:
