@@ -357,7 +357,8 @@ class DropCopyWatched:
 
 @dataclass(frozen=True, slots=True)
 class DropCopyExecution:
-    """A fill the venue's drop copy reported; kept as a check on the order session, never applied to the order."""
+    """A fill or a bust the venue's drop copy reported; kept as a check on the order session, never applied to the
+    order."""
 
     venue: str
     exec_id: ExecId
@@ -366,6 +367,8 @@ class DropCopyExecution:
     last_px: Decimal
     symbol: str = ""
     order_id: OrderId | None = None
+    ref_exec_id: ExecId | None = None
+    """For a bust (150=H): the fill it cancels."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,11 @@
-"""Drop-copy reconciliation: every fill the order session delivers, checked against the venue's drop copy.
+"""Drop-copy reconciliation: every fill and bust the order session delivers, checked against the venue's drop copy.
 
 A venue's drop copy session reports each execution independently of the order session. The desk pairs
-the two accounts of a fill by (venue, ExecID). A pair whose sides agree is settled and forgotten; one side
-alone for longer than the grace period, or two sides that differ in quantity or price, is a break the user
-sees (``ExecutionBreak``) until the missing report arrives and agrees (``ExecutionBreakCleared``). The order
-session stays the truth for the order: a drop copy changes no order and no position.
+the two accounts of a fill, or of a bust (150=H, which cancels an earlier fill), by (venue, ExecID). A pair
+whose sides agree is settled and forgotten; one side alone for longer than the grace period, or two sides that
+differ (a fill's quantity or price, the fill a bust cancels) is a break the user sees (``ExecutionBreak``)
+until the missing report arrives and agrees (``ExecutionBreakCleared``). The order session stays the truth
+for the order: a drop copy changes no order and no position.
 
 ``Reconciliation`` is the projection (a desk view, saved in snapshots); ``copy_events`` and ``due_events``
 are the decisions, made once when the engine records them, so a replay needs no clock.
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
+from app.engine.enums import ExecType
 from app.engine.events import (
     TRADE_EXEC_TYPES,
     BreakKind,
@@ -30,6 +32,7 @@ from app.engine.events import (
 )
 from app.engine.ids import ClOrdId, ExecId, OrderId
 from app.engine.ledger import OrderLedger
+from app.engine.order import Order
 from app.engine.venue_messages import ExecutionReport
 
 DEFAULT_GRACE: Final = timedelta(seconds=5)
@@ -39,15 +42,34 @@ Key = tuple[str, ExecId]
 """(venue, ExecID): the venue's own name for one execution."""
 
 
+ZERO: Final = Decimal(0)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Account:
-    """One session's account of a fill."""
+    """One session's account of an execution: a fill's quantity and price, or the fill a bust cancels."""
 
     qty: Decimal
     px: Decimal
+    busts: ExecId | None = None
+    """For a bust: the fill it cancels (ExecRefID 19). A bust's quantity and price are not compared (zero)."""
+
+    @property
+    def noun(self) -> str:
+        """What the execution is, in words."""
+        return "bust" if self.busts is not None else "fill"
 
     def __str__(self) -> str:
-        return f"{self.qty} @ {self.px}"
+        return f"cancels fill {self.busts}" if self.busts is not None else f"{self.qty} @ {self.px}"
+
+
+def account_of(exec_type: ExecType, qty: Decimal, px: Decimal, ref: ExecId | None) -> Account | None:
+    """A report's account of an execution the desk reconciles: a fill or a bust (None: neither)."""
+    if exec_type in TRADE_EXEC_TYPES:
+        return Account(qty, px)
+    if exec_type is ExecType.TRADE_CANCEL and ref:
+        return Account(ZERO, ZERO, ref)
+    return None
 
 
 @dataclasses.dataclass(slots=True)
@@ -64,6 +86,12 @@ class Pair:
     on_copy: Account | None = None
     broken: BreakKind | None = None
     """The open break, if one was recorded."""
+
+    @property
+    def noun(self) -> str:
+        """A fill or a bust, as the first report of it says."""
+        account = self.on_orders or self.on_copy
+        return "fill" if account is None else account.noun
 
 
 class Reconciliation:
@@ -103,14 +131,18 @@ class Reconciliation:
             self._watch(event)
 
     def order_fill(self, venue: str, event: ExecutionApplied, ts: datetime) -> None:
-        """The order session delivered a fill (the projections call this for every trade they apply)."""
-        if venue not in self.watched or event.exec_type not in TRADE_EXEC_TYPES:
+        """The order session delivered an execution (the projections call this for every one they apply); only
+        fills and busts are reconciled."""
+        if venue not in self.watched:
+            return
+        account = account_of(event.exec_type, event.last_qty, event.last_px, event.ref_exec_id)
+        if account is None:
             return
         key = (venue, event.exec_id)
         pair = self.pending.get(key)
         if pair is None:
             pair = self.pending[key] = Pair(venue, event.exec_id, ts, event.order_id, event.reported_cl_ord_id)
-        pair.on_orders = Account(event.last_qty, event.last_px)
+        pair.on_orders = account
         self._settle(key, pair)
 
     def _copied(self, event: DropCopyExecution, ts: datetime) -> None:
@@ -118,7 +150,7 @@ class Reconciliation:
         pair = self.pending.get(key)
         if pair is None:
             pair = self.pending[key] = Pair(event.venue, event.exec_id, ts, event.order_id, event.cl_ord_id)
-        pair.on_copy = Account(event.last_qty, event.last_px)
+        pair.on_copy = Account(event.last_qty, event.last_px, event.ref_exec_id)
         self._settle(key, pair)
 
     def _settle(self, key: Key, pair: Pair) -> None:
@@ -161,12 +193,15 @@ class Reconciliation:
                 self.settled = int(row[1])
 
 
-def _account_row(account: Account | None) -> tuple[str, str] | None:
-    return None if account is None else (str(account.qty), str(account.px))
+def _account_row(account: Account | None) -> tuple[str, str, str | None] | None:
+    return None if account is None else (str(account.qty), str(account.px), account.busts)
 
 
-def _account(row: tuple[str, str] | None) -> Account | None:
-    return None if row is None else Account(Decimal(row[0]), Decimal(row[1]))
+def _account(row: tuple[str, str, str | None] | None) -> Account | None:
+    if row is None:
+        return None
+    qty, px, busts = row
+    return Account(Decimal(qty), Decimal(px), None if busts is None else ExecId(busts))
 
 
 def _pair_row(p: Pair) -> tuple[Any, ...]:
@@ -195,8 +230,10 @@ def _pair(row: Sequence[Any]) -> Pair:
 def copy_events(
     reconciliation: Reconciliation, ledger: OrderLedger, venue: str, report: ExecutionReport
 ) -> list[Event]:
-    """What a drop copy's execution report records: nothing unless it is a fill not yet seen on the drop copy."""
-    if report.exec_type not in TRADE_EXEC_TYPES:
+    """What a drop copy's execution report records: nothing unless it is a fill or a bust not yet seen on the drop
+    copy."""
+    copy = account_of(report.exec_type, report.last_qty, report.last_px, report.ref_exec_id)
+    if copy is None:
         return []
     key = (venue, report.exec_id)
     pair = reconciliation.pending.get(key)
@@ -204,15 +241,26 @@ def copy_events(
         return []  # the drop copy sent it again
     order = ledger.find(report.cl_ord_id)
     order_id = None if order is None else order.order_id
-    copy = Account(report.last_qty, report.last_px)
-    event = DropCopyExecution(venue, report.exec_id, report.cl_ord_id, copy.qty, copy.px, report.symbol, order_id)
-    fill = None if order is None or pair is not None else order.fills.get(report.exec_id)
-    if fill is None:
+    event = DropCopyExecution(
+        venue, report.exec_id, report.cl_ord_id, copy.qty, copy.px, report.symbol, order_id, copy.busts
+    )
+    delivered = None if order is None or pair is not None else _delivered(order, report.exec_id, copy)
+    if delivered is None:
         return [event]
-    if (fill.qty, fill.px) == (copy.qty, copy.px):
+    if delivered == copy:
         return []  # settled already, or delivered before the desk watched this venue: nothing to add
-    detail = _mismatch(venue, report.exec_id, Account(fill.qty, fill.px), copy)
+    detail = _mismatch(venue, report.exec_id, delivered, copy)
     return [event, ExecutionBreak(venue, report.exec_id, BreakKind.MISMATCH, detail, order_id)]
+
+
+def _delivered(order: Order, exec_id: ExecId, copy: Account) -> Account | None:
+    """The order session's account of an execution it delivered with no pair waiting (settled already, or before
+    the watch began); None if it has not delivered it."""
+    if copy.busts is None:
+        fill = order.fills.get(exec_id)
+        return None if fill is None else Account(fill.qty, fill.px)
+    busted = order.fills.get(copy.busts)
+    return copy if exec_id in order.exec_ids and busted is not None and busted.busted else None
 
 
 def due_events(reconciliation: Reconciliation, now: datetime, grace: timedelta | None) -> list[Event]:
@@ -226,7 +274,9 @@ def due_events(reconciliation: Reconciliation, now: datetime, grace: timedelta |
         orders, copy = pair.on_orders, pair.on_copy
         if orders is not None and copy is not None:
             if orders == copy:
-                detail = f"Fill {pair.exec_id} on {pair.venue}: both sessions now agree ({orders})."
+                detail = (
+                    f"{orders.noun.capitalize()} {pair.exec_id} on {pair.venue}: both sessions now agree ({orders})."
+                )
                 events.append(ExecutionBreakCleared(pair.venue, pair.exec_id, detail, pair.order_id))
             elif pair.broken is not BreakKind.MISMATCH:
                 detail = _mismatch(pair.venue, pair.exec_id, orders, copy)
@@ -237,7 +287,8 @@ def due_events(reconciliation: Reconciliation, now: datetime, grace: timedelta |
 
 
 def _mismatch(venue: str, exec_id: ExecId, orders: Account, copy: Account) -> str:
-    return f"Fill {exec_id} on {venue}: the order session says {orders}, the drop copy says {copy}."
+    noun = "bust" if orders.noun == copy.noun == "bust" else "fill" if orders.noun == copy.noun else "execution"
+    return f"{noun.capitalize()} {exec_id} on {venue}: the order session says {orders}, the drop copy says {copy}."
 
 
 def _missing(pair: Pair, session: str, now: datetime) -> ExecutionBreak:
@@ -245,13 +296,13 @@ def _missing(pair: Pair, session: str, now: datetime) -> ExecutionBreak:
     if pair.on_copy is not None:
         whose = f"ClOrdID {pair.cl_ord_id}" if pair.order_id is not None else f"ClOrdID {pair.cl_ord_id}, not ours"
         detail = (
-            f"{session} reported fill {pair.exec_id} on {pair.venue} ({pair.on_copy}, {whose}) {waited} s ago; "
-            "the order session has not delivered it."
+            f"{session} reported {pair.noun} {pair.exec_id} on {pair.venue} ({pair.on_copy}, {whose}) {waited} s "
+            "ago; the order session has not delivered it."
         )
         kind = BreakKind.MISSING_ON_ORDER_SESSION
     else:
         detail = (
-            f"The order session delivered fill {pair.exec_id} on {pair.venue} ({pair.on_orders}, order "
+            f"The order session delivered {pair.noun} {pair.exec_id} on {pair.venue} ({pair.on_orders}, order "
             f"{pair.order_id}) {waited} s ago; {session} has not reported it."
         )
         kind = BreakKind.MISSING_ON_DROP_COPY

@@ -18,14 +18,19 @@ from app.engine.fix.session import Outgoing
 from app.engine.fix.session_fsm import SessionState
 from app.engine.serialization import from_json
 from app.runtime import Runtime
+from app.venue.faults.script import parse_script
+from app.venue.simulator import Faults
 from tests.integration.test_desk_on_simulator import until
 from tests.support.engine_kit import DESK, TRADER, PassGate, spec
 from tests.support.ports import free_ports
 
 
-async def _start(tmp_path: Path) -> Runtime:
+async def _start(tmp_path: Path, faults: str = "") -> Runtime:
     configs = tuple(free_ports(load_config(default_config_path())))
-    runtime = await Runtime.start(tmp_path / "desk.db", configs, SystemClock(), PassGate(), directory=DESK)
+    script = Faults(parse_script(faults, "<test>")) if faults else None
+    runtime = await Runtime.start(
+        tmp_path / "desk.db", configs, SystemClock(), PassGate(), directory=DESK, faults=script
+    )
     runtime.drop_copies.grace = timedelta(seconds=0.3)
     runtime.drop_copies.check_every = 0.05
     sessions = [*runtime.gateway.sessions.values(), *runtime.drop_copies.sessions.values()]
@@ -87,6 +92,24 @@ def test_a_fill_the_order_session_loses_is_a_break_until_the_venue_resends_it(tm
         stored = [e for e in runtime.engine.store.read() if e.kind.startswith("ExecutionBreak")]
         opened, cleared = from_json(ExecutionBreak, stored[0].data), from_json(ExecutionBreakCleared, stored[1].data)
         assert opened.exec_id == cleared.exec_id == brk.exec_id
+        await runtime.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_trade_the_venue_busts_is_reported_on_both_sessions_and_settles_without_a_break(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        runtime = await _start(tmp_path, "1st fill: bust\n")
+        _buy(runtime, "SIMA", "ACME", 10)
+        reconciliation = runtime.engine.reconciliation
+
+        def busted() -> bool:
+            return any(f.busted for o in runtime.engine.ledger for f in o.fills.values())
+
+        await until(lambda: busted() and reconciliation.settled == 2)  # the fill, then its bust
+        await asyncio.sleep(0.5)  # past the grace period
+        assert reconciliation.pending == {}
+        assert not [e for e in runtime.engine.store.read() if e.kind == "ExecutionBreak"]
         await runtime.stop()
 
     asyncio.run(scenario())

@@ -1,5 +1,5 @@
-"""Drop-copy reconciliation: fills matched by (venue, ExecID), breaks after the grace period, mismatches,
-late reports that clear a break, duplicates, and the state surviving a restart."""
+"""Drop-copy reconciliation: fills and busts matched by (venue, ExecID), breaks after the grace period,
+mismatches, late reports that clear a break, duplicates, and the state surviving a restart."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
 from app.engine.events import BreakKind, DropCopyExecution, ExecutionBreak, ExecutionBreakCleared
 from app.engine.ids import ClOrdId, ExecId
-from app.engine.reconciliation import Reconciliation
+from app.engine.reconciliation import ZERO, Account, Reconciliation
 from app.engine.serialization import from_json, to_json
 from app.engine.venue_messages import ExecutionReport
 from tests.support.engine_kit import TRADER, open_engine, spec
@@ -165,6 +165,86 @@ def test_fills_on_venues_without_a_drop_copy_are_not_checked(tmp_path: Path) -> 
     assert desk.engine.reconciliation.pending == {}
 
 
+def test_a_bust_both_sessions_report_settles_whichever_comes_first(tmp_path: Path) -> None:
+    desk = Desk(tmp_path / "desk.db")
+    first, second = desk.venue.fill(30), desk.venue.fill(20, 11)
+    desk.on_orders(first, second)
+    desk.on_copy(first, second)
+    bust_first, bust_second = desk.venue.bust(first), desk.venue.bust(second)
+    desk.on_orders(bust_first)
+    desk.on_copy(bust_first, bust_second)
+    desk.on_orders(bust_second)
+    desk.later(60)
+    assert desk.breaks == []
+    assert desk.engine.reconciliation.pending == {}
+    assert desk.engine.reconciliation.settled == 4
+    busts = [e for e in desk.events(DropCopyExecution) if isinstance(e, DropCopyExecution) and e.ref_exec_id]
+    assert [e.ref_exec_id for e in busts] == [first.exec_id, second.exec_id]
+
+
+def test_a_bust_only_the_order_session_delivers_is_a_break_until_the_drop_copy_reports_it(tmp_path: Path) -> None:
+    desk = Desk(tmp_path / "desk.db")
+    fill = desk.venue.fill(30)
+    desk.on_orders(fill)
+    desk.on_copy(fill)
+    bust = desk.venue.bust(fill)
+    desk.on_orders(bust)
+    desk.later(5)
+    assert desk.breaks == [(bust.exec_id, BreakKind.MISSING_ON_DROP_COPY)]
+    (brk,) = desk.events(ExecutionBreak)
+    assert isinstance(brk, ExecutionBreak)
+    assert f"bust {bust.exec_id}" in brk.detail
+    assert f"cancels fill {fill.exec_id}" in brk.detail
+    desk.on_copy(bust)
+    assert desk.breaks == []
+    (cleared,) = desk.events(ExecutionBreakCleared)
+    assert isinstance(cleared, ExecutionBreakCleared)
+    assert cleared.detail.startswith(f"Bust {bust.exec_id} on {VENUE}: both sessions now agree")
+
+
+def test_a_bust_only_the_drop_copy_reports_is_a_break_and_the_fill_still_counts(tmp_path: Path) -> None:
+    desk = Desk(tmp_path / "desk.db")
+    fill = desk.venue.fill(30)
+    desk.on_orders(fill)
+    desk.on_copy(fill, desk.venue.bust(fill))
+    desk.later(5)
+    (brk,) = desk.engine.reconciliation.breaks
+    assert brk.broken is BreakKind.MISSING_ON_ORDER_SESSION
+    assert brk.on_copy is not None
+    assert brk.on_copy.busts == fill.exec_id
+    assert desk.engine.ledger.orders[desk.order_id].cum_qty == 30  # the order session is the truth for the order
+
+
+def test_a_bust_of_a_different_fill_under_the_same_exec_id_is_a_mismatch(tmp_path: Path) -> None:
+    desk = Desk(tmp_path / "desk.db")
+    first, second = desk.venue.fill(30), desk.venue.fill(20)
+    desk.on_orders(first, second)
+    desk.on_copy(first, second)
+    bust = desk.venue.bust(first)
+    desk.on_orders(bust)
+    desk.on_copy(dataclasses.replace(bust, ref_exec_id=second.exec_id))
+    assert desk.breaks == [(bust.exec_id, BreakKind.MISMATCH)]
+    (brk,) = desk.events(ExecutionBreak)
+    assert isinstance(brk, ExecutionBreak)
+    assert brk.detail == (
+        f"Bust {bust.exec_id} on {VENUE}: the order session says cancels fill {first.exec_id}, "
+        f"the drop copy says cancels fill {second.exec_id}."
+    )
+
+
+def test_a_bust_copy_sent_again_after_it_settled_records_nothing(tmp_path: Path) -> None:
+    desk = Desk(tmp_path / "desk.db")
+    fill = desk.venue.fill(30)
+    bust = desk.venue.bust(fill)
+    desk.on_orders(fill, bust)
+    desk.on_copy(fill, bust)
+    recorded = desk.engine.store.last_seq
+    desk.on_copy(bust)  # a resend after the pair settled
+    desk.later(60)
+    assert desk.engine.store.last_seq == recorded
+    assert desk.breaks == []
+
+
 def _reconciliation_state(engine: Engine) -> tuple[object, ...]:
     r = engine.reconciliation
     return r.watched, r.pending, r.disputed, r.settled
@@ -177,8 +257,11 @@ def test_breaks_and_waiting_fills_survive_a_restart_from_a_snapshot_and_from_the
     desk.on_orders(dataclasses.replace(wrong, last_qty=Decimal(9)), fine)
     desk.later(5)
     desk.on_orders(waiting)
+    bust = desk.venue.bust(fine)
+    desk.on_orders(bust)  # a bust the drop copy has not reported yet
     before = _reconciliation_state(desk.engine)
     assert len(desk.engine.reconciliation.breaks) == 2
+    assert desk.engine.reconciliation.pending[(VENUE, bust.exec_id)].on_orders == Account(ZERO, ZERO, fine.exec_id)
 
     desk.engine.store.close()
     replayed, _ = open_engine(tmp_path / "desk.db")  # no snapshot yet: the log alone
@@ -196,6 +279,7 @@ def test_breaks_and_waiting_fills_survive_a_restart_from_a_snapshot_and_from_the
 
 def test_drop_copy_events_round_trip_through_the_log_format() -> None:
     copy = DropCopyExecution("SIM1", ExecId("E1"), ClOrdId("C1"), Decimal("1.5"), Decimal("10.25"), "AAPL")
+    bust = DropCopyExecution("SIM1", ExecId("E2"), ClOrdId("C1"), Decimal(0), Decimal(0), "AAPL", None, ExecId("E1"))
     brk = ExecutionBreak("SIM1", ExecId("E1"), BreakKind.MISSING_ON_DROP_COPY, "words")
-    for event in (copy, brk, ExecutionBreakCleared("SIM1", ExecId("E1"), "agree")):
+    for event in (copy, bust, brk, ExecutionBreakCleared("SIM1", ExecId("E1"), "agree")):
         assert from_json(type(event), to_json(event)) == event
