@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from app.engine.engine import ChangeSet, Engine
-from app.engine.events import ExecutionApplied, Recorded
+from app.engine.events import ExecutionApplied, ExecutionBreak, ExecutionBreakCleared, Recorded
 from app.engine.ids import OrderId
 from app.ui.throttle import Throttle
 
@@ -26,11 +26,14 @@ class EngineBridge(QObject):
     """``Recorded`` events whose ``ExecutionApplied`` moved a position (fills, busts, corrections)."""
     positionsChanged = Signal()  # noqa: N815 - Qt signal naming
     """Some position moved (after ``fillsArrived``)."""
+    breaksChanged = Signal(list)  # noqa: N815 - Qt signal naming
+    """``Recorded`` drop-copy breaks opened (``ExecutionBreak``) or cleared (``ExecutionBreakCleared``)."""
 
     def __init__(self, engine: Engine, *, max_rate: float = 30.0, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._orders: dict[OrderId, None] = {}
         self._fills: list[Recorded] = []
+        self._breaks: list[Recorded] = []
         self._throttle = Throttle(self._emit, max_rate, self)
         self.emits = 0
         """How many times the bridge has emitted: lets tests and benchmarks see the coalescing."""
@@ -38,22 +41,28 @@ class EngineBridge(QObject):
 
     def _on_changes(self, changes: ChangeSet) -> None:
         self._orders.update(dict.fromkeys(changes.orders))
-        self._fills += [r for r in changes.recorded if _moves_position(r)]
+        for recorded in changes.recorded:
+            event = recorded.event
+            if isinstance(event, ExecutionApplied):
+                if event.counted:  # it moved a position
+                    self._fills.append(recorded)
+            elif isinstance(event, ExecutionBreak | ExecutionBreakCleared):
+                self._breaks.append(recorded)
         self._throttle.poke()
 
     @property
     def idle(self) -> bool:
         """Whether every change the engine published has been emitted."""
-        return not (self._orders or self._fills or self._throttle.waiting)
+        return not (self._orders or self._fills or self._breaks or self._throttle.waiting)
 
     def flush(self) -> None:
         """Emit everything gathered so far, now."""
         self._throttle.fire()
 
     def _emit(self) -> None:
-        orders, fills = list(self._orders), self._fills
-        self._orders, self._fills = {}, []
-        if not orders and not fills:
+        orders, fills, breaks = list(self._orders), self._fills, self._breaks
+        self._orders, self._fills, self._breaks = {}, [], []
+        if not orders and not fills and not breaks:
             return
         self.emits += 1
         if orders:
@@ -61,8 +70,5 @@ class EngineBridge(QObject):
         if fills:
             self.fillsArrived.emit(fills)
             self.positionsChanged.emit()
-
-
-def _moves_position(recorded: Recorded) -> bool:
-    event = recorded.event
-    return isinstance(event, ExecutionApplied) and event.counted
+        if breaks:
+            self.breaksChanged.emit(breaks)
