@@ -26,6 +26,8 @@ USAGE = """usage: python3 dev.py COMMAND
                   account, later starts for a log-in). ARGS: see run --help
   test            lint (ruff), type-check (mypy) and run every test (pytest)
   bench [NAME]    run the benchmarks in bench/ (or the one named), printing their figures
+  interop         install QuickFIX/Python (the "interop" extra; builds C++, ~10 minutes the first time)
+                  and run the interoperability tests in tests/interop against it
   setup           only create or refresh the virtual environment
 """
 
@@ -60,6 +62,13 @@ def run_tests(extra: list[str]) -> None:
     run([str(PYTHON), "-m", "pytest", *extra], env=env)
 
 
+def run_interop(extra: list[str]) -> None:
+    """Install the optional QuickFIX dependency into the environment, then run tests/interop with it."""
+    print("Installing QuickFIX/Python (builds from source the first time: about 10 minutes) ...", flush=True)
+    run([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", ".[dev,interop]"])
+    run([str(PYTHON), "-m", "pytest", "tests/interop", *extra])
+
+
 def run_benchmarks(names: list[str]) -> None:
     """Run each benchmark script in bench/ (or those named) and let it print its figures."""
     scripts = sorted((ROOT / "bench").glob("bench_*.py"))
@@ -71,7 +80,7 @@ def run_benchmarks(names: list[str]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in {"run", "test", "bench", "setup"}:
+    if not argv or argv[0] not in {"run", "test", "bench", "interop", "setup"}:
         print(USAGE, file=sys.stderr)
         sys.exit(2)
     ensure_environment()
@@ -83,6 +92,8 @@ def main(argv: list[str]) -> None:
         run_tests(rest)
     elif command == "bench":
         run_benchmarks(rest)
+    elif command == "interop":
+        run_interop(rest)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Everything the desktop runs besides its windows: the engine, its FIX sessions and the embedded venues.
 
 ``Runtime.start`` opens (or creates) the event store in the data directory, starts the embedded venue
-simulator on the configured ports unless told not to, connects every order session, starts the price
-feed on the market data sessions (quotes into ``runtime.prices``, which marks the positions) and the
-automatic kill switch triggers (lines, and kill cancels left unconfirmed, checked every second); ``stop``
+simulator on the configured ports unless told not to, connects every order and drop copy session, starts
+the price feed on the market data sessions (quotes into ``runtime.prices``, which marks the positions) and
+the automatic kill switch triggers (lines, and kill cancels left unconfirmed, checked every second); ``stop``
 logs out, snapshots the book for a quick next start, and closes the store. The windows talk to
 ``runtime.engine`` through commands and its change sets; nothing here imports Qt.
 """
@@ -22,6 +22,7 @@ import platformdirs
 from app.engine.clock import Clock
 from app.engine.engine import Engine
 from app.engine.fix.config import SessionConfig, SessionRole
+from app.engine.fix.drop_copy import DropCopyGateway
 from app.engine.fix.gateway import FixGateway
 from app.engine.fix.quote_feed import QuoteFeed
 from app.engine.kill_triggers import KillTriggers, TriggerGrades
@@ -50,12 +51,14 @@ def data_dir(*, demo: bool = False) -> Path:
 
 @dataclasses.dataclass(slots=True)
 class Runtime:
-    """The running engine, its gateway, the price feed and book, and the embedded simulator when there is one."""
+    """The running engine, its order, drop copy and price sessions, the price book, and the embedded simulator
+    when there is one."""
 
     engine: Engine
     gateway: FixGateway
     feed: QuoteFeed
     prices: PriceBook
+    drop_copies: DropCopyGateway
     configs: tuple[SessionConfig, ...]
     triggers: KillTriggers
     simulator: VenueSimulator | None = None
@@ -119,9 +122,12 @@ class Runtime:
             watchlist = simulator.market_data_symbols if simulator is not None else ()
         feed = QuoteFeed(configs, clock, prices, watchlist)
         feed.attach(engine)
+        drop_copies = DropCopyGateway(configs, clock)
+        drop_copies.attach(engine)
         await gateway.start()
+        await drop_copies.start()
         await feed.start()
-        runtime = cls(engine, gateway, feed, prices, configs, triggers, simulator)
+        runtime = cls(engine, gateway, feed, prices, drop_copies, configs, triggers, simulator)
         runtime._line_watch = asyncio.create_task(runtime._watch_lines(), name="kill-switch-lines")
         return runtime
 
@@ -142,7 +148,7 @@ class Runtime:
             self._line_watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._line_watch
-        await asyncio.gather(self.gateway.stop(), self.feed.stop())
+        await asyncio.gather(self.gateway.stop(), self.feed.stop(), self.drop_copies.stop())
         self.engine.close()
         if self.simulator is not None:
             await self.simulator.close()

@@ -12,7 +12,7 @@ import dataclasses
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
@@ -25,6 +25,7 @@ from app.engine.errors import StoreError
 from app.engine.events import (
     ActionRefused,
     CancelRequested,
+    DropCopyWatched,
     Event,
     KillSwitchEngaged,
     KillSwitchReleased,
@@ -44,6 +45,7 @@ from app.engine.order import Order, RequestKind
 from app.engine.order_fsm import IllegalTransition, Situation, Trigger, transition
 from app.engine.positions import Positions
 from app.engine.projections import Projections
+from app.engine.reconciliation import Reconciliation, copy_events, due_events
 from app.engine.report_rules import execution_events, reject_events
 from app.engine.risk import RiskGate
 from app.engine.risk.limit_keys import LimitKey
@@ -435,10 +437,58 @@ class Engine:
                     batch.record(event, SYSTEM_USER)
             if batch.changes.orders and self.book.kill.cancelling():
                 kill_cancels.cancel_deferred(batch, self.book.kill, self.ledger)
+            if self.reconciliation.disputed:  # a report the drop copy was waiting for may close a break
+                batch.record_all(due_events(self.reconciliation, self.clock.now(), None))
             for note in notes:
                 batch.record(note, SYSTEM_USER)
             if also is not None:
                 also(batch.tx)
+        return batch.changes
+
+    # Drop copies ------------------------------------------------------------------------------------
+
+    @property
+    def reconciliation(self) -> Reconciliation:
+        """The fills waiting to be matched with the venues' drop copies, and the open breaks."""
+        return self.book.reconciliation
+
+    def watch_drop_copies(self, sessions: Mapping[str, str]) -> ChangeSet:
+        """From now on check each venue's fills against its drop copy session (``venue -> session``); stop
+        checking venues no longer named."""
+        watched = self.reconciliation.watched
+        events = [DropCopyWatched(venue, name, True) for venue, name in sessions.items() if watched.get(venue) != name]
+        events += [DropCopyWatched(venue, name, False) for venue, name in watched.items() if venue not in sessions]
+        return self._record_all(events)
+
+    def apply_drop_copies(
+        self,
+        copies: Sequence[tuple[str, ExecutionReport]],
+        also: Callable[[Transaction], None] | None = None,
+        notes: Sequence[Event] = (),
+    ) -> ChangeSet:
+        """Check a batch of drop-copy reports (each with its venue) against the order sessions' fills, in one
+        transaction that ``also`` joins and ``notes`` are recorded in. They change no order: the order session is
+        the truth for those."""
+        with self._batch() as batch:
+            for venue, report in copies:
+                batch.record_all(copy_events(self.reconciliation, self.ledger, venue, report))
+            batch.record_all(due_events(self.reconciliation, self.clock.now(), None))
+            for note in notes:
+                batch.record(note, SYSTEM_USER)
+            if also is not None:
+                also(batch.tx)
+        return batch.changes
+
+    def reconcile(self, grace: timedelta) -> ChangeSet:
+        """Open a break for each fill one session reported more than ``grace`` ago and the other has not."""
+        return self._record_all(due_events(self.reconciliation, self.clock.now(), grace))
+
+    def _record_all(self, events: Sequence[Event]) -> ChangeSet:
+        """Record events no person caused, in one transaction; nothing at all when there are none."""
+        if not events:
+            return ChangeSet()
+        with self._batch() as batch:
+            batch.record_all(events)
         return batch.changes
 
     def line_lost(self, destination: str) -> ChangeSet:
@@ -511,6 +561,11 @@ class _Batch:
         changed = self.engine.book.apply(event, ts)
         if changed:
             self.changes.orders.add(changed)
+
+    def record_all(self, events: Sequence[Event]) -> None:
+        """Record each of ``events`` as the system's doing."""
+        for event in events:
+            self.record(event, SYSTEM_USER)
 
     def send(self, request: OutboundRequest) -> None:
         """Stage the wire message for ``request`` in this transaction."""

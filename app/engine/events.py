@@ -390,6 +390,63 @@ class SessionActionTaken:
     action: SessionAction
 
 
+class BreakKind(StrEnum):
+    """How a venue's drop copy and the desk's order session disagree about one execution."""
+
+    MISSING_ON_ORDER_SESSION = "missing_on_order_session"
+    """The drop copy reported a fill the order session has not delivered within the grace period."""
+    MISSING_ON_DROP_COPY = "missing_on_drop_copy"
+    """The order session delivered a fill the drop copy has not reported within the grace period."""
+    MISMATCH = "mismatch"
+    """Both reported the fill, with a different quantity or price."""
+
+
+@dataclass(frozen=True, slots=True)
+class DropCopyWatched:
+    """The desk started (or stopped) checking a venue's fills against its drop copy session."""
+
+    venue: str
+    session: str
+    watching: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DropCopyExecution:
+    """A fill or a bust the venue's drop copy reported; kept as a check on the order session, never applied to the
+    order."""
+
+    venue: str
+    exec_id: ExecId
+    cl_ord_id: ClOrdId
+    last_qty: Decimal
+    last_px: Decimal
+    symbol: str = ""
+    order_id: OrderId | None = None
+    ref_exec_id: ExecId | None = None
+    """For a bust (150=H): the fill it cancels."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionBreak:
+    """The drop copy and the order session disagree about execution ``exec_id`` at ``venue``."""
+
+    venue: str
+    exec_id: ExecId
+    kind: BreakKind
+    detail: str
+    order_id: OrderId | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionBreakCleared:
+    """A break closed: the missing report arrived and both sides agree about the execution."""
+
+    venue: str
+    exec_id: ExecId
+    detail: str
+    order_id: OrderId | None = None
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -420,6 +477,10 @@ Event = (
     | KillCancelRetried
     | UserReactivated
     | SessionActionTaken
+    | DropCopyWatched
+    | DropCopyExecution
+    | ExecutionBreak
+    | ExecutionBreakCleared
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -454,6 +515,10 @@ EVENT_TYPES: dict[str, type[Event]] = {
         KillCancelRetried,
         UserReactivated,
         SessionActionTaken,
+        DropCopyWatched,
+        DropCopyExecution,
+        ExecutionBreak,
+        ExecutionBreakCleared,
     )
 }
 """Each event class by the kind name the log stores."""

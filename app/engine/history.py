@@ -1,4 +1,5 @@
-"""Read the day's history back from the event log: executions and session alerts, for views opening late.
+"""Read the day's history back from the event log: executions, session alerts and drop-copy breaks, for views
+opening late.
 
 Each read walks the log in windows of ``WINDOW`` seqs up to a seq the caller fixed (the log's end when the
 view subscribed to live changes), so nothing is read twice or missed, and each query holds the store's
@@ -9,7 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.engine.events import EVENT_TYPES, ExecutionApplied, Recorded, SessionAlertRaised
+from app.engine.events import (
+    EVENT_TYPES,
+    ExecutionApplied,
+    ExecutionBreak,
+    ExecutionBreakCleared,
+    Recorded,
+    SessionAlertRaised,
+)
 from app.engine.ids import UserId
 from app.engine.serialization import from_json
 from app.engine.store import EventStore, StoredEvent
@@ -50,6 +58,15 @@ def session_alerts_since(store: EventStore, since: datetime, last_seq: int, limi
         found[:0] = _decode(store.read_kind(SessionAlertRaised.__name__, lower, upper))
         upper = lower - 1
     return found[-limit:] if limit else []
+
+
+def breaks_since(store: EventStore, since: datetime, last_seq: int) -> list[Recorded]:
+    """Every drop-copy break opened or cleared from ``since`` up to ``last_seq``, oldest first."""
+    first = first_seq_since(store, since, last_seq)
+    found = [
+        r for kind in (ExecutionBreak, ExecutionBreakCleared) for r in _read_kind(store, kind.__name__, first, last_seq)
+    ]
+    return sorted(found, key=lambda r: r.seq)
 
 
 def _read_kind(store: EventStore, kind: str, first: int, last: int) -> list[Recorded]:

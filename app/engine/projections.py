@@ -18,6 +18,7 @@ from app.engine.kill_switch import KillSwitchBoard
 from app.engine.ledger import OrderLedger
 from app.engine.order import Order
 from app.engine.positions import Position, Positions
+from app.engine.reconciliation import Reconciliation
 from app.engine.risk.activity import RecentActivity
 from app.engine.risk.daily_pnl import DailyPnl
 from app.engine.risk.exposure import WorkingExposure
@@ -63,7 +64,15 @@ class Projections:
         self.activity = RecentActivity()
         self.exposure = WorkingExposure()
         self.daily = DailyPnl()
-        self.desk_views: tuple[DeskView, ...] = (self.kill, self.users, self.limits, self.activity, self.daily)
+        self.reconciliation = Reconciliation()
+        self.desk_views: tuple[DeskView, ...] = (
+            self.kill,
+            self.users,
+            self.limits,
+            self.activity,
+            self.daily,
+            self.reconciliation,
+        )
         self._desk_by_type = _by_event_type(self.desk_views)
 
     def apply(self, event: Event, ts: datetime) -> OrderId | None:
@@ -71,8 +80,11 @@ class Projections:
         order_id = self.ledger.apply(event, ts)
         kind = type(event)
         if type(event) is ExecutionApplied:
+            order = self.ledger.orders[event.order_id]
             if event.counted:
-                self._fill(self.ledger.orders[event.order_id], event, ts)
+                self._fill(order, event, ts)
+            if self.reconciliation.watched:
+                self.reconciliation.order_fill(order.spec.destination, event, ts)
         elif (view := self._desk_by_type.get(kind)) is not None:
             view.apply(event, ts)
         if order_id is not None:

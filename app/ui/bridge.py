@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from app.engine.engine import ChangeSet, Engine
-from app.engine.events import ExecutionApplied, Recorded
+from app.engine.events import ExecutionApplied, ExecutionBreak, ExecutionBreakCleared, Recorded
 from app.engine.ids import OrderId
 from app.ui.throttle import Throttle
 
@@ -29,6 +29,8 @@ class EngineBridge(QObject):
     deskChanged = Signal(list)  # noqa: N815 - Qt signal naming
     """Names of the desk views (``DeskView.name``: "risk_limits", "kill_switch", "users") an event changed, each
     once, whoever caused it: another user, the system seeding the limits, an automatic trigger."""
+    breaksChanged = Signal(list)  # noqa: N815 - Qt signal naming
+    """``Recorded`` drop-copy breaks opened (``ExecutionBreak``) or cleared (``ExecutionBreakCleared``)."""
 
     def __init__(self, engine: Engine, *, max_rate: float = 30.0, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +38,7 @@ class EngineBridge(QObject):
         self._fills: list[Recorded] = []
         self._desk: dict[str, None] = {}
         self._views = {kind: view.name for view in engine.book.desk_views for kind in view.event_types}
+        self._breaks: list[Recorded] = []
         self._throttle = Throttle(self._emit, max_rate, self)
         self.emits = 0
         """How many times the bridge has emitted: lets tests and benchmarks see the coalescing."""
@@ -43,24 +46,31 @@ class EngineBridge(QObject):
 
     def _on_changes(self, changes: ChangeSet) -> None:
         self._orders.update(dict.fromkeys(changes.orders))
-        self._fills += [r for r in changes.recorded if _moves_position(r)]
         views = self._views
-        self._desk.update((name, None) for r in changes.recorded if (name := views.get(type(r.event))) is not None)
+        for recorded in changes.recorded:
+            event = recorded.event
+            if isinstance(event, ExecutionApplied):
+                if event.counted:  # it moved a position
+                    self._fills.append(recorded)
+            elif isinstance(event, ExecutionBreak | ExecutionBreakCleared):
+                self._breaks.append(recorded)
+            if (name := views.get(type(event))) is not None:
+                self._desk[name] = None
         self._throttle.poke()
 
     @property
     def idle(self) -> bool:
         """Whether every change the engine published has been emitted."""
-        return not (self._orders or self._fills or self._desk or self._throttle.waiting)
+        return not (self._orders or self._fills or self._desk or self._breaks or self._throttle.waiting)
 
     def flush(self) -> None:
         """Emit everything gathered so far, now."""
         self._throttle.fire()
 
     def _emit(self) -> None:
-        orders, fills, desk = list(self._orders), self._fills, list(self._desk)
-        self._orders, self._fills, self._desk = {}, [], {}
-        if not orders and not fills and not desk:
+        orders, fills, desk, breaks = list(self._orders), self._fills, list(self._desk), self._breaks
+        self._orders, self._fills, self._desk, self._breaks = {}, [], {}, []
+        if not orders and not fills and not desk and not breaks:
             return
         self.emits += 1
         if orders:
@@ -70,8 +80,5 @@ class EngineBridge(QObject):
             self.positionsChanged.emit()
         if desk:
             self.deskChanged.emit(desk)
-
-
-def _moves_position(recorded: Recorded) -> bool:
-    event = recorded.event
-    return isinstance(event, ExecutionApplied) and event.counted
+        if breaks:
+            self.breaksChanged.emit(breaks)

@@ -1,5 +1,5 @@
-"""The trader's main window: blotter in the middle; ticket, executions, positions, kill switches, watchlist and
-charts docked around it.
+"""The trader's main window: blotter in the middle; ticket, executions, positions, kill switches, limits, drop-copy
+breaks, watchlist and charts docked around it.
 
 Everything on screen follows the engine through one ``EngineBridge`` and the prices through one
 ``PriceBridge``; commands go straight to the engine (each is one quick SQLite transaction), always in the
@@ -38,6 +38,7 @@ from app.engine.prices import PriceBook
 from app.engine.roles import Action, allows, refusal
 from app.engine.users.admin import UserAdmin
 from app.ui.blotter_view import QtBlotter
+from app.ui.breaks_view import QtBreaks
 from app.ui.bridge import EngineBridge
 from app.ui.chart_series import AckLatencies, PriceHistory
 from app.ui.charts import QtLatencyChart, QtPnlChart, QtPriceChart
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self.pnl_chart = QtPnlChart(engine.positions, engine.clock, self)
         self.latency_chart = QtLatencyChart(self.latencies, self)
         self.limits = QtLimitsEditor(engine, user, self)
+        self.breaks = QtBreaks(engine, self)
         self.summary = QLabel()
         self.who = QLabel()
         self.banner = QLabel(banner, wordWrap=True)
@@ -123,9 +125,11 @@ class MainWindow(QMainWindow):
         positions = self._dock("Positions", _table(self.positions), Qt.DockWidgetArea.BottomDockWidgetArea)
         kill = self.kill_dock = self._dock("Kill switch", self.kill_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         limits = self._dock("Limits", self.limits, Qt.DockWidgetArea.BottomDockWidgetArea)
+        breaks = self.breaks_dock = self._dock("Breaks", self.breaks, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(executions, positions)
         self.tabifyDockWidget(positions, kill)
         self.tabifyDockWidget(kill, limits)
+        self.tabifyDockWidget(limits, breaks)
         executions.raise_()
         self._dock("Watchlist", self.watchlist, Qt.DockWidgetArea.RightDockWidgetArea)
         charts = [
@@ -141,6 +145,10 @@ class MainWindow(QMainWindow):
         self.down.setObjectName("sessions_down")
         self.down.setStyleSheet("color: white; background: #dc2626; font-weight: bold; padding: 0 6px;")
         self.down.hide()
+        self.open_breaks = QLabel()
+        self.open_breaks.setObjectName("open_breaks")
+        self.open_breaks.setStyleSheet("color: white; background: #dc2626; font-weight: bold; padding: 0 6px;")
+        self.open_breaks.hide()
         self.health: QtSessionHealth | None = None
         if gateway is not None:
             self.health = QtSessionHealth(gateway, engine, user, self)
@@ -149,6 +157,7 @@ class MainWindow(QMainWindow):
             )
             self.health.downChanged.connect(self._show_down)
         self.statusBar().addPermanentWidget(self.down)
+        self.statusBar().addPermanentWidget(self.open_breaks)
         self.statusBar().addPermanentWidget(self.summary)
         self._menus()
         self._toolbar()
@@ -222,6 +231,9 @@ class MainWindow(QMainWindow):
         self.bridge.fillsArrived.connect(self.executions.add)
         self.bridge.positionsChanged.connect(self.positions.reload)
         self.bridge.deskChanged.connect(self._on_desk_changed)
+        self.bridge.breaksChanged.connect(self.breaks.take)
+        self.breaks.countChanged.connect(self._show_open_breaks)
+        self._show_open_breaks(self.breaks.model.open_count)
         self.blotter.said.connect(self.say)
         self.kill_panel.said.connect(self.say)
         self.ticket.submitted.connect(lambda result: self.say(result.message or f"Sent {result.order_id}."))
@@ -312,6 +324,11 @@ class MainWindow(QMainWindow):
     def _show_down(self, text: str) -> None:
         self.down.setText(text)
         self.down.setVisible(bool(text))
+
+    def _show_open_breaks(self, count: int) -> None:
+        self.open_breaks.setText(f"Drop copy: {count} open break{'s' if count != 1 else ''}")
+        self.open_breaks.setToolTip("The venues' drop copies and the order sessions disagree: see the Breaks tab.")
+        self.open_breaks.setVisible(count > 0)
 
     def say(self, text: str) -> None:
         """Show ``text`` in the status bar until the next message."""

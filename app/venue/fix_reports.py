@@ -3,11 +3,12 @@
 Each report restates the order as it stood (37, 11/41, 55, 54, 38, 40, 44, 99, 59, 126), says what happened
 (150) and where the order now is (39), and carries the quantities: CumQty (14), AvgPx (6), LeavesQty (151),
 which is 38 - 14 while the order lives and 0 once it is finished. Fills add LastQty/LastPx (32/31), the
-match id both sides share (880) and the venue's fee for that fill (12 with 13=3, absolute); a busted trade
-is 150=H with ExecRefID (19) naming the fill. TransactTime (60) comes from the venue's injected clock.
-While a cancel or replace of an order is acknowledged but not yet acted on, its reports say 39=6 or 39=E,
-as FIX 4.4 ranks those states above the working ones, and its fills stay under the old ClOrdID. A
-triggered stop is not reported: FIX 4.4 has no ExecType for it; its fills say what happened.
+match id both sides share as SecondaryExecID (527: FIX 4.4 has no TrdMatchID 880 on a 35=8, and a
+validating counterparty such as QuickFIX rejects it) and the venue's fee for that fill (12 with 13=3,
+absolute); a busted trade is 150=H with ExecRefID (19) naming the fill. TransactTime (60) comes from the
+venue's injected clock. While a cancel or replace of an order is acknowledged but not yet acted on, its
+reports say 39=6 or 39=E, as FIX 4.4 ranks those states above the working ones, and its fills stay under the
+old ClOrdID. A triggered stop is not reported: FIX 4.4 has no ExecType for it; its fills say what happened.
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ class ReportWriter:
         fill: list[tuple[int, FixValue]] = [
             (t.LAST_QTY, trade.qty),
             (t.LAST_PX, trade.price),
-            (t.TRD_MATCH_ID, trade.trade_id),
+            (t.SECONDARY_EXEC_ID, trade.trade_id),
             (t.COMMISSION, fee),
             (t.COMM_TYPE, _ABSOLUTE),
         ]

@@ -204,4 +204,4 @@ class VenueIds:
         self.exec_ids = IdSource(f"{prefix}E")
         """ExecID (17)."""
         self.trade_ids = IdSource(f"{prefix}T")
-        """TradeID / TrdMatchID (880): one per match, shared by both sides' reports."""
+        """The match id, one per match, shared by both sides' reports as SecondaryExecID (527)."""

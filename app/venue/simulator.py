@@ -3,9 +3,9 @@
 For every order session in the desk's configuration whose name is a venue profile (SIMA, SIMB, SIMC),
 the simulator listens on that session's port as the acceptor, with the CompIDs turned round, runs the
 venue's ``VenueApplication`` (matching, market makers, reports), and answers the venue's drop copy
-session (role ``drop_copy``, named ``<venue>-DC``) with a copy of every execution. A market data session
-named ``<venue>-MD`` is that venue's own feed; any other (the desk's ``SIM-MD``) quotes every symbol of every
-venue (``market_data_server.py``). Requests take effect after the venue's ack
+session (role ``drop_copy``, named ``<venue>-DC`` or naming the venue) with a copy of every execution. A market
+data session named ``<venue>-MD`` is that venue's own feed; any other (the desk's ``SIM-MD``) quotes every symbol
+of every venue (``market_data_server.py``). Requests take effect after the venue's ack
 latency; market makers requote every ``MARKET_STEP`` seconds, moving prices and filling resting orders;
 at each trading day's close (the profile's calendar, on the injected clock) DAY orders expire. Everything
 runs on the caller's asyncio loop, in the desktop's process or standalone (``python -m app.venue``).
@@ -51,7 +51,6 @@ _log = logging.getLogger(__name__)
 
 MARKET_STEP: Final = 0.25
 """Seconds between two requotes of every market maker."""
-DROP_COPY_SUFFIX: Final = "-DC"
 MARKET_DATA_SUFFIX: Final = "-MD"
 
 
@@ -213,7 +212,12 @@ class VenueSimulator:
         names = [c.name for c in configs if c.role is SessionRole.ORDERS and c.name in DEFAULT_PROFILES]
         self.venues: list[SimulatedVenue] = []
         for name in names:
-            own = [c for c in configs if c.name in (name, name + DROP_COPY_SUFFIX, name + MARKET_DATA_SUFFIX)]
+            own = [
+                c
+                for c in configs
+                if c.name in (name, name + MARKET_DATA_SUFFIX)
+                or (c.role is SessionRole.DROP_COPY and c.copied_venue == name)
+            ]
             self.venues.append(SimulatedVenue(DEFAULT_PROFILES[name], own, clock, faults))
         served = {name for venue in self.venues for name in venue.served}
         shared = [c for c in configs if c.role is SessionRole.MARKET_DATA and c.name not in served]

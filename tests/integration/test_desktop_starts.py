@@ -59,7 +59,7 @@ def test_a_first_start_closed_unanswered_opens_no_account_and_exits_cleanly(tmp_
     with EventStore.open(tmp_path / "data" / "events.db") as store:
         kinds = {e.kind for e in store.read()}
     assert "UserCreated" not in kinds
-    assert kinds <= {"LimitChanged", "SessionAlertRaised"}  # the shipped limits and the sessions' news only
+    assert kinds <= {"LimitChanged", "SessionAlertRaised", "DropCopyWatched"}  # desk set-up and line news only
 
 
 def test_a_bad_sessions_file_is_reported_in_words(tmp_path: Path) -> None:

@@ -3,15 +3,20 @@ bytes by hand (no socket): what the gateway scenario tests and the audit timelin
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from app.engine.clock import FakeClock
 from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
 from app.engine.events import EVENT_TYPES, AnomalyKind, AnomalyRecorded, SessionAlertRaised
 from app.engine.fix import tags
+from app.engine.fix.config import SessionRole
+from app.engine.fix.desk_sessions import DeskSessions
+from app.engine.fix.drop_copy import DropCopyGateway
 from app.engine.fix.gateway import FixGateway
 from app.engine.fix.message import FixMessage, parse_message
 from app.engine.fix.session import Outgoing, SessionOutput
@@ -38,10 +43,37 @@ class Wire:
         self.written += [parse_message(o.raw) for o in outgoing]
 
 
-class Desk:
-    """Engine + gateway on a temp store, logged on to a scripted venue."""
+class Line:
+    """One of the desk's sessions logged on to a scripted counterparty, fed bytes by hand."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, sessions: DeskSessions[Any], name: str, clock: FakeClock) -> None:
+        self.sessions = sessions
+        self.wire = Wire()
+        sessions.initiators[name] = self.wire  # type: ignore[assignment]
+        self.session = sessions.sessions[name]
+        config = self.session.config
+        self.peer = Peer(clock, sender=config.target_comp_id, target=config.sender_comp_id)
+        self.carry(self.session.connected())
+        self.hear(MsgType.LOGON, [(tags.ENCRYPT_METHOD, 0), (tags.HEART_BT_INT, 30)])
+
+    def carry(self, out: SessionOutput) -> None:
+        """Write what the session sends, and what its application answers."""
+        self.wire.write(out.sends)
+        self.wire.write(self.sessions.carry_out(self.session, out))
+
+    def hear(self, msg_type: str, body: Sequence[tuple[int, FixValue]], **peer: object) -> None:
+        """The counterparty sends one message (``peer``: its MsgSeqNum, PossDup and so on)."""
+        self.carry(self.session.data_received(self.peer.message(msg_type, body, **peer)))  # type: ignore[arg-type]
+
+    def report(self, report: ExecutionReport, **peer: object) -> None:
+        """The counterparty sends an execution report."""
+        self.hear(MsgType.EXECUTION_REPORT, report_fields(report), **peer)
+
+
+class Desk:
+    """Engine + gateway on a temp store, logged on to a scripted venue (and its drop copy, if wanted)."""
+
+    def __init__(self, path: Path, *, drop_copy: bool = False) -> None:
         self.clock = FakeClock()
         self.gateway = FixGateway([session_config("SIMA", "DESK", "VENUE")], self.clock)
         self.engine = Engine(
@@ -49,22 +81,26 @@ class Desk:
         )
         self.engine.reload()
         self.gateway.attach(self.engine)
-        self.wire = Wire()
-        self.gateway.initiators["SIMA"] = self.wire  # type: ignore[assignment]
-        self.session = self.gateway.sessions["SIMA"]
-        self.venue = Peer(self.clock, sender="VENUE", target="DESK")
-        self._carry(self.session.connected())
-        self.hear(MsgType.LOGON, [(tags.ENCRYPT_METHOD, 0), (tags.HEART_BT_INT, 30)])
+        self.line = Line(self.gateway, "SIMA", self.clock)
+        self.wire, self.session, self.venue = self.line.wire, self.line.session, self.line.peer
+        copy_config = dataclasses.replace(session_config("SIMA-DC", "DESK", "VENUE-DC"), role=SessionRole.DROP_COPY)
+        self.drop_copies = DropCopyGateway([copy_config] if drop_copy else [], self.clock)
+        self.drop_copies.attach(self.engine)
+        self.copy = Line(self.drop_copies, "SIMA-DC", self.clock) if drop_copy else None
 
     def _carry(self, out: SessionOutput) -> None:
-        self.wire.write(out.sends)
-        self.wire.write(self.gateway.carry_out(self.session, out))
+        self.line.carry(out)
 
     def hear(self, msg_type: str, body: Sequence[tuple[int, FixValue]], **peer: object) -> None:
-        self._carry(self.session.data_received(self.venue.message(msg_type, body, **peer)))  # type: ignore[arg-type]
+        self.line.hear(msg_type, body, **peer)
 
     def report(self, report: ExecutionReport, **peer: object) -> None:
-        self.hear(MsgType.EXECUTION_REPORT, report_fields(report), **peer)
+        self.line.report(report, **peer)
+
+    def copied(self, report: ExecutionReport, **peer: object) -> None:
+        """The venue's drop copy session reports ``report``."""
+        assert self.copy is not None, "this desk has no drop copy session"
+        self.copy.report(report, **peer)
 
     def submit(self, qty: int = 100) -> tuple[Order, VenueOrder]:
         result = self.engine.submit(SubmitOrder(spec(qty=Decimal(qty), destination="SIMA"), TRADER))

@@ -33,7 +33,8 @@ again, older ones and all admin messages are gap-filled), ``logon_timeout`` (10)
 (default true: reset sequence numbers at the schedule's start; nothing to do for a non-stop session) and
 ``mass_cancel`` (default false: the venue takes OrderMassCancelRequest (35=q), so the kill switch cancels
 everything there with one message instead of one cancel per order).
-``begin_string`` may be given but must be ``"FIX.4.4"``.
+``begin_string`` may be given but must be ``"FIX.4.4"``. A drop copy session may name the order session whose
+fills it copies as ``venue`` (default: its own name without a ``-DC`` suffix).
 
 ``load_config`` returns every session or raises ``ConfigError`` listing every problem found, each with the
 file, the line and what is wrong in plain words.
@@ -99,6 +100,13 @@ class SessionConfig:
     max_clock_skew: int = 120
     """How far a received SendingTime (52) may be from our clock before the message is rejected."""
     begin_string: str = DEFAULT_BEGIN_STRING
+    venue: str = ""
+    """For a drop copy session: the order session whose fills it copies (by default its name without "-DC")."""
+
+    @property
+    def copied_venue(self) -> str:
+        """The order session a drop copy session checks."""
+        return self.venue or self.name.removesuffix(DROP_COPY_SUFFIX)
 
     def __post_init__(self) -> None:
         if self.reconnect_max_delay < self.reconnect_min_delay:
@@ -110,12 +118,16 @@ class SessionConfig:
             )
 
 
+DROP_COPY_SUFFIX: Final = "-DC"
+"""A drop copy session named ``<venue>-DC`` copies order session ``<venue>`` unless it names its ``venue``."""
+
 REQUIRED_KEYS: Final = tuple(f.name for f in dataclasses.fields(SessionConfig) if f.default is dataclasses.MISSING)
 """Keys every session must have, itself or from ``[defaults]``."""
 
 _COMP_ID: Final = "1 to 64 printable characters without spaces"
+_NAME: Final = read.matching(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}", 'up to 32 letters, digits, "-", "_" or "."')
 _READERS: Final[dict[str, read.Reader[object]]] = {
-    "name": read.matching(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}", 'up to 32 letters, digits, "-", "_" or "."'),
+    "name": _NAME,
     "role": read.one_of(SessionRole),
     "host": read.matching(r"\S{1,253}", "a host name or IP address"),
     "port": read.whole_number(1, 65535),
@@ -133,6 +145,7 @@ _READERS: Final[dict[str, read.Reader[object]]] = {
     "reconnect_max_delay": read.whole_number(1, 3600, " of seconds"),
     "max_clock_skew": read.whole_number(1, 86400, " of seconds"),
     "begin_string": read.matching(re.escape(DEFAULT_BEGIN_STRING), f'"{DEFAULT_BEGIN_STRING}"'),
+    "venue": _NAME,
 }
 """How to check and convert each key of a session, by name (the ``SessionConfig`` field it sets)."""
 

@@ -16,12 +16,8 @@ with a session Reject and never reaches the engine.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections import deque
-from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import ClassVar
 
 from app.engine.clock import Clock
 from app.engine.errors import OemsError
@@ -29,7 +25,7 @@ from app.engine.events import SessionAlertRaised
 from app.engine.fix import tags
 from app.engine.fix.alerts import Alert, AlertKind, AlertLevel
 from app.engine.fix.config import SessionConfig, SessionRole
-from app.engine.fix.errors import FixRejectError
+from app.engine.fix.desk_sessions import DeskSessions, Store
 from app.engine.fix.message import FixMessage, parse_message
 from app.engine.fix.order_messages import (
     dont_know_message,
@@ -40,68 +36,25 @@ from app.engine.fix.order_messages import (
 from app.engine.fix.reject_messages import rejected_request
 from app.engine.fix.report_messages import cancel_reject, execution_report, mass_cancel_report
 from app.engine.fix.session import FixSession, Outgoing, Received, SessionOutput
-from app.engine.fix.session_writes import send_stored
-from app.engine.fix.tags import MsgType, SessionRejectReason
-from app.engine.fix.transport import Backoff, Initiator
-from app.engine.store import SessionRecord, Transaction
-from app.engine.venue_messages import ExecutionReport, InboundMessage, MassCancelRequest, OutboundRequest
+from app.engine.fix.tags import MsgType
+from app.engine.fix.transport import Backoff
+from app.engine.store import Transaction
+from app.engine.venue_messages import InboundMessage, MassCancelRequest, OutboundRequest
 
-if TYPE_CHECKING:
-    from app.engine.engine import Engine
-
-_log = logging.getLogger(__name__)
-
-ALERTS_KEPT = 500
-"""Session alerts remembered for the health view."""
 _EXECUTION_REPORT = MsgType.EXECUTION_REPORT.value  # compared with every message received: a plain name
 
 
-class FixGateway:
+class FixGateway(DeskSessions[InboundMessage]):
     """The desktop's order sessions (role ``orders`` in the configuration). Create it, open the engine with it
     as ``outbound``, then ``attach``."""
 
+    role: ClassVar[SessionRole] = SessionRole.ORDERS
+    what: ClassVar[str] = "order sessions"
+
     def __init__(self, configs: Sequence[SessionConfig], clock: Clock, backoff: Backoff | None = None) -> None:
-        self.configs = {c.name: c for c in configs if c.role is SessionRole.ORDERS}
-        self.clock, self.backoff = clock, backoff
-        self.sessions: dict[str, FixSession] = {}
-        self.initiators: dict[str, Initiator] = {}
-        self.alerts: deque[tuple[datetime, SessionAlertRaised]] = deque(maxlen=ALERTS_KEPT)
-        """The newest session alerts (as recorded), with when each was raised."""
-        self.last_alert: dict[str, tuple[datetime, SessionAlertRaised]] = {}
-        """Each session's newest alert and when it was raised (the health view's last-alert column)."""
-        self._alert_listeners: list[Callable[[datetime, SessionAlertRaised], None]] = []
-        self._engine: Engine | None = None
+        super().__init__(configs, clock, backoff)
         self._staged: list[tuple[str, Outgoing]] = []
-        self._stored_records: dict[str, SessionRecord] = {}
         self._status_requests = 0
-
-    def attach(self, engine: Engine) -> None:
-        """Build the sessions on the engine's store (their numbers and messages live there)."""
-        self._engine = engine
-        for name, config in self.configs.items():
-            session = FixSession(config, self.clock, engine.store, initiator=True)
-            self.sessions[name] = session
-            self.initiators[name] = Initiator(session, self, self.backoff)
-
-    def subscribe_alerts(self, listener: Callable[[datetime, SessionAlertRaised], None]) -> None:
-        """Call ``listener`` with every session alert and its time (the health view), after it is recorded."""
-        self._alert_listeners.append(listener)
-
-    async def start(self) -> None:
-        """Start connecting every session."""
-        for initiator in self.initiators.values():
-            initiator.start()
-
-    async def stop(self) -> None:
-        """Log every session out and stop reconnecting."""
-        await asyncio.gather(*(initiator.stop() for initiator in self.initiators.values()))
-
-    @property
-    def engine(self) -> Engine:
-        """The engine this gateway serves."""
-        if self._engine is None:
-            raise OemsError("The FIX gateway is not attached to an engine yet.")
-        return self._engine
 
     # The engine's Outbound -------------------------------------------------------------------------
 
@@ -149,48 +102,20 @@ class FixGateway:
 
     # Each session's application --------------------------------------------------------------------
 
-    def carry_out(self, session: FixSession, out: SessionOutput) -> list[Outgoing]:
-        """Apply what ``session`` received and store what it sends, in one engine transaction."""
+    def _apply(
+        self, session: FixSession, messages: list[InboundMessage], store: Store, notes: list[SessionAlertRaised]
+    ) -> list[FixMessage]:
+        """Apply the batch to the orders; answer a DontKnowTrade for each execution of an order we do not know."""
+        dont_know = self.engine.apply_venue_messages(messages, also=store, notes=notes).dont_know
+        return [dont_know_message(report) for report in dont_know]
+
+    def _after(self, session: FixSession, out: SessionOutput) -> list[FixMessage]:
+        """A lost line leaves the requests it had not answered unknown; after a logon, ask where every live order
+        on it stands."""
         name = session.config.name
-        messages: list[InboundMessage] = []
-        kept: list[Received] = []
-        answers: list[Outgoing] = []
-        alerts = list(out.alerts)
-        for received in out.received:
-            try:
-                message = self._read(session, received, alerts)
-            except FixRejectError as bad:
-                reason = SessionRejectReason(bad.reject_reason)
-                answers += session.reject(received, reason, str(bad), bad.tag).sends
-                continue
-            kept.append(received)
-            if message is not None:
-                messages.append(message)
-        received_at = self.clock.now().isoformat()
-
-        def store_session(tx: Transaction) -> None:
-            for outgoing in (*out.sends, *answers):
-                if outgoing.new:
-                    tx.add_outbound(outgoing.key, outgoing.seq, outgoing.raw)
-            record = session.record
-            key = record.key  # one epoch for the whole read
-            for received in kept:
-                tx.add_inbound(key, received.seq, received_at, received.raw, received.message.get(tags.CL_ORD_ID))
-            tx.save_session(record)
-
-        notes = [SessionAlertRaised(name, a.kind, a.level, a.text) for a in alerts]
-        dont_know: list[ExecutionReport] = []
-        something_to_store = kept or answers or notes or any(o.new for o in out.sends)
-        if something_to_store or session.record != self._stored_records.get(name):  # a quiet tick commits nothing
-            dont_know = self.engine.apply_venue_messages(messages, also=store_session, notes=notes).dont_know
-            self._stored_records[name] = session.record
         if out.line_lost:
             self.engine.line_lost(name)
-        follow_up = [dont_know_message(report) for report in dont_know]
-        if out.logged_on:
-            follow_up += self._status_requests_for(name)
-        self._tell(notes)
-        return answers + (self._send_now(session, follow_up) if follow_up else [])
+        return self._status_requests_for(name) if out.logged_on else []
 
     def _read(self, session: FixSession, received: Received, alerts: list[Alert]) -> InboundMessage | None:
         msg, name = received.message, session.config.name
@@ -222,17 +147,3 @@ class FixGateway:
                 self._status_requests += 1
                 bodies.append(status_request_message(order, f"STATUS-{self._status_requests}"))
         return bodies
-
-    def _send_now(self, session: FixSession, bodies: list[FixMessage]) -> list[Outgoing]:
-        """Stamp and store messages the gateway sends of its own accord; the caller writes them."""
-        return send_stored(self.engine.store, session, bodies)
-
-    def _tell(self, alerts: list[SessionAlertRaised]) -> None:
-        now = self.clock.now()
-        for alert in alerts:
-            self.alerts.append((now, alert))
-            self.last_alert[alert.session] = (now, alert)
-            log = _log.warning if alert.level is not AlertLevel.INFO else _log.info
-            log("%s", alert.text)
-            for listener in self._alert_listeners:
-                listener(now, alert)

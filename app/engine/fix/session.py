@@ -11,9 +11,10 @@ The rules are FIX.md's, after QuickFIX's ``Session.cpp``: nothing but a Logon be
 heartbeat after HeartBtInt of silence out, TestRequest after 1.2 x HeartBtInt of silence in, disconnect at
 2.4 x; a gap is queued behind one ResendRequest; MsgSeqNum too low without PossDupFlag stops the session
 for a person to look at; a counterparty's ResendRequest is answered from the store, admin and stale orders
-gap-filled; garbled frames are dropped without consuming a sequence number. A sequence reset (ResetOnLogon,
-the daily reset at the schedule's start, or a person's request) starts a new *epoch* with its own store
-key, so no sent message is ever overwritten.
+gap-filled, and answered at once even when it arrives beyond a gap of ours (both sides may be waiting for
+each other's resend); garbled frames are dropped without consuming a sequence number. A sequence reset
+(ResetOnLogon, the daily reset at the schedule's start, or a person's request) starts a new *epoch* with its
+own store key, so no sent message is ever overwritten.
 """
 
 from __future__ import annotations
@@ -127,6 +128,8 @@ class FixSession:
         self._queue: dict[int, tuple[FixMessage, bytes]] = {}
         self._in_time_text: str | None = None  # a SendingTime already found timely in this read, and its value
         self._in_time: datetime | None = None
+        self._answered_early: set[int] = set()
+        """Queued ResendRequests (by MsgSeqNum) answered when they arrived, ahead of the gap before them."""
         self._resend_until = 0
         self._test_req_id: str | None = None
         self._state_since = clock.monotonic()
@@ -166,6 +169,7 @@ class FixSession:
         """A connection is up: reload where we stood; an initiator sends its Logon."""
         self._framer.reset()
         self._queue.clear()
+        self._answered_early.clear()
         self._resend_until, self._test_req_id = 0, None
         self._set_record(self.store.session_record(self.config.name) or self.record)
         self.next_out = self.store.last_outbound_seq(self._record.key) + 1
@@ -372,6 +376,9 @@ class FixSession:
             self._process(seq, msg, raw)
             self._drain_queue()
         elif seq > expected:
+            if kind == _RESEND_REQUEST:  # answered now: the counterparty may wait on it to close its own gap
+                self._answer_resend(msg.field(tags.BEGIN_SEQ_NO, int), msg.field(tags.END_SEQ_NO, int))
+                self._answered_early.add(seq)
             self._gap(seq, msg, raw)
         elif not msg.poss_dup:
             self._too_low(seq)
@@ -437,6 +444,7 @@ class FixSession:
         """Process queued messages now in sequence; ask again if a gap is still open after a resend ends."""
         if self._queue:
             self._queue = {seq: item for seq, item in self._queue.items() if seq >= self._next_in}
+            self._answered_early &= self._queue.keys()
             while self.is_active and (item := self._queue.pop(self._next_in, None)) is not None:
                 self._process(self._next_in, *item)
         if self._next_in > self._resend_until:
@@ -467,7 +475,10 @@ class FixSession:
         elif kind == _TEST_REQUEST:
             self._send(admin.heartbeat(msg.field(tags.TEST_REQ_ID, str)))
         elif kind == _RESEND_REQUEST:
-            self._answer_resend(msg.field(tags.BEGIN_SEQ_NO, int), msg.field(tags.END_SEQ_NO, int))
+            if seq in self._answered_early:
+                self._answered_early.discard(seq)
+            else:
+                self._answer_resend(msg.field(tags.BEGIN_SEQ_NO, int), msg.field(tags.END_SEQ_NO, int))
         elif kind == _LOGOUT:
             self._logout_received(msg)
         elif kind == _LOGON:
@@ -579,6 +590,7 @@ class FixSession:
         self.next_out = 1
         self._reset_wanted = False
         self._queue.clear()
+        self._answered_early.clear()
         self._resend_until = 0
 
     def _logout_and_drop(self, text: str) -> None:

@@ -105,6 +105,7 @@ LAST_RPT_REQUESTED: Final = 912
 COMMISSION: Final = 12
 COMM_TYPE: Final = 13
 TRD_MATCH_ID: Final = 880
+SECONDARY_EXEC_ID: Final = 527
 
 # Market data
 MD_REQ_ID: Final = 262

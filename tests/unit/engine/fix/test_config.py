@@ -52,6 +52,7 @@ FULL = dedent(
     max_clock_skew = 30
     mass_cancel = true
     begin_string = "FIX.4.4"
+    venue = "SIMA"
     """
 )
 
@@ -92,7 +93,17 @@ def test_valid_file_gives_exact_sessions_in_file_order(tmp_path: Path) -> None:
         reconnect_max_delay=60,
         max_clock_skew=30,
         mass_cancel=True,
+        venue="SIMA",
     )
+    assert nyfx.copied_venue == "SIMA"
+
+
+def test_a_drop_copy_session_copies_the_venue_its_name_says_unless_it_names_one() -> None:
+    copies = {c.name: c.copied_venue for c in load_config(default_config_path()) if c.role is SessionRole.DROP_COPY}
+    assert copies == {"SIMA-DC": "SIMA", "SIMB-DC": "SIMB", "SIMC-DC": "SIMC"}
+    sima_dc = SessionConfig(name="X-DC", role=SessionRole.DROP_COPY, host="h", port=1, sender_comp_id="A",
+                            target_comp_id="B", schedule=SessionSchedule())  # fmt: skip
+    assert sima_dc.copied_venue == "X"
 
 
 def test_unset_keys_take_the_documented_defaults(tmp_path: Path) -> None:
