@@ -447,6 +447,19 @@ class ExecutionBreakCleared:
     order_id: OrderId | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RequestLost:
+    """The venue's answer to a status request after a lost line knows nothing of our cancel or replace
+    ``cl_ord_id``: it never arrived (or was gap-filled as too old), so nothing it asked for happened and the
+    order is free for a new request."""
+
+    order_id: OrderId
+    cl_ord_id: ClOrdId
+    kind: RequestKind
+    status: OrderStatus
+    """The order's state as the venue stated it."""
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -481,6 +494,7 @@ Event = (
     | DropCopyExecution
     | ExecutionBreak
     | ExecutionBreakCleared
+    | RequestLost
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -519,6 +533,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         DropCopyExecution,
         ExecutionBreak,
         ExecutionBreakCleared,
+        RequestLost,
     )
 }
 """Each event class by the kind name the log stores."""

@@ -22,6 +22,7 @@ from app.engine.events import (
     OrderSubmitted,
     ReplaceDenied,
     ReplaceRequested,
+    RequestLost,
     RequestRejected,
 )
 from app.engine.ids import ClOrdId, OrderId
@@ -180,6 +181,12 @@ def _rejected(ledger: OrderLedger, e: RequestRejected, ts: datetime) -> Order:
     return order
 
 
+def _lost(ledger: OrderLedger, e: RequestLost, ts: datetime) -> Order:
+    order = ledger.orders[e.order_id]
+    _settle(order, e.cl_ord_id, LinkOutcome.LOST)
+    return order
+
+
 def _line_lost(ledger: OrderLedger, e: LineLost, ts: datetime) -> Order:
     order = ledger.orders[e.order_id]
     order.status = e.status
@@ -200,6 +207,7 @@ _HANDLERS: dict[type, Callable[[OrderLedger, Any, datetime], Order]] = {
     ReplaceRequested: _request,
     ExecutionApplied: _executed,
     RequestRejected: _rejected,
+    RequestLost: _lost,
     LineLost: _line_lost,
     AnomalyRecorded: _anomaly,
 }

@@ -127,6 +127,8 @@ class LinkOutcome(StrEnum):
     """The venue acted on it."""
     REJECTED = "rejected"
     """The venue refused it; the ClOrdID before it is current again."""
+    LOST = "lost"
+    """The venue never received it (its status answer did not know it); the ClOrdID before it is current."""
 
 
 _NEW_ORDER, _UNANSWERED = RequestKind.NEW, LinkOutcome.PENDING  # read for every report: plain names

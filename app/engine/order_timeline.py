@@ -24,6 +24,7 @@ from app.engine.events import (
     OrderSubmitted,
     ReplaceDenied,
     ReplaceRequested,
+    RequestLost,
     RequestRejected,
 )
 from app.engine.fix import tags
@@ -101,6 +102,8 @@ def describe(event: Event) -> str:
             return _execution_text(event)
         case RequestRejected(kind=kind, cl_ord_id=cl_ord_id, reason=reason, text=text):
             return f"Venue rejected the {kind.value} {cl_ord_id}: {reason}" + (f" ({text})" if text else "")
+        case RequestLost(kind=kind, cl_ord_id=cl_ord_id, status=status):
+            return f"Venue never received the {kind.value} {cl_ord_id} (status: {status.label.lower()}); send it again"
         case LineLost(session=session, status=status):
             return f"Line to {session} lost before the venue answered: {status.label.lower()}"
         case AnomalyRecorded(kind=kind, detail=detail):

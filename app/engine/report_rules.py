@@ -9,7 +9,15 @@ fills is checked against the venue's CumQty and any difference is a break the us
 from __future__ import annotations
 
 from app.engine.enums import LIVE_STATUSES, TERMINAL_STATUSES, ExecType, OrderStatus
-from app.engine.events import TRADE_EXEC_TYPES, AnomalyKind, AnomalyRecorded, Event, ExecutionApplied, RequestRejected
+from app.engine.events import (
+    TRADE_EXEC_TYPES,
+    AnomalyKind,
+    AnomalyRecorded,
+    Event,
+    ExecutionApplied,
+    RequestLost,
+    RequestRejected,
+)
 from app.engine.ids import ClOrdId
 from app.engine.order import ZERO, Order, RequestKind
 from app.engine.order_fsm import IllegalTransition, Situation, Trigger, resume_after, transition
@@ -54,7 +62,8 @@ _ANSWERED_BY = {RequestKind.REPLACE: ExecType.REPLACED, RequestKind.CANCEL: Exec
 """The ExecType that accepts a pending request of each kind."""
 # Members read for every report, as plain names (an enum member costs a class attribute lookup each time).
 _REPLACE, _REPLACED, _TRADE_CORRECT = RequestKind.REPLACE, ExecType.REPLACED, ExecType.TRADE_CORRECT
-_FILLED, _DONE_FOR_DAY = OrderStatus.FILLED, OrderStatus.DONE_FOR_DAY
+_FILLED, _DONE_FOR_DAY, _UNKNOWN = OrderStatus.FILLED, OrderStatus.DONE_FOR_DAY, OrderStatus.UNKNOWN
+_ORDER_STATUS = ExecType.ORDER_STATUS
 _FULL_FILL, _PARTIAL_FILL = Trigger.FULL_FILL, Trigger.PARTIAL_FILL
 
 
@@ -80,8 +89,10 @@ class _Application:
         self.cum = reported if busting or reported > held else held
         self.avg = order.avg_px if self.stale else report.avg_px
         self.pending = pending = order.pending
-        amendment = pending.amendment if pending and pending.kind is _REPLACE else None
-        if amendment is not None and kind is _REPLACED:
+        amendment, asked = (
+            (pending.amendment, pending.cl_ord_id) if pending and pending.kind is _REPLACE else (None, None)
+        )
+        if amendment is not None and (kind is _REPLACED or (kind is _ORDER_STATUS and report.cl_ord_id == asked)):
             self.qty, self.limit_px, self.stop_px = amendment.qty, amendment.limit_px, amendment.stop_px
             if report.order_qty is not None:  # the venue's word: a replace below CumQty is amended up to CumQty
                 self.qty = report.order_qty
@@ -135,9 +146,26 @@ class _Application:
             report.text,
         )
         self._check_quantities()
+        lost = self._lost_request(status)
+        if lost is not None:
+            return [applied, lost, *self.anomalies]
         if self.anomalies:
             return [applied, *self.anomalies]
         return [applied]
+
+    def _lost_request(self, status: OrderStatus) -> RequestLost | None:
+        """After a lost line, a status answer that shows no request pending and names another ClOrdID than
+        ours says the venue never had our cancel or replace: it is lost, and the order is free again."""
+        pending, report = self.pending, self.report
+        if (
+            pending is None
+            or report.exec_type is not _ORDER_STATUS
+            or self.order.status is not _UNKNOWN
+            or report.cl_ord_id == pending.cl_ord_id
+            or status in _AWAITING_ANSWER
+        ):
+            return None
+        return RequestLost(self.order.order_id, pending.cl_ord_id, pending.kind, status)
 
     def _trigger(self) -> Trigger:
         if not self.trade:
@@ -164,7 +192,10 @@ class _Application:
         pending = self.pending
         if pending is None or status in _AWAITING_ANSWER:
             return None
-        return pending.cl_ord_id if _ANSWERED_BY[pending.kind] is self.report.exec_type else None
+        kind = self.report.exec_type
+        if kind is _ORDER_STATUS:  # a status answer under the request's ClOrdID: the venue acted on it
+            return pending.cl_ord_id if self.report.cl_ord_id == pending.cl_ord_id else None
+        return pending.cl_ord_id if _ANSWERED_BY[pending.kind] is kind else None
 
     def _check_quantities(self) -> None:
         if self.cum > self.qty:

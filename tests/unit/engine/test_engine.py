@@ -238,6 +238,39 @@ def test_a_dropped_line_leaves_unanswered_orders_unknown_until_the_venue_says(de
     assert desk.order.status is S.NEW
 
 
+def test_a_cancel_the_venue_never_received_is_settled_lost_by_its_status_answer(desk: Desk) -> None:
+    desk.steps("ack", "cancel", "line_lost")
+    pending = desk.order.pending
+    assert pending is not None
+    assert desk.order.status is S.UNKNOWN
+    desk.send(desk.venue.report(ExecType.ORDER_STATUS, S.NEW))  # still New, under the order's own ClOrdID
+    assert [type(r.event).__name__ for r in desk.last.recorded] == ["ExecutionApplied", "RequestLost"]
+    assert (desk.order.status, desk.order.pending, desk.order.chain[-1].outcome) == (S.NEW, None, LinkOutcome.LOST)
+    again = desk.engine.cancel(CancelOrder(desk.order_id, TRADER))
+    assert again.accepted  # not "a cancel is already pending" for ever
+    assert desk.order.pending is not None
+    assert desk.order.pending.cl_ord_id != pending.cl_ord_id
+
+
+def test_a_status_answer_under_the_replace_clordid_means_the_venue_replaced_it(desk: Desk) -> None:
+    desk.steps("ack", "replace", "line_lost")
+    pending = desk.order.pending
+    assert pending is not None
+    assert pending.amendment is not None
+    desk.venue.cl_ord_id, desk.venue.qty = ClOrdId(pending.cl_ord_id), pending.amendment.qty
+    desk.send(desk.venue.report(ExecType.ORDER_STATUS, S.NEW, cl_ord_id=pending.cl_ord_id))
+    order = desk.order
+    assert (order.status, order.pending, order.cl_ord_id, order.qty) == (S.NEW, None, pending.cl_ord_id, 120)
+    assert order.chain[-1].outcome is LinkOutcome.ACCEPTED
+
+
+def test_a_status_answer_while_a_cancel_is_pending_on_a_sound_line_settles_nothing(desk: Desk) -> None:
+    desk.steps("ack", "cancel")
+    desk.send(desk.venue.report(ExecType.ORDER_STATUS, S.NEW))  # answered before the venue read the cancel
+    assert desk.order.status is S.PENDING_CANCEL
+    assert desk.order.pending is not None
+
+
 def test_a_full_disk_loses_nothing_sends_nothing_and_the_engine_goes_on(desk: Desk) -> None:
     desk.steps("ack")
     before = (desk.order.status, desk.engine.store.last_seq, len(desk.outbound.sent))
