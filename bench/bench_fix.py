@@ -40,12 +40,11 @@ from app.engine.fix.session_fsm import SessionState
 from app.engine.fix.session_store import MemorySessionStore
 from app.engine.fix.tags import MsgType
 from app.engine.fix.transport import Acceptor
-from app.engine.ids import ClOrdId, UserId
+from app.engine.ids import ClOrdId
 from app.engine.risk import DestinationGate
-from app.engine.roles import FixedDirectory, Role
 from bench.harness import figure, percentile
 from bench.quickfix_baseline import initiator_rate
-from tests.support.engine_kit import spec
+from tests.support.engine_kit import DESK, TRADER, spec
 from tests.support.fix_reports import report_fields
 from tests.support.fix_script import session_config
 from tests.support.reports import VenueOrder
@@ -53,8 +52,6 @@ from tests.support.reports import VenueOrder
 REPORTS = 50_000
 ORDERS = 500
 CHUNK = 2_000
-BENCH_USER = UserId("bench")
-BENCH_DESK = FixedDirectory({BENCH_USER: Role.TRADER})
 
 
 async def until(condition: Callable[[], bool], seconds: float = 120.0) -> None:
@@ -79,7 +76,7 @@ async def run(workdir: Path) -> None:
     port = await acceptor.start()
     gateway = FixGateway([session_config("SIMA", "DESK", "VENUE", port)], clock)
     engine = Engine.open(
-        workdir / "desk.db", clock=clock, gate=DestinationGate(["SIMA"]), outbound=gateway, directory=BENCH_DESK
+        workdir / "desk.db", clock=clock, gate=DestinationGate(["SIMA"]), outbound=gateway, directory=DESK
     )
     gateway.attach(engine)
     await gateway.start()
@@ -89,7 +86,7 @@ async def run(workdir: Path) -> None:
     samples = []
     for _ in range(ORDERS):
         start = time.perf_counter()
-        engine.submit(SubmitOrder(spec(symbol="ACME", destination="SIMA"), BENCH_USER))
+        engine.submit(SubmitOrder(spec(symbol="ACME", destination="SIMA"), TRADER))
         samples.append((time.perf_counter() - start) * 1000)
     await until(lambda: arrived.count(MsgType.NEW_ORDER_SINGLE) == ORDERS)
 
@@ -97,7 +94,7 @@ async def run(workdir: Path) -> None:
     target = VenueOrder("BENCH-1", REPORTS)
     reports = [target.ack()] + [target.fill(1, 10) for _ in range(REPORTS - 1)]
     engine.submit(
-        SubmitOrder(spec(symbol="ACME", destination="SIMA", qty=Decimal(REPORTS)), BENCH_USER, ClOrdId("BENCH-1"))
+        SubmitOrder(spec(symbol="ACME", destination="SIMA", qty=Decimal(REPORTS)), TRADER, ClOrdId("BENCH-1"))
     )
     await until(lambda: arrived.count(MsgType.NEW_ORDER_SINGLE) == ORDERS + 1)
     wire = venue_app.send(venue, [FixMessage(MsgType.EXECUTION_REPORT, report_fields(r)) for r in reports])
