@@ -241,7 +241,7 @@ class EventStore:
         """Recompute the whole hash chain and check seqs are gapless; return the number of records.
 
         ``progress(done, total)`` is called every few thousand records and at the end. Raises
-        ``ChainBrokenError`` naming the first bad seq and what is wrong with it.
+        ``ChainBrokenError`` naming the first bad seq (also its ``.seq``) and what is wrong with it.
         """
         total = self._last_seq
         expected, prev = 1, GENESIS_HASH
@@ -261,13 +261,16 @@ class EventStore:
         for snap_seq, snap_hash in self._fetch("SELECT last_seq, last_hash FROM snapshots ORDER BY last_seq", ()):
             if snap_seq > last_seq:
                 raise ChainBrokenError(
-                    f"The event log in {self._path} ends at seq {last_seq}, but a snapshot was taken at seq "
-                    f"{snap_seq}: its last records were removed."
+                    f"The event log in {self._path} is broken at seq {last_seq + 1}: it ends at seq {last_seq}, "
+                    f"but a snapshot was taken at seq {snap_seq}, so its last records were removed.",
+                    last_seq + 1,
                 )
             if self.hash_at(snap_seq) != snap_hash:
                 raise ChainBrokenError(
-                    f"The event log in {self._path} disagrees with the snapshot taken at seq {snap_seq}: the "
-                    "records up to it (or the snapshot) were rewritten after the snapshot was saved."
+                    f"The event log in {self._path} is broken at or before seq {snap_seq}: it disagrees with the "
+                    f"snapshot taken at seq {snap_seq}, so the records up to it (or the snapshot) were rewritten "
+                    "after the snapshot was saved.",
+                    snap_seq,
                 )
 
     def hash_at(self, seq: int) -> str | None:
@@ -280,12 +283,13 @@ class EventStore:
     def _verify_rows(self, rows: list[_Row], expected: int, prev: str) -> tuple[int, str]:
         for seq, ts, user, kind, order_id, data, stored in rows:
             if seq != expected:
-                raise ChainBrokenError(self._gap_message(expected, seq))
+                raise ChainBrokenError(self._gap_message(expected, seq), expected)
             prev = chain_hash(prev, seq, ts, user, kind, order_id, data)
             if prev != stored:
                 raise ChainBrokenError(
                     f"The event log in {self._path} is broken at seq {seq} ({kind}, {ts}): its stored hash "
-                    "does not match its contents, so this record was altered after it was written."
+                    "does not match its contents, so this record was altered after it was written.",
+                    seq,
                 )
             expected += 1
         return expected, prev

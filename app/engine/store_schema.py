@@ -39,8 +39,8 @@ GENESIS_HASH = "0" * 64
 
 LOCK_WAIT_SECONDS = 0.2
 """How long ``open`` waits for a store another process holds before reporting it locked."""
-SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 5, 6, 11, 13, 26
-"""SQLite's primary result codes that get an error of their own."""
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 5, 6, 10, 11, 13, 26
+"""SQLite's primary result codes that get words of their own (only ``SQLITE_FULL`` means a full disk)."""
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _HEADER_SIZE = 100
@@ -282,4 +282,9 @@ def translate_error(exc: sqlite3.Error, path: Path) -> StoreError:
         return corrupt_error(path, f"SQLite reports '{exc}'")
     if code == SQLITE_FULL:
         return DiskFullError(f"The disk holding {path} is full. Free some space on that disk, then try again.")
+    if code == SQLITE_IOERR:
+        return StoreError(
+            f"The event store {path} could not be read or written: the disk reported an input/output error "
+            f"(SQLite: '{exc}'). Check that the disk is still attached and healthy, then restart OEMS."
+        )
     return StoreError(f"The event store {path} could not be used: SQLite reports '{exc}'.")
