@@ -135,7 +135,7 @@ def diagnose_once(path: Path) -> dict[str, float]:
     assert snap is not None
     gc.disable()
     start = time.perf_counter()
-    snapshot.load(snap.blob, snap.schema_version)
+    snapshot.load(snap)
     unpickle = time.perf_counter() - start
     gc.enable()
     return {"query": query, "unpickle_gc_off": unpickle}

@@ -307,25 +307,61 @@ class EventStore:
         if problems != ["ok"]:
             raise corrupt_error(self._path, "SQLite's integrity check found: " + "; ".join(problems))
 
-    def save_snapshot(self, schema_version: int, last_seq: int, last_hash: str, created_ts: str, blob: bytes) -> None:
-        """Store a snapshot taken at ``last_seq`` (committed now) and prune all but the newest few."""
+    def save_snapshot_part(self, blob: bytes) -> int:
+        """Store one piece of a snapshot still being taken (committed now, in its own short transaction); its id.
+
+        A piece is kept only while a saved snapshot names it (``save_snapshot``'s ``parts``): the pieces of a
+        snapshot that never got saved (a crash halfway) are deleted with the next snapshot.
+        """
+        conn = self._require_idle()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            part_id = conn.execute("INSERT INTO snapshot_parts (blob) VALUES (?)", (bytes(blob),)).lastrowid
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._write_error(exc, "a piece of the snapshot was not saved") from exc
+        assert part_id is not None  # an INSERT into a rowid table always gives one
+        return part_id
+
+    def save_snapshot(
+        self,
+        schema_version: int,
+        last_seq: int,
+        last_hash: str,
+        created_ts: str,
+        blob: bytes,
+        parts: Iterable[int] = (),
+    ) -> None:
+        """Store a snapshot taken at ``last_seq`` (committed now) and prune all but the newest few.
+
+        ``parts`` are the ids of the pieces it uses (saved before by ``save_snapshot_part``, possibly for an
+        earlier snapshot); pieces that no kept snapshot uses any more are deleted in the same transaction.
+        """
         conn = self._require_idle()
         self._check_snapshot_point(last_seq, last_hash)
         try:
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute(
+            snapshot_id = conn.execute(
                 f"INSERT INTO snapshots ({_SNAPSHOT_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
                 (schema_version, last_seq, last_hash, created_ts, bytes(blob)),
+            ).lastrowid
+            conn.executemany(
+                "INSERT INTO snapshot_part_uses (snapshot_id, part_id) VALUES (?, ?)",
+                [(snapshot_id, part) for part in parts],
             )
-            conn.execute(
-                "DELETE FROM snapshots WHERE id NOT IN "
-                "(SELECT id FROM snapshots ORDER BY last_seq DESC, id DESC LIMIT ?)",
-                (KEEP_SNAPSHOTS,),
-            )
+            self._prune_snapshots(conn)
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
             raise self._write_error(exc, "the snapshot was not saved") from exc
+
+    @staticmethod
+    def _prune_snapshots(conn: sqlite3.Connection) -> None:
+        kept = "SELECT id FROM snapshots ORDER BY last_seq DESC, id DESC LIMIT ?"
+        conn.execute(f"DELETE FROM snapshots WHERE id NOT IN ({kept})", (KEEP_SNAPSHOTS,))
+        conn.execute("DELETE FROM snapshot_part_uses WHERE snapshot_id NOT IN (SELECT id FROM snapshots)")
+        conn.execute("DELETE FROM snapshot_parts WHERE id NOT IN (SELECT part_id FROM snapshot_part_uses)")
 
     def _check_snapshot_point(self, last_seq: int, last_hash: str) -> None:
         if not 0 <= last_seq <= self._last_seq:
@@ -337,9 +373,19 @@ class EventStore:
     def latest_snapshot(self) -> Snapshot | None:
         """The newest snapshot (highest ``last_seq``), or ``None`` if there is none."""
         # Pick the row first, then read its one blob: ordering rows that carry blobs makes SQLite sort them all.
-        newest = "SELECT id FROM snapshots ORDER BY last_seq DESC, id DESC LIMIT 1"
-        rows = self._fetch(f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots WHERE id = ({newest})", ())
-        return Snapshot(*rows[0]) if rows else None
+        newest = self._fetch("SELECT id FROM snapshots ORDER BY last_seq DESC, id DESC LIMIT 1", ())
+        if not newest:
+            return None
+        snapshot_id = newest[0][0]
+        ((version, last_seq, last_hash, created_ts, blob),) = self._fetch(
+            f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots WHERE id = ?", (snapshot_id,)
+        )
+        sql = (
+            "SELECT p.id, p.blob FROM snapshot_part_uses u JOIN snapshot_parts p ON p.id = u.part_id "
+            "WHERE u.snapshot_id = ?"
+        )
+        parts = {part_id: bytes(blob) for part_id, blob in self._fetch(sql, (snapshot_id,))}
+        return Snapshot(version, last_seq, last_hash, created_ts, blob, parts)
 
     def has_outbound(self, session: str, msg_seq: int) -> bool:
         """Whether message ``msg_seq`` of ``session`` is stored."""

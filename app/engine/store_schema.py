@@ -28,11 +28,12 @@ APPLICATION_ID = 0x4F454D53
 """``PRAGMA application_id`` of an OEMS event store: the bytes "OEMS"."""
 APPLICATION_NAME = "oems-desktop event store"
 """Written to the ``meta`` table, for a person who opens the file with another SQLite tool."""
-STORE_SCHEMA_VERSION = 2
+STORE_SCHEMA_VERSION = 5
 """Layout of the tables below; a store with a higher number was written by a newer program.
 
 1: events, snapshots, outbound. 2: adds ``fix_sessions`` (each FIX session's sequence state) and ``inbound``
-(the application messages received); ``migrate`` upgrades a version 1 store in place.
+(the application messages received). 5: adds ``snapshot_parts`` and ``snapshot_part_uses`` (a snapshot in
+pieces that later snapshots share). ``migrate`` upgrades an older store in place.
 """
 GENESIS_HASH = "0" * 64
 """The hash the first event chains to."""
@@ -67,6 +68,14 @@ _SESSION_TABLES_V2 = (
     "RAISE(ABORT, 'sent FIX messages are kept as they went: one cannot be deleted'); END",
 )
 """Added by store layout 2: FIX session state, received messages, and the sent ones made append-only."""
+_SNAPSHOT_PART_TABLES_V5 = (
+    "CREATE TABLE snapshot_parts (id INTEGER PRIMARY KEY, blob BLOB NOT NULL)",
+    "CREATE TABLE snapshot_part_uses (snapshot_id INTEGER NOT NULL, part_id INTEGER NOT NULL, "
+    "PRIMARY KEY (snapshot_id, part_id)) WITHOUT ROWID",
+    "CREATE INDEX snapshot_part_uses_by_part ON snapshot_part_uses (part_id)",
+)
+"""Added by store layout 5: a snapshot's pieces, each written in its own short transaction and shared by every
+later snapshot whose piece did not change; a piece no kept snapshot uses is deleted."""
 
 
 def create_store_file(path: Path) -> None:
@@ -98,7 +107,7 @@ def _build(path: Path) -> None:
         db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
         _create_tables(db)
         conn.executescript(_APPEND_ONLY_TRIGGERS)
-        for statement in _SESSION_TABLES_V2:
+        for statement in (*_SESSION_TABLES_V2, *_SNAPSHOT_PART_TABLES_V5):
             conn.execute(statement)
         db.table("meta").insert_all(
             [
@@ -226,6 +235,9 @@ def migrate(conn: sqlite3.Connection) -> None:
     try:
         if int(version) < 2:
             for statement in _SESSION_TABLES_V2:
+                conn.execute(statement)
+        if int(version) < 5:
+            for statement in _SNAPSHOT_PART_TABLES_V5:
                 conn.execute(statement)
         conn.execute("UPDATE meta SET value = ? WHERE key = 'store_schema_version'", (str(STORE_SCHEMA_VERSION),))
         conn.execute(f"PRAGMA user_version = {STORE_SCHEMA_VERSION}")

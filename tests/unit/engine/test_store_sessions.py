@@ -57,6 +57,8 @@ def test_a_layout_1_store_is_upgraded_in_place_keeping_its_events(tmp_path: Path
         conn.execute(f"DROP TRIGGER {trigger}")
     conn.execute("DROP TABLE inbound")
     conn.execute("DROP TABLE fix_sessions")
+    conn.execute("DROP TABLE snapshot_part_uses")
+    conn.execute("DROP TABLE snapshot_parts")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'store_schema_version'")
     conn.execute("PRAGMA user_version = 1")
     conn.close()
