@@ -41,9 +41,9 @@ from app.engine.snapshot import (
 )
 from app.engine.store import EventStore
 
-SEGMENT_ORDERS = 500
+SEGMENT_ORDERS = 200
 """Orders per order segment: what one piece of work writes when any of them changed (a few milliseconds)."""
-FILL_BLOCK = 5_000
+FILL_BLOCK = 2_000
 """Fills per block of a position's fills (about as much work as a segment)."""
 
 _Piece = Callable[[EventStore], None]

@@ -6,6 +6,7 @@ holds the event it was taken at, with the same hash; otherwise the log is replay
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,6 +53,7 @@ def restore(store: EventStore, progress: Progress | None = None) -> Restored:
         if done % _PROGRESS_EVERY == 0:
             report("Replaying the order log", done, total)
     report("Ready", total, total)
+    gc.freeze()  # the book just built lives on: later collections need not walk its millions of objects again
     return Restored(projections, after, BookSnapshots(loaded.layout, changed))
 
 
