@@ -146,15 +146,17 @@ def memory_per_order(folder: Path) -> tuple[float, float]:
     del reports, venue
     gc.collect()
     rss_growth = _rss_bytes() - rss_before
-    blob = snapshot.dump(engine.book)
+    engine.snapshot()
+    snap = engine.store.latest_snapshot()
     engine.store.close()
     del engine
     gc.collect()
+    assert snap is not None
     tracemalloc.start()
-    book = snapshot.load(blob, snapshot.SCHEMA_VERSION)
+    loaded = snapshot.load(snap)
     traced, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    live = sum(1 for order in book.ledger if order.status.is_live) if book else 0
+    live = sum(1 for order in loaded.projections.ledger if order.status.is_live) if loaded else 0
     assert live == MEMORY_ORDERS, f"expected {MEMORY_ORDERS} live orders, found {live}"
     return traced / MEMORY_ORDERS, rss_growth / MEMORY_ORDERS
 

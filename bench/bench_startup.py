@@ -135,7 +135,7 @@ def diagnose_once(path: Path) -> dict[str, float]:
     assert snap is not None
     gc.disable()
     start = time.perf_counter()
-    snapshot.load(snap.blob, snap.schema_version)
+    snapshot.load(snap)
     unpickle = time.perf_counter() - start
     gc.enable()
     return {"query": query, "unpickle_gc_off": unpickle}
@@ -158,7 +158,7 @@ def _report(name: str, path: Path) -> float:
     marks = measure(path)
     with EventStore.open(path, synchronous_full=False) as store:
         snap = store.latest_snapshot()
-        snap_mb = len(snap.blob) / 1e6 if snap else 0.0
+        snap_mb = (len(snap.blob) + sum(map(len, snap.parts.values()))) / 1e6 if snap else 0.0
     figure(f"{name}_snapshot_size", snap_mb, "MB")
     figure(f"{name}_tail_events", marks["tail_events"], "events")
     figure(f"{name}_snapshot_load", marks["replay_start"], "s")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from app.engine import kill_cancels, kill_rules, recovery
+from app.engine.book_snapshots import BookSnapshots
 from app.engine.clock import Clock
 from app.engine.commands import CancelOrder, CommandResult, ReplaceOrder, SetLimit, SubmitOrder
 from app.engine.enums import OrderStatus
@@ -115,6 +116,7 @@ class Engine:
         self.book = Projections()
         self._listeners: list[Callable[[ChangeSet], None]] = []
         self._snapshot_seq = 0
+        self._snapshots = BookSnapshots()
 
     @classmethod
     def open(
@@ -140,6 +142,7 @@ class Engine:
         """Rebuild every projection from the store, exactly as committed."""
         restored = recovery.restore(self.store, progress)
         self.book, self._snapshot_seq = restored.projections, restored.snapshot_seq
+        self._snapshots = restored.snapshots  # a snapshot under way was of the book just replaced: dropped
 
     @property
     def directory(self) -> UserDirectory:
@@ -167,9 +170,10 @@ class Engine:
         self.store.close()
 
     def snapshot(self) -> None:
-        """Save the whole book as a snapshot at the log's current end."""
-        recovery.save_snapshot(self.store, self.book, self.clock.now())
-        self._snapshot_seq = self.store.last_seq
+        """Save the book as a snapshot at the log's current end, now (finishing first one under way)."""
+        self._snapshots.finish(self.store)
+        self._snapshots.start(self.book, self.store.last_seq, self.store.last_hash, self.clock.now().isoformat())
+        self._snapshot_seq = self._snapshots.finish(self.store) or self._snapshot_seq
 
     # Commands --------------------------------------------------------------------------------------
 
@@ -522,8 +526,7 @@ class Engine:
         self.outbound.release()
         if batch.changes.recorded:
             self._publish(batch.changes)
-            if self.store.last_seq - self._snapshot_seq >= self.snapshot_every:
-                self._snapshot_quietly()
+            self._snapshot_a_piece(batch.changes.orders)
 
     def _publish(self, changes: ChangeSet) -> None:
         """Tell every listener; the batch is committed and sent, so a failing view must not undo that."""
@@ -533,10 +536,17 @@ class Engine:
             except Exception:  # noqa: BLE001 - the one boundary where any view bug is contained and logged
                 _log.exception("A view failed to take in committed changes; the engine carries on")
 
-    def _snapshot_quietly(self) -> None:
-        """A periodic snapshot only speeds up the next start: if it fails, the batch still stands."""
+    def _snapshot_a_piece(self, changed: set[OrderId]) -> None:
+        """Every ``snapshot_every`` events a snapshot begins; each batch then writes one piece of it.
+
+        A periodic snapshot only speeds up the next start: if it fails, the batch still stands.
+        """
+        snapshots = self._snapshots
+        snapshots.note(changed)
         try:
-            self.snapshot()
+            if snapshots.job is None and self.store.last_seq - self._snapshot_seq >= self.snapshot_every:
+                snapshots.start(self.book, self.store.last_seq, self.store.last_hash, self.clock.now().isoformat())
+            self._snapshot_seq = snapshots.step(self.store) or self._snapshot_seq
         except StoreError as err:
             _log.warning("Could not save a snapshot of the book (the next start will replay more): %s", err)
 

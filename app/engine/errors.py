@@ -32,7 +32,14 @@ class DiskFullError(StoreError):
 
 
 class ChainBrokenError(StoreError):
-    """The event log's hash chain does not verify: the log was altered after it was written."""
+    """The event log's hash chain does not verify: the log was altered after it was written.
+
+    ``seq`` is the first record where the log stops being trustworthy; the message names it too.
+    """
+
+    def __init__(self, message: str, seq: int) -> None:
+        super().__init__(message)
+        self.seq = seq
 
 
 class SnapshotVersionError(StoreError):

@@ -32,6 +32,8 @@ class Position:
     sold_qty: Decimal = ZERO
     fills: dict[FillKey, tuple[Decimal, Decimal]] = field(default_factory=dict)
     """Each fill still standing, as (signed quantity, price), in the order they arrived."""
+    revision: int = field(default=0, compare=False)
+    """Counts the changes to ``fills`` other than a new fill at the end (a snapshot rewrites them all then)."""
 
     def unrealized_pnl(self, mark: Decimal | None) -> Decimal | None:
         """P&L of the open quantity at ``mark``; None when there is no mark to value it at."""
@@ -41,18 +43,24 @@ class Position:
 
     def add(self, key: FillKey, signed_qty: Decimal, px: Decimal) -> None:
         """Take one new fill into the position."""
-        self.fills[key] = (signed_qty, px)
+        fills = self.fills
+        count = len(fills)
+        fills[key] = (signed_qty, px)
+        if len(fills) == count:  # a key seen before: its fill changed in place
+            self.revision += 1
         self._trade(signed_qty, px)
 
     def remove(self, key: FillKey) -> None:
         """A fill was busted: the position becomes what the other fills add up to."""
         if self.fills.pop(key, None) is not None:
+            self.revision += 1
             self._rebuild()
 
     def correct(self, key: FillKey, signed_qty: Decimal, px: Decimal) -> None:
         """A fill was corrected to a new quantity and price."""
         if key in self.fills:
             self.fills[key] = (signed_qty, px)
+            self.revision += 1
             self._rebuild()
 
     def _rebuild(self) -> None:

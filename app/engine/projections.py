@@ -7,7 +7,7 @@ a restart whatever the snapshot's position in the log.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -74,9 +74,13 @@ class Projections:
             self.reconciliation,
         )
         self._desk_by_type = _by_event_type(self.desk_views)
+        self.before_change: Callable[[Event], None] | None = None
+        """Called with each event before it is applied: a snapshot under way keeps what the event will change."""
 
     def apply(self, event: Event, ts: datetime) -> OrderId | None:
         """Apply one event to every projection; return the order it changed, if any."""
+        if self.before_change is not None:
+            self.before_change(event)
         order_id = self.ledger.apply(event, ts)
         kind = type(event)
         if type(event) is ExecutionApplied:

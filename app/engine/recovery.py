@@ -6,13 +6,16 @@ holds the event it was taken at, with the same hash; otherwise the log is replay
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from app.engine import snapshot
+from app.engine.book_snapshots import BookSnapshots
 from app.engine.errors import StoreCorruptError
 from app.engine.events import EVENT_TYPES, Event
+from app.engine.ids import OrderId
 from app.engine.projections import Projections
 from app.engine.serialization import from_json
 from app.engine.store import EventStore, StoredEvent
@@ -25,48 +28,52 @@ _PROGRESS_EVERY = 20_000
 
 @dataclass(frozen=True, slots=True)
 class Restored:
-    """The rebuilt projections and the log position of the snapshot they started from (0 for none)."""
+    """The rebuilt projections, the log position of the snapshot they started from (0 for none), and what
+    the next snapshot has to write (the snapshot's pieces, less those the replayed tail changed)."""
 
     projections: Projections
     snapshot_seq: int
+    snapshots: BookSnapshots
 
 
 def restore(store: EventStore, progress: Progress | None = None) -> Restored:
     """Rebuild the projections exactly as the log stands."""
     report = progress or _silent
-    projections, after = _from_snapshot(store, report)
+    loaded, after = _from_snapshot(store, report)
+    projections = loaded.projections
     total = store.last_seq - after
     report("Replaying the order log", 0, total)
     ts_text, ts = "", datetime.min.replace(tzinfo=UTC)
+    changed: set[OrderId] = set()
     for done, stored in enumerate(store.read(after), start=1):
         if stored.ts != ts_text:  # neighbouring events mostly share a time (a batch's): parse it once
             ts_text, ts = stored.ts, datetime.fromisoformat(stored.ts)
-        projections.apply(decode_event(stored), ts)
+        if (order_id := projections.apply(decode_event(stored), ts)) is not None:
+            changed.add(order_id)
         if done % _PROGRESS_EVERY == 0:
             report("Replaying the order log", done, total)
     report("Ready", total, total)
-    return Restored(projections, after)
+    gc.freeze()  # the book just built lives on: later collections need not walk its millions of objects again
+    return Restored(projections, after, BookSnapshots(loaded.layout, changed))
 
 
-def _from_snapshot(store: EventStore, report: Progress) -> tuple[Projections, int]:
+def _from_snapshot(store: EventStore, report: Progress) -> tuple[snapshot.Loaded, int]:
     snap = store.latest_snapshot()
     if snap is None:
-        return Projections(), 0
+        return _empty(), 0
     report("Loading the saved book", 0, 1)
-    loaded = snapshot.load(snap.blob, snap.schema_version)
+    loaded = snapshot.load(snap)
     if loaded is None:
         report(f"The saved book is from an older version (schema {snap.schema_version}); rebuilding", 0, 1)
-        return Projections(), 0
+        return _empty(), 0
     if store.hash_at(snap.last_seq) != snap.last_hash:
         report("The saved book does not match the log; rebuilding from the log", 0, 1)
-        return Projections(), 0
+        return _empty(), 0
     return loaded, snap.last_seq
 
 
-def save_snapshot(store: EventStore, projections: Projections, now: datetime) -> None:
-    """Save the projections as the snapshot at the log's current end."""
-    blob = snapshot.dump(projections)
-    store.save_snapshot(snapshot.SCHEMA_VERSION, store.last_seq, store.last_hash, now.isoformat(), blob)
+def _empty() -> snapshot.Loaded:
+    return snapshot.Loaded(Projections(), snapshot.Layout())
 
 
 def decode_event(stored: StoredEvent) -> Event:

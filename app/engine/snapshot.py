@@ -1,9 +1,14 @@
-"""Snapshots of the projections: a compact form of plain values, loaded only by a program that knows its version.
+"""Snapshots of the book in pieces of plain values, loaded only by a program that knows their version.
 
-A snapshot is one pickle of plain values only (tuples, lists, strings, numbers, None): each order and
-position is a row of its fields in a fixed order, decimals and times as text, enums as their values. It
-is read back by an unpickler that refuses every class and function, so a doctored blob cannot run code,
-and rows are turned back into the engine's objects by the functions below, never by the pickle.
+A snapshot is a small header plus pieces, each a pickle of plain values only (tuples, lists, strings,
+numbers, None): an order segment is the rows of a run of orders in the order they were made, a fill block
+a run of one position's fills in the order they arrived (``book_snapshots`` decides how long a run is). Decimals and
+times are text, enums their values. The header holds the ledger's counters, the marks, the desk views'
+rows, each position's totals with the ids of its fill blocks, and the ids of the order segments. Pieces are
+stored apart (``EventStore.save_snapshot_part``) and shared: the next snapshot rewrites only the segments
+and blocks that changed (see ``book_snapshots``). Everything is read back by an unpickler that refuses
+every class and function, so a doctored piece cannot run code, and rows are turned back into the engine's
+objects by the functions below, never by the pickle.
 
 Its schema version is stored beside it: a snapshot from a newer program is refused with a clear error,
 one from an older program is set aside so the log is replayed from the start (never misread). Raise
@@ -15,61 +20,101 @@ from __future__ import annotations
 import gc
 import io
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from app.engine.enums import OrderStatus, OrdType, Side, TimeInForce
 from app.engine.errors import SnapshotVersionError, StoreCorruptError
-from app.engine.ids import ClOrdId
+from app.engine.ids import AccountId, ClOrdId, OrderId
 from app.engine.order import Amendment, ChainLink, Fill, LinkOutcome, Order, OrderSpec, RequestKind
-from app.engine.positions import Position
+from app.engine.positions import FillKey, Position
 from app.engine.projections import Projections
+from app.engine.store_records import Snapshot
 
-SCHEMA_VERSION = 3
-"""3: desk views added; 2: rows of plain values (1 was a pickle of the engine's objects). Raise it when a row
-changes shape."""
+SCHEMA_VERSION = 4
+"""4: in pieces (order segments, fill blocks) under a header; 3: one pickle with desk views; 2: rows of plain
+values (1 was a pickle of the engine's objects). Raise it when a row changes shape."""
 
 Row = tuple[Any, ...]
+PositionKey = tuple[AccountId, str]
 
 
-def dump(projections: Projections) -> bytes:
-    """The projections as snapshot bytes."""
-    ledger, positions = projections.ledger, projections.positions
-    book = (
-        ledger.ids_issued,
-        ledger.orphan_anomalies,
-        [_order_row(order) for order in ledger],
-        [_position_row(position) for position in positions.by_key.values()],
-        [(symbol, str(px)) for symbol, px in positions.marks.items()],
-        {view.name: view.rows() for view in projections.desk_views},
-    )
-    gc.disable()  # millions of small objects: collection passes would only slow this down
+@dataclass(frozen=True, slots=True)
+class FillBlocks:
+    """Where one position's fills are stored: how many, at which revision of the position, in which pieces."""
+
+    count: int
+    revision: int
+    parts: tuple[int, ...]
+
+
+@dataclass(slots=True)
+class Layout:
+    """Where the newest snapshot keeps each piece of the book, so the next one rewrites only what changed."""
+
+    segments: list[list[OrderId]] = field(default_factory=list)
+    """The order ids of each segment, in the order the orders were made."""
+    segment_parts: list[int | None] = field(default_factory=list)
+    """The piece holding each segment (``None``: not saved yet)."""
+    fill_blocks: dict[PositionKey, FillBlocks] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Loaded:
+    """A book read from a snapshot, and where that snapshot keeps its pieces."""
+
+    projections: Projections
+    layout: Layout
+
+
+def pack(rows: object) -> bytes:
+    """Plain values as the bytes of one piece or header."""
+    gc.disable()  # many small objects: collection passes would only slow this down
     try:
-        return pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
         gc.enable()
 
 
-def load(blob: bytes, schema_version: int) -> Projections | None:
-    """The projections in ``blob``, or None when it is from an older schema this program does not read."""
-    if schema_version > SCHEMA_VERSION:
+def book_totals(projections: Projections) -> bytes:
+    """The small part of the book, read at once: the ledger's counters, the marks and the desk views' rows."""
+    ledger = projections.ledger
+    marks = [(symbol, str(px)) for symbol, px in projections.positions.marks.items()]
+    desk = {view.name: view.rows() for view in projections.desk_views}
+    return pack((ledger.ids_issued, ledger.orphan_anomalies, marks, desk))
+
+
+def header(totals: bytes, positions: list[Row], segment_parts: list[int]) -> bytes:
+    """The snapshot's header: ``book_totals``, position rows (``position_row`` + fill pieces), segment pieces."""
+    return pack((totals, positions, segment_parts))
+
+
+def load(snap: Snapshot) -> Loaded | None:
+    """The book in ``snap``, or None when it is from an older schema this program does not read."""
+    if snap.schema_version > SCHEMA_VERSION:
         raise SnapshotVersionError(
-            f"The saved book was written by a newer version of this program (snapshot schema {schema_version}, "
-            f"this program reads up to {SCHEMA_VERSION}). Run the newer version, or move the data file aside."
+            f"The saved book was written by a newer version of this program (snapshot schema "
+            f"{snap.schema_version}, this program reads up to {SCHEMA_VERSION}). Run the newer version, or move "
+            "the data file aside."
         )
-    if schema_version < SCHEMA_VERSION:
+    if snap.schema_version < SCHEMA_VERSION:
         return None
     gc.disable()  # loading makes millions of objects; collection passes would more than double the time
     try:
-        return _rebuild(_PlainUnpickler(io.BytesIO(blob)).load())
+        return _rebuild(_unpickle(snap.blob), snap.parts)
     except pickle.UnpicklingError as err:
         raise StoreCorruptError(f"The saved snapshot of the book is damaged ({err}).") from err
     except (EOFError, IndexError, KeyError, TypeError, ValueError, ArithmeticError) as err:
         raise StoreCorruptError(f"The saved snapshot of the book is damaged ({type(err).__name__}: {err}).") from err
     finally:
         gc.enable()
+
+
+def _unpickle(blob: bytes) -> Any:
+    return _PlainUnpickler(io.BytesIO(blob)).load()
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -86,7 +131,8 @@ def _text(value: Decimal | datetime | None) -> str | None:
     return None if value is None else str(value) if isinstance(value, Decimal) else value.isoformat()
 
 
-def _order_row(o: Order) -> Row:
+def order_row(o: Order) -> Row:
+    """One order as a row of plain values."""
     s = o.spec
     spec = (
         s.symbol, s.side.value, str(s.qty), s.ord_type.value, s.account, s.destination, s.trader, s.tif.value,
@@ -109,12 +155,17 @@ def _amendment_row(a: Amendment | None) -> Row | None:
     return None if a is None else (str(a.qty), _text(a.limit_px), _text(a.stop_px))
 
 
-def _position_row(p: Position) -> Row:
-    fills = [(order_id, exec_id, str(qty), str(px)) for (order_id, exec_id), (qty, px) in p.fills.items()]
+def position_row(p: Position) -> Row:
+    """One position's totals as a row of plain values (the header adds the pieces holding its fills)."""
     return (
         p.account, p.symbol, str(p.net_qty), str(p.avg_cost), str(p.realized_pnl), str(p.bought_qty),
-        str(p.sold_qty), fills,
+        str(p.sold_qty),
     )  # fmt: skip
+
+
+def fill_rows(fills: list[tuple[FillKey, tuple[Decimal, Decimal]]]) -> list[Row]:
+    """Position fills (key, (signed qty, price)) as rows of plain values."""
+    return [(order_id, exec_id, str(qty), str(px)) for (order_id, exec_id), (qty, px) in fills]
 
 
 # Reading rows ---------------------------------------------------------------------------------------
@@ -152,28 +203,36 @@ _STATUS, _SIDE, _ORD_TYPE, _TIF = _members(OrderStatus), _members(Side), _member
 _KIND, _OUTCOME = _members(RequestKind), _members(LinkOutcome)
 
 
-def _rebuild(book: Any) -> Projections:
-    ids_issued, orphan_anomalies, orders, positions, marks, desk = book
+def _rebuild(head: Any, parts: Mapping[int, bytes]) -> Loaded:
+    totals, positions, segment_parts = head
+    ids_issued, orphan_anomalies, marks, desk = _unpickle(totals)
     values = _Values()
     projections = Projections()
+    layout = Layout()
     ledger = projections.ledger
     ledger.ids_issued, ledger.orphan_anomalies = int(ids_issued), int(orphan_anomalies)
-    by_cl_ord_id = ledger.by_cl_ord_id
+    orders, by_cl_ord_id = ledger.orders, ledger.by_cl_ord_id
     specs: dict[Row, OrderSpec] = {}
-    for row in orders:
-        order = _order(row, values, specs)
-        ledger.orders[order.order_id] = order
-        by_cl_ord_id[ClOrdId(order.order_id)] = order.order_id  # as the ledger does: an order's id is its first ClOrdID
-        for link in order.chain:
-            by_cl_ord_id[link.cl_ord_id] = order.order_id
+    for part in segment_parts:
+        segment = []
+        for row in _unpickle(parts[part]):
+            order = _order(row, values, specs)
+            orders[order.order_id] = order
+            by_cl_ord_id[ClOrdId(order.order_id)] = order.order_id  # as the ledger does: its first ClOrdID
+            for link in order.chain:
+                by_cl_ord_id[link.cl_ord_id] = order.order_id
+            segment.append(order.order_id)
+        layout.segments.append(segment)
+        layout.segment_parts.append(part)
     for row in positions:
-        position = _position(row, values)
+        position, fill_parts = _position(row, values, parts)
         projections.positions.by_key[(position.account, position.symbol)] = position
+        layout.fill_blocks[(position.account, position.symbol)] = FillBlocks(len(position.fills), 0, fill_parts)
     projections.positions.marks = {symbol: values.decimal(px) for symbol, px in marks}
     for view in projections.desk_views:
         view.load_rows(desk.get(view.name, []))
     projections.exposure.rebuild(ledger)
-    return projections
+    return Loaded(projections, layout)
 
 
 def _order(row: Row, v: _Values, specs: dict[Row, OrderSpec]) -> Order:
@@ -210,11 +269,14 @@ def _link(row: Row, v: _Values) -> ChainLink:
     return ChainLink(cl_ord_id, orig, _KIND(kind), _OUTCOME(outcome), terms)
 
 
-def _position(row: Row, v: _Values) -> Position:
-    account, symbol, net_qty, avg_cost, realized, bought, sold, fills = row
+def _position(row: Row, v: _Values, parts: Mapping[int, bytes]) -> tuple[Position, tuple[int, ...]]:
+    account, symbol, net_qty, avg_cost, realized, bought, sold, fill_parts = row
     position = Position(
         account, symbol, v.decimal(net_qty), v.decimal(avg_cost), v.decimal(realized), v.decimal(bought),
         v.decimal(sold),
     )  # fmt: skip
-    position.fills = {(o, e): (v.decimal(q), v.decimal(px)) for o, e, q, px in fills}
-    return position
+    fills = position.fills
+    for part in fill_parts:
+        for order_id, exec_id, qty, px in _unpickle(parts[part]):
+            fills[(order_id, exec_id)] = (v.decimal(qty), v.decimal(px))
+    return position, tuple(fill_parts)

@@ -268,7 +268,7 @@ class EventStore:
         """Recompute the whole hash chain and check seqs are gapless; return the number of records.
 
         ``progress(done, total)`` is called every few thousand records and at the end. Raises
-        ``ChainBrokenError`` naming the first bad seq and what is wrong with it.
+        ``ChainBrokenError`` naming the first bad seq (also its ``.seq``) and what is wrong with it.
         """
         total = self._last_seq
         expected, prev = 1, GENESIS_HASH
@@ -288,13 +288,16 @@ class EventStore:
         for snap_seq, snap_hash in self._fetch("SELECT last_seq, last_hash FROM snapshots ORDER BY last_seq", ()):
             if snap_seq > last_seq:
                 raise ChainBrokenError(
-                    f"The event log in {self._path} ends at seq {last_seq}, but a snapshot was taken at seq "
-                    f"{snap_seq}: its last records were removed."
+                    f"The event log in {self._path} is broken at seq {last_seq + 1}: it ends at seq {last_seq}, "
+                    f"but a snapshot was taken at seq {snap_seq}, so its last records were removed.",
+                    last_seq + 1,
                 )
             if self.hash_at(snap_seq) != snap_hash:
                 raise ChainBrokenError(
-                    f"The event log in {self._path} disagrees with the snapshot taken at seq {snap_seq}: the "
-                    "records up to it (or the snapshot) were rewritten after the snapshot was saved."
+                    f"The event log in {self._path} is broken at or before seq {snap_seq}: it disagrees with the "
+                    f"snapshot taken at seq {snap_seq}, so the records up to it (or the snapshot) were rewritten "
+                    "after the snapshot was saved.",
+                    snap_seq,
                 )
 
     def hash_at(self, seq: int) -> str | None:
@@ -307,12 +310,13 @@ class EventStore:
     def _verify_rows(self, rows: list[_Row], expected: int, prev: str) -> tuple[int, str]:
         for seq, ts, user, kind, order_id, data, stored in rows:
             if seq != expected:
-                raise ChainBrokenError(self._gap_message(expected, seq))
+                raise ChainBrokenError(self._gap_message(expected, seq), expected)
             prev = chain_hash(prev, seq, ts, user, kind, order_id, data)
             if prev != stored:
                 raise ChainBrokenError(
                     f"The event log in {self._path} is broken at seq {seq} ({kind}, {ts}): its stored hash "
-                    "does not match its contents, so this record was altered after it was written."
+                    "does not match its contents, so this record was altered after it was written.",
+                    seq,
                 )
             expected += 1
         return expected, prev
@@ -330,25 +334,61 @@ class EventStore:
         if problems != ["ok"]:
             raise corrupt_error(self._path, "SQLite's integrity check found: " + "; ".join(problems))
 
-    def save_snapshot(self, schema_version: int, last_seq: int, last_hash: str, created_ts: str, blob: bytes) -> None:
-        """Store a snapshot taken at ``last_seq`` (committed now) and prune all but the newest few."""
+    def save_snapshot_part(self, blob: bytes) -> int:
+        """Store one piece of a snapshot still being taken (committed now, in its own short transaction); its id.
+
+        A piece is kept only while a saved snapshot names it (``save_snapshot``'s ``parts``): the pieces of a
+        snapshot that never got saved (a crash halfway) are deleted with the next snapshot.
+        """
+        conn = self._require_idle()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            part_id = conn.execute("INSERT INTO snapshot_parts (blob) VALUES (?)", (bytes(blob),)).lastrowid
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._write_error(exc, "a piece of the snapshot was not saved") from exc
+        assert part_id is not None  # an INSERT into a rowid table always gives one
+        return part_id
+
+    def save_snapshot(
+        self,
+        schema_version: int,
+        last_seq: int,
+        last_hash: str,
+        created_ts: str,
+        blob: bytes,
+        parts: Iterable[int] = (),
+    ) -> None:
+        """Store a snapshot taken at ``last_seq`` (committed now) and prune all but the newest few.
+
+        ``parts`` are the ids of the pieces it uses (saved before by ``save_snapshot_part``, possibly for an
+        earlier snapshot); pieces that no kept snapshot uses any more are deleted in the same transaction.
+        """
         conn = self._require_idle()
         self._check_snapshot_point(last_seq, last_hash)
         try:
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute(
+            snapshot_id = conn.execute(
                 f"INSERT INTO snapshots ({_SNAPSHOT_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
                 (schema_version, last_seq, last_hash, created_ts, bytes(blob)),
+            ).lastrowid
+            conn.executemany(
+                "INSERT INTO snapshot_part_uses (snapshot_id, part_id) VALUES (?, ?)",
+                [(snapshot_id, part) for part in parts],
             )
-            conn.execute(
-                "DELETE FROM snapshots WHERE id NOT IN "
-                "(SELECT id FROM snapshots ORDER BY last_seq DESC, id DESC LIMIT ?)",
-                (KEEP_SNAPSHOTS,),
-            )
+            self._prune_snapshots(conn)
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
             raise self._write_error(exc, "the snapshot was not saved") from exc
+
+    @staticmethod
+    def _prune_snapshots(conn: sqlite3.Connection) -> None:
+        kept = "SELECT id FROM snapshots ORDER BY last_seq DESC, id DESC LIMIT ?"
+        conn.execute(f"DELETE FROM snapshots WHERE id NOT IN ({kept})", (KEEP_SNAPSHOTS,))
+        conn.execute("DELETE FROM snapshot_part_uses WHERE snapshot_id NOT IN (SELECT id FROM snapshots)")
+        conn.execute("DELETE FROM snapshot_parts WHERE id NOT IN (SELECT part_id FROM snapshot_part_uses)")
 
     def _check_snapshot_point(self, last_seq: int, last_hash: str) -> None:
         if not 0 <= last_seq <= self._last_seq:
@@ -360,9 +400,19 @@ class EventStore:
     def latest_snapshot(self) -> Snapshot | None:
         """The newest snapshot (highest ``last_seq``), or ``None`` if there is none."""
         # Pick the row first, then read its one blob: ordering rows that carry blobs makes SQLite sort them all.
-        newest = "SELECT id FROM snapshots ORDER BY last_seq DESC, id DESC LIMIT 1"
-        rows = self._fetch(f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots WHERE id = ({newest})", ())
-        return Snapshot(*rows[0]) if rows else None
+        newest = self._fetch("SELECT id FROM snapshots ORDER BY last_seq DESC, id DESC LIMIT 1", ())
+        if not newest:
+            return None
+        snapshot_id = newest[0][0]
+        ((version, last_seq, last_hash, created_ts, blob),) = self._fetch(
+            f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots WHERE id = ?", (snapshot_id,)
+        )
+        sql = (
+            "SELECT p.id, p.blob FROM snapshot_part_uses u JOIN snapshot_parts p ON p.id = u.part_id "
+            "WHERE u.snapshot_id = ?"
+        )
+        parts = {part_id: bytes(blob) for part_id, blob in self._fetch(sql, (snapshot_id,))}
+        return Snapshot(version, last_seq, last_hash, created_ts, blob, parts)
 
     def has_outbound(self, session: str, msg_seq: int) -> bool:
         """Whether message ``msg_seq`` of ``session`` is stored."""

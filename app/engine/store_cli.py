@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.engine.errors import StoreError
+from app.engine.errors import StoreError, StoreLockedError
 from app.engine.store import EventStore
 
 
@@ -29,6 +29,13 @@ def verify(path: Path) -> int:
         with EventStore.open(path) as store:
             store.check_integrity()
             count = store.verify_chain()
+    except StoreLockedError:
+        print(
+            f"NOT CHECKED: {path} is open in another program (an OEMS window?), which keeps it locked while it "
+            "runs. Close that program and run verify again, or verify a copy of the file (copy it together with "
+            "its -wal file)."
+        )
+        return 1
     except StoreError as exc:
         print(f"FAILED: {exc}")
         return 1

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 
@@ -39,7 +40,9 @@ class Snapshot:
     created_ts: str
     """When it was taken (caller's clock)."""
     blob: bytes
-    """The serialized state."""
+    """The serialized state (with pieces: the part that names them)."""
+    parts: Mapping[int, bytes] = field(default_factory=dict)
+    """The pieces saved apart (``EventStore.save_snapshot_part``) that this snapshot uses, by id."""
 
 
 class SessionRecord(NamedTuple):

@@ -28,21 +28,22 @@ APPLICATION_ID = 0x4F454D53
 """``PRAGMA application_id`` of an OEMS event store: the bytes "OEMS"."""
 APPLICATION_NAME = "oems-desktop event store"
 """Written to the ``meta`` table, for a person who opens the file with another SQLite tool."""
-STORE_SCHEMA_VERSION = 4
+STORE_SCHEMA_VERSION = 5
 """Layout of the tables below; a store with a higher number was written by a newer program.
 
 1: events, snapshots, outbound. 2: adds ``fix_sessions`` (each FIX session's sequence state) and ``inbound``
 (the application messages received). 3: adds ``credentials`` (each user's password hash, kept out of the
 immutable log). 4: indexes sent messages by the event they went with (an order's timeline finds its wire
-messages). ``migrate`` upgrades an older store in place.
+messages). 5: adds ``snapshot_parts`` and ``snapshot_part_uses`` (a snapshot in pieces that later snapshots
+share). ``migrate`` upgrades an older store in place.
 """
 GENESIS_HASH = "0" * 64
 """The hash the first event chains to."""
 
 LOCK_WAIT_SECONDS = 0.2
 """How long ``open`` waits for a store another process holds before reporting it locked."""
-SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 5, 6, 11, 13, 26
-"""SQLite's primary result codes that get an error of their own."""
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 5, 6, 10, 11, 13, 26
+"""SQLite's primary result codes that get words of their own (only ``SQLITE_FULL`` means a full disk)."""
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _HEADER_SIZE = 100
@@ -82,6 +83,15 @@ Hashes never go into the events (the log is kept forever and copied for audit); 
 _OUTBOUND_BY_EVENT_V4 = "CREATE INDEX outbound_by_event ON outbound (event_seq)"
 """Added by store layout 4."""
 
+_SNAPSHOT_PART_TABLES_V5 = (
+    "CREATE TABLE snapshot_parts (id INTEGER PRIMARY KEY, blob BLOB NOT NULL)",
+    "CREATE TABLE snapshot_part_uses (snapshot_id INTEGER NOT NULL, part_id INTEGER NOT NULL, "
+    "PRIMARY KEY (snapshot_id, part_id)) WITHOUT ROWID",
+    "CREATE INDEX snapshot_part_uses_by_part ON snapshot_part_uses (part_id)",
+)
+"""Added by store layout 5: a snapshot's pieces, each written in its own short transaction and shared by every
+later snapshot whose piece did not change; a piece no kept snapshot uses is deleted."""
+
 
 def create_store_file(path: Path) -> None:
     """Create an empty store at ``path`` unless one appears there meanwhile (then leave that one alone)."""
@@ -112,7 +122,7 @@ def _build(path: Path) -> None:
         db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
         _create_tables(db)
         conn.executescript(_APPEND_ONLY_TRIGGERS)
-        for statement in (*_SESSION_TABLES_V2, *_CREDENTIAL_TABLES_V3):
+        for statement in (*_SESSION_TABLES_V2, *_CREDENTIAL_TABLES_V3, *_SNAPSHOT_PART_TABLES_V5):
             conn.execute(statement)
         conn.execute(_OUTBOUND_BY_EVENT_V4)
         db.table("meta").insert_all(
@@ -247,6 +257,9 @@ def migrate(conn: sqlite3.Connection) -> None:
                 conn.execute(statement)
         if int(version) < 4:
             conn.execute(_OUTBOUND_BY_EVENT_V4)
+        if int(version) < 5:
+            for statement in _SNAPSHOT_PART_TABLES_V5:
+                conn.execute(statement)
         conn.execute("UPDATE meta SET value = ? WHERE key = 'store_schema_version'", (str(STORE_SCHEMA_VERSION),))
         conn.execute(f"PRAGMA user_version = {STORE_SCHEMA_VERSION}")
         conn.execute("COMMIT")
@@ -302,4 +315,9 @@ def translate_error(exc: sqlite3.Error, path: Path) -> StoreError:
         return corrupt_error(path, f"SQLite reports '{exc}'")
     if code == SQLITE_FULL:
         return DiskFullError(f"The disk holding {path} is full. Free some space on that disk, then try again.")
+    if code == SQLITE_IOERR:
+        return StoreError(
+            f"The event store {path} could not be read or written: the disk reported an input/output error "
+            f"(SQLite: '{exc}'). Check that the disk is still attached and healthy, then restart OEMS."
+        )
     return StoreError(f"The event store {path} could not be used: SQLite reports '{exc}'.")

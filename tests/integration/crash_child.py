@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from app.engine import book_snapshots
 from app.engine.clock import FakeClock
 from app.engine.commands import CancelOrder, CommandResult, ReplaceOrder, SubmitOrder
 from app.engine.engine import Engine
@@ -36,7 +37,9 @@ START = datetime(2026, 1, 5, 14, 30, tzinfo=UTC)
 ID_PREFIX = f"OEMS-{START:%y%m%d}-"
 """The engine's ClOrdIDs for cancels and replaces: this prefix and its count of ids issued."""
 SNAPSHOT_EVERY = 300
-"""The child saves a snapshot each time this many events have been logged since the last one."""
+"""The child's engine begins a snapshot each time this many events have been logged since the last one, and
+writes it a piece per step (segments of ``SEGMENT_ORDERS`` orders), so kills land inside snapshots too."""
+SEGMENT_ORDERS = 40
 ORDERS = 500
 SYMBOLS = ("AAPL", "MSFT", "IBM")
 ACCOUNTS = (AccountId("ACC1"), AccountId("ACC2"))
@@ -230,19 +233,17 @@ def main(argv: list[str]) -> int:
     """Apply the stream to the store at ``argv[0]`` from where its log ends; report progress to ``argv[1]``."""
     store_path, progress_path, seed = Path(argv[0]), Path(argv[1]), int(argv[2])
     steps = build_stream(seed)
+    book_snapshots.SEGMENT_ORDERS = SEGMENT_ORDERS
     engine = Engine.open(
         store_path, clock=FakeClock(START), gate=PassGate(), outbound=RecordingOutbound(), directory=DESK
     )
+    engine.snapshot_every = SNAPSHOT_EVERY
     start = committed_steps(engine.ledger, steps)
     fd = os.open(progress_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     os.write(fd, f"start {start}\n".encode())
-    snapshot_at = engine.store.last_seq
     for index in range(start, len(steps)):
         apply_step(engine, index, steps[index])
         os.write(fd, f"{index + 1}\n".encode())
-        if engine.store.last_seq - snapshot_at >= SNAPSHOT_EVERY:
-            engine.snapshot()
-            snapshot_at = engine.store.last_seq
     engine.close()
     os.write(fd, b"done\n")
     os.close(fd)

@@ -1,9 +1,10 @@
 """Kill a child process applying a stream of orders and reports with SIGKILL, again and again; lose nothing.
 
 The child (``crash_child``) applies a seeded stream to a durable store (WAL, synchronous FULL), one engine
-transaction per step, snapshotting every few hundred events. The parent kills it at random points, then
-reopens the store and checks: the hash chain is intact; the book holds exactly the steps the child had
-committed (none it reported is lost, none is applied twice or out of order); it equals, field for field,
+transaction per step, beginning a snapshot every few hundred events and writing it a piece per step. The
+parent kills it at random points, then reopens the store and checks: the hash chain is intact; the book
+holds exactly the steps the child had committed (none it reported is lost, none is applied twice or out of
+order); it equals, field for field,
 the book of a fresh in-process engine fed the same steps; and start-up from the newest snapshot plus the
 log's tail equals a replay of the whole log from event 1. Each restart resumes the stream where the log
 ends, so the last round runs it to the end.

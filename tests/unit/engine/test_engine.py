@@ -126,10 +126,18 @@ def test_a_failed_periodic_snapshot_does_not_undo_the_committed_batch(
         raise DiskFullError("The disk is full.")
 
     desk.engine.snapshot_every = 1
-    monkeypatch.setattr(type(desk.engine.store), "save_snapshot", full)
-    desk.steps("ack")
+    with monkeypatch.context() as disk:
+        disk.setattr(type(desk.engine.store), "save_snapshot_part", full)
+        desk.steps("ack")
     assert desk.order.status is S.NEW
     assert "Could not save a snapshot" in caplog.text
+    desk.steps("fill40", "fill40", "fill40")  # space freed: the next snapshot writes what the failed one did not
+    snap = desk.engine.store.latest_snapshot()
+    assert snap is not None
+    assert snap.last_seq > 2  # taken after the failed one (at seq 2)
+    before = (desk.order.status, desk.order.cum_qty, desk.engine.positions.by_key)
+    desk.engine.reload()
+    assert (desk.order.status, desk.order.cum_qty, desk.engine.positions.by_key) == before
 
 
 @pytest.mark.parametrize(

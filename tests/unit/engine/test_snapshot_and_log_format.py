@@ -18,6 +18,8 @@ from app.engine.events import ExecutionApplied, OrderSubmitted
 from app.engine.ids import AccountId, ClOrdId, ExecId, OrderId, UserId
 from app.engine.order import OrderSpec
 from app.engine.serialization import from_json, to_json
+from app.engine.store import Snapshot
+from app.engine.store_schema import GENESIS_HASH
 from tests.support.engine_kit import open_engine
 from tests.unit.engine.order_desk import Desk
 
@@ -43,7 +45,7 @@ def test_start_up_uses_the_snapshot_and_replays_only_the_tail(tmp_path: Path) ->
 def test_a_snapshot_from_a_newer_program_is_refused_with_a_clear_error(tmp_path: Path) -> None:
     desk = _desk_with_history(tmp_path)
     store = desk.engine.store
-    blob = snapshot.dump(desk.engine.book)
+    blob = b"a layout this program has never seen"
     store.save_snapshot(snapshot.SCHEMA_VERSION + 1, store.last_seq, store.last_hash, "2026-01-05T00:00:00+00:00", blob)
     with pytest.raises(SnapshotVersionError, match="newer version of this program"):
         desk.engine.reload()
@@ -79,9 +81,15 @@ def _global(module: str, name: str) -> bytes:
     ],
     ids=["foreign-callable", "dotted-name", "engine-function", "getattr"],
 )
-def test_a_doctored_snapshot_cannot_run_code(payload: bytes) -> None:
+@pytest.mark.parametrize("where", ["header", "piece"])
+def test_a_doctored_snapshot_cannot_run_code(payload: bytes, where: str) -> None:
+    if where == "header":
+        doctored = Snapshot(snapshot.SCHEMA_VERSION, 0, GENESIS_HASH, "2026-01-05T00:00:00+00:00", payload)
+    else:  # a plain header naming one order segment, which is the payload
+        head = snapshot.header(snapshot.pack((0, 0, [], {})), [], [7])
+        doctored = Snapshot(snapshot.SCHEMA_VERSION, 0, GENESIS_HASH, "2026-01-05T00:00:00+00:00", head, {7: payload})
     with pytest.raises(StoreCorruptError, match="may not name"):
-        snapshot.load(payload, snapshot.SCHEMA_VERSION)
+        snapshot.load(doctored)
 
 
 decimals = st.decimals(min_value=-(10**9), max_value=10**9, places=6, allow_nan=False, allow_infinity=False)

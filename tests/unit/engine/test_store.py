@@ -161,8 +161,9 @@ def test_verify_chain_names_the_altered_record(tmp_path: Path) -> None:
     with EventStore.open(path) as store:
         append_many(store, 10)
     tamper(path, """UPDATE events SET data = '{"n":999,"pad":""}' WHERE seq = 5""")
-    with EventStore.open(path) as store, pytest.raises(ChainBrokenError, match=r"broken at seq 5 \(Tick"):
+    with EventStore.open(path) as store, pytest.raises(ChainBrokenError, match=r"broken at seq 5 \(Tick") as caught:
         store.verify_chain()
+    assert caught.value.seq == 5
 
 
 def test_rehashing_an_altered_record_breaks_the_chain_at_the_next_one(tmp_path: Path) -> None:
@@ -172,25 +173,27 @@ def test_rehashing_an_altered_record_breaks_the_chain_at_the_next_one(tmp_path: 
     forged_data = '{"n":999,"pad":""}'
     forged = chain_hash(events[3].hash, 5, TS, "alice", "Tick", None, forged_data)
     tamper(path, f"UPDATE events SET data = '{forged_data}', hash = '{forged}' WHERE seq = 5")
-    with EventStore.open(path) as store, pytest.raises(ChainBrokenError, match="broken at seq 6"):
+    with EventStore.open(path) as store, pytest.raises(ChainBrokenError, match="broken at seq 6") as caught:
         store.verify_chain()
+    assert caught.value.seq == 6
 
 
 @pytest.mark.parametrize(
-    ("deleted", "message"),
+    ("deleted", "message", "seq"),
     [
-        ("seq = 4", "seq 3 is followed by seq 5; seq 4 was removed"),
-        ("seq BETWEEN 4 AND 6", "seqs 4 to 6 were removed"),
-        ("seq <= 2", "starts at seq 3 instead of 1"),
+        ("seq = 4", "broken at seq 4: seq 3 is followed by seq 5; seq 4 was removed", 4),
+        ("seq BETWEEN 4 AND 6", "broken at seq 4: .* seqs 4 to 6 were removed", 4),
+        ("seq <= 2", "broken at seq 1: it starts at seq 3 instead of 1", 1),
     ],
 )
-def test_verify_chain_reports_missing_records(tmp_path: Path, deleted: str, message: str) -> None:
+def test_verify_chain_reports_missing_records(tmp_path: Path, deleted: str, message: str, seq: int) -> None:
     path = tmp_path / "events.db"
     with EventStore.open(path) as store:
         append_many(store, 10)
     tamper(path, f"DELETE FROM events WHERE {deleted}")
-    with EventStore.open(path) as store, pytest.raises(ChainBrokenError, match=message):
+    with EventStore.open(path) as store, pytest.raises(ChainBrokenError, match=message) as caught:
         store.verify_chain()
+    assert caught.value.seq == seq
 
 
 def test_a_snapshot_exposes_removed_last_records(tmp_path: Path) -> None:
@@ -199,8 +202,10 @@ def test_a_snapshot_exposes_removed_last_records(tmp_path: Path) -> None:
         append_many(store, 10)
         store.save_snapshot(1, 10, store.last_hash, TS, b"book")
     tamper(path, "DELETE FROM events WHERE seq > 8")
-    with EventStore.open(path) as store, pytest.raises(ChainBrokenError, match="ends at seq 8, but a snapshot"):
+    message = "broken at seq 9: it ends at seq 8, but a snapshot"
+    with EventStore.open(path) as store, pytest.raises(ChainBrokenError, match=message) as caught:
         store.verify_chain()
+    assert caught.value.seq == 9
 
 
 def test_a_snapshot_exposes_a_log_rewritten_with_fresh_hashes(tmp_path: Path) -> None:
@@ -214,8 +219,10 @@ def test_a_snapshot_exposes_a_log_rewritten_with_fresh_hashes(tmp_path: Path) ->
         prev = chain_hash(prev, event.seq, event.ts, event.user, event.kind, None, data)
         updates.append(f"UPDATE events SET data = '{data}', hash = '{prev}' WHERE seq = {event.seq};")
     tamper(path, "".join(updates))
-    with EventStore.open(path) as store, pytest.raises(ChainBrokenError, match="disagrees with the snapshot taken at"):
+    message = "broken at or before seq 6: it disagrees with the snapshot taken at seq 6"
+    with EventStore.open(path) as store, pytest.raises(ChainBrokenError, match=message) as caught:
         store.verify_chain()
+    assert caught.value.seq == 6
 
 
 def test_hash_at_names_an_events_hash(store: EventStore) -> None:
@@ -247,6 +254,40 @@ def test_a_full_disk_keeps_nothing_of_the_transaction_and_the_store_goes_on(stor
     conn.execute("PRAGMA max_page_count = 1073741823")  # space freed
     assert append_many(store, 3)[-1].seq == 8
     assert store.verify_chain() == 8
+
+
+class _FailingDisk:
+    """A connection whose event inserts fail as a disk that stops answering does (SQLITE_IOERR_WRITE)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self.in_transaction = False
+
+    def execute(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
+        cursor = self._conn.execute(sql, params)
+        self.in_transaction = self._conn.in_transaction
+        return cursor
+
+    def executemany(self, sql: str, rows: object) -> sqlite3.Cursor:
+        error = sqlite3.OperationalError("disk I/O error")
+        error.sqlite_errorcode = 778  # SQLITE_IOERR_WRITE: primary code 10, not SQLITE_FULL (13)
+        raise error
+
+
+def test_an_io_error_is_a_store_error_in_words_not_a_full_disk(store: EventStore) -> None:
+    append_many(store, 5)
+    real = store._require_open()
+    store._conn = _FailingDisk(real)  # type: ignore[assignment]  # the one seam where SQLite fails
+    with pytest.raises(StoreError) as caught:
+        append_many(store, 2)
+    store._conn = real
+    assert not isinstance(caught.value, DiskFullError)
+    message = str(caught.value)
+    assert f"The event store {store.path} could not be read or written" in message
+    assert "input/output error (SQLite: 'disk I/O error')" in message
+    assert "the last 2 events were not saved; everything up to event 5 is safely stored" in message
+    assert not real.in_transaction
+    assert append_many(store, 1)[0].seq == 6
 
 
 def test_snapshots_keep_the_newest_few(store: EventStore) -> None:

@@ -60,6 +60,8 @@ def test_a_layout_1_store_is_upgraded_in_place_keeping_its_events(tmp_path: Path
     conn.execute("DROP TABLE fix_sessions")
     conn.execute("DROP TABLE credentials")
     conn.execute("DROP INDEX outbound_by_event")
+    conn.execute("DROP TABLE snapshot_part_uses")
+    conn.execute("DROP TABLE snapshot_parts")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'store_schema_version'")
     conn.execute("PRAGMA user_version = 1")
     conn.close()
@@ -89,6 +91,8 @@ def test_a_layout_2_store_gains_the_credentials_table(tmp_path: Path) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("DROP TABLE credentials")
     conn.execute("DROP INDEX outbound_by_event")
+    conn.execute("DROP TABLE snapshot_part_uses")
+    conn.execute("DROP TABLE snapshot_parts")
     conn.execute("UPDATE meta SET value = '2' WHERE key = 'store_schema_version'")
     conn.close()
 

@@ -1,0 +1,203 @@
+"""Take snapshots of the book a piece at a time, rewriting only what changed, without stopping the engine.
+
+A snapshot is exactly the book at one seq of the log. Taking it is split into pieces of work (one order
+segment or one block of a position's fills, see ``snapshot``), and the engine does one piece after each
+batch it commits, so no batch waits for more than one piece. While the pieces are being written the book
+moves on; the snapshot still shows it as it stood at its seq because:
+
+- everything small (the ledger's counters, marks, desk views, position totals) is read when it starts;
+- the fills a position gained since the last snapshot are copied when it starts (a cheap list of tuples
+  that never change);
+- an order still to be written is written as it is unless an event is about to change it: then
+  ``Projections.before_change`` calls ``_Job.capture`` first, which writes down the order as it stood.
+
+Only order segments with a changed order, and the fills a position gained (all its fills after a bust or a
+correction), are written again; the other pieces are shared with the snapshot before. The header, saved
+last in one transaction, makes the snapshot exist; pieces of one that never finished are deleted later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from itertools import islice
+
+from app.engine.events import Event
+from app.engine.ids import OrderId
+from app.engine.positions import FillKey, Position
+from app.engine.projections import Projections
+from app.engine.snapshot import (
+    SCHEMA_VERSION,
+    FillBlocks,
+    Layout,
+    PositionKey,
+    Row,
+    book_totals,
+    fill_rows,
+    header,
+    order_row,
+    pack,
+    position_row,
+)
+from app.engine.store import EventStore
+
+SEGMENT_ORDERS = 200
+"""Orders per order segment: what one piece of work writes when any of them changed (a few milliseconds)."""
+FILL_BLOCK = 2_000
+"""Fills per block of a position's fills (about as much work as a segment)."""
+
+_Piece = Callable[[EventStore], None]
+
+
+class BookSnapshots:
+    """Knows where the newest snapshot keeps each piece and which pieces changed since; runs one snapshot at a time."""
+
+    def __init__(self, layout: Layout | None = None, changed: Iterable[OrderId] = ()) -> None:
+        self.layout = layout if layout is not None else Layout()
+        self._segment_of = {order_id: n for n, segment in enumerate(self.layout.segments) for order_id in segment}
+        self._dirty: set[int] = set()
+        self.job: _Job | None = None
+        self.note(changed)
+
+    def note(self, order_ids: Iterable[OrderId]) -> None:
+        """These orders changed: the segments holding them are written again by the next snapshot."""
+        segment_of, dirty = self._segment_of, self._dirty
+        for order_id in order_ids:
+            segment = segment_of.get(order_id)
+            if segment is not None:
+                dirty.add(segment)
+
+    def start(self, book: Projections, last_seq: int, last_hash: str, created_ts: str) -> None:
+        """Begin a snapshot of ``book`` as it stands now, at ``last_seq``; ``step`` does the rest."""
+        if self.job is not None:
+            raise RuntimeError("a snapshot is already under way")
+        self._place_new_orders(book)
+        todo, self._dirty = sorted(self._dirty), set()
+        self.job = _Job(self.layout, book, todo, (last_seq, last_hash, created_ts))
+
+    def step(self, store: EventStore) -> int | None:
+        """Write the next piece of the snapshot under way; when it is complete, the seq it was taken at."""
+        job = self.job
+        if job is None:
+            return None
+        try:
+            done = job.step(store)
+        except BaseException:
+            self.abandon()
+            raise
+        if not done:
+            return None
+        self.job = None
+        return job.last_seq
+
+    def finish(self, store: EventStore) -> int | None:
+        """Write every piece left of the snapshot under way; the seq it was taken at (None if none was)."""
+        while self.job is not None:
+            if (seq := self.step(store)) is not None:
+                return seq
+        return None
+
+    def abandon(self) -> None:
+        """Give up the snapshot under way (its pieces are deleted later); the next one writes its segments."""
+        job, self.job = self.job, None
+        if job is not None:
+            job.detach()
+            self._dirty.update(job.todo)
+
+    def _place_new_orders(self, book: Projections) -> None:
+        """Put the orders made since the last snapshot into segments, in the order they were made."""
+        layout, placed = self.layout, len(self._segment_of)
+        for order_id in islice(book.ledger.orders, placed, None):
+            if not layout.segments or len(layout.segments[-1]) >= SEGMENT_ORDERS:
+                layout.segments.append([])
+                layout.segment_parts.append(None)
+            segment = len(layout.segments) - 1
+            layout.segments[segment].append(order_id)
+            self._segment_of[order_id] = segment
+            self._dirty.add(segment)
+
+
+class _Job:
+    """One snapshot under way: what it has to write, and the orders it must keep as they stood."""
+
+    def __init__(self, layout: Layout, book: Projections, todo: list[int], point: tuple[int, str, str]) -> None:
+        self.layout, self.book, self.todo = layout, book, todo
+        self.last_seq, self.last_hash, self.created_ts = point
+        self._orders = book.ledger.orders
+        self._pending: dict[OrderId, int] = {oid: n for n in todo for oid in layout.segments[n]}
+        self._captured: dict[OrderId, Row] = {}
+        self._written: dict[int, int] = {}
+        self._totals = book_totals(book)  # small: read (and frozen as bytes) now
+        self._positions: list[tuple[PositionKey, Row, FillBlocks, list[int]]] = []
+        self._pieces: list[_Piece] = [self._segment_piece(n) for n in todo]
+        for key, position in book.positions.by_key.items():
+            self._plan_position(key, position)
+        self._pieces.reverse()  # popped from the end: segments first, in order
+        book.before_change = self.capture
+
+    def capture(self, event: Event) -> None:
+        """``event`` is about to change its order: keep the order as it stood if it is still to be written."""
+        order_id = getattr(event, "order_id", None)
+        if order_id in self._pending:
+            del self._pending[order_id]
+            self._captured[order_id] = order_row(self._orders[order_id])
+
+    def step(self, store: EventStore) -> bool:
+        """Write one piece (or, when none is left, the header); whether the snapshot is complete."""
+        if self._pieces:
+            self._pieces.pop()(store)
+            return False
+        self._save_header(store)
+        return True
+
+    def detach(self) -> None:
+        """Stop watching the book."""
+        if self.book.before_change == self.capture:
+            self.book.before_change = None
+
+    def _segment_piece(self, n: int) -> _Piece:
+        def write(store: EventStore) -> None:
+            pending, captured, orders = self._pending, self._captured, self._orders
+            rows = []
+            for order_id in self.layout.segments[n]:
+                if pending.pop(order_id, None) is not None:
+                    rows.append(order_row(orders[order_id]))  # unchanged since the snapshot began
+                else:
+                    rows.append(captured.pop(order_id))
+            self._written[n] = store.save_snapshot_part(pack(rows))
+
+        return write
+
+    def _plan_position(self, key: PositionKey, position: Position) -> None:
+        """Read the totals now; copy the fills to write (those since the last snapshot, or all after a change)."""
+        before = self.layout.fill_blocks.get(key)
+        kept: list[int] = []
+        first = 0
+        if before is not None and before.revision == position.revision and len(position.fills) >= before.count:
+            whole = before.count // FILL_BLOCK
+            kept, first = list(before.parts[:whole]), whole * FILL_BLOCK
+        fills = list(islice(position.fills.items(), first, None))
+        blocks = FillBlocks(len(position.fills), position.revision, ())
+        self._positions.append((key, position_row(position), blocks, kept))
+        for start in range(0, len(fills), FILL_BLOCK):
+            self._pieces.append(self._fill_piece(kept, fills[start : start + FILL_BLOCK]))
+
+    @staticmethod
+    def _fill_piece(parts: list[int], fills: list[tuple[FillKey, tuple[Decimal, Decimal]]]) -> _Piece:
+        def write(store: EventStore) -> None:
+            parts.append(store.save_snapshot_part(pack(fill_rows(fills))))
+
+        return write
+
+    def _save_header(self, store: EventStore) -> None:
+        layout = self.layout
+        segment_parts = [self._written.get(n, part) for n, part in enumerate(layout.segment_parts)]
+        positions = [(*row, parts) for _, row, _, parts in self._positions]
+        blob = header(self._totals, positions, segment_parts)  # type: ignore[arg-type]  # every segment is saved
+        fill_parts = [part for *_, parts in self._positions for part in parts]
+        used = [part for part in segment_parts if part is not None] + fill_parts
+        store.save_snapshot(SCHEMA_VERSION, self.last_seq, self.last_hash, self.created_ts, blob, used)
+        self.detach()
+        layout.segment_parts = segment_parts
+        for key, _, blocks, parts in self._positions:
+            layout.fill_blocks[key] = FillBlocks(blocks.count, blocks.revision, tuple(parts))
