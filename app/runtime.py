@@ -118,6 +118,7 @@ class Runtime:
         gateway.attach(engine)
         triggers = KillTriggers(engine, destinations, gateway.line_sound, grades or TriggerGrades())
         follow_marks(prices, engine)
+        triggers.watch_marks(prices)  # after follow_marks: the positions are marked before the loss is checked
         if watchlist is None:
             watchlist = simulator.market_data_symbols if simulator is not None else ()
         feed = QuoteFeed(configs, clock, prices, watchlist)
@@ -135,6 +136,7 @@ class Runtime:
         while True:
             await asyncio.sleep(LINE_CHECK_SECONDS)
             self.triggers.check_lines()
+            self.triggers.check_marks()
             self.engine.retry_kill_cancels()
 
     @property
