@@ -84,6 +84,7 @@ async def run_desktop(app: QApplication, args: argparse.Namespace, faults: Fault
         runtime.engine,
         runtime.destinations,
         user=user,
+        accounts=runtime.accounts(),
         admin=admin,
         banner=banner,
         prices=runtime.prices,

@@ -29,6 +29,7 @@ from app.engine.kill_triggers import KillTriggers, TriggerGrades
 from app.engine.marks import follow_marks
 from app.engine.prices import PriceBook
 from app.engine.risk import RiskGate
+from app.engine.risk.accounts import accounts_in_file, desk_accounts
 from app.engine.risk.limits_file import default_limits_path, load_limits
 from app.engine.risk.pretrade import PreTradeGate
 from app.engine.roles import UserDirectory
@@ -62,6 +63,7 @@ class Runtime:
     configs: tuple[SessionConfig, ...]
     triggers: KillTriggers
     simulator: VenueSimulator | None = None
+    configured_accounts: frozenset[str] = frozenset()
     _line_watch: asyncio.Task[None] | None = None
 
     @classmethod
@@ -92,7 +94,9 @@ class Runtime:
         """
         destinations = [c.name for c in configs if c.role is SessionRole.ORDERS]
         prices = PriceBook()
-        gate = gate or PreTradeGate(destinations, prices, clock)
+        source = limits_file or default_limits_path()
+        configured = accounts_in_file(source) if gate is None else frozenset()
+        gate = gate or PreTradeGate(destinations, prices, clock, configured)
         simulator = VenueSimulator(configs, clock, faults) if with_simulator else None
         if simulator is not None:
             await simulator.start()
@@ -107,7 +111,6 @@ class Runtime:
                 directory=directory,
             )
             if not engine.book.limits.seeded:
-                source = limits_file or default_limits_path()
                 engine.seed_limits(load_limits(source), source.name)
         except BaseException:
             if engine is not None:
@@ -118,6 +121,7 @@ class Runtime:
         gateway.attach(engine)
         triggers = KillTriggers(engine, destinations, gateway.line_sound, grades or TriggerGrades())
         follow_marks(prices, engine)
+        triggers.watch_marks(prices)  # after follow_marks: the positions are marked before the loss is checked
         if watchlist is None:
             watchlist = simulator.market_data_symbols if simulator is not None else ()
         feed = QuoteFeed(configs, clock, prices, watchlist)
@@ -127,7 +131,7 @@ class Runtime:
         await gateway.start()
         await drop_copies.start()
         await feed.start()
-        runtime = cls(engine, gateway, feed, prices, drop_copies, configs, triggers, simulator)
+        runtime = cls(engine, gateway, feed, prices, drop_copies, configs, triggers, simulator, configured)
         runtime._line_watch = asyncio.create_task(runtime._watch_lines(), name="kill-switch-lines")
         return runtime
 
@@ -135,7 +139,12 @@ class Runtime:
         while True:
             await asyncio.sleep(LINE_CHECK_SECONDS)
             self.triggers.check_lines()
+            self.triggers.check_marks()
             self.engine.retry_kill_cancels()
+
+    def accounts(self) -> list[str]:
+        """The desk's accounts, for the ticket: those its limits name and those of its limits file."""
+        return desk_accounts(self.engine.book.limits, self.configured_accounts)
 
     @property
     def destinations(self) -> list[str]:

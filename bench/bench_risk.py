@@ -113,7 +113,7 @@ def main() -> None:
     clock = FakeClock()
     prices = PriceBook()
     prices.update(Quote(s, Decimal("100.50"), Decimal("100.70"), Decimal("100.60"), clock.now()) for s in SYMBOLS)
-    gate = PreTradeGate(VENUES, prices, clock)
+    gate = PreTradeGate(VENUES, prices, clock, ACCOUNTS)
     book = _book(clock)
     working = [o for o in book.ledger.live() if o.cum_qty == 0]
     specs = [_spec(n + 7, qty=200) for n in range(CALLS)]

@@ -1,7 +1,11 @@
 """Automatic kill switch triggers: an account's daily loss, a venue's reject storm, a venue's line down too long.
 
 ``KillTriggers`` follows the engine's committed change sets (fills move realised P&L, venue rejects count
-toward a storm) and, on ``check_lines`` (the caller runs it every second or so), each venue's line. When a
+toward a storm), the marks (through ``watch_marks``: a moving mark moves the unrealised P&L of every account
+holding the symbol, re-checked at most once a second per account) and, on ``check_lines`` and
+``check_marks`` (the caller runs them every second or so), each venue's line and any mark move still to
+be checked. An account's loss is its realised P&L this trading day plus the unrealised P&L of its open
+positions at their marks (a position with no mark yet adds nothing). When a
 threshold is passed it trips a switch as the system, naming the trigger and the values that set it off;
 a trigger whose switch is already on does not trip again. Time comes from the engine's injected clock.
 
@@ -23,6 +27,11 @@ from app.engine.enums import ExecType
 from app.engine.events import ExecutionApplied, RequestRejected
 from app.engine.ids import AccountId, OrderId
 from app.engine.kill_terms import KillGrade, KillTrigger, Scope, ScopeKind
+from app.engine.positions import ZERO
+from app.engine.prices import PriceBook, Quote
+
+MARK_CHECK_SECONDS = 1.0
+"""The least time between two checks of one account's loss prompted by moving marks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +56,34 @@ class KillTriggers:
         self.engine, self.grades, self.venues, self.line_up = engine, grades, tuple(venues), line_up
         self._rejects: dict[str, deque[float]] = {}
         self._down_since: dict[str, float] = {}
+        self._loss_checked: dict[AccountId, float] = {}
+        self._marks_moved: set[AccountId] = set()
         engine.subscribe(self._on_changes)
+
+    def watch_marks(self, prices: PriceBook) -> None:
+        """Re-check the loss of each account holding a symbol whose mark moves in ``prices``.
+
+        Subscribe after app/engine/marks.py ``follow_marks``, so the positions are marked before the check.
+        """
+        prices.subscribe(self._on_quotes)
+
+    def _on_quotes(self, quotes: list[Quote]) -> None:
+        moved = {quote.symbol for quote in quotes if quote.mark is not None}
+        if not moved:
+            return
+        for (account, symbol), position in self.engine.positions.by_key.items():
+            if position.net_qty and symbol in moved:
+                self._marks_moved.add(account)
+        self.check_marks()
+
+    def check_marks(self) -> None:
+        """Check the loss of each account whose marks moved, unless it was checked less than a second ago."""
+        now = self.engine.clock.monotonic()
+        for account in sorted(self._marks_moved):
+            last = self._loss_checked.get(account)
+            if last is None or now - last >= MARK_CHECK_SECONDS:
+                self._marks_moved.discard(account)
+                self._check_loss(account)
 
     def _on_changes(self, changes: ChangeSet) -> None:
         accounts: set[AccountId] = set()
@@ -64,19 +100,30 @@ class KillTriggers:
             self._check_loss(account)
 
     def _check_loss(self, account: AccountId) -> None:
+        self._loss_checked[account] = self.engine.clock.monotonic()
         limits = self.engine.book.limits
         applied = limits.for_scope(account).get("daily_loss")
         if applied is None:
             return
         limit: Decimal = applied.value
         realised = self.engine.book.daily.today(account, self.engine.clock.now(), limits.day_roll())
-        if -realised >= limit:
+        unrealised = self._unrealised(account)
+        pnl = realised + unrealised
+        if -pnl >= limit:
             reason = (
-                f"{account} has lost {-realised:,.2f} this trading day, at or past its daily loss limit of "
-                f"{limit:,.2f} ({applied.where()})."
+                f"{account} has lost {-pnl:,.2f} this trading day (realised {realised:,.2f}, unrealised "
+                f"{unrealised:,.2f} at the marks), at or past its daily loss limit of {limit:,.2f} ({applied.where()})."
             )
             scope = Scope(ScopeKind.ACCOUNT, account)
-            self._trip(scope, self.grades.daily_loss, KillTrigger.DAILY_LOSS, reason, realised, limit)
+            self._trip(scope, self.grades.daily_loss, KillTrigger.DAILY_LOSS, reason, pnl, limit)
+
+    def _unrealised(self, account: AccountId) -> Decimal:
+        """The unrealised P&L of ``account``'s open positions at their marks (nothing for a position with no mark)."""
+        positions = self.engine.positions
+        return sum(
+            (positions.unrealized_pnl(p) or ZERO for (held_by, _), p in positions.by_key.items() if held_by == account),
+            ZERO,
+        )
 
     def _count_reject(self, order_id: OrderId) -> None:
         venue = self.engine.ledger.orders[order_id].spec.destination

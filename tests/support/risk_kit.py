@@ -22,6 +22,8 @@ from tests.support.engine_kit import SUPERVISOR, TRADER, RecordingOutbound, open
 from tests.support.reports import VenueOrder
 
 WARN = Severity.WARN
+KIT_ACCOUNTS = ("ACC1", "ACC2", "OTHER")
+"""The accounts the test desk knows without a limit naming them."""
 E = TypeVar("E")
 
 
@@ -104,6 +106,6 @@ def _d(text: str | None) -> Decimal | None:
 def open_desk(path: Path) -> Desk:
     """A desk on a fresh store at ``path``; no limits yet but the defaults, no quotes."""
     clock, prices = FakeClock(), PriceBook()
-    gate = PreTradeGate(["SIM1"], prices, clock)
+    gate = PreTradeGate(["SIM1"], prices, clock, KIT_ACCOUNTS)
     engine, outbound = open_engine(path, clock=clock, gate=gate)
     return Desk(engine, outbound, clock, prices, gate)

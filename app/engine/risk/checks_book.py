@@ -33,28 +33,66 @@ def _worst_short(intent: Intent, ctx: Context) -> Measured:
     return working + intent.open_qty - held, parts
 
 
-def _buying_power(intent: Intent, ctx: Context) -> Measured:
-    """Notional of the account's working buys (this order's own stake left out) plus this buy."""
-    if not intent.buy:
-        return None
-    if ctx.price is None:
-        return f"a market order for {intent.spec.symbol} has no price until a fresh quote arrives. {ctx.stale}".strip()
+def _held_cost(account: str, ctx: Context) -> Decimal:
+    """What the account's open positions cost: each position's size (long or short) at its average cost."""
+    return sum(
+        (abs(p.net_qty) * p.avg_cost for (held_by, _), p in ctx.book.positions.by_key.items() if held_by == account),
+        Decimal(0),
+    )
+
+
+def _opening_qty(intent: Intent, ctx: Context) -> Decimal:
+    """How much of this order opens or adds to a position, past what closes the opposite position.
+
+    A buy first covers the short the position and the other working buys have not already covered; a sell
+    first sells the long the other working sells have not already sold; the rest is a new long or a short sale.
+    """
+    spec = intent.spec
+    held = ctx.book.positions.get(spec.account, spec.symbol).net_qty
+    others = ctx.book.exposure.working(spec.account, spec.symbol, intent.buy, intent.order_id)
+    against = -held if intent.buy else held
+    closing = min(intent.open_qty, max(against - others, Decimal(0)))
+    return intent.open_qty - closing
+
+
+def _working_buys(intent: Intent, ctx: Context) -> tuple[Decimal, str]:
+    """Notional of the account's working buys, this order's own stake left out; or why they cannot be valued."""
     exposure, account = ctx.book.exposure, intent.spec.account
     used = exposure.buy_notional.get(account, Decimal(0))
     mine = exposure.stake(intent.order_id)
-    if mine is not None and mine.px is not None:
+    if mine is not None and mine.buy and mine.px is not None:
         used -= mine.qty * mine.px
     for symbol, qty in exposure.unpriced_buys.get(account, {}).items():
-        if mine is not None and mine.px is None and mine.symbol == symbol:
+        if mine is not None and mine.buy and mine.px is None and mine.symbol == symbol:
             qty -= mine.qty
         if qty > 0:
             quote = ctx.prices.quote(symbol)
             px = None if quote is None else quote.ask or quote.last
             if px is None:
-                return f"working market buys of {number(qty)} {symbol} have no quote to value them at."
+                return used, f"working market buys of {number(qty)} {symbol} have no quote to value them at."
             used += qty * px
-    this = intent.open_qty * ctx.price
-    return used + this, f"working buys {money(used)} + this order {money(this)}"
+    return used, ""
+
+
+def _buying_power(intent: Intent, ctx: Context) -> Measured:
+    """Open positions at cost, plus working buys (this order's own stake left out), plus what this order opens."""
+    opening = _opening_qty(intent, ctx)
+    if opening <= 0:
+        return None  # it only closes a position: no credit used
+    if ctx.price is None:
+        return f"a market order for {intent.spec.symbol} has no price until a fresh quote arrives. {ctx.stale}".strip()
+    working, unvalued = _working_buys(intent, ctx)
+    if unvalued:
+        return unvalued
+    held = _held_cost(intent.spec.account, ctx)
+    this = opening * ctx.price
+    what = "this order" if intent.buy else "this short sale"
+    if opening != intent.open_qty:
+        what += f" ({number(opening)} of {number(intent.open_qty)})"
+    return (
+        held + working + this,
+        f"positions at cost {money(held)} + working buys {money(working)} + {what} {money(this)}",
+    )
 
 
 MAX_LONG = Threshold("max_long", "Worst-case long position", _worst_long)
@@ -62,8 +100,9 @@ MAX_LONG = Threshold("max_long", "Worst-case long position", _worst_long)
 MAX_SHORT = Threshold("max_short", "Worst-case short position", _worst_short)
 """Working sells + this sell - position, against the largest short allowed."""
 CREDIT = Threshold("credit", "Buying power used", _buying_power, money)
-"""Per account: working buys at their own price (market buys at the quote's ask) plus this buy, against the
-account's credit. Sells use no buying power."""
+"""Per account: open positions (long or short) at average cost, working buys at their own price (market buys
+at the quote's ask), and what this order opens (a buy past covering a short, a short sale past selling the
+long), against the account's credit. An order that only closes a position uses none."""
 
 
 class RateCheck:

@@ -108,7 +108,12 @@ LIMIT_KINDS: Final[dict[str, LimitKind]] = {
         LimitKind("max_order_notional", "the notional (quantity x price) of one order", positive_decimal, BOTH),
         LimitKind("max_long", "the worst-case long: position + working buys + the order", positive_decimal, BOTH),
         LimitKind("max_short", "the worst-case short: working sells + the order - position", positive_decimal, BOTH),
-        LimitKind("credit", "an account's buying power: working buys + the order", positive_decimal, BOTH),
+        LimitKind(
+            "credit",
+            "an account's buying power: positions at cost + working buys + what the order opens",
+            positive_decimal,
+            BOTH,
+        ),
         LimitKind("price_band_pct", "how far a price may be from the reference, in percent", positive_decimal, BOTH),
         LimitKind("max_quote_age_s", "how old, in seconds, a reference price may be", positive_decimal, default="10"),
         LimitKind("order_rate", "new orders per trader in the rate window", whole_count),

@@ -73,6 +73,10 @@ class Limits:
         """The value set for ``key`` as written, or "" when none is set."""
         return self.texts.get(key, "")
 
+    def accounts(self) -> frozenset[str]:
+        """Every account a limit in force is set for."""
+        return frozenset(key.scope.account for key, text in self.texts.items() if text and key.scope.account)
+
     def items(self) -> list[tuple[LimitKey, str]]:
         """Every limit in force (not removed), sorted by kind, level and scope."""
         return sorted((key, text) for key, text in self.texts.items() if text)

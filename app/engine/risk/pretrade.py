@@ -21,6 +21,7 @@ from app.engine.clock import Clock
 from app.engine.enums import Side
 from app.engine.order import Amendment, Order, OrderSpec
 from app.engine.prices import Quote, ReferencePrices
+from app.engine.risk.accounts import KnownAccountCheck
 from app.engine.risk.checks_book import CREDIT, MAX_LONG, MAX_SHORT, DuplicateCheck, RateCheck
 from app.engine.risk.checks_terms import (
     MAX_ORDER_NOTIONAL,
@@ -53,11 +54,15 @@ def reduces_risk(order: Order, amendment: Amendment) -> bool:
 class PreTradeGate:
     """Every check of issue 5's gate, over the book the engine passes in and the reference ``prices``."""
 
-    def __init__(self, destinations: Collection[str], prices: ReferencePrices, clock: Clock) -> None:
+    def __init__(
+        self, destinations: Collection[str], prices: ReferencePrices, clock: Clock, accounts: Collection[str] = ()
+    ) -> None:
+        """``accounts``: the desk's accounts besides those its limits name (any other account is blocked)."""
         self.destinations = DestinationGate(destinations)
         self.prices, self.clock = prices, clock
         self.form_checks: tuple[Check, ...] = (TickSizeCheck(), LotSizeCheck())
         self.checks: tuple[Check, ...] = (
+            KnownAccountCheck(accounts),
             RestrictedCheck(),
             MarketHoursCheck(),
             *self.form_checks,

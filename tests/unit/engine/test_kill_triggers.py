@@ -20,6 +20,8 @@ from app.engine.ids import AccountId, OrderId
 from app.engine.kill_switch import KillSwitch
 from app.engine.kill_terms import KillGrade, KillTrigger, Scope, ScopeKind
 from app.engine.kill_triggers import KillTriggers
+from app.engine.marks import follow_marks
+from app.engine.prices import PriceBook, Quote
 from app.engine.risk.verdict import Severity
 from tests.support.engine_kit import SUPERVISOR, TRADER, open_engine, spec
 from tests.support.reports import VenueOrder
@@ -35,6 +37,9 @@ class Watched:
         self.engine: Engine = open_engine(path, clock=self.clock)[0]
         self.down: set[str] = set()
         self.triggers = KillTriggers(self.engine, ["SIM1", "SIM2"], lambda venue: venue not in self.down)
+        self.prices = PriceBook()
+        follow_marks(self.prices, self.engine)
+        self.triggers.watch_marks(self.prices)
         for name, value in limits.items():
             self.limit(name, value)
 
@@ -52,6 +57,10 @@ class Watched:
     def trade(self, side: Side, px: int, account: str = "ACC1") -> None:
         _, venue = self.order(side=side, account=AccountId(account))
         self.engine.apply_venue_messages([venue.fill(100, px)])
+
+    def mark(self, px: str, symbol: str = "AAPL") -> None:
+        """A quote whose mark (its last trade, with no bid or ask) is ``px``."""
+        self.prices.update([Quote(symbol, None, None, Decimal(px), self.clock.now())])
 
     def switches(self) -> list[KillSwitch]:
         return list(self.engine.book.kill.active.values())
@@ -75,7 +84,8 @@ def test_an_accounts_daily_loss_at_its_limit_stops_that_account(tmp_path: Path) 
         "system",
     )
     assert switch.reason == (
-        "ACC1 has lost 500.00 this trading day, at or past its daily loss limit of 500.00 (for account ACC1)."
+        "ACC1 has lost 500.00 this trading day (realised -500.00, unrealised 0.00 at the marks), at or past its "
+        "daily loss limit of 500.00 (for account ACC1)."
     )
     assert desk.engine.ledger.orders[working].status is OrderStatus.PENDING_CANCEL
     assert desk.engine.ledger.orders[other].status is OrderStatus.NEW
@@ -89,6 +99,59 @@ def test_an_account_with_no_loss_limit_is_never_stopped(tmp_path: Path) -> None:
     desk.trade(Side.BUY, 10)
     desk.trade(Side.SELL, 1)
     assert desk.switches() == []
+
+
+def test_an_open_loss_at_the_marks_counts_toward_the_daily_loss(tmp_path: Path) -> None:
+    desk = Watched(tmp_path / "s.sqlite3")
+    desk.limit("daily_loss", 500, account="ACC1")
+    desk.trade(Side.BUY, 10)
+    desk.trade(Side.SELL, 8)  # realised -200
+    desk.trade(Side.BUY, 10)  # long 100 at 10
+    desk.mark("7.5")  # unrealised -250: -450 in all
+    assert desk.switches() == []
+    desk.clock.advance(1)
+    desk.mark("7")  # unrealised -300: -500 in all
+    [switch] = desk.switches()
+    assert (switch.scope, switch.trigger) == (Scope(ScopeKind.ACCOUNT, "ACC1"), KillTrigger.DAILY_LOSS)
+    assert switch.reason == (
+        "ACC1 has lost 500.00 this trading day (realised -200.00, unrealised -300.00 at the marks), at or past its "
+        "daily loss limit of 500.00 (for account ACC1)."
+    )
+
+
+def test_a_fill_checks_the_loss_against_the_marks_already_in(tmp_path: Path) -> None:
+    desk = Watched(tmp_path / "s.sqlite3")
+    desk.limit("daily_loss", 500, account="ACC1")
+    desk.mark("4")
+    desk.trade(Side.BUY, 10)  # long 100 at 10, marked at 4: -600
+    assert [s.trigger for s in desk.switches()] == [KillTrigger.DAILY_LOSS]
+
+
+def test_moving_marks_check_an_account_at_most_once_a_second(tmp_path: Path) -> None:
+    desk = Watched(tmp_path / "s.sqlite3")
+    desk.limit("daily_loss", 500, account="ACC1")
+    desk.trade(Side.BUY, 10)  # checked now, at the fill
+    desk.mark("4")  # -600, but the account was checked less than a second ago
+    desk.clock.advance(0.5)
+    desk.mark("4.01")
+    desk.triggers.check_marks()
+    assert desk.switches() == []
+    desk.clock.advance(0.5)
+    desk.triggers.check_marks()  # a second after the fill: the move still owed is checked with no new quote
+    assert [s.trigger for s in desk.switches()] == [KillTrigger.DAILY_LOSS]
+
+
+def test_a_mark_moves_only_the_accounts_holding_the_symbol(tmp_path: Path) -> None:
+    desk = Watched(tmp_path / "s.sqlite3")
+    desk.limit("daily_loss", 500)
+    desk.trade(Side.BUY, 10, account="ACC2")
+    desk.clock.advance(1)
+    desk.mark("1", symbol="MSFT")
+    desk.mark("6")  # ACC2 holds AAPL: -400
+    assert desk.switches() == []
+    desk.clock.advance(1)
+    desk.mark("5")
+    assert [s.scope for s in desk.switches()] == [Scope(ScopeKind.ACCOUNT, "ACC2")]
 
 
 def test_a_reject_storm_halts_the_venue_it_came_from(tmp_path: Path) -> None:

@@ -56,10 +56,9 @@ def test_credit_counts_working_buys_at_their_price_and_market_buys_at_the_ask(de
     assert desk.check(qty=Decimal(500), limit_px=Decimal(10)).allowed
     verdict = desk.check(qty=Decimal(501), limit_px=Decimal(10))
     assert verdict.reason == (
-        "Buying power used 10,010.00 (working buys 5,000.00 + this order 5,010.00) is over the limit of "
-        "10,000.00 for account ACC1."
+        "Buying power used 10,010.00 (positions at cost 0.00 + working buys 5,000.00 + this order 5,010.00) is over "
+        "the limit of 10,000.00 for account ACC1."
     )
-    assert desk.check(qty=Decimal(5000), side=Side.SELL).allowed  # a sell uses no buying power
     desk.quote(bid="9", ask="10")
     desk.working(qty=Decimal(200), ord_type=OrdType.MARKET, limit_px=None)  # 2,000 at the ask
     assert desk.check(qty=Decimal(300)).allowed
@@ -67,6 +66,52 @@ def test_credit_counts_working_buys_at_their_price_and_market_buys_at_the_ask(de
     desk.prices.update([])
     desk.quote(bid="9", ask="20")  # the working market buy is now worth 4,000
     assert desk.rules(qty=Decimal(101)) == {"credit": BLOCK}
+
+
+def test_credit_counts_filled_positions_at_average_cost(desk: Desk) -> None:
+    desk.limit("credit", 1_500, account="ACC1")
+    desk.quote()
+    first = desk.working(qty=Decimal(100), limit_px=Decimal(10))
+    desk.fill(first, 100, px=10)  # 1,000 held at cost
+    verdict = desk.check(qty=Decimal(100), limit_px=Decimal(10))
+    assert verdict.reason == (
+        "Buying power used 2,000.00 (positions at cost 1,000.00 + working buys 0.00 + this order 1,000.00) is over "
+        "the limit of 1,500.00 for account ACC1."
+    )
+    assert desk.check(qty=Decimal(50), limit_px=Decimal(10)).allowed
+    assert desk.check(qty=Decimal(100), limit_px=Decimal(10), account="ACC2").allowed  # another account's credit
+
+
+def test_five_filled_buys_leave_no_credit_for_a_sixth(desk: Desk) -> None:
+    desk.limit("credit", 5_500, account="ACC1")
+    for _ in range(5):
+        order_id = desk.working(qty=Decimal(100), limit_px=Decimal(10))
+        desk.fill(order_id, 100, px=10)
+    assert not desk.submit(qty=Decimal(100), limit_px=Decimal(10)).accepted
+
+
+def test_a_short_sale_uses_credit_but_selling_a_long_does_not(desk: Desk) -> None:
+    desk.limit("credit", 1_500, account="ACC1")
+    bought = desk.working(qty=Decimal(100), limit_px=Decimal(10))
+    desk.fill(bought, 100, px=10)
+    assert desk.check(qty=Decimal(100), side=Side.SELL, limit_px=Decimal(10)).allowed  # closes the long
+    assert desk.check(qty=Decimal(150), side=Side.SELL, limit_px=Decimal(10)).allowed  # 1,000 + 500 short
+    verdict = desk.check(qty=Decimal(200), side=Side.SELL, limit_px=Decimal(10))
+    assert verdict.reason == (
+        "Buying power used 2,000.00 (positions at cost 1,000.00 + working buys 0.00 + this short sale (100 of 200) "
+        "1,000.00) is over the limit of 1,500.00 for account ACC1."
+    )
+    desk.working(qty=Decimal(100), side=Side.SELL, limit_px=Decimal(10))  # a working sell of the whole long
+    assert desk.rules(qty=Decimal(60), side=Side.SELL, limit_px=Decimal(10)) == {"credit": BLOCK}
+
+
+def test_a_held_short_uses_credit_and_a_buy_that_covers_it_does_not(desk: Desk) -> None:
+    desk.limit("credit", 1_500, account="ACC1")
+    sold = desk.working(qty=Decimal(100), side=Side.SELL, limit_px=Decimal(10))
+    desk.fill(sold, 100, px=10)  # short 100 at 10
+    assert desk.rules(qty=Decimal(60), side=Side.SELL, limit_px=Decimal(10)) == {"credit": BLOCK}
+    assert desk.check(qty=Decimal(100), limit_px=Decimal(10)).allowed  # covers the short
+    assert desk.rules(qty=Decimal(160), limit_px=Decimal(10)) == {"credit": BLOCK}
 
 
 def test_the_order_rate_is_a_sliding_window_per_trader(desk: Desk) -> None:
