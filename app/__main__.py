@@ -1,10 +1,10 @@
 """Start the trader desktop: ``python -m app`` (``python3 dev.py run`` adds ``--demo``).
 
 Opens the event store in the user's data directory, starts the embedded venue simulator on the ports of
-the sessions file, connects every order and market data session, has someone log in and shows the main
-window, all on one loop: qasync runs asyncio on the Qt event loop, so the engine and its sessions never
-block the screen and never need a thread. A bad sessions file or a store another window holds is shown in
-words, not a trace.
+the sessions file, connects every order and market data session (a small window says how far the rebuild of
+the book has got meanwhile), has someone log in and shows the main window, all on one loop: qasync runs
+asyncio on the Qt event loop, so the engine and its sessions never block the screen and never need a thread.
+A bad sessions file or a store another window holds is shown in words, not a trace.
 
 Who logs in: on a desk with no users the first-start dialog opens the supervisor's account; later starts
 show the log-in dialog. ``--demo`` runs on a store of its own with three demo users (created on its first
@@ -34,6 +34,7 @@ from app.runtime import STORE_FILE, Runtime, data_dir
 from app.ui.first_start_dialog import QtFirstStartDialog
 from app.ui.log_in_dialog import QtLogInDialog
 from app.ui.main_window import MainWindow
+from app.ui.start_progress import QtStartProgress
 from app.venue.errors import FaultScriptError
 from app.venue.fault_options import add_fault_options, read_faults, refuse_script
 from app.venue.simulator import Faults
@@ -60,16 +61,20 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 async def run_desktop(app: QApplication, args: argparse.Namespace, faults: Faults | None = None) -> int:
     """Start everything, show the window, and wind down cleanly when it closes."""
     store = (args.data_dir or data_dir(demo=args.demo)) / STORE_FILE
+    starting = QtStartProgress()
+    starting.show()
     try:
         configs = load_config(args.config)
         runtime = await Runtime.start(
-            store, configs, SystemClock(), with_simulator=not args.no_simulator, faults=faults
+            store, configs, SystemClock(), with_simulator=not args.no_simulator, faults=faults, progress=starting.report
         )
     except OemsError as problem:
         return cannot_start(problem, args)
     except OSError as problem:  # the simulator's ports are taken
         print(f"OEMS cannot start the venue simulator: {problem.strerror or problem}", file=sys.stderr)
         return 2
+    finally:
+        starting.close()
     admin = UserAdmin(runtime.engine)
     try:
         user = await log_in(admin, args)

@@ -28,6 +28,7 @@ from app.engine.fix.quote_feed import QuoteFeed
 from app.engine.kill_triggers import KillTriggers, TriggerGrades
 from app.engine.marks import follow_marks
 from app.engine.prices import PriceBook
+from app.engine.recovery import Progress
 from app.engine.risk import RiskGate
 from app.engine.risk.accounts import accounts_in_file, desk_accounts
 from app.engine.risk.limits_file import default_limits_path, load_limits
@@ -80,6 +81,7 @@ class Runtime:
         watchlist: Sequence[str] | None = None,
         faults: Faults | None = None,
         limits_file: Path | None = None,
+        progress: Progress | None = None,
     ) -> Runtime:
         """Open the store, start the simulator (if wanted, misbehaving as ``faults`` say) and begin connecting every
         session.
@@ -90,7 +92,7 @@ class Runtime:
         without a ``directory`` the
         users recorded in the store decide who may do what. The feed asks for prices of the ``watchlist`` (by
         default the symbols the simulator quotes), of every symbol with a working order, and of each symbol a
-        new order names.
+        new order names. ``progress`` hears how far the rebuild of the book has got (see ``Engine.open``).
         """
         destinations = [c.name for c in configs if c.role is SessionRole.ORDERS]
         prices = PriceBook()
@@ -109,6 +111,7 @@ class Runtime:
                 gate=gate,
                 outbound=gateway,
                 directory=directory,
+                progress=progress,
             )
             if not engine.book.limits.seeded:
                 engine.seed_limits(load_limits(source), source.name)

@@ -1,5 +1,5 @@
-"""Read the day's history back from the event log: executions, session alerts and drop-copy breaks, for views
-opening late.
+"""Read history back from the event log: the day's executions, session alerts and drop-copy breaks, and the
+newest anomalies of any day, for views opening late.
 
 Each read walks the log in windows of ``WINDOW`` seqs up to a seq the caller fixed (the log's end when the
 view subscribed to live changes), so nothing is read twice or missed, and each query holds the store's
@@ -12,6 +12,7 @@ from datetime import datetime
 
 from app.engine.events import (
     EVENT_TYPES,
+    AnomalyRecorded,
     ExecutionApplied,
     ExecutionBreak,
     ExecutionBreakCleared,
@@ -50,14 +51,12 @@ def executions_since(store: EventStore, since: datetime, last_seq: int) -> list[
 
 def session_alerts_since(store: EventStore, since: datetime, last_seq: int, limit: int) -> list[Recorded]:
     """The newest ``limit`` session alerts from ``since`` up to ``last_seq``, oldest first."""
-    found: list[Recorded] = []
-    first = first_seq_since(store, since, last_seq)
-    upper = last_seq
-    while upper >= first and len(found) < limit:
-        lower = max(first, upper - WINDOW + 1)
-        found[:0] = _decode(store.read_kind(SessionAlertRaised.__name__, lower, upper))
-        upper = lower - 1
-    return found[-limit:] if limit else []
+    return _newest(store, SessionAlertRaised.__name__, first_seq_since(store, since, last_seq), last_seq, limit)
+
+
+def anomalies_up_to(store: EventStore, last_seq: int, limit: int) -> list[Recorded]:
+    """The newest ``limit`` anomalies of any day up to ``last_seq``, oldest first."""
+    return _newest(store, AnomalyRecorded.__name__, 1, last_seq, limit)
 
 
 def breaks_since(store: EventStore, since: datetime, last_seq: int) -> list[Recorded]:
@@ -67,6 +66,17 @@ def breaks_since(store: EventStore, since: datetime, last_seq: int) -> list[Reco
         r for kind in (ExecutionBreak, ExecutionBreakCleared) for r in _read_kind(store, kind.__name__, first, last_seq)
     ]
     return sorted(found, key=lambda r: r.seq)
+
+
+def _newest(store: EventStore, kind: str, first: int, last: int, limit: int) -> list[Recorded]:
+    """The newest ``limit`` records of ``kind`` with seqs ``first..last``, oldest first, read from the end back."""
+    found: list[Recorded] = []
+    upper = last
+    while upper >= first and len(found) < limit:
+        lower = max(first, upper - WINDOW + 1)
+        found[:0] = _decode(store.read_kind(kind, lower, upper))
+        upper = lower - 1
+    return found[-limit:] if limit else []
 
 
 def _read_kind(store: EventStore, kind: str, first: int, last: int) -> list[Recorded]:

@@ -2,11 +2,13 @@
 
 The model never re-reads the whole ledger after the first load: ``refresh`` takes the ids the bridge says
 changed, inserts new orders with ``beginInsertRows`` and emits ``dataChanged`` for changed rows only.
-Rows whose filled quantity grew flash for a moment.
+Rows whose filled quantity grew flash for a moment. An order with anomalies or an open quantity break carries a
+warning icon on its ClOrdID, whose tooltip says what is wrong.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
@@ -20,11 +22,13 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon
+from PySide6.QtWidgets import QApplication, QStyle
 
 from app.engine.ids import OrderId
 from app.engine.ledger import OrderLedger
 from app.engine.order import ZERO, Order
+from app.ui.anomaly_text import order_note
 from app.ui.blotter_columns import (
     CL_ORD_ID_COLUMN,
     COLUMNS,
@@ -80,6 +84,8 @@ class BlotterModel(QAbstractTableModel):
         self._flash_timer = QTimer(self)
         self._flash_timer.setSingleShot(True)
         self._flash_timer.timeout.connect(self._end_flashes)
+        self._anomaly_words: Callable[[OrderId], str | None] = _unknown
+        self._warning: QIcon | None = None
 
     def rowCount(self, parent: AnyIndex = _NO_PARENT) -> int:  # noqa: N802 - Qt override
         """Orders shown (none under a row: the table is flat)."""
@@ -109,6 +115,10 @@ class BlotterModel(QAbstractTableModel):
         """Whether the order's row is highlighted because it just filled."""
         return order_id in self._flash_until
 
+    def show_anomalies(self, latest: Callable[[OrderId], str | None]) -> None:
+        """Name each marked order's newest anomaly in its tooltip, as ``latest`` gives it."""
+        self._anomaly_words = latest
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """What a cell shows, for each role the view asks about."""
         order = self._ledger.orders[self._ids[index.row()]]
@@ -128,8 +138,25 @@ class BlotterModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if COLUMNS[col].numeric else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(order, col)
+            return self._tooltip(order, col)
+        if role == Qt.ItemDataRole.DecorationRole and col == CL_ORD_ID_COLUMN:
+            return self._marker(order)
         return order.order_id if role == ORDER_ID_ROLE else None
+
+    def _marker(self, order: Order) -> QIcon | None:
+        if not (order.anomalies or order.break_qty):
+            return None
+        if self._warning is None:
+            self._warning = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        return self._warning
+
+    def _tooltip(self, order: Order, col: int) -> str | None:
+        if col == CL_ORD_ID_COLUMN:
+            note = order_note(order, self._anomaly_words(order.order_id))
+            return chain_text(order) if note is None else f"{note}\n\n{chain_text(order)}"
+        if col == STATUS_COLUMN:
+            return "\n".join(filter(None, (order.status.label, order.text)))
+        return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort every row by ``column``'s key; later arrivals and changes keep their place in this order."""
@@ -283,11 +310,8 @@ def _insert_point(keys: list[Any], key: Any, descending: bool) -> int:
     return lo
 
 
-def _tooltip(order: Order, col: int) -> str | None:
-    if col == CL_ORD_ID_COLUMN:
-        return chain_text(order)
-    if col == STATUS_COLUMN:
-        return "\n".join(filter(None, (order.status.label, order.text)))
+def _unknown(_order_id: OrderId) -> str | None:
+    """No anomaly's words to give (until a view that has them is plugged in)."""
     return None
 
 

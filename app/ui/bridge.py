@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from app.engine.engine import ChangeSet, Engine
-from app.engine.events import ExecutionApplied, ExecutionBreak, ExecutionBreakCleared, Recorded
+from app.engine.events import AnomalyRecorded, ExecutionApplied, ExecutionBreak, ExecutionBreakCleared, Recorded
 from app.engine.ids import OrderId
 from app.ui.throttle import Throttle
 
@@ -31,6 +31,8 @@ class EngineBridge(QObject):
     once, whoever caused it: another user, the system seeding the limits, an automatic trigger."""
     breaksChanged = Signal(list)  # noqa: N815 - Qt signal naming
     """``Recorded`` drop-copy breaks opened (``ExecutionBreak``) or cleared (``ExecutionBreakCleared``)."""
+    anomaliesRecorded = Signal(list)  # noqa: N815 - Qt signal naming
+    """``Recorded`` anomalies (``AnomalyRecorded``), with or without an order."""
 
     def __init__(self, engine: Engine, *, max_rate: float = 30.0, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +41,7 @@ class EngineBridge(QObject):
         self._desk: dict[str, None] = {}
         self._views = {kind: view.name for view in engine.book.desk_views for kind in view.event_types}
         self._breaks: list[Recorded] = []
+        self._anomalies: list[Recorded] = []
         self._throttle = Throttle(self._emit, max_rate, self)
         self.emits = 0
         """How many times the bridge has emitted: lets tests and benchmarks see the coalescing."""
@@ -54,6 +57,8 @@ class EngineBridge(QObject):
                     self._fills.append(recorded)
             elif isinstance(event, ExecutionBreak | ExecutionBreakCleared):
                 self._breaks.append(recorded)
+            elif isinstance(event, AnomalyRecorded):
+                self._anomalies.append(recorded)
             if (name := views.get(type(event))) is not None:
                 self._desk[name] = None
         self._throttle.poke()
@@ -61,7 +66,8 @@ class EngineBridge(QObject):
     @property
     def idle(self) -> bool:
         """Whether every change the engine published has been emitted."""
-        return not (self._orders or self._fills or self._desk or self._breaks or self._throttle.waiting)
+        waiting = self._orders or self._fills or self._desk or self._breaks or self._anomalies
+        return not (waiting or self._throttle.waiting)
 
     def flush(self) -> None:
         """Emit everything gathered so far, now."""
@@ -69,8 +75,9 @@ class EngineBridge(QObject):
 
     def _emit(self) -> None:
         orders, fills, desk, breaks = list(self._orders), self._fills, list(self._desk), self._breaks
-        self._orders, self._fills, self._desk, self._breaks = {}, [], {}, []
-        if not orders and not fills and not desk and not breaks:
+        anomalies = self._anomalies
+        self._orders, self._fills, self._desk, self._breaks, self._anomalies = {}, [], {}, [], []
+        if not orders and not fills and not desk and not breaks and not anomalies:
             return
         self.emits += 1
         if orders:
@@ -82,3 +89,5 @@ class EngineBridge(QObject):
             self.deskChanged.emit(desk)
         if breaks:
             self.breaksChanged.emit(breaks)
+        if anomalies:
+            self.anomaliesRecorded.emit(anomalies)

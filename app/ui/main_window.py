@@ -1,5 +1,5 @@
 """The trader's main window: blotter in the middle; ticket, executions, positions, kill switches, limits, drop-copy
-breaks, watchlist and charts docked around it.
+breaks, anomalies, watchlist and charts docked around it.
 
 Everything on screen follows the engine through one ``EngineBridge`` and the prices through one
 ``PriceBridge``; commands go straight to the engine (each is one quick SQLite transaction), always in the
@@ -37,6 +37,7 @@ from app.engine.kill_terms import ScopeKind
 from app.engine.prices import PriceBook
 from app.engine.roles import Action, allows, refusal
 from app.engine.users.admin import UserAdmin
+from app.ui.anomalies_view import QtAnomalies, QtAnomalyCount
 from app.ui.blotter_view import QtBlotter
 from app.ui.breaks_view import QtBreaks
 from app.ui.bridge import EngineBridge
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.latency_chart = QtLatencyChart(self.latencies, self)
         self.limits = QtLimitsEditor(engine, user, self)
         self.breaks = QtBreaks(engine, self)
+        self.anomalies = QtAnomalies(engine, self)
         self.summary = QLabel()
         self.who = QLabel()
         self.banner = QLabel(banner, wordWrap=True)
@@ -130,6 +132,8 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(positions, kill)
         self.tabifyDockWidget(kill, limits)
         self.tabifyDockWidget(limits, breaks)
+        self.anomalies_dock = self._dock("Anomalies", self.anomalies, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(breaks, self.anomalies_dock)
         executions.raise_()
         self._dock("Watchlist", self.watchlist, Qt.DockWidgetArea.RightDockWidgetArea)
         charts = [
@@ -158,6 +162,8 @@ class MainWindow(QMainWindow):
             self.health.downChanged.connect(self._show_down)
         self.statusBar().addPermanentWidget(self.down)
         self.statusBar().addPermanentWidget(self.open_breaks)
+        self.anomaly_count = QtAnomalyCount(self)
+        self.statusBar().addPermanentWidget(self.anomaly_count)
         self.statusBar().addPermanentWidget(self.summary)
         self._menus()
         self._toolbar()
@@ -234,6 +240,11 @@ class MainWindow(QMainWindow):
         self.bridge.breaksChanged.connect(self.breaks.take)
         self.breaks.countChanged.connect(self._show_open_breaks)
         self._show_open_breaks(self.breaks.model.open_count)
+        self.bridge.anomaliesRecorded.connect(self.anomalies.take)
+        self.anomalies.countChanged.connect(self.anomaly_count.show_count)
+        self.anomaly_count.show_count(self.anomalies.count)
+        self.anomaly_count.clicked.connect(self.anomalies_dock.raise_)
+        self.blotter.model.show_anomalies(self.anomalies.model.latest)
         self.blotter.said.connect(self.say)
         self.kill_panel.said.connect(self.say)
         self.ticket.submitted.connect(lambda result: self.say(result.message or f"Sent {result.order_id}."))

@@ -1,0 +1,112 @@
+"""Anomalies on the desktop: a late fill, an overfill and an execution for an unknown order, produced through
+the engine, show in the Anomalies tab, as a marker on the blotter row and as the status bar's red count; a
+window opened after a restart shows them again from the log."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QIcon
+from pytestqt.qtbot import QtBot
+
+from app.engine.commands import SubmitOrder
+from app.engine.engine import Engine
+from app.engine.ids import OrderId
+from app.ui.anomalies_view import ANOMALY_COLUMNS
+from app.ui.blotter_columns import CL_ORD_ID_COLUMN
+from app.ui.main_window import MainWindow
+from app.ui.order_timeline_view import QtOrderTimeline
+from tests.support.engine_kit import TRADER, open_engine, spec
+from tests.support.reports import VenueOrder
+
+
+def _cells(window: MainWindow) -> list[dict[str, str]]:
+    model = window.anomalies.model
+    titles = [title for title, _text, _numeric in ANOMALY_COLUMNS]
+    return [{t: str(model.data(model.index(r, c))) for c, t in enumerate(titles)} for r in range(model.rowCount())]
+
+
+def _filled_order(engine: Engine, qty: int = 100) -> VenueOrder:
+    order_id = engine.submit(SubmitOrder(spec(qty=Decimal(qty)), TRADER)).order_id
+    assert order_id is not None
+    venue = VenueOrder(order_id, qty)
+    engine.apply_venue_messages([venue.ack(), venue.fill(qty)])
+    return venue
+
+
+def _marker(window: MainWindow, order_id: OrderId) -> tuple[object, str]:
+    model = window.blotter.model
+    row = model.row_of(order_id)
+    assert row is not None
+    index = model.index(row, CL_ORD_ID_COLUMN)
+    return index.data(Qt.ItemDataRole.DecorationRole), str(index.data(Qt.ItemDataRole.ToolTipRole))
+
+
+def test_a_late_fill_shows_in_the_tab_on_the_blotter_row_and_in_the_count(
+    qtbot: QtBot, window: MainWindow, engine: Engine
+) -> None:
+    quiet = _filled_order(engine)
+    venue = _filled_order(engine)
+    qtbot.waitUntil(lambda: window.bridge.idle)
+    assert window.anomalies.model.rowCount() == 0
+    assert not window.anomaly_count.isVisible()
+    assert _marker(window, OrderId(quiet.cl_ord_id))[0] is None
+
+    venue.qty += 10  # the venue trades 10 more on an order we hold as filled
+    engine.apply_venue_messages([venue.fill(10)])
+    qtbot.waitUntil(lambda: window.bridge.idle and window.anomalies.model.rowCount() > 0)
+    rows = _cells(window)
+    assert {r["Order"] for r in rows} == {venue.cl_ord_id}
+    assert "Fill after the order finished" in {r["Anomaly"] for r in rows}
+    count = engine.ledger.orders[OrderId(venue.cl_ord_id)].anomalies
+    assert count == len(rows)
+    assert window.anomaly_count.isVisible()
+    assert window.anomaly_count.text() == f"{count} anomal{'y' if count == 1 else 'ies'}"
+
+    icon, tip = _marker(window, OrderId(venue.cl_ord_id))
+    assert isinstance(icon, QIcon)
+    assert not icon.isNull()
+    assert f"{count} anomal" in tip
+    assert f"latest: {window.anomalies.model.row(0).words}" in tip
+    assert _marker(window, OrderId(quiet.cl_ord_id))[0] is None
+
+    window.anomaly_count.click()  # the count takes the trader to the tab
+    qtbot.waitUntil(lambda: not window.anomalies_dock.visibleRegion().isEmpty())
+    timeline = window.anomalies.open_timeline(0)
+    assert isinstance(timeline, QtOrderTimeline)
+    assert timeline.order_id == venue.cl_ord_id
+    timeline.close()
+
+
+def test_an_overfill_and_an_unknown_order_show_and_come_back_after_a_restart(
+    qtbot: QtBot, tmp_path: Path, settings: QSettings
+) -> None:
+    engine, _ = open_engine(tmp_path / "desk.db")
+    order_id = engine.submit(SubmitOrder(spec(qty=Decimal(100)), TRADER)).order_id
+    assert order_id is not None
+    venue = VenueOrder(order_id, 100)
+    engine.apply_venue_messages([venue.ack(), venue.fill(130)])  # more than ordered
+    engine.apply_venue_messages([VenueOrder("NOT-OURS-1", 50).fill(5)])
+    expected = engine.ledger.orphan_anomalies + sum(o.anomalies for o in engine.ledger.orders.values())
+    engine.close()
+
+    engine, _ = open_engine(tmp_path / "desk.db")
+    try:
+        window = MainWindow(engine, ["SIM1"], user=TRADER, settings=settings)
+        qtbot.addWidget(window)
+        window.show()
+        assert window.anomaly_count.text() == f"{expected} anomalies"  # exact at once, from the engine
+        qtbot.waitUntil(lambda: window.anomalies.model.rowCount() == expected)  # the rows, read from the log
+        rows = _cells(window)
+        assert rows[0]["Order"] == "none of ours"  # newest first
+        assert rows[0]["Anomaly"] == "Execution for an order we do not know"
+        assert "Overfill: more filled than ordered" in {r["Anomaly"] for r in rows}
+        assert window.anomalies.open_timeline(0) is None
+        assert "no order of ours" in window.anomalies.said.text()
+        icon, tip = _marker(window, order_id)
+        assert icon is not None
+        assert "latest: " in tip
+    finally:
+        engine.close()
