@@ -41,6 +41,7 @@ def test_the_timeline_of_an_order_filled_on_the_simulator(
             qtbot.addWidget(window)
             window.show()
             await until(lambda: runtime.gateway.sessions["SIMA"].is_active)
+            await until(lambda: runtime.prices.quote("ACME") is not None)  # the gate values a market order at it
             taker = spec(symbol="ACME", qty=Decimal(10), ord_type=OrdType.MARKET, limit_px=None, destination="SIMA")
             order_id = runtime.engine.submit(SubmitOrder(taker, TRADER)).order_id
             assert order_id is not None
