@@ -252,7 +252,7 @@ class QtOrderTicket(QWidget):
             self.risk.setText("")
             self.override.setVisible(False)
             return
-        verdict = self._engine.gate.check_new(spec, self._engine.book)
+        verdict = self._engine.check_new(spec)
         self.risk.setText(findings_html(verdict))
         may_override = allows(self._engine.directory.role_of(self._user), Action.OVERRIDE_WARNING)
         self.override.setVisible(verdict.severity is Severity.WARN and may_override)
