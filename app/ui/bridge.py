@@ -5,6 +5,8 @@ The engine calls its listeners on the thread that drives it, which is the GUI th
 one loop). Each change set is folded into what is waiting to be shown; what waits is emitted at most once
 per batch, and when batches come faster than the screen can use them (more than ``max_rate`` a second) a
 timer holds them back and emits everything gathered since in one go, so views repaint changed rows only.
+When the engine rebuilds its projections (a reload after a failed batch), ``reloaded`` goes out first, at
+the next emit: every view then reads the engine's new projections afresh.
 """
 
 from __future__ import annotations
@@ -26,36 +28,47 @@ class EngineBridge(QObject):
     """``Recorded`` events whose ``ExecutionApplied`` moved a position (fills, busts, corrections)."""
     positionsChanged = Signal()  # noqa: N815 - Qt signal naming
     """Some position moved (after ``fillsArrived``)."""
+    reloaded = Signal()
+    """The engine replaced its projections: views must re-read the orders and positions (before any other
+    signal of the same emit)."""
 
     def __init__(self, engine: Engine, *, max_rate: float = 30.0, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._orders: dict[OrderId, None] = {}
         self._fills: list[Recorded] = []
+        self._reloaded = False
         self._throttle = Throttle(self._emit, max_rate, self)
         self.emits = 0
         """How many times the bridge has emitted: lets tests and benchmarks see the coalescing."""
         engine.subscribe(self._on_changes)
+        engine.subscribe_reloads(self._on_reload)
 
     def _on_changes(self, changes: ChangeSet) -> None:
         self._orders.update(dict.fromkeys(changes.orders))
         self._fills += [r for r in changes.recorded if _moves_position(r)]
         self._throttle.poke()
 
+    def _on_reload(self) -> None:
+        self._reloaded = True
+        self._throttle.poke()
+
     @property
     def idle(self) -> bool:
         """Whether every change the engine published has been emitted."""
-        return not (self._orders or self._fills or self._throttle.waiting)
+        return not (self._orders or self._fills or self._reloaded or self._throttle.waiting)
 
     def flush(self) -> None:
         """Emit everything gathered so far, now."""
         self._throttle.fire()
 
     def _emit(self) -> None:
-        orders, fills = list(self._orders), self._fills
-        self._orders, self._fills = {}, []
-        if not orders and not fills:
+        orders, fills, reloaded = list(self._orders), self._fills, self._reloaded
+        self._orders, self._fills, self._reloaded = {}, [], False
+        if not orders and not fills and not reloaded:
             return
         self.emits += 1
+        if reloaded:
+            self.reloaded.emit()
         if orders:
             self.ordersChanged.emit(orders)
         if fills:

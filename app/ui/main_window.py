@@ -6,8 +6,9 @@ Everything on screen follows the engine through one ``EngineBridge`` and the pri
 name of the logged-in user. The title and the status bar say who that is and their role; what the role may
 not do is disabled with a tooltip saying why (the engine refuses it anyway): the toolbar's kill switch
 (Ctrl+Shift+K) is for supervisors. The User menu switches user and, for supervisors, opens the users
-dialog. Window geometry, dock layout, blotter column widths, the watchlist and the theme are kept in
-``QSettings`` and restored on the next start.
+dialog. Window geometry, dock layout, the tables' columns (order, width, which are hidden, the blotter's
+sort), the watchlist and the theme are kept in ``QSettings`` and restored on the next start. When the
+engine reloads its projections every view reads them afresh (``follow_reload``).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from app.ui.blotter_view import QtBlotter
 from app.ui.bridge import EngineBridge
 from app.ui.chart_series import AckLatencies, PriceHistory
 from app.ui.charts import QtLatencyChart, QtPnlChart, QtPriceChart
-from app.ui.executions_model import ExecutionsModel
+from app.ui.executions_model import ExecutionsModel, todays_executions
 from app.ui.kill_switch_dialog import QtKillSwitchDialog
 from app.ui.kill_switch_panel import QtKillSwitchPanel
 from app.ui.limits_editor import QtLimitsEditor
@@ -100,15 +101,14 @@ class MainWindow(QMainWindow):
         self.ticket = QtOrderTicket(
             engine, destinations, accounts, user, self, prices=self.prices, settings=self._settings
         )
-        self.executions = ExecutionsModel(engine.ledger, self)
-        self.executions.load_today(engine)
-        self.positions = PositionsModel(engine.positions, self)
+        self.executions = ExecutionsModel(engine, self)
+        self.positions = PositionsModel(engine, self)
         self.kill_panel = QtKillSwitchPanel(engine, user, self)
         self.watchlist = QtWatchlist(WatchlistModel(self.prices, self), self)
         self.latencies = AckLatencies()
         engine.subscribe(self.latencies.take)
-        self.price_chart = QtPriceChart(PriceHistory(self.prices), engine.ledger, user, self)
-        self.pnl_chart = QtPnlChart(engine.positions, engine.clock, self)
+        self.price_chart = QtPriceChart(PriceHistory(self.prices), engine, user, self)
+        self.pnl_chart = QtPnlChart(engine, self)
         self.latency_chart = QtLatencyChart(self.latencies, self)
         self.limits = QtLimitsEditor(engine, user, self)
         self.summary = QLabel()
@@ -118,8 +118,10 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(bool(banner))
         self.setCentralWidget(_stacked(self.banner, self.blotter))
         self._dock("Ticket", self.ticket, Qt.DockWidgetArea.LeftDockWidgetArea)
-        executions = self._dock("Executions", _table(self.executions), Qt.DockWidgetArea.BottomDockWidgetArea)
-        positions = self._dock("Positions", _table(self.positions), Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tables = {"executions": _table(self.executions), "positions": _table(self.positions)}
+        """The small tables whose column widths and order are kept, by settings name (the blotter's too)."""
+        executions = self._dock("Executions", self.tables["executions"], Qt.DockWidgetArea.BottomDockWidgetArea)
+        positions = self._dock("Positions", self.tables["positions"], Qt.DockWidgetArea.BottomDockWidgetArea)
         kill = self.kill_dock = self._dock("Kill switch", self.kill_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         limits = self._dock("Limits", self.limits, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(executions, positions)
@@ -215,6 +217,12 @@ class MainWindow(QMainWindow):
         self.kill_dock.raise_()
 
     def _connect(self) -> None:
+        self.earlier_fills = todays_executions(self._engine, self)
+        """The day's fills recorded before the window opened, read on a worker thread (its ``done`` shows them)."""
+        self.earlier_fills.done.connect(self.executions.show_earlier)
+        self.earlier_fills.done.connect(self.price_chart.take_earlier_fills)
+        self.earlier_fills.start()
+        self.bridge.reloaded.connect(self.follow_reload)
         self.bridge.ordersChanged.connect(self.blotter.refresh)
         self.bridge.fillsArrived.connect(self.executions.add)
         self.bridge.positionsChanged.connect(self.positions.reload)
@@ -230,6 +238,15 @@ class MainWindow(QMainWindow):
         self.watchlist.chosen.connect(self.price_chart.show_symbol)
         if self._feed is not None:
             self._feed.subscribe_alerts(self._on_feed_alert)
+
+    def follow_reload(self) -> None:
+        """The engine rebuilt its projections: every view reads the orders, positions and desk state afresh."""
+        self.blotter.reset(self._engine)
+        self.positions.reload()
+        self.price_chart.reload()
+        self.kill_panel.refresh()
+        self.limits.reload()
+        self.update_summary()
 
     def _on_symbol_added(self, symbol: str) -> None:
         if self._feed is not None:
@@ -327,9 +344,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
-        columns = settings.value("blotter/columns")
-        if columns is not None:
-            self.blotter.table.horizontalHeader().restoreState(columns)
+        for name, table in self._column_tables().items():
+            columns = settings.value(f"{name}/columns")
+            if columns is not None:
+                table.horizontalHeader().restoreState(columns)  # the blotter re-sorts as its header says
         default = list(self._feed.watched) if self._feed is not None else []
         saved = settings.value("watchlist/symbols")
         watched = str(saved).split(",") if saved else default
@@ -338,11 +356,16 @@ class MainWindow(QMainWindow):
         if watched:
             self.price_chart.show_symbol(self.watchlist.model.symbols()[0])
 
+    def _column_tables(self) -> dict[str, QTableView]:
+        return {"blotter": self.blotter.table, **self.tables}
+
     def save_layout(self) -> None:
-        """Keep geometry, dock layout, blotter columns and theme in the settings."""
+        """Keep geometry, dock layout, each table's columns (order, width, hidden, the blotter's sort), the theme
+        and the watchlist in the settings."""
         self._settings.setValue("geometry", self.saveGeometry())
         self._settings.setValue("state", self.saveState())
-        self._settings.setValue("blotter/columns", self.blotter.table.horizontalHeader().saveState())
+        for name, table in self._column_tables().items():
+            self._settings.setValue(f"{name}/columns", table.horizontalHeader().saveState())
         self._settings.setValue("theme", self.theme().value)
         self._settings.setValue("watchlist/symbols", ",".join(self.watchlist.model.symbols()))
         self._settings.sync()
@@ -370,4 +393,5 @@ def _table(model: ExecutionsModel | PositionsModel) -> QTableView:
     table.setAlternatingRowColors(True)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionsMovable(True)
     return table
