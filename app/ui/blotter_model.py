@@ -12,6 +12,7 @@ while sorting the shown ids by a list of keys and filtering them with one compre
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from enum import Enum
 from itertools import compress
@@ -124,6 +125,9 @@ class BlotterModel(QAbstractTableModel):
         self._arrival: dict[OrderId, int] = {}
         self._children: dict[OrderId, list[OrderId]] = {}
         self._cum = {order_id: order.cum_qty for order_id, order in orders.items()}
+        self._status = {order_id: order.status for order_id, order in orders.items()}
+        self.counts = Counter(self._status.values())
+        """How many orders stand in each status (all of them, shown or not), kept as changes arrive."""
         for order in orders.values():
             self._adopt(order)
         self._lay_out()
@@ -324,6 +328,7 @@ class BlotterModel(QAbstractTableModel):
         if self.grouped:
             wanted = self._with_family(wanted)
         self._note_fills(wanted)
+        self._count(wanted)
         leaving: list[int] = []
         entering: list[OrderId] = []
         repaint: list[int] = []
@@ -391,6 +396,17 @@ class BlotterModel(QAbstractTableModel):
             if parent_id is not None and parent_id in self._ledger.orders:
                 family.append(parent_id)
         return list(dict.fromkeys(family))
+
+    def _count(self, order_ids: list[OrderId]) -> None:
+        orders, counts = self._ledger.orders, self.counts
+        for order_id in order_ids:
+            status = orders[order_id].status
+            before = self._status.get(order_id)
+            if status is not before:
+                if before is not None:
+                    counts[before] -= 1
+                counts[status] += 1
+                self._status[order_id] = status
 
     def _note_fills(self, order_ids: list[OrderId]) -> None:
         until = self._clock.elapsed() + FLASH_MS

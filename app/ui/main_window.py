@@ -57,7 +57,7 @@ from app.ui.watchlist import QtWatchlist
 from app.ui.watchlist_model import WatchlistModel
 
 SUMMARY_MS = 1000
-"""How often the status bar's order counts are recounted (counting every batch would cost at 100k orders)."""
+"""How often the status bar's order counts and P&L are redrawn (the blotter keeps the counts as orders change)."""
 BANNER_STYLE = "background: #f59e0b; color: #111827; font-weight: bold; padding: 4px;"
 _SIDE_KEYS = {Side.BUY: "Ctrl+B", Side.SELL: "Ctrl+S", Side.SELL_SHORT: "Ctrl+H"}
 KILL_SWITCH_KEYS = "Ctrl+Shift+K"
@@ -313,14 +313,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text)
 
     def update_summary(self) -> None:
-        """Recount the orders by state for the status bar: working, pending, unknown, realised P&L."""
-        orders = self._engine.ledger.orders.values()
-        working = sum(1 for o in orders if o.status.is_live)
-        pending = sum(1 for o in orders if o.status.is_pending and o.status is not OrderStatus.UNKNOWN)
-        unknown = sum(1 for o in orders if o.status is OrderStatus.UNKNOWN)
+        """Show the orders by state in the status bar (working, pending, unknown) and the realised and unrealised
+        P&L."""
+        counts = self.blotter.model.counts
+        working = sum(n for status, n in counts.items() if status.is_live)
+        pending = sum(n for status, n in counts.items() if status.is_pending and status is not OrderStatus.UNKNOWN)
+        unknown = counts[OrderStatus.UNKNOWN]
         positions = self._engine.positions
         realised, unrealised = money_text(positions.total_realized()), money_text(positions.total_unrealized())
-        text = f"Orders {len(orders)} · working {working} · pending {pending} · unknown {unknown}"
+        text = f"Orders {counts.total()} · working {working} · pending {pending} · unknown {unknown}"
         text += f" · realised {realised} · unrealised {unrealised}"
         self.summary.setText(text)
         self.summary.setStyleSheet("color: #dc2626; font-weight: bold;" if unknown else "")

@@ -53,10 +53,13 @@ def test_column_choices_sort_and_theme_survive_a_restart(
 
 
 def test_the_status_bar_counts_unknown_orders_in_red(qtbot: QtBot, window: MainWindow, engine: Engine) -> None:
-    engine.submit(SubmitOrder(spec(), TRADER))
+    for _ in range(3):
+        engine.submit(SubmitOrder(spec(), TRADER))
+    qtbot.waitUntil(lambda: window.bridge.idle)
     engine.line_lost("SIM1")
+    qtbot.waitUntil(lambda: window.bridge.idle)
     window.update_summary()
-    assert "unknown 1" in window.summary.text()
+    assert window.summary.text().startswith("Orders 3 · working 3 · pending 0 · unknown 3")
     assert "#dc2626" in window.summary.styleSheet()
 
 
