@@ -59,6 +59,8 @@ _ITALIC.setItalic(True)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _GROUP_COLUMNS = frozenset({CL_ORD_ID_COLUMN, FILLED_COLUMN, LEAVES_COLUMN})
 _STATUS_WORDS = {status: look.text.lower() for status, look in STATUS_LOOKS.items()}
+_STATUS_BRUSHES = {status: QBrush(QColor(look.colour)) for status, look in STATUS_LOOKS.items()}
+_SIDE_BRUSHES = {side: QBrush(QColor(colour)) for side, colour in SIDE_COLOURS.items()}
 
 
 class StatusGroup(Enum):
@@ -174,8 +176,8 @@ class BlotterModel(QAbstractTableModel):
             return COLUMNS[col].text(order)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == STATUS_COLUMN:
-                return QBrush(QColor(STATUS_LOOKS[order.status].colour))
-            return QBrush(QColor(SIDE_COLOURS[order.spec.side])) if col == SIDE_COLUMN else None
+                return _STATUS_BRUSHES[order.status]
+            return _SIDE_BRUSHES[order.spec.side] if col == SIDE_COLUMN else None
         if role == Qt.ItemDataRole.DecorationRole:
             return status_icon(order.status) if col == STATUS_COLUMN else None
         if role == Qt.ItemDataRole.FontRole:
