@@ -20,8 +20,10 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
+    QScrollArea,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -123,7 +125,7 @@ class MainWindow(QMainWindow):
         executions = self._dock("Executions", self.tables["executions"], Qt.DockWidgetArea.BottomDockWidgetArea)
         positions = self._dock("Positions", self.tables["positions"], Qt.DockWidgetArea.BottomDockWidgetArea)
         kill = self.kill_dock = self._dock("Kill switch", self.kill_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
-        limits = self._dock("Limits", self.limits, Qt.DockWidgetArea.BottomDockWidgetArea)
+        limits = self._dock("Limits", _scrolled(self.limits), Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(executions, positions)
         self.tabifyDockWidget(positions, kill)
         self.tabifyDockWidget(kill, limits)
@@ -385,6 +387,15 @@ def _stacked(banner: QLabel, body: QWidget) -> QWidget:
     column.addWidget(banner)
     column.addWidget(body)
     return holder
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    """``widget`` in a scroll area, so a tall form does not make its whole dock row tall."""
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    return area
 
 
 def _table(model: ExecutionsModel | PositionsModel) -> QTableView:
