@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(positions, kill)
         self.tabifyDockWidget(kill, limits)
         executions.raise_()
-        self._dock("Watchlist", self.watchlist, Qt.DockWidgetArea.RightDockWidgetArea)
+        watchlist = self._dock("Watchlist", self.watchlist, Qt.DockWidgetArea.RightDockWidgetArea)
         charts = [
             self._dock(title, chart, Qt.DockWidgetArea.RightDockWidgetArea)
             for title, chart in (("Price chart", self.price_chart), ("P&&L", self.pnl_chart),
@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(charts[0], charts[1])
         self.tabifyDockWidget(charts[0], charts[2])
         charts[0].raise_()
+        self._first_sizes = ([kill], [watchlist])
         self.statusBar().addPermanentWidget(self.who)
         self.down = QLabel()
         self.down.setObjectName("sessions_down")
@@ -147,9 +148,9 @@ class MainWindow(QMainWindow):
         self.health: QtSessionHealth | None = None
         if gateway is not None:
             self.health = QtSessionHealth(gateway, engine, self)
-            self.tabifyDockWidget(
-                positions, self._dock("Sessions", self.health, Qt.DockWidgetArea.BottomDockWidgetArea)
-            )
+            sessions = self._dock("Sessions", _scrolled(self.health), Qt.DockWidgetArea.BottomDockWidgetArea)
+            self.tabifyDockWidget(positions, sessions)
+            executions.raise_()  # a session that goes down is said in red in the status bar
             self.health.downChanged.connect(self._show_down)
         self.statusBar().addPermanentWidget(self.down)
         self.statusBar().addPermanentWidget(self.summary)
@@ -347,6 +348,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
+        else:  # a first start: the blotter gets most of the room, the docks below and beside it a quarter
+            bottom, side = self._first_sizes
+            self.resizeDocks(bottom, [self.height() // 4], Qt.Orientation.Vertical)
+            self.resizeDocks(side, [self.width() // 4], Qt.Orientation.Horizontal)
         for name, table in self._column_tables().items():
             columns = settings.value(f"{name}/columns")
             if columns is not None:
@@ -390,7 +395,7 @@ def _stacked(banner: QLabel, body: QWidget) -> QWidget:
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
-    """``widget`` in a scroll area, so a tall form does not make its whole dock row tall."""
+    """``widget`` in a scroll area, so a tall form does not make its whole row of docks tall."""
     area = QScrollArea()
     area.setWidget(widget)
     area.setWidgetResizable(True)
