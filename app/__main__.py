@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sys
 from pathlib import Path
 
@@ -97,6 +98,7 @@ async def run_desktop(app: QApplication, args: argparse.Namespace, faults: Fault
         gateway=runtime.gateway,
     )
     window.show()
+    gc.freeze()  # the loaded book and the window live all day: the collector's full passes skip them from now on
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     if args.quit_after:

@@ -4,7 +4,12 @@ The real ``MainWindow`` (offscreen) runs on the real engine (a durable store in 
 qasync, as ``python -m app`` runs. A driver applies the reports through ``Engine.apply_venue_messages`` in
 read-sized batches, one batch per turn of the loop, as the FIX gateway does with each socket read. A
 ``QTimer`` ticking every 5 ms records how late each tick comes: that lateness is what a trader feels as a
-frozen screen. Then the blotter's sort and filter times at 100,000 orders (``bench_blotter``).
+frozen screen. The time the window's views take per bridge emit is printed on its own (``desktop_gui_emit``),
+apart from the engine's apply and commit. Then the blotter's sort and filter times at 100,000 orders
+(``bench_blotter``).
+
+``--no-snapshot`` runs the burst without the engine's periodic snapshot (it takes about a second on the
+loop today; the figures then show the stall the window and the engine's batches cause by themselves).
 
 Headline figure last: ``desktop_stall_p99``.
 """
@@ -12,7 +17,9 @@ Headline figure last: ``desktop_stall_p99``.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -43,12 +50,14 @@ def main() -> None:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with tempfile.TemporaryDirectory() as folder, loop:
-        run = loop.run_until_complete(burst(Path(folder)))
+        run = loop.run_until_complete(burst(Path(folder), snapshots="--no-snapshot" not in sys.argv[1:]))
     figure("desktop_reports_applied", run.applied, "reports")
     figure("desktop_feed_seconds", run.seconds, "s")
     figure("desktop_bridge_emits", run.emits, "emits")
     figure("desktop_batch_apply_p99", percentile(run.batches, 99), "ms")
     figure("desktop_batch_apply_longest", max(run.batches), "ms")
+    figure("desktop_gui_emit_p99", percentile(run.emit_times, 99), "ms")
+    figure("desktop_gui_emit_longest", max(run.emit_times), "ms")
     figure("desktop_stall_longest", max(run.stalls), "ms")
     sort_and_filter()
     figure("desktop_stall_p99", percentile(run.stalls, 99), "ms")
@@ -63,13 +72,16 @@ class Burst:
     batches: list[float]
     """How long each batch took the engine (ms): the part of a stall spent applying and committing."""
     emits: int
+    emit_times: list[float]
+    """How long the window's views took over each bridge emit (ms): the GUI's own part of a stall."""
     applied: int
     seconds: float
     """From the first report to the last applied (10 s when the engine keeps up)."""
 
 
-async def burst(folder: Path) -> Burst:
-    """Open the window on a fresh engine with working orders, then feed the reports."""
+async def burst(folder: Path, *, snapshots: bool = True) -> Burst:
+    """Open the window on a fresh engine with working orders, then feed the reports (with the engine's periodic
+    snapshot, unless told not to)."""
     from PySide6.QtCore import QSettings, Qt, QTimer
 
     from app.engine.clock import SystemClock
@@ -84,9 +96,20 @@ async def burst(folder: Path) -> Burst:
     engine = Engine.open(
         folder / "desk.db", clock=SystemClock(), gate=PassGate(), outbound=RecordingOutbound(), directory=DESK
     )
+    if not snapshots:
+        engine.snapshot_every = 10 * total
     settings = QSettings(str(folder / "desktop.ini"), QSettings.Format.IniFormat)
     window = MainWindow(engine, ["SIM1"], user=TRADER, settings=settings)
     window.show()
+    emit_times: list[float] = []
+    emit = window.bridge._emit  # the bench times the views behind each emit
+
+    def timed_emit() -> None:
+        began = time.perf_counter()
+        emit()
+        emit_times.append((time.perf_counter() - began) * 1000)
+
+    window.bridge._throttle._flush = timed_emit
     venues = []
     for _ in range(orders):
         order_id = engine.submit(SubmitOrder(spec(qty=Decimal(100 * FILLS_PER_ORDER)), TRADER)).order_id
@@ -96,6 +119,7 @@ async def burst(folder: Path) -> Burst:
     for _ in range(FILLS_PER_ORDER):
         reports += [v.fill(100, 10) for v in venues]
     await asyncio.sleep(0.5)  # the window settles
+    gc.freeze()  # as python -m app does once its window is up
 
     lateness: list[float] = []
     last = time.perf_counter()
@@ -130,7 +154,7 @@ async def burst(folder: Path) -> Burst:
     emits = window.bridge.emits - emits_before
     window.close()
     engine.close()
-    return Burst(lateness, batches, emits, sent, seconds)
+    return Burst(lateness, batches, emits, emit_times, sent, seconds)
 
 
 if __name__ == "__main__":

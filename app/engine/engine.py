@@ -42,7 +42,7 @@ from app.engine.ids import SYSTEM_USER, ClOrdId, OrderId, UserId
 from app.engine.kill_switch import KillSwitchStatus, status_of
 from app.engine.kill_terms import KillGrade, KillTrigger, Scope
 from app.engine.ledger import OrderLedger
-from app.engine.order import Order, RequestKind
+from app.engine.order import Order, OrderSpec, RequestKind
 from app.engine.order_fsm import IllegalTransition, Situation, Trigger, transition
 from app.engine.positions import Positions
 from app.engine.projections import Projections
@@ -52,6 +52,7 @@ from app.engine.risk import RiskGate
 from app.engine.risk.limit_keys import LimitKey
 from app.engine.risk.limits import limit_problem
 from app.engine.risk.override import decide
+from app.engine.risk.verdict import Verdict
 from app.engine.roles import Action, UserDirectory, allows, ownership_refusal, refusal
 from app.engine.serialization import to_json
 from app.engine.store import EventStore, Transaction
@@ -115,6 +116,7 @@ class Engine:
         self.snapshot_every = snapshot_every
         self.book = Projections()
         self._listeners: list[Callable[[ChangeSet], None]] = []
+        self._reload_listeners: list[Callable[[], None]] = []
         self._snapshot_seq = 0
         self._snapshots = BookSnapshots()
 
@@ -143,6 +145,8 @@ class Engine:
         restored = recovery.restore(self.store, progress)
         self.book, self._snapshot_seq = restored.projections, restored.snapshot_seq
         self._snapshots = restored.snapshots  # a snapshot under way was of the book just replaced: dropped
+        for listener in self._reload_listeners:
+            _contained(listener)
 
     @property
     def directory(self) -> UserDirectory:
@@ -162,6 +166,10 @@ class Engine:
     def subscribe(self, listener: Callable[[ChangeSet], None]) -> None:
         """Call ``listener`` with each committed change set."""
         self._listeners.append(listener)
+
+    def subscribe_reloads(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after each reload: every projection was replaced, so views must read them afresh."""
+        self._reload_listeners.append(listener)
 
     def close(self) -> None:
         """Snapshot the book (so the next start is quick) and close the store."""
@@ -188,9 +196,7 @@ class Engine:
         problems = cmd.spec.problems()
         if problems:
             return CommandResult(False, None, "The order has errors; nothing was sent.", tuple(problems))
-        verdict = kill_rules.check_new(self.book.kill, cmd.spec, self.ledger, self.positions)
-        if verdict.allowed:
-            verdict = self.gate.check_new(cmd.spec, self.book)
+        verdict = self.check_new(cmd.spec)
         cl_ord_id = cmd.cl_ord_id or self._next_cl_ord_id()
         order_id = OrderId(cl_ord_id)
         decision = decide(verdict, order_id, cmd.user, self.directory.role_of(cmd.user), cmd.override_reason)
@@ -204,6 +210,12 @@ class Engine:
                 order = self.ledger.orders[order_id]
                 batch.send(VenueRequest.for_order(order, RequestKind.NEW, cl_ord_id))
         return CommandResult(decision.allowed, order_id, decision.reason)
+
+    def check_new(self, spec: OrderSpec) -> Verdict:
+        """What ``submit`` would decide on ``spec`` now: the kill switches first, then the risk gate (the ticket
+        shows it before Submit)."""
+        verdict = kill_rules.check_new(self.book.kill, spec, self.ledger, self.positions)
+        return self.gate.check_new(spec, self.book) if verdict.allowed else verdict
 
     def cancel(self, cmd: CancelOrder) -> CommandResult:
         """Send a cancel; the order shows pending cancel until the venue answers."""
@@ -531,10 +543,7 @@ class Engine:
     def _publish(self, changes: ChangeSet) -> None:
         """Tell every listener; the batch is committed and sent, so a failing view must not undo that."""
         for listener in self._listeners:
-            try:
-                listener(changes)
-            except Exception:  # noqa: BLE001 - the one boundary where any view bug is contained and logged
-                _log.exception("A view failed to take in committed changes; the engine carries on")
+            _contained(listener, changes)
 
     def _snapshot_a_piece(self, changed: set[OrderId]) -> None:
         """Every ``snapshot_every`` events a snapshot begins; each batch then writes one piece of it.
@@ -549,6 +558,14 @@ class Engine:
             self._snapshot_seq = snapshots.step(self.store) or self._snapshot_seq
         except StoreError as err:
             _log.warning("Could not save a snapshot of the book (the next start will replay more): %s", err)
+
+
+def _contained(listener: Callable[..., None], *args: object) -> None:
+    """Call a view's listener; the engine's work is done and committed, so a failing view must not undo it."""
+    try:
+        listener(*args)
+    except Exception:  # noqa: BLE001 - the one boundary where any view bug is contained and logged
+        _log.exception("A view failed to take in the engine's changes; the engine carries on")
 
 
 class _Batch:

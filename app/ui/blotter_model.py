@@ -1,15 +1,23 @@
-"""The blotter's table model over the engine's order ledger, and the proxy that sorts and filters it.
+"""The blotter's table model over the engine's order ledger: it filters, searches and sorts the orders itself.
 
-The model never re-reads the whole ledger after the first load: ``refresh`` takes the ids the bridge says
-changed, inserts new orders with ``beginInsertRows`` and emits ``dataChanged`` for changed rows only.
+The model never re-reads the whole ledger after the first load (or a reload, ``reset``): ``refresh`` takes
+the ids the bridge says changed, inserts orders that now pass the filter where the sort puts them
+(``beginInsertRows``), removes those that no longer pass, and emits ``dataChanged`` for changed rows only.
 Rows whose filled quantity grew flash for a moment. An order with anomalies or an open quantity break carries a
 warning icon on its ClOrdID, whose tooltip says what is wrong.
+
+There is no ``QSortFilterProxyModel``: a proxy asks ``data`` for two cells per comparison and calls a Python
+``filterAcceptsRow`` per row on every change of layout, which costs most of a second at 100,000 orders,
+while sorting the shown ids by a list of keys and filtering them with one comprehension costs tens of ms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from enum import Enum
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -18,13 +26,13 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
+from app.engine.enums import OrderStatus
 from app.engine.ids import OrderId
 from app.engine.ledger import OrderLedger
 from app.engine.order import ZERO, Order
@@ -39,7 +47,7 @@ from app.ui.blotter_columns import (
     TIME_COLUMN,
     chain_text,
 )
-from app.ui.order_text import SIDE_COLOURS, STATUS_LOOKS, qty_text
+from app.ui.order_text import SIDE_COLOURS, STATUS_LOOKS, qty_text, status_icon
 
 ORDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 """The role that gives the row's ``OrderId``."""
@@ -53,31 +61,53 @@ _ITALIC = QFont()
 _ITALIC.setItalic(True)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _GROUP_COLUMNS = frozenset({CL_ORD_ID_COLUMN, FILLED_COLUMN, LEAVES_COLUMN})
+_STATUS_WORDS = {status: look.text.lower() for status, look in STATUS_LOOKS.items()}
+_STATUS_BRUSHES = {status: QBrush(QColor(look.colour)) for status, look in STATUS_LOOKS.items()}
+_SIDE_BRUSHES = {side: QBrush(QColor(colour)) for side, colour in SIDE_COLOURS.items()}
+
+
+class StatusGroup(Enum):
+    """Which orders the blotter shows."""
+
+    WORKING = "Working"
+    """Orders that may still execute, pending and unknown ones included."""
+    DONE = "Done"
+    """Filled, canceled, rejected, denied, expired and done-for-day orders."""
+    ALL = "All"
+    """Every order."""
+
+
+_GROUP_STATUSES = {
+    StatusGroup.WORKING: frozenset(s for s in OrderStatus if s.is_live),
+    StatusGroup.DONE: frozenset(s for s in OrderStatus if not s.is_live),
+}
 
 
 class BlotterModel(QAbstractTableModel):
-    """One row per order: in arrival order until sorted, then kept sorted as orders arrive and change.
+    """One row per order that passes the filter: in arrival order until sorted, then kept sorted as orders
+    arrive and change.
 
-    Sorting lives here rather than in the proxy: a proxy sort asks ``data`` for two cells per comparison,
-    which costs seconds at 100,000 rows, while sorting the id list with the column's key takes milliseconds.
-
-    Grouped by parent, each child order follows its parent (the parent placed by the sort, its children
-    sorted among themselves) and the parent's Filled and Leaves count its children's fills.
+    The filter is a status group and a search text (every word must appear in the ClOrdID, order id, symbol,
+    account, trader, venue or status). Grouped by parent, each child order follows its parent (the parent
+    placed by the sort, its children sorted among themselves) and the parent's Filled and Leaves count its
+    children's fills.
     """
 
     def __init__(self, ledger: OrderLedger, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ledger = ledger
-        self._ids: list[OrderId] = list(ledger.orders)
-        self._row_of = {order_id: row for row, order_id in enumerate(self._ids)}
-        self._cum = {order_id: order.cum_qty for order_id, order in ledger.orders.items()}
+        self._group = StatusGroup.ALL
+        self._words: list[str] = []
         self._sorted_by: tuple[int, bool] | None = None
-        self._keys: list[Any] = []
-        self._children: dict[OrderId, list[OrderId]] = {}
-        for order in ledger.orders.values():
-            self._adopt(order)
         self.grouped = False
         """Whether child orders are shown under their parents."""
+        self._ids: list[OrderId] = []
+        """The orders shown, in row order."""
+        self._keys: list[Any] = []
+        """Each shown row's sort key (its arrival number until sorted), for placing rows that come and move."""
+        self._row_of: dict[OrderId, int] = {}
+        self._fixed_text: dict[OrderId, str] = {}
+        """Each order's searchable words that never change (id, symbol, account, trader, venue), lower case."""
         self._flash_until: dict[OrderId, int] = {}
         self._clock = QElapsedTimer()
         self._clock.start()
@@ -86,6 +116,28 @@ class BlotterModel(QAbstractTableModel):
         self._flash_timer.timeout.connect(self._end_flashes)
         self._anomaly_words: Callable[[OrderId], str | None] = _unknown
         self._warning: QIcon | None = None
+        self._load()
+
+    def reset(self, ledger: OrderLedger) -> None:
+        """Show ``ledger`` instead (the engine reloaded its projections): one model reset, filter and sort kept."""
+        self.beginResetModel()
+        self._ledger = ledger
+        self._flash_until.clear()
+        self._fixed_text.clear()
+        self._load()
+        self.endResetModel()
+
+    def _load(self) -> None:
+        orders = self._ledger.orders
+        self._arrival: dict[OrderId, int] = {}
+        self._children: dict[OrderId, list[OrderId]] = {}
+        self._cum = {order_id: order.cum_qty for order_id, order in orders.items()}
+        self._status = {order_id: order.status for order_id, order in orders.items()}
+        self.counts = Counter(self._status.values())
+        """How many orders stand in each status (all of them, shown or not), kept as changes arrive."""
+        for order in orders.values():
+            self._adopt(order)
+        self._lay_out()
 
     def rowCount(self, parent: AnyIndex = _NO_PARENT) -> int:  # noqa: N802 - Qt override
         """Orders shown (none under a row: the table is flat)."""
@@ -111,6 +163,10 @@ class BlotterModel(QAbstractTableModel):
         """The row showing ``order_id``, if it is shown."""
         return self._row_of.get(order_id)
 
+    def shown_ids(self) -> list[OrderId]:
+        """The orders shown, top to bottom."""
+        return list(self._ids)
+
     def is_flashing(self, order_id: OrderId) -> bool:
         """Whether the order's row is highlighted because it just filled."""
         return order_id in self._flash_until
@@ -129,8 +185,12 @@ class BlotterModel(QAbstractTableModel):
             return COLUMNS[col].text(order)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == STATUS_COLUMN:
-                return QBrush(QColor(STATUS_LOOKS[order.status].colour))
-            return QBrush(QColor(SIDE_COLOURS[order.spec.side])) if col == SIDE_COLUMN else None
+                return _STATUS_BRUSHES[order.status]
+            return _SIDE_BRUSHES[order.spec.side] if col == SIDE_COLUMN else None
+        if role == Qt.ItemDataRole.DecorationRole:
+            if col == CL_ORD_ID_COLUMN:
+                return self._marker(order)
+            return status_icon(order.status) if col == STATUS_COLUMN else None
         if role == Qt.ItemDataRole.FontRole:
             return _ITALIC if STATUS_LOOKS[order.status].italic else None
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -139,8 +199,6 @@ class BlotterModel(QAbstractTableModel):
             return _RIGHT if COLUMNS[col].numeric else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(order, col)
-        if role == Qt.ItemDataRole.DecorationRole and col == CL_ORD_ID_COLUMN:
-            return self._marker(order)
         return order.order_id if role == ORDER_ID_ROLE else None
 
     def _marker(self, order: Order) -> QIcon | None:
@@ -158,41 +216,121 @@ class BlotterModel(QAbstractTableModel):
             return "\n".join(filter(None, (order.status.label, order.text)))
         return None
 
+    # Filter, sort and groups: each change lays every row out afresh, in one layout change -----------------
+
+    @property
+    def group(self) -> StatusGroup:
+        """The status group shown."""
+        return self._group
+
+    def set_group(self, group: StatusGroup) -> None:
+        """Show only orders in ``group``."""
+        self._group = group
+        self._relayout()
+
+    def set_search(self, text: str) -> None:
+        """Show only orders whose ClOrdID, order id, symbol, account, trader, venue or status contain every word."""
+        self._words = text.lower().split()
+        self._relayout()
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort every row by ``column``'s key; later arrivals and changes keep their place in this order."""
-        descending = order == Qt.SortOrder.DescendingOrder
-        orders = self._ledger.orders
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        held = [(self._ids[i.row()], i.column()) for i in persistent]
-        self._sorted_by = (column, descending)
-        keyed = sorted(((self._key(orders[i]), i) for i in self._ids), key=_first, reverse=descending)
-        self._keys = [k for k, _ in keyed]
-        self._ids = [i for _, i in keyed]
-        self._row_of = {order_id: row for row, order_id in enumerate(self._ids)}
-        self.changePersistentIndexList(persistent, [self.index(self._row_of[i], c) for i, c in held])
-        self.layoutChanged.emit()
+        """Sort the rows by ``column``'s key (arrival order for -1); later arrivals and changes keep their place
+        in this order."""
+        self._sorted_by = None if column < 0 else (column, order == Qt.SortOrder.DescendingOrder)
+        self._relayout()
 
     def set_grouped(self, grouped: bool) -> None:
         """Show child orders under their parents (sorted by the current column, or by time), or not."""
         self.grouped = grouped
-        column, descending = self._sorted_by or (TIME_COLUMN, False)
-        self.sort(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+        self._sorted_by = self._sorted_by or (TIME_COLUMN, False)
+        self._relayout()
+
+    def _relayout(self) -> None:
+        """Filter and sort every order afresh; selections and other persistent indexes follow their orders."""
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        held = [(self._ids[i.row()], i.column()) for i in persistent]
+        self._lay_out()
+        self.changePersistentIndexList(persistent, [self._index_of(i, c) for i, c in held])
+        self.layoutChanged.emit()
+
+    def _index_of(self, order_id: OrderId, column: int) -> QModelIndex:
+        row = self._row_of.get(order_id)
+        return _NO_PARENT if row is None else self.index(row, column)
+
+    def _lay_out(self) -> None:
+        orders = self._ledger.orders
+        ids, shown = list(orders), list(orders.values())
+        if self._group is not StatusGroup.ALL:
+            wanted = _GROUP_STATUSES[self._group]
+            ids, shown = _keep([o.status in wanted for o in shown], ids, shown)
+        if self._words:
+            texts = self._search_texts(shown)
+            for word in self._words:
+                passed = [word in text for text in texts]
+                ids, shown, texts = (
+                    list(compress(ids, passed)),
+                    list(compress(shown, passed)),
+                    list(compress(texts, passed)),
+                )
+        key = self._key_function()
+        keys = [key(o) for o in shown]
+        places = sorted(range(len(shown)), key=keys.__getitem__, reverse=self._descending)
+        self._ids, self._keys = _pick(ids, places), _pick(keys, places)
+        self._row_of = dict(zip(self._ids, range(len(self._ids)), strict=True))
+
+    @property
+    def _descending(self) -> bool:
+        return self._sorted_by is not None and self._sorted_by[1]
+
+    def _accepts(self, order: Order) -> bool:
+        """Whether ``order`` is in the group shown and matches every search word."""
+        if self._group is not StatusGroup.ALL and order.status not in _GROUP_STATUSES[self._group]:
+            return False
+        text = self._search_texts([order])[0] if self._words else ""
+        return all(word in text for word in self._words)
+
+    def _search_texts(self, orders: list[Order]) -> list[str]:
+        """What the search looks in, per order: ids, symbol, account, trader, venue and status, in lower case.
+
+        The part that never changes is kept per order, so a search over 100,000 orders builds it only once.
+        """
+        fixed = self._fixed_text
+        for order in orders:
+            if order.order_id not in fixed:
+                spec = order.spec
+                words = (order.order_id, spec.symbol, spec.account, spec.trader, spec.destination)
+                fixed[order.order_id] = " ".join(words).lower()
+        status = _STATUS_WORDS
+        return [f"{fixed[o.order_id]} {o.cl_ord_id.lower()} {status[o.status]}" for o in orders]
 
     def _key(self, order: Order) -> Any:
-        """Where ``order`` sorts: its column key, or in groups (parent's key, parent, parent first, own key)."""
-        assert self._sorted_by is not None
-        column, descending = self._sorted_by
-        key = COLUMNS[column].key
-        own = key(order)
+        """Where ``order`` sorts now."""
+        return self._key_function()(order)
+
+    def _key_function(self) -> Callable[[Order], Any]:
+        """Each order's sort key: its column's key (its arrival number until sorted), or grouped by parent
+        (parent's key, parent, parent first, own key)."""
+        arrival = self._arrival
+        own: Callable[[Order], Any] = (
+            (lambda order: arrival[order.order_id]) if self._sorted_by is None else COLUMNS[self._sorted_by[0]].key
+        )
         if not self.grouped:
             return own
-        parent = self._ledger.orders.get(order.spec.parent_id) if order.spec.parent_id else None
-        if parent is None:
-            return (own, order.order_id, int(descending), own)
-        return (key(parent), parent.order_id, int(not descending), own)
+        orders, descending = self._ledger.orders, int(self._descending)
+
+        def in_family(order: Order) -> Any:
+            parent = orders.get(order.spec.parent_id) if order.spec.parent_id else None
+            if parent is None:
+                return (own(order), order.order_id, descending, own(order))
+            return (own(parent), parent.order_id, 1 - descending, own(order))
+
+        return in_family
 
     def _adopt(self, order: Order) -> None:
+        """Note a new order's arrival and its place among its parent's children."""
+        if order.order_id not in self._arrival:
+            self._arrival[order.order_id] = len(self._arrival)
         parent_id = order.spec.parent_id
         if parent_id is not None and order.order_id not in self._children.get(parent_id, ()):
             self._children.setdefault(parent_id, []).append(order.order_id)
@@ -206,31 +344,76 @@ class BlotterModel(QAbstractTableModel):
             return COLUMNS[col].text(order)
         return qty_text(filled) if col == FILLED_COLUMN else qty_text(max(ZERO, order.qty - filled))
 
+    # Changes from the engine: rows repainted, moved, added or dropped one by one ----------------------------
+
     def refresh(self, order_ids: list[OrderId]) -> None:
-        """Show what changed for ``order_ids``: new orders added, changed rows repainted, fills flashed."""
-        wanted = [i for i in dict.fromkeys(order_ids) if i in self._ledger.orders]
+        """Show what changed for ``order_ids``: rows repainted, moved where their sort key now puts them, added
+        when they now pass the filter, removed when they no longer do; fills flashed."""
+        orders = self._ledger.orders
+        wanted = [i for i in dict.fromkeys(order_ids) if i in orders]
         for order_id in wanted:
-            self._adopt(self._ledger.orders[order_id])
+            self._adopt(orders[order_id])
         if self.grouped:
             wanted = self._with_family(wanted)
         self._note_fills(wanted)
-        moving = self._moving(wanted)
-        known = sorted(self._row_of[i] for i in wanted if i in self._row_of and i not in moving)
-        for first, last in _runs(known):
+        self._count(wanted)
+        leaving: list[int] = []
+        entering: list[OrderId] = []
+        repaint: list[int] = []
+        for order_id in wanted:
+            order = orders[order_id]
+            row = self._row_of.get(order_id)
+            if not self._accepts(order):
+                if row is not None:
+                    leaving.append(row)
+            elif row is None:
+                entering.append(order_id)
+            elif self._keys[row] != self._key(order):
+                leaving.append(row)
+                entering.append(order_id)
+            else:
+                repaint.append(row)
+        for first, last in _runs(sorted(repaint)):
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
-        for row in sorted((self._row_of[i] for i in moving), reverse=True):
+        if leaving or entering:
+            self._move(sorted(leaving, reverse=True), [orders[i] for i in entering])
+
+    def _move(self, leaving: list[int], entering: list[Order]) -> None:
+        """Take out the rows ``leaving`` (bottom up), put ``entering`` where they sort (orders that land side by
+        side in one insert), and renumber the rows that moved."""
+        moved_from = len(self._ids)
+        for row in leaving:
             self.beginRemoveRows(_NO_PARENT, row, row)
+            del self._row_of[self._ids[row]]
             del self._ids[row]
             del self._keys[row]
             self.endRemoveRows()
-        fresh = [i for i in wanted if i not in self._row_of or i in moving]
-        if self._sorted_by is None:
-            self._append(fresh)
-        else:
-            for order_id in fresh:
-                self._insert_sorted(order_id)
-        if moving or (fresh and self._sorted_by is not None):
-            self._row_of = {order_id: row for row, order_id in enumerate(self._ids)}
+            moved_from = row
+        key, descending = self._key_function(), self._descending
+        keyed = sorted(((key(order), order.order_id) for order in entering), key=_first, reverse=descending)
+        run: list[tuple[Any, OrderId]] = []
+        at = -1
+        for item in keyed:
+            row = _insert_point(self._keys, item[0], descending)
+            if run and row != at:
+                self._insert(at, run)
+                run = []
+                row = _insert_point(self._keys, item[0], descending)
+            at = row
+            run.append(item)
+            moved_from = min(moved_from, row)
+        if run:
+            self._insert(at, run)
+        ids, row_of = self._ids, self._row_of
+        for row in range(moved_from, len(ids)):
+            row_of[ids[row]] = row
+
+    def _insert(self, row: int, run: list[tuple[Any, OrderId]]) -> None:
+        """Insert the keyed orders of ``run`` at ``row``, in one ``beginInsertRows``."""
+        self.beginInsertRows(_NO_PARENT, row, row + len(run) - 1)
+        self._keys[row:row] = [k for k, _ in run]
+        self._ids[row:row] = [i for _, i in run]
+        self.endInsertRows()
 
     def _with_family(self, order_ids: list[OrderId]) -> list[OrderId]:
         """``order_ids`` with their parents (whose totals change) and children (whose place follows them)."""
@@ -242,34 +425,16 @@ class BlotterModel(QAbstractTableModel):
                 family.append(parent_id)
         return list(dict.fromkeys(family))
 
-    def _moving(self, order_ids: list[OrderId]) -> set[OrderId]:
-        """Shown orders whose sort key changed: they leave their row and are inserted where they now go."""
-        if self._sorted_by is None:
-            return set()
-        return {
-            i
-            for i in order_ids
-            if (row := self._row_of.get(i)) is not None and self._keys[row] != self._key(self._ledger.orders[i])
-        }
-
-    def _append(self, order_ids: list[OrderId]) -> None:
-        if not order_ids:
-            return
-        start = len(self._ids)
-        self.beginInsertRows(_NO_PARENT, start, start + len(order_ids) - 1)
+    def _count(self, order_ids: list[OrderId]) -> None:
+        orders, counts = self._ledger.orders, self.counts
         for order_id in order_ids:
-            self._row_of[order_id] = len(self._ids)
-            self._ids.append(order_id)
-        self.endInsertRows()
-
-    def _insert_sorted(self, order_id: OrderId) -> None:
-        assert self._sorted_by is not None
-        key = self._key(self._ledger.orders[order_id])
-        row = _insert_point(self._keys, key, self._sorted_by[1])
-        self.beginInsertRows(_NO_PARENT, row, row)
-        self._ids.insert(row, order_id)
-        self._keys.insert(row, key)
-        self.endInsertRows()
+            status = orders[order_id].status
+            before = self._status.get(order_id)
+            if status is not before:
+                if before is not None:
+                    counts[before] -= 1
+                counts[status] += 1
+                self._status[order_id] = status
 
     def _note_fills(self, order_ids: list[OrderId]) -> None:
         until = self._clock.elapsed() + FLASH_MS
@@ -291,6 +456,18 @@ class BlotterModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
         if self._flash_until:
             self._flash_timer.start(max(1, min(self._flash_until.values()) - now))
+
+
+def _keep(passed: list[bool], *columns: list[Any]) -> list[list[Any]]:
+    """Each of ``columns`` (lists of equal length) with only the items where ``passed`` is true."""
+    return [list(compress(column, passed)) for column in columns]
+
+
+def _pick(items: list[Any], places: Sequence[int]) -> list[Any]:
+    """``items`` at ``places``, in that order (one C-level gather rather than a Python loop)."""
+    if len(places) < 2:
+        return [items[p] for p in places]
+    return list(itemgetter(*places)(items))
 
 
 def _first(pair: tuple[Any, OrderId]) -> Any:
@@ -324,66 +501,3 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
         else:
             runs.append((row, row))
     return runs
-
-
-class StatusGroup(Enum):
-    """Which orders the blotter shows."""
-
-    WORKING = "Working"
-    """Orders that may still execute, pending and unknown ones included."""
-    DONE = "Done"
-    """Filled, canceled, rejected, denied, expired and done-for-day orders."""
-    ALL = "All"
-    """Every order."""
-
-
-class BlotterFilter(QSortFilterProxyModel):
-    """Keeps the rows in a status group that match a search text; passes sorting on to the model."""
-
-    def __init__(self, model: BlotterModel, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._model = model
-        self._group = StatusGroup.ALL
-        self._words: list[str] = []
-        self.setSourceModel(model)
-
-    @property
-    def group(self) -> StatusGroup:
-        """The status group shown."""
-        return self._group
-
-    def set_group(self, group: StatusGroup) -> None:
-        """Show only orders in ``group``."""
-        self._group = group
-        self._refilter()
-
-    def set_search(self, text: str) -> None:
-        """Show only orders whose ClOrdID, symbol, account, trader, venue or status contain every word."""
-        self._words = text.lower().split()
-        self._refilter()
-
-    def _refilter(self) -> None:
-        """Map every row afresh: one layout change, where an incremental refilter removes row ranges one by one
-        (over a second at 100,000 rows)."""
-        self.invalidate()
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort by asking the model, which sorts its id list by key (see ``BlotterModel``); filtering stays here."""
-        self._model.sort(column, order)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802 - Qt override
-        """Whether the order in ``source_row`` is in the group and matches the search."""
-        order = self._model.order_at(source_row)
-        if self._group is not StatusGroup.ALL and order.status.is_live != (self._group is StatusGroup.WORKING):
-            return False
-        if not self._words:
-            return True
-        spec = order.spec
-        haystack = (
-            " ".join(
-                (order.cl_ord_id, order.order_id, spec.symbol, spec.account, spec.trader, spec.destination)
-            ).lower()
-            + " "
-            + STATUS_LOOKS[order.status].text.lower()
-        )
-        return all(word in haystack for word in self._words)

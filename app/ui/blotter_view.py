@@ -1,9 +1,12 @@
 """The blotter widget: a filter bar over the order table, with cancel, amend and the timeline from the row.
 
 Delete cancels the selected orders, F2 amends the current one, Ctrl+Shift+Delete cancels every working
-order the filter shows, Enter (or a double-click) opens the current order's timeline; the same actions are
-on the right-click menu and the bar's buttons. Each command's answer goes out through ``said`` for the
-status bar. Selected orders stay selected when a change moves their rows.
+order the filter shows (after a confirmation that says how many), Enter (or a double-click) opens the
+current order's timeline; the same actions are on the right-click menu and the bar's buttons, and the menu
+also cancels every working order in the row's symbol. Each command's answer goes out through ``said`` for
+the status bar. Selected orders stay selected when a change moves their rows. Columns can be dragged into
+another order, resized, and hidden or shown from the header's right-click menu (the main window keeps
+those choices for the next start).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -30,7 +34,7 @@ from app.engine.engine import Engine
 from app.engine.ids import OrderId, UserId
 from app.ui.amend_dialog import QtAmendDialog
 from app.ui.blotter_columns import COLUMNS
-from app.ui.blotter_model import ORDER_ID_ROLE, BlotterFilter, BlotterModel, StatusGroup
+from app.ui.blotter_model import ORDER_ID_ROLE, BlotterModel, StatusGroup
 from app.ui.order_timeline_view import QtOrderTimeline
 
 
@@ -44,15 +48,19 @@ class QtBlotter(QWidget):
         super().__init__(parent)
         self._engine, self._user = engine, user
         self.model = BlotterModel(engine.ledger, self)
-        self.proxy = BlotterFilter(self.model, self)
+        self.confirm: QMessageBox | None = None
+        """The last cancel-all confirmation asked (kept for tests; it runs window-modal)."""
         self.table = QTableView()
         self.table.setObjectName("blotter_table")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         header = self.table.horizontalHeader()
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # arrival order until a title is clicked
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)
-        header.sortIndicatorChanged.connect(self.proxy.sort)
+        header.setSectionsMovable(True)
+        header.sortIndicatorChanged.connect(self.model.sort)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._on_header_menu)
         for number, col in enumerate(COLUMNS):
             header.resizeSection(number, col.width)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -64,9 +72,10 @@ class QtBlotter(QWidget):
         self.group = QComboBox()
         self.group.addItems([g.value for g in StatusGroup])
         self.group.setCurrentText(StatusGroup.ALL.value)
-        self.group.currentTextChanged.connect(lambda text: self.proxy.set_group(StatusGroup(text)))
+        self.group.currentTextChanged.connect(lambda text: self.model.set_group(StatusGroup(text)))
         self.search = QLineEdit(placeholderText="Search ClOrdID, symbol, account, trader, venue, status")
-        self.search.textChanged.connect(self.proxy.set_search)
+        self.search.setMinimumWidth(160)
+        self.search.textChanged.connect(self.model.set_search)
         self.group_by_parent = QCheckBox("Group by parent")
         self.group_by_parent.toggled.connect(self.model.set_grouped)
         self.cancel_action = self._action(
@@ -74,7 +83,7 @@ class QtBlotter(QWidget):
         )
         self.amend_action = self._action("Amend…", QKeySequence("F2"), self.amend_current)
         self.cancel_all_action = self._action(
-            "Cancel all shown working", QKeySequence("Ctrl+Shift+Del"), self.cancel_all
+            "Cancel all shown working…", QKeySequence("Ctrl+Shift+Del"), self.cancel_all
         )
         self.timeline_action = QAction("Timeline…", self.table, shortcut=QKeySequence(Qt.Key.Key_Return))
         self.timeline_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the ticket's Enter sends
@@ -129,27 +138,29 @@ class QtBlotter(QWidget):
         current = self.table.currentIndex().data(ORDER_ID_ROLE)
         self.model.refresh(order_ids)
         for order_id in kept:
-            if (index := self._proxy_index(order_id)) is not None:
+            if (index := self._index(order_id)) is not None:
                 flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
                 selection.select(index, flags)
-        if current in changed and (index := self._proxy_index(current)) is not None:
+        if current in changed and (index := self._index(current)) is not None:
             selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
 
-    def _proxy_index(self, order_id: OrderId) -> QModelIndex | None:
+    def _index(self, order_id: OrderId) -> QModelIndex | None:
         row = self.model.row_of(order_id)
-        if row is None:
-            return None
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        return index if index.isValid() else None
+        return None if row is None else self.model.index(row, 0)
 
     def selected_ids(self) -> list[OrderId]:
         """The orders of the selected rows, top to bottom."""
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
-        return [self.proxy.index(row, 0).data(ORDER_ID_ROLE) for row in rows]
+        return [self.model.index(row, 0).data(ORDER_ID_ROLE) for row in rows]
+
+    def reset(self, engine: Engine) -> None:
+        """Show ``engine``'s orders afresh (its projections were rebuilt), keeping the filter and the sort."""
+        self._engine = engine
+        self.model.reset(engine.ledger)
 
     def select(self, order_id: OrderId) -> None:
         """Make ``order_id``'s row the current, only selected row (if the filter shows it)."""
-        index = self._proxy_index(order_id)
+        index = self._index(order_id)
         if index is None:
             return
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
@@ -159,10 +170,36 @@ class QtBlotter(QWidget):
         """Send a cancel for each selected order that can take one; say what happened."""
         self._cancel(self.selected_ids())
 
-    def cancel_all(self) -> None:
-        """Send a cancel for every working order the filter shows."""
-        shown = [self.proxy.index(row, 0).data(ORDER_ID_ROLE) for row in range(self.proxy.rowCount())]
-        self._cancel([i for i in shown if self._engine.ledger.orders[i].status.is_live])
+    def cancel_all(self) -> QMessageBox | None:
+        """Ask to cancel every working order the filter shows, saying how many; cancel them if confirmed."""
+        return self._confirm_cancel(self.model.shown_ids(), "shown")
+
+    def cancel_symbol(self, symbol: str) -> QMessageBox | None:
+        """Ask to cancel every working order in ``symbol`` (shown or not), saying how many; cancel if confirmed."""
+        ids = [order.order_id for order in self._engine.ledger.live() if order.spec.symbol == symbol]
+        return self._confirm_cancel(ids, f"in {symbol}")
+
+    def _confirm_cancel(self, order_ids: list[OrderId], which: str) -> QMessageBox | None:
+        """Ask (window-modal, not blocking) before cancelling the working ones among ``order_ids``; the box is
+        returned. Orders that stopped working while the question was open are left alone."""
+        working = self._working(order_ids)
+        if not working:
+            self.said.emit(f"No working order {which} to cancel.")
+            return None
+        count = f"{len(working)} working order{'s' if len(working) != 1 else ''}"
+        box = self.confirm = QMessageBox(
+            QMessageBox.Icon.Warning, "Cancel orders", f"Cancel {count} {which}?", parent=self
+        )
+        box.setInformativeText("Each shows Cancel pending until its venue confirms; a fill may still beat it.")
+        yes = box.addButton(f"Cancel {count}", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton("Keep them", QMessageBox.ButtonRole.RejectRole))
+        box.finished.connect(lambda _code: self._cancel(self._working(working)) if box.clickedButton() is yes else None)
+        box.open()
+        return box
+
+    def _working(self, order_ids: list[OrderId]) -> list[OrderId]:
+        orders = self._engine.ledger.orders
+        return [i for i in order_ids if i in orders and orders[i].status.is_live]
 
     def _cancel(self, order_ids: list[OrderId]) -> None:
         if not order_ids:
@@ -204,7 +241,34 @@ class QtBlotter(QWidget):
     def _on_context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
         menu.addActions([self.timeline_action, self.cancel_action, self.amend_action, self.cancel_all_action])
+        index = self.table.indexAt(pos)
+        if index.isValid():
+            symbol = self.model.order_at(index.row()).spec.symbol
+            by_symbol = menu.addAction(f"Cancel all working in {symbol}…")
+            by_symbol.setEnabled(self.cancel_all_action.isEnabled())
+            by_symbol.triggered.connect(lambda: self.cancel_symbol(symbol))
         menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def column_menu(self) -> QMenu:
+        """A menu with a tick for each column: untick to hide it (one column always stays)."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for number, col in enumerate(COLUMNS):
+            action = menu.addAction(col.title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(number))
+            action.toggled.connect(lambda shown, n=number: self.show_column(n, shown))
+        return menu
+
+    def show_column(self, number: int, shown: bool) -> None:
+        """Show or hide column ``number``; the last column shown is never hidden."""
+        header = self.table.horizontalHeader()
+        if not shown and header.count() - header.hiddenSectionCount() <= 1:
+            return
+        header.setSectionHidden(number, not shown)
+
+    def _on_header_menu(self, pos: QPoint) -> None:
+        self.column_menu().popup(self.table.horizontalHeader().mapToGlobal(pos))
 
 
 def _follow(button: QPushButton, action: QAction) -> None:

@@ -5,6 +5,8 @@ The engine calls its listeners on the thread that drives it, which is the GUI th
 one loop). Each change set is folded into what is waiting to be shown; what waits is emitted at most once
 per batch, and when batches come faster than the screen can use them (more than ``max_rate`` a second) a
 timer holds them back and emits everything gathered since in one go, so views repaint changed rows only.
+When the engine rebuilds its projections (a reload after a failed batch), ``reloaded`` goes out first, at
+the next emit: every view then reads the engine's new projections afresh.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ class EngineBridge(QObject):
     """``Recorded`` drop-copy breaks opened (``ExecutionBreak``) or cleared (``ExecutionBreakCleared``)."""
     anomaliesRecorded = Signal(list)  # noqa: N815 - Qt signal naming
     """``Recorded`` anomalies (``AnomalyRecorded``), with or without an order."""
+    reloaded = Signal()
+    """The engine replaced its projections: views must re-read the orders and positions (before any other
+    signal of the same emit)."""
 
     def __init__(self, engine: Engine, *, max_rate: float = 30.0, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -42,10 +47,12 @@ class EngineBridge(QObject):
         self._views = {kind: view.name for view in engine.book.desk_views for kind in view.event_types}
         self._breaks: list[Recorded] = []
         self._anomalies: list[Recorded] = []
+        self._reloaded = False
         self._throttle = Throttle(self._emit, max_rate, self)
         self.emits = 0
         """How many times the bridge has emitted: lets tests and benchmarks see the coalescing."""
         engine.subscribe(self._on_changes)
+        engine.subscribe_reloads(self._on_reload)
 
     def _on_changes(self, changes: ChangeSet) -> None:
         self._orders.update(dict.fromkeys(changes.orders))
@@ -63,10 +70,14 @@ class EngineBridge(QObject):
                 self._desk[name] = None
         self._throttle.poke()
 
+    def _on_reload(self) -> None:
+        self._reloaded = True
+        self._throttle.poke()
+
     @property
     def idle(self) -> bool:
         """Whether every change the engine published has been emitted."""
-        waiting = self._orders or self._fills or self._desk or self._breaks or self._anomalies
+        waiting = self._orders or self._fills or self._desk or self._breaks or self._anomalies or self._reloaded
         return not (waiting or self._throttle.waiting)
 
     def flush(self) -> None:
@@ -75,11 +86,14 @@ class EngineBridge(QObject):
 
     def _emit(self) -> None:
         orders, fills, desk, breaks = list(self._orders), self._fills, list(self._desk), self._breaks
-        anomalies = self._anomalies
+        anomalies, reloaded = self._anomalies, self._reloaded
         self._orders, self._fills, self._desk, self._breaks, self._anomalies = {}, [], {}, [], []
-        if not orders and not fills and not desk and not breaks and not anomalies:
+        self._reloaded = False
+        if not orders and not fills and not desk and not breaks and not anomalies and not reloaded:
             return
         self.emits += 1
+        if reloaded:
+            self.reloaded.emit()
         if orders:
             self.ordersChanged.emit(orders)
         if fills:

@@ -4,7 +4,9 @@ P&L through the day, and ack latency per venue.
 None of them draws per tick. The data is appended as it comes (``chart_series``); each chart redraws on its
 own timer, at most ``REDRAW_MS`` apart, and only when something it shows has changed. Working orders are
 dashed horizontal lines at their limit prices (moved on amend, removed when the order stops working); fills
-are triangles, up for buys and down for sells.
+are triangles, up for buys and down for sells. A window opened mid-day shows the day's earlier fills
+(``take_earlier_fills``, from the log) and the orders already working (from the engine's ledger, read afresh
+after a reload, like the P&L chart's positions).
 """
 
 from __future__ import annotations
@@ -18,13 +20,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
-from app.engine.clock import Clock
+from app.engine.engine import Engine
 from app.engine.enums import Side
 from app.engine.events import ExecutionApplied, Recorded
 from app.engine.ids import OrderId, UserId
-from app.engine.ledger import OrderLedger
 from app.engine.order import Order
-from app.engine.positions import Positions
 from app.ui.chart_series import AckLatencies, PnlHistory, PriceHistory
 from app.ui.order_text import SIDE_COLOURS, qty_text
 
@@ -48,9 +48,9 @@ def _plot(title: str, left: str) -> pg.PlotWidget:
 class QtPriceChart(QWidget):
     """One symbol's mark through the session, with ``user``'s working orders and the fills on it."""
 
-    def __init__(self, history: PriceHistory, ledger: OrderLedger, user: UserId, parent: QWidget | None = None) -> None:
+    def __init__(self, history: PriceHistory, engine: Engine, user: UserId, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._history, self._ledger, self._user = history, ledger, user
+        self._history, self._engine, self._user = history, engine, user
         self.symbol = ""
         self.chooser = QComboBox(editable=True)
         self.chooser.setObjectName("chart_symbol")
@@ -82,11 +82,15 @@ class QtPriceChart(QWidget):
     def set_user(self, user: UserId) -> None:
         """Draw ``user``'s working orders from now on."""
         self._user = user
+        self.reload()
+
+    def reload(self) -> None:
+        """Draw the working orders afresh from the engine's ledger (after a change of user, or a reload)."""
         symbol, self.symbol = self.symbol, ""
         self.show_symbol(symbol)
 
     def show_symbol(self, symbol: str) -> None:
-        """Chart ``symbol``: its prices so far, the working orders in it, its fills since the window opened."""
+        """Chart ``symbol``: its prices so far, the working orders in it, its fills of the day."""
         symbol = symbol.strip()
         if symbol == self.symbol:
             return
@@ -96,14 +100,14 @@ class QtPriceChart(QWidget):
         for line in self._lines.values():
             self.plot.removeItem(line)
         self._lines.clear()
-        self.on_orders([order.order_id for order in self._ledger.live() if order.spec.symbol == symbol])
+        self.on_orders([order.order_id for order in self._engine.ledger.live() if order.spec.symbol == symbol])
         self._drawn, self._fills_dirty = -1, True
         self.redraw()
 
     def on_orders(self, order_ids: Sequence[OrderId]) -> None:
         """Orders changed: draw, move or remove the lines of this symbol's working orders."""
         for order_id in order_ids:
-            order = self._ledger.get(order_id)
+            order = self._engine.ledger.get(order_id)
             if order is None or order.spec.symbol != self.symbol or order.spec.trader != self._user:
                 continue
             line = self._lines.get(order_id)
@@ -119,16 +123,30 @@ class QtPriceChart(QWidget):
 
     def on_fills(self, fills: Sequence[Recorded]) -> None:
         """Fills arrived: keep a marker for each (drawn at the next redraw if it is in this symbol)."""
+        for symbol, point in self._points(fills):
+            self._fills.setdefault(symbol, deque(maxlen=FILLS_KEPT)).append(point)
+            self._fills_dirty |= symbol == self.symbol
+
+    def take_earlier_fills(self, fills: Sequence[Recorded]) -> None:
+        """The day's fills recorded before the window opened (oldest first): markers before the live ones."""
+        for symbol, point in reversed(self._points(fills)):
+            kept = self._fills.setdefault(symbol, deque(maxlen=FILLS_KEPT))
+            if len(kept) < FILLS_KEPT:
+                kept.appendleft(point)
+            self._fills_dirty |= symbol == self.symbol
+
+    def _points(self, fills: Sequence[Recorded]) -> list[tuple[str, tuple[float, float, bool]]]:
+        """Each fill among ``fills`` as (symbol, (time, price, bought))."""
+        points = []
         for recorded in fills:
             event = recorded.event
             if not isinstance(event, ExecutionApplied) or not event.last_qty:
                 continue
-            order = self._ledger.get(event.order_id)
-            if order is None:
-                continue
-            kept = self._fills.setdefault(order.spec.symbol, deque(maxlen=FILLS_KEPT))
-            kept.append((recorded.ts.timestamp(), float(event.last_px), order.spec.side is Side.BUY))
-            self._fills_dirty |= order.spec.symbol == self.symbol
+            order = self._engine.ledger.get(event.order_id)
+            if order is not None:
+                bought = order.spec.side is Side.BUY
+                points.append((order.spec.symbol, (recorded.ts.timestamp(), float(event.last_px), bought)))
+        return points
 
     def order_lines(self) -> dict[OrderId, float]:
         """The working-order lines drawn now: order -> price."""
@@ -166,11 +184,12 @@ def _fill_spot(x: float, y: float, buy: bool) -> dict[str, Any]:
 
 
 class QtPnlChart(QWidget):
-    """Realised and total P&L through the day, sampled every second from the positions at their marks."""
+    """Realised and total P&L through the day, sampled every second from the engine's positions at their marks
+    (looked up at each sample, so a reload of the engine's projections is followed)."""
 
-    def __init__(self, positions: Positions, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._positions, self._clock = positions, clock
+        self._engine = engine
         self.history = PnlHistory()
         self.plot = _plot("P&L through the day", "P&L")
         self.plot.addLegend(offset=(10, 10))
@@ -185,7 +204,7 @@ class QtPnlChart(QWidget):
 
     def sample(self) -> None:
         """Take one P&L sample now and draw it."""
-        self.history.sample(self._positions, self._clock.now())
+        self.history.sample(self._engine.positions, self._engine.clock.now())
         total, realised = self.history.total, self.history.realised
         self.total.setData(list(total.xs), list(total.ys))
         self.realised.setData(list(realised.xs), list(realised.ys))

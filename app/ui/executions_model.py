@@ -1,7 +1,7 @@
 """The executions view's model: each fill, bust and correction of the day, newest last.
 
-The day's earlier executions are read from the event log on a worker thread when the view opens
-(``load_today``) and go before those that arrive live.
+The day's earlier executions are read from the event log on a worker thread when the window opens
+(``todays_executions``, which the price chart's fill markers share) and go before those that arrive live.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from app.engine import history
 from app.engine.engine import Engine
 from app.engine.enums import ExecType
 from app.engine.events import ExecutionApplied, Recorded
-from app.engine.ledger import OrderLedger
 from app.engine.order import Order
 from app.ui.background import BackgroundRead
 from app.ui.order_text import px_text, qty_text, time_text
@@ -53,22 +52,15 @@ EXECUTION_COLUMNS: tuple[Cell, ...] = (
 
 
 class ExecutionsModel(RowsModel[ExecutionRow]):
-    """Executions as the bridge reports them."""
+    """Executions as the bridge reports them, after the day's earlier ones."""
 
-    def __init__(self, ledger: OrderLedger, parent: QObject | None = None) -> None:
+    def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
         super().__init__(EXECUTION_COLUMNS, parent)
-        self._ledger = ledger
+        self._engine = engine
 
-    def load_today(self, engine: Engine) -> BackgroundRead:
-        """Read the day's executions recorded so far (UTC day) on a worker thread; they go before the rows
-        added live from now on. Returns the read (its ``done`` fires once they are shown)."""
-        end = engine.store.last_seq
-        since = engine.clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
-        read = BackgroundRead(lambda: history.executions_since(engine.store, since, end), self)
-        read.done.connect(lambda found: self.replace_all([*self._rows_of(found), *self._rows]))
-        read.start()
-        self._history = read
-        return read
+    def show_earlier(self, found: list[Recorded]) -> None:
+        """Put the day's executions recorded before the window opened (``todays_executions``) above the rows."""
+        self.replace_all([*self._rows_of(found), *self._rows])
 
     def add(self, recorded: list[Recorded]) -> None:
         """Append the executions among ``recorded``."""
@@ -79,7 +71,7 @@ class ExecutionsModel(RowsModel[ExecutionRow]):
         for item in recorded:
             event = item.event
             if isinstance(event, ExecutionApplied):
-                order = self._ledger.orders[event.order_id]
+                order = self._engine.ledger.orders[event.order_id]
                 kind = _KIND.get(event.exec_type, "Fill")
                 rows.append(
                     ExecutionRow(
@@ -87,3 +79,12 @@ class ExecutionsModel(RowsModel[ExecutionRow]):
                     )
                 )
         return rows
+
+
+def todays_executions(engine: Engine, parent: QObject) -> BackgroundRead:
+    """A read (connect to its ``done``, then ``start`` it) of the executions recorded so far today (UTC day), on a
+    worker thread: ``done`` carries them as ``Recorded`` events, oldest first. Those recorded from now on come
+    live through the bridge."""
+    end = engine.store.last_seq
+    since = engine.clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    return BackgroundRead(lambda: history.executions_since(engine.store, since, end), parent)

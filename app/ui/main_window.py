@@ -6,8 +6,9 @@ Everything on screen follows the engine through one ``EngineBridge`` and the pri
 name of the logged-in user. The title and the status bar say who that is and their role; what the role may
 not do is disabled with a tooltip saying why (the engine refuses it anyway): the toolbar's kill switch
 (Ctrl+Shift+K) is for supervisors. The User menu switches user, changes one's own password and, for
-supervisors, opens the users dialog. Window geometry, dock layout, blotter column widths, the watchlist and
-the theme are kept in ``QSettings`` and restored on the next start.
+supervisors, opens the users dialog. Window geometry, dock layout, the tables' columns (order, width, which are
+hidden, the blotter's sort), the watchlist and the theme are kept in ``QSettings`` and restored on the next
+start. When the engine reloads its projections every view reads them afresh (``follow_reload``).
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
+    QScrollArea,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -43,7 +46,7 @@ from app.ui.breaks_view import QtBreaks
 from app.ui.bridge import EngineBridge
 from app.ui.chart_series import AckLatencies, PriceHistory
 from app.ui.charts import QtLatencyChart, QtPnlChart, QtPriceChart
-from app.ui.executions_model import ExecutionsModel
+from app.ui.executions_model import ExecutionsModel, todays_executions
 from app.ui.kill_switch_dialog import QtKillSwitchDialog
 from app.ui.kill_switch_panel import QtKillSwitchPanel
 from app.ui.limits_editor import QtLimitsEditor
@@ -59,7 +62,7 @@ from app.ui.watchlist import QtWatchlist
 from app.ui.watchlist_model import WatchlistModel
 
 SUMMARY_MS = 1000
-"""How often the status bar's order counts are recounted (counting every batch would cost at 100k orders)."""
+"""How often the status bar's order counts and P&L are redrawn (the blotter keeps the counts as orders change)."""
 BANNER_STYLE = "background: #f59e0b; color: #111827; font-weight: bold; padding: 4px;"
 _SIDE_KEYS = {Side.BUY: "Ctrl+B", Side.SELL: "Ctrl+S", Side.SELL_SHORT: "Ctrl+H"}
 KILL_SWITCH_KEYS = "Ctrl+Shift+K"
@@ -103,15 +106,14 @@ class MainWindow(QMainWindow):
         self.ticket = QtOrderTicket(
             engine, destinations, accounts, user, self, prices=self.prices, settings=self._settings
         )
-        self.executions = ExecutionsModel(engine.ledger, self)
-        self.executions.load_today(engine)
-        self.positions = PositionsModel(engine.positions, self)
+        self.executions = ExecutionsModel(engine, self)
+        self.positions = PositionsModel(engine, self)
         self.kill_panel = QtKillSwitchPanel(engine, user, self)
         self.watchlist = QtWatchlist(WatchlistModel(self.prices, self), self)
         self.latencies = AckLatencies()
         engine.subscribe(self.latencies.take)
-        self.price_chart = QtPriceChart(PriceHistory(self.prices), engine.ledger, user, self)
-        self.pnl_chart = QtPnlChart(engine.positions, engine.clock, self)
+        self.price_chart = QtPriceChart(PriceHistory(self.prices), engine, user, self)
+        self.pnl_chart = QtPnlChart(engine, self)
         self.latency_chart = QtLatencyChart(self.latencies, self)
         self.limits = QtLimitsEditor(engine, user, self)
         self.breaks = QtBreaks(engine, self)
@@ -123,10 +125,12 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(bool(banner))
         self.setCentralWidget(_stacked(self.banner, self.blotter))
         self._dock("Ticket", self.ticket, Qt.DockWidgetArea.LeftDockWidgetArea)
-        executions = self._dock("Executions", _table(self.executions), Qt.DockWidgetArea.BottomDockWidgetArea)
-        positions = self._dock("Positions", _table(self.positions), Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tables = {"executions": _table(self.executions), "positions": _table(self.positions)}
+        """The small tables whose column widths and order are kept, by settings name (the blotter's too)."""
+        executions = self._dock("Executions", self.tables["executions"], Qt.DockWidgetArea.BottomDockWidgetArea)
+        positions = self._dock("Positions", self.tables["positions"], Qt.DockWidgetArea.BottomDockWidgetArea)
         kill = self.kill_dock = self._dock("Kill switch", self.kill_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
-        limits = self._dock("Limits", self.limits, Qt.DockWidgetArea.BottomDockWidgetArea)
+        limits = self._dock("Limits", _scrolled(self.limits), Qt.DockWidgetArea.BottomDockWidgetArea)
         breaks = self.breaks_dock = self._dock("Breaks", self.breaks, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(executions, positions)
         self.tabifyDockWidget(positions, kill)
@@ -135,7 +139,7 @@ class MainWindow(QMainWindow):
         self.anomalies_dock = self._dock("Anomalies", self.anomalies, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(breaks, self.anomalies_dock)
         executions.raise_()
-        self._dock("Watchlist", self.watchlist, Qt.DockWidgetArea.RightDockWidgetArea)
+        watchlist = self._dock("Watchlist", self.watchlist, Qt.DockWidgetArea.RightDockWidgetArea)
         charts = [
             self._dock(title, chart, Qt.DockWidgetArea.RightDockWidgetArea)
             for title, chart in (("Price chart", self.price_chart), ("P&&L", self.pnl_chart),
@@ -144,6 +148,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(charts[0], charts[1])
         self.tabifyDockWidget(charts[0], charts[2])
         charts[0].raise_()
+        self._first_sizes = ([kill], [watchlist])
         self.statusBar().addPermanentWidget(self.who)
         self.down = QLabel()
         self.down.setObjectName("sessions_down")
@@ -156,9 +161,9 @@ class MainWindow(QMainWindow):
         self.health: QtSessionHealth | None = None
         if gateway is not None:
             self.health = QtSessionHealth(gateway, engine, user, self)
-            self.tabifyDockWidget(
-                positions, self._dock("Sessions", self.health, Qt.DockWidgetArea.BottomDockWidgetArea)
-            )
+            sessions = self._dock("Sessions", _scrolled(self.health), Qt.DockWidgetArea.BottomDockWidgetArea)
+            self.tabifyDockWidget(positions, sessions)
+            executions.raise_()  # a session that goes down is said in red in the status bar
             self.health.downChanged.connect(self._show_down)
         self.statusBar().addPermanentWidget(self.down)
         self.statusBar().addPermanentWidget(self.open_breaks)
@@ -233,6 +238,12 @@ class MainWindow(QMainWindow):
         self.kill_dock.raise_()
 
     def _connect(self) -> None:
+        self.earlier_fills = todays_executions(self._engine, self)
+        """The day's fills recorded before the window opened, read on a worker thread (its ``done`` shows them)."""
+        self.earlier_fills.done.connect(self.executions.show_earlier)
+        self.earlier_fills.done.connect(self.price_chart.take_earlier_fills)
+        self.earlier_fills.start()
+        self.bridge.reloaded.connect(self.follow_reload)
         self.bridge.ordersChanged.connect(self.blotter.refresh)
         self.bridge.fillsArrived.connect(self.executions.add)
         self.bridge.positionsChanged.connect(self.positions.reload)
@@ -266,6 +277,15 @@ class MainWindow(QMainWindow):
             self.kill_panel.refresh()
         if self._engine.book.users.name in views:
             self.set_user(self.user)  # a role given or taken away counts at once
+
+    def follow_reload(self) -> None:
+        """The engine rebuilt its projections: every view reads the orders, positions and desk state afresh."""
+        self.blotter.reset(self._engine)
+        self.positions.reload()
+        self.price_chart.reload()
+        self.kill_panel.refresh()
+        self.limits.reload()
+        self.update_summary()
 
     def _on_symbol_added(self, symbol: str) -> None:
         if self._feed is not None:
@@ -346,14 +366,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text)
 
     def update_summary(self) -> None:
-        """Recount the orders by state for the status bar: working, pending, unknown, realised P&L."""
-        orders = self._engine.ledger.orders.values()
-        working = sum(1 for o in orders if o.status.is_live)
-        pending = sum(1 for o in orders if o.status.is_pending and o.status is not OrderStatus.UNKNOWN)
-        unknown = sum(1 for o in orders if o.status is OrderStatus.UNKNOWN)
+        """Show the orders by state in the status bar (working, pending, unknown) and the realised and unrealised
+        P&L."""
+        counts = self.blotter.model.counts
+        working = sum(n for status, n in counts.items() if status.is_live)
+        pending = sum(n for status, n in counts.items() if status.is_pending and status is not OrderStatus.UNKNOWN)
+        unknown = counts[OrderStatus.UNKNOWN]
         positions = self._engine.positions
         realised, unrealised = money_text(positions.total_realized()), money_text(positions.total_unrealized())
-        text = f"Orders {len(orders)} · working {working} · pending {pending} · unknown {unknown}"
+        text = f"Orders {counts.total()} · working {working} · pending {pending} · unknown {unknown}"
         text += f" · realised {realised} · unrealised {unrealised}"
         self.summary.setText(text)
         self.summary.setStyleSheet("color: #dc2626; font-weight: bold;" if unknown else "")
@@ -377,9 +398,14 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
-        columns = settings.value("blotter/columns")
-        if columns is not None:
-            self.blotter.table.horizontalHeader().restoreState(columns)
+        else:  # a first start: the blotter gets most of the room, the docks below and beside it a quarter
+            bottom, side = self._first_sizes
+            self.resizeDocks(bottom, [self.height() // 4], Qt.Orientation.Vertical)
+            self.resizeDocks(side, [self.width() // 4], Qt.Orientation.Horizontal)
+        for name, table in self._column_tables().items():
+            columns = settings.value(f"{name}/columns")
+            if columns is not None:
+                table.horizontalHeader().restoreState(columns)  # the blotter re-sorts as its header says
         default = list(self._feed.watched) if self._feed is not None else []
         saved = settings.value("watchlist/symbols")
         watched = str(saved).split(",") if saved else default
@@ -388,11 +414,16 @@ class MainWindow(QMainWindow):
         if watched:
             self.price_chart.show_symbol(self.watchlist.model.symbols()[0])
 
+    def _column_tables(self) -> dict[str, QTableView]:
+        return {"blotter": self.blotter.table, **self.tables}
+
     def save_layout(self) -> None:
-        """Keep geometry, dock layout, blotter columns and theme in the settings."""
+        """Keep geometry, dock layout, each table's columns (order, width, hidden, the blotter's sort), the theme
+        and the watchlist in the settings."""
         self._settings.setValue("geometry", self.saveGeometry())
         self._settings.setValue("state", self.saveState())
-        self._settings.setValue("blotter/columns", self.blotter.table.horizontalHeader().saveState())
+        for name, table in self._column_tables().items():
+            self._settings.setValue(f"{name}/columns", table.horizontalHeader().saveState())
         self._settings.setValue("theme", self.theme().value)
         self._settings.setValue("watchlist/symbols", ",".join(self.watchlist.model.symbols()))
         self._settings.sync()
@@ -413,6 +444,15 @@ def _stacked(banner: QLabel, body: QWidget) -> QWidget:
     return holder
 
 
+def _scrolled(widget: QWidget) -> QScrollArea:
+    """``widget`` in a scroll area, so a tall form does not make its whole row of docks tall."""
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    return area
+
+
 def _table(model: ExecutionsModel | PositionsModel) -> QTableView:
     table = QTableView()
     table.setModel(model)
@@ -420,4 +460,5 @@ def _table(model: ExecutionsModel | PositionsModel) -> QTableView:
     table.setAlternatingRowColors(True)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionsMovable(True)
     return table

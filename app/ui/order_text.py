@@ -1,7 +1,9 @@
 """How an order's fields read on screen: status words and colours, sides, quantities and prices.
 
-Pending states (pending new, pending cancel, pending replace, unknown) say outright what is awaited and
-are drawn in italics in a colour no finished state uses, so nobody mistakes a cancel sent for a cancel done.
+Pending states (pending new, pending cancel, pending replace, unknown) say outright what is awaited, carry
+an icon (an hourglass while the venue's answer is awaited, a warning sign for unknown) and are drawn in
+italics in a colour no finished state uses, so nobody mistakes a cancel sent for a cancel done, whatever
+colours they can tell apart.
 """
 
 from __future__ import annotations
@@ -9,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 
 from app.engine.enums import OrderStatus, Side
 
@@ -67,3 +73,30 @@ def px_text(px: Decimal | None) -> str:
 def time_text(ts: datetime) -> str:
     """A timestamp as the desk reads it (UTC): ``14:30:05.123``."""
     return ts.strftime("%H:%M:%S.") + f"{ts.microsecond // 1000:03d}"
+
+
+def status_icon(status: OrderStatus) -> QIcon | None:
+    """The icon beside a status that awaits the venue: an hourglass for pending, a warning sign for unknown."""
+    if status is OrderStatus.UNKNOWN:
+        return _icon("warning", _UNKNOWN_COLOUR)
+    return _icon("hourglass", _PENDING_COLOUR) if status.is_pending else None
+
+
+@cache
+def _icon(shape: str, colour: str) -> QIcon:
+    """A 16-pixel icon drawn here, so it looks the same on every platform and style."""
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor(colour), 1.6))
+    if shape == "hourglass":
+        painter.drawPolygon(QPolygonF([QPointF(3, 2), QPointF(13, 2), QPointF(3, 14), QPointF(13, 14)]))
+    else:
+        painter.setBrush(QColor(colour))
+        painter.drawPolygon(QPolygonF([QPointF(8, 1.5), QPointF(15, 14.5), QPointF(1, 14.5)]))
+        painter.setPen(QPen(QColor("white"), 2))
+        painter.drawLine(QPointF(8, 6), QPointF(8, 10))
+        painter.drawPoint(QPointF(8, 12.5))
+    painter.end()
+    return QIcon(pixmap)

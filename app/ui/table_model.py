@@ -64,6 +64,13 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
             self._rows.extend(rows)
             self.endInsertRows()
 
+    def repaint_all(self, rows: Sequence[Row]) -> None:
+        """Show ``rows``, as many as before and in the same places, by repainting every cell (no reset: the
+        selection and the scroll position stay)."""
+        self._rows = list(rows)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1))
+
     def replace_all(self, rows: Sequence[Row]) -> None:
         """Show ``rows`` instead of what was there."""
         self.beginResetModel()

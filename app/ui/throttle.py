@@ -1,8 +1,10 @@
 """At most so many calls a second: the coalescing rule every engine-to-screen bridge follows.
 
-``poke`` says there is something to show. The first poke after a quiet spell calls ``flush`` at once; pokes
-that come faster than ``max_rate`` a second are held by one timer and answered by one ``flush`` when it
-fires, which shows everything gathered since.
+``poke`` says there is something to show. The first poke after a quiet spell calls ``flush`` at the loop's
+next turn, not inside the poke: the engine's batch that poked returns first, so the batch and the screen's
+update are two short pauses of the event loop rather than one long one. Pokes that come faster than
+``max_rate`` a second are held by one timer and answered by one ``flush`` when it fires, which shows
+everything gathered since.
 """
 
 from __future__ import annotations
@@ -30,14 +32,11 @@ class Throttle(QObject):
         return self._timer.isActive()
 
     def poke(self) -> None:
-        """Something new to show: flush now, or when the interval since the last flush is up."""
+        """Something new to show: flush at the loop's next turn, or when the interval since the last flush is up."""
         if self._timer.isActive():
             return
         waited = self._since.elapsed() if self._since.isValid() else self._interval_ms
-        if waited >= self._interval_ms:
-            self.fire()
-        else:
-            self._timer.start(self._interval_ms - waited)
+        self._timer.start(max(0, self._interval_ms - waited))
 
     def fire(self) -> None:
         """Flush now (and drop any held flush)."""

@@ -246,7 +246,7 @@ class QtOrderTicket(QWidget):
             label.setText(by_field.get(name, "") if name in self._touched else "")
 
     def _show_risk(self, spec: OrderSpec, problems: list[FieldError]) -> None:
-        verdict = None if problems else self._engine.gate.check_new(spec, self._engine.book)
+        verdict = None if problems else self._engine.check_new(spec)
         self.verdict.show_verdict(verdict, self._engine.directory.role_of(self._user))
 
     def _say(self, text: str, *, ok: bool) -> None:

@@ -12,7 +12,7 @@ from app.engine.engine import Engine
 from app.engine.ids import OrderId
 from app.engine.order import Amendment
 from app.ui.blotter_columns import COLUMNS
-from app.ui.blotter_model import BlotterFilter, BlotterModel, StatusGroup
+from app.ui.blotter_model import BlotterModel, StatusGroup
 from tests.support.engine_kit import TRADER, spec
 from tests.support.reports import VenueOrder
 
@@ -26,7 +26,7 @@ def submit(engine: Engine, **overrides: object) -> OrderId:
     return order_id
 
 
-def column(model: BlotterFilter | BlotterModel, col: int) -> list[str]:
+def column(model: BlotterModel, col: int) -> list[str]:
     return [model.index(row, col).data() for row in range(model.rowCount())]
 
 
@@ -83,22 +83,48 @@ def test_the_filter_keeps_a_status_group_and_matches_every_search_word(qtbot: Qt
     filled = submit(engine, symbol="AAPL", account="ACC2")
     venue = VenueOrder(filled, 100)
     engine.apply_venue_messages([venue.ack(), venue.fill(100)])
-    proxy = BlotterFilter(BlotterModel(engine.ledger))
-    proxy.set_group(StatusGroup.WORKING)
-    assert proxy.rowCount() == 2
-    proxy.set_group(StatusGroup.DONE)
-    assert column(proxy, 0) == [filled]
-    proxy.set_group(StatusGroup.ALL)
-    proxy.set_search("aapl acc1")
-    assert column(proxy, 0) == [working]
-    proxy.set_search("filled")
-    assert column(proxy, 0) == [filled]
+    model = BlotterModel(engine.ledger)
+    model.set_group(StatusGroup.WORKING)
+    assert model.rowCount() == 2
+    model.set_group(StatusGroup.DONE)
+    assert column(model, 0) == [filled]
+    model.set_group(StatusGroup.ALL)
+    model.set_search("aapl acc1")
+    assert column(model, 0) == [working]
+    model.set_search("filled")
+    assert column(model, 0) == [filled]
 
 
-def test_the_proxy_passes_sorting_to_the_model(engine: Engine) -> None:
-    for q in (2, 3, 1):
-        submit(engine, qty=Decimal(q))
-    proxy = BlotterFilter(BlotterModel(engine.ledger))
-    proxy.sort(QTY, Qt.SortOrder.AscendingOrder)
-    assert column(proxy, QTY) == ["1", "2", "3"]
-    assert proxy.index(0, 0).parent() == QModelIndex()
+def test_under_a_filter_and_a_sort_orders_enter_leave_and_move_as_they_change(engine: Engine) -> None:
+    small, big = submit(engine, qty=Decimal(100)), submit(engine, qty=Decimal(300))
+    model = BlotterModel(engine.ledger)
+    model.sort(QTY, Qt.SortOrder.DescendingOrder)
+    model.set_group(StatusGroup.WORKING)
+    removed: list[int] = []
+    model.rowsRemoved.connect(lambda _parent, first, _last: removed.append(first))
+    venue = VenueOrder(big, 300)
+    engine.apply_venue_messages([venue.ack(), venue.fill(300)])
+    model.refresh([big])
+    assert removed == [0]  # filled: no longer working
+    assert column(model, QTY) == ["100"]
+    middle = submit(engine, qty=Decimal(200))
+    model.refresh([middle])
+    assert column(model, QTY) == ["200", "100"]
+    assert [model.row_of(middle), model.row_of(small), model.row_of(big)] == [0, 1, None]
+    model.set_group(StatusGroup.ALL)
+    assert column(model, QTY) == ["300", "200", "100"]
+    model.sort(-1)  # back to arrival order
+    assert model.shown_ids() == [small, big, middle]
+    assert model.index(0, 0).parent() == QModelIndex()
+
+
+def test_a_reset_shows_a_rebuilt_ledger_with_the_filter_and_sort_kept(engine: Engine) -> None:
+    first = submit(engine, symbol="AAPL", qty=Decimal(100))
+    model = BlotterModel(engine.ledger)
+    model.sort(QTY, Qt.SortOrder.DescendingOrder)
+    model.set_search("aapl")
+    engine.reload()
+    second = submit(engine, symbol="AAPL", qty=Decimal(200))
+    submit(engine, symbol="MSFT")
+    model.reset(engine.ledger)
+    assert model.shown_ids() == [second, first]

@@ -25,15 +25,15 @@ def submit(engine: Engine, qty: int = 100, parent: OrderId | None = None) -> Ord
 
 
 def shown(window: MainWindow, column: int) -> list[str]:
-    proxy = window.blotter.proxy
-    return [proxy.index(row, column).data() for row in range(proxy.rowCount())]
+    model = window.blotter.model
+    return [model.index(row, column).data() for row in range(model.rowCount())]
 
 
 def test_a_selected_order_stays_selected_and_current_when_a_fill_moves_its_row(
     qtbot: QtBot, window: MainWindow, engine: Engine
 ) -> None:
     ids = [submit(engine) for _ in range(4)]
-    qtbot.waitUntil(lambda: window.bridge.idle and window.blotter.proxy.rowCount() == 4)
+    qtbot.waitUntil(lambda: window.bridge.idle and window.blotter.model.rowCount() == 4)
     window.blotter.table.horizontalHeader().setSortIndicator(FILLED_COLUMN, Qt.SortOrder.AscendingOrder)
     window.blotter.select(ids[1])
     engine.apply_venue_messages([VenueOrder(ids[1], 100).fill(60)])  # now the most filled: last row
@@ -48,7 +48,7 @@ def test_group_by_parent_shows_children_under_their_parent_with_the_parents_fill
     parent = submit(engine, 1000)
     other = submit(engine)
     children = [submit(engine, 300, parent), submit(engine, 200, parent)]
-    qtbot.waitUntil(lambda: window.bridge.idle and window.blotter.proxy.rowCount() == 4)
+    qtbot.waitUntil(lambda: window.bridge.idle and window.blotter.model.rowCount() == 4)
     window.blotter.group_by_parent.setChecked(True)
     assert shown(window, CL_ORD_ID_COLUMN) == [parent, f"    ↳ {children[0]}", f"    ↳ {children[1]}", other]
 
@@ -57,7 +57,7 @@ def test_group_by_parent_shows_children_under_their_parent_with_the_parents_fill
     assert shown(window, LEAVES_COLUMN)[0] == "650"
 
     late = submit(engine, 100, parent)  # a child sent later still goes under its parent
-    qtbot.waitUntil(lambda: window.bridge.idle and window.blotter.proxy.rowCount() == 5)
+    qtbot.waitUntil(lambda: window.bridge.idle and window.blotter.model.rowCount() == 5)
     assert shown(window, CL_ORD_ID_COLUMN)[3] == f"    ↳ {late}"
 
     window.blotter.group_by_parent.setChecked(False)

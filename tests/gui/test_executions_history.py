@@ -1,4 +1,5 @@
-"""The executions view after a restart: the day's fills come back from the log, then new ones arrive live."""
+"""The desktop opened mid-day: the day's fills come back from the log into the executions view and onto the
+price chart, the orders already working are drawn on it, then new fills arrive live."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tests.support.engine_kit import TRADER, open_engine, spec
 from tests.support.reports import VenueOrder
 
 
-def test_todays_fills_are_shown_after_a_restart_then_new_ones_live(
+def test_todays_fills_and_working_orders_are_shown_after_a_restart_then_new_fills_live(
     qtbot: QtBot, tmp_path: Path, settings: QSettings
 ) -> None:
     clock = FakeClock()
@@ -33,10 +34,18 @@ def test_todays_fills_are_shown_after_a_restart_then_new_ones_live(
     engine, _ = open_engine(tmp_path / "s.db", clock=clock)
     window = MainWindow(engine, ["SIM1"], user=TRADER, settings=settings)
     qtbot.addWidget(window)
-    executions = window.executions
+    executions, chart = window.executions, window.price_chart
     qtbot.waitUntil(lambda: executions.rowCount() == 2)
     assert [executions.index(r, 5).data() for r in range(2)] == ["30", "20"]
+    chart.show_symbol(spec().symbol)
+    chart.redraw()
+    today = clock.now().timestamp()
+    assert chart.fill_points() == [(today, 10.0), (today, 11.0)]  # yesterday's fill is not today's
+    assert chart.order_lines() == {order_id: float(spec().limit_px or 0)}  # half filled: still working
     engine.apply_venue_messages([venue.fill(50, 12)])
     qtbot.waitUntil(lambda: executions.rowCount() == 3)
     assert executions.index(2, 5).data() == "50"
+    qtbot.waitUntil(lambda: len(chart.fill_points()) == 3)
+    assert chart.fill_points()[-1] == (today, 12.0)
+    assert chart.order_lines() == {}
     engine.close()

@@ -97,3 +97,18 @@ def test_a_trader_sees_the_kill_switch_disabled_and_why(window: MainWindow, engi
     assert not panel.resume_button.isEnabled()
     assert "a trader cannot resume trading" in panel.resume_button.toolTip()
     assert cell(panel.table, 0, 4) == "Halt: no new orders on venue SIM1"
+
+
+def test_the_ticket_says_before_submit_that_a_kill_switch_stops_the_order(
+    qtbot: QtBot, window: MainWindow, engine: Engine
+) -> None:
+    ticket = window.ticket
+    QTest.keyClicks(ticket.symbol, "ACME")
+    QTest.keyClicks(ticket.qty, "100")
+    QTest.keyClicks(ticket.limit_px, "10")
+    assert "passes" in ticket.risk.text()
+    assert engine.engage_kill_switch(Scope(ScopeKind.VENUE, "SIM1"), KillGrade.HALT, SUPERVISOR, "SIM1").accepted
+    QTest.keyClicks(ticket.qty, "0")
+    assert "passes" not in ticket.risk.text()
+    assert "Blocked" in ticket.risk.text()
+    assert "SIM1" in ticket.risk.text()

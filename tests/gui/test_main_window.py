@@ -6,12 +6,13 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from app.engine.commands import CancelOrder, SubmitOrder
 from app.engine.engine import Engine
 from app.engine.enums import Side
+from app.ui.blotter_columns import COLUMNS
 from app.ui.main_window import MainWindow
 from app.ui.theme import Theme
 from tests.gui.conftest import wait_for_status
@@ -21,26 +22,44 @@ from tests.support.reports import VenueOrder
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "main_window.png"
 REFRESH_SCREENSHOT = os.environ.get("OEMS_REFRESH_SCREENSHOT") == "1"
 """Only when asked does the test overwrite the README's picture; otherwise it saves into the test's tmp dir."""
+QTY, TRADER_COLUMN = [c.title for c in COLUMNS].index("Qty"), [c.title for c in COLUMNS].index("Trader")
 
 
-def test_column_widths_and_theme_survive_a_restart(
+def test_column_choices_sort_and_theme_survive_a_restart(
     qtbot: QtBot, window: MainWindow, engine: Engine, settings: QSettings
 ) -> None:
+    for qty in (100, 300, 200):
+        engine.submit(SubmitOrder(spec(qty=Decimal(qty)), TRADER))
+    header = window.blotter.table.horizontalHeader()
     window.blotter.table.setColumnWidth(3, 177)
+    header.moveSection(header.visualIndex(QTY), 0)  # Qty dragged to the front
+    menu = window.blotter.column_menu()
+    [trader] = [a for a in menu.actions() if a.text() == "Trader"]
+    trader.setChecked(False)  # hidden from the header's menu
+    header.setSortIndicator(QTY, Qt.SortOrder.DescendingOrder)
+    window.tables["positions"].setColumnWidth(0, 155)
     window.set_theme(Theme.DARK)
     window.close()
     again = MainWindow(engine, ["SIM1"], user=TRADER, settings=settings)
     qtbot.addWidget(again)
+    header = again.blotter.table.horizontalHeader()
     assert again.blotter.table.columnWidth(3) == 177
+    assert header.logicalIndex(0) == QTY
+    assert header.isSectionHidden(TRADER_COLUMN)
+    assert [again.blotter.model.index(r, QTY).data() for r in range(3)] == ["300", "200", "100"]
+    assert again.tables["positions"].columnWidth(0) == 155
     assert again.theme() is Theme.DARK
     assert "#1f2329" in again.styleSheet()
 
 
 def test_the_status_bar_counts_unknown_orders_in_red(qtbot: QtBot, window: MainWindow, engine: Engine) -> None:
-    engine.submit(SubmitOrder(spec(), TRADER))
+    for _ in range(3):
+        engine.submit(SubmitOrder(spec(), TRADER))
+    qtbot.waitUntil(lambda: window.bridge.idle)
     engine.line_lost("SIM1")
+    qtbot.waitUntil(lambda: window.bridge.idle)
     window.update_summary()
-    assert "unknown 1" in window.summary.text()
+    assert window.summary.text().startswith("Orders 3 · working 3 · pending 0 · unknown 3")
     assert "#dc2626" in window.summary.styleSheet()
 
 

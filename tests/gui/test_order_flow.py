@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QIcon
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -16,6 +16,7 @@ from app.engine.ids import OrderId
 from app.engine.order import RequestKind
 from app.ui.blotter_columns import STATUS_COLUMN
 from app.ui.main_window import MainWindow
+from app.ui.order_text import status_icon
 from tests.gui.conftest import status_shown, wait_for_status
 from tests.support.engine_kit import TRADER, RecordingOutbound, spec
 from tests.support.reports import VenueOrder
@@ -43,11 +44,15 @@ def test_a_typed_order_goes_pending_new_then_working_then_filled(
     assert (request.symbol, request.qty, request.limit_px) == ("MSFT", Decimal(1000), Decimal("412.5"))
     wait_for_status(qtbot, window, order_id, "New pending")
     assert italic(window, 0)
+    hourglass = status_icon(OrderStatus.PENDING_NEW)
+    assert hourglass is not None
+    assert icon_key(window, 0) == hourglass.cacheKey()  # not colour alone: words, italics and an icon
     assert "Sent" in window.ticket.result.text()
 
     venue = VenueOrder(order_id, 1000)
     engine.apply_venue_messages([venue.ack()])
     wait_for_status(qtbot, window, order_id, "Working")
+    assert icon_key(window, 0) is None
     engine.apply_venue_messages([venue.fill(400, 412), venue.fill(600, 413)])
     wait_for_status(qtbot, window, order_id, "Filled")
     assert window.blotter.model.is_flashing(order_id)
@@ -89,8 +94,33 @@ def test_cancel_all_shown_cancels_only_working_orders(
     ids = [engine.submit(SubmitOrder(spec(), TRADER)).order_id for _ in range(3)]
     venues = [VenueOrder(str(i), 100) for i in ids]
     engine.apply_venue_messages([v.ack() for v in venues] + [venues[2].fill(100)])
-    qtbot.waitUntil(lambda: window.blotter.proxy.rowCount() == 3)
+    qtbot.waitUntil(lambda: window.blotter.model.rowCount() == 3)
     window.blotter.cancel_all_action.trigger()
+    confirm = window.blotter.confirm
+    assert confirm is not None
+    assert confirm.isVisible()
+    assert confirm.text() == "Cancel 2 working orders shown?"
+    assert not [r for r in outbound.sent if r.kind is RequestKind.CANCEL]  # nothing before the trader confirms
+    confirm.buttons()[0].click()
+    cancels = [r for r in outbound.sent if r.kind is RequestKind.CANCEL]
+    assert sorted(r.orig_cl_ord_id or "" for r in cancels) == sorted(str(i) for i in ids[:2])
+
+
+def test_cancel_all_sends_nothing_when_the_trader_keeps_the_orders(
+    qtbot: QtBot, window: MainWindow, engine: Engine, outbound: RecordingOutbound
+) -> None:
+    ids = [engine.submit(SubmitOrder(spec(symbol=s), TRADER)).order_id for s in ("AAPL", "AAPL", "MSFT")]
+    qtbot.waitUntil(lambda: window.blotter.model.rowCount() == 3)
+    QTest.keyClick(window, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    confirm = window.blotter.confirm
+    assert confirm is not None
+    assert confirm.text() == "Cancel 3 working orders shown?"
+    QTest.keyClick(confirm, Qt.Key.Key_Return)  # the default button keeps them
+    assert not [r for r in outbound.sent if r.kind is RequestKind.CANCEL]
+    box = window.blotter.cancel_symbol("AAPL")
+    assert box is not None
+    assert box.text() == "Cancel 2 working orders in AAPL?"
+    box.buttons()[0].click()
     cancels = [r for r in outbound.sent if r.kind is RequestKind.CANCEL]
     assert sorted(r.orig_cl_ord_id or "" for r in cancels) == sorted(str(i) for i in ids[:2])
 
@@ -140,6 +170,20 @@ def test_an_amend_with_nothing_changed_cannot_be_sent(qtbot: QtBot, window: Main
     qtbot.addWidget(dialog)
     assert "Nothing to amend" in dialog.problems.text()
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+
+
+def icon_key(window: MainWindow, row: int) -> int | None:
+    shown = window.blotter.model.index(row, STATUS_COLUMN).data(Qt.ItemDataRole.DecorationRole)
+    return shown.cacheKey() if isinstance(shown, QIcon) else None
+
+
+def test_every_state_awaiting_the_venue_has_an_icon_and_unknown_its_own(qtbot: QtBot) -> None:
+    pending = {s: status_icon(s) for s in OrderStatus if s.is_pending}
+    assert all(i is not None and not i.isNull() for i in pending.values())
+    assert all(status_icon(s) is None for s in OrderStatus if not s.is_pending)
+    unknown = pending.pop(OrderStatus.UNKNOWN)
+    assert unknown is not None
+    assert all(i is not None and i.cacheKey() != unknown.cacheKey() for i in pending.values())
 
 
 def italic(window: MainWindow, row: int) -> bool:

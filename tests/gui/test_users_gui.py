@@ -226,6 +226,7 @@ def test_a_gui_session_names_the_logged_in_user_on_every_event(
     [order_id] = engine.ledger.orders
     venue = VenueOrder(order_id, 100)
     engine.apply_venue_messages([venue.ack()])
+    qtbot.waitUntil(lambda: window.bridge.idle)  # the blotter shows changes at the loop's next turn
     window.blotter.select(order_id)
     amend = window.blotter.amend_current()
     assert amend is not None

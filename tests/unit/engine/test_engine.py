@@ -376,3 +376,26 @@ def test_a_report_naming_the_orig_clordid_finds_its_order(desk: Desk) -> None:
     )  # fmt: skip
     desk.send(report)
     assert desk.order.status is S.NEW
+
+
+def test_a_failed_batch_rebuilds_the_book_and_tells_the_views_to_read_it_afresh(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk.steps("ack")
+    reloads: list[int] = []
+
+    def broken() -> None:
+        raise RuntimeError("view bug")
+
+    desk.engine.subscribe_reloads(broken)
+    desk.engine.subscribe_reloads(lambda: reloads.append(desk.engine.store.last_seq))
+    book = desk.engine.book
+
+    def full(*args: object) -> None:
+        raise DiskFullError("The disk is full.")
+
+    monkeypatch.setattr(type(desk.engine.store), "_commit", full)
+    with pytest.raises(DiskFullError):
+        desk.steps("cancel")
+    assert desk.engine.book is not book  # the projections were rebuilt from what is committed
+    assert reloads == [desk.engine.store.last_seq]  # and the views told, a failing one notwithstanding

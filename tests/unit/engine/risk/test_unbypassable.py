@@ -58,9 +58,14 @@ def test_one_place_stages_wire_messages_and_only_gated_commands_send_new_orders_
         Path("app/engine/fix/quote_feed.py"),
     }
     source = (APP / "engine" / "engine.py").read_text()
-    for command, check in (("submit", "self.gate.check_new("), ("replace", "self.gate.check_amend(")):
-        body = source[source.index(f"    def {command}(") :]
-        body = body[: body.index("\n    def ", 1)]
+
+    def body_of(method: str) -> str:
+        body = source[source.index(f"    def {method}(") :]
+        return body[: body.index("\n    def ", 1)]
+
+    assert "self.gate.check_new(" in body_of("check_new")  # what submit decides by (and the ticket shows)
+    for command, check in (("submit", "self.check_new("), ("replace", "self.gate.check_amend(")):
+        body = body_of(command)
         assert body.index(check) < body.index("batch.send(")
     for path in APP.joinpath("engine").rglob("*.py"):
         if path.name in ("engine.py", "order.py", "ledger.py", "report_rules.py") or "fix" in path.parts:
