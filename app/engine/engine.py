@@ -107,12 +107,14 @@ class Engine:
         outbound: Outbound,
         *,
         directory: UserDirectory | None = None,
-        id_prefix: str = "OEMS",
+        id_prefix: str | None = None,
         snapshot_every: int = 100_000,
     ) -> None:
         self.store, self.clock, self.gate, self.outbound = store, clock, gate, outbound
         self._directory = directory
-        self.id_prefix = id_prefix
+        self.id_prefix = f"OEMS{store.tag}" if id_prefix is None else id_prefix
+        """What every ClOrdID this engine issues starts with: by default the store's own tag, so a new or wiped
+        store never reissues an id an older one sent the same day."""
         self.snapshot_every = snapshot_every
         self.book = Projections()
         self._listeners: list[Callable[[ChangeSet], None]] = []
@@ -129,7 +131,7 @@ class Engine:
         gate: RiskGate,
         outbound: Outbound,
         directory: UserDirectory | None = None,
-        id_prefix: str = "OEMS",
+        id_prefix: str | None = None,
         progress: recovery.Progress | None = None,
     ) -> Engine:
         """Open (or create) the store at ``path`` and rebuild the book: newest snapshot + the log's tail.

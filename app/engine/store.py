@@ -32,6 +32,7 @@ from app.engine.store_schema import (
     create_store_file,
     migrate,
     primary_code,
+    store_tag,
     translate_error,
 )
 
@@ -149,9 +150,11 @@ class EventStore:
     Not thread-safe: use it from one thread at a time (the engine's loop, or a worker it hands off to).
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, last_seq: int, last_hash: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, last_seq: int, last_hash: str, tag: str) -> None:
         self._conn: sqlite3.Connection | None = conn
         self._path = path
+        self.tag = tag
+        """Four letters naming this store, made when it was created: part of every ClOrdID it issues."""
         self._last_seq = last_seq
         self._last_hash = last_hash
         self._tx: Transaction | None = None
@@ -171,6 +174,7 @@ class EventStore:
         try:
             check_identity(conn, path)
             migrate(conn)
+            tag = store_tag(conn)
             row = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         except sqlite3.Error as exc:
             conn.close()
@@ -179,7 +183,7 @@ class EventStore:
             conn.close()
             raise
         last_seq, last_hash = (row[0], row[1]) if row else (0, GENESIS_HASH)
-        return cls(conn, path, last_seq, last_hash)
+        return cls(conn, path, last_seq, last_hash, tag)
 
     @property
     def path(self) -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import sqlite3
 from pathlib import Path
 
@@ -129,6 +130,7 @@ def _build(path: Path) -> None:
             [
                 {"key": "application", "value": APPLICATION_NAME},
                 {"key": "store_schema_version", "value": str(STORE_SCHEMA_VERSION)},
+                {"key": "store_tag", "value": new_store_tag()},
             ]
         )
     finally:
@@ -240,6 +242,21 @@ def check_identity(conn: sqlite3.Connection, path: Path) -> None:
             f"program reads up to {STORE_SCHEMA_VERSION}). Install the newer version to open it; the file "
             "was left untouched."
         )
+
+
+_TAG_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def new_store_tag() -> str:
+    """Four random letters naming one store, so two stores never issue the same ClOrdID (about a million kinds)."""
+    return "".join(secrets.choice(_TAG_LETTERS) for _ in range(4))
+
+
+def store_tag(conn: sqlite3.Connection) -> str:
+    """This store's tag, given to a store made before tags existed the first time it is opened."""
+    conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('store_tag', ?)", (new_store_tag(),))
+    (tag,) = conn.execute("SELECT value FROM meta WHERE key = 'store_tag'").fetchone()
+    return str(tag)
 
 
 def migrate(conn: sqlite3.Connection) -> None:

@@ -235,7 +235,12 @@ def main(argv: list[str]) -> int:
     steps = build_stream(seed)
     book_snapshots.SEGMENT_ORDERS = SEGMENT_ORDERS
     engine = Engine.open(
-        store_path, clock=FakeClock(START), gate=PassGate(), outbound=RecordingOutbound(), directory=DESK
+        store_path,
+        clock=FakeClock(START),
+        gate=PassGate(),
+        outbound=RecordingOutbound(),
+        directory=DESK,
+        id_prefix="OEMS",
     )
     engine.snapshot_every = SNAPSHOT_EVERY
     start = committed_steps(engine.ledger, steps)

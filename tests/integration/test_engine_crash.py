@@ -67,7 +67,7 @@ class _Reference:
     """A fresh in-process engine fed the same steps, never killed: what the store must hold."""
 
     def __init__(self, path: Path, steps: list[Step]) -> None:
-        self.engine, _ = open_engine(path)
+        self.engine, _ = open_engine(path, id_prefix="OEMS")  # as the child's, to compare ClOrdIDs
         self.steps = steps
         self.applied = 0
 

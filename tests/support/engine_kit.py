@@ -115,10 +115,12 @@ def open_engine(
     gate: Any = None,
     snapshot_every: int = 100_000,
     directory: UserDirectory | None = DESK,
+    id_prefix: str | None = None,
 ) -> tuple[Engine, RecordingOutbound]:
     """An engine on a store at ``path`` (created if new; durable writes off, to keep tests quick).
 
     Users come from ``DESK`` unless another ``directory`` is given; None means the users recorded in the store.
+    ClOrdIDs start with the store's own tag unless an ``id_prefix`` is given.
     """
     outbound = RecordingOutbound()
     engine = Engine(
@@ -127,6 +129,7 @@ def open_engine(
         gate or PassGate(),
         outbound,
         directory=directory,
+        id_prefix=id_prefix,
         snapshot_every=snapshot_every,
     )
     engine.reload()

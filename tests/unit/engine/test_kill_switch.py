@@ -246,7 +246,7 @@ def test_a_venue_that_takes_mass_cancels_gets_one_and_its_orders_wait_for_their_
     desk.outbound.sent.clear()
     desk.kill()
     [mass] = desk.outbound.mass_cancels
-    assert (mass.destination, mass.symbol, mass.cl_ord_id) == ("SIMA", None, "OEMS-260105-KS1-SIMA")
+    assert (mass.destination, mass.symbol, mass.cl_ord_id) == ("SIMA", None, f"{desk.engine.id_prefix}-260105-KS1-SIMA")
     assert [(r.kind, r.order_id) for r in desk.outbound.sent] == [(RequestKind.CANCEL, on_b[0])]
     assert all(desk.order(o).status is S.PENDING_CANCEL for o in on_a)
     report = MassCancelReport(mass.cl_ord_id, MassCancelResponse.ALL_ORDERS, affected_orders=3, session="SIMA")

@@ -196,3 +196,17 @@ def test_verify_command_does_not_create_a_missing_store(tmp_path: Path, capsys: 
     assert main(["verify", str(tmp_path / "nope.db")]) == 1
     assert "does not exist" in capsys.readouterr().out
     assert list(tmp_path.iterdir()) == []
+
+
+def test_each_store_has_its_own_tag_kept_across_opens_and_given_to_an_older_store(tmp_path: Path) -> None:
+    with EventStore.open(tmp_path / "a.db") as a, EventStore.open(tmp_path / "b.db") as b:
+        first, other = a.tag, b.tag
+    assert len(first) == 4
+    assert first != other  # 1 in about a million would collide
+    with EventStore.open(tmp_path / "a.db") as again:
+        assert again.tag == first
+    conn = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
+    conn.execute("DELETE FROM meta WHERE key = 'store_tag'")  # as a store made before tags
+    conn.close()
+    with EventStore.open(tmp_path / "a.db") as older:
+        assert len(older.tag) == 4
