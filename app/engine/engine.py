@@ -457,10 +457,7 @@ class Engine:
                 kill_cancels.cancel_deferred(batch, self.book.kill, self.ledger)
             if self.reconciliation.disputed:  # a report the drop copy was waiting for may close a break
                 batch.record_all(due_events(self.reconciliation, self.clock.now(), None))
-            for note in notes:
-                batch.record(note, SYSTEM_USER)
-            if also is not None:
-                also(batch.tx)
+            batch.close_with(notes, also)
         return batch.changes
 
     # Drop copies ------------------------------------------------------------------------------------
@@ -491,10 +488,7 @@ class Engine:
             for venue, report in copies:
                 batch.record_all(copy_events(self.reconciliation, self.ledger, venue, report))
             batch.record_all(due_events(self.reconciliation, self.clock.now(), None))
-            for note in notes:
-                batch.record(note, SYSTEM_USER)
-            if also is not None:
-                also(batch.tx)
+            batch.close_with(notes, also)
         return batch.changes
 
     def reconcile(self, grace: timedelta) -> ChangeSet:
@@ -595,6 +589,12 @@ class _Batch:
         """Record each of ``events`` as the system's doing."""
         for event in events:
             self.record(event, SYSTEM_USER)
+
+    def close_with(self, notes: Sequence[Event], also: Callable[[Transaction], None] | None) -> None:
+        """Last in a venue batch: record the sessions' ``notes`` and let ``also`` store their messages."""
+        self.record_all(notes)
+        if also is not None:
+            also(self.tx)
 
     def send(self, request: OutboundRequest) -> None:
         """Stage the wire message for ``request`` in this transaction."""

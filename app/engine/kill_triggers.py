@@ -44,16 +44,16 @@ class TriggerGrades:
 
 
 class KillTriggers:
-    """Watches ``engine`` (and, through ``line_up``, each of ``venues``) and trips a switch when a limit is passed."""
+    """Watches ``engine`` (and, through ``line_sound``, each of ``venues``) and trips a switch past a limit."""
 
     def __init__(
         self,
         engine: Engine,
         venues: Sequence[str],
-        line_up: Callable[[str], bool],
+        line_sound: Callable[[str], bool],
         grades: TriggerGrades = TriggerGrades(),
     ) -> None:
-        self.engine, self.grades, self.venues, self.line_up = engine, grades, tuple(venues), line_up
+        self.engine, self.grades, self.venues, self.line_sound = engine, grades, tuple(venues), line_sound
         self._rejects: dict[str, deque[float]] = {}
         self._down_since: dict[str, float] = {}
         self._loss_checked: dict[AccountId, float] = {}
@@ -148,7 +148,7 @@ class KillTriggers:
         """Halt each venue whose line has been down longer than the limit with orders still working on it."""
         now = self.engine.clock.monotonic()
         for venue in self.venues:
-            if self.line_up(venue):
+            if self.line_sound(venue):  # logged on, or closed by its schedule
                 self._down_since.pop(venue, None)
                 continue
             down = now - self._down_since.setdefault(venue, now)

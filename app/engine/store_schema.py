@@ -253,10 +253,14 @@ def new_store_tag() -> str:
 
 
 def store_tag(conn: sqlite3.Connection) -> str:
-    """This store's tag, given to a store made before tags existed the first time it is opened."""
-    conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('store_tag', ?)", (new_store_tag(),))
-    (tag,) = conn.execute("SELECT value FROM meta WHERE key = 'store_tag'").fetchone()
-    return str(tag)
+    """This store's tag, given to a store made before tags existed the first time it is opened (the only
+    write: every other open just reads it)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'store_tag'").fetchone()
+    if row is not None:
+        return str(row[0])
+    tag = new_store_tag()
+    conn.execute("INSERT INTO meta (key, value) VALUES ('store_tag', ?)", (tag,))
+    return tag
 
 
 def migrate(conn: sqlite3.Connection) -> None:
