@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.engine import store_schema
 from app.engine.errors import StoreCorruptError, StoreError, StoreLockedError, StoreVersionError
 from app.engine.store import EventStore
 from app.engine.store_cli import main
@@ -198,15 +199,23 @@ def test_verify_command_does_not_create_a_missing_store(tmp_path: Path, capsys: 
     assert list(tmp_path.iterdir()) == []
 
 
-def test_each_store_has_its_own_tag_kept_across_opens_and_given_to_an_older_store(tmp_path: Path) -> None:
+def test_each_store_has_its_own_tag_kept_across_opens_and_given_to_an_older_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = iter(["ABCD", "WXYZ", "QRST"])
+    monkeypatch.setattr(store_schema, "new_store_tag", lambda: next(made))
     with EventStore.open(tmp_path / "a.db") as a, EventStore.open(tmp_path / "b.db") as b:
-        first, other = a.tag, b.tag
-    assert len(first) == 4
-    assert first != other  # 1 in about a million would collide
+        assert (a.tag, b.tag) == ("ABCD", "WXYZ")
     with EventStore.open(tmp_path / "a.db") as again:
-        assert again.tag == first
+        assert again.tag == "ABCD"
     conn = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
     conn.execute("DELETE FROM meta WHERE key = 'store_tag'")  # as a store made before tags
     conn.close()
     with EventStore.open(tmp_path / "a.db") as older:
-        assert len(older.tag) == 4
+        assert older.tag == "QRST"
+
+
+def test_a_new_store_tag_is_four_characters_nobody_misreads() -> None:
+    tags = {store_schema.new_store_tag() for _ in range(50)}
+    assert all(len(tag) == 4 and tag.isupper() and not set(tag) & set("0O1I") for tag in tags)
+    assert len(tags) > 1
