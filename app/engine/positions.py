@@ -69,6 +69,8 @@ class Position:
             self._trade(signed_qty, px)
 
     def _trade(self, q: Decimal, px: Decimal) -> None:
+        if q == ZERO:  # a fill corrected to nothing trades nothing (and must not divide 0 by 0)
+            return
         buying = q > ZERO  # every comparison here is Decimal to Decimal: against an int each costs a conversion
         if buying:
             self.bought_qty += q

@@ -102,6 +102,32 @@ def test_an_order_sent_while_the_line_is_down_arrives_by_resend_after_reconnect(
     run(scenario)
 
 
+def test_a_fault_of_ours_while_handling_a_report_drops_the_line_but_never_ends_reconnecting() -> None:
+    async def scenario() -> None:
+        pair = Pair()
+        hears = pair._desk_hears
+        faults = ["C-1"]
+
+        def faulty(received: Received) -> list[FixMessage]:
+            if received.message[tags.CL_ORD_ID] in faults:
+                faults.clear()
+                raise ArithmeticError("a bug in the report mapping")
+            return hears(received)
+
+        pair.desk_app.handler = faulty
+        initiator = await pair.start()
+        logons = pair.desk.stats.logons
+        pair.order(initiator, "C-1")
+        await until(lambda: pair.desk.stats.logons > logons and pair.desk.state is SessionState.ACTIVE)
+        assert "ArithmeticError: a bug in the report mapping" in initiator.last_error
+        pair.order(initiator, "C-2")
+        await until(lambda: "C-2" in pair.desk_got)
+        await initiator.stop()
+        await pair.acceptor.close()
+
+    run(scenario)
+
+
 def test_an_unknown_counterparty_is_refused() -> None:
     async def scenario() -> None:
         pair = Pair()

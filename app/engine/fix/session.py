@@ -35,6 +35,7 @@ from app.engine.fix.message import FixMessage, parse_message
 from app.engine.fix.session_fsm import SessionEvent, SessionState, next_state
 from app.engine.fix.session_store import SessionStore
 from app.engine.fix.tags import ADMIN_MSG_TYPES, MsgType, SessionRejectReason
+from app.engine.fix.values import parse_int
 from app.engine.store_records import SessionRecord
 
 ORDER_MSG_TYPES: Final = frozenset({MsgType.NEW_ORDER_SINGLE, MsgType.ORDER_CANCEL_REQUEST,
@@ -52,6 +53,8 @@ _HEARTBEAT, _TEST_REQUEST, _RESEND_REQUEST = (MsgType.HEARTBEAT.value, MsgType.T
 _SEQUENCE_RESET, _LOGOUT, _LOGON = MsgType.SEQUENCE_RESET.value, MsgType.LOGOUT.value, MsgType.LOGON.value
 _ACTED_ON_HERE: Final = frozenset({_HEARTBEAT, _TEST_REQUEST, _RESEND_REQUEST, _SEQUENCE_RESET, _LOGOUT, _LOGON})
 """Session messages the core handles itself; every other message in sequence goes to the application."""
+_NEEDED_NUMBERS: Final = {_RESEND_REQUEST: (tags.BEGIN_SEQ_NO, tags.END_SEQ_NO), _SEQUENCE_RESET: (tags.NEW_SEQ_NO,)}
+"""Fields a session message cannot be acted on without; read before it is sequenced, so a bad one is rejected."""
 
 
 @fast_frozen_init  # one per message sent
@@ -320,6 +323,7 @@ class FixSession:
                 self._reject(seq, SessionRejectReason.COMPID_PROBLEM, text, tags.SENDER_COMP_ID, kind)
                 self._logout_and_drop(text)
                 return None
+            _readable_session_fields(msg, kind)
             return seq if self._timely(msg, seq, kind) else None
         except FixCodecError as bad:
             if not self.is_active:
@@ -377,7 +381,7 @@ class FixSession:
             self._drain_queue()
         elif seq > expected:
             if kind == _RESEND_REQUEST:  # answered now: the counterparty may wait on it to close its own gap
-                self._answer_resend(msg.field(tags.BEGIN_SEQ_NO, int), msg.field(tags.END_SEQ_NO, int))
+                self._answer_resend(msg.field(tags.BEGIN_SEQ_NO, parse_int), msg.field(tags.END_SEQ_NO, parse_int))
                 self._answered_early.add(seq)
             self._gap(seq, msg, raw)
         elif not msg.poss_dup:
@@ -410,7 +414,7 @@ class FixSession:
 
     def _hard_reset(self, msg: FixMessage) -> None:
         """SequenceReset-Reset: the counterparty says where its numbers go on, whatever this one's 34 is."""
-        new = msg.field(tags.NEW_SEQ_NO, int)
+        new = msg.field(tags.NEW_SEQ_NO, parse_int)
         if new < self.next_in:
             text = f"SequenceReset may not lower NewSeqNo (36) to {new}: we expect {self.next_in}"
             self._reject(msg.seq_num, SessionRejectReason.VALUE_INCORRECT, text, tags.NEW_SEQ_NO, msg.msg_type)
@@ -460,7 +464,7 @@ class FixSession:
             self._out.received.append(Received(seq, msg, raw))
             return
         if kind == _SEQUENCE_RESET:
-            new = msg.field(tags.NEW_SEQ_NO, int)
+            new = msg.field(tags.NEW_SEQ_NO, parse_int)
             if new <= seq:
                 text = f"a GapFill must move MsgSeqNum forward, but NewSeqNo (36) is {new}"
                 self._reject(seq, SessionRejectReason.VALUE_INCORRECT, text, tags.NEW_SEQ_NO, kind)
@@ -478,7 +482,7 @@ class FixSession:
             if seq in self._answered_early:
                 self._answered_early.discard(seq)
             else:
-                self._answer_resend(msg.field(tags.BEGIN_SEQ_NO, int), msg.field(tags.END_SEQ_NO, int))
+                self._answer_resend(msg.field(tags.BEGIN_SEQ_NO, parse_int), msg.field(tags.END_SEQ_NO, parse_int))
         elif kind == _LOGOUT:
             self._logout_received(msg)
         elif kind == _LOGON:
@@ -619,6 +623,16 @@ class FixSession:
     def _flush(self) -> SessionOutput:
         out, self._out = self._out, SessionOutput()
         return out
+
+
+def _readable_session_fields(msg: FixMessage, kind: str) -> None:
+    """Raise FixCodecError if a session message lacks, or garbles, a field the core must act on."""
+    if kind == _TEST_REQUEST:
+        msg.field(tags.TEST_REQ_ID, str)
+    elif kind == _LOGON:
+        msg.get_int(tags.HEART_BT_INT)
+    for tag in _NEEDED_NUMBERS.get(kind, ()):
+        msg.field(tag, parse_int)
 
 
 def _iso(moment: datetime) -> str:

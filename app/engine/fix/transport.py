@@ -111,8 +111,14 @@ class Connection:
         try:
             extra = self.app.carry_out(self.session, out)
         except OemsError as exc:
-            self.failure = str(exc)
-            _log.error("%s: closing the connection, nothing could be stored: %s", self.session.config.name, exc)
+            self.failure = f"nothing could be stored: {exc}"
+            _log.error("%s: closing the connection, %s", self.session.config.name, self.failure)
+            self.close()
+            return
+        # A fault of ours (a bug, not the disk): the batch was rolled back, so close and let the venue resend.
+        except Exception as exc:  # noqa: BLE001
+            self.failure = f"an internal error while handling its messages ({type(exc).__name__}: {exc})"
+            _log.exception("%s: closing the connection after %s", self.session.config.name, self.failure)
             self.close()
             return
         outgoing = [*out.sends, *extra]
@@ -242,10 +248,15 @@ class Initiator:
             closer = asyncio.create_task(self._log_out_at_close(connection))
             try:
                 await connection.serve()
+            except Exception as exc:  # noqa: BLE001 - a fault of ours must not end reconnecting for good
+                connection.failure = f"an internal error on the connection ({type(exc).__name__}: {exc})"
+                _log.exception("%s: %s", self.session.config.name, connection.failure)
             finally:
                 closer.cancel()
                 self.connection = None
                 self._idle.set()
+            if connection.failure:
+                self.last_error = connection.failure
             if self.session.stats.last_received is not None:
                 next_delay = self.backoff.delays()
                 self.attempts = 0
@@ -259,9 +270,11 @@ class Initiator:
         self.attempts += 1
         if self.attempts == 1:  # the first failure is news; the retries after it are counted, not repeated
             text = f"{self.session.config.name}: {self.last_error}; retrying."
-            self.app.carry_out(
-                self.session, SessionOutput(alerts=[Alert(AlertLevel.ERROR, text, AlertKind.UNREACHABLE)])
-            )
+            alert = SessionOutput(alerts=[Alert(AlertLevel.ERROR, text, AlertKind.UNREACHABLE)])
+            try:
+                self.app.carry_out(self.session, alert)
+            except Exception:  # noqa: BLE001 - the alert is news, not a reason to stop retrying (a full disk, say)
+                _log.exception("%s: could not record that the venue is unreachable", self.session.config.name)
 
     def _closed_until(self) -> datetime | None:
         """When the schedule next opens, if the session is outside its hours now; None when it may connect."""

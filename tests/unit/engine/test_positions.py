@@ -64,6 +64,14 @@ def test_a_correction_replaces_the_fill() -> None:
     assert (position.net_qty, position.avg_cost) == (80, D("10.5"))
 
 
+def test_a_fill_corrected_to_nothing_leaves_the_position_flat_instead_of_failing() -> None:
+    position = _pos((100, "10"))
+    position.correct((OrderId("O"), ExecId("E0")), D(0), D("10"))
+    assert (position.net_qty, position.avg_cost, position.realized_pnl) == (0, 0, 0)
+    position.add((OrderId("O"), ExecId("E1")), D(0), D("11"))
+    assert (position.net_qty, position.avg_cost) == (0, 0)
+
+
 def test_marks_value_positions_and_realised_pnl_totals_across_them() -> None:
     positions = Positions()
     positions.get(ACC, "AAPL").add((OrderId("O"), ExecId("1")), D(10), D(100))

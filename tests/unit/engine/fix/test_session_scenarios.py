@@ -7,6 +7,8 @@ import dataclasses
 import re
 from datetime import time
 
+import pytest
+
 from app.engine.fix import tags
 from app.engine.fix.message import FixMessage
 from app.engine.fix.schedule import SessionSchedule
@@ -405,3 +407,27 @@ def test_a_header_tag_after_the_body_is_rejected_as_out_of_order_and_counted() -
     assert (reject.get(tags.SESSION_REJECT_REASON), reject.get(tags.REF_TAG_ID)) == ("14", "52")
     assert desk.session.next_in == 3
     assert desk.delivered() == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "reason", "tag"),
+    [
+        (MsgType.TEST_REQUEST, [], "1", "112"),
+        (MsgType.RESEND_REQUEST, [(tags.BEGIN_SEQ_NO, "x"), (tags.END_SEQ_NO, 0)], "6", "7"),
+        (MsgType.RESEND_REQUEST, [(tags.BEGIN_SEQ_NO, 1)], "1", "16"),
+        (MsgType.SEQUENCE_RESET, [(tags.GAP_FILL_FLAG, True)], "1", "36"),
+        (MsgType.SEQUENCE_RESET, [(tags.NEW_SEQ_NO, "ten")], "6", "36"),
+    ],
+)
+def test_a_session_message_missing_what_it_needs_is_rejected_and_the_session_goes_on(
+    kind: MsgType, fields: list[tuple[int, str | int | bool]], reason: str, tag: str
+) -> None:
+    desk = Desk()
+    desk.logon()
+    (reject,) = desk.hear(kind, fields)
+    assert (reject.msg_type, reject.get(tags.REF_SEQ_NUM)) == ("3", "2")
+    assert (reject.get(tags.SESSION_REJECT_REASON), reject.get(tags.REF_TAG_ID)) == (reason, tag)
+    assert desk.session.state is SessionState.ACTIVE
+    assert desk.session.next_in == 3
+    desk.hear(MsgType.EXECUTION_REPORT, execution("C-2", "E-2"))
+    assert desk.delivered() == ["C-2"]
