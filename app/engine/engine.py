@@ -192,6 +192,9 @@ class Engine:
         if refused := self._refused(cmd.user, Action.ENTER_ORDER, owner=cmd.spec.trader):
             return refused
         known = self.ledger.find(cmd.cl_ord_id)
+        if known is not None and known.status is OrderStatus.DENIED:
+            note = f"{cmd.cl_ord_id} was denied by the risk gate and never sent; enter it again as a new order."
+            return CommandResult(False, known.order_id, note, duplicate=True)
         if known is not None:
             note = "Already submitted under this ClOrdID; nothing was sent again."
             return CommandResult(True, known.order_id, note, duplicate=True)
@@ -504,7 +507,8 @@ class Engine:
         return batch.changes
 
     def line_lost(self, destination: str) -> ChangeSet:
-        """The session to ``destination`` dropped: every request it had not answered has an unknown fate."""
+        """The session to ``destination`` dropped (or logged on again with requests still unanswered): every
+        request it had not answered has an unknown fate until the venue's status answer."""
         waiting = [
             o
             for o in self.ledger.live()

@@ -190,6 +190,9 @@ def _lost(ledger: OrderLedger, e: RequestLost, ts: datetime) -> Order:
 def _line_lost(ledger: OrderLedger, e: LineLost, ts: datetime) -> Order:
     order = ledger.orders[e.order_id]
     order.status = e.status
+    pending = order.pending
+    if pending is not None:
+        pending.outcome = LinkOutcome.IN_DOUBT
     return order
 
 

@@ -129,9 +129,13 @@ class LinkOutcome(StrEnum):
     """The venue refused it; the ClOrdID before it is current again."""
     LOST = "lost"
     """The venue never received it (its status answer did not know it); the ClOrdID before it is current."""
+    IN_DOUBT = "in_doubt"
+    """Sent (or waiting to be resent), then the line dropped or the desk restarted before any answer: the venue
+    may or may not have it, and only its status answer can say (still awaiting an answer, like PENDING)."""
 
 
-_NEW_ORDER, _UNANSWERED = RequestKind.NEW, LinkOutcome.PENDING  # read for every report: plain names
+_NEW_ORDER = RequestKind.NEW  # read for every report: a plain name
+_UNANSWERED = frozenset({LinkOutcome.PENDING, LinkOutcome.IN_DOUBT})
 
 
 @dataclass(slots=True)
@@ -185,7 +189,7 @@ class Order:
     def pending(self) -> ChainLink | None:
         """The cancel or replace awaiting the venue's answer, if any (at most one at a time)."""
         last = self.chain[-1] if self.chain else None
-        if last and last.kind is not _NEW_ORDER and last.outcome is _UNANSWERED:
+        if last and last.kind is not _NEW_ORDER and last.outcome in _UNANSWERED:
             return last
         return None
 

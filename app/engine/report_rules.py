@@ -19,7 +19,7 @@ from app.engine.events import (
     RequestRejected,
 )
 from app.engine.ids import ClOrdId
-from app.engine.order import ZERO, Order, RequestKind
+from app.engine.order import ZERO, LinkOutcome, Order, RequestKind
 from app.engine.order_fsm import IllegalTransition, Situation, Trigger, resume_after, transition
 from app.engine.venue_messages import CancelReject, ExecutionReport
 
@@ -43,15 +43,15 @@ _REJECT_TRIGGER = {RequestKind.CANCEL: Trigger.CANCEL_REJECTED, RequestKind.REPL
 
 
 def execution_events(order: Order | None, report: ExecutionReport) -> list[Event]:
-    """The events ``report`` causes; none when its ExecID was already applied."""
+    """The events ``report`` causes; none when its ExecID was already applied (status answers are read each time)."""
     if order is None:
         detail = (
             f"Execution report {report.exec_id} ({report.exec_type.name.lower()}) names ClOrdID "
             f"{report.cl_ord_id}, which is not one of ours; answered with DontKnowTrade."
         )
         return [AnomalyRecorded(AnomalyKind.UNKNOWN_ORDER, detail)]
-    if report.exec_id in order.exec_ids:
-        return []
+    if report.exec_id in order.exec_ids and report.exec_type is not ExecType.ORDER_STATUS:
+        return []  # a status answer changes no quantity and may reuse an ExecID (FIX 4.4 lets it be 0): read each
     return _Application(order, report).events()
 
 
@@ -63,7 +63,7 @@ _ANSWERED_BY = {RequestKind.REPLACE: ExecType.REPLACED, RequestKind.CANCEL: Exec
 # Members read for every report, as plain names (an enum member costs a class attribute lookup each time).
 _REPLACE, _REPLACED, _TRADE_CORRECT = RequestKind.REPLACE, ExecType.REPLACED, ExecType.TRADE_CORRECT
 _FILLED, _DONE_FOR_DAY, _UNKNOWN = OrderStatus.FILLED, OrderStatus.DONE_FOR_DAY, OrderStatus.UNKNOWN
-_ORDER_STATUS = ExecType.ORDER_STATUS
+_ORDER_STATUS, _IN_DOUBT = ExecType.ORDER_STATUS, LinkOutcome.IN_DOUBT
 _FULL_FILL, _PARTIAL_FILL = Trigger.FULL_FILL, Trigger.PARTIAL_FILL
 
 
@@ -154,13 +154,14 @@ class _Application:
         return [applied]
 
     def _lost_request(self, status: OrderStatus) -> RequestLost | None:
-        """After a lost line, a status answer that shows no request pending and names another ClOrdID than
-        ours says the venue never had our cancel or replace: it is lost, and the order is free again."""
+        """After a lost line or a restart, a status answer that shows no request pending and names another
+        ClOrdID than ours says the venue never had our cancel or replace: it is lost, and the order is free again.
+        Fills resent before that answer may have moved the order out of UNKNOWN; the request stays in doubt."""
         pending, report = self.pending, self.report
         if (
             pending is None
             or report.exec_type is not _ORDER_STATUS
-            or self.order.status is not _UNKNOWN
+            or (pending.outcome is not _IN_DOUBT and self.order.status is not _UNKNOWN)
             or report.cl_ord_id == pending.cl_ord_id
             or status in _AWAITING_ANSWER
         ):

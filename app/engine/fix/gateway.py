@@ -111,9 +111,13 @@ class FixGateway(DeskSessions[InboundMessage]):
 
     def _after(self, session: FixSession, out: SessionOutput) -> list[FixMessage]:
         """A lost line leaves the requests it had not answered unknown; after a logon, ask where every live order
-        on it stands."""
+        on it stands.
+
+        At a logon every request still unanswered is in doubt too: one sent while the line was down, or before a
+        restart, may have been gap-filled as too old to act on, and only the status answer can say.
+        """
         name = session.config.name
-        if out.line_lost:
+        if out.line_lost or out.logged_on:
             self.engine.line_lost(name)
         return self._status_requests_for(name) if out.logged_on else []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from app.engine.events import AnomalyKind, OrderDenied
 from app.engine.ids import ClOrdId, ExecId, OrderId
 from app.engine.order import Amendment, LinkOutcome, RequestKind
 from app.engine.venue_messages import ExecutionReport
-from tests.support.engine_kit import TRADER, DenyGate, open_engine, spec
+from tests.support.engine_kit import TRADER, DenyGate, PassGate, open_engine, spec
 from tests.support.reports import VenueOrder
 from tests.unit.engine.order_desk import Desk
 
@@ -399,3 +400,48 @@ def test_a_failed_batch_rebuilds_the_book_and_tells_the_views_to_read_it_afresh(
         desk.steps("cancel")
     assert desk.engine.book is not book  # the projections were rebuilt from what is committed
     assert reloads == [desk.engine.store.last_seq]  # and the views told, a failing one notwithstanding
+
+
+def test_a_lost_cancel_is_freed_even_when_a_resent_fill_arrives_before_the_status_answer(desk: Desk) -> None:
+    desk.steps("ack", "cancel", "line_lost")  # the cancel never reached the venue
+    desk.do_fill(Decimal(10))  # a fill from the outage, resent first
+    assert desk.order.status is S.PARTIALLY_FILLED
+    desk.send(desk.venue.report(ExecType.ORDER_STATUS, S.PARTIALLY_FILLED))  # working; no cancel pending there
+    assert desk.order.pending is None
+    assert desk.order.chain[-1].outcome is LinkOutcome.LOST
+    again = desk.engine.cancel(CancelOrder(desk.order_id, TRADER))
+    assert again.accepted, again.message
+
+
+def test_a_cancel_pending_across_a_restart_is_in_doubt_at_the_next_logon_and_freed_if_the_venue_never_had_it(
+    desk: Desk, tmp_path: Path
+) -> None:
+    desk.steps("ack", "cancel")  # committed; the desk stops before the venue answers (or before the bytes went out)
+    desk.engine.close()
+    desk.engine, desk.outbound = open_engine(tmp_path / "desk.sqlite3")
+    assert desk.order.status is S.PENDING_CANCEL
+    desk.engine.line_lost(desk.order.spec.destination)  # what the gateway does at the next logon
+    assert desk.order.status is S.UNKNOWN
+    desk.send(desk.venue.report(ExecType.ORDER_STATUS, S.NEW))  # the cancel was gap-filled as too old
+    assert (desk.order.status, desk.order.pending) == (S.NEW, None)
+    assert desk.engine.cancel(CancelOrder(desk.order_id, TRADER)).accepted
+
+
+def test_a_second_status_answer_with_the_same_execid_is_still_read(desk: Desk) -> None:
+    desk.steps("ack", "line_lost")
+    desk.send(dataclasses.replace(desk.venue.report(ExecType.ORDER_STATUS, S.NEW), exec_id=ExecId("0")))
+    assert desk.order.status is S.NEW
+    desk.steps("cancel", "line_lost")
+    assert desk.order.status is S.UNKNOWN
+    desk.send(dataclasses.replace(desk.venue.report(ExecType.ORDER_STATUS, S.NEW), exec_id=ExecId("0")))  # 17=0 again
+    assert (desk.order.status, desk.order.pending) == (S.NEW, None)
+
+
+def test_a_clordid_denied_by_the_gate_is_not_reported_as_already_sent(tmp_path: Path) -> None:
+    engine, outbound = open_engine(tmp_path / "s.sqlite3", gate=DenyGate())
+    engine.submit(SubmitOrder(spec(), TRADER, ClOrdId("T-1")))
+    engine.gate = PassGate()
+    again = engine.submit(SubmitOrder(spec(), TRADER, ClOrdId("T-1")))
+    assert not again.accepted
+    assert "denied by the risk gate and never sent" in again.message
+    assert outbound.sent == []

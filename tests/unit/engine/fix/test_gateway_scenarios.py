@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from app.engine.commands import CancelOrder, ReplaceOrder
-from app.engine.enums import OrderStatus
+from app.engine.enums import ExecType, OrderStatus
 from app.engine.events import AnomalyKind, SessionAlertRaised
 from app.engine.fix import tags
 from app.engine.fix.alerts import AlertKind, AlertLevel
@@ -196,3 +196,21 @@ def test_alerts_about_lost_lines_and_rejects_survive_a_restart(desk: Desk, tmp_p
     reopened.close()
     assert kinds == [AlertKind.LOGGED_ON, AlertKind.REJECT_RECEIVED, AlertKind.CONNECTION_LOST]
     assert order.status is OrderStatus.UNKNOWN
+
+
+def test_a_cancel_entered_while_the_line_was_down_is_in_doubt_at_logon_and_freed_if_the_venue_never_had_it(
+    desk: Desk,
+) -> None:
+    order, venue = desk.submit(100)
+    desk.report(venue.ack())
+    desk._carry(desk.session.connection_lost())
+    assert order.status is OrderStatus.NEW  # nothing of ours was awaiting an answer
+    assert desk.engine.cancel(CancelOrder(order.order_id, TRADER)).accepted  # stored; goes by resend, or gap-filled
+    desk._carry(desk.session.connected())
+    desk.hear(MsgType.LOGON, [(tags.ENCRYPT_METHOD, 0), (tags.HEART_BT_INT, 30)])
+    assert order.status is OrderStatus.UNKNOWN
+    (status_request,) = desk.sent(MsgType.ORDER_STATUS_REQUEST)
+    assert status_request[tags.CL_ORD_ID] == order.cl_ord_id
+    desk.report(venue.report(ExecType.ORDER_STATUS, OrderStatus.NEW))  # the venue never had the cancel
+    assert (order.status, order.pending) == (OrderStatus.NEW, None)
+    assert desk.engine.cancel(CancelOrder(order.order_id, TRADER)).accepted
