@@ -22,6 +22,7 @@ from app.engine.events import (
 )
 from app.engine.ids import AccountId, OrderId, UserId
 from app.engine.order import Order, OrderSpec
+from app.engine.order_timeline import order_timeline
 from app.engine.recovery import decode_event
 from app.engine.roles import Action
 from app.engine.serialization import from_json, to_json
@@ -267,3 +268,13 @@ def test_allocation_events_round_trip_through_the_log(desk: BlockDesk) -> None:
     assert len(events) == 4
     for event in events:
         assert from_json(type(event), to_json(event)) == event
+
+
+def test_the_order_timeline_says_each_allocation_step_in_words(desk: BlockDesk) -> None:
+    desk.fill(1000, "10")
+    desk.engine.propose_allocation(desk.order_id, PM)
+    desk.engine.release_allocation(desk.order_id, 1, PM)
+    texts = [entry.what for entry in order_timeline(desk.engine.store, desk.order_id)]
+    assert "Block order; allocation template GROWTH: FUND1 50%, FUND2 30%, FUND3 20%" in texts
+    assert any(t.startswith("Allocation version 1 proposed: FUND1 500, FUND2 300, FUND3 200 at 10") for t in texts)
+    assert any(t.startswith("Allocation version 1 released") for t in texts)
