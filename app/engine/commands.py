@@ -17,13 +17,15 @@ class SubmitOrder:
     """Send a new order. A ClOrdID already known makes this a duplicate: the existing order comes back.
 
     ``override_reason``, typed by the user, sends the order past the risk gate's warnings (never its
-    blocks) when the user's role may override them.
+    blocks) when the user's role may override them. ``allocation_template`` names the template that makes the
+    order a block: its pre-trade allocation basis.
     """
 
     spec: OrderSpec
     user: UserId
     cl_ord_id: ClOrdId | None = None
     override_reason: str = ""
+    allocation_template: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Protocol
 
 from app.engine import kill_cancels, kill_rules, recovery
+from app.engine.allocation import rules as allocation_rules
+from app.engine.allocation.terms import AllocationTemplate
 from app.engine.book_snapshots import BookSnapshots
 from app.engine.clock import Clock
 from app.engine.commands import CancelOrder, CommandResult, ReplaceOrder, SetLimit, SubmitOrder
@@ -25,6 +27,9 @@ from app.engine.enums import OrderStatus
 from app.engine.errors import StoreError
 from app.engine.events import (
     ActionRefused,
+    AllocationTemplateRemoved,
+    AllocationTemplateSaved,
+    BlockBasisSet,
     CancelRequested,
     DropCopyWatched,
     Event,
@@ -201,6 +206,13 @@ class Engine:
         problems = cmd.spec.problems()
         if problems:
             return CommandResult(False, None, "The order has errors; nothing was sent.", tuple(problems))
+        basis = (
+            allocation_rules.basis_for(self.book.allocations, cmd.allocation_template)
+            if cmd.allocation_template
+            else None
+        )
+        if isinstance(basis, str):
+            return CommandResult.refused(basis)
         verdict = self.check_new(cmd.spec)
         cl_ord_id = cmd.cl_ord_id or self._next_cl_ord_id()
         order_id = OrderId(cl_ord_id)
@@ -212,6 +224,8 @@ class Engine:
                 batch.record(OrderDenied(order_id, cmd.spec, decision.rule, decision.reason), cmd.user)
             else:
                 batch.record(OrderSubmitted(order_id, cl_ord_id, cmd.spec), cmd.user)
+                if basis is not None:
+                    batch.record(BlockBasisSet(order_id, basis), cmd.user)
                 order = self.ledger.orders[order_id]
                 batch.send(VenueRequest.for_order(order, RequestKind.NEW, cl_ord_id))
         return CommandResult(decision.allowed, order_id, decision.reason)
@@ -366,6 +380,50 @@ class Engine:
             for key, text in sorted(limits.items()):
                 batch.record(LimitChanged(key, "", text, f"first start: loaded from {source}"), SYSTEM_USER)
         return True
+
+    # Allocation ------------------------------------------------------------------------------------
+
+    def save_allocation_template(
+        self, template: AllocationTemplate, user: UserId, accounts: Collection[str]
+    ) -> CommandResult:
+        """Save (or replace) an allocation template; its accounts must be among the desk's ``accounts``."""
+        if refused := self._refused(user, Action.ALLOCATE):
+            return refused
+        if problems := template.problems(accounts):
+            return CommandResult.refused(" ".join(problems))
+        self.record([AllocationTemplateSaved(template)], user)
+        return CommandResult(True, message=f"Allocation template {template.name} saved.")
+
+    def remove_allocation_template(self, name: str, user: UserId) -> CommandResult:
+        """Remove an allocation template; blocks entered with it keep their basis."""
+        if refused := self._refused(user, Action.ALLOCATE):
+            return refused
+        if name not in self.book.allocations.templates:
+            return CommandResult.refused(f"There is no allocation template {name}.")
+        self.record([AllocationTemplateRemoved(name)], user)
+        return CommandResult(True, message=f"Allocation template {name} removed.")
+
+    def propose_allocation(
+        self, order_id: OrderId, user: UserId, legs: Sequence[allocation_rules.LegQty] | None = None
+    ) -> CommandResult:
+        """Propose a new version of the block's allocation: pro-rata by its template, or the edited ``legs``."""
+        if refused := self._refused(user, Action.ALLOCATE, order_id):
+            return refused
+        proposed = allocation_rules.proposal(self.book.allocations, self.ledger.get(order_id), order_id, user, legs)
+        if isinstance(proposed, str):
+            return CommandResult.refused(proposed, order_id)
+        self.record([proposed], user)
+        return CommandResult(True, order_id, f"Version {proposed.version} of {order_id}'s allocation proposed.")
+
+    def release_allocation(self, order_id: OrderId, version: int, user: UserId) -> CommandResult:
+        """Release ``version`` of the block's allocation: the positions move to its accounts and it locks."""
+        if refused := self._refused(user, Action.ALLOCATE, order_id):
+            return refused
+        released = allocation_rules.release(self.book.allocations, self.ledger.get(order_id), order_id, version, user)
+        if isinstance(released, str):
+            return CommandResult.refused(released, order_id)
+        self.record([released], user)
+        return CommandResult(True, order_id, f"Version {version} of {order_id}'s allocation released.")
 
     def _refused(
         self, user: UserId, action: Action, order_id: OrderId | None = None, *, owner: UserId | None = None

@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from app.engine.allocation.terms import AllocationLeg, AllocationTemplate
 from app.engine.enums import ExecType, OrderStatus
 from app.engine.fast_init import fast_frozen_init
 from app.engine.fix.alerts import AlertKind, AlertLevel
@@ -460,6 +461,53 @@ class RequestLost:
     """The order's state as the venue stated it."""
 
 
+@dataclass(frozen=True, slots=True)
+class AllocationTemplateSaved:
+    """A PM or supervisor saved an allocation template (new, or replacing the one of that name)."""
+
+    template: AllocationTemplate
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationTemplateRemoved:
+    """An allocation template was removed; blocks entered with it keep the basis they were given."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class BlockBasisSet:
+    """An order was entered as a block with an allocation template: its pre-trade basis, as the template stood."""
+
+    order_id: OrderId
+    template: AllocationTemplate
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationProposed:
+    """A new version of a block's allocation: each account's quantity, notional and commission at the block's
+    average price; the parts sum exactly to the totals."""
+
+    order_id: OrderId
+    version: int
+    user: UserId
+    block_qty: Decimal
+    """What the block had filled when this version was made."""
+    avg_px: Decimal
+    legs: tuple[AllocationLeg, ...]
+    notional: Decimal
+    commission: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationReleased:
+    """A version of a block's allocation was released: the positions moved to its accounts and it is locked."""
+
+    order_id: OrderId
+    version: int
+    user: UserId
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -495,6 +543,11 @@ Event = (
     | ExecutionBreak
     | ExecutionBreakCleared
     | RequestLost
+    | AllocationTemplateSaved
+    | AllocationTemplateRemoved
+    | BlockBasisSet
+    | AllocationProposed
+    | AllocationReleased
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -534,6 +587,11 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ExecutionBreak,
         ExecutionBreakCleared,
         RequestLost,
+        AllocationTemplateSaved,
+        AllocationTemplateRemoved,
+        BlockBasisSet,
+        AllocationProposed,
+        AllocationReleased,
     )
 }
 """Each event class by the kind name the log stores."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 
+from app.engine.allocation.words import allocation_text
 from app.engine.events import (
     EVENT_TYPES,
     ActionRefused,
@@ -110,7 +111,7 @@ def describe(event: Event) -> str:
             return f"Anomaly ({kind.value}): {detail}"
         case ActionRefused(action=action, reason=reason):
             return f"Refused {action.value}: {reason}"
-    return type(event).__name__
+    return allocation_text(event) or type(event).__name__
 
 
 def _execution_text(event: ExecutionApplied) -> str:

@@ -56,6 +56,14 @@ class Position:
             self.revision += 1
             self._rebuild()
 
+    def remove_order(self, order_id: OrderId) -> None:
+        """Take out every fill of ``order_id`` (its block was allocated to other accounts)."""
+        kept = {key: fill for key, fill in self.fills.items() if key[0] != order_id}
+        if len(kept) != len(self.fills):
+            self.fills = kept
+            self.revision += 1
+            self._rebuild()
+
     def correct(self, key: FillKey, signed_qty: Decimal, px: Decimal) -> None:
         """A fill was corrected to a new quantity and price."""
         if key in self.fills:

@@ -11,8 +11,17 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from app.engine.allocation.book import AllocationBook
+from app.engine.allocation.moves import move_block
 from app.engine.enums import SIDE_SIGNS, ExecType
-from app.engine.events import CancelRequested, Event, ExecutionApplied, OrderSubmitted, ReplaceRequested
+from app.engine.events import (
+    AllocationReleased,
+    CancelRequested,
+    Event,
+    ExecutionApplied,
+    OrderSubmitted,
+    ReplaceRequested,
+)
 from app.engine.ids import OrderId
 from app.engine.kill_switch import KillSwitchBoard
 from app.engine.ledger import OrderLedger
@@ -65,6 +74,7 @@ class Projections:
         self.exposure = WorkingExposure()
         self.daily = DailyPnl()
         self.reconciliation = Reconciliation()
+        self.allocations = AllocationBook()
         self.desk_views: tuple[DeskView, ...] = (
             self.kill,
             self.users,
@@ -72,6 +82,7 @@ class Projections:
             self.activity,
             self.daily,
             self.reconciliation,
+            self.allocations,
         )
         self._desk_by_type = _by_event_type(self.desk_views)
         self.before_change: Callable[[Event], None] | None = None
@@ -91,6 +102,8 @@ class Projections:
                 self.reconciliation.order_fill(order.spec.destination, event, ts)
         elif (view := self._desk_by_type.get(kind)) is not None:
             view.apply(event, ts)
+            if isinstance(event, AllocationReleased):
+                self._allocated(event, ts)
         if order_id is not None:
             order = self.ledger.orders[order_id]
             self.exposure.order_changed(order)
@@ -107,6 +120,14 @@ class Projections:
         _apply_fill(position, order, event)
         if position.realized_pnl != before:
             self.daily.realised(order.spec.account, position.realized_pnl - before, ts, self.limits.day_roll())
+
+    def _allocated(self, event: AllocationReleased, ts: datetime) -> None:
+        """Move the block's position to its accounts; what that realises counts toward each account's day."""
+        allocation = self.allocations.blocks[event.order_id].version(event.version).proposed
+        moved = move_block(self.positions, self.ledger.orders[event.order_id], allocation)
+        for account, realised in moved.items():
+            if realised:
+                self.daily.realised(account, realised, ts, self.limits.day_roll())
 
 
 def _by_event_type(views: Sequence[DeskView]) -> dict[type, DeskView]:

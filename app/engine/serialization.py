@@ -1,9 +1,9 @@
 """Dataclasses to canonical JSON text and back, driven by their type hints: the format of the order log.
 
-Decimals travel as strings (never floats), datetimes as ISO-8601 text, enums as their values, a missing
-optional field takes its default. The text is exactly what ``json.dumps(..., separators=(",", ":"),
-ensure_ascii=False)`` gives for the dataclass as a dict in field order, so logs written before this
-module was compiled still chain and read the same.
+Decimals travel as strings (never floats), datetimes as ISO-8601 text, enums as their values, ``tuple[X, ...]``
+as a JSON list, a missing optional field takes its default. The text is exactly what ``json.dumps(...,
+separators=(",", ":"), ensure_ascii=False)`` gives for the dataclass as a dict in field order, so logs written
+before this module was compiled still chain and read the same.
 
 This sits on the hot path of every event, so each class's plan is worked out once, from its type hints,
 and compiled into one encoding and one decoding function (as ``dataclasses`` compiles ``__init__``).
@@ -109,6 +109,8 @@ def _encode_expr(hint: Any, value: str, scope: dict[str, Any]) -> str:
         return f"int.__repr__({value})"
     if hint is str or _is_str_enum(hint):
         return f"_s({value})"  # a StrEnum member is its value
+    if (item := _tuple_item(hint)) is not None:
+        return f'"[" + ",".join([{_encode_expr(item, "_x", scope)} for _x in {value}]) + "]"'
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
         name = f"_encode_{hint.__name__}"
         scope[name] = _codec(hint).encode
@@ -124,6 +126,8 @@ def _decode_expr(hint: Any, value: str, scope: dict[str, Any]) -> str:
         return f"(None if {value} is None else {_decode_expr(inner, value, scope)})"
     if hint in (str, int, bool):
         return value
+    if (item := _tuple_item(hint)) is not None:
+        return f"tuple([{_decode_expr(item, '_x', scope)} for _x in {value}])"
     name = f"_decode_{getattr(hint, '__name__', 'value')}"
     if hint is Decimal:
         scope[name] = Decimal
@@ -153,6 +157,16 @@ def _enum_decoder(cls: type[Enum]) -> Callable[[Any], Any]:
 
 def _is_str_enum(hint: Any) -> bool:
     return isinstance(hint, type) and issubclass(hint, Enum) and issubclass(hint, str)
+
+
+def _tuple_item(hint: Any) -> Any:
+    """``X`` for a hint ``tuple[X, ...]`` (a JSON list), else None."""
+    if typing.get_origin(hint) is not tuple:
+        return None
+    args = typing.get_args(hint)
+    if len(args) != 2 or args[1] is not Ellipsis:
+        raise TypeError(f"serialization supports only 'tuple[X, ...]' tuples, not {hint!r}")
+    return args[0]
 
 
 def _unwrap(hint: Any) -> Any:

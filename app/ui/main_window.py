@@ -1,5 +1,5 @@
 """The trader's main window: blotter in the middle; ticket, executions, positions, kill switches, limits, drop-copy
-breaks, anomalies, watchlist and charts docked around it.
+breaks, anomalies, allocations, watchlist and charts docked around it.
 
 Everything on screen follows the engine through one ``EngineBridge`` and the prices through one
 ``PriceBridge``; commands go straight to the engine (each is one quick SQLite transaction), always in the
@@ -40,6 +40,7 @@ from app.engine.kill_terms import ScopeKind
 from app.engine.prices import PriceBook
 from app.engine.roles import Action, allows, refusal
 from app.engine.users.admin import UserAdmin
+from app.ui.allocation_editor import QtAllocationEditor
 from app.ui.anomalies_view import QtAnomalies, QtAnomalyCount
 from app.ui.blotter_view import QtBlotter
 from app.ui.breaks_view import QtBreaks
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self.limits = QtLimitsEditor(engine, user, self)
         self.breaks = QtBreaks(engine, self)
         self.anomalies = QtAnomalies(engine, self)
+        self.allocations = QtAllocationEditor(engine, user, accounts, self)
         self.summary = QLabel()
         self.who = QLabel()
         self.banner = QLabel(banner, wordWrap=True)
@@ -138,6 +140,10 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(limits, breaks)
         self.anomalies_dock = self._dock("Anomalies", self.anomalies, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(breaks, self.anomalies_dock)
+        self.allocations_dock = self._dock(
+            "Allocations", _scrolled(self.allocations), Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.tabifyDockWidget(self.anomalies_dock, self.allocations_dock)
         executions.raise_()
         watchlist = self._dock("Watchlist", self.watchlist, Qt.DockWidgetArea.RightDockWidgetArea)
         charts = [
@@ -245,6 +251,8 @@ class MainWindow(QMainWindow):
         self.earlier_fills.start()
         self.bridge.reloaded.connect(self.follow_reload)
         self.bridge.ordersChanged.connect(self.blotter.refresh)
+        self.bridge.ordersChanged.connect(self.allocations.follow_orders)
+        self.blotter.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_allocation())
         self.bridge.fillsArrived.connect(self.executions.add)
         self.bridge.positionsChanged.connect(self.positions.reload)
         self.bridge.deskChanged.connect(self._on_desk_changed)
@@ -277,6 +285,16 @@ class MainWindow(QMainWindow):
             self.kill_panel.refresh()
         if self._engine.book.users.name in views:
             self.set_user(self.user)  # a role given or taken away counts at once
+        if self._engine.book.allocations.name in views:
+            self.allocations.reload()
+            self.ticket.show_templates()
+            self.positions.reload()  # a release moves positions between accounts
+
+    def _show_allocation(self) -> None:
+        """The blotter's current order, if a block, shows in the allocation editor."""
+        selected = self.blotter.selected_ids()
+        if selected:
+            self.allocations.select(selected[0])
 
     def follow_reload(self) -> None:
         """The engine rebuilt its projections: every view reads the orders, positions and desk state afresh."""
@@ -285,6 +303,8 @@ class MainWindow(QMainWindow):
         self.price_chart.reload()
         self.kill_panel.refresh()
         self.limits.reload()
+        self.allocations.reload()
+        self.ticket.show_templates()
         self.update_summary()
 
     def _on_symbol_added(self, symbol: str) -> None:
@@ -317,6 +337,7 @@ class MainWindow(QMainWindow):
         )
         self.kill_panel.set_user(user)
         self.limits.set_user(user)
+        self.allocations.set_user(user)
         self.price_chart.set_user(user)
         if self.health is not None:
             self.health.set_user(user)

@@ -8,7 +8,8 @@ and last (with their age once stale); what the engine answered shows below it. W
 the way and the user's role may override them, a reason box appears (``QtRiskVerdict``, shared with the
 amend dialog): a reason typed there goes with the order, and the override is recorded. Each symbol
 remembers the account, quantity and type last sent for it (in ``QSettings``); leaving the symbol field fills
-those in, unless the trader has already typed them.
+those in, unless the trader has already typed them. Choosing an allocation template instead of an account makes
+the order a block, booked to the template's first account until a PM allocates it.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ _TIFS["GTD"] = TimeInForce.GTD
 _ERROR_STYLE = "color: #dc2626;"
 _FINDING_COLOURS = {Severity.BLOCK: "#dc2626", Severity.WARN: "#d97706"}
 _FINDING_WORDS = {Severity.BLOCK: "Blocked", Severity.WARN: "Warning"}
+NO_TEMPLATE = "None: one account"
+"""The allocation choice of an order that is not a block."""
 _REMEMBERED = ("account", "qty", "ord_type")
 """What the ticket remembers per symbol, in this order."""
 
@@ -73,6 +76,7 @@ class QtOrderTicket(QWidget):
         self.expire_at = QDateTimeEdit(displayFormat="yyyy-MM-dd HH:mm 'UTC'", calendarPopup=True)
         self.expire_at.setTimeZone(QTimeZone.utc())
         self.account = _combo(list(accounts), editable=True)
+        self.allocation = _combo([NO_TEMPLATE])
         self.destination = _combo(list(destinations))
         self.quote = QtQuoteLine(prices or PriceBook(), engine.clock)
         self.submit_button = QPushButton("Buy")
@@ -83,6 +87,7 @@ class QtOrderTicket(QWidget):
         self._lay_out()
         self._connect()
         self.clear()
+        self.show_templates()
 
     def _fields(self) -> dict[str, tuple[str, QWidget]]:
         """Each field as (label, widget), keyed by the name ``FieldError.field`` uses, in tab order."""
@@ -95,6 +100,7 @@ class QtOrderTicket(QWidget):
             "stop_px": ("Stop", self.stop_px),
             "tif": ("Time in force", self.tif),
             "expire_at": ("Expires", self.expire_at),
+            "allocation": ("Allocation", self.allocation),
             "account": ("Account", self.account),
             "destination": ("Destination", self.destination),
         }
@@ -149,6 +155,20 @@ class QtOrderTicket(QWidget):
             destination=self.destination.currentText(),
         )
 
+    def template(self) -> str:
+        """The allocation template chosen (the order is then a block), or ""."""
+        return "" if self.allocation.currentIndex() <= 0 else self.allocation.currentText()
+
+    def show_templates(self) -> None:
+        """Offer the desk's allocation templates as they are now (keeping the one chosen if it still exists)."""
+        chosen = self.template()
+        self.allocation.blockSignals(True)
+        self.allocation.clear()
+        self.allocation.addItems([NO_TEMPLATE, *sorted(self._engine.book.allocations.templates)])
+        self.allocation.setCurrentIndex(max(self.allocation.findText(chosen), 0) if chosen else 0)
+        self.allocation.blockSignals(False)
+        self._refresh()
+
     def set_user(self, user: UserId, refusal: str | None = None) -> None:
         """Send orders as ``user`` from now on; ``refusal`` (why they may not enter orders) disables Submit."""
         self._user = user
@@ -166,7 +186,7 @@ class QtOrderTicket(QWidget):
         """Back to a blank buy-limit-day ticket, with no messages."""
         for line in (self.symbol, self.qty, self.limit_px, self.stop_px, self.override):
             line.clear()
-        for box in (self.side, self.ord_type, self.tif, self.destination):
+        for box in (self.side, self.ord_type, self.tif, self.destination, self.allocation):
             box.setCurrentIndex(0)
         self.account.setCurrentIndex(0)
         tomorrow = self._engine.clock.now().replace(second=0, microsecond=0) + timedelta(days=1)
@@ -184,7 +204,9 @@ class QtOrderTicket(QWidget):
         if problems:
             self._say("Not sent: correct the fields marked in red.", ok=False)
             return None
-        result = self._engine.submit(SubmitOrder(spec, self._user, override_reason=self.verdict.reason()))
+        template = self.template()
+        command = SubmitOrder(spec, self._user, override_reason=self.verdict.reason(), allocation_template=template)
+        result = self._engine.submit(command)
         self._show_result(spec, result)
         self.submitted.emit(result)
         return result
@@ -228,6 +250,10 @@ class QtOrderTicket(QWidget):
 
     def _refresh(self) -> None:
         """Enable the fields this type and time in force use, recolour by side, re-check every field."""
+        template = self._engine.book.allocations.templates.get(self.template())
+        if template is not None:  # a block is booked to its template's first account until it is allocated
+            self.account.setCurrentText(template.legs[0].account)
+        self.account.setEnabled(template is None)
         entry = self.entry()
         self.limit_px.setEnabled(entry.ord_type.needs_limit_price)
         self.stop_px.setEnabled(entry.ord_type.needs_stop_price)

@@ -1,0 +1,122 @@
+"""The allocation book: the desk's allocation templates and each block's basis, versions and release.
+
+A desk view (see ``projections.DeskView``): it follows the allocation events and saves itself in the
+snapshot as those events' JSON text, so it comes back exactly after a restart.
+
+A fill (or a bust) that arrives after a block's allocation was released never changes the allocation: the
+late quantity stays in the block's own account and the allocation shows as out of date (``Block.out_of_date``),
+for a person to see and settle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from app.engine.allocation.terms import AllocationTemplate
+from app.engine.events import (
+    AllocationProposed,
+    AllocationReleased,
+    AllocationTemplateRemoved,
+    AllocationTemplateSaved,
+    BlockBasisSet,
+)
+from app.engine.ids import OrderId
+from app.engine.order import Order
+from app.engine.serialization import from_json, to_json
+
+_UNTIMED = datetime.min.replace(tzinfo=UTC)
+"""What templates and bases are restored with: they keep no time of their own (the log has it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One proposed version of a block's allocation, and when it was made."""
+
+    proposed: AllocationProposed
+    at: datetime
+
+    def stale_for(self, order: Order) -> bool:
+        """Whether the block has filled (or been busted or corrected) since this version was made."""
+        return order.cum_qty != self.proposed.block_qty or order.avg_px != self.proposed.avg_px
+
+
+@dataclass(slots=True)
+class Block:
+    """A block order's allocation: its pre-trade basis, every version proposed, and the one released."""
+
+    order_id: OrderId
+    basis: AllocationTemplate
+    versions: list[Version] = field(default_factory=list)
+    release: AllocationReleased | None = None
+    """The release (of one version, then locked), or None."""
+    released_at: datetime | None = None
+
+    @property
+    def latest(self) -> Version | None:
+        """The newest version, if any."""
+        return self.versions[-1] if self.versions else None
+
+    def version(self, number: int) -> Version:
+        """Version ``number`` (numbered from 1)."""
+        return self.versions[number - 1]
+
+    def out_of_date(self, order: Order) -> bool:
+        """Released, and the block has changed since: the late quantity stayed in the block's account."""
+        return self.release is not None and self.version(self.release.version).stale_for(order)
+
+
+class AllocationBook:
+    """Every allocation template by name, and every block by order id."""
+
+    name = "allocations"
+    event_types: tuple[type, ...] = (
+        AllocationTemplateSaved,
+        AllocationTemplateRemoved,
+        BlockBasisSet,
+        AllocationProposed,
+        AllocationReleased,
+    )
+
+    def __init__(self) -> None:
+        self.templates: dict[str, AllocationTemplate] = {}
+        self.blocks: dict[OrderId, Block] = {}
+
+    def apply(self, event: Any, ts: datetime) -> None:
+        """Take in one allocation event."""
+        kind = type(event)
+        if kind is AllocationTemplateSaved:
+            self.templates[event.template.name] = event.template
+        elif kind is AllocationTemplateRemoved:
+            self.templates.pop(event.name, None)
+        elif kind is BlockBasisSet:
+            self.blocks[event.order_id] = Block(event.order_id, event.template)
+        elif kind is AllocationProposed:
+            self.blocks[event.order_id].versions.append(Version(event, ts))
+        elif kind is AllocationReleased:
+            block = self.blocks[event.order_id]
+            block.release, block.released_at = event, ts
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        """The templates, then each block's basis, versions and release, as the events' JSON text."""
+        rows: list[tuple[Any, ...]] = [
+            ("template", to_json(AllocationTemplateSaved(t))) for t in self.templates.values()
+        ]
+        for block in self.blocks.values():
+            rows.append(("basis", to_json(BlockBasisSet(block.order_id, block.basis))))
+            rows += [("version", to_json(v.proposed), v.at.isoformat()) for v in block.versions]
+            if block.release is not None and block.released_at is not None:
+                rows.append(("released", to_json(block.release), block.released_at.isoformat()))
+        return rows
+
+    def load_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Restore what ``rows`` wrote."""
+        kinds = {"template": AllocationTemplateSaved, "basis": BlockBasisSet}
+        timed = {"version": AllocationProposed, "released": AllocationReleased}
+        for kind, text, *at in rows:
+            if kind in kinds:
+                self.apply(from_json(kinds[kind], text), _UNTIMED)
+            else:
+                self.apply(from_json(timed[kind], text), datetime.fromisoformat(at[0]))

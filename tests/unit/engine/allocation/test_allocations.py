@@ -1,0 +1,280 @@
+"""Block orders through the real engine and store: templates, proposals as versions, release moving positions
+and locking, every refusal in words, and the same state after a restart with or without a snapshot."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from app.engine.allocation.terms import AllocationTemplate, TargetBasis, TemplateLeg
+from app.engine.commands import SubmitOrder
+from app.engine.engine import Engine
+from app.engine.enums import Side
+from app.engine.events import (
+    ActionRefused,
+    AllocationProposed,
+    AllocationReleased,
+    AllocationTemplateSaved,
+    BlockBasisSet,
+    Event,
+)
+from app.engine.ids import AccountId, OrderId, UserId
+from app.engine.order import Order, OrderSpec
+from app.engine.order_timeline import order_timeline
+from app.engine.recovery import decode_event
+from app.engine.roles import Action
+from app.engine.serialization import from_json, to_json
+from tests.support.engine_kit import PM, SUPERVISOR, TRADER, VIEWER, open_engine, spec
+from tests.support.reports import VenueOrder
+
+D = Decimal
+ACCOUNTS = ("BLOCK", "FUND1", "FUND2", "FUND3")
+GROWTH = AllocationTemplate(
+    "GROWTH",
+    TargetBasis.PCT,
+    (
+        TemplateLeg(AccountId("FUND1"), D(50)),
+        TemplateLeg(AccountId("FUND2"), D(30), D(2)),
+        TemplateLeg(AccountId("FUND3"), D(20)),
+    ),
+    rate_bps=D(5),
+)
+
+
+class BlockDesk:
+    """A PM's desk: the GROWTH template and one block of 1000 bought for account BLOCK."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.engine = self.open()
+        assert self.engine.save_allocation_template(GROWTH, PM, ACCOUNTS).accepted
+        result = self.engine.submit(SubmitOrder(self.spec(), PM, allocation_template="GROWTH"))
+        assert result.accepted, result.message
+        assert result.order_id is not None
+        self.order_id: OrderId = result.order_id
+        self.venue = VenueOrder(self.order_id, 1000)
+        self.engine.apply_venue_messages([self.venue.ack()])
+
+    def open(self) -> Engine:
+        engine, _ = open_engine(self.path / "desk.sqlite3")
+        return engine
+
+    @staticmethod
+    def spec() -> OrderSpec:
+        return spec(qty=D(1000), account=AccountId("BLOCK"), trader=PM)
+
+    def fill(self, qty: int, px: str) -> None:
+        self.engine.apply_venue_messages([self.venue.fill(qty, D(px))])
+
+    @property
+    def order(self) -> Order:
+        order = self.engine.ledger.get(self.order_id)
+        assert order is not None
+        return order
+
+    def position(self, account: str) -> tuple[Decimal, Decimal]:
+        position = self.engine.positions.get(AccountId(account), "AAPL")
+        return position.net_qty, position.avg_cost
+
+    def latest(self) -> AllocationProposed:
+        version = self.engine.book.allocations.blocks[self.order_id].latest
+        assert version is not None
+        return version.proposed
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> BlockDesk:
+    return BlockDesk(tmp_path)
+
+
+def test_a_block_carries_its_template_as_its_pre_trade_basis(desk: BlockDesk) -> None:
+    assert desk.engine.book.allocations.blocks[desk.order_id].basis == GROWTH
+    kinds = [stored.kind for stored in desk.engine.store.read_order(desk.order_id)]
+    assert kinds[:2] == ["OrderSubmitted", "BlockBasisSet"]  # recorded with the submit, in its order's timeline
+
+
+def test_an_unknown_template_sends_nothing_and_says_which_exist(desk: BlockDesk) -> None:
+    result = desk.engine.submit(SubmitOrder(spec(trader=PM), PM, allocation_template="VALUE"))
+    assert not result.accepted
+    assert "no allocation template VALUE" in result.message
+    assert "GROWTH" in result.message
+
+
+def test_templates_are_kept_by_pm_or_supervisor_only_and_name_desk_accounts(desk: BlockDesk) -> None:
+    engine = desk.engine
+    refused = engine.save_allocation_template(GROWTH, TRADER, ACCOUNTS)
+    assert not refused.accepted
+    assert "cannot allocate fills" in refused.message
+    unknown = AllocationTemplate("X", TargetBasis.QTY, (TemplateLeg(AccountId("FUNDZ"), D(10)),))
+    result = engine.save_allocation_template(unknown, SUPERVISOR, ACCOUNTS)
+    assert not result.accepted
+    assert "account FUNDZ is not one of this desk's accounts" in result.message
+    off = AllocationTemplate("Y", TargetBasis.PCT, (TemplateLeg(AccountId("FUND1"), D(90)),))
+    assert "add up to 90, not 100" in engine.save_allocation_template(off, PM, ACCOUNTS).message
+    assert engine.remove_allocation_template("GROWTH", SUPERVISOR).accepted
+    assert "GROWTH" not in engine.book.allocations.templates
+    assert engine.book.allocations.blocks[desk.order_id].basis == GROWTH  # the block keeps its basis
+
+
+def test_nothing_filled_or_not_a_block_or_no_permission_is_refused_in_words(desk: BlockDesk) -> None:
+    engine = desk.engine
+    assert "Nothing of" in engine.propose_allocation(desk.order_id, PM).message
+    plain = engine.submit(SubmitOrder(spec(trader=PM), PM)).order_id
+    assert plain is not None
+    assert "is not a block order" in engine.propose_allocation(plain, PM).message
+    desk.fill(100, "10")
+    result = engine.propose_allocation(desk.order_id, VIEWER)
+    assert not result.accepted
+    assert "viewer cannot allocate fills" in result.message
+    assert engine.propose_allocation(desk.order_id, TRADER).accepted is False
+    refusals = [e for e in _logged(engine) if isinstance(e, ActionRefused)]
+    assert [e.action for e in refusals] == [Action.ALLOCATE, Action.ALLOCATE]
+
+
+def test_a_proposal_splits_the_fill_pro_rata_at_the_average_price(desk: BlockDesk) -> None:
+    desk.fill(400, "10.01")
+    desk.fill(333, "10.02")
+    assert desk.engine.propose_allocation(desk.order_id, PM).accepted
+    proposed = desk.latest()
+    assert proposed.version == 1
+    assert proposed.block_qty == D(733)
+    assert proposed.user == PM
+    assert [(leg.account, leg.qty) for leg in proposed.legs] == [
+        ("FUND1", D(366)),  # 366.5, 219.9, 146.6: the two residual shares go to .9 and .6
+        ("FUND2", D(220)),
+        ("FUND3", D(147)),
+    ]
+    assert sum(leg.qty for leg in proposed.legs) == D(733)
+    assert sum(leg.notional for leg in proposed.legs) == proposed.notional
+    assert sum(leg.commission for leg in proposed.legs) == proposed.commission
+    assert [leg.rate_bps for leg in proposed.legs] == [D(5), D(2), D(5)]
+    assert proposed.avg_px == desk.order.avg_px
+
+
+def test_edited_legs_make_a_new_version_and_may_not_exceed_the_fill(desk: BlockDesk) -> None:
+    desk.fill(1000, "10")
+    engine = desk.engine
+    assert engine.propose_allocation(desk.order_id, PM).accepted
+    too_much = [(AccountId("FUND1"), D(600)), (AccountId("FUND2"), D(401))]
+    result = engine.propose_allocation(desk.order_id, PM, too_much)
+    assert not result.accepted
+    assert "add up to 1001, more than the 1000 filled" in result.message
+    stranger = engine.propose_allocation(desk.order_id, PM, [(AccountId("ACC9"), D(1))])
+    assert "ACC9 is not in" in stranger.message
+    edited = [(AccountId("FUND1"), D(700)), (AccountId("FUND3"), D(200))]
+    assert engine.propose_allocation(desk.order_id, PM, edited).accepted
+    assert desk.latest().version == 2
+    assert [(leg.account, leg.qty) for leg in desk.latest().legs] == edited
+
+
+def test_release_moves_positions_to_each_fund_and_locks(desk: BlockDesk) -> None:
+    desk.fill(600, "10")
+    desk.fill(400, "10.05")
+    engine = desk.engine
+    assert desk.position("BLOCK") == (D(1000), D("10.02"))
+    engine.propose_allocation(desk.order_id, PM, [(AccountId("FUND1"), D(500)), (AccountId("FUND2"), D(300))])
+    assert engine.release_allocation(desk.order_id, 1, PM).accepted
+    assert desk.position("FUND1") == (D(500), D("10.02"))
+    assert desk.position("FUND2") == (D(300), D("10.02"))
+    assert desk.position("BLOCK") == (D(200), D("10.02"))  # what was not allocated stays in the block's account
+    locked = engine.propose_allocation(desk.order_id, PM)
+    assert not locked.accepted
+    assert "released (version 1, by pm1) and is locked" in locked.message
+    assert "locked" in engine.release_allocation(desk.order_id, 1, SUPERVISOR).message
+
+
+def test_only_the_latest_version_made_after_the_last_fill_can_be_released(desk: BlockDesk) -> None:
+    engine = desk.engine
+    desk.fill(500, "10")
+    engine.propose_allocation(desk.order_id, PM)
+    engine.propose_allocation(desk.order_id, PM)
+    assert "not the latest (2)" in engine.release_allocation(desk.order_id, 1, PM).message
+    desk.fill(500, "11")
+    stale = engine.release_allocation(desk.order_id, 2, PM)
+    assert not stale.accepted
+    assert "propose it again before releasing" in stale.message
+
+
+def test_a_fill_after_release_leaves_the_allocation_alone_and_marks_it_out_of_date(desk: BlockDesk) -> None:
+    engine = desk.engine
+    desk.fill(500, "10")
+    engine.propose_allocation(desk.order_id, PM)
+    engine.release_allocation(desk.order_id, 1, PM)
+    block = engine.book.allocations.blocks[desk.order_id]
+    assert not block.out_of_date(desk.order)
+    desk.fill(100, "10")
+    assert block.out_of_date(desk.order)
+    assert desk.latest().block_qty == D(500)
+    assert desk.position("BLOCK") == (D(100), D(10))  # the late fill stays in the block's account
+    assert desk.position("FUND1") == (D(250), D(10))
+
+
+def test_a_sell_block_moves_short_positions(tmp_path: Path) -> None:
+    engine, _ = open_engine(tmp_path / "s.sqlite3")
+    engine.save_allocation_template(GROWTH, PM, ACCOUNTS)
+    order_id = engine.submit(
+        SubmitOrder(spec(side=Side.SELL, account=AccountId("BLOCK"), trader=PM), PM, allocation_template="GROWTH")
+    ).order_id
+    assert order_id is not None
+    venue = VenueOrder(order_id, 100)
+    engine.apply_venue_messages([venue.ack(), venue.fill(100, D(10))])
+    engine.propose_allocation(order_id, UserId("super1"))
+    engine.release_allocation(order_id, 1, SUPERVISOR)
+    assert engine.positions.get(AccountId("FUND1"), "AAPL").net_qty == D(-50)
+    assert engine.positions.get(AccountId("BLOCK"), "AAPL").net_qty == D(0)
+
+
+def _logged(engine: Engine) -> list[Event]:
+    return [decode_event(stored) for stored in engine.store.read()]
+
+
+def _state(engine: Engine) -> tuple[object, ...]:
+    positions = {
+        key: (p.net_qty, p.avg_cost, p.realized_pnl) for key, p in engine.positions.by_key.items() if p.net_qty
+    }
+    return engine.book.allocations.rows(), positions
+
+
+@pytest.mark.parametrize("snapshot", [True, False])
+def test_allocations_and_moved_positions_survive_a_restart(desk: BlockDesk, snapshot: bool) -> None:
+    engine = desk.engine
+    desk.fill(700, "10.01")
+    engine.propose_allocation(desk.order_id, PM)
+    engine.propose_allocation(desk.order_id, PM, [(AccountId("FUND2"), D(700))])
+    engine.release_allocation(desk.order_id, 2, PM)
+    desk.fill(300, "10")  # after release: out of date
+    before = _state(engine)
+    if snapshot:
+        engine.close()
+    else:
+        engine.store.close()  # no snapshot: the next start replays the log
+    again = desk.open()
+    assert _state(again) == before
+    block = again.book.allocations.blocks[desk.order_id]
+    assert block.out_of_date(again.ledger.orders[desk.order_id])
+    assert [v.proposed.version for v in block.versions] == [1, 2]
+    assert "locked" in again.propose_allocation(desk.order_id, PM).message
+    again.store.close()
+
+
+def test_allocation_events_round_trip_through_the_log(desk: BlockDesk) -> None:
+    desk.fill(1000, "10.013")
+    desk.engine.propose_allocation(desk.order_id, PM)
+    desk.engine.release_allocation(desk.order_id, 1, PM)
+    kinds = (AllocationTemplateSaved, BlockBasisSet, AllocationProposed, AllocationReleased)
+    events = [e for e in _logged(desk.engine) if isinstance(e, kinds)]
+    assert len(events) == 4
+    for event in events:
+        assert from_json(type(event), to_json(event)) == event
+
+
+def test_the_order_timeline_says_each_allocation_step_in_words(desk: BlockDesk) -> None:
+    desk.fill(1000, "10")
+    desk.engine.propose_allocation(desk.order_id, PM)
+    desk.engine.release_allocation(desk.order_id, 1, PM)
+    texts = [entry.what for entry in order_timeline(desk.engine.store, desk.order_id)]
+    assert "Block order; allocation template GROWTH: FUND1 50%, FUND2 30%, FUND3 20%" in texts
+    assert any(t.startswith("Allocation version 1 proposed: FUND1 500, FUND2 300, FUND3 200 at 10") for t in texts)
+    assert any(t.startswith("Allocation version 1 released") for t in texts)
