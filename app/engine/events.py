@@ -460,6 +460,16 @@ class RequestLost:
     """The order's state as the venue stated it."""
 
 
+@dataclass(frozen=True, slots=True)
+class AnomalyAcknowledged:
+    """Someone looked at an anomaly (named by its number: the nth ``AnomalyRecorded`` in the log) and took it off
+    the desk's list of open ones; who and when are in the log, and on the order's timeline when it has one."""
+
+    number: int
+    note: str = ""
+    order_id: OrderId | None = None
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -495,6 +505,7 @@ Event = (
     | ExecutionBreak
     | ExecutionBreakCleared
     | RequestLost
+    | AnomalyAcknowledged
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -534,6 +545,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ExecutionBreak,
         ExecutionBreakCleared,
         RequestLost,
+        AnomalyAcknowledged,
     )
 }
 """Each event class by the kind name the log stores."""

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from app.engine.anomaly_book import AnomalyBook
 from app.engine.enums import SIDE_SIGNS, ExecType
 from app.engine.events import CancelRequested, Event, ExecutionApplied, OrderSubmitted, ReplaceRequested
 from app.engine.ids import OrderId
@@ -65,6 +66,7 @@ class Projections:
         self.exposure = WorkingExposure()
         self.daily = DailyPnl()
         self.reconciliation = Reconciliation()
+        self.anomalies = AnomalyBook()
         self.desk_views: tuple[DeskView, ...] = (
             self.kill,
             self.users,
@@ -72,6 +74,7 @@ class Projections:
             self.activity,
             self.daily,
             self.reconciliation,
+            self.anomalies,
         )
         self._desk_by_type = _by_event_type(self.desk_views)
         self.before_change: Callable[[Event], None] | None = None
