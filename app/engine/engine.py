@@ -29,6 +29,7 @@ from app.engine.events import (
     ActionRefused,
     AllocationTemplateRemoved,
     AllocationTemplateSaved,
+    AnomalyAcknowledged,
     BlockBasisSet,
     CancelRequested,
     DropCopyWatched,
@@ -58,7 +59,7 @@ from app.engine.risk.limit_keys import LimitKey
 from app.engine.risk.limits import limit_problem
 from app.engine.risk.override import decide
 from app.engine.risk.verdict import Verdict
-from app.engine.roles import Action, UserDirectory, allows, ownership_refusal, refusal
+from app.engine.roles import Action, Role, UserDirectory, allows, ownership_refusal, refusal
 from app.engine.serialization import to_json
 from app.engine.store import EventStore, Transaction
 from app.engine.venue_messages import (
@@ -368,6 +369,31 @@ class Engine:
         with self._batch() as batch:
             batch.record(LimitChanged(cmd.key, old, new), cmd.user)
         return CommandResult(True, None, f"{cmd.key.describe()}: {old or 'not set'} -> {new or 'removed'}.")
+
+    def acknowledge_anomalies(self, numbers: Sequence[int], user: UserId, note: str = "") -> CommandResult:
+        """Take open anomalies (by number) off the desk's list as ``user``, audited; all of them or none.
+
+        A trader or PM may acknowledge anomalies about orders they may act on; one about no order of ours (an
+        execution for an order we do not know) only a supervisor.
+        """
+        action, numbers = Action.ACKNOWLEDGE_ANOMALY, list(dict.fromkeys(numbers))
+        if refused := self._refused(user, action):
+            return refused
+        book = self.book.anomalies
+        if problem := book.problem(numbers):
+            return CommandResult.refused(problem)
+        about = dict.fromkeys(book.open[number].order_id for number in numbers)
+        if None in about and self.directory.role_of(user) is not Role.SUPERVISOR:
+            reason = f"{user} may not acknowledge an anomaly about no order of ours; a supervisor may."
+            return self.refuse(user, action, reason)
+        for order_id in about:
+            if order_id is not None and (refused := self._refused(user, action, order_id)):
+                return refused
+        with self._batch() as batch:
+            for number in numbers:
+                batch.record(AnomalyAcknowledged(number, note.strip(), book.open[number].order_id), user)
+        count = len(numbers)
+        return CommandResult(True, message=f"{count} anomal{'y' if count == 1 else 'ies'} acknowledged.")
 
     def seed_limits(self, limits: Mapping[LimitKey, str], source: str) -> bool:
         """On a desk that has never had limits, set these (from the shipped limits file) as the system user.

@@ -508,6 +508,16 @@ class AllocationReleased:
     user: UserId
 
 
+@dataclass(frozen=True, slots=True)
+class AnomalyAcknowledged:
+    """Someone looked at an anomaly (named by its number: the nth ``AnomalyRecorded`` in the log) and took it off
+    the desk's list of open ones; who and when are in the log, and on the order's timeline when it has one."""
+
+    number: int
+    note: str = ""
+    order_id: OrderId | None = None
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -548,6 +558,7 @@ Event = (
     | BlockBasisSet
     | AllocationProposed
     | AllocationReleased
+    | AnomalyAcknowledged
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -592,6 +603,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         BlockBasisSet,
         AllocationProposed,
         AllocationReleased,
+        AnomalyAcknowledged,
     )
 }
 """Each event class by the kind name the log stores."""

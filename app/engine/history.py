@@ -1,5 +1,5 @@
-"""Read history back from the event log: the day's executions, session alerts and drop-copy breaks, and the
-newest anomalies of any day, for views opening late.
+"""Read history back from the event log: the day's executions, session alerts and drop-copy breaks, for views
+opening late (open anomalies need no read: the engine keeps them, ``anomaly_book``).
 
 Each read walks the log in windows of ``WINDOW`` seqs up to a seq the caller fixed (the log's end when the
 view subscribed to live changes), so nothing is read twice or missed, and each query holds the store's
@@ -12,7 +12,6 @@ from datetime import datetime
 
 from app.engine.events import (
     EVENT_TYPES,
-    AnomalyRecorded,
     ExecutionApplied,
     ExecutionBreak,
     ExecutionBreakCleared,
@@ -52,11 +51,6 @@ def executions_since(store: EventStore, since: datetime, last_seq: int) -> list[
 def session_alerts_since(store: EventStore, since: datetime, last_seq: int, limit: int) -> list[Recorded]:
     """The newest ``limit`` session alerts from ``since`` up to ``last_seq``, oldest first."""
     return _newest(store, SessionAlertRaised.__name__, first_seq_since(store, since, last_seq), last_seq, limit)
-
-
-def anomalies_up_to(store: EventStore, last_seq: int, limit: int) -> list[Recorded]:
-    """The newest ``limit`` anomalies of any day up to ``last_seq``, oldest first."""
-    return _newest(store, AnomalyRecorded.__name__, 1, last_seq, limit)
 
 
 def breaks_since(store: EventStore, since: datetime, last_seq: int) -> list[Recorded]:

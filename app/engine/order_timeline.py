@@ -16,6 +16,7 @@ from app.engine.allocation.words import allocation_text
 from app.engine.events import (
     EVENT_TYPES,
     ActionRefused,
+    AnomalyAcknowledged,
     AnomalyRecorded,
     CancelRequested,
     Event,
@@ -107,11 +108,17 @@ def describe(event: Event) -> str:
             return f"Venue never received the {kind.value} {cl_ord_id} (status: {status.label.lower()}); send it again"
         case LineLost(session=session, status=status):
             return f"Line to {session} lost before the venue answered: {status.label.lower()}"
-        case AnomalyRecorded(kind=kind, detail=detail):
-            return f"Anomaly ({kind.value}): {detail}"
+        case AnomalyRecorded() | AnomalyAcknowledged():
+            return _anomaly_text(event)
         case ActionRefused(action=action, reason=reason):
             return f"Refused {action.value}: {reason}"
     return allocation_text(event) or type(event).__name__
+
+
+def _anomaly_text(event: AnomalyRecorded | AnomalyAcknowledged) -> str:
+    if isinstance(event, AnomalyRecorded):
+        return f"Anomaly ({event.kind.value}): {event.detail}"
+    return f"Anomaly {event.number} acknowledged" + (f": {event.note}" if event.note else "")
 
 
 def _execution_text(event: ExecutionApplied) -> str:

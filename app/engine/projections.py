@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from app.engine.allocation.book import AllocationBook
 from app.engine.allocation.moves import move_block
+from app.engine.anomaly_book import AnomalyBook
 from app.engine.enums import SIDE_SIGNS, ExecType
 from app.engine.events import (
     AllocationReleased,
@@ -75,6 +76,7 @@ class Projections:
         self.daily = DailyPnl()
         self.reconciliation = Reconciliation()
         self.allocations = AllocationBook()
+        self.anomalies = AnomalyBook()
         self.desk_views: tuple[DeskView, ...] = (
             self.kill,
             self.users,
@@ -83,6 +85,7 @@ class Projections:
             self.daily,
             self.reconciliation,
             self.allocations,
+            self.anomalies,
         )
         self._desk_by_type = _by_event_type(self.desk_views)
         self.before_change: Callable[[Event], None] | None = None

@@ -53,6 +53,7 @@ class Action(StrEnum):
     RECONNECT_SESSION = "reconnect_session"
     RESET_SEQUENCE_NUMBERS = "reset_sequence_numbers"
     DISCONNECT_SESSION = "disconnect_session"
+    ACKNOWLEDGE_ANOMALY = "acknowledge_anomaly"
 
     @property
     def phrase(self) -> str:
@@ -73,14 +74,17 @@ _ACTION_PHRASES = {
     Action.RECONNECT_SESSION: "resume or connect a FIX session",
     Action.RESET_SEQUENCE_NUMBERS: "reset a FIX session's sequence numbers",
     Action.DISCONNECT_SESSION: "log out and disconnect a FIX session",
+    Action.ACKNOWLEDGE_ANOMALY: "acknowledge anomalies",
 }
 
 _ORDER_ACTIONS = frozenset({Action.ENTER_ORDER, Action.AMEND_ORDER, Action.CANCEL_ORDER})
+_ORDER_WORK = _ORDER_ACTIONS | {Action.ACKNOWLEDGE_ANOMALY}
+"""What anyone who trades does: their orders, and the anomalies about them."""
 
 PERMISSIONS: Mapping[Role, frozenset[Action]] = MappingProxyType(
     {
-        Role.TRADER: _ORDER_ACTIONS,
-        Role.PM: _ORDER_ACTIONS | {Action.ALLOCATE},
+        Role.TRADER: _ORDER_WORK,
+        Role.PM: _ORDER_WORK | {Action.ALLOCATE},
         Role.SUPERVISOR: frozenset(Action),
         Role.VIEWER: frozenset(),
     }

@@ -34,7 +34,7 @@ from app.engine.positions import FillKey, Position
 from app.engine.projections import Projections
 from app.engine.store_records import Snapshot
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """4: in pieces (order segments, fill blocks) under a header; 3: one pickle with desk views; 2: rows of plain
 values (1 was a pickle of the engine's objects). Raise it when a row changes shape."""
 

@@ -1,54 +1,52 @@
-"""The Anomalies tab: every anomaly the engine recorded (late fills, overfills, quantity breaks, reports the
-order's state does not allow, executions for orders we do not know), newest first, with the count for the
-status bar and each order's latest anomaly for the blotter's marker.
+"""The Anomalies tab: the anomalies nobody has acknowledged yet (late fills, overfills, quantity breaks, reports
+the order's state does not allow, executions for orders we do not know), newest first, with the count for the
+status bar and each order's latest open anomaly for the blotter's marker.
 
-The newest ``SHOWN`` are read from the event log on a worker thread when the view opens (any day: an anomaly
-stays something to look at until someone has); the bridge's ``anomaliesRecorded`` brings the rest as they
-are recorded. The count is the engine's own (every order's anomalies plus those about no order), so it is
-exact after any restart whatever was read. Double-click (or Enter) on a row opens its order's timeline.
+Everything shown is the engine's ``AnomalyBook`` (a desk view): read at once when the view opens, whatever
+the day or the log's length, and read again when the bridge says the view changed (``refresh``). A trader
+acknowledges one anomaly or a selection (with an optional note); the engine checks who may and records it,
+and the row leaves the list. Double-click (or Enter) on a row opens its order's timeline.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from itertools import islice
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app.engine import history
+from app.engine.anomaly_book import AnomalyBook, OpenAnomaly
 from app.engine.engine import Engine
-from app.engine.events import AnomalyKind, AnomalyRecorded, Recorded
-from app.engine.ids import OrderId
+from app.engine.ids import OrderId, UserId
 from app.ui.anomaly_text import KIND_TEXT
-from app.ui.background import BackgroundRead
 from app.ui.order_text import time_text
 from app.ui.order_timeline_view import QtOrderTimeline
 from app.ui.table_model import Cell, RowsModel
 
 SHOWN = 1000
-"""Anomalies kept on screen, newest first."""
+"""Open anomalies kept on screen, newest first."""
+ACKNOWLEDGE_TIP = "Take the selected anomalies off the list; who and when are recorded."
 ALARM_STYLE = "color: white; background: #dc2626; font-weight: bold; padding: 0 6px; border: none;"
 
 
-@dataclass(frozen=True, slots=True)
-class AnomalyRow:
-    """One anomaly as the view shows it."""
-
-    seq: int
-    at: datetime
-    order_id: OrderId | None
-    kind: AnomalyKind
-    detail: str
-
-    @property
-    def words(self) -> str:
-        """The kind and the detail in one line."""
-        return f"{KIND_TEXT[self.kind]}: {self.detail}"
+def anomaly_words(anomaly: OpenAnomaly) -> str:
+    """The kind and the detail in one line."""
+    return f"{KIND_TEXT[anomaly.kind]}: {anomaly.detail}"
 
 
 ANOMALY_COLUMNS: tuple[Cell, ...] = (
+    ("No.", lambda r: str(r.number), True),
     ("Time", lambda r: f"{r.at:%Y-%m-%d} {time_text(r.at)}", False),
     ("Order", lambda r: r.order_id or "none of ours", False),
     ("Anomaly", lambda r: KIND_TEXT[r.kind], False),
@@ -56,51 +54,39 @@ ANOMALY_COLUMNS: tuple[Cell, ...] = (
 )
 
 
-def anomaly_row(recorded: Recorded) -> AnomalyRow:
-    """The row for a recorded ``AnomalyRecorded``."""
-    event = recorded.event
-    assert isinstance(event, AnomalyRecorded)
-    return AnomalyRow(recorded.seq, recorded.ts, event.order_id, event.kind, event.detail)
-
-
-class AnomaliesModel(RowsModel[AnomalyRow]):
-    """The newest ``SHOWN`` anomalies, newest first, and each order's latest one."""
+class AnomaliesModel(RowsModel[OpenAnomaly]):
+    """The newest ``SHOWN`` open anomalies, newest first, and each order's latest one."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(ANOMALY_COLUMNS, parent)
-        self._by_seq: dict[int, AnomalyRow] = {}
-        self._latest: dict[OrderId, AnomalyRow] = {}
+        self._latest: dict[OrderId, OpenAnomaly] = {}
 
-    def take(self, recorded: list[Recorded]) -> None:
-        """Anomalies recorded (live from the bridge, or read from the log: each shows once either way)."""
-        rows = [anomaly_row(r) for r in recorded if isinstance(r.event, AnomalyRecorded) and r.seq not in self._by_seq]
-        if not rows:
-            return
-        for row in rows:
-            self._by_seq[row.seq] = row
-            if row.order_id is not None:
-                was = self._latest.get(row.order_id)
-                if was is None or was.seq < row.seq:
-                    self._latest[row.order_id] = row
-        newest = sorted(self._by_seq.values(), key=lambda r: r.seq, reverse=True)[:SHOWN]
-        self._by_seq = {r.seq: r for r in newest}
+    def show_book(self, book: AnomalyBook) -> None:
+        """Show the book's open anomalies as they are now."""
+        newest = list(islice(reversed(book.open.values()), SHOWN))
+        self._latest = {}
+        for anomaly in reversed(newest):
+            if anomaly.order_id is not None:
+                self._latest[anomaly.order_id] = anomaly
         self.replace_all(newest)
 
     def latest(self, order_id: OrderId) -> str | None:
-        """The words of ``order_id``'s newest anomaly seen here, if any."""
-        row = self._latest.get(order_id)
-        return None if row is None else row.words
+        """The words of ``order_id``'s newest open anomaly shown here, if any."""
+        anomaly = self._latest.get(order_id)
+        return None if anomaly is None else anomaly_words(anomaly)
 
 
 class QtAnomalies(QWidget):
-    """The anomalies table over ``engine``, with a line saying how many there are."""
+    """The open anomalies over ``engine``, a line saying how many, and the means to acknowledge them as ``user``."""
 
     countChanged = Signal(int)  # noqa: N815 - Qt signal naming
-    """How many anomalies the engine has recorded, whenever that changes."""
+    """How many anomalies are open (not yet acknowledged), whenever that changes."""
+    said = Signal(str)
+    """What became of an acknowledgement, for the status bar."""
 
-    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+    def __init__(self, engine: Engine, user: UserId, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._engine = engine
+        self._engine, self.user = engine, user
         self.model = AnomaliesModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -114,26 +100,62 @@ class QtAnomalies(QWidget):
         enter.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         enter.triggered.connect(lambda: self.open_timeline(self.table.currentIndex().row()))
         self.table.addAction(enter)
-        self.said = QLabel(wordWrap=True)
+        self.said_line = QLabel(wordWrap=True)
+        self.note = QLineEdit(placeholderText="Note (optional): what you checked")
+        self.note.setObjectName("anomaly_note")
+        self.acknowledge_button = QPushButton("Acknowledge selected")
+        self.acknowledge_button.setObjectName("acknowledge_anomalies")
+        self.acknowledge_button.setToolTip(ACKNOWLEDGE_TIP)
+        self.acknowledge_button.clicked.connect(self.acknowledge_selected)
+        actions = QHBoxLayout()
+        actions.addWidget(self.note, 1)
+        actions.addWidget(self.acknowledge_button)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.said)
+        column.addWidget(self.said_line)
+        column.addLayout(actions)
         column.addWidget(self.table)
-        ledger = engine.ledger
-        self.count = ledger.orphan_anomalies + sum(order.anomalies for order in ledger.orders.values())
-        self._announce()
-        end = engine.store.last_seq  # anomalies up to here are read; later ones arrive live
-        self.loading = BackgroundRead(lambda: history.anomalies_up_to(engine.store, end, SHOWN), self)
-        self.loading.done.connect(self.model.take)
-        self.loading.failed.connect(self.said.setText)
-        self.loading.start()
+        self.count = -1
+        self.refresh()
 
-    def take(self, recorded: list[Recorded]) -> None:
-        """Anomalies just recorded (connect the bridge's ``anomaliesRecorded`` here)."""
-        self.model.take(recorded)
-        self.count += len(recorded)
-        self._announce()
-        self.countChanged.emit(self.count)
+    def set_user(self, user: UserId, refusal: str | None = None) -> None:
+        """Acknowledge as ``user`` from now on; ``refusal`` (words) disables it for a role that may not."""
+        self.user = user
+        self.acknowledge_button.setEnabled(refusal is None)
+        self.acknowledge_button.setToolTip(
+            refusal or "Take the selected anomalies off the list; who and when are recorded."
+        )
+
+    def refresh(self) -> None:
+        """Show the engine's open anomalies as they are now (connect the bridge's ``deskChanged`` here, through
+        ``on_views``), and say the count if it changed."""
+        book = self._engine.book.anomalies
+        self.model.show_book(book)
+        count = len(book.open)
+        self.said_line.setText(
+            f"{count} anomal{'y' if count == 1 else 'ies'} to acknowledge (of {book.recorded} recorded); "
+            "double-click one for its order's timeline."
+            if count
+            else f"No anomalies to acknowledge ({book.recorded} recorded, all acknowledged)."
+        )
+        if count != self.count:
+            self.count = count
+            self.countChanged.emit(count)
+
+    def on_views(self, views: list[str]) -> None:
+        """Desk views changed: refresh if the anomalies are among them."""
+        if self._engine.book.anomalies.name in views:
+            self.refresh()
+
+    def acknowledge_selected(self) -> bool:
+        """Acknowledge the selected anomalies with the note typed; whether the engine accepted."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        numbers = [self.model.row(r).number for r in rows]
+        result = self._engine.acknowledge_anomalies(numbers, self.user, self.note.text())
+        if result.accepted:
+            self.note.clear()
+        self.said.emit(result.message)
+        return result.accepted
 
     def open_timeline(self, row: int) -> QtOrderTimeline | None:
         """Open the timeline of the order the anomaly in ``row`` is about (returned, for tests); None if it has
@@ -142,19 +164,11 @@ class QtAnomalies(QWidget):
             return None
         order_id = self.model.row(row).order_id
         if order_id is None:
-            self.said.setText("That execution names no order of ours, so there is no timeline: see its detail.")
+            self.said_line.setText("That execution names no order of ours, so there is no timeline: see its detail.")
             return None
         window = QtOrderTimeline(self._engine, order_id, self)
         window.show()
         return window
-
-    def _announce(self) -> None:
-        count = self.count
-        self.said.setText(
-            f"{count} anomal{'y' if count == 1 else 'ies'} recorded; double-click one for its order's timeline."
-            if count
-            else "No anomalies."
-        )
 
 
 class QtAnomalyCount(QPushButton):

@@ -107,7 +107,11 @@ class BlotterModel(QAbstractTableModel):
         """Each shown row's sort key (its arrival number until sorted), for placing rows that come and move."""
         self._row_of: dict[OrderId, int] = {}
         self._fixed_text: dict[OrderId, str] = {}
-        """Each order's searchable words that never change (id, symbol, account, trader, venue), lower case."""
+        """Each order's searchable words that never change (id, symbol, account, trader, venue), lower case, built
+        as the order arrives so the first search over 100,000 orders builds nothing."""
+        self._column_keys: dict[int, dict[OrderId, Any]] = {}
+        """Each order's sort key by column, for the columns sorted by so far: a later sort, filter or search reuses
+        them (a Decimal turned into a float key costs more than the sort itself); a change drops the order's."""
         self._flash_until: dict[OrderId, int] = {}
         self._clock = QElapsedTimer()
         self._clock.start()
@@ -124,6 +128,7 @@ class BlotterModel(QAbstractTableModel):
         self._ledger = ledger
         self._flash_until.clear()
         self._fixed_text.clear()
+        self._column_keys.clear()
         self._load()
         self.endResetModel()
 
@@ -273,8 +278,7 @@ class BlotterModel(QAbstractTableModel):
                     list(compress(shown, passed)),
                     list(compress(texts, passed)),
                 )
-        key = self._key_function()
-        keys = [key(o) for o in shown]
+        keys = self._sort_keys(ids, shown)
         places = sorted(range(len(shown)), key=keys.__getitem__, reverse=self._descending)
         self._ids, self._keys = _pick(ids, places), _pick(keys, places)
         self._row_of = dict(zip(self._ids, range(len(self._ids)), strict=True))
@@ -293,16 +297,23 @@ class BlotterModel(QAbstractTableModel):
     def _search_texts(self, orders: list[Order]) -> list[str]:
         """What the search looks in, per order: ids, symbol, account, trader, venue and status, in lower case.
 
-        The part that never changes is kept per order, so a search over 100,000 orders builds it only once.
+        The part that never changes is kept per order (``_adopt``); only the ClOrdID and status are read afresh.
         """
         fixed = self._fixed_text
-        for order in orders:
-            if order.order_id not in fixed:
-                spec = order.spec
-                words = (order.order_id, spec.symbol, spec.account, spec.trader, spec.destination)
-                fixed[order.order_id] = " ".join(words).lower()
         status = _STATUS_WORDS
         return [f"{fixed[o.order_id]} {o.cl_ord_id.lower()} {status[o.status]}" for o in orders]
+
+    def _sort_keys(self, ids: list[OrderId], shown: list[Order]) -> list[Any]:
+        """The sort keys of ``shown`` (whose ids are ``ids``), from the column's kept keys where it has them."""
+        if self._sorted_by is None or self.grouped:
+            key = self._key_function()
+            return [key(o) for o in shown]
+        column = self._sorted_by[0]
+        kept = self._column_keys.setdefault(column, {})
+        missing = [o for o in shown if o.order_id not in kept]
+        if missing:
+            kept.update(zip([o.order_id for o in missing], map(COLUMNS[column].key, missing), strict=True))
+        return list(map(kept.__getitem__, ids))
 
     def _key(self, order: Order) -> Any:
         """Where ``order`` sorts now."""
@@ -331,6 +342,9 @@ class BlotterModel(QAbstractTableModel):
         """Note a new order's arrival and its place among its parent's children."""
         if order.order_id not in self._arrival:
             self._arrival[order.order_id] = len(self._arrival)
+            spec = order.spec
+            words = (order.order_id, spec.symbol, spec.account, spec.trader, spec.destination)
+            self._fixed_text[order.order_id] = " ".join(words).lower()
         parent_id = order.spec.parent_id
         if parent_id is not None and order.order_id not in self._children.get(parent_id, ()):
             self._children.setdefault(parent_id, []).append(order.order_id)
@@ -353,6 +367,9 @@ class BlotterModel(QAbstractTableModel):
         wanted = [i for i in dict.fromkeys(order_ids) if i in orders]
         for order_id in wanted:
             self._adopt(orders[order_id])
+        for kept in self._column_keys.values():
+            for order_id in wanted:
+                kept.pop(order_id, None)
         if self.grouped:
             wanted = self._with_family(wanted)
         self._note_fills(wanted)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from app.engine.engine import ChangeSet, Engine
-from app.engine.events import AnomalyRecorded, ExecutionApplied, ExecutionBreak, ExecutionBreakCleared, Recorded
+from app.engine.events import ExecutionApplied, ExecutionBreak, ExecutionBreakCleared, Recorded
 from app.engine.ids import OrderId
 from app.ui.throttle import Throttle
 
@@ -29,12 +29,11 @@ class EngineBridge(QObject):
     positionsChanged = Signal()  # noqa: N815 - Qt signal naming
     """Some position moved (after ``fillsArrived``)."""
     deskChanged = Signal(list)  # noqa: N815 - Qt signal naming
-    """Names of the desk views (``DeskView.name``: "risk_limits", "kill_switch", "users") an event changed, each
+    """Names of the desk views (``DeskView.name``: "risk_limits", "kill_switch", "users",
+    "anomalies", ...) an event changed, each
     once, whoever caused it: another user, the system seeding the limits, an automatic trigger."""
     breaksChanged = Signal(list)  # noqa: N815 - Qt signal naming
     """``Recorded`` drop-copy breaks opened (``ExecutionBreak``) or cleared (``ExecutionBreakCleared``)."""
-    anomaliesRecorded = Signal(list)  # noqa: N815 - Qt signal naming
-    """``Recorded`` anomalies (``AnomalyRecorded``), with or without an order."""
     reloaded = Signal()
     """The engine replaced its projections: views must re-read the orders and positions (before any other
     signal of the same emit)."""
@@ -46,7 +45,6 @@ class EngineBridge(QObject):
         self._desk: dict[str, None] = {}
         self._views = {kind: view.name for view in engine.book.desk_views for kind in view.event_types}
         self._breaks: list[Recorded] = []
-        self._anomalies: list[Recorded] = []
         self._reloaded = False
         self._throttle = Throttle(self._emit, max_rate, self)
         self.emits = 0
@@ -64,8 +62,6 @@ class EngineBridge(QObject):
                     self._fills.append(recorded)
             elif isinstance(event, ExecutionBreak | ExecutionBreakCleared):
                 self._breaks.append(recorded)
-            elif isinstance(event, AnomalyRecorded):
-                self._anomalies.append(recorded)
             if (name := views.get(type(event))) is not None:
                 self._desk[name] = None
         self._throttle.poke()
@@ -77,7 +73,7 @@ class EngineBridge(QObject):
     @property
     def idle(self) -> bool:
         """Whether every change the engine published has been emitted."""
-        waiting = self._orders or self._fills or self._desk or self._breaks or self._anomalies or self._reloaded
+        waiting = self._orders or self._fills or self._desk or self._breaks or self._reloaded
         return not (waiting or self._throttle.waiting)
 
     def flush(self) -> None:
@@ -86,10 +82,10 @@ class EngineBridge(QObject):
 
     def _emit(self) -> None:
         orders, fills, desk, breaks = list(self._orders), self._fills, list(self._desk), self._breaks
-        anomalies, reloaded = self._anomalies, self._reloaded
-        self._orders, self._fills, self._desk, self._breaks, self._anomalies = {}, [], {}, [], []
+        reloaded = self._reloaded
+        self._orders, self._fills, self._desk, self._breaks = {}, [], {}, []
         self._reloaded = False
-        if not orders and not fills and not desk and not breaks and not anomalies and not reloaded:
+        if not orders and not fills and not desk and not breaks and not reloaded:
             return
         self.emits += 1
         if reloaded:
@@ -103,5 +99,3 @@ class EngineBridge(QObject):
             self.deskChanged.emit(desk)
         if breaks:
             self.breaksChanged.emit(breaks)
-        if anomalies:
-            self.anomaliesRecorded.emit(anomalies)

@@ -118,8 +118,8 @@ class MainWindow(QMainWindow):
         self.latency_chart = QtLatencyChart(self.latencies, self)
         self.limits = QtLimitsEditor(engine, user, self)
         self.breaks = QtBreaks(engine, self)
-        self.anomalies = QtAnomalies(engine, self)
         self.allocations = QtAllocationEditor(engine, user, accounts, self)
+        self.anomalies = QtAnomalies(engine, user, self)
         self.summary = QLabel()
         self.who = QLabel()
         self.banner = QLabel(banner, wordWrap=True)
@@ -259,7 +259,8 @@ class MainWindow(QMainWindow):
         self.bridge.breaksChanged.connect(self.breaks.take)
         self.breaks.countChanged.connect(self._show_open_breaks)
         self._show_open_breaks(self.breaks.model.open_count)
-        self.bridge.anomaliesRecorded.connect(self.anomalies.take)
+        self.bridge.deskChanged.connect(self.anomalies.on_views)
+        self.anomalies.said.connect(self.say)
         self.anomalies.countChanged.connect(self.anomaly_count.show_count)
         self.anomaly_count.show_count(self.anomalies.count)
         self.anomaly_count.clicked.connect(self.anomalies_dock.raise_)
@@ -305,6 +306,7 @@ class MainWindow(QMainWindow):
         self.limits.reload()
         self.allocations.reload()
         self.ticket.show_templates()
+        self.anomalies.refresh()
         self.update_summary()
 
     def _on_symbol_added(self, symbol: str) -> None:
@@ -338,6 +340,7 @@ class MainWindow(QMainWindow):
         self.kill_panel.set_user(user)
         self.limits.set_user(user)
         self.allocations.set_user(user)
+        self.anomalies.set_user(user, why_not(Action.ACKNOWLEDGE_ANOMALY))
         self.price_chart.set_user(user)
         if self.health is not None:
             self.health.set_user(user)

@@ -1,6 +1,7 @@
 """Anomalies on the desktop: a late fill, an overfill and an execution for an unknown order, produced through
 the engine, show in the Anomalies tab, as a marker on the blotter row and as the status bar's red count; a
-window opened after a restart shows them again from the log."""
+window opened after a restart shows them again at once; acknowledging a selection takes them off and the count
+down, for good."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from pytestqt.qtbot import QtBot
 from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
 from app.engine.ids import OrderId
-from app.ui.anomalies_view import ANOMALY_COLUMNS
+from app.ui.anomalies_view import ANOMALY_COLUMNS, anomaly_words
 from app.ui.blotter_columns import CL_ORD_ID_COLUMN
 from app.ui.main_window import MainWindow
 from app.ui.order_timeline_view import QtOrderTimeline
-from tests.support.engine_kit import TRADER, open_engine, spec
+from tests.support.engine_kit import SUPERVISOR, TRADER, VIEWER, open_engine, spec
 from tests.support.reports import VenueOrder
 
 
@@ -69,7 +70,7 @@ def test_a_late_fill_shows_in_the_tab_on_the_blotter_row_and_in_the_count(
     assert isinstance(icon, QIcon)
     assert not icon.isNull()
     assert f"{count} anomal" in tip
-    assert f"latest: {window.anomalies.model.row(0).words}" in tip
+    assert f"latest: {anomaly_words(window.anomalies.model.row(0))}" in tip
     assert _marker(window, OrderId(quiet.cl_ord_id))[0] is None
 
     window.anomaly_count.click()  # the count takes the trader to the tab
@@ -98,15 +99,65 @@ def test_an_overfill_and_an_unknown_order_show_and_come_back_after_a_restart(
         qtbot.addWidget(window)
         window.show()
         assert window.anomaly_count.text() == f"{expected} anomalies"  # exact at once, from the engine
-        qtbot.waitUntil(lambda: window.anomalies.model.rowCount() == expected)  # the rows, read from the log
+        assert window.anomalies.model.rowCount() == expected  # the rows, from the engine's book: no log read
         rows = _cells(window)
         assert rows[0]["Order"] == "none of ours"  # newest first
         assert rows[0]["Anomaly"] == "Execution for an order we do not know"
         assert "Overfill: more filled than ordered" in {r["Anomaly"] for r in rows}
         assert window.anomalies.open_timeline(0) is None
-        assert "no order of ours" in window.anomalies.said.text()
+        assert "no order of ours" in window.anomalies.said_line.text()
         icon, tip = _marker(window, order_id)
         assert icon is not None
         assert "latest: " in tip
+    finally:
+        engine.close()
+
+
+def test_acknowledging_a_selection_brings_the_count_down_and_survives_a_restart(
+    qtbot: QtBot, tmp_path: Path, settings: QSettings
+) -> None:
+    engine, _ = open_engine(tmp_path / "desk.db")
+    window = MainWindow(engine, ["SIM1"], user=TRADER, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    venue = _filled_order(engine)
+    venue.qty += 10
+    engine.apply_venue_messages([venue.fill(10)])  # a late fill and an overfill
+    engine.apply_venue_messages([VenueOrder("NOT-OURS-1", 50).fill(5)])  # about no order: a supervisor's
+    qtbot.waitUntil(lambda: window.bridge.idle and window.anomalies.model.rowCount() == 3)
+    assert window.anomaly_count.text() == "3 anomalies"
+    view = window.anomalies
+    ours = [r for r in range(3) if view.model.row(r).order_id is not None]
+    selection = view.table.selectionModel()
+    for row in ours:
+        selection.select(view.model.index(row, 0), selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+    view.note.setText("venue confirmed the extra 10")
+    assert view.acknowledge_selected()
+    qtbot.waitUntil(lambda: window.bridge.idle and view.model.rowCount() == 1)
+    assert window.anomaly_count.text() == "1 anomaly"
+    assert "2 anomalies acknowledged." in window.statusBar().currentMessage()
+    assert view.note.text() == ""
+    assert view.model.row(0).order_id is None
+
+    view.table.selectRow(0)  # the stranger's execution: not the trader's to acknowledge
+    assert not view.acknowledge_selected()
+    assert "a supervisor may" in window.statusBar().currentMessage()
+    window.set_user(VIEWER)
+    assert not view.acknowledge_button.isEnabled()
+    assert "cannot acknowledge anomalies" in view.acknowledge_button.toolTip()
+    window.close()
+    engine.close()
+
+    engine, _ = open_engine(tmp_path / "desk.db")
+    try:
+        again = MainWindow(engine, ["SIM1"], user=SUPERVISOR, settings=settings)
+        qtbot.addWidget(again)
+        assert again.anomalies.model.rowCount() == 1
+        assert again.anomaly_count.text() == "1 anomaly"
+        again.anomalies.table.selectRow(0)
+        assert again.anomalies.acknowledge_selected()
+        qtbot.waitUntil(lambda: again.bridge.idle and again.anomalies.model.rowCount() == 0)
+        assert not again.anomaly_count.isVisible()
+        assert "No anomalies to acknowledge (3 recorded" in again.anomalies.said_line.text()
     finally:
         engine.close()

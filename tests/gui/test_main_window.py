@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QPalette
 from pytestqt.qtbot import QtBot
 
 from app.engine.commands import CancelOrder, SubmitOrder
@@ -14,7 +15,7 @@ from app.engine.engine import Engine
 from app.engine.enums import Side
 from app.ui.blotter_columns import COLUMNS
 from app.ui.main_window import MainWindow
-from app.ui.theme import Theme
+from app.ui.theme import COLOURS, Theme
 from tests.gui.conftest import wait_for_status
 from tests.support.engine_kit import TRADER, spec
 from tests.support.reports import VenueOrder
@@ -49,7 +50,24 @@ def test_column_choices_sort_and_theme_survive_a_restart(
     assert [again.blotter.model.index(r, QTY).data() for r in range(3)] == ["300", "200", "100"]
     assert again.tables["positions"].columnWidth(0) == 155
     assert again.theme() is Theme.DARK
-    assert "#1f2329" in again.styleSheet()
+    assert again.palette().color(QPalette.ColorRole.Window).name() == COLOURS[Theme.DARK].window
+
+
+def test_the_theme_is_a_palette_and_the_charts_follow_it_live(window: MainWindow) -> None:
+    for theme in (Theme.LIGHT, Theme.DARK, Theme.LIGHT):
+        window.set_theme(theme)
+        colours = COLOURS[theme]
+        assert window.styleSheet() == ""  # a window-wide style sheet makes every repaint dearer
+        assert window.blotter.table.palette().color(QPalette.ColorRole.Base).name() == colours.base
+        for chart in (window.price_chart, window.pnl_chart, window.latency_chart):
+            plot = chart.plot
+            assert plot.backgroundBrush().color().name() == colours.window
+            for axis in ("left", "bottom"):
+                assert plot.getAxis(axis).textPen().color().name() == colours.text
+                assert plot.getAxis(axis).pen().color().name() == colours.text
+            assert colours.text in plot.getPlotItem().titleLabel.item.toHtml()
+        [legend_label] = [label for _sample, label in window.pnl_chart.plot.getPlotItem().legend.items[:1]]
+        assert colours.text in legend_label.item.toHtml()
 
 
 def test_the_status_bar_counts_unknown_orders_in_red(qtbot: QtBot, window: MainWindow, engine: Engine) -> None:

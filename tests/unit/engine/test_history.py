@@ -10,7 +10,7 @@ import pytest
 
 from app.engine import history
 from app.engine.commands import SubmitOrder
-from app.engine.events import AnomalyRecorded, ExecutionApplied, SessionAlertRaised
+from app.engine.events import ExecutionApplied, SessionAlertRaised
 from app.engine.fix.alerts import AlertKind, AlertLevel
 from tests.support.engine_kit import TRADER, open_engine, spec
 from tests.support.reports import VenueOrder
@@ -39,22 +39,4 @@ def test_executions_and_alerts_of_the_day_up_to_a_fixed_seq(tmp_path: Path, monk
     newest = history.session_alerts_since(engine.store, today_start, fixed, limit=3)
     assert [r.event.text for r in newest if isinstance(r.event, SessionAlertRaised)] == ["gap 1", "gap 2", "gap 3"]
     assert history.first_seq_since(engine.store, clock.now() + timedelta(1), fixed) == fixed + 1
-    engine.close()
-
-
-def test_the_newest_anomalies_of_any_day_up_to_a_fixed_seq(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(history, "WINDOW", 3)
-    engine, _ = open_engine(tmp_path / "s.db")
-    strangers = [VenueOrder(f"NOT-OURS-{n}", 10).fill(1) for n in range(4)]
-    engine.apply_venue_messages(strangers[:1])
-    engine.clock.advance(3 * 24 * 3600)  # type: ignore[attr-defined]  # days ago still counts
-    engine.apply_venue_messages(strangers[1:3])
-    fixed = engine.store.last_seq
-    engine.apply_venue_messages(strangers[3:])  # after the view subscribed: it arrives live, not here
-
-    everything = history.anomalies_up_to(engine.store, fixed, limit=10)
-    assert len(everything) == 3
-    assert all(isinstance(r.event, AnomalyRecorded) and r.event.order_id is None for r in everything)
-    assert [r.seq for r in everything] == sorted(r.seq for r in everything)
-    assert history.anomalies_up_to(engine.store, fixed, limit=2) == everything[1:]  # the newest two
     engine.close()
