@@ -18,7 +18,9 @@ through it), DAY orders on `close_session`.
 
 A fault script makes the venue act on its own: `bust` cancels a fill it reported (150=H), `unsolicited_cancel`
 cancels resting orders unasked (150=4 with the reason in Text), and `fill_first` fills an order in full just
-before a cancel or replace of it is looked at, so the request finds it done (35=9, too late).
+before a cancel or replace of it is looked at, so the request finds it done (35=9, too late). `halt` stops
+trading in a symbol (new orders and replaces refused with the halted reason, resting orders stay and do not
+match, market data subscribers told with a SecurityStatus 35=f) until `resume`.
 
 Bad input never raises: a message breaking FIX gets a session Reject (35=3), an unsupported message type
 a BusinessMessageReject (35=j); session-level messages are not this layer's and get no answer.
@@ -262,6 +264,25 @@ class VenueApplication:
             return [] if found is None else self._settle(found[0].withdraw(found[1].order_id))
         book = self.engine.book(symbol or "")
         return [] if book is None else self._settle(book.cancel_all(owner, CancelReason.BY_VENUE))
+
+    def halt(self, symbol: str) -> list[Outbound]:
+        """Halt trading in ``symbol``: what the venue then sends (a SecurityStatus to each market data subscriber);
+        nothing for a symbol it does not list or one already halted."""
+        return self._trading_status(symbol, halted=True)
+
+    def resume(self, symbol: str) -> list[Outbound]:
+        """Let ``symbol`` trade again after a halt; nothing for a symbol that is not halted."""
+        return self._trading_status(symbol, halted=False)
+
+    def _trading_status(self, symbol: str, *, halted: bool) -> list[Outbound]:
+        book = self.engine.book(symbol)
+        if book is None or book.halted is halted:
+            return []
+        if halted:
+            book.halt()
+        else:
+            book.resume()
+        return [Outbound(session, m) for session, m in self.feed.status_changed(symbol)]
 
     def _find(self, owner: OwnerId, cl_ord_id: ClOrdId) -> tuple[OrderBook, OrderState] | None:
         for symbol in self.engine.symbols:
