@@ -12,9 +12,10 @@ does ``profile.ack_latency_ms`` after each request held (``held(session)`` count
 requests take effect in the order they came; another session's may overtake them, as on a venue with one
 gateway per session, so fills can reach an order whose cancel or replace is pending, under its old
 ClOrdID. Status and market data requests are answered at once from the book as it stands (a new order
-still held is not in it yet). Market makers requote on
-`step_market`; GTD orders expire on `expire` (one given an ExpireDate, 432, at the close of the last trading day
-through it), DAY orders on `close_session`.
+still held is not in it yet). A venue keeping hours (``profile.open``) refuses new orders and replaces outside
+them ("market closed: opens Mon ... 09:30 America/New_York", OrdRejReason 2) and its makers stand still; cancels
+work at any hour. Market makers requote on `step_market`; GTD orders expire on `expire` (one given an ExpireDate,
+432, at the close of the last trading day through it), DAY orders on `close_session`.
 
 A fault script makes the venue act on its own: `bust` cancels a fill it reported (150=H), `unsolicited_cancel`
 cancels resting orders unasked (150=4 with the reason in Text), and `fill_first` fills an order in full just
@@ -216,17 +217,22 @@ class VenueApplication:
         if held.pending is not None:
             self.writer.pending.pop(held.pending, None)
         request = held.request
+        now = self.clock.now()
+        closed = None if isinstance(request, CancelRequest | MassQuery) else self.calendar.closed_words(now)
         if isinstance(request, NewOrder):
-            results = self.engine.submit(request, self.clock.now())
+            results: list[Result] = [self._closed(request, closed)] if closed else self.engine.submit(request, now)
             return self._after(results, self.writer.results(results, request, held.account))
         if isinstance(request, CancelRequest):
             return self._settle(self.engine.cancel(request))
         if isinstance(request, ReplaceRequest):
-            return self._settle(self.engine.replace(request))
+            return self._settle([self._closed(request, closed)] if closed else self.engine.replace(request))
         return self._mass_cancel(held.session, request)
 
     def step_market(self) -> list[Outbound]:
-        """Every market maker moves its mid and requotes; fills against client orders are reported."""
+        """Every market maker moves its mid and requotes; fills against client orders are reported. Outside the
+        venue's hours (if it keeps any) the makers stand still."""
+        if not self.calendar.is_open(self.clock.now()):
+            return []
         return self._settle([r for maker in self.makers for r in maker.step()])
 
     def expire(self) -> list[Outbound]:
@@ -318,6 +324,17 @@ class VenueApplication:
         orig, symbol = request.orig_cl_ord_id, request.symbol
         reason = RejectReason.ALREADY_PENDING
         return Rejected(ExecId(self._ids()), kind, reason, text, request.owner, request.cl_ord_id, orig, symbol, target)
+
+    def _closed(self, request: NewOrder | ReplaceRequest, words: str) -> Rejected:
+        """The venue is outside its hours: ``request`` is refused with ``words`` saying when it opens."""
+        exec_id, reason = ExecId(self._ids()), RejectReason.MARKET_CLOSED
+        if isinstance(request, NewOrder):
+            return Rejected(
+                exec_id, RequestKind.NEW, reason, words, request.owner, request.cl_ord_id, None, request.symbol, None
+            )
+        orig, target = request.orig_cl_ord_id, self._live_target(request)
+        kind = RequestKind.REPLACE
+        return Rejected(exec_id, kind, reason, words, request.owner, request.cl_ord_id, orig, request.symbol, target)
 
     def _live_target(self, request: CancelRequest | ReplaceRequest) -> OrderState | None:
         book = self.engine.book(request.symbol)
