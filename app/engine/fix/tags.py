@@ -215,6 +215,8 @@ class SessionRejectReason(IntEnum):
     """SenderCompID or TargetCompID is not the session's."""
     SENDING_TIME_ACCURACY = 10
     """SendingTime is too far from our clock, or OrigSendingTime is later than SendingTime."""
+    INVALID_MSG_TYPE = 11
+    """MsgType (35) is not one FIX 4.4 defines (nor a user-defined U... type)."""
     TAG_OUT_OF_ORDER = 14
     """A header tag came after the body, or 8, 9, 35 were not the first three fields."""
     INCORRECT_NUM_IN_GROUP_COUNT = 16
