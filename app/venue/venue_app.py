@@ -197,7 +197,8 @@ class VenueApplication:
         owner = OwnerId(session)
         symbols = self.engine.symbols if query.scope == MASS_ALL else [query.symbol or ""]
         books = [book for book in map(self.engine.book, symbols) if book is not None]
-        states = [state for book in books for state in book.open_orders(owner)]
+        side = query.side
+        states = [state for book in books for state in book.open_orders(owner) if side is None or state.side is side]
         return [Outbound(session, m) for m in mass_status(self.writer, query, states, self._ids)]
 
     def _on_market_data(self, session: str, msg: FixMessage) -> list[Outbound]:
@@ -303,7 +304,7 @@ class VenueApplication:
         refusal: tuple[int, str] | None = None
         results: list[Result] = []
         if query.scope == MASS_ALL:
-            results = self.engine.cancel_all(owner)
+            results = self.engine.cancel_all(owner, query.side)
         elif query.scope != MASS_BY_SYMBOL:
             words = f"the venue cancels all orders (530=7) or by symbol (530=1), not by scope {query.scope}"
             refusal = SCOPE_NOT_SUPPORTED, words
@@ -312,7 +313,7 @@ class VenueApplication:
             if book is None:
                 refusal = UNKNOWN_SECURITY, f"the venue does not list {query.symbol or 'an unnamed symbol'}"
             else:
-                results = book.cancel_all(owner)
+                results = book.cancel_all(owner, side=query.side)
         canceled = sum(isinstance(r, Canceled) for r in results)
         report = mass_cancel_report(query, self._ids(), canceled, refusal)
         return [Outbound(session, report), *self._settle(results)]
