@@ -1,10 +1,12 @@
-"""Run the venue simulator on its own: ``python -m app.venue [SESSIONS.toml] [--faults SCRIPT] [--seed N]``.
+"""Run the venue simulator on its own: ``python -m app.venue [SESSIONS.toml] [--faults SCRIPT] [--seed N]
+[--halt [VENUE:]SYMBOL[@TIME]] [--resume [VENUE:]SYMBOL@TIME]``.
 
 It listens on the ports the sessions file names (the desktop's default file unless another is given) and
 runs until interrupted, so another desktop, or a QuickFIX initiator, can trade against it. With ``--faults``
 the order sessions misbehave as the script says, every venue's or those its rules name (``resources/faults/``
-has examples); ``--seed`` replaces the script's own seed. A script with mistakes is refused before anything
-starts, each mistake named with its file and line.
+has examples); ``--seed`` replaces the script's own seed; ``--halt SIMB:ACME@5s --resume SIMB:ACME@20s`` halts
+ACME at SIMB five seconds after the start and lets it trade again at twenty (with or without a script). A script
+with mistakes is refused before anything starts, each mistake named with its file and line.
 """
 
 from __future__ import annotations

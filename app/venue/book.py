@@ -122,11 +122,14 @@ class OrderBook:
             return [Replaced(self._exec_id(), target.snapshot(), request.orig_cl_ord_id, kept_priority=True)]
         return self._requeue(target, request.qty, price, stop_px, request.orig_cl_ord_id)
 
-    def cancel_all(self, owner: OwnerId | None = None, reason: CancelReason = CancelReason.MASS_CANCEL) -> list[Result]:
-        """Cancel every live order (of ``owner`` if given), in arrival order: a mass cancel, or the venue's own."""
+    def cancel_all(
+        self, owner: OwnerId | None = None, reason: CancelReason = CancelReason.MASS_CANCEL, side: Side | None = None
+    ) -> list[Result]:
+        """Cancel every live order (of ``owner``, on ``side``, if given), in arrival order: a mass cancel, or the
+        venue's own."""
         out: list[Result] = []
         for o in list(self._registry.live.values()):
-            if owner is None or o.owner == owner:
+            if (owner is None or o.owner == owner) and (side is None or o.side is side):
                 self._cancel(o, reason, out)
         return out
 

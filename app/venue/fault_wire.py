@@ -8,9 +8,9 @@ messages the session resends (the injector lets 43=Y and 97=Y through untouched)
 
 What is not the wire's to do goes to the venue through ``act``, after the messages of the same write:
 ``WipeStore`` (the venue restarts the session with an empty store), ``PossResend`` (the venue sends the message
-again under a new MsgSeqNum), and the venue actions ``Bust`` and ``UnsolicitedCancel``. Held messages belong
-to the connection they were meant for: when it closes they are forgotten (they are in the store), and so are
-messages ``reorder`` holds back (``FaultInjector.disconnected``).
+again under a new MsgSeqNum), and the venue actions (``Bust``, ``UnsolicitedCancel``, ``Halt``, ``Resume``).
+Held messages belong to the connection they were meant for: when it closes they are forgotten (they are in the
+store), and so are messages ``reorder`` holds back (``FaultInjector.disconnected``).
 
 Time comes from the venue's injected clock: ``due`` says when the next held message or time rule is due, the
 driver calls ``fire`` then, and ``wake`` tells the driver that ``due`` may have moved.
@@ -28,7 +28,7 @@ from app.engine.fix.tags import ADMIN_MSG_TYPES
 from app.venue.faults import Action, Disconnect, FaultInjector, Hold, PossResend, Skip, Write
 
 Act = Callable[[Action], None]
-"""Carries out what is the venue's to do: ``WipeStore``, ``PossResend``, ``Bust``, ``UnsolicitedCancel``."""
+"""Carries out what is the venue's to do: ``WipeStore``, ``PossResend`` and the venue actions."""
 
 
 class Line(Protocol):

@@ -1,9 +1,9 @@
 """How the venue refuses a message it cannot act on: a session Reject (35=3) or a BusinessMessageReject (35=j).
 
-A session Reject answers a message whose fields break FIX 4.4: a required tag missing (373=1), a value in
-the wrong format (373=6), a value out of range (373=5). A BusinessMessageReject answers a sound message the
-venue does not handle (380=3). Both point back at the message through RefSeqNum (45) and RefMsgType (372);
-the session adds the header.
+A session Reject answers a message that breaks FIX 4.4: a required tag missing (373=1), a value in the wrong
+format (373=6), a value out of range (373=5), a MsgType FIX 4.4 does not define (373=11). A
+BusinessMessageReject answers a sound message of a type FIX defines that the venue does not handle (380=3).
+Both point back at the message through RefSeqNum (45) and RefMsgType (372); the session adds the header.
 """
 
 from __future__ import annotations
@@ -45,9 +45,14 @@ def business_reject(ref: FixMessage, reason: BusinessRejectReason, text: str) ->
 
 
 def unsupported(ref: FixMessage) -> FixMessage:
-    """The BusinessMessageReject for a message type the venue does not handle."""
-    text = f"the venue does not handle MsgType (35) {ref.msg_type!r}"
-    return business_reject(ref, BusinessRejectReason.UNSUPPORTED_MESSAGE_TYPE, text)
+    """The answer to a message type the venue does not handle: a BusinessMessageReject (380=3) for one FIX 4.4
+    defines (or a user-defined ``U...`` type), a session Reject (373=11) for any other."""
+    kind = ref.msg_type
+    if kind in FIX44_MSG_TYPES or kind.startswith("U"):
+        text = f"the venue does not handle MsgType (35) {kind!r}"
+        return business_reject(ref, BusinessRejectReason.UNSUPPORTED_MESSAGE_TYPE, text)
+    text = f"MsgType (35) {kind!r} is not a FIX 4.4 message type"
+    return session_reject(ref, InvalidFieldError(SessionRejectReason.INVALID_MSG_TYPE, t.MSG_TYPE, text))
 
 
 def missing(tag: int, what: str) -> InvalidFieldError:
@@ -67,4 +72,10 @@ def _refer_to(out: FixMessage, ref: FixMessage) -> None:
         out.append(t.REF_SEQ_NUM, seq)
 
 
+FIX44_MSG_TYPES: frozenset[str] = frozenset(
+    [*"0123456789ABCDEFGHJKLMNPQRSTVWXYZ", *"abcdefghijklmnopqrstuvwxyz"]
+    + [f"A{c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+    + [f"B{c}" for c in "ABCDEFGH"]
+)
+"""Every MsgType (35) FIX 4.4 defines: 0-9, A-Z but I, O and U, a-z, AA-AZ and BA-BH."""
 _REF_ID_TAGS = (t.CL_ORD_ID, t.MD_REQ_ID, t.MASS_STATUS_REQ_ID)

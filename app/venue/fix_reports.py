@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from app.engine.clock import Clock
 from app.engine.enums import ORD_STATUS_FROM_FIX, ExecType, OrderStatus
 from app.engine.fix import FixMessage, MsgType
 from app.engine.fix import tags as t
-from app.engine.fix.values import FixValue
+from app.engine.fix.values import FixValue, format_utc_timestamp
 from app.engine.ids import ClOrdId, VenueOrderId
 from app.venue.fix_requests import NONE_ID
 from app.venue.orders import NewOrder, OrderState, OwnerId
@@ -44,6 +45,7 @@ ORD_STATUS_CODE: dict[OrderStatus, str] = {status: code for code, status in ORD_
 """OrdStatus (39) as FIX 4.4 spells each venue state."""
 
 _AVG_PX_STEP = Decimal("1e-8")
+_ZERO = Decimal(0)
 _ABSOLUTE = "3"  # CommType (13): Commission (12) is an amount
 _RESPONSE_TO = {RequestKind.CANCEL: "1", RequestKind.REPLACE: "2"}
 _CANCELED_WHY = {
@@ -81,6 +83,7 @@ class ReportWriter:
         """Account (1) each client order named, echoed on its reports."""
         self.pending: dict[VenueOrderId, OrderStatus] = {}
         """Orders with an acknowledged cancel or replace not yet acted on, and which one."""
+        self._stamped: tuple[datetime | None, str] = (None, "")
 
     # ----------------------------------------------------------------- results
 
@@ -161,24 +164,30 @@ class ReportWriter:
         right after 39 (OrdRejReason), ``extra`` ones at the end (status request ids).
         """
         status = self.status(order)
-        msg = FixMessage(MsgType.EXECUTION_REPORT)
-        msg.extend(((t.ORDER_ID, order.order_id), (t.CL_ORD_ID, cl_ord_id or order.cl_ord_id)))
+        fields: list[tuple[int, FixValue]] = [(t.ORDER_ID, order.order_id), (t.CL_ORD_ID, cl_ord_id or order.cl_ord_id)]
         if orig is not None:
-            msg.append(t.ORIG_CL_ORD_ID, orig)
-        msg.extend(((t.EXEC_ID, exec_id), (t.EXEC_TYPE, exec_type), (t.ORD_STATUS, ORD_STATUS_CODE[status])))
-        msg.extend(before_account)
+            fields.append((t.ORIG_CL_ORD_ID, orig))
+        fields += ((t.EXEC_ID, exec_id), (t.EXEC_TYPE, exec_type.value), (t.ORD_STATUS, ORD_STATUS_CODE[status]))
+        fields += before_account
         account = account or self.accounts.get(order.order_id)
         if account is not None:
-            msg.append(t.ACCOUNT, account)
-        msg.extend(_terms(order))
-        msg.extend(fill)
-        leaves = order.leaves_qty if status.is_live else Decimal(0)
-        avg = _avg_px(order.avg_px)
-        msg.extend(((t.LEAVES_QTY, leaves), (t.CUM_QTY, order.cum_qty), (t.AVG_PX, avg)))
-        msg.append(t.TRANSACT_TIME, self.clock.now())
+            fields.append((t.ACCOUNT, account))
+        fields += _terms(order)
+        fields += fill
+        leaves = order.leaves_qty if status.is_live else _ZERO
+        fields += ((t.LEAVES_QTY, leaves), (t.CUM_QTY, order.cum_qty), (t.AVG_PX, _avg_px(order.avg_px)))
+        fields.append((t.TRANSACT_TIME, self._transact_time()))
         if text:
-            msg.append(t.TEXT, text)
-        return msg.extend(extra)
+            fields.append((t.TEXT, text))
+        fields += extra
+        return FixMessage(MsgType.EXECUTION_REPORT, fields)
+
+    def _transact_time(self) -> str:
+        """TransactTime (60) as written: the clock's time, formatted once per distinct reading."""
+        now = self.clock.now()
+        if now != self._stamped[0]:
+            self._stamped = (now, format_utc_timestamp(now))
+        return self._stamped[1]
 
     def status(self, order: OrderState) -> OrderStatus:
         """OrdStatus (39) to report: a working order with a cancel or replace pending is pending that."""
@@ -226,15 +235,15 @@ def _terms(order: OrderState) -> list[tuple[int, FixValue]]:
     """55, 54, 38, 40, 44, 99, 59, 126: the order's terms as the report restates them."""
     terms: list[tuple[int, FixValue]] = [
         (t.SYMBOL, order.symbol),
-        (t.SIDE, order.side),
+        (t.SIDE, order.side.value),
         (t.ORDER_QTY, order.qty),
-        (t.ORD_TYPE, order.ord_type),
-    ]
+        (t.ORD_TYPE, order.ord_type.value),
+    ]  # an enum's .value is plain text, which the message takes as it is
     if order.price is not None:
         terms.append((t.PRICE, order.price))
     if order.stop_px is not None:
         terms.append((t.STOP_PX, order.stop_px))
-    terms.append((t.TIME_IN_FORCE, order.tif))
+    terms.append((t.TIME_IN_FORCE, order.tif.value))
     if order.expire_at is not None:
         terms.append((t.EXPIRE_TIME, order.expire_at))
     return terms

@@ -197,12 +197,14 @@ def read_mass_status_request(msg: FixMessage) -> MassQuery:
 
 
 def read_mass_cancel_request(msg: FixMessage) -> MassQuery:
-    """An OrderMassCancelRequest (35=q); any FIX scope (530=1..7) reads, the venue acts on 1 and 7."""
+    """An OrderMassCancelRequest (35=q); any FIX scope (530=1..7) reads, the venue acts on 1 and 7, on one Side
+    (54) when the request names one."""
     f = FieldReader(msg, "an OrderMassCancelRequest (35=q)")
     req_id = f.text(t.CL_ORD_ID)
     scope = f.choice(t.MASS_CANCEL_REQUEST_TYPE, frozenset(range(1, 8)))
+    side = f.code(t.SIDE, Side) if t.SIDE in msg else None
     _transact_time(f)
-    return MassQuery(req_id, scope, msg.get(t.SYMBOL))
+    return MassQuery(req_id, scope, msg.get(t.SYMBOL), side)
 
 
 def _transact_time(f: FieldReader) -> datetime:

@@ -7,6 +7,11 @@ symbols it touched and the trades it made, and each subscription gets one 35=X w
 what it was last shown, price level by price level (279 0 new, 1 change, 2 delete, keyed by 270), plus
 each trade, or a fresh 35=W per symbol when it asked for full refreshes (265=0). Unknown symbols,
 entry types and duplicate ids are refused with 35=Y and MDReqRejReason (281).
+
+A halt or resume of a symbol reaches every subscriber of it as a SecurityStatus (35=f) with
+SecurityTradingStatus (326) 2 (halted) or 3 (resumed) and UnsolicitedIndicator (325) Y; a snapshot of a halted
+symbol is followed by one (325=N), so a subscriber joining during the halt knows. FIX 4.4 has no 326 in a 35=W,
+and strict counterparties refuse fields a message does not define, so the status travels on its own message.
 """
 
 from __future__ import annotations
@@ -62,6 +67,15 @@ class RejectReason(StrEnum):
     """An MDEntryType other than bid, offer or trade."""
 
 
+class TradingStatus(StrEnum):
+    """SecurityTradingStatus (326) values the venue sends."""
+
+    HALTED = "2"
+    """Trading halt: new orders and replaces are refused; resting orders stay and do not match."""
+    RESUMED = "3"
+    """Resume: the symbol trades again."""
+
+
 _NEW, _CHANGE, _DELETE = "0", "1", "2"
 _FULL_REFRESH = 0
 _WHOLE_BOOK = sys.maxsize
@@ -108,7 +122,16 @@ class MarketDataFeed:
         sub = Subscription(session, req_id, symbols, frozenset(map(EntryType, codes)), depth or _WHOLE_BOOK, full)
         if kind is SubscriptionType.SUBSCRIBE:
             self._subscriptions[(session, req_id)] = sub
-        return [self._snapshot(sub, symbol) for symbol in symbols]
+        out = [self._snapshot(sub, symbol) for symbol in symbols]
+        halted = [symbol for symbol in symbols if self._halted(symbol)]
+        return out + [security_status(symbol, TradingStatus.HALTED, unsolicited=False) for symbol in halted]
+
+    def status_changed(self, symbol: str) -> list[tuple[str, FixMessage]]:
+        """A SecurityStatus (35=f) for each subscriber of ``symbol``, now halted or trading again."""
+        status = TradingStatus.HALTED if self._halted(symbol) else TradingStatus.RESUMED
+        message = security_status(symbol, status, unsolicited=True)
+        sessions = dict.fromkeys(sub.session for sub in self._subscriptions.values() if symbol in sub.symbols)
+        return [(session, message) for session in sessions]
 
     def changed(self, symbols: set[str], trades: list[Trade]) -> list[tuple[str, FixMessage]]:
         """The updates each subscription gets after a matching step touched ``symbols`` with ``trades``."""
@@ -158,6 +181,10 @@ class MarketDataFeed:
         msg.append(t.NO_MD_ENTRIES, sum(1 for tag, _ in entries if tag == t.MD_ENTRY_TYPE))
         return msg.extend(entries)
 
+    def _halted(self, symbol: str) -> bool:
+        book = self.engine.book(symbol)
+        return book is not None and book.halted
+
     def _view(self, sub: Subscription, symbol: str) -> tuple[Levels, Levels]:
         book = self.engine.book(symbol)
         assert book is not None  # checked when the subscription was made; symbols are never delisted
@@ -201,6 +228,18 @@ def _entry(action: str, kind: EntryType, symbol: str, px: Decimal, size: Decimal
     if size is not None:
         entry.append((t.MD_ENTRY_SIZE, size))
     return entry
+
+
+def security_status(symbol: str, status: TradingStatus, *, unsolicited: bool) -> FixMessage:
+    """A SecurityStatus (35=f) saying ``symbol`` is halted or trading again, in codes and in words."""
+    words = f"trading in {symbol} is halted" if status is TradingStatus.HALTED else f"{symbol} trades again"
+    fields: list[tuple[int, FixValue]] = [
+        (t.SYMBOL, symbol),
+        (t.UNSOLICITED_INDICATOR, unsolicited),
+        (t.SECURITY_TRADING_STATUS, status),
+        (t.TEXT, words),
+    ]
+    return FixMessage(MsgType.SECURITY_STATUS, fields)
 
 
 def _group(f: FieldReader, count_tag: int, entry_tag: int) -> list[str]:

@@ -55,7 +55,10 @@ class MarketMaker:
         return self._mid
 
     def step(self) -> list[Result]:
-        """Move the mid, pull the old quotes and post new ones; returns everything that happened."""
+        """Move the mid, pull the old quotes and post new ones; returns everything that happened. While the book is
+        halted the maker stands still: its quotes rest as they are, as every other order does."""
+        if self.book.halted:
+            return []
         self._walk()
         out = self.book.cancel_all(self.owner)
         out.extend(self.quote())

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from app.engine.enums import Side
 from app.engine.ids import ClOrdId, ExecId
 from app.venue.book import OrderBook
 from app.venue.orders import CancelRequest, NewOrder, OwnerId, ReplaceRequest, VenueIds
@@ -60,9 +61,9 @@ class MatchingEngine:
             return [self._unknown(RequestKind.REPLACE, r.owner, r.cl_ord_id, r.orig_cl_ord_id, r.symbol)]
         return book.replace(request)
 
-    def cancel_all(self, owner: OwnerId | None = None) -> list[Result]:
-        """Cancel every live order (of ``owner`` if given) in every book, symbols in order."""
-        return [r for symbol in self.symbols for r in self._books[symbol].cancel_all(owner)]
+    def cancel_all(self, owner: OwnerId | None = None, side: Side | None = None) -> list[Result]:
+        """Cancel every live order (of ``owner``, on ``side``, if given) in every book, symbols in order."""
+        return [r for symbol in self.symbols for r in self._books[symbol].cancel_all(owner, side=side)]
 
     def expire(self, now: datetime) -> list[Result]:
         """Expire due GTD orders in every book, symbols in order."""

@@ -4,11 +4,13 @@ A `VenueProfile` is plain data; `build_market` turns one into a `MatchingEngine`
 symbol and a seeded `MarketMaker` per book, quoting already. The three defaults differ on purpose so a
 desktop routing between them sees real differences: SIMA is fast, cheap to cross and deep; SIMB acks
 through pending states, trades in tenths and round lots of 10 and is thinner; SIMC is slow, trades only in
-lots of 100 and has a wide, shallow book.
+lots of 100 and has a wide, shallow book. All three are non-stop (they take orders at any hour, so the demo trades
+at night) and expire DAY orders at 16:00 New York; `with_exchange_hours` gives one the 09:30 to 16:00 session.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
@@ -71,11 +73,14 @@ class VenueProfile:
     """The time zone ``close`` and ``holidays`` are read in."""
     holidays: frozenset[date] = US_HOLIDAYS
     """Weekdays the venue does not trade (its local dates): no close, so DAY orders work on to the next one."""
+    open: time | None = None
+    """Local time the venue opens each trading day: outside open to close it refuses new orders and replaces ("market
+    closed: opens ...") and its market makers stand still. None: non-stop, orders taken at any hour."""
 
     @property
     def calendar(self) -> TradingCalendar:
-        """The venue's trading days and closes."""
-        return TradingCalendar(self.close, self.zone, self.holidays)
+        """The venue's trading days, opens and closes."""
+        return TradingCalendar(self.close, self.zone, self.holidays, open=self.open)
 
     @property
     def symbols(self) -> list[str]:
@@ -120,6 +125,15 @@ SIMC = VenueProfile(
     listings=_listings(BOLT="25.00", EXPO="8.00", FLUX="200.00"),
     seed=303,
 )
+
+EXCHANGE_OPEN: Final = time(9, 30)
+"""When the New York stock exchanges open."""
+
+
+def with_exchange_hours(profile: VenueProfile) -> VenueProfile:
+    """``profile`` keeping New York exchange hours: orders from 09:30 to its close on trading days only."""
+    return dataclasses.replace(profile, open=EXCHANGE_OPEN)
+
 
 DEFAULT_PROFILES: dict[str, VenueProfile] = {p.name: p for p in (SIMA, SIMB, SIMC)}
 """The venues the embedded simulator runs unless told otherwise, by name."""

@@ -34,6 +34,8 @@ class RejectReason(StrEnum):
     """The venue lists no such symbol."""
     HALTED = "halted"
     """Trading in the symbol is halted."""
+    MARKET_CLOSED = "market_closed"
+    """The venue keeps hours and is outside them."""
     OFF_TICK = "off_tick"
     """A price is not a multiple of the tick size."""
     BAD_LOT = "bad_lot"
@@ -75,6 +77,7 @@ class RejectReason(StrEnum):
 _ORD_REJ = {
     RejectReason.UNKNOWN_SYMBOL: "1",
     RejectReason.HALTED: "2",
+    RejectReason.MARKET_CLOSED: "2",  # Exchange closed
     RejectReason.BAD_LOT: "13",
     RejectReason.BAD_QUANTITY: "13",
     RejectReason.MISSING_PRICE: "11",
@@ -89,6 +92,7 @@ _CXL_REJ = {
     RejectReason.TOO_LATE: "0",
     RejectReason.UNKNOWN_ORDER: "1",
     RejectReason.HALTED: "2",
+    RejectReason.MARKET_CLOSED: "2",
     RejectReason.ALREADY_PENDING: "3",
     RejectReason.DUPLICATE_CL_ORD_ID: "6",
     RejectReason.UNCHANGEABLE: "2",  # Broker / Exchange Option: the venue's rules refuse it

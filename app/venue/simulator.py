@@ -37,8 +37,10 @@ from app.venue.faults import (
     FaultInjector,
     FaultScript,
     FillBeforeCancel,
+    Halt,
     IgnoreRequest,
     PossResend,
+    Resume,
     UnsolicitedCancel,
     WipeStore,
 )
@@ -185,6 +187,12 @@ class SimulatedVenue:
             self._send(self.app.bust(action.exec_id))
         elif isinstance(action, UnsolicitedCancel):
             self._send(self.app.unsolicited_cancel(name, action.cl_ord_id, action.symbol))
+        elif isinstance(action, Halt):
+            _log.info("%s: trading in %s halted (fault script)", self.profile.name, action.symbol)
+            self._send(self.app.halt(action.symbol))
+        elif isinstance(action, Resume):
+            _log.info("%s: %s trades again (fault script)", self.profile.name, action.symbol)
+            self._send(self.app.resume(action.symbol))
 
     def _arm(self) -> None:
         """Set the fault timer for the earliest held message or time rule of any session."""

@@ -12,13 +12,16 @@ does ``profile.ack_latency_ms`` after each request held (``held(session)`` count
 requests take effect in the order they came; another session's may overtake them, as on a venue with one
 gateway per session, so fills can reach an order whose cancel or replace is pending, under its old
 ClOrdID. Status and market data requests are answered at once from the book as it stands (a new order
-still held is not in it yet). Market makers requote on
-`step_market`; GTD orders expire on `expire` (one given an ExpireDate, 432, at the close of the last trading day
-through it), DAY orders on `close_session`.
+still held is not in it yet). A venue keeping hours (``profile.open``) refuses new orders and replaces outside
+them ("market closed: opens Mon ... 09:30 America/New_York", OrdRejReason 2) and its makers stand still; cancels
+work at any hour. Market makers requote on `step_market`; GTD orders expire on `expire` (one given an ExpireDate,
+432, at the close of the last trading day through it), DAY orders on `close_session`.
 
 A fault script makes the venue act on its own: `bust` cancels a fill it reported (150=H), `unsolicited_cancel`
 cancels resting orders unasked (150=4 with the reason in Text), and `fill_first` fills an order in full just
-before a cancel or replace of it is looked at, so the request finds it done (35=9, too late).
+before a cancel or replace of it is looked at, so the request finds it done (35=9, too late). `halt` stops
+trading in a symbol (new orders and replaces refused with the halted reason, resting orders stay and do not
+match, market data subscribers told with a SecurityStatus 35=f) until `resume`.
 
 Bad input never raises: a message breaking FIX gets a session Reject (35=3), an unsupported message type
 a BusinessMessageReject (35=j); session-level messages are not this layer's and get no answer.
@@ -194,7 +197,8 @@ class VenueApplication:
         owner = OwnerId(session)
         symbols = self.engine.symbols if query.scope == MASS_ALL else [query.symbol or ""]
         books = [book for book in map(self.engine.book, symbols) if book is not None]
-        states = [state for book in books for state in book.open_orders(owner)]
+        side = query.side
+        states = [state for book in books for state in book.open_orders(owner) if side is None or state.side is side]
         return [Outbound(session, m) for m in mass_status(self.writer, query, states, self._ids)]
 
     def _on_market_data(self, session: str, msg: FixMessage) -> list[Outbound]:
@@ -214,17 +218,22 @@ class VenueApplication:
         if held.pending is not None:
             self.writer.pending.pop(held.pending, None)
         request = held.request
+        now = self.clock.now()
+        closed = None if isinstance(request, CancelRequest | MassQuery) else self.calendar.closed_words(now)
         if isinstance(request, NewOrder):
-            results = self.engine.submit(request, self.clock.now())
+            results: list[Result] = [self._closed(request, closed)] if closed else self.engine.submit(request, now)
             return self._after(results, self.writer.results(results, request, held.account))
         if isinstance(request, CancelRequest):
             return self._settle(self.engine.cancel(request))
         if isinstance(request, ReplaceRequest):
-            return self._settle(self.engine.replace(request))
+            return self._settle([self._closed(request, closed)] if closed else self.engine.replace(request))
         return self._mass_cancel(held.session, request)
 
     def step_market(self) -> list[Outbound]:
-        """Every market maker moves its mid and requotes; fills against client orders are reported."""
+        """Every market maker moves its mid and requotes; fills against client orders are reported. Outside the
+        venue's hours (if it keeps any) the makers stand still."""
+        if not self.calendar.is_open(self.clock.now()):
+            return []
         return self._settle([r for maker in self.makers for r in maker.step()])
 
     def expire(self) -> list[Outbound]:
@@ -263,6 +272,25 @@ class VenueApplication:
         book = self.engine.book(symbol or "")
         return [] if book is None else self._settle(book.cancel_all(owner, CancelReason.BY_VENUE))
 
+    def halt(self, symbol: str) -> list[Outbound]:
+        """Halt trading in ``symbol``: what the venue then sends (a SecurityStatus to each market data subscriber);
+        nothing for a symbol it does not list or one already halted."""
+        return self._trading_status(symbol, halted=True)
+
+    def resume(self, symbol: str) -> list[Outbound]:
+        """Let ``symbol`` trade again after a halt; nothing for a symbol that is not halted."""
+        return self._trading_status(symbol, halted=False)
+
+    def _trading_status(self, symbol: str, *, halted: bool) -> list[Outbound]:
+        book = self.engine.book(symbol)
+        if book is None or book.halted is halted:
+            return []
+        if halted:
+            book.halt()
+        else:
+            book.resume()
+        return [Outbound(session, m) for session, m in self.feed.status_changed(symbol)]
+
     def _find(self, owner: OwnerId, cl_ord_id: ClOrdId) -> tuple[OrderBook, OrderState] | None:
         for symbol in self.engine.symbols:
             book = self.engine.book(symbol)
@@ -276,7 +304,7 @@ class VenueApplication:
         refusal: tuple[int, str] | None = None
         results: list[Result] = []
         if query.scope == MASS_ALL:
-            results = self.engine.cancel_all(owner)
+            results = self.engine.cancel_all(owner, query.side)
         elif query.scope != MASS_BY_SYMBOL:
             words = f"the venue cancels all orders (530=7) or by symbol (530=1), not by scope {query.scope}"
             refusal = SCOPE_NOT_SUPPORTED, words
@@ -285,7 +313,7 @@ class VenueApplication:
             if book is None:
                 refusal = UNKNOWN_SECURITY, f"the venue does not list {query.symbol or 'an unnamed symbol'}"
             else:
-                results = book.cancel_all(owner)
+                results = book.cancel_all(owner, side=query.side)
         canceled = sum(isinstance(r, Canceled) for r in results)
         report = mass_cancel_report(query, self._ids(), canceled, refusal)
         return [Outbound(session, report), *self._settle(results)]
@@ -297,6 +325,17 @@ class VenueApplication:
         orig, symbol = request.orig_cl_ord_id, request.symbol
         reason = RejectReason.ALREADY_PENDING
         return Rejected(ExecId(self._ids()), kind, reason, text, request.owner, request.cl_ord_id, orig, symbol, target)
+
+    def _closed(self, request: NewOrder | ReplaceRequest, words: str) -> Rejected:
+        """The venue is outside its hours: ``request`` is refused with ``words`` saying when it opens."""
+        exec_id, reason = ExecId(self._ids()), RejectReason.MARKET_CLOSED
+        if isinstance(request, NewOrder):
+            return Rejected(
+                exec_id, RequestKind.NEW, reason, words, request.owner, request.cl_ord_id, None, request.symbol, None
+            )
+        orig, target = request.orig_cl_ord_id, self._live_target(request)
+        kind = RequestKind.REPLACE
+        return Rejected(exec_id, kind, reason, words, request.owner, request.cl_ord_id, orig, request.symbol, target)
 
     def _live_target(self, request: CancelRequest | ReplaceRequest) -> OrderState | None:
         book = self.engine.book(request.symbol)

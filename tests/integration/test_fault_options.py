@@ -13,6 +13,7 @@ import pytest
 
 from app.venue.errors import FaultScriptError
 from app.venue.fault_options import add_fault_options, read_faults
+from app.venue.faults import load_script
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -61,3 +62,43 @@ def test_a_rule_aimed_at_a_venue_the_simulator_does_not_run_is_refused(tmp_path:
     with pytest.raises(FaultScriptError) as caught:
         read_faults(parser.parse_args(["--faults", str(script)]))
     assert str(caught.value) == f"{script}:1: there is no simulated venue SIMZ; the venues are SIMA, SIMB, SIMC"
+
+
+def _options(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_fault_options(parser)
+    return parser.parse_args(list(argv))
+
+
+def test_halt_and_resume_on_the_command_line_are_time_rules_needing_no_script() -> None:
+    faults = read_faults(_options("--halt", "SIMB:ACME@5s", "--resume", "SIMB:ACME@20s", "--halt", "BOLT"))
+    assert faults is not None
+    described = faults.script.describe()
+    assert len(described) == 3
+    assert described[0].startswith("line 1: at SIMB only, at 5s after the start: the venue halts trading in ACME")
+    assert described[1].startswith("line 1: at 0s after the start: the venue halts trading in BOLT")
+    assert described[2].startswith("line 1: at SIMB only, at 20s after the start: the venue lets ACME trade again")
+    assert faults.for_venue("SIMA") is not None
+
+
+def test_halt_options_add_to_the_scripts_rules() -> None:
+    script = REPO / "resources" / "faults" / "drop.txt"
+    faults = read_faults(_options("--faults", str(script), "--halt", "ACME@1s"))
+    assert faults is not None
+    assert faults.script.source == str(script)
+    assert len(faults.script.rules) == len(load_script(script).rules) + 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--halt", "SIMB:FLUX@5s"], "--halt SIMB:FLUX@5s:1: no venue it applies to lists FLUX: SIMB lists ACME, DYNA"),
+        (["--resume", "ACME"], "--resume ACME:1: --resume takes SIMB:ACME@20s"),
+        (["--halt", "SIMZ:ACME"], "--halt SIMZ:ACME:1: there is no simulated venue SIMZ"),
+        (["--halt", "ACME@soon"], "--halt ACME@soon:1: a duration is a number and a unit"),
+    ],
+)
+def test_a_halt_option_with_a_mistake_is_refused_in_words(argv: list[str], said: str) -> None:
+    with pytest.raises(FaultScriptError) as caught:
+        read_faults(_options(*argv))
+    assert str(caught.value).startswith(said)

@@ -87,6 +87,11 @@ class TopOfBook:
 
 
 REFUSED = AlertKind.REJECT_RECEIVED
+STATUS = AlertKind.IGNORED
+"""A symbol's trading status (35=f): the feed says it in words and keeps quoting; orders are the venue's to refuse."""
+TRADING_HALT = "2"
+"""SecurityTradingStatus (326) for a trading halt."""
+_TRADING_STATUS = {TRADING_HALT: "is halted", "3": "trades again", "17": "is ready to trade"}
 """A market-data request or message of ours refused by the venue."""
 
 
@@ -210,6 +215,12 @@ class QuoteFeed:
                 self._tell(
                     [Alert(AlertLevel.WARNING, f"{name} refused market data for {symbol}: {refusal.reason}.", REFUSED)]
                 )
+        elif kind == MsgType.SECURITY_STATUS:
+            code = msg.get(tags.SECURITY_TRADING_STATUS) or ""
+            status = _TRADING_STATUS.get(code, f"has trading status {code or 'unknown'}")
+            words = msg.get(tags.TEXT) or f"{msg.get(tags.SYMBOL)} {status}"
+            level = AlertLevel.WARNING if code == TRADING_HALT else AlertLevel.INFO
+            self._tell([Alert(level, f"{name}: {words}.", STATUS)])
         elif kind in (MsgType.REJECT, MsgType.BUSINESS_MESSAGE_REJECT):
             text = f"{name} rejected our message {msg.get(tags.REF_SEQ_NUM)}: {msg.get(tags.TEXT) or 'no reason given'}"
             self._tell([Alert(AlertLevel.WARNING, text, REFUSED)])

@@ -120,6 +120,8 @@ MD_ENTRY_SIZE: Final = 271
 MD_UPDATE_ACTION: Final = 279
 MD_REQ_REJ_REASON: Final = 281
 NO_RELATED_SYM: Final = 146
+UNSOLICITED_INDICATOR: Final = 325
+SECURITY_TRADING_STATUS: Final = 326
 
 HEADER_ORDER: Final[tuple[int, ...]] = (
     BEGIN_STRING, BODY_LENGTH, MSG_TYPE, SENDER_COMP_ID, TARGET_COMP_ID, ON_BEHALF_OF_COMP_ID,
@@ -185,6 +187,8 @@ class MsgType(StrEnum):
     """MarketDataIncrementalRefresh."""
     MARKET_DATA_REQUEST_REJECT = "Y"
     """MarketDataRequestReject, with MDReqRejReason (281)."""
+    SECURITY_STATUS = "f"
+    """SecurityStatus: a symbol's trading status (326), e.g. halted or resumed."""
 
 
 ADMIN_MSG_TYPES: Final[frozenset[str]] = frozenset(
@@ -211,6 +215,8 @@ class SessionRejectReason(IntEnum):
     """SenderCompID or TargetCompID is not the session's."""
     SENDING_TIME_ACCURACY = 10
     """SendingTime is too far from our clock, or OrigSendingTime is later than SendingTime."""
+    INVALID_MSG_TYPE = 11
+    """MsgType (35) is not one FIX 4.4 defines (nor a user-defined U... type)."""
     TAG_OUT_OF_ORDER = 14
     """A header tag came after the body, or 8, 9, 35 were not the first three fields."""
     INCORRECT_NUM_IN_GROUP_COUNT = 16

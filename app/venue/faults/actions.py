@@ -5,8 +5,8 @@ The session driver executes the wire actions in list order: ``Write`` and ``Hold
 driver then ignores the rest of the list's wire actions: what they carried is in the outbound store),
 ``WipeStore`` forgets the outbound store and sets both sequence numbers back to 1, and ``PossResend`` sends
 an application message again under a new MsgSeqNum. The venue application executes ``Bust``,
-``UnsolicitedCancel`` and ``FillBeforeCancel`` against its matching engine; they make reports of their own,
-which go through the injector like any other.
+``UnsolicitedCancel``, ``FillBeforeCancel``, ``Halt`` and ``Resume`` against its matching engine; they make
+reports of their own, which go through the injector like any other.
 """
 
 from __future__ import annotations
@@ -79,6 +79,20 @@ class FillBeforeCancel:
     cl_ord_id: ClOrdId
 
 
+@dataclass(frozen=True, slots=True)
+class Halt:
+    """The venue halts trading in ``symbol``: new orders and replaces are refused, resting orders stay unmatched."""
+
+    symbol: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    """The venue lets ``symbol`` trade again after a halt."""
+
+    symbol: str
+
+
 WireAction = Write | Hold | Skip | Disconnect | WipeStore | PossResend
 """Actions the session driver executes."""
 
@@ -88,7 +102,7 @@ class IgnoreRequest:
     """Do nothing with the request just received, and answer nothing (the venue lost it)."""
 
 
-VenueAction = Bust | UnsolicitedCancel | FillBeforeCancel | IgnoreRequest
+VenueAction = Bust | UnsolicitedCancel | FillBeforeCancel | IgnoreRequest | Halt | Resume
 """Actions the venue application executes against its matching engine."""
 Action = WireAction | VenueAction
 """Anything the injector returns."""

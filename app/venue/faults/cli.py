@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app.venue.errors import FaultScriptError
+from app.venue.fault_options import checked
 from app.venue.faults.script import load_script
 from app.venue.profiles import DEFAULT_PROFILES
 
@@ -25,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def check(path: Path) -> int:
     """Print what the script at ``path`` will do (0), or every problem in it (1, on standard error)."""
     try:
-        script = load_script(path, DEFAULT_PROFILES)
+        script = checked(load_script(path, DEFAULT_PROFILES))
     except FaultScriptError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

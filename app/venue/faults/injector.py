@@ -38,16 +38,18 @@ from datetime import datetime
 from decimal import Decimal
 
 from app.engine.fix import FixMessage, FixParseError, parse_message
-from app.engine.fix.tags import CL_ORD_ID, EXEC_ID, ORIG_CL_ORD_ID, POSS_DUP_FLAG, POSS_RESEND
+from app.engine.fix.tags import CL_ORD_ID, EXEC_ID, ORIG_CL_ORD_ID, POSS_DUP_FLAG, POSS_RESEND, SYMBOL
 from app.engine.ids import ClOrdId, ExecId
 from app.venue.faults.actions import (
     Action,
     Bust,
     Disconnect,
     FillBeforeCancel,
+    Halt,
     Hold,
     IgnoreRequest,
     PossResend,
+    Resume,
     Skip,
     UnsolicitedCancel,
     VenueAction,
@@ -230,6 +232,11 @@ def _side_actions(fault: Fault, message: FixMessage | None) -> list[Action]:
     if effect is Effect.BUST:
         exec_id = fault.exec_id or (message.get(EXEC_ID) if message is not None else None)
         return [Bust(ExecId(exec_id))] if exec_id else []
+    if effect is Effect.HALT or effect is Effect.RESUME:
+        symbol = fault.symbol or (message.get(SYMBOL) if message is not None else None)
+        if symbol is None:
+            return []
+        return [Halt(symbol) if effect is Effect.HALT else Resume(symbol)]
     assert effect is Effect.UNSOLICITED_CANCEL, effect
     order = fault.cl_ord_id or (message.get(CL_ORD_ID) if message is not None and fault.symbol is None else None)
     if order is None and fault.symbol is None:

@@ -91,6 +91,10 @@ class Effect(StrEnum):
     """The venue fills the order before acting on the cancel or replace just received."""
     IGNORE = "ignore"
     """The venue takes the request in (its MsgSeqNum counts) but never acts on it or answers: lost inside it."""
+    HALT = "halt"
+    """The venue halts trading in a symbol: new orders and replaces refused, resting orders stay unmatched."""
+    RESUME = "resume"
+    """The venue lets a halted symbol trade again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +111,8 @@ class Fault:
     cl_ord_id: str | None = None
     """UNSOLICITED_CANCEL: the order to cancel; None (and no symbol) cancels the message's order."""
     symbol: str | None = None
-    """UNSOLICITED_CANCEL: cancel every resting order in this symbol."""
+    """UNSOLICITED_CANCEL: cancel every resting order in this symbol. HALT, RESUME: the symbol (None: the
+    message's)."""
 
     def describe(self, *, at_time: bool = False) -> str:
         """What the fault does, in words; ``at_time`` when a time, not a message, fires it."""
@@ -127,6 +132,8 @@ class Fault:
         if effect is Effect.UNSOLICITED_CANCEL and (self.cl_ord_id or self.symbol):
             target = f"order {self.cl_ord_id}" if self.cl_ord_id else f"every resting order in {self.symbol}"
             return f"the venue cancels {target} on its own (150=4)"
+        if effect in (Effect.HALT, Effect.RESUME) and self.symbol:
+            return _DESCRIPTIONS[effect].replace("this message's symbol", self.symbol)
         return _DESCRIPTIONS[effect]
 
 
@@ -142,6 +149,11 @@ _DESCRIPTIONS = {
     Effect.UNSOLICITED_CANCEL: "the venue cancels this order on its own (150=4) right after it",
     Effect.FILL_FIRST: "the venue fills the order before acting on the request (a fill racing the cancel)",
     Effect.IGNORE: "the venue never acts on the request nor answers it (lost inside the venue)",
+    Effect.HALT: (
+        "the venue halts trading in this message's symbol: new orders and replaces are refused, resting orders "
+        "stay and do not match, market data says so (35=f, 326=2)"
+    ),
+    Effect.RESUME: "the venue lets this message's symbol trade again (35=f, 326=3)",
 }
 
 

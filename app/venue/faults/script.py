@@ -13,6 +13,8 @@ Example (``resources/faults/*.txt`` has one script per fault)::
     1st cancel request: fill first
     at 5s: disconnect
     10th message: restart with empty store
+    at 8s: halt ACME
+    at 20s: resume ACME
 
 Lines: blank, a comment (``#`` to the end of the line), ``seed N`` (at most once; the seed for the
 probability draws when the caller gives none), or a rule. Keywords are case-insensitive; venue names,
@@ -54,12 +56,15 @@ WHAT, on a message the venue sends:
 * ``restart with empty store``: written, the connection closes, the store is wiped (sequence numbers to 1).
 * ``bust``: the venue busts this fill (150=H); the trigger must be a ``fill``.
 * ``unsolicited cancel``: the venue cancels this message's order on its own.
+* ``halt [SYMBOL]`` / ``resume [SYMBOL]``: the venue halts trading in SYMBOL (or this message's symbol), or lets
+  it trade again: while halted, new orders and replaces are rejected as halted, resting orders stay and do not
+  match, cancels still work, and market data subscribers get a SecurityStatus (35=f, 326=2, then 326=3).
 
 On a message the venue receives (``cancel request``, ``replace request``): ``fill first``: the venue fills
 the order before acting on the request. On any request it receives: ``ignore``: the venue never acts on it
 nor answers (a request lost inside the venue; only the desk's own retry gets it done). At a time:
-``disconnect``, ``restart with empty store``, ``bust EXECID``, ``unsolicited cancel CLORDID`` or
-``unsolicited cancel on SYMBOL``.
+``disconnect``, ``restart with empty store``, ``bust EXECID``, ``unsolicited cancel CLORDID``,
+``unsolicited cancel on SYMBOL``, ``halt SYMBOL`` or ``resume SYMBOL``.
 
 Every problem is reported with the file and line (``FaultScriptError.problems``); a script with any bad line
 is refused as a whole.
@@ -312,16 +317,16 @@ def _fault(words: list[str], trigger: MessageTrigger | TimeTrigger) -> Fault:
         return _unsolicited_cancel(words[2:])
     if said == ["fill", "first"]:
         return Fault(Effect.FILL_FIRST)
-    if said == ["ignore"]:
-        return Fault(Effect.IGNORE)
+    if head in ("halt", "resume") and len(args) <= 1:
+        return Fault(Effect.HALT if head == "halt" else Effect.RESUME, symbol=args[0] if args else None)
     raise _LineError(f"unknown fault {' '.join(words)!r}: faults are {_FAULTS}")
 
 
-_PLAIN: Final = {"drop": Effect.DROP, "garble": Effect.GARBLE, "disconnect": Effect.DISCONNECT}
+_PLAIN: Final = {"drop": Effect.DROP, "garble": Effect.GARBLE, "disconnect": Effect.DISCONNECT, "ignore": Effect.IGNORE}
 _FAULTS: Final = (
     "'drop', 'garble', 'delay DURATION', 'reorder [past N]', 'duplicate [with possdup|possresend] [past N]', "
     "'disconnect [before]', 'restart with empty store', 'bust [EXECID]', "
-    "'unsolicited cancel [CLORDID | on SYMBOL]', 'fill first' and 'ignore'"
+    "'unsolicited cancel [CLORDID | on SYMBOL]', 'halt [SYMBOL]', 'resume [SYMBOL]', 'fill first' and 'ignore'"
 )
 
 
@@ -354,7 +359,9 @@ def _unsolicited_cancel(args: list[str]) -> Fault:
     raise _LineError(f"'unsolicited cancel' takes nothing, a ClOrdID or 'on SYMBOL', not {' '.join(args)!r}")
 
 
-_AT_A_TIME: Final = frozenset({Effect.DISCONNECT, Effect.RESTART, Effect.BUST, Effect.UNSOLICITED_CANCEL})
+_AT_A_TIME: Final = frozenset(
+    {Effect.DISCONNECT, Effect.RESTART, Effect.BUST, Effect.UNSOLICITED_CANCEL, Effect.HALT, Effect.RESUME}
+)
 
 
 def _check_fits(fault: Fault, trigger: MessageTrigger | TimeTrigger, said: str) -> None:
@@ -371,6 +378,8 @@ def _check_fits(fault: Fault, trigger: MessageTrigger | TimeTrigger, said: str) 
             raise _LineError(
                 "'unsolicited cancel' at a time needs an order, as in 'unsolicited cancel C-3' or 'on ACME'"
             )
+        if effect in (Effect.HALT, Effect.RESUME) and fault.symbol is None:
+            raise _LineError(f"'{effect}' at a time needs the symbol, as in '{effect} ACME'")
         return
     name = trigger.kind.name
     if not trigger.kind.sent and effect not in (Effect.FILL_FIRST, Effect.IGNORE):

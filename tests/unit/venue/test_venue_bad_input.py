@@ -95,6 +95,18 @@ def test_an_unsupported_message_type_is_a_business_reject_380_3() -> None:
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize("msg_type", ["ZZ", "I", "BI", "a1"])
+def test_a_message_type_fix_does_not_define_is_a_session_reject_373_11(msg_type: str) -> None:
+    reject = _answer(msg_type, {11: "x9"})
+    assert (reject[35], reject[45], reject[371], reject[372], reject[373]) == ("3", "2", "35", msg_type, "11")
+    assert f"{msg_type!r} is not a FIX 4.4 message type" in reject[58]
+
+
+def test_a_user_defined_message_type_is_a_business_reject_380_3() -> None:
+    reject = _answer("U7", {11: "x9"})
+    assert (reject[35], reject[380]) == ("j", "3")
+
+
 def test_session_messages_are_not_the_applications_to_answer() -> None:
     app = venue()
     for msg_type in ("0", "1", "2", "4", "5", "A", "3"):

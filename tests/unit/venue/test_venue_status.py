@@ -106,3 +106,21 @@ def test_a_mass_cancel_the_venue_cannot_do_is_refused_in_the_report() -> None:
     ]
     assert "does not list NOPE" in unknown[58]
     assert "not by scope 3" in by_product[58]
+
+
+def test_a_mass_status_naming_a_side_reports_only_that_sides_orders() -> None:
+    _, c1, _ = _desk()
+    sells = c1.mine(c1.send("AF", [(584, "ms-4"), (585, "7"), (54, "2")]))
+    assert [(m[11], m[54], m[911], m[912]) for m in sells] == [("a2", "2", "1", "Y")]
+    [none] = c1.mine(c1.send("AF", [(584, "ms-5"), (585, "1"), (55, "BOLT"), (54, "2")]))
+    assert (none[39], none[911], none[54]) == ("8", "0", "2")
+
+
+def test_a_mass_cancel_naming_a_side_cancels_only_that_side() -> None:
+    app, c1, _ = _desk()
+    [report, *cancels] = c1.mine(c1.send("q", [(11, "kill-5"), (530, "7"), (54, "1"), (60, T0)]))
+    assert (report[531], report[533]) == ("7", "2")
+    assert [m[11] for m in cancels] == ["a1", "b1"]
+    book = app.engine.book("ACME")
+    assert book is not None
+    assert [o.cl_ord_id for o in book.open_orders()] == ["a2", "z2"]

@@ -16,6 +16,7 @@ from app.engine.clock import FakeClock
 from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
 from app.engine.fix import tags
+from app.engine.fix.alerts import AlertLevel
 from app.engine.fix.config import SessionRole
 from app.engine.fix.message import FixMessage, parse_message
 from app.engine.fix.quote_feed import QuoteFeed
@@ -235,3 +236,15 @@ def test_other_messages_are_said_and_otherwise_left_alone(desk: PriceDesk) -> No
     texts = [a.text for a in desk.feed.alerts]
     assert f"{MD} rejected our message 2: no market data here" in texts
     assert any("sent a 8 message" in t for t in texts)
+
+
+def test_a_halt_at_the_venue_is_told_in_words_and_the_resume_too(desk: PriceDesk) -> None:
+    desk.logon()
+    halted = [(55, "ACME"), (325, "Y"), (326, "2"), (58, "trading in ACME is halted")]
+    desk.hear(MsgType.SECURITY_STATUS, halted)
+    desk.hear(MsgType.SECURITY_STATUS, [(55, "ACME"), (325, "Y"), (326, "3")])
+    said = [(a.level, a.text) for a in desk.feed.alerts if "ACME" in a.text]
+    assert said[-2][0] is AlertLevel.WARNING
+    assert said[-2][1].endswith("trading in ACME is halted.")
+    assert said[-1][0] is AlertLevel.INFO
+    assert said[-1][1].endswith("ACME trades again.")

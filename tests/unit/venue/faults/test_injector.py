@@ -13,9 +13,11 @@ from app.venue.faults import (
     Bust,
     Disconnect,
     FillBeforeCancel,
+    Halt,
     Hold,
     IgnoreRequest,
     PossResend,
+    Resume,
     Skip,
     UnsolicitedCancel,
     WipeStore,
@@ -163,6 +165,15 @@ def test_unsolicited_cancel_after_an_ack_cancels_that_order() -> None:
     other, mine = report(1, NEW, cl="C-1").encode(), report(2, NEW, cl="C-2").encode()
     assert inj.on_send(1, other, START) == [Write(other)]
     assert inj.on_send(2, mine, START) == [Write(mine), UnsolicitedCancel(ClOrdId("C-2"), None)]
+
+
+def test_halt_and_resume_at_a_time_name_their_symbol_and_after_a_message_take_its_symbol() -> None:
+    inj = injector("at 5s: halt ACME\nat 20s: resume ACME\n1st ack on BOLT: halt")
+    assert inj.poll(START + 5 * S) == [Halt("ACME")]
+    assert inj.poll(START + 20 * S) == [Resume("ACME")]
+    acme, bolt = report(1, NEW).encode(), report(2, NEW, symbol="BOLT").encode()
+    assert inj.on_send(1, acme, START + 21 * S) == [Write(acme)]
+    assert inj.on_send(2, bolt, START + 21 * S) == [Write(bolt), Halt("BOLT")]
 
 
 def test_fill_first_answers_the_first_cancel_request_for_the_order_only() -> None:

@@ -34,7 +34,7 @@ def test_every_example_parses_and_says_what_each_rule_does(path: Path) -> None:
 def test_the_example_in_the_format_documentation_parses() -> None:
     doc = script_module.__doc__ or ""
     example = doc.split("::\n\n", 1)[1].split("\n\n", 1)[0]
-    assert len(parse_script(example).rules) == 9
+    assert len(parse_script(example).rules) == 11
 
 
 def test_a_rule_reads_as_it_is_written() -> None:
@@ -65,6 +65,9 @@ def test_a_rule_reads_as_it_is_written() -> None:
         ("unsolicited cancel", Fault(Effect.UNSOLICITED_CANCEL)),
         ("unsolicited cancel C-3", Fault(Effect.UNSOLICITED_CANCEL, cl_ord_id="C-3")),
         ("unsolicited cancel on ACME", Fault(Effect.UNSOLICITED_CANCEL, symbol="ACME")),
+        ("halt", Fault(Effect.HALT)),
+        ("Halt ACME", Fault(Effect.HALT, symbol="ACME")),
+        ("resume ACME", Fault(Effect.RESUME, symbol="ACME")),
     ],
 )
 def test_each_fault_on_a_sent_message(text: str, fault: Fault) -> None:
@@ -107,6 +110,10 @@ def test_time_rules_and_received_messages() -> None:
         ("at 5s: drop", "'drop' acts on a message, but 'at' names a time"),
         ("at 5s: bust", "'bust' at a time needs the ExecID"),
         ("at 5s: unsolicited cancel", "'unsolicited cancel' at a time needs an order"),
+        ("at 5s: halt", "'halt' at a time needs the symbol, as in 'halt ACME'"),
+        ("at 5s: resume", "'resume' at a time needs the symbol"),
+        ("2nd fill: halt ACME BOLT", "unknown fault 'halt ACME BOLT'"),
+        ("2nd new order: halt", "only 'fill first' or 'ignore' can act on it"),
         ("2nd fill: explode", "unknown fault 'explode'"),
         ("2nd fill: drop it", "unknown fault 'drop it'"),
         ("2nd fill: delay", "unknown fault 'delay'"),
