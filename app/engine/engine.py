@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -119,6 +120,8 @@ class Engine:
         self.book = Projections()
         self._listeners: list[Callable[[ChangeSet], None]] = []
         self._reload_listeners: list[Callable[[], None]] = []
+        self._after_batch: deque[Callable[[], None]] = deque()
+        self._in_batch = False
         self._snapshot_seq = 0
         self._snapshots = BookSnapshots()
 
@@ -168,6 +171,17 @@ class Engine:
     def subscribe(self, listener: Callable[[ChangeSet], None]) -> None:
         """Call ``listener`` with each committed change set."""
         self._listeners.append(listener)
+
+    def after_batch(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once the batch under way is committed and every listener has seen it (now, if none is).
+
+        A listener that must change the book (a kill trigger) hands its change here: it then runs in a
+        transaction of its own, after the batch that prompted it, and no listener sees the two out of order.
+        """
+        if self._in_batch:
+            self._after_batch.append(action)
+        else:
+            action()
 
     def subscribe_reloads(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after each reload: every projection was replaced, so views must read them afresh."""
@@ -521,6 +535,17 @@ class Engine:
 
     @contextmanager
     def _batch(self) -> Iterator[_Batch]:
+        outermost, self._in_batch = not self._in_batch, True
+        try:
+            with self._committed_batch() as batch:
+                yield batch
+        finally:
+            self._in_batch = not outermost
+        if outermost:
+            self._run_after_batch()
+
+    @contextmanager
+    def _committed_batch(self) -> Iterator[_Batch]:
         batch: _Batch | None = None
         try:
             with self.store.transaction() as tx:
@@ -535,6 +560,11 @@ class Engine:
         if batch.changes.recorded:
             self._publish(batch.changes)
             self._snapshot_a_piece(batch.changes.orders)
+
+    def _run_after_batch(self) -> None:
+        """Run what listeners handed to ``after_batch``, oldest first (each may run a batch, and hand on more)."""
+        while self._after_batch:
+            _contained(self._after_batch.popleft())
 
     def _publish(self, changes: ChangeSet) -> None:
         """Tell every listener; the batch is committed and sent, so a failing view must not undo that."""

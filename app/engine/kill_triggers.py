@@ -7,7 +7,9 @@ holding the symbol, re-checked at most once a second per account) and, on ``chec
 be checked. An account's loss is its realised P&L this trading day plus the unrealised P&L of its open
 positions at their marks (a position with no mark yet adds nothing). When a
 threshold is passed it trips a switch as the system, naming the trigger and the values that set it off;
-a trigger whose switch is already on does not trip again. Time comes from the engine's injected clock.
+a trigger whose switch is already on does not trip again. A breach seen in a committed change set trips
+through ``Engine.after_batch``: the switch is engaged in a transaction of its own once every listener has
+seen the batch that showed it, never from inside the listener. Time comes from the engine's injected clock.
 
 The thresholds are the desk's risk limits, so a supervisor sets them in the limits editor and each change
 is audited: ``daily_loss`` per account (or desk-wide, for every account; off until set), counted over the
@@ -58,6 +60,7 @@ class KillTriggers:
         self._down_since: dict[str, float] = {}
         self._loss_checked: dict[AccountId, float] = {}
         self._marks_moved: set[AccountId] = set()
+        self._tripping: set[tuple[Scope, KillTrigger]] = set()
         engine.subscribe(self._on_changes)
 
     def watch_marks(self, prices: PriceBook) -> None:
@@ -170,6 +173,19 @@ class KillTriggers:
         observed: Decimal | int,
         limit: Decimal | int,
     ) -> None:
-        if any(s.trigger is trigger for s in self.engine.book.kill.matching(scope)):
+        """Engage the switch once the batch that showed the breach is committed and seen by every listener.
+
+        A breach found while a trip for the same scope and trigger waits, or after one is on, trips nothing.
+        """
+        if (scope, trigger) in self._tripping:
             return
-        self.engine.trip_kill_switch(scope, grade, trigger, reason, observed=Decimal(observed), limit=Decimal(limit))
+        self._tripping.add((scope, trigger))
+
+        def engage() -> None:
+            self._tripping.discard((scope, trigger))
+            if any(s.trigger is trigger for s in self.engine.book.kill.matching(scope)):
+                return
+            engine = self.engine
+            engine.trip_kill_switch(scope, grade, trigger, reason, observed=Decimal(observed), limit=Decimal(limit))
+
+        self.engine.after_batch(engage)

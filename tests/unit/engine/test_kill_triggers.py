@@ -14,7 +14,7 @@ import pytest
 
 from app.engine.clock import FakeClock
 from app.engine.commands import SetLimit, SubmitOrder
-from app.engine.engine import Engine
+from app.engine.engine import ChangeSet, Engine
 from app.engine.enums import ExecType, OrderStatus, Side
 from app.engine.ids import AccountId, OrderId
 from app.engine.kill_switch import KillSwitch
@@ -91,6 +91,39 @@ def test_an_accounts_daily_loss_at_its_limit_stops_that_account(tmp_path: Path) 
     assert desk.engine.ledger.orders[other].status is OrderStatus.NEW
     desk.trade(Side.SELL, 1, account="ACC2")  # more fills elsewhere: the same switch, not another
     assert len(desk.switches()) == 1
+
+
+def test_a_trigger_engages_its_switch_after_the_batch_that_showed_the_breach_not_inside_it(tmp_path: Path) -> None:
+    desk = Watched(tmp_path / "s.sqlite3")
+    desk.limit("daily_loss", 500, account="ACC1")
+    desk.trade(Side.BUY, 10)
+    seen: list[list[str]] = []
+    nested: list[bool] = []
+
+    def later_listener(changes: ChangeSet) -> None:  # subscribed after the triggers
+        seen.append([type(r.event).__name__ for r in changes.recorded])
+        nested.append(desk.engine.store._tx is not None)
+
+    desk.engine.subscribe(later_listener)
+    _, venue = desk.order(side=Side.SELL)
+    seen.clear()
+    desk.engine.apply_venue_messages([venue.fill(100, 4)])  # realised -600
+    assert seen == [["ExecutionApplied"], ["KillSwitchEngaged"]]  # in the order they were committed
+    assert nested == [False] * len(nested)
+    [switch] = desk.switches()
+    assert switch.trigger is KillTrigger.DAILY_LOSS
+    audited = [e for e in desk.engine.store.read() if e.kind == "KillSwitchEngaged"]
+    assert len(audited) == 1
+
+
+def test_breaches_in_one_batch_and_the_next_trip_the_switch_once(tmp_path: Path) -> None:
+    desk = Watched(tmp_path / "s.sqlite3")
+    desk.limit("daily_loss", 100, account="ACC1")
+    desk.trade(Side.BUY, 10)
+    orders = [desk.order(side=Side.SELL)[1] for _ in range(3)]
+    desk.engine.apply_venue_messages([orders[0].fill(50, 5), orders[1].fill(50, 5)])
+    desk.engine.apply_venue_messages([orders[2].fill(10, 5)])
+    assert [s.trigger for s in desk.switches()] == [KillTrigger.DAILY_LOSS]
 
 
 def test_an_account_with_no_loss_limit_is_never_stopped(tmp_path: Path) -> None:
