@@ -105,9 +105,14 @@ at the quote's ask), and what this order opens (a buy past covering a short, a s
 long), against the account's credit. An order that only closes a position uses none."""
 
 
+_INSTANT = timedelta(microseconds=1)
+"""The finest step of the clock."""
+
+
 class RateCheck:
     """How many new orders (or messages: orders, amends, cancels) a trader sent in the sliding rate window.
 
+    The window stops at the trading day's roll (``trading_day_roll``): a new day starts with a clean count.
     Amends count as messages; a new order counts as both. Cancels count too but are never checked.
     """
 
@@ -123,7 +128,8 @@ class RateCheck:
         if applied is None or window is None:
             return None
         trader = intent.spec.trader
-        since = ctx.now - timedelta(seconds=float(window.value))
+        day_began = ctx.book.limits.day_began(ctx.now) - _INSTANT  # what was sent at the roll is the new day's
+        since = max(ctx.now - timedelta(seconds=float(window.value)), day_began)
         sent = ctx.book.activity.count(trader, orders=self.orders, since=since, cap=applied.value)
         if sent < applied.value:
             return None
@@ -136,7 +142,8 @@ class RateCheck:
 
 
 class DuplicateCheck:
-    """A warning when an order on the same side, symbol, quantity and price went out within the window."""
+    """A warning when an order on the same side, symbol, quantity and price went out within the window, this
+    trading day (one sent before the roll is yesterday's order, not a duplicate)."""
 
     rule = "duplicate_window_s"
 
@@ -146,8 +153,8 @@ class DuplicateCheck:
         if applied is None or intent.order_id is not None:
             return None
         last = ctx.book.activity.last_sent(intent.spec)
-        if last is None:
-            return None
+        if last is None or last < ctx.book.limits.day_began(ctx.now):
+            return None  # none sent, or sent in an earlier trading day
         ago = (ctx.now - last).total_seconds()
         if ago >= float(applied.value):
             return None

@@ -156,6 +156,33 @@ def test_a_duplicate_order_warns_within_its_window(desk: Desk) -> None:
     assert desk.check().allowed
 
 
+def test_the_rate_window_starts_again_at_the_trading_day_roll(desk: Desk) -> None:
+    desk.limit("order_rate", 2)
+    desk.limit("rate_window_s", 10)
+    desk.limit("trading_day_roll", "14:31 UTC")  # the clock starts at 14:30:00
+    desk.clock.advance(57)
+    for _ in range(2):
+        assert desk.submit().accepted
+        desk.clock.advance(1)
+    assert desk.rules() == {"order_rate": BLOCK}  # 14:30:59: both still in the window and the day
+    desk.clock.advance(1)  # 14:31:00, the roll: both were sent in the trading day before
+    assert desk.check().allowed
+    assert desk.submit().accepted
+    assert desk.submit().accepted
+    assert desk.rules() == {"order_rate": BLOCK}  # the new day's own orders count as ever
+
+
+def test_the_same_order_just_before_the_roll_is_not_a_duplicate_after_it(desk: Desk) -> None:
+    desk.limit("duplicate_window_s", 30, WARN)
+    desk.limit("trading_day_roll", "14:31 UTC")
+    desk.clock.advance(55)
+    assert desk.submit().accepted
+    desk.clock.advance(4)  # 14:30:59
+    assert desk.check().severity is WARN
+    desk.clock.advance(1)  # 14:31:00: yesterday's order, today's is a new one
+    assert desk.check().allowed
+
+
 def test_an_amend_up_is_checked_on_its_new_terms_without_counting_itself_twice(desk: Desk) -> None:
     desk.limit("max_long", 1000)
     order_id = desk.working(qty=Decimal(600))
