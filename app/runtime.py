@@ -28,6 +28,7 @@ from app.engine.fix.gateway import FixGateway
 from app.engine.fix.quote_feed import QuoteFeed
 from app.engine.kill_triggers import KillTriggers, TriggerGrades
 from app.engine.marks import follow_marks
+from app.engine.opening_marks import OpeningMarks
 from app.engine.prices import PriceBook
 from app.engine.recovery import Progress
 from app.engine.risk import RiskGate
@@ -123,7 +124,8 @@ class Runtime:
         gateway.attach(engine)
         triggers = KillTriggers(engine, destinations, gateway.line_sound, grades or TriggerGrades())
         follow_marks(prices, engine)
-        triggers.watch_marks(prices)  # after follow_marks: the positions are marked before the loss is checked
+        OpeningMarks(engine).follow(prices)
+        triggers.watch_marks(prices)  # after these: positions are marked, the day opened, before the loss is checked
         if watchlist is None:
             watchlist = simulator.market_data_symbols if simulator is not None else ()
         feed = QuoteFeed(configs, clock, prices, watchlist)

@@ -27,6 +27,7 @@ from app.engine.errors import StoreError
 from app.engine.events import (
     ActionRefused,
     CancelRequested,
+    DayOpeningMark,
     DropCopyWatched,
     Event,
     KillSwitchEngaged,
@@ -504,6 +505,10 @@ class Engine:
             batch.record_all(due_events(self.reconciliation, self.clock.now(), None))
             batch.close_with(notes, also)
         return batch.changes
+
+    def record_opening_marks(self, marks: Sequence[DayOpeningMark]) -> ChangeSet:
+        """Record symbols' opening marks for their trading day (app/engine/opening_marks.py), as the system."""
+        return self._record_all(marks)
 
     def reconcile(self, grace: timedelta) -> ChangeSet:
         """Open a break for each fill one session reported more than ``grace`` ago and the other has not."""

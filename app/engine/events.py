@@ -460,6 +460,21 @@ class RequestLost:
     """The order's state as the venue stated it."""
 
 
+@dataclass(frozen=True, slots=True)
+class DayOpeningMark:
+    """The price a symbol's positions carried into trading day ``day`` are measured from for the day's P&L.
+
+    ``px`` is the last mark the desk saw before the roll (the prior close, as the desk saw it) or, when it saw
+    none, the day's first mark; ``basis`` says which, in words.
+    """
+
+    symbol: str
+    day: str
+    """The trading day, as an ISO date (named by the date it ends, see app/engine/risk/trading_day.py)."""
+    px: Decimal
+    basis: str
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -495,6 +510,7 @@ Event = (
     | ExecutionBreak
     | ExecutionBreakCleared
     | RequestLost
+    | DayOpeningMark
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -534,6 +550,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ExecutionBreak,
         ExecutionBreakCleared,
         RequestLost,
+        DayOpeningMark,
     )
 }
 """Each event class by the kind name the log stores."""

@@ -5,10 +5,10 @@ Their thresholds are risk limits (set here as the supervisor), and the daily los
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -16,16 +16,21 @@ from app.engine.clock import FakeClock
 from app.engine.commands import SetLimit, SubmitOrder
 from app.engine.engine import ChangeSet, Engine
 from app.engine.enums import ExecType, OrderStatus, Side
+from app.engine.events import DayOpeningMark
 from app.engine.ids import AccountId, OrderId
 from app.engine.kill_switch import KillSwitch
 from app.engine.kill_terms import KillGrade, KillTrigger, Scope, ScopeKind
 from app.engine.kill_triggers import KillTriggers
 from app.engine.marks import follow_marks
+from app.engine.opening_marks import OpeningMarks
 from app.engine.prices import PriceBook, Quote
 from app.engine.risk.verdict import Severity
+from app.engine.serialization import from_json
 from tests.support.engine_kit import SUPERVISOR, TRADER, open_engine, spec
 from tests.support.reports import VenueOrder
 from tests.support.risk_kit import key
+
+E = TypeVar("E")
 
 
 class Watched:
@@ -39,6 +44,7 @@ class Watched:
         self.triggers = KillTriggers(self.engine, ["SIM1", "SIM2"], lambda venue: venue not in self.down)
         self.prices = PriceBook()
         follow_marks(self.prices, self.engine)
+        OpeningMarks(self.engine).follow(self.prices)
         self.triggers.watch_marks(self.prices)
         for name, value in limits.items():
             self.limit(name, value)
@@ -61,6 +67,10 @@ class Watched:
     def mark(self, px: str, symbol: str = "AAPL") -> None:
         """A quote whose mark (its last trade, with no bid or ask) is ``px``."""
         self.prices.update([Quote(symbol, None, None, Decimal(px), self.clock.now())])
+
+    def events(self, cls: type[E]) -> list[E]:
+        """Every logged event of type ``cls``, decoded."""
+        return [from_json(cls, s.data) for s in self.engine.store.read() if s.kind == cls.__name__]
 
     def switches(self) -> list[KillSwitch]:
         return list(self.engine.book.kill.active.values())
@@ -299,3 +309,75 @@ def test_the_days_loss_survives_a_restart_exactly(tmp_path: Path, snapshot: bool
     again = Watched(tmp_path / "s.sqlite3", clock)
     assert again.engine.book.daily.rows() == rows
     assert again.engine.book.daily.today("ACC1", clock.now(), again.engine.book.limits.day_roll()) == -100
+
+
+def _carried_into_tuesday(tmp_path: Path, **limits: str | int) -> Watched:
+    """Long 100 AAPL at 10 bought on Monday's trading day, marked at 8 before the 17:00 New York roll."""
+    clock = FakeClock(datetime(2026, 1, 5, 21, 0, tzinfo=UTC))  # 16:00 in New York
+    desk = Watched(tmp_path / "s.sqlite3", clock, trading_day_roll=NEW_YORK_ROLL, **limits)
+    desk.trade(Side.BUY, 10)
+    desk.mark("8")  # -200 on Monday
+    desk.clock.advance(2 * 3600)  # 18:00 in New York: Tuesday's trading day
+    return desk
+
+
+def test_a_position_carried_into_the_day_loses_only_what_it_falls_below_the_prior_close(tmp_path: Path) -> None:
+    desk = _carried_into_tuesday(tmp_path, daily_loss=250)
+    desk.mark("7.5")  # the day's first mark: -50 against Monday's last mark (-250 against the cost)
+    _, tuesday = desk.events(DayOpeningMark)  # Monday's was the first mark of that day
+    assert (tuesday.day, tuesday.px) == ("2026-01-06", Decimal(8))
+    assert tuesday.basis == "prior close: the last mark before the roll, at 2026-01-05 21:00:00 UTC"
+    assert desk.switches() == []
+    desk.clock.advance(1)
+    desk.mark("5.5")  # -250 since the prior close
+    [switch] = desk.switches()
+    assert switch.reason == (
+        "ACC1 has lost 250.00 this trading day (realised 0.00, unrealised -250.00 at the marks), at or past its "
+        "daily loss limit of 250.00 (for the desk)."
+    )
+
+
+def test_selling_a_carried_position_counts_only_the_move_since_the_prior_close(tmp_path: Path) -> None:
+    desk = _carried_into_tuesday(tmp_path, daily_loss=150)
+    desk.mark("8")
+    desk.trade(Side.SELL, 7)  # realised -300 against the cost, +200 of it lost before today: -100 today
+    assert desk.switches() == []
+    desk.trade(Side.BUY, 7)  # a new long today, from no carried position
+    desk.clock.advance(1)
+    desk.mark("6.5")  # -50 more: -150 today
+    assert [s.trigger for s in desk.switches()] == [KillTrigger.DAILY_LOSS]
+
+
+def test_a_desk_that_saw_no_mark_before_the_roll_measures_from_the_days_first_mark(tmp_path: Path) -> None:
+    clock = FakeClock(datetime(2026, 1, 5, 21, 0, tzinfo=UTC))
+    desk = Watched(tmp_path / "s.sqlite3", clock, trading_day_roll=NEW_YORK_ROLL)
+    desk.trade(Side.BUY, 10)
+    desk.clock.advance(2 * 3600)
+    desk.mark("9")
+    desk.mark("8")  # the day's opening mark is taken once
+    assert desk.engine.book.daily.opening["AAPL"] == (date(2026, 1, 6), Decimal(9))
+    book = desk.engine.book
+    assert book.daily.unrealised_today("ACC1", book.positions, clock.now(), book.limits.day_roll()) == -100
+    [opening] = desk.events(DayOpeningMark)
+    assert opening.basis == "first mark of the day"
+
+
+@pytest.mark.parametrize("snapshot", [True, False], ids=["snapshot", "replay"])
+def test_the_days_opening_marks_and_carried_positions_survive_a_restart(tmp_path: Path, snapshot: bool) -> None:
+    desk = _carried_into_tuesday(tmp_path)
+    desk.mark("7")
+    desk.trade(Side.SELL, 7, account="ACC1")
+    desk.trade(Side.BUY, 7)
+    desk.mark("6")
+    book, clock = desk.engine.book, desk.clock
+    roll = book.limits.day_roll()
+    figures = (book.daily.rows(), book.daily.unrealised_today("ACC1", book.positions, clock.now(), roll))
+    if snapshot:
+        desk.engine.close()
+    else:
+        desk.engine.store.close()
+    again = Watched(tmp_path / "s.sqlite3", clock)
+    again.mark("6")  # marks are not in the log; the opening mark is, and is not taken again
+    book = again.engine.book
+    assert (book.daily.rows(), book.daily.unrealised_today("ACC1", book.positions, clock.now(), roll)) == figures
+    assert [e.day for e in again.events(DayOpeningMark)] == ["2026-01-05", "2026-01-06"]
