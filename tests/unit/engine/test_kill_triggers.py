@@ -14,7 +14,7 @@ import pytest
 
 from app.engine.clock import FakeClock
 from app.engine.commands import SetLimit, SubmitOrder
-from app.engine.engine import ChangeSet, Engine
+from app.engine.engine import ChangeSet
 from app.engine.enums import ExecType, OrderStatus, Side
 from app.engine.events import DayOpeningMark
 from app.engine.ids import AccountId, OrderId
@@ -23,6 +23,7 @@ from app.engine.kill_terms import KillGrade, KillTrigger, Scope, ScopeKind
 from app.engine.kill_triggers import KillTriggers
 from app.engine.marks import follow_marks
 from app.engine.opening_marks import OpeningMarks
+from app.engine.order import RequestKind
 from app.engine.prices import PriceBook, Quote
 from app.engine.risk.verdict import Severity
 from app.engine.serialization import from_json
@@ -39,7 +40,7 @@ class Watched:
     def __init__(self, path: Path, clock: FakeClock | None = None, **limits: str | int) -> None:
         self.path = path
         self.clock = clock or FakeClock()
-        self.engine: Engine = open_engine(path, clock=self.clock)[0]
+        self.engine, self.outbound = open_engine(path, clock=self.clock)
         self.down: set[str] = set()
         self.triggers = KillTriggers(self.engine, ["SIM1", "SIM2"], lambda venue: venue not in self.down)
         self.prices = PriceBook()
@@ -67,6 +68,15 @@ class Watched:
     def mark(self, px: str, symbol: str = "AAPL") -> None:
         """A quote whose mark (its last trade, with no bid or ask) is ``px``."""
         self.prices.update([Quote(symbol, None, None, Decimal(px), self.clock.now())])
+
+    def confirm_cancels(self, orders: list[tuple[OrderId, VenueOrder]]) -> None:
+        """The venue confirms each order's pending cancel."""
+        reports = []
+        for order_id, venue in orders:
+            pending = self.engine.ledger.orders[order_id].pending
+            assert pending is not None
+            reports.append(venue.canceled(pending.cl_ord_id))
+        self.engine.apply_venue_messages(reports)
 
     def events(self, cls: type[E]) -> list[E]:
         """Every logged event of type ``cls``, decoded."""
@@ -134,6 +144,32 @@ def test_breaches_in_one_batch_and_the_next_trip_the_switch_once(tmp_path: Path)
     desk.engine.apply_venue_messages([orders[0].fill(50, 5), orders[1].fill(50, 5)])
     desk.engine.apply_venue_messages([orders[2].fill(10, 5)])
     assert [s.trigger for s in desk.switches()] == [KillTrigger.DAILY_LOSS]
+
+
+def test_a_daily_loss_trip_cancels_hundreds_of_the_accounts_orders_on_two_venues_until_all_are_confirmed(
+    tmp_path: Path,
+) -> None:
+    desk = Watched(tmp_path / "s.sqlite3")
+    desk.limit("daily_loss", 500, account="ACC1")
+    desk.outbound.mass_cancel_venues = {"SIM1"}
+    working = [desk.order(destination=venue) for venue in ("SIM1", "SIM2") for _ in range(150)]
+    other = desk.order(account=AccountId("ACC2"))
+    desk.trade(Side.BUY, 10)
+    desk.outbound.sent.clear()
+    desk.trade(Side.SELL, 4)  # realised -600: the trip follows the fill's batch, in a transaction of its own
+    orders = desk.engine.ledger.orders
+    assert all(orders[o].status is OrderStatus.PENDING_CANCEL for o, _ in working)  # pending until confirmed
+    assert orders[other[0]].status is OrderStatus.NEW
+    cancels = [r.order_id for r in desk.outbound.sent if r.kind is RequestKind.CANCEL]
+    assert sorted(cancels) == sorted(o for o, _ in working)  # an account's switch: one cancel per order
+    [status] = desk.engine.kill_switch_status()
+    assert (status.working, status.unconfirmed) == (300, 300)
+    desk.confirm_cancels(working[:200])
+    assert desk.engine.kill_switch_status()[0].unconfirmed == 100
+    desk.confirm_cancels(working[200:])
+    [status] = desk.engine.kill_switch_status()
+    assert (status.confirmed, status.unconfirmed, status.filled_after) == (300, 0, 0)
+    assert all(orders[o].status is OrderStatus.CANCELED for o, _ in working)
 
 
 def test_an_account_with_no_loss_limit_is_never_stopped(tmp_path: Path) -> None:
