@@ -541,30 +541,25 @@ class Engine:
     @contextmanager
     def _batch(self) -> Iterator[_Batch]:
         outermost, self._in_batch = not self._in_batch, True
-        try:
-            with self._committed_batch() as batch:
-                yield batch
-        finally:
-            self._in_batch = not outermost
-        if outermost:
-            self._run_after_batch()
-
-    @contextmanager
-    def _committed_batch(self) -> Iterator[_Batch]:
         batch: _Batch | None = None
         try:
-            with self.store.transaction() as tx:
-                batch = _Batch(self, tx)
-                yield batch
-        except BaseException:
-            self.outbound.discard()
-            if batch is not None and batch.changes.recorded:
-                self.reload()
-            raise
-        self.outbound.release()
-        if batch.changes.recorded:
-            self._publish(batch.changes)
-            self._snapshot_a_piece(batch.changes.orders)
+            try:
+                with self.store.transaction() as tx:
+                    batch = _Batch(self, tx)
+                    yield batch
+            except BaseException:
+                self.outbound.discard()
+                if batch is not None and batch.changes.recorded:
+                    self.reload()
+                raise
+            self.outbound.release()
+            if batch.changes.recorded:
+                self._publish(batch.changes)
+                self._snapshot_a_piece(batch.changes.orders)
+        finally:
+            self._in_batch = not outermost
+        if outermost and self._after_batch:
+            self._run_after_batch()
 
     def _run_after_batch(self) -> None:
         """Run what listeners handed to ``after_batch``, oldest first (each may run a batch, and hand on more)."""
