@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
@@ -27,10 +28,10 @@ from app.engine.fix.gateway import FixGateway
 from app.engine.fix.quote_feed import QuoteFeed
 from app.engine.kill_triggers import KillTriggers, TriggerGrades
 from app.engine.marks import follow_marks
+from app.engine.opening_marks import OpeningMarks
 from app.engine.prices import PriceBook
 from app.engine.recovery import Progress
 from app.engine.risk import RiskGate
-from app.engine.risk.accounts import accounts_in_file, desk_accounts
 from app.engine.risk.limits_file import default_limits_path, load_limits
 from app.engine.risk.pretrade import PreTradeGate
 from app.engine.roles import UserDirectory
@@ -40,6 +41,8 @@ APP_NAME = "oems-desktop"
 STORE_FILE = "events.db"
 LINE_CHECK_SECONDS: Final = 1.0
 """How often the session-loss trigger looks at each venue's line, and the kill switch for cancels to retry."""
+
+_log = logging.getLogger(__name__)
 
 
 def data_dir(*, demo: bool = False) -> Path:
@@ -64,7 +67,6 @@ class Runtime:
     configs: tuple[SessionConfig, ...]
     triggers: KillTriggers
     simulator: VenueSimulator | None = None
-    configured_accounts: frozenset[str] = frozenset()
     _line_watch: asyncio.Task[None] | None = None
 
     @classmethod
@@ -86,8 +88,9 @@ class Runtime:
         """Open the store, start the simulator (if wanted, misbehaving as ``faults`` say) and begin connecting every
         session.
 
-        Without a ``gate`` the desk runs the full pre-trade gate over ``runtime.prices``; a desk that has never
-        had limits starts with those in ``limits_file`` (default: resources/limits.toml); the kill switch
+        Without a ``gate`` the desk runs the full pre-trade gate over ``runtime.prices``. A desk that has never
+        had limits starts with those in ``limits_file`` (default: resources/limits.toml, see ``seed_new_desk``);
+        a desk that has them comes up with those in its log and does not read the file at all. The kill switch
         triggers take their thresholds from those limits and trip at ``grades`` (default: ``TriggerGrades()``);
         without a ``directory`` the
         users recorded in the store decide who may do what. The feed asks for prices of the ``watchlist`` (by
@@ -96,9 +99,7 @@ class Runtime:
         """
         destinations = [c.name for c in configs if c.role is SessionRole.ORDERS]
         prices = PriceBook()
-        source = limits_file or default_limits_path()
-        configured = accounts_in_file(source) if gate is None else frozenset()
-        gate = gate or PreTradeGate(destinations, prices, clock, configured)
+        gate = gate or PreTradeGate(destinations, prices, clock)
         simulator = VenueSimulator(configs, clock, faults) if with_simulator else None
         if simulator is not None:
             await simulator.start()
@@ -113,8 +114,7 @@ class Runtime:
                 directory=directory,
                 progress=progress,
             )
-            if not engine.book.limits.seeded:
-                engine.seed_limits(load_limits(source), source.name)
+            seed_new_desk(engine, limits_file or default_limits_path())
         except BaseException:
             if engine is not None:
                 engine.store.close()
@@ -124,7 +124,8 @@ class Runtime:
         gateway.attach(engine)
         triggers = KillTriggers(engine, destinations, gateway.line_sound, grades or TriggerGrades())
         follow_marks(prices, engine)
-        triggers.watch_marks(prices)  # after follow_marks: the positions are marked before the loss is checked
+        OpeningMarks(engine).follow(prices)
+        triggers.watch_marks(prices)  # after these: positions are marked, the day opened, before the loss is checked
         if watchlist is None:
             watchlist = simulator.market_data_symbols if simulator is not None else ()
         feed = QuoteFeed(configs, clock, prices, watchlist)
@@ -134,7 +135,7 @@ class Runtime:
         await gateway.start()
         await drop_copies.start()
         await feed.start()
-        runtime = cls(engine, gateway, feed, prices, drop_copies, configs, triggers, simulator, configured)
+        runtime = cls(engine, gateway, feed, prices, drop_copies, configs, triggers, simulator)
         runtime._line_watch = asyncio.create_task(runtime._watch_lines(), name="kill-switch-lines")
         return runtime
 
@@ -146,8 +147,8 @@ class Runtime:
             self.engine.retry_kill_cancels()
 
     def accounts(self) -> list[str]:
-        """The desk's accounts, for the ticket: those its limits name and those of its limits file."""
-        return desk_accounts(self.engine.book.limits, self.configured_accounts)
+        """The desk's accounts, for the ticket: those its limits name."""
+        return sorted(self.engine.book.limits.accounts())
 
     @property
     def destinations(self) -> list[str]:
@@ -164,3 +165,21 @@ class Runtime:
         self.engine.close()
         if self.simulator is not None:
             await self.simulator.close()
+
+
+def seed_new_desk(engine: Engine, limits_file: Path) -> None:
+    """Give a desk that has never had limits those of ``limits_file``, as audited events by the system user.
+
+    A desk that has limits (set by its first start or by a supervisor since) keeps those of its log: the file
+    is not read, so editing or breaking it changes nothing, and the log says so. On a new desk a file with a
+    mistake stops the start with ``ConfigError`` naming the file, the line and the problem.
+    """
+    if engine.book.limits.seeded:
+        _log.info(
+            "Risk limits come from the desk's log; the limits file %s is not read (it only seeds a new desk; "
+            "a supervisor changes limits in the Limits editor).",
+            limits_file,
+        )
+        return
+    engine.seed_limits(load_limits(limits_file), limits_file.name)
+    _log.info("A new desk: risk limits loaded from %s; later starts keep them from the log.", limits_file)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -32,6 +33,7 @@ from app.engine.events import (
     AnomalyAcknowledged,
     BlockBasisSet,
     CancelRequested,
+    DayOpeningMark,
     DropCopyWatched,
     Event,
     KillSwitchEngaged,
@@ -125,6 +127,8 @@ class Engine:
         self.book = Projections()
         self._listeners: list[Callable[[ChangeSet], None]] = []
         self._reload_listeners: list[Callable[[], None]] = []
+        self._after_batch: deque[Callable[[], None]] = deque()
+        self._in_batch = False
         self._snapshot_seq = 0
         self._snapshots = BookSnapshots()
 
@@ -174,6 +178,17 @@ class Engine:
     def subscribe(self, listener: Callable[[ChangeSet], None]) -> None:
         """Call ``listener`` with each committed change set."""
         self._listeners.append(listener)
+
+    def after_batch(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once the batch under way is committed and every listener has seen it (now, if none is).
+
+        A listener that must change the book (a kill trigger) hands its change here: it then runs in a
+        transaction of its own, after the batch that prompted it, and no listener sees the two out of order.
+        """
+        if self._in_batch:
+            self._after_batch.append(action)
+        else:
+            action()
 
     def subscribe_reloads(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after each reload: every projection was replaced, so views must read them afresh."""
@@ -578,6 +593,10 @@ class Engine:
             batch.close_with(notes, also)
         return batch.changes
 
+    def record_opening_marks(self, marks: Sequence[DayOpeningMark]) -> ChangeSet:
+        """Record symbols' opening marks for their trading day (app/engine/opening_marks.py), as the system."""
+        return self._record_all(marks)
+
     def reconcile(self, grace: timedelta) -> ChangeSet:
         """Open a break for each fill one session reported more than ``grace`` ago and the other has not."""
         return self._record_all(due_events(self.reconciliation, self.clock.now(), grace))
@@ -609,20 +628,31 @@ class Engine:
 
     @contextmanager
     def _batch(self) -> Iterator[_Batch]:
+        outermost, self._in_batch = not self._in_batch, True
         batch: _Batch | None = None
         try:
-            with self.store.transaction() as tx:
-                batch = _Batch(self, tx)
-                yield batch
-        except BaseException:
-            self.outbound.discard()
-            if batch is not None and batch.changes.recorded:
-                self.reload()
-            raise
-        self.outbound.release()
-        if batch.changes.recorded:
-            self._publish(batch.changes)
-            self._snapshot_a_piece(batch.changes.orders)
+            try:
+                with self.store.transaction() as tx:
+                    batch = _Batch(self, tx)
+                    yield batch
+            except BaseException:
+                self.outbound.discard()
+                if batch is not None and batch.changes.recorded:
+                    self.reload()
+                raise
+            self.outbound.release()
+            if batch.changes.recorded:
+                self._publish(batch.changes)
+                self._snapshot_a_piece(batch.changes.orders)
+        finally:
+            self._in_batch = not outermost
+        if outermost and self._after_batch:
+            self._run_after_batch()
+
+    def _run_after_batch(self) -> None:
+        """Run what listeners handed to ``after_batch``, oldest first (each may run a batch, and hand on more)."""
+        while self._after_batch:
+            _contained(self._after_batch.popleft())
 
     def _publish(self, changes: ChangeSet) -> None:
         """Tell every listener; the batch is committed and sent, so a failing view must not undo that."""

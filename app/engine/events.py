@@ -518,6 +518,21 @@ class AnomalyAcknowledged:
     order_id: OrderId | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class DayOpeningMark:
+    """The price a symbol's positions carried into trading day ``day`` are measured from for the day's P&L.
+
+    ``px`` is the last mark the desk saw before the roll (the prior close, as the desk saw it) or, when it saw
+    none, the day's first mark; ``basis`` says which, in words.
+    """
+
+    symbol: str
+    day: str
+    """The trading day, as an ISO date (named by the date it ends, see app/engine/risk/trading_day.py)."""
+    px: Decimal
+    basis: str
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -559,6 +574,7 @@ Event = (
     | AllocationProposed
     | AllocationReleased
     | AnomalyAcknowledged
+    | DayOpeningMark
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -604,6 +620,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AllocationProposed,
         AllocationReleased,
         AnomalyAcknowledged,
+        DayOpeningMark,
     )
 }
 """Each event class by the kind name the log stores."""

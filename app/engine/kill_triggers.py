@@ -4,10 +4,13 @@
 toward a storm), the marks (through ``watch_marks``: a moving mark moves the unrealised P&L of every account
 holding the symbol, re-checked at most once a second per account) and, on ``check_lines`` and
 ``check_marks`` (the caller runs them every second or so), each venue's line and any mark move still to
-be checked. An account's loss is its realised P&L this trading day plus the unrealised P&L of its open
-positions at their marks (a position with no mark yet adds nothing). When a
+be checked. An account's loss is its P&L this trading day (app/engine/risk/daily_pnl.py): realised today,
+plus its open positions' unrealised P&L at their marks, measured for a position carried into the day from
+the day's opening mark (the prior close) rather than its cost (a position with no mark yet adds nothing). When a
 threshold is passed it trips a switch as the system, naming the trigger and the values that set it off;
-a trigger whose switch is already on does not trip again. Time comes from the engine's injected clock.
+a trigger whose switch is already on does not trip again. A breach seen in a committed change set trips
+through ``Engine.after_batch``: the switch is engaged in a transaction of its own once every listener has
+seen the batch that showed it, never from inside the listener. Time comes from the engine's injected clock.
 
 The thresholds are the desk's risk limits, so a supervisor sets them in the limits editor and each change
 is audited: ``daily_loss`` per account (or desk-wide, for every account; off until set), counted over the
@@ -27,7 +30,6 @@ from app.engine.enums import ExecType
 from app.engine.events import ExecutionApplied, RequestRejected
 from app.engine.ids import AccountId, OrderId
 from app.engine.kill_terms import KillGrade, KillTrigger, Scope, ScopeKind
-from app.engine.positions import ZERO
 from app.engine.prices import PriceBook, Quote
 
 MARK_CHECK_SECONDS = 1.0
@@ -58,6 +60,7 @@ class KillTriggers:
         self._down_since: dict[str, float] = {}
         self._loss_checked: dict[AccountId, float] = {}
         self._marks_moved: set[AccountId] = set()
+        self._tripping: set[tuple[Scope, KillTrigger]] = set()
         engine.subscribe(self._on_changes)
 
     def watch_marks(self, prices: PriceBook) -> None:
@@ -106,8 +109,9 @@ class KillTriggers:
         if applied is None:
             return
         limit: Decimal = applied.value
-        realised = self.engine.book.daily.today(account, self.engine.clock.now(), limits.day_roll())
-        unrealised = self._unrealised(account)
+        daily, now, roll = self.engine.book.daily, self.engine.clock.now(), limits.day_roll()
+        realised = daily.today(account, now, roll)
+        unrealised = daily.unrealised_today(account, self.engine.positions, now, roll)
         pnl = realised + unrealised
         if -pnl >= limit:
             reason = (
@@ -116,14 +120,6 @@ class KillTriggers:
             )
             scope = Scope(ScopeKind.ACCOUNT, account)
             self._trip(scope, self.grades.daily_loss, KillTrigger.DAILY_LOSS, reason, pnl, limit)
-
-    def _unrealised(self, account: AccountId) -> Decimal:
-        """The unrealised P&L of ``account``'s open positions at their marks (nothing for a position with no mark)."""
-        positions = self.engine.positions
-        return sum(
-            (positions.unrealized_pnl(p) or ZERO for (held_by, _), p in positions.by_key.items() if held_by == account),
-            ZERO,
-        )
 
     def _count_reject(self, order_id: OrderId) -> None:
         venue = self.engine.ledger.orders[order_id].spec.destination
@@ -170,6 +166,19 @@ class KillTriggers:
         observed: Decimal | int,
         limit: Decimal | int,
     ) -> None:
-        if any(s.trigger is trigger for s in self.engine.book.kill.matching(scope)):
+        """Engage the switch once the batch that showed the breach is committed and seen by every listener.
+
+        A breach found while a trip for the same scope and trigger waits, or after one is on, trips nothing.
+        """
+        if (scope, trigger) in self._tripping:
             return
-        self.engine.trip_kill_switch(scope, grade, trigger, reason, observed=Decimal(observed), limit=Decimal(limit))
+        self._tripping.add((scope, trigger))
+
+        def engage() -> None:
+            self._tripping.discard((scope, trigger))
+            if any(s.trigger is trigger for s in self.engine.book.kill.matching(scope)):
+                return
+            engine = self.engine
+            engine.trip_kill_switch(scope, grade, trigger, reason, observed=Decimal(observed), limit=Decimal(limit))
+
+        self.engine.after_batch(engage)

@@ -117,12 +117,14 @@ class Projections:
         return order_id
 
     def _fill(self, order: Order, event: ExecutionApplied, ts: datetime) -> None:
-        """Move the position; what it realised counts toward the account's trading day."""
+        """Move the position; what it realised counts toward the account's trading day, and what it held before
+        the day's first fill is what it carried into the day."""
         position = self.positions.get(order.spec.account, order.spec.symbol)
-        before = position.realized_pnl
+        before, roll = position.realized_pnl, self.limits.day_roll()
+        self.daily.before_fill(position, ts, roll)
         _apply_fill(position, order, event)
         if position.realized_pnl != before:
-            self.daily.realised(order.spec.account, position.realized_pnl - before, ts, self.limits.day_roll())
+            self.daily.realised(order.spec.account, position.realized_pnl - before, ts, roll)
 
     def _allocated(self, event: AllocationReleased, ts: datetime) -> None:
         """Move the block's position to its accounts; what that realises counts toward each account's day."""

@@ -1,27 +1,20 @@
-"""The desk's accounts: every account its limits name, plus those the desk is configured with.
+"""The desk's accounts: every account its limits name, plus those the gate is configured with.
 
 An order for any other account is blocked before it goes out (a mistyped account is never sent). A
-supervisor adds an account by setting a limit for it in the Limits editor; the shipped desk also knows the
-accounts of its limits file (resources/limits.toml), so the ticket offers them from the first start.
+supervisor adds an account by setting a limit for it in the Limits editor; a new desk's limits file
+(resources/limits.toml) sets limits for its accounts, so the ticket offers them from the first start.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.engine.risk.intent import Context, Intent
-from app.engine.risk.limits_file import load_limits
 from app.engine.risk.verdict import Finding, Severity
 
 if TYPE_CHECKING:
     from app.engine.risk.limits import Limits
-
-
-def accounts_in_file(path: Path) -> frozenset[str]:
-    """Every account the limits file at ``path`` sets a limit for (``ConfigError`` if the file is wrong)."""
-    return frozenset(key.scope.account for key in load_limits(path) if key.scope.account)
 
 
 def desk_accounts(limits: Limits, configured: Collection[str]) -> list[str]:

@@ -74,24 +74,58 @@ def _working_buys(intent: Intent, ctx: Context) -> tuple[Decimal, str]:
     return used, ""
 
 
+def _working_short_sales(intent: Intent, ctx: Context) -> tuple[Decimal, str]:
+    """Value of the account's working sells past its long in each symbol (the short sales they would make), this
+    order's own stake left out; or why they cannot be valued.
+
+    Working sells first sell the long; the rest is valued at the working sells' average price, market sells
+    at the quote's bid.
+    """
+    exposure, positions, account = ctx.book.exposure, ctx.book.positions.by_key, intent.spec.account
+    mine = exposure.stake(intent.order_id)
+    used = Decimal(0)
+    for symbol, (value, unpriced) in exposure.sells.get(account, {}).items():
+        qty = exposure.working(account, symbol, False, intent.order_id)
+        held = positions.get((account, symbol))
+        short = qty - max(held.net_qty if held is not None else Decimal(0), Decimal(0))
+        if short <= 0:
+            continue
+        if mine is not None and not mine.buy and mine.symbol == symbol:
+            if mine.px is None:
+                unpriced -= mine.qty
+            else:
+                value -= mine.qty * mine.px
+        if unpriced > 0:
+            quote = ctx.prices.quote(symbol)
+            px = None if quote is None else quote.bid or quote.last
+            if px is None:
+                return used, f"working market sells of {number(unpriced)} {symbol} have no quote to value them at."
+            value += unpriced * px
+        used += short * value / qty
+    return used, ""
+
+
 def _buying_power(intent: Intent, ctx: Context) -> Measured:
-    """Open positions at cost, plus working buys (this order's own stake left out), plus what this order opens."""
+    """Open positions at cost, plus working buys and working short sales (this order's own stake left out), plus
+    what this order opens."""
     opening = _opening_qty(intent, ctx)
     if opening <= 0:
         return None  # it only closes a position: no credit used
     if ctx.price is None:
         return f"a market order for {intent.spec.symbol} has no price until a fresh quote arrives. {ctx.stale}".strip()
     working, unvalued = _working_buys(intent, ctx)
-    if unvalued:
-        return unvalued
+    shorts, unvalued_sells = _working_short_sales(intent, ctx)
+    if unvalued or unvalued_sells:
+        return unvalued or unvalued_sells
     held = _held_cost(intent.spec.account, ctx)
     this = opening * ctx.price
     what = "this order" if intent.buy else "this short sale"
     if opening != intent.open_qty:
         what += f" ({number(opening)} of {number(intent.open_qty)})"
+    selling = f" + working short sales {money(shorts)}" if shorts else ""
     return (
-        held + working + this,
-        f"positions at cost {money(held)} + working buys {money(working)} + {what} {money(this)}",
+        held + working + shorts + this,
+        f"positions at cost {money(held)} + working buys {money(working)}{selling} + {what} {money(this)}",
     )
 
 
@@ -101,13 +135,19 @@ MAX_SHORT = Threshold("max_short", "Worst-case short position", _worst_short)
 """Working sells + this sell - position, against the largest short allowed."""
 CREDIT = Threshold("credit", "Buying power used", _buying_power, money)
 """Per account: open positions (long or short) at average cost, working buys at their own price (market buys
-at the quote's ask), and what this order opens (a buy past covering a short, a short sale past selling the
-long), against the account's credit. An order that only closes a position uses none."""
+at the quote's ask), working sells past the long (short sales) at their average price (market sells at the
+bid), and what this order opens (a buy past covering a short, a short sale past selling the long), against
+the account's credit. An order that only closes a position uses none."""
+
+
+_INSTANT = timedelta(microseconds=1)
+"""The finest step of the clock."""
 
 
 class RateCheck:
     """How many new orders (or messages: orders, amends, cancels) a trader sent in the sliding rate window.
 
+    The window stops at the trading day's roll (``trading_day_roll``): a new day starts with a clean count.
     Amends count as messages; a new order counts as both. Cancels count too but are never checked.
     """
 
@@ -123,7 +163,8 @@ class RateCheck:
         if applied is None or window is None:
             return None
         trader = intent.spec.trader
-        since = ctx.now - timedelta(seconds=float(window.value))
+        day_began = ctx.book.limits.day_began(ctx.now) - _INSTANT  # what was sent at the roll is the new day's
+        since = max(ctx.now - timedelta(seconds=float(window.value)), day_began)
         sent = ctx.book.activity.count(trader, orders=self.orders, since=since, cap=applied.value)
         if sent < applied.value:
             return None
@@ -136,7 +177,8 @@ class RateCheck:
 
 
 class DuplicateCheck:
-    """A warning when an order on the same side, symbol, quantity and price went out within the window."""
+    """A warning when an order on the same side, symbol, quantity and price went out within the window, this
+    trading day (one sent before the roll is yesterday's order, not a duplicate)."""
 
     rule = "duplicate_window_s"
 
@@ -146,8 +188,8 @@ class DuplicateCheck:
         if applied is None or intent.order_id is not None:
             return None
         last = ctx.book.activity.last_sent(intent.spec)
-        if last is None:
-            return None
+        if last is None or last < ctx.book.limits.day_began(ctx.now):
+            return None  # none sent, or sent in an earlier trading day
         ago = (ctx.now - last).total_seconds()
         if ago >= float(applied.value):
             return None

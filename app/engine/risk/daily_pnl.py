@@ -1,10 +1,22 @@
-"""Each account's realised P&L in the current trading day, for the daily loss trigger.
+"""Each account's P&L in the current trading day, for the daily loss trigger.
 
-The projections hand every fill's change in realised P&L here with the fill's time from the log and the
-desk's trading day roll, so the figure is a projection like any other: a replay gives the same numbers,
-and a day's total starts again from zero with the first fill of the next trading day (see trading_day.py).
-It rides in the snapshot as plain rows (a ``DeskView`` that follows no event of its own, like
-``RecentActivity``).
+The day's P&L is measured against where the day started, not against what positions cost: it is the
+realised P&L of today's fills, plus the unrealised P&L of the open positions at their marks, less the part
+of that unrealised P&L a position carried into the day already had at the day's opening mark. So a position
+bought last week at 10 and carried into today at a prior close of 8 loses today only what it falls below 8.
+
+- **Realised today**: the projections hand every fill's change in realised P&L here with the fill's time
+  from the log and the desk's trading day roll; the total starts again from zero with the first fill of the
+  next trading day (see trading_day.py).
+- **Carried into the day**: before an account's first fill in a symbol in a trading day, the position as it
+  stood (quantity and average cost) is kept; with no fill today, the position now is what was carried.
+- **Opening mark**: a ``DayOpeningMark`` event per symbol and trading day (app/engine/opening_marks.py
+  records it): the last mark before the roll (the prior close as the desk saw it), else the day's first
+  mark. A carried position in a symbol with no opening mark yet is measured from its average cost, as is a
+  position with no mark at all (which adds nothing, as before a price arrives).
+
+Everything here is a projection of the log: a replay gives the same numbers. It rides in the snapshot as
+plain rows (a ``DeskView``).
 """
 
 from __future__ import annotations
@@ -14,24 +26,41 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from app.engine.events import DayOpeningMark
 from app.engine.order import ZERO
+from app.engine.positions import Position, Positions
 from app.engine.risk.trading_day import DayRoll
 
 
 class DailyPnl:
-    """Realised P&L per account for the trading day of its latest fill."""
+    """Realised P&L per account for the trading day of its latest fill, what each position carried into its
+    day, and each symbol's opening mark."""
 
     name = "daily_pnl"
-    event_types: tuple[type, ...] = ()
+    event_types: tuple[type, ...] = (DayOpeningMark,)
 
     def __init__(self) -> None:
         self.by_account: dict[str, tuple[date, Decimal]] = {}
+        self.carried: dict[tuple[str, str], tuple[date, Decimal, Decimal]] = {}
+        """(account, symbol) -> the trading day of its latest fill, and the quantity and average cost before the
+        first fill of that day."""
+        self.opening: dict[str, tuple[date, Decimal]] = {}
+        """symbol -> the trading day of its latest opening mark, and that mark."""
         self._span: tuple[DayRoll, datetime, datetime, date] | None = None
         """A roll, an instant and the end of its trading day, and that day: any time from the instant to the end
         is in the same day, so most fills skip the time zone arithmetic."""
 
-    def apply(self, event: Any, ts: datetime) -> None:
-        """Follows no event of its own (the projections call ``realised``)."""
+    def apply(self, event: DayOpeningMark, ts: datetime) -> None:
+        """A symbol's opening mark for a trading day."""
+        self.opening[event.symbol] = (date.fromisoformat(event.day), event.px)
+
+    def before_fill(self, position: Position, ts: datetime, roll: DayRoll) -> None:
+        """A fill at ``ts`` is about to move ``position``: keep what it was, if this is its day's first fill."""
+        day = self.day_of(ts, roll)
+        key = (position.account, position.symbol)
+        held = self.carried.get(key)
+        if held is None or held[0] != day:
+            self.carried[key] = (day, position.net_qty, position.avg_cost)
 
     def realised(self, account: str, amount: Decimal, ts: datetime, roll: DayRoll) -> None:
         """A fill at ``ts`` moved ``account``'s realised P&L by ``amount``."""
@@ -45,6 +74,36 @@ class DailyPnl:
         held = self.by_account.get(account)
         return held[1] if held is not None and held[0] == self.day_of(now, roll) else ZERO
 
+    def unrealised_today(self, account: str, positions: Positions, now: datetime, roll: DayRoll) -> Decimal:
+        """How much ``account``'s open positions have made or lost at their marks since the day began."""
+        day = self.day_of(now, roll)
+        total = ZERO
+        for (held_by, symbol), position in positions.by_key.items():
+            if held_by != account:
+                continue
+            now_pnl = positions.unrealized_pnl(position)
+            if now_pnl is None:
+                continue  # no mark yet: it adds nothing
+            carried = self.carried.get((account, symbol))
+            qty, cost = (
+                (carried[1], carried[2])
+                if carried is not None and carried[0] == day
+                else (
+                    position.net_qty,
+                    position.avg_cost,
+                )
+            )
+            opening = self.opening.get(symbol)
+            if qty and opening is not None and opening[0] == day:
+                now_pnl -= (opening[1] - cost) * qty  # what the carried position had made or lost by the open
+            total += now_pnl
+        return total
+
+    def opened(self, symbol: str, day: date) -> bool:
+        """Whether ``symbol`` has its opening mark for ``day``."""
+        opening = self.opening.get(symbol)
+        return opening is not None and opening[0] == day
+
     def day_of(self, ts: datetime, roll: DayRoll) -> date:
         """The trading day ``ts`` falls in."""
         span = self._span
@@ -53,10 +112,27 @@ class DailyPnl:
         return span[3]
 
     def rows(self) -> list[tuple[Any, ...]]:
-        """Each account's trading day and realised P&L, as plain rows."""
-        return [(account, day.isoformat(), str(total)) for account, (day, total) in self.by_account.items()]
+        """As plain rows: (account, day, realised), ("carried", account, symbol, day, qty, cost) and ("opening",
+        symbol, day, px); told apart by their length (the first kind is what earlier snapshots hold)."""
+        rows: list[tuple[Any, ...]] = [
+            (account, day.isoformat(), str(total)) for account, (day, total) in self.by_account.items()
+        ]
+        rows += [
+            ("carried", account, symbol, day.isoformat(), str(qty), str(cost))
+            for (account, symbol), (day, qty, cost) in self.carried.items()
+        ]
+        rows += [("opening", symbol, day.isoformat(), str(px)) for symbol, (day, px) in self.opening.items()]
+        return rows
 
     def load_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """Restore what ``rows`` wrote."""
-        for account, day, total in rows:
-            self.by_account[account] = (date.fromisoformat(day), Decimal(total))
+        for row in rows:
+            if len(row) == 3:
+                account, day, total = row
+                self.by_account[account] = (date.fromisoformat(day), Decimal(total))
+            elif len(row) == 6:
+                _, account, symbol, day, qty, cost = row
+                self.carried[(account, symbol)] = (date.fromisoformat(day), Decimal(qty), Decimal(cost))
+            else:
+                _, symbol, day, px = row
+                self.opening[symbol] = (date.fromisoformat(day), Decimal(px))

@@ -5,7 +5,8 @@ whenever the order changes, so a check reads a sum instead of walking every work
 the order's leaves quantity; while an amend to more quantity or a higher buy price is pending, the
 larger terms count (the venue may accept them). Working buys use buying power at their limit (or stop)
 price; a working market buy has no price of its own, so its quantity is kept per symbol and valued at
-the reference price when a check needs it.
+the reference price when a check needs it. Working sells are summed per account and symbol (their value
+at their own prices, and the quantity of those with none), for the part of them that would sell short.
 """
 
 from __future__ import annotations
@@ -31,6 +32,18 @@ class Stake(NamedTuple):
     buy: bool
     qty: Decimal
     px: Decimal | None
+
+
+class SellSum(NamedTuple):
+    """An account's working sells in one symbol."""
+
+    value: Decimal
+    """Quantity x price of those with a price of their own."""
+    unpriced: Decimal
+    """Quantity of those without (market sells)."""
+
+
+_NO_SELLS = SellSum(ZERO, ZERO)
 
 
 def stake_of(order: Order) -> Stake | None:
@@ -65,6 +78,8 @@ class WorkingExposure:
         self.unpriced_buys: defaultdict[AccountId, defaultdict[str, Decimal]] = defaultdict(
             lambda: defaultdict(Decimal)
         )
+        self.sells: defaultdict[AccountId, dict[str, SellSum]] = defaultdict(dict)
+        """Per account and symbol with sells working: their value at their own prices, and the quantity with none."""
 
     def order_changed(self, order: Order) -> None:
         """Replace the order's stake with what it is now."""
@@ -78,7 +93,7 @@ class WorkingExposure:
 
     def rebuild(self, ledger: OrderLedger) -> None:
         """Sum every live order of ``ledger`` afresh (after loading a snapshot)."""
-        for sums in (self.stakes, self.qty, self.buy_notional, self.unpriced_buys):
+        for sums in (self.stakes, self.qty, self.buy_notional, self.unpriced_buys, self.sells):
             sums.clear()
         for order in ledger.live():
             self.order_changed(order)
@@ -86,11 +101,23 @@ class WorkingExposure:
     def _add(self, stake: Stake, sign: int) -> None:
         self.qty[(stake.account, stake.symbol, stake.buy)] += sign * stake.qty
         if not stake.buy:
-            return
-        if stake.px is None:
+            self._add_sell(stake, sign)
+        elif stake.px is None:
             self.unpriced_buys[stake.account][stake.symbol] += sign * stake.qty
         else:
             self.buy_notional[stake.account] += sign * stake.qty * stake.px
+
+    def _add_sell(self, stake: Stake, sign: int) -> None:
+        by_symbol = self.sells[stake.account]
+        value, unpriced = by_symbol.get(stake.symbol, _NO_SELLS)
+        if stake.px is None:
+            unpriced += sign * stake.qty
+        else:
+            value += sign * stake.qty * stake.px
+        if value or unpriced:
+            by_symbol[stake.symbol] = SellSum(value, unpriced)
+        else:
+            del by_symbol[stake.symbol]
 
     def working(self, account: AccountId, symbol: str, buy: bool, excluding: OrderId | None = None) -> Decimal:
         """Open quantity of working orders on one side, less the stake of ``excluding`` (an order being amended)."""

@@ -59,6 +59,8 @@ class Limits:
         self.texts: dict[LimitKey, str] = {}
         self._by_kind: dict[tuple[str, Severity], dict[Scope, Applied]] = {}
         self._cache: dict[tuple[str, str, str, str], OrderLimits] = {}
+        self._day_span: tuple[datetime, datetime] | None = None
+        """The trading day last asked about, from its roll to the next (cleared when a limit changes)."""
         for kind in LIMIT_KINDS.values():
             if kind.default:
                 defaulted = Applied(kind.parse(kind.default), kind.default, Scope())
@@ -96,6 +98,7 @@ class Limits:
         else:
             scopes.pop(key.scope, None)
         self._cache.clear()
+        self._day_span = None
 
     def for_order(self, spec: OrderSpec) -> OrderLimits:
         """The limits that apply to ``spec``'s account, trader, symbol and venue."""
@@ -120,6 +123,14 @@ class Limits:
         """When the trading day ends: the desk's ``trading_day_roll``."""
         roll: DayRoll = self.setting("trading_day_roll")
         return roll
+
+    def day_began(self, now: datetime) -> datetime:
+        """When the trading day ``now`` is in began (the last roll), for windows that stop at the roll."""
+        span = self._day_span
+        if span is None or not span[0] <= now < span[1]:
+            roll = self.day_roll()
+            span = self._day_span = (roll.begins(now), roll.ends(now))
+        return span[0]
 
     def _resolve(self, scopes: tuple[Scope, ...]) -> OrderLimits:
         resolved: dict[tuple[str, Severity], Applied] = {}

@@ -2,8 +2,9 @@
 
 Daily figures (an account's realised P&L for the daily loss trigger) are keyed by the trading day, so they
 start again at the roll without anything having to run at that moment: the first fill after the roll
-finds yesterday's key and starts from zero. A trading day is named by the date on which it ends, so with a
-17:00 New York roll, Monday 18:00 there is already in Tuesday's trading day. The roll is a risk limit
+finds yesterday's key and starts from zero. The gate's rate and duplicate-order windows also stop at the
+roll: what was sent before it does not count in the new day. A trading day is named by the date on which
+it ends, so with a 17:00 New York roll, Monday 18:00 there is already in Tuesday's trading day. The roll is a risk limit
 (``trading_day_roll``, desk-wide, default ``00:00 UTC``), set and audited like any other.
 """
 
@@ -40,6 +41,12 @@ class DayRoll:
         """When the trading day ``ts`` falls in ends: the next roll after ``ts``, as an aware instant."""
         day = self.trading_day(ts)
         roll_date = day if self.at != time(0) else day + _DAY
+        return datetime.combine(roll_date, self.at, self.zone)
+
+    def begins(self, ts: datetime) -> datetime:
+        """When the trading day ``ts`` falls in began: the last roll at or before ``ts``, as an aware instant."""
+        day = self.trading_day(ts)
+        roll_date = day - _DAY if self.at != time(0) else day
         return datetime.combine(roll_date, self.at, self.zone)
 
     def describe(self) -> str:

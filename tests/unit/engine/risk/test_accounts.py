@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from app.engine.clock import FakeClock
 from app.engine.ids import AccountId
 from app.engine.prices import PriceBook
-from app.engine.risk.accounts import accounts_in_file, desk_accounts
-from app.engine.risk.limits_file import default_limits_path
+from app.engine.risk.accounts import desk_accounts
 from app.engine.risk.pretrade import PreTradeGate
 from app.engine.risk.verdict import Severity
 from tests.support.risk_kit import Desk
@@ -40,10 +37,3 @@ def test_a_gate_with_no_configured_accounts_knows_only_those_its_limits_name(des
     assert "accounts: none yet." in desk.check().reason
     desk.limit("max_order_qty", 1_000, account="ACC1")
     assert desk.check().allowed
-
-
-def test_the_shipped_limits_file_names_the_demo_accounts(tmp_path: Path) -> None:
-    assert accounts_in_file(default_limits_path()) == {"ACC1", "ACC2"}
-    mine = tmp_path / "limits.toml"
-    mine.write_text('[[limits]]\nmax_order_qty = 10\n\n[[limits]]\naccount = "HEDGE"\ncredit = 5\n', encoding="utf-8")
-    assert accounts_in_file(mine) == {"HEDGE"}

@@ -7,6 +7,7 @@ from decimal import Decimal
 from app.engine.commands import CancelOrder
 from app.engine.enums import OrdType, Side
 from app.engine.events import ReplaceDenied
+from app.engine.order import Amendment
 from app.engine.risk.verdict import Severity
 from tests.support.engine_kit import TRADER
 from tests.support.risk_kit import WARN, Desk
@@ -114,6 +115,58 @@ def test_a_held_short_uses_credit_and_a_buy_that_covers_it_does_not(desk: Desk) 
     assert desk.rules(qty=Decimal(160), limit_px=Decimal(10)) == {"credit": BLOCK}
 
 
+def test_working_short_sales_use_credit_until_they_are_canceled(desk: Desk) -> None:
+    desk.limit("credit", 2_000, account="ACC1")
+    short = desk.working(qty=Decimal(100), side=Side.SELL_SHORT, limit_px=Decimal(12))  # 1,200 if it fills
+    assert desk.check(qty=Decimal(80), limit_px=Decimal(10)).allowed  # 1,200 + 800
+    verdict = desk.check(qty=Decimal(81), limit_px=Decimal(10))
+    assert verdict.reason == (
+        "Buying power used 2,010.00 (positions at cost 0.00 + working buys 0.00 + working short sales 1,200.00 + "
+        "this order 810.00) is over the limit of 2,000.00 for account ACC1."
+    )
+    assert desk.rules(qty=Decimal(67), side=Side.SELL_SHORT, limit_px=Decimal(12)) == {"credit": BLOCK}
+    assert desk.check(qty=Decimal(81), limit_px=Decimal(10), account="ACC2").allowed  # another account's credit
+    desk.engine.cancel(CancelOrder(short, TRADER))
+    desk.engine.apply_venue_messages([desk.venue_orders[short].canceled(desk.last_cl_ord_id(short))])
+    assert desk.check(qty=Decimal(200), limit_px=Decimal(10)).allowed
+
+
+def test_working_sells_of_a_long_use_no_credit_and_only_the_part_past_it_does(desk: Desk) -> None:
+    desk.limit("credit", 2_000, account="ACC1")
+    bought = desk.working(qty=Decimal(100), limit_px=Decimal(10))
+    desk.fill(bought, 100, px=10)  # 1,000 held at cost
+    desk.working(qty=Decimal(100), side=Side.SELL, limit_px=Decimal(10))  # sells the long: no credit
+    assert desk.check(qty=Decimal(100), limit_px=Decimal(10)).allowed  # 1,000 + 1,000
+    desk.working(qty=Decimal(50), side=Side.SELL, limit_px=Decimal(10))  # 50 past the long: 500
+    assert desk.rules(qty=Decimal(100), limit_px=Decimal(10)) == {"credit": BLOCK}
+    assert desk.check(qty=Decimal(50), limit_px=Decimal(10)).allowed
+
+
+def test_a_working_market_short_sale_is_valued_at_the_bid_and_blocks_with_no_quote(desk: Desk) -> None:
+    desk.limit("credit", 2_000, account="ACC1")
+    desk.quote(bid="10", ask="10.02")
+    desk.working(qty=Decimal(100), side=Side.SELL_SHORT, ord_type=OrdType.MARKET, limit_px=None)  # 1,000 at the bid
+    assert desk.check(qty=Decimal(100), limit_px=Decimal(10)).allowed
+    assert desk.rules(qty=Decimal(101), limit_px=Decimal(10)) == {"credit": BLOCK}
+    desk.prices.update([])
+    desk.quote(bid=None, ask=None, last=None, symbol="AAPL")
+    verdict = desk.check(qty=Decimal(1), limit_px=Decimal(10))
+    assert "working market sells of 100 AAPL have no quote to value them at" in verdict.reason
+
+
+def test_an_amended_short_sale_is_not_counted_twice(desk: Desk) -> None:
+    desk.limit("credit", 2_000, account="ACC1")
+    short = desk.working(qty=Decimal(150), side=Side.SELL_SHORT, limit_px=Decimal(10))
+    verdict = desk.gate.check_amend(
+        desk.engine.ledger.orders[short], Amendment(Decimal(200), Decimal(10)), desk.engine.book
+    )
+    assert verdict.allowed  # 2,000: its own stake is replaced by its new terms, not added to them
+    verdict = desk.gate.check_amend(
+        desk.engine.ledger.orders[short], Amendment(Decimal(201), Decimal(10)), desk.engine.book
+    )
+    assert {f.rule for f in verdict.findings} == {"credit"}
+
+
 def test_the_order_rate_is_a_sliding_window_per_trader(desk: Desk) -> None:
     desk.limit("order_rate", 3)
     desk.limit("rate_window_s", 2)
@@ -153,6 +206,33 @@ def test_a_duplicate_order_warns_within_its_window(desk: Desk) -> None:
     assert desk.check(qty=Decimal(101)).allowed
     assert desk.check(limit_px=Decimal("10.01")).allowed
     desk.clock.advance(2)
+    assert desk.check().allowed
+
+
+def test_the_rate_window_starts_again_at_the_trading_day_roll(desk: Desk) -> None:
+    desk.limit("order_rate", 2)
+    desk.limit("rate_window_s", 10)
+    desk.limit("trading_day_roll", "14:31 UTC")  # the clock starts at 14:30:00
+    desk.clock.advance(57)
+    for _ in range(2):
+        assert desk.submit().accepted
+        desk.clock.advance(1)
+    assert desk.rules() == {"order_rate": BLOCK}  # 14:30:59: both still in the window and the day
+    desk.clock.advance(1)  # 14:31:00, the roll: both were sent in the trading day before
+    assert desk.check().allowed
+    assert desk.submit().accepted
+    assert desk.submit().accepted
+    assert desk.rules() == {"order_rate": BLOCK}  # the new day's own orders count as ever
+
+
+def test_the_same_order_just_before_the_roll_is_not_a_duplicate_after_it(desk: Desk) -> None:
+    desk.limit("duplicate_window_s", 30, WARN)
+    desk.limit("trading_day_roll", "14:31 UTC")
+    desk.clock.advance(55)
+    assert desk.submit().accepted
+    desk.clock.advance(4)  # 14:30:59
+    assert desk.check().severity is WARN
+    desk.clock.advance(1)  # 14:31:00: yesterday's order, today's is a new one
     assert desk.check().allowed
 
 

@@ -9,7 +9,6 @@ import pytest
 
 from app.engine.enums import OrdType
 from app.engine.errors import ConfigError
-from app.engine.risk.accounts import accounts_in_file
 from app.engine.risk.limits_file import default_limits_path, load_limits
 from app.engine.risk.pretrade import PreTradeGate
 from app.engine.risk.verdict import Severity
@@ -34,7 +33,7 @@ def test_the_demo_desk_can_trade_every_listed_symbol_once_it_has_a_quote(
     tmp_path: Path, venue: str, listing: Listing
 ) -> None:
     desk = open_desk(tmp_path / "desk.sqlite3")
-    desk.gate = PreTradeGate(list(DEFAULT_PROFILES), desk.prices, desk.clock, accounts_in_file(default_limits_path()))
+    desk.gate = PreTradeGate(list(DEFAULT_PROFILES), desk.prices, desk.clock)  # the accounts: those the file names
     desk.engine.gate = desk.gate
     assert desk.engine.seed_limits(load_limits(default_limits_path()), "limits.toml")
     profile = DEFAULT_PROFILES[venue]

@@ -21,6 +21,8 @@ def test_a_new_york_roll_puts_the_evening_in_the_next_trading_day() -> None:
     assert NEW_YORK.trading_day(_utc(2026, 1, 5, 21, 59)) == date(2026, 1, 5)  # 16:59 in New York
     assert NEW_YORK.trading_day(_utc(2026, 1, 5, 22, 0)) == date(2026, 1, 6)  # 17:00: Tuesday's day
     assert NEW_YORK.ends(_utc(2026, 1, 5, 15, 0)) == _utc(2026, 1, 5, 22, 0)
+    assert NEW_YORK.begins(_utc(2026, 1, 5, 15, 0)) == _utc(2026, 1, 4, 22, 0)
+    assert NEW_YORK.begins(_utc(2026, 1, 5, 22, 0)) == _utc(2026, 1, 5, 22, 0)
 
 
 def test_the_roll_follows_daylight_saving_time() -> None:
@@ -59,3 +61,11 @@ def test_an_instant_is_in_the_day_that_ends_at_the_next_roll(roll: DayRoll, ts: 
     assert ts < end <= ts + timedelta(hours=25)
     assert roll.trading_day(end - timedelta(microseconds=1)) == roll.trading_day(ts)
     assert roll.trading_day(end) != roll.trading_day(ts)
+
+
+@given(ROLLS, INSTANTS)
+def test_an_instant_is_in_the_day_that_began_at_the_last_roll(roll: DayRoll, ts: datetime) -> None:
+    began = roll.begins(ts)
+    assert ts - timedelta(hours=25) <= began <= ts
+    assert roll.trading_day(began) == roll.trading_day(ts)
+    assert roll.trading_day(began - timedelta(microseconds=1)) != roll.trading_day(ts)
