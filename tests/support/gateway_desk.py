@@ -61,6 +61,12 @@ class Line:
         self.wire.write(out.sends)
         self.wire.write(self.sessions.carry_out(self.session, out))
 
+    def reconnect(self) -> None:
+        """The line drops, then the session connects and logs on again."""
+        self.carry(self.session.connection_lost())
+        self.carry(self.session.connected())
+        self.hear(MsgType.LOGON, [(tags.ENCRYPT_METHOD, 0), (tags.HEART_BT_INT, 30)])
+
     def hear(self, msg_type: str, body: Sequence[tuple[int, FixValue]], **peer: object) -> None:
         """The counterparty sends one message (``peer``: its MsgSeqNum, PossDup and so on)."""
         self.carry(self.session.data_received(self.peer.message(msg_type, body, **peer)))  # type: ignore[arg-type]
@@ -73,9 +79,10 @@ class Line:
 class Desk:
     """Engine + gateway on a temp store, logged on to a scripted venue (and its drop copy, if wanted)."""
 
-    def __init__(self, path: Path, *, drop_copy: bool = False) -> None:
+    def __init__(self, path: Path, *, drop_copy: bool = False, mass_status: bool = False) -> None:
         self.clock = FakeClock()
-        self.gateway = FixGateway([session_config("SIMA", "DESK", "VENUE")], self.clock)
+        config = dataclasses.replace(session_config("SIMA", "DESK", "VENUE"), mass_status=mass_status)
+        self.gateway = FixGateway([config], self.clock)
         self.engine = Engine(
             EventStore.open(path, synchronous_full=False), self.clock, PassGate(), self.gateway, directory=DESK
         )
