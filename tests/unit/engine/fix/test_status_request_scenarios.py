@@ -77,13 +77,9 @@ def test_a_mass_answer_with_no_live_orders_applies_nothing_and_asks_about_each(t
     order, _ = _live_order(desk)
     desk.line.reconnect()
     (request,) = desk.sent(MsgType.ORDER_MASS_STATUS_REQUEST)
-    desk.hear(
-        MsgType.EXECUTION_REPORT,
-        [
-            *[(37, "NONE"), (17, "S1"), (150, "I"), (39, "8"), (55, "[N/A]"), (54, "1"), (151, 0), (14, 0), (6, 0)],
-            *[(584, request[tags.MASS_STATUS_REQ_ID]), (911, 0), (912, "Y"), (58, "no live orders for this session")],
-        ],
-    )
+    nothing: list[tuple[int, FixValue]] = [(37, "NONE"), (17, "S1"), (150, "I"), (39, "8"), (55, "[N/A]")]
+    nothing += [(54, "1"), (151, 0), (14, 0), (6, 0), (584, request[tags.MASS_STATUS_REQ_ID]), (911, 0), (912, "Y")]
+    desk.hear(MsgType.EXECUTION_REPORT, [*nothing, (58, "no live orders for this session")])
     assert desk.sent(MsgType.REJECT) == []  # a report naming no order is the answer, not an unreadable message
     (status,) = desk.sent(MsgType.ORDER_STATUS_REQUEST)
     assert status[tags.CL_ORD_ID] == order.cl_ord_id
