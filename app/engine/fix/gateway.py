@@ -114,7 +114,7 @@ class FixGateway(DeskSessions[InboundMessage]):
         if out.line_lost:
             self.engine.line_lost(name)
         if out.logged_on:
-            return self._status.after_logon(name, session.config.mass_status)
+            return self._status.after_logon(session)
         return self._status.follow_up(name)
 
     def _read(self, session: FixSession, received: Received, alerts: list[Alert]) -> InboundMessage | None:

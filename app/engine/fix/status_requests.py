@@ -21,6 +21,7 @@ from app.engine.enums import ExecType
 from app.engine.fix import tags
 from app.engine.fix.message import FixMessage
 from app.engine.fix.order_messages import mass_status_message, status_request_message
+from app.engine.fix.session import FixSession
 from app.engine.ids import ClOrdId, OrderId
 from app.engine.ledger import OrderLedger
 from app.engine.order import Order
@@ -47,17 +48,20 @@ class StatusRequests:
         self._rounds: dict[str, _Round] = {}
         self._ids = itertools.count(1)
 
-    def after_logon(self, session: str, mass_status: bool) -> list[FixMessage]:
-        """The requests to send once ``session`` is logged on: about every live order routed to it."""
-        live = [order for order in self._ledger().live() if order.spec.destination == session]
-        self._rounds.pop(session, None)  # an answer to a request sent before this logon no longer counts
+    def after_logon(self, session: FixSession) -> list[FixMessage]:
+        """The requests to send once ``session`` is logged on: about every live order routed to it. A mass status
+        request's id (584) is made of the session's epoch and the MsgSeqNum it goes out under, so an answer to a
+        request of an earlier connection (or an earlier run) is never taken for this one's."""
+        name = session.config.name
+        live = [order for order in self._ledger().live() if order.spec.destination == name]
+        self._rounds.pop(name, None)  # an answer to a request sent before this logon no longer counts
         if not live:
             return []
-        if not mass_status:
+        if not session.config.mass_status:
             return self._one_each(live)
-        round_ = _Round(f"MASS-{next(self._ids)}", frozenset(order.order_id for order in live))
-        self._rounds[session] = round_
-        return [mass_status_message(round_.req_id)]
+        req_id = f"MASS-{session.record.epoch}-{session.next_out}"
+        self._rounds[name] = _Round(req_id, frozenset(order.order_id for order in live))
+        return [mass_status_message(req_id)]
 
     def answers(self, session: str, msg: FixMessage) -> bool:
         """Whether ``msg`` (an ExecutionReport) answers our mass status request on ``session``; if so, note it."""

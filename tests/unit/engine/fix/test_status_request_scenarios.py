@@ -51,6 +51,8 @@ def test_a_mass_status_venue_gets_one_request_and_the_answer_resolves_unknown_or
     assert desk.order(first.order_id).status is OrderStatus.UNKNOWN
     (request,) = desk.sent(MsgType.ORDER_MASS_STATUS_REQUEST)
     assert request[tags.MASS_STATUS_REQ_TYPE] == "7"
+    epoch = desk.session.record.epoch
+    assert request[tags.MASS_STATUS_REQ_ID] == f"MASS-{epoch}-{request.seq_num}"  # unique across connections and runs
     assert desk.sent(MsgType.ORDER_STATUS_REQUEST) == []
     _mass_answer(desk, request, first_venue, total=2, last=False)
     _mass_answer(desk, request, second_venue, total=2, last=True)
@@ -95,6 +97,21 @@ def test_a_mass_answer_naming_an_order_not_ours_is_an_alert_not_a_dk(tmp_path: P
     assert desk.sent(MsgType.DONT_KNOW_TRADE) == []
     ignored = [a for a in desk.alerts() if a.kind is AlertKind.IGNORED]
     assert "SOMEONE-ELSES" in ignored[-1].text
+
+
+def test_an_answer_to_a_mass_request_of_an_earlier_connection_does_not_count(tmp_path: Path) -> None:
+    desk = Desk(tmp_path / "desk.db", mass_status=True)
+    order, venue = _live_order(desk)
+    desk.line.reconnect()
+    (old,) = desk.sent(MsgType.ORDER_MASS_STATUS_REQUEST)
+    desk.line.reconnect()
+    new = desk.sent(MsgType.ORDER_MASS_STATUS_REQUEST)[1]
+    assert new[tags.MASS_STATUS_REQ_ID] != old[tags.MASS_STATUS_REQ_ID]
+    _mass_answer(desk, old, VenueOrder("SOMEONE-ELSES", 5), total=1, last=True)  # late: the round is not over
+    assert desk.sent(MsgType.ORDER_STATUS_REQUEST) == []
+    _mass_answer(desk, new, venue, total=1, last=True)
+    assert desk.sent(MsgType.ORDER_STATUS_REQUEST) == []
+    assert desk.order(order.order_id).status is OrderStatus.NEW
 
 
 def test_no_live_orders_no_status_requests(tmp_path: Path) -> None:
