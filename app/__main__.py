@@ -96,6 +96,7 @@ async def run_desktop(app: QApplication, args: argparse.Namespace, faults: Fault
         prices=runtime.prices,
         feed=runtime.feed,
         gateway=runtime.gateway,
+        drop_copies=runtime.drop_copies,
     )
     window.show()
     gc.freeze()  # the loaded book and the window live all day: the collector's full passes skip them from now on

@@ -413,8 +413,8 @@ class DropCopyWatched:
 
 @dataclass(frozen=True, slots=True)
 class DropCopyExecution:
-    """A fill or a bust the venue's drop copy reported; kept as a check on the order session, never applied to the
-    order."""
+    """A fill, a bust or a trade correction the venue's drop copy reported; kept as a check on the order session,
+    never applied to the order."""
 
     venue: str
     exec_id: ExecId
@@ -425,6 +425,8 @@ class DropCopyExecution:
     order_id: OrderId | None = None
     ref_exec_id: ExecId | None = None
     """For a bust (150=H): the fill it cancels."""
+    corrects: ExecId | None = None
+    """For a trade correction (150=G): the fill it corrects (ExecRefID 19) to ``last_qty`` @ ``last_px``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,12 @@
-"""Drop-copy reconciliation: every fill and bust the order session delivers, checked against the venue's drop copy.
+"""Drop-copy reconciliation: each fill, bust and correction the order session delivers, checked against the drop copy.
 
 A venue's drop copy session reports each execution independently of the order session. The desk pairs
-the two accounts of a fill, or of a bust (150=H, which cancels an earlier fill), by (venue, ExecID). A pair
-whose sides agree is settled and forgotten; one side alone for longer than the grace period, or two sides that
-differ (a fill's quantity or price, the fill a bust cancels) is a break the user sees (``ExecutionBreak``)
-until the missing report arrives and agrees (``ExecutionBreakCleared``). The order session stays the truth
-for the order: a drop copy changes no order and no position.
+the two accounts of a fill, of a bust (150=H, which cancels an earlier fill) or of a trade correction (150=G,
+which restates an earlier fill) by (venue, ExecID). A pair whose sides agree is settled and forgotten; one side
+alone for longer than the grace period, or two sides that differ (a fill's quantity or price, the fill a bust
+cancels, the fill a correction restates (ExecRefID) or what it restates it to) is a break the user sees
+(``ExecutionBreak``) until the missing report arrives and agrees (``ExecutionBreakCleared``). The order session
+stays the truth for the order: a drop copy changes no order and no position.
 
 ``Reconciliation`` is the projection (a desk view, saved in snapshots); ``copy_events`` and ``due_events``
 are the decisions, made once when the engine records them, so a replay needs no clock.
@@ -47,28 +48,37 @@ ZERO: Final = Decimal(0)
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Account:
-    """One session's account of an execution: a fill's quantity and price, or the fill a bust cancels."""
+    """One session's account of an execution: a fill's quantity and price, the fill a bust cancels, or the fill a
+    correction restates and its new quantity and price."""
 
     qty: Decimal
     px: Decimal
     busts: ExecId | None = None
     """For a bust: the fill it cancels (ExecRefID 19). A bust's quantity and price are not compared (zero)."""
+    corrects: ExecId | None = None
+    """For a trade correction: the fill it restates (ExecRefID 19) to ``qty`` @ ``px``."""
 
     @property
     def noun(self) -> str:
         """What the execution is, in words."""
-        return "bust" if self.busts is not None else "fill"
+        return "bust" if self.busts is not None else "correction" if self.corrects is not None else "fill"
 
     def __str__(self) -> str:
-        return f"cancels fill {self.busts}" if self.busts is not None else f"{self.qty} @ {self.px}"
+        if self.busts is not None:
+            return f"cancels fill {self.busts}"
+        if self.corrects is not None:
+            return f"corrects fill {self.corrects} to {self.qty} @ {self.px}"
+        return f"{self.qty} @ {self.px}"
 
 
 def account_of(exec_type: ExecType, qty: Decimal, px: Decimal, ref: ExecId | None) -> Account | None:
-    """A report's account of an execution the desk reconciles: a fill or a bust (None: neither)."""
+    """A report's account of an execution the desk reconciles: a fill, a bust or a correction (None: none of them)."""
     if exec_type in TRADE_EXEC_TYPES:
         return Account(qty, px)
     if exec_type is ExecType.TRADE_CANCEL and ref:
         return Account(ZERO, ZERO, ref)
+    if exec_type is ExecType.TRADE_CORRECT and ref:
+        return Account(qty, px, corrects=ref)
     return None
 
 
@@ -132,7 +142,7 @@ class Reconciliation:
 
     def order_fill(self, venue: str, event: ExecutionApplied, ts: datetime) -> None:
         """The order session delivered an execution (the projections call this for every one they apply); only
-        fills and busts are reconciled."""
+        fills, busts and corrections are reconciled."""
         if venue not in self.watched:
             return
         account = account_of(event.exec_type, event.last_qty, event.last_px, event.ref_exec_id)
@@ -150,7 +160,7 @@ class Reconciliation:
         pair = self.pending.get(key)
         if pair is None:
             pair = self.pending[key] = Pair(event.venue, event.exec_id, ts, event.order_id, event.cl_ord_id)
-        pair.on_copy = Account(event.last_qty, event.last_px, event.ref_exec_id)
+        pair.on_copy = Account(event.last_qty, event.last_px, event.ref_exec_id, event.corrects)
         self._settle(key, pair)
 
     def _settle(self, key: Key, pair: Pair) -> None:
@@ -193,15 +203,21 @@ class Reconciliation:
                 self.settled = int(row[1])
 
 
-def _account_row(account: Account | None) -> tuple[str, str, str | None] | None:
-    return None if account is None else (str(account.qty), str(account.px), account.busts)
+def _account_row(account: Account | None) -> tuple[str, str, str | None, str | None] | None:
+    return None if account is None else (str(account.qty), str(account.px), account.busts, account.corrects)
 
 
-def _account(row: tuple[str, str, str | None] | None) -> Account | None:
+def _account(row: Sequence[Any] | None) -> Account | None:
+    """An account from its row; a row saved before corrections were reconciled has no fourth value."""
     if row is None:
         return None
-    qty, px, busts = row
-    return Account(Decimal(qty), Decimal(px), None if busts is None else ExecId(busts))
+    qty, px, busts, corrects = (*row, None) if len(row) == 3 else row
+    return Account(
+        Decimal(qty),
+        Decimal(px),
+        None if busts is None else ExecId(busts),
+        None if corrects is None else ExecId(corrects),
+    )
 
 
 def _pair_row(p: Pair) -> tuple[Any, ...]:
@@ -230,8 +246,8 @@ def _pair(row: Sequence[Any]) -> Pair:
 def copy_events(
     reconciliation: Reconciliation, ledger: OrderLedger, venue: str, report: ExecutionReport
 ) -> list[Event]:
-    """What a drop copy's execution report records: nothing unless it is a fill or a bust not yet seen on the drop
-    copy."""
+    """What a drop copy's execution report records: nothing unless it is a fill, a bust or a correction not yet seen
+    on the drop copy."""
     copy = account_of(report.exec_type, report.last_qty, report.last_px, report.ref_exec_id)
     if copy is None:
         return []
@@ -242,7 +258,7 @@ def copy_events(
     order = ledger.find(report.cl_ord_id)
     order_id = None if order is None else order.order_id
     event = DropCopyExecution(
-        venue, report.exec_id, report.cl_ord_id, copy.qty, copy.px, report.symbol, order_id, copy.busts
+        venue, report.exec_id, report.cl_ord_id, copy.qty, copy.px, report.symbol, order_id, copy.busts, copy.corrects
     )
     delivered = None if order is None or pair is not None else _delivered(order, report.exec_id, copy)
     if delivered is None:
@@ -256,11 +272,16 @@ def copy_events(
 def _delivered(order: Order, exec_id: ExecId, copy: Account) -> Account | None:
     """The order session's account of an execution it delivered with no pair waiting (settled already, or before
     the watch began); None if it has not delivered it."""
-    if copy.busts is None:
-        fill = order.fills.get(exec_id)
-        return None if fill is None else Account(fill.qty, fill.px)
-    busted = order.fills.get(copy.busts)
-    return copy if exec_id in order.exec_ids and busted is not None and busted.busted else None
+    if copy.busts is not None:
+        busted = order.fills.get(copy.busts)
+        return copy if exec_id in order.exec_ids and busted is not None and busted.busted else None
+    if copy.corrects is not None:
+        corrected = order.fills.get(copy.corrects)
+        if exec_id not in order.exec_ids or corrected is None:
+            return None
+        return Account(corrected.qty, corrected.px, corrects=copy.corrects)  # as the fill now stands at the desk
+    fill = order.fills.get(exec_id)
+    return None if fill is None else Account(fill.qty, fill.px)
 
 
 def due_events(reconciliation: Reconciliation, now: datetime, grace: timedelta | None) -> list[Event]:
@@ -287,7 +308,7 @@ def due_events(reconciliation: Reconciliation, now: datetime, grace: timedelta |
 
 
 def _mismatch(venue: str, exec_id: ExecId, orders: Account, copy: Account) -> str:
-    noun = "bust" if orders.noun == copy.noun == "bust" else "fill" if orders.noun == copy.noun else "execution"
+    noun = orders.noun if orders.noun == copy.noun else "execution"
     return f"{noun.capitalize()} {exec_id} on {venue}: the order session says {orders}, the drop copy says {copy}."
 
 

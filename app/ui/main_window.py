@@ -14,6 +14,7 @@ start. When the engine reloads its projections every view reads them afresh (``f
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -32,7 +33,9 @@ from PySide6.QtWidgets import (
 
 from app.engine.engine import Engine
 from app.engine.enums import OrderStatus, Side
-from app.engine.fix.alerts import Alert, AlertLevel
+from app.engine.events import SessionAlertRaised
+from app.engine.fix.alerts import AlertLevel
+from app.engine.fix.drop_copy import DropCopyGateway
 from app.engine.fix.gateway import FixGateway
 from app.engine.fix.quote_feed import QuoteFeed
 from app.engine.ids import UserId
@@ -76,7 +79,8 @@ class MainWindow(QMainWindow):
     shows above the blotter.
 
     ``prices`` feed the watchlist, the ticket's quote line, the marks and the price chart; ``feed`` (when the
-    desk has market data sessions) subscribes to the symbols the trader adds and says what goes wrong.
+    desk has market data sessions) subscribes to the symbols the trader adds and says what goes wrong. With a
+    ``gateway`` the Sessions dock shows its order sessions, then ``drop_copies`` and ``feed``'s sessions.
     """
 
     def __init__(
@@ -93,6 +97,7 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         prices: PriceBook | None = None,
         feed: QuoteFeed | None = None,
+        drop_copies: DropCopyGateway | None = None,
     ) -> None:
         super().__init__(parent)
         self._engine, self.user, self._feed = engine, user, feed
@@ -166,7 +171,8 @@ class MainWindow(QMainWindow):
         self.open_breaks.hide()
         self.health: QtSessionHealth | None = None
         if gateway is not None:
-            self.health = QtSessionHealth(gateway, engine, user, self)
+            groups = [group for group in (gateway, drop_copies, feed) if group is not None]
+            self.health = QtSessionHealth(groups, engine, user, self)
             sessions = self._dock("Sessions", _scrolled(self.health), Qt.DockWidgetArea.BottomDockWidgetArea)
             self.tabifyDockWidget(positions, sessions)
             executions.raise_()  # a session that goes down is said in red in the status bar
@@ -314,7 +320,7 @@ class MainWindow(QMainWindow):
             self._feed.watch(symbol)
         self.price_chart.offer([symbol])
 
-    def _on_feed_alert(self, alert: Alert) -> None:
+    def _on_feed_alert(self, _at: datetime, alert: SessionAlertRaised) -> None:
         if alert.level is not AlertLevel.INFO:
             self.say(alert.text)
 

@@ -1,15 +1,16 @@
-"""The session health dock: one row per FIX session, coloured so a dead venue is seen at a glance, the
-actions a supervisor takes on a session (each recorded; other roles see the buttons disabled, saying why),
-and the history of session alerts.
+"""The session health dock: one row per FIX session (order sessions, drop copies, market data), coloured so a
+dead venue is seen at a glance, the actions a supervisor takes on a session (each recorded; other roles see
+the buttons disabled, saying why), and the history of session alerts.
 
-The rows are re-read from the gateway twice a second (``session_health`` is a few attribute reads), never
-per message. Alerts arrive from the gateway as they are recorded and are shown with the next refresh; the
-day's earlier alerts are read from the event log on a worker thread when the dock opens.
+The rows are re-read from the sessions twice a second (``session_health`` is a few attribute reads), never
+per message. Alerts arrive from every group of sessions as they are raised and are shown with the next refresh;
+the day's earlier alerts (those recorded: order sessions and drop copies) are read from the event log on a
+worker thread when the dock opens.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -31,7 +32,7 @@ from app.engine import history
 from app.engine.commands import CommandResult
 from app.engine.engine import Engine
 from app.engine.events import Recorded, SessionAction, SessionAlertRaised
-from app.engine.fix.gateway import FixGateway
+from app.engine.fix.desk_sessions import SessionGroup
 from app.engine.fix.health import Light, SessionHealth, session_health
 from app.engine.fix.session_control import SessionControl
 from app.engine.fix.session_fsm import SessionState
@@ -189,16 +190,19 @@ class AlertsModel(RowsModel[Recorded]):
 
 
 class QtSessionHealth(QWidget):
-    """The health of ``gateway``'s sessions, with Resume, Reset sequence numbers, Disconnect and Connect for
-    ``user`` (supervisors: for other roles the buttons are disabled, saying why, and the engine refuses)."""
+    """The health of the sessions of ``groups`` (order sessions first, then drop copies and market data), with
+    Resume, Reset sequence numbers, Disconnect and Connect for ``user`` (supervisors: for other roles the buttons
+    are disabled, saying why, and the engine refuses)."""
 
     downChanged = Signal(str)  # noqa: N815 - Qt signal naming
     """Which sessions are down and since when, in words ("SIMB down since 14:03:12"); empty when all are up."""
 
-    def __init__(self, gateway: FixGateway, engine: Engine, user: UserId, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, groups: Sequence[SessionGroup], engine: Engine, user: UserId, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self._gateway, self._engine, self._user = gateway, engine, user
-        self.control = SessionControl(gateway, engine)
+        self._groups, self._engine, self._user = tuple(groups), engine, user
+        self.control = SessionControl(groups, engine)
         self.model = SessionHealthModel(self)
         self.alerts = AlertsModel(self)
         self.table = _table(self.model)
@@ -222,7 +226,8 @@ class QtSessionHealth(QWidget):
         self._lay_out()
         self._waiting: list[Recorded] = []
         self._down_text = ""
-        gateway.subscribe_alerts(self._on_alert)
+        for group in self._groups:
+            group.subscribe_alerts(self._on_alert)
         self._history_end = engine.store.last_seq  # alerts up to here are read; later ones arrive live
         self._history = BackgroundRead(self._read_history, self)
         self._history.done.connect(lambda found: self.alerts.add(found, earlier=True))
@@ -260,7 +265,7 @@ class QtSessionHealth(QWidget):
 
     def refresh(self) -> None:
         """Re-read every session, show the alerts that came since, and say which sessions are down."""
-        rows = session_health(self._gateway)
+        rows = session_health(*self._groups)
         self.model.show(rows, self._engine.clock.now())
         waiting, self._waiting = self._waiting, []
         self.alerts.add(waiting)

@@ -1,17 +1,29 @@
 """The session health dock on a real gateway over loopback: a venue going down and coming back, a stopped
 session resumed and reset, a session disconnected and connected by hand (by a supervisor; a trader is
-refused, and both are in the log), and alerts kept in the log."""
+refused, and both are in the log), and alerts kept in the log; the drop copy and market data sessions listed
+after the order sessions, their alerts live."""
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
 from app.engine.events import ActionRefused, SessionAction, SessionActionTaken, SessionAlertRaised
 from app.engine.fix.alerts import AlertKind
+from app.engine.fix.config import SessionRole
 from app.engine.fix.health import Light, SessionHealth
+from app.engine.fix.quote_feed import QuoteFeed
+from app.engine.prices import PriceBook
 from app.engine.roles import Action
 from app.engine.serialization import from_json
 from app.ui.session_health import QtSessionHealth
 from tests.gui.desk_on_loopback import LoopbackDesk, QuietVenue, desk, loop, until
 from tests.support.engine_kit import SUPERVISOR, TRADER
+from tests.support.fix_script import session_config
+from tests.support.gateway_desk import Desk, Line
+from tests.support.reports import VenueOrder
 
 __all__ = ["desk", "loop"]  # fixtures
 
@@ -139,3 +151,36 @@ def test_session_actions_are_a_supervisors_and_a_traders_try_is_refused_and_reco
         assert from_json(SessionActionTaken, log[1][2]) == SessionActionTaken("SIMA", SessionAction.DISCONNECT)
 
     desk.run(scenario)
+
+
+def test_the_dock_lists_drop_copy_and_market_data_sessions_with_their_alerts_live(qtbot: QtBot, tmp_path: Path) -> None:
+    desk = Desk(tmp_path / "desk.db", drop_copy=True)
+    config = dataclasses.replace(session_config("SIM-MD", "DESK", "MD"), role=SessionRole.MARKET_DATA)
+    feed = QuoteFeed([config], desk.clock, PriceBook(), ["ACME"])
+    feed.attach(desk.engine)
+    market_data = Line(feed, "SIM-MD", desk.clock)
+    assert desk.copy is not None
+    health = QtSessionHealth([desk.gateway, desk.drop_copies, feed], desk.engine, SUPERVISOR)
+    qtbot.addWidget(health)
+    health.refresh()
+    shown = [(r.name, r.role, r.light) for r in health.model.rows]
+    assert shown == [
+        ("SIMA", "orders", Light.GREEN),
+        ("SIMA-DC", "drop_copy", Light.GREEN),
+        ("SIM-MD", "market_data", Light.GREEN),
+    ]
+    assert health.model.index(2, 0).data() == "SIM-MD (market_data)"
+    assert health.model.index(2, 3).data() == str(feed.sessions["SIM-MD"].next_out)
+
+    desk.copy.report(VenueOrder("C-1", 10).ack(), seq=desk.copy.peer.next_seq + 2)  # two copies missing: a gap
+    market_data.carry(market_data.session.connection_lost())
+    health.refresh()
+    lights = {r.name: r.light for r in health.model.rows}
+    assert lights == {"SIMA": Light.GREEN, "SIMA-DC": Light.GREEN, "SIM-MD": Light.RED}
+    assert health.model.rows[1].gaps == 1
+    alerts = [
+        (health.alerts.index(n, 1).data(), health.alerts.index(n, 3).data()) for n in range(health.alerts.rowCount())
+    ]
+    assert any(session == "SIMA-DC" and "missing" in text for session, text in alerts)
+    assert any(session == "SIM-MD" and "connection lost" in text for session, text in alerts)
+    assert "SIM-MD" in health.model.index(2, 13).data()  # its last alert

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from decimal import Decimal
@@ -21,7 +22,9 @@ from app.engine.enums import OrderStatus, OrdType, Side
 from app.engine.fix.alerts import AlertLevel
 from app.engine.fix.config import SessionRole, default_config_path, load_config
 from app.engine.fix.gateway import FixGateway
+from app.engine.fix.message import parse_message
 from app.engine.fix.session_fsm import SessionState
+from app.engine.fix.tags import MsgType
 from app.engine.fix.transport import Backoff
 from app.engine.ids import AccountId, OrderId
 from app.engine.order import Order
@@ -60,6 +63,11 @@ class Desk:
     def counted(self, oid: OrderId) -> Decimal:
         """What the order's distinct, unbusted fills add up to."""
         return sum((f.qty for f in self.order(oid).fills.values() if not f.busted), Decimal(0))
+
+    def sent_types(self) -> Counter[str]:
+        """How many messages of each type the desk has sent on SIMA."""
+        key = self.gateway.sessions["SIMA"].record.key
+        return Counter(parse_message(raw).msg_type for _, raw in self.engine.store.outbound_messages(key, 1, None))
 
     def history(self, oid: OrderId) -> list[str]:
         return [event.kind for event in self.engine.store.read_order(str(oid))]
@@ -189,6 +197,24 @@ def test_a_disconnect_before_the_ack_leaves_the_order_unknown_until_the_status_a
         assert desk.position() == 10
 
     play(tmp_path, "1st ack: disconnect before\n", story)
+
+
+def test_after_a_reconnect_one_mass_status_request_answers_for_every_live_order(tmp_path: Path) -> None:
+    """SIMA takes OrderMassStatusRequest (as shipped): after the line comes back the desk sends one 35=AF, the
+    simulator's 150=I reports resolve the order left unknown and confirm the one resting, no 35=H is needed."""
+
+    async def story(desk: Desk) -> None:
+        resting = desk.buy(10, FAR_BELOW)
+        await desk.reaches(resting, OrderStatus.NEW)
+        oid = desk.buy(10, FAR_BELOW)
+        await desk.until(lambda: "LineLost" in desk.history(oid))
+        await desk.reaches(oid, OrderStatus.NEW)
+        await desk.until(lambda: sum(kind == "ExecutionApplied" for kind in desk.history(resting)) == 2)
+        sent = desk.sent_types()
+        assert (sent[MsgType.ORDER_MASS_STATUS_REQUEST], sent[MsgType.ORDER_STATUS_REQUEST]) == (1, 0)
+        assert desk.order(resting).status is OrderStatus.NEW
+
+    play(tmp_path, "2nd ack: disconnect before\n", story)
 
 
 def test_an_unsolicited_cancel_ends_the_order_with_the_venues_reason(tmp_path: Path) -> None:

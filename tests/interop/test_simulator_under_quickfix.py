@@ -74,6 +74,16 @@ class Trader:
         body = [(tags.CL_ORD_ID, cl_ord_id), (tags.SYMBOL, self.symbol), (tags.SIDE, Side.BUY)]
         self.app.send(MsgType.ORDER_STATUS_REQUEST, body)
 
+    def mass_status(self, req_id: str) -> Callable[[], bool]:
+        """Ask for every live order (35=AF, 585=7); true once the last answer (912=Y) is in."""
+        self.app.send(
+            MsgType.ORDER_MASS_STATUS_REQUEST, [(tags.MASS_STATUS_REQ_ID, req_id), (tags.MASS_STATUS_REQ_TYPE, 7)]
+        )
+        return lambda: any(
+            m.get(tags.MASS_STATUS_REQ_ID) == req_id and m.get(tags.LAST_RPT_REQUESTED) == "Y"
+            for m in self.app.of_type(MsgType.EXECUTION_REPORT)
+        )
+
     def reports(self, cl_ord_id: str) -> list[FixMessage]:
         return [m for m in self.app.of_type(MsgType.EXECUTION_REPORT) if m.get(tags.CL_ORD_ID) == cl_ord_id]
 
@@ -108,10 +118,12 @@ def test_everything_the_simulator_sends_passes_quickfix_validation(
             await until(trader.saw(resting, ExecType.NEW))
             trader.status(resting)
             await until(trader.saw(resting, ExecType.ORDER_STATUS))
+            await until(trader.mass_status("MS-1"))  # one live order: its 150=I report, 911=1, 912=Y
             replaced = trader.change(MsgType.ORDER_CANCEL_REPLACE_REQUEST, resting, qty * 2, Decimal("50.00"))
             await until(trader.saw(replaced, ExecType.REPLACED))
             canceled = trader.change(MsgType.ORDER_CANCEL_REQUEST, replaced, qty * 2)
             await until(trader.saw(canceled, ExecType.CANCELED))
+            await until(trader.mass_status("MS-2"))  # nothing live: one report naming no order
 
             unknown_symbol = trader.order(OrdType.LIMIT, Decimal("50.00"), symbol="NOPE")
             await until(trader.saw(unknown_symbol, ExecType.REJECTED))

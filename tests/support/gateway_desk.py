@@ -7,7 +7,6 @@ import dataclasses
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from app.engine.clock import FakeClock
 from app.engine.commands import SubmitOrder
@@ -15,7 +14,7 @@ from app.engine.engine import Engine
 from app.engine.events import EVENT_TYPES, AnomalyKind, AnomalyRecorded, SessionAlertRaised
 from app.engine.fix import tags
 from app.engine.fix.config import SessionRole
-from app.engine.fix.desk_sessions import DeskSessions
+from app.engine.fix.desk_sessions import SessionGroup
 from app.engine.fix.drop_copy import DropCopyGateway
 from app.engine.fix.gateway import FixGateway
 from app.engine.fix.message import FixMessage, parse_message
@@ -34,10 +33,11 @@ from tests.support.reports import VenueOrder
 
 
 class Wire:
-    """Stands in for the initiator: keeps what the gateway writes."""
+    """Stands in for the initiator: keeps what the gateway writes (and tells the health view it never retried)."""
 
     def __init__(self) -> None:
         self.written: list[FixMessage] = []
+        self.attempts, self.retry_at, self.held, self.opens_at, self.last_error = 0, None, False, None, ""
 
     def write(self, outgoing: Sequence[Outgoing]) -> None:
         self.written += [parse_message(o.raw) for o in outgoing]
@@ -46,7 +46,7 @@ class Wire:
 class Line:
     """One of the desk's sessions logged on to a scripted counterparty, fed bytes by hand."""
 
-    def __init__(self, sessions: DeskSessions[Any], name: str, clock: FakeClock) -> None:
+    def __init__(self, sessions: SessionGroup, name: str, clock: FakeClock) -> None:
         self.sessions = sessions
         self.wire = Wire()
         sessions.initiators[name] = self.wire  # type: ignore[assignment]
@@ -61,6 +61,12 @@ class Line:
         self.wire.write(out.sends)
         self.wire.write(self.sessions.carry_out(self.session, out))
 
+    def reconnect(self) -> None:
+        """The line drops, then the session connects and logs on again."""
+        self.carry(self.session.connection_lost())
+        self.carry(self.session.connected())
+        self.hear(MsgType.LOGON, [(tags.ENCRYPT_METHOD, 0), (tags.HEART_BT_INT, 30)])
+
     def hear(self, msg_type: str, body: Sequence[tuple[int, FixValue]], **peer: object) -> None:
         """The counterparty sends one message (``peer``: its MsgSeqNum, PossDup and so on)."""
         self.carry(self.session.data_received(self.peer.message(msg_type, body, **peer)))  # type: ignore[arg-type]
@@ -73,9 +79,10 @@ class Line:
 class Desk:
     """Engine + gateway on a temp store, logged on to a scripted venue (and its drop copy, if wanted)."""
 
-    def __init__(self, path: Path, *, drop_copy: bool = False) -> None:
+    def __init__(self, path: Path, *, drop_copy: bool = False, mass_status: bool = False) -> None:
         self.clock = FakeClock()
-        self.gateway = FixGateway([session_config("SIMA", "DESK", "VENUE")], self.clock)
+        config = dataclasses.replace(session_config("SIMA", "DESK", "VENUE"), mass_status=mass_status)
+        self.gateway = FixGateway([config], self.clock)
         self.engine = Engine(
             EventStore.open(path, synchronous_full=False), self.clock, PassGate(), self.gateway, directory=DESK
         )

@@ -73,6 +73,14 @@ class VenueOrder:
         status = OrderStatus.PARTIALLY_FILLED if self.cum else OrderStatus.NEW
         return self.report(ExecType.TRADE_CANCEL, status, ref=fill.exec_id)
 
+    def correct(self, fill: ExecutionReport, qty: Decimal | int, px: Decimal | int) -> ExecutionReport:
+        """A trade correction (150=G) restating ``fill`` as ``qty`` @ ``px``."""
+        qty, px = Decimal(qty), Decimal(px)
+        self.cum += qty - fill.last_qty
+        self.notional += qty * px - fill.last_qty * fill.last_px
+        status = OrderStatus.FILLED if self.cum >= self.qty else OrderStatus.PARTIALLY_FILLED
+        return self.report(ExecType.TRADE_CORRECT, status, last_qty=qty, last_px=px, ref=fill.exec_id)
+
     def canceled(self, cl_ord_id: str | None = None) -> ExecutionReport:
         orig = self.cl_ord_id if cl_ord_id else None
         return self.report(ExecType.CANCELED, OrderStatus.CANCELED, cl_ord_id=cl_ord_id, orig=orig)

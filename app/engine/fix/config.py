@@ -32,7 +32,9 @@ again, older ones and all admin messages are gap-filled), ``logon_timeout`` (10)
 (120, how far SendingTime may be off). Flags: ``reset_on_logon`` (default false) and ``daily_reset``
 (default true: reset sequence numbers at the schedule's start; nothing to do for a non-stop session) and
 ``mass_cancel`` (default false: the venue takes OrderMassCancelRequest (35=q), so the kill switch cancels
-everything there with one message instead of one cancel per order).
+everything there with one message instead of one cancel per order) and ``mass_status`` (default false: the
+venue answers OrderMassStatusRequest (35=AF), so after a logon one message asks where every live order stands
+instead of one OrderStatusRequest (35=H) per order).
 ``begin_string`` may be given but must be ``"FIX.4.4"``. A drop copy session may name the order session whose
 fills it copies as ``venue`` (default: its own name without a ``-DC`` suffix).
 
@@ -90,6 +92,8 @@ class SessionConfig:
     """Start sequence numbers at 1 on the first logon of each scheduled session."""
     mass_cancel: bool = False
     """The venue takes OrderMassCancelRequest (35=q); otherwise the kill switch sends one cancel per order."""
+    mass_status: bool = False
+    """The venue answers OrderMassStatusRequest (35=AF); otherwise each live order gets its own 35=H after a logon."""
     max_resend_age: int = 60
     """Orders older than this are gap-filled, not sent again, when the counterparty asks for a resend."""
     logon_timeout: int = 10
@@ -138,6 +142,7 @@ _READERS: Final[dict[str, read.Reader[object]]] = {
     "reset_on_logon": read.flag,
     "daily_reset": read.flag,
     "mass_cancel": read.flag,
+    "mass_status": read.flag,
     "max_resend_age": read.whole_number(0, 86400, " of seconds"),
     "logon_timeout": read.whole_number(1, 300, " of seconds"),
     "logout_timeout": read.whole_number(1, 300, " of seconds"),

@@ -1,9 +1,13 @@
 """The desk's initiator sessions on the engine's store, and the one path from what a session received into the
 engine.
 
-``DeskSessions`` is shared by the order sessions (``gateway.py``) and the drop copies (``drop_copy.py``). It
-builds one initiator per configured session of its role, on the engine's store (their numbers and messages
-live there). For every batch a session received in sequence, ``carry_out``:
+``SessionGroup`` is what every group of the desk's sessions shares: the order sessions (``gateway.py``), the
+drop copies (``drop_copy.py``) and the market data sessions (``quote_feed.py``). It builds one initiator per
+configured session of its role, on the engine's store (their numbers and messages live there), starts and
+stops them, and keeps and tells their alerts (the health view lists every group's sessions and alerts).
+
+``DeskSessions`` is the group whose messages go into the engine. For every batch a session received in
+sequence, ``carry_out``:
 
 - reads each application message with the subclass's mapping (``_read``); one it cannot read is answered
   with a session Reject naming the reason and the tag, and goes no further;
@@ -52,9 +56,8 @@ Store = Callable[[Transaction], None]
 """Writes a batch's session messages and record into the engine transaction that applies it."""
 
 
-class DeskSessions(abc.ABC, Generic[T]):
-    """The desk's sessions of one role: create, ``attach`` to an open engine, then ``start``. ``T`` is what the
-    subclass's mapping makes of a received message."""
+class SessionGroup(abc.ABC):
+    """The desk's sessions of one role: create, ``attach`` to an open engine, then ``start``."""
 
     role: ClassVar[SessionRole]
     what: ClassVar[str]
@@ -66,12 +69,11 @@ class DeskSessions(abc.ABC, Generic[T]):
         self.sessions: dict[str, FixSession] = {}
         self.initiators: dict[str, Initiator] = {}
         self.alerts: deque[tuple[datetime, SessionAlertRaised]] = deque(maxlen=ALERTS_KEPT)
-        """The newest session alerts (as recorded), with when each was raised."""
+        """The newest session alerts, with when each was raised."""
         self.last_alert: dict[str, tuple[datetime, SessionAlertRaised]] = {}
         """Each session's newest alert and when it was raised (the health view's last-alert column)."""
         self._alert_listeners: list[Callable[[datetime, SessionAlertRaised], None]] = []
         self._engine: Engine | None = None
-        self._stored_records: dict[str, SessionRecord] = {}
 
     def attach(self, engine: Engine) -> None:
         """Build the sessions on the engine's store."""
@@ -89,7 +91,7 @@ class DeskSessions(abc.ABC, Generic[T]):
         return self._engine
 
     def subscribe_alerts(self, listener: Callable[[datetime, SessionAlertRaised], None]) -> None:
-        """Call ``listener`` with every session alert and its time (the health view), after it is recorded."""
+        """Call ``listener`` with every session alert and its time (the health view)."""
         self._alert_listeners.append(listener)
 
     async def start(self) -> None:
@@ -100,6 +102,28 @@ class DeskSessions(abc.ABC, Generic[T]):
     async def stop(self) -> None:
         """Log every session out and stop reconnecting."""
         await asyncio.gather(*(initiator.stop() for initiator in self.initiators.values()))
+
+    @abc.abstractmethod
+    def carry_out(self, session: FixSession, out: SessionOutput) -> list[Outgoing]:
+        """Act on what ``session`` received and store what it sends; answer with the messages to write."""
+
+    def _tell(self, alerts: list[SessionAlertRaised]) -> None:
+        now = self.clock.now()
+        for alert in alerts:
+            self.alerts.append((now, alert))
+            self.last_alert[alert.session] = (now, alert)
+            _log.log(logging.INFO if alert.level is AlertLevel.INFO else logging.WARNING, "%s", alert.text)
+            for listener in self._alert_listeners:
+                listener(now, alert)
+
+
+class DeskSessions(SessionGroup, Generic[T]):
+    """The desk's sessions of one role whose messages go into the engine. ``T`` is what the subclass's mapping
+    makes of a received message."""
+
+    def __init__(self, configs: Sequence[SessionConfig], clock: Clock, backoff: Backoff | None = None) -> None:
+        super().__init__(configs, clock, backoff)
+        self._stored_records: dict[str, SessionRecord] = {}
 
     # Each session's application --------------------------------------------------------------------
 
@@ -159,12 +183,3 @@ class DeskSessions(abc.ABC, Generic[T]):
         """Act on the session's news (a lost line, a logon) after the batch is applied; answer with the messages
         to send. Nothing by default."""
         return []
-
-    def _tell(self, alerts: list[SessionAlertRaised]) -> None:
-        now = self.clock.now()
-        for alert in alerts:
-            self.alerts.append((now, alert))
-            self.last_alert[alert.session] = (now, alert)
-            _log.log(logging.INFO if alert.level is AlertLevel.INFO else logging.WARNING, "%s", alert.text)
-            for listener in self._alert_listeners:
-                listener(now, alert)

@@ -9,8 +9,9 @@ A failed transaction hands the numbers back.
 In: each batch of messages a session received in sequence is mapped (8, 9, r, and 3/j through RefSeqNum to
 the request they refuse) and applied in one engine transaction, together with the session's new inbound
 MsgSeqNum, the raw messages (for the audit timeline) and any session messages it sends in answer. Then:
-DK for executions of orders we do not know, OrderStatusRequest for every live order after a logon, and
-the unknown state for unanswered requests when a line drops. A message that cannot be read is answered
+DK for executions of orders we do not know, status requests for every live order after a logon
+(``status_requests.py``: one mass status where the venue takes it), and the unknown state for unanswered
+requests when a line drops. A message that cannot be read is answered
 with a session Reject and never reaches the engine.
 """
 
@@ -27,17 +28,14 @@ from app.engine.fix.alerts import Alert, AlertKind, AlertLevel
 from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.desk_sessions import DeskSessions, Store
 from app.engine.fix.message import FixMessage, parse_message
-from app.engine.fix.order_messages import (
-    dont_know_message,
-    mass_cancel_message,
-    request_message,
-    status_request_message,
-)
+from app.engine.fix.order_messages import dont_know_message, mass_cancel_message, request_message
 from app.engine.fix.reject_messages import rejected_request
 from app.engine.fix.report_messages import cancel_reject, execution_report, mass_cancel_report
 from app.engine.fix.session import FixSession, Outgoing, Received, SessionOutput
+from app.engine.fix.status_requests import StatusRequests
 from app.engine.fix.tags import MsgType
 from app.engine.fix.transport import Backoff
+from app.engine.ids import ClOrdId
 from app.engine.store import Transaction
 from app.engine.venue_messages import InboundMessage, MassCancelRequest, OutboundRequest
 
@@ -54,7 +52,7 @@ class FixGateway(DeskSessions[InboundMessage]):
     def __init__(self, configs: Sequence[SessionConfig], clock: Clock, backoff: Backoff | None = None) -> None:
         super().__init__(configs, clock, backoff)
         self._staged: list[tuple[str, Outgoing]] = []
-        self._status_requests = 0
+        self._status = StatusRequests(lambda: self.engine.ledger)
 
     # The engine's Outbound -------------------------------------------------------------------------
 
@@ -111,7 +109,7 @@ class FixGateway(DeskSessions[InboundMessage]):
 
     def _after(self, session: FixSession, out: SessionOutput) -> list[FixMessage]:
         """A lost line leaves the requests it had not answered unknown; after a logon, ask where every live order
-        on it stands.
+        on it stands; once a mass status answer is complete, ask about each order it left out.
 
         At a logon every request still unanswered is in doubt too: one sent while the line was down, or before a
         restart, may have been gap-filled as too old to act on, and only the status answer can say.
@@ -119,12 +117,16 @@ class FixGateway(DeskSessions[InboundMessage]):
         name = session.config.name
         if out.line_lost or out.logged_on:
             self.engine.line_lost(name)
-        return self._status_requests_for(name) if out.logged_on else []
+        if out.logged_on:
+            return self._status.after_logon(session)
+        return self._status.follow_up(name)
 
     def _read(self, session: FixSession, received: Received, alerts: list[Alert]) -> InboundMessage | None:
         msg, name = received.message, session.config.name
         kind = msg.msg_type
         if kind == _EXECUTION_REPORT:
+            if self._status.answers(name, msg):
+                return self._mass_status_answer(msg, name, alerts)
             return execution_report(msg, name)
         if kind == MsgType.ORDER_CANCEL_REJECT:
             return cancel_reject(msg, name)
@@ -143,11 +145,14 @@ class FixGateway(DeskSessions[InboundMessage]):
         )
         return None
 
-    def _status_requests_for(self, name: str) -> list[FixMessage]:
-        """After a logon: ask where every live order on this destination stands."""
-        bodies = []
-        for order in self.engine.ledger.live():
-            if order.spec.destination == name:
-                self._status_requests += 1
-                bodies.append(status_request_message(order, f"STATUS-{self._status_requests}"))
-        return bodies
+    def _mass_status_answer(self, msg: FixMessage, name: str, alerts: list[Alert]) -> InboundMessage | None:
+        """A report answering our mass status request: a status answer for the engine if it names an order of
+        ours; nothing to apply if it names none (the venue holds no live order) or one we do not know."""
+        cl_ord_id = msg.get(tags.CL_ORD_ID)
+        if cl_ord_id is None:
+            return None
+        if self.engine.ledger.find(ClOrdId(cl_ord_id)) is None:
+            text = f"{name} reports order {cl_ord_id} as live in its mass status answer, but it is not one of ours."
+            alerts.append(Alert(AlertLevel.WARNING, text, AlertKind.IGNORED))
+            return None
+        return execution_report(msg, name)

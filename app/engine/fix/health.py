@@ -1,6 +1,7 @@
 """Where each FIX session stands, as one plain row per session for the health view (read, never changed).
 
-``session_health(gateway)`` reads the session cores, their initiators and the gateway's last alerts. It is
+``session_health(*groups)`` reads the session cores of the order sessions, drop copies and market data
+sessions, their initiators and each group's last alerts. It is
 cheap (a few attribute reads per session), so a view can call it on a timer instead of following every
 message. ``Light`` is the colour a trader reads at a glance: green up, amber on the way up or down, red down.
 """
@@ -12,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from app.engine.events import SessionAlertRaised
-from app.engine.fix.gateway import FixGateway
+from app.engine.fix.desk_sessions import SessionGroup
 from app.engine.fix.session_fsm import SessionState
 
 _CHANGING = frozenset({SessionState.LOGON_SENT, SessionState.AWAITING_LOGON, SessionState.LOGOUT_SENT})
@@ -93,33 +94,34 @@ _STATE_WORDS = {
 }
 
 
-def session_health(gateway: FixGateway) -> list[SessionHealth]:
-    """Every session the gateway runs, in configuration order."""
-    rows = []
-    for name, session in gateway.sessions.items():
-        stats, initiator = session.stats, gateway.initiators.get(name)
-        rows.append(
-            SessionHealth(
-                name=name,
-                role=session.config.role.value,
-                state=session.state,
-                epoch=session.record.epoch,
-                next_out=session.next_out,
-                next_in=session.next_in,
-                last_in=stats.last_received,
-                last_out=stats.last_sent,
-                gaps=stats.gaps,
-                resends=stats.resend_requests_answered,
-                rejects=stats.rejects_sent,
-                logons=stats.logons,
-                up_since=stats.up_since,
-                down_since=stats.down_since,
-                attempts=initiator.attempts if initiator is not None else 0,
-                retry_at=initiator.retry_at if initiator is not None else None,
-                held=initiator.held if initiator is not None else False,
-                opens_at=initiator.opens_at if initiator is not None else None,
-                last_error=initiator.last_error if initiator is not None else "",
-                last_alert=gateway.last_alert.get(name),
-            )
-        )
-    return rows
+def session_health(*groups: SessionGroup) -> list[SessionHealth]:
+    """Every session of ``groups`` (order sessions, drop copies, market data), group by group, each in configuration
+    order."""
+    return [_health(group, name) for group in groups for name in group.sessions]
+
+
+def _health(group: SessionGroup, name: str) -> SessionHealth:
+    session = group.sessions[name]
+    stats, initiator = session.stats, group.initiators.get(name)
+    return SessionHealth(
+        name=name,
+        role=session.config.role.value,
+        state=session.state,
+        epoch=session.record.epoch,
+        next_out=session.next_out,
+        next_in=session.next_in,
+        last_in=stats.last_received,
+        last_out=stats.last_sent,
+        gaps=stats.gaps,
+        resends=stats.resend_requests_answered,
+        rejects=stats.rejects_sent,
+        logons=stats.logons,
+        up_since=stats.up_since,
+        down_since=stats.down_since,
+        attempts=initiator.attempts if initiator is not None else 0,
+        retry_at=initiator.retry_at if initiator is not None else None,
+        held=initiator.held if initiator is not None else False,
+        opens_at=initiator.opens_at if initiator is not None else None,
+        last_error=initiator.last_error if initiator is not None else "",
+        last_alert=group.last_alert.get(name),
+    )

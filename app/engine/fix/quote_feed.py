@@ -16,21 +16,18 @@ and the session's record rides along); the record is also saved when the line dr
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from app.engine.clock import Clock
-from app.engine.errors import OemsError
-from app.engine.events import OrderSubmitted
+from app.engine.events import OrderSubmitted, SessionAlertRaised
 from app.engine.fix import tags
 from app.engine.fix.alerts import Alert, AlertKind, AlertLevel
 from app.engine.fix.config import SessionConfig, SessionRole
+from app.engine.fix.desk_sessions import SessionGroup
 from app.engine.fix.errors import FixRejectError
 from app.engine.fix.market_data_messages import (
     EntryType,
@@ -47,17 +44,11 @@ from app.engine.fix.message import FixMessage
 from app.engine.fix.session import FixSession, Outgoing, SessionOutput
 from app.engine.fix.session_writes import send_stored
 from app.engine.fix.tags import MsgType, SessionRejectReason
-from app.engine.fix.transport import Backoff, Initiator
+from app.engine.fix.transport import Backoff
 from app.engine.prices import PriceBook, Quote
 
 if TYPE_CHECKING:
     from app.engine.engine import ChangeSet, Engine
-    from app.engine.store import EventStore
-
-_log = logging.getLogger(__name__)
-
-ALERTS_KEPT = 200
-"""Market data alerts remembered for the health view."""
 
 
 @dataclass(slots=True)
@@ -95,8 +86,11 @@ _TRADING_STATUS = {TRADING_HALT: "is halted", "3": "trades again", "17": "is rea
 """A market-data request or message of ours refused by the venue."""
 
 
-class QuoteFeed:
+class QuoteFeed(SessionGroup):
     """Every market data session in the configuration, and the symbols the desk watches on them."""
+
+    role: ClassVar[SessionRole] = SessionRole.MARKET_DATA
+    what: ClassVar[str] = "market data sessions"
 
     def __init__(
         self,
@@ -106,49 +100,27 @@ class QuoteFeed:
         symbols: Iterable[str] = (),
         backoff: Backoff | None = None,
     ) -> None:
-        self.configs = {c.name: c for c in configs if c.role is SessionRole.MARKET_DATA}
-        self.clock, self.prices, self.backoff = clock, prices, backoff
-        self.sessions: dict[str, FixSession] = {}
-        self.initiators: dict[str, Initiator] = {}
+        super().__init__(configs, clock, backoff)
+        self.prices = prices
         self.watched: dict[str, None] = {}
         """Every symbol the desk wants prices for, in the order they were added."""
         self.refused: dict[str, str] = {}
         """Symbols a venue refused market data for, and why in words (until the next logon asks again)."""
-        self.alerts: deque[Alert] = deque(maxlen=ALERTS_KEPT)
-        self._alert_listeners: list[Callable[[Alert], None]] = []
         self._requests: dict[str, dict[str, str]] = {}
         """Per session: MDReqID -> symbol of the subscriptions made on the current connection."""
         self._books: dict[tuple[str, str], TopOfBook] = {}
-        self._store: EventStore | None = None
         for symbol in symbols:
             self._add(symbol.strip())
 
     def attach(self, engine: Engine) -> None:
         """Build the sessions on the engine's store, and watch every symbol the book trades from now on."""
-        self._store = engine.store
         for order in engine.ledger.live():
             self._add(order.spec.symbol)
         for position in engine.positions.by_key.values():
             if position.net_qty:
                 self._add(position.symbol)
         engine.subscribe(self._on_changes)
-        for name, config in self.configs.items():
-            session = FixSession(config, self.clock, engine.store, initiator=True)
-            self.sessions[name] = session
-            self.initiators[name] = Initiator(session, self, self.backoff)
-
-    def subscribe_alerts(self, listener: Callable[[Alert], None]) -> None:
-        """Call ``listener`` with every market data alert."""
-        self._alert_listeners.append(listener)
-
-    async def start(self) -> None:
-        """Start connecting every market data session."""
-        for initiator in self.initiators.values():
-            initiator.start()
-
-    async def stop(self) -> None:
-        """Log every session out and stop reconnecting."""
-        await asyncio.gather(*(initiator.stop() for initiator in self.initiators.values()))
+        super().attach(engine)
 
     def watch(self, symbol: str) -> None:
         """Want prices for ``symbol``: subscribed now on every session that is up, and after every logon."""
@@ -196,7 +168,7 @@ class QuoteFeed:
             again = list(self.watched)
         if again:
             bodies = self._subscriptions(session, again)
-        self._tell(out.alerts)
+        self._say(name, out.alerts)
         if bodies or answers or out.line_lost or any(o.new for o in out.sends):
             return answers + self._stored(session, bodies, (*out.sends, *answers))
         return answers
@@ -212,28 +184,22 @@ class QuoteFeed:
             symbol = self._requests.get(name, {}).pop(refusal.req_id, None)
             if symbol is not None:
                 self.refused[symbol] = refusal.reason
-                self._tell(
-                    [Alert(AlertLevel.WARNING, f"{name} refused market data for {symbol}: {refusal.reason}.", REFUSED)]
+                self._say(
+                    name,
+                    [Alert(AlertLevel.WARNING, f"{name} refused market data for {symbol}: {refusal.reason}.", REFUSED)],
                 )
         elif kind == MsgType.SECURITY_STATUS:
             code = msg.get(tags.SECURITY_TRADING_STATUS) or ""
             status = _TRADING_STATUS.get(code, f"has trading status {code or 'unknown'}")
             words = msg.get(tags.TEXT) or f"{msg.get(tags.SYMBOL)} {status}"
             level = AlertLevel.WARNING if code == TRADING_HALT else AlertLevel.INFO
-            self._tell([Alert(level, f"{name}: {words}.", STATUS)])
+            self._say(name, [Alert(level, f"{name}: {words}.", STATUS)])
         elif kind in (MsgType.REJECT, MsgType.BUSINESS_MESSAGE_REJECT):
             text = f"{name} rejected our message {msg.get(tags.REF_SEQ_NUM)}: {msg.get(tags.TEXT) or 'no reason given'}"
-            self._tell([Alert(AlertLevel.WARNING, text, REFUSED)])
+            self._say(name, [Alert(AlertLevel.WARNING, text, REFUSED)])
         else:
-            self._tell(
-                [
-                    Alert(
-                        AlertLevel.INFO,
-                        f"{name} sent a {kind} message, which the price feed does not use.",
-                        AlertKind.IGNORED,
-                    )
-                ]
-            )
+            text = f"{name} sent a {kind} message, which the price feed does not use."
+            self._say(name, [Alert(AlertLevel.INFO, text, AlertKind.IGNORED)])
 
     def _apply(self, name: str, update: MarketDataUpdate, touched: dict[str, None]) -> None:
         """Apply an update for a subscription of this connection; data for any other request is ignored."""
@@ -281,14 +247,8 @@ class QuoteFeed:
     def _stored(
         self, session: FixSession, bodies: list[FixMessage], earlier: Sequence[Outgoing] = ()
     ) -> list[Outgoing]:
-        if self._store is None:
-            raise OemsError("The price feed is not attached to an engine yet.")
-        return send_stored(self._store, session, bodies, earlier)
+        return send_stored(self.engine.store, session, bodies, earlier)
 
-    def _tell(self, alerts: list[Alert]) -> None:
-        for alert in alerts:
-            self.alerts.append(alert)
-            log = _log.warning if alert.level is not AlertLevel.INFO else _log.info
-            log("%s", alert.text)
-            for listener in self._alert_listeners:
-                listener(alert)
+    def _say(self, name: str, alerts: list[Alert]) -> None:
+        """Keep and tell session ``name``'s alerts (market data alerts are not recorded in the event log)."""
+        self._tell([SessionAlertRaised(name, alert.kind, alert.level, alert.text) for alert in alerts])

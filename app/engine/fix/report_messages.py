@@ -9,13 +9,16 @@ finds orders by it. OrderID ``NONE`` (the venue does not know the order) reads a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 from app.engine.enums import ORD_STATUS_FROM_FIX, ExecType, Side
 from app.engine.fix import tags
+from app.engine.fix.errors import FixValueError
 from app.engine.fix.inbound_fields import FieldReader
 from app.engine.fix.message import FixMessage
 from app.engine.fix.order_messages import UNKNOWN_ORDER_ID
+from app.engine.fix.values import parse_decimal, parse_utc_timestamp
 from app.engine.ids import ClOrdId, ExecId, VenueOrderId
 from app.engine.order import RequestKind
 from app.engine.venue_messages import ZERO, CancelReject, ExecutionReport, MassCancelReport, MassCancelResponse
@@ -56,6 +59,70 @@ NO_REASON_GIVEN: Final = "no reason given"
 
 def execution_report(msg: FixMessage, session: str) -> ExecutionReport:
     """The engine's ``ExecutionReport`` for a 35=8 received on ``session``; ``FixFieldError`` if it is unusable."""
+    plain = plain_execution_report(msg.first_values(), session)
+    return checked_execution_report(msg, session) if plain is None else plain
+
+
+def plain_execution_report(values: Mapping[str, str], session: str) -> ExecutionReport | None:
+    """The report read straight from the message's first values (by wire tag) when every field it needs is
+    there and well formed, as nearly every report is; None for any other, which the checked reading then
+    refuses with the reason and the tag (or, for one this fast reading is too strict for, reads)."""
+    get = values.get
+    exec_type = EXEC_TYPE_FROM_FIX.get(get("150", ""))
+    ord_status = ORD_STATUS_FROM_FIX.get(get("39", ""))
+    side = _SIDES.get(get("54", ""))
+    exec_id, cl_ord_id, order_id = get("17"), get("11"), get("37")
+    cum, leaves, avg, last_qty, last_px = get("14"), get("151"), get("6"), get("32"), get("31")
+    if (
+        exec_type is None
+        or ord_status is None
+        or side is None
+        or exec_id is None
+        or cl_ord_id is None
+        or order_id is None
+        or cum is None
+        or leaves is None
+        or avg is None
+    ):
+        return None
+    ref, order_qty, transact = get("19"), get("38"), get("60")
+    if (ref is None and exec_type in _REFERS) or ((last_qty is None or last_px is None) and exec_type in _FILLS):
+        return None
+    try:
+        cum_qty, leaves_qty, avg_px = parse_decimal(cum), parse_decimal(leaves), parse_decimal(avg)
+        last = ZERO if last_qty is None else parse_decimal(last_qty)
+        price = ZERO if last_px is None else parse_decimal(last_px)
+        qty = None if order_qty is None else parse_decimal(order_qty)
+        transact_time = None if transact is None else parse_utc_timestamp(transact)
+    except FixValueError:
+        return None
+    if cum_qty < ZERO or leaves_qty < ZERO or last < ZERO or (qty is not None and qty < ZERO):
+        return None
+    orig = get("41")
+    return ExecutionReport(
+        ExecId(exec_id),
+        exec_type,
+        ClOrdId(cl_ord_id),
+        ord_status,
+        cum_qty,
+        leaves_qty,
+        avg_px,
+        last,
+        price,
+        None if orig is None else ClOrdId(orig),
+        None if order_id == UNKNOWN_ORDER_ID else VenueOrderId(order_id),
+        get("55") or "",
+        side,
+        qty,
+        None if ref is None else ExecId(ref),
+        transact_time,
+        get("58") or "",
+        session,
+    )
+
+
+def checked_execution_report(msg: FixMessage, session: str) -> ExecutionReport:
+    """The report read field by field, each checked: ``FixFieldError`` names the first that is missing or bad."""
     read = FieldReader(msg)
     exec_type = read.code(tags.EXEC_TYPE, EXEC_TYPE_FROM_FIX)
     fill = exec_type in _FILLS

@@ -8,13 +8,14 @@ through the engine's one refusal path, which records it; an allowed action is re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Final
 
 from app.engine.commands import CommandResult
 from app.engine.engine import Engine
 from app.engine.events import SessionAction, SessionActionTaken
-from app.engine.fix.gateway import FixGateway
+from app.engine.fix.desk_sessions import SessionGroup
 from app.engine.ids import UserId
 from app.engine.roles import Action, allows, refusal
 
@@ -37,10 +38,11 @@ _DONE: Final = {
 
 
 class SessionControl:
-    """Acts on ``gateway``'s order sessions for the people at ``engine``'s desk."""
+    """Acts on the sessions of ``groups`` (order sessions, drop copies, market data) for the people at ``engine``'s
+    desk."""
 
-    def __init__(self, gateway: FixGateway, engine: Engine) -> None:
-        self.gateway, self.engine = gateway, engine
+    def __init__(self, groups: Sequence[SessionGroup], engine: Engine) -> None:
+        self.groups, self.engine = tuple(groups), engine
 
     def why_not(self, user: UserId, action: SessionAction) -> str | None:
         """Why ``user``'s role may not do ``action`` (for a disabled button's tooltip), or None if it may."""
@@ -52,9 +54,9 @@ class SessionControl:
         """Do ``action`` to session ``name`` as ``user``: refused and recorded if their role may not."""
         if refused := self.engine._refused(user, ACTIONS[action]):
             return refused
-        initiator = self.gateway.initiators.get(name)
+        initiator = next((g.initiators[name] for g in self.groups if name in g.initiators), None)
         if initiator is None:
-            return CommandResult.refused(f"There is no order session {name}; nothing was done.")
+            return CommandResult.refused(f"There is no FIX session {name}; nothing was done.")
         self.engine.record([SessionActionTaken(name, action)], user)
         if action is SessionAction.RESUME:
             initiator.resume()

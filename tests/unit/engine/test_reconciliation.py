@@ -1,5 +1,5 @@
-"""Drop-copy reconciliation: fills and busts matched by (venue, ExecID), breaks after the grace period,
-mismatches, late reports that clear a break, duplicates, and the state surviving a restart."""
+"""Drop-copy reconciliation: fills, busts and trade corrections matched by (venue, ExecID), breaks after the grace
+period, mismatches, late reports that clear a break, duplicates, and the state surviving a restart."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import dataclasses
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+
+import pytest
 
 from app.engine.clock import FakeClock
 from app.engine.commands import SubmitOrder
@@ -245,6 +247,100 @@ def test_a_bust_copy_sent_again_after_it_settled_records_nothing(tmp_path: Path)
     assert desk.breaks == []
 
 
+def test_a_correction_both_sessions_report_alike_settles_whichever_comes_first(tmp_path: Path) -> None:
+    desk = Desk(tmp_path / "desk.db")
+    first, second = desk.venue.fill(30), desk.venue.fill(20)
+    desk.on_orders(first, second)
+    desk.on_copy(first, second)
+    fix_first, fix_second = desk.venue.correct(first, 25, 10), desk.venue.correct(second, 20, 11)
+    desk.on_copy(fix_first)
+    desk.on_orders(fix_first, fix_second)
+    desk.on_copy(fix_second)
+    desk.later(60)
+    assert desk.breaks == []
+    assert desk.engine.reconciliation.settled == 4
+    corrections = [e for e in desk.events(DropCopyExecution) if isinstance(e, DropCopyExecution) and e.corrects]
+    assert [(e.corrects, e.last_qty) for e in corrections] == [(first.exec_id, 25), (second.exec_id, 20)]
+
+
+def test_a_correction_only_one_session_reports_is_a_break_until_the_other_agrees(tmp_path: Path) -> None:
+    desk = Desk(tmp_path / "desk.db")
+    fill = desk.venue.fill(30)
+    desk.on_orders(fill)
+    desk.on_copy(fill)
+    correction = desk.venue.correct(fill, 25, 10)
+    desk.on_orders(correction)
+    desk.later(5)
+    assert desk.breaks == [(correction.exec_id, BreakKind.MISSING_ON_DROP_COPY)]
+    (brk,) = desk.events(ExecutionBreak)
+    assert isinstance(brk, ExecutionBreak)
+    assert f"correction {correction.exec_id} on {VENUE} (corrects fill {fill.exec_id} to 25 @ 10" in brk.detail
+    desk.on_copy(correction)
+    assert desk.breaks == []
+    (cleared,) = desk.events(ExecutionBreakCleared)
+    assert isinstance(cleared, ExecutionBreakCleared)
+    assert cleared.detail.startswith(f"Correction {correction.exec_id} on {VENUE}: both sessions now agree")
+
+
+def test_a_correction_the_drop_copy_alone_reports_is_a_break_and_changes_no_fill(tmp_path: Path) -> None:
+    desk = Desk(tmp_path / "desk.db")
+    fill = desk.venue.fill(30)
+    desk.on_orders(fill)
+    desk.on_copy(fill, desk.venue.correct(fill, 20, 10))
+    desk.later(5)
+    (brk,) = desk.engine.reconciliation.breaks
+    assert brk.broken is BreakKind.MISSING_ON_ORDER_SESSION
+    assert brk.on_copy == Account(Decimal(20), Decimal(10), corrects=fill.exec_id)
+    assert desk.engine.ledger.orders[desk.order_id].cum_qty == 30
+
+
+@pytest.mark.parametrize(
+    ("what", "change"),
+    [
+        ("another fill", {"ref_exec_id": ExecId("OTHER")}),
+        ("another quantity", {"last_qty": Decimal(24)}),
+        ("another price", {"last_px": Decimal("10.5")}),
+    ],
+)
+def test_a_correction_the_sessions_state_differently_is_a_mismatch(
+    tmp_path: Path, what: str, change: dict[str, object]
+) -> None:
+    desk = Desk(tmp_path / "desk.db")
+    fill = desk.venue.fill(30)
+    desk.on_orders(fill)
+    desk.on_copy(fill)
+    correction = desk.venue.correct(fill, 25, 10)
+    desk.on_orders(correction)
+    copied = dataclasses.replace(correction, **change)  # type: ignore[arg-type]
+    desk.on_copy(copied)
+    assert desk.breaks == [(correction.exec_id, BreakKind.MISMATCH)], what
+    (brk,) = desk.events(ExecutionBreak)
+    assert isinstance(brk, ExecutionBreak)
+    assert brk.detail == (
+        f"Correction {correction.exec_id} on {VENUE}: the order session says corrects fill {fill.exec_id} to 25 @ 10, "
+        f"the drop copy says corrects fill {copied.ref_exec_id} to {copied.last_qty} @ {copied.last_px}."
+    )
+
+
+def test_a_correction_copied_after_it_settled_or_before_the_watch_agrees_with_the_fill_as_it_stands(
+    tmp_path: Path,
+) -> None:
+    desk = Desk(tmp_path / "desk.db")
+    fill = desk.venue.fill(30)
+    correction = desk.venue.correct(fill, 25, 10)
+    desk.on_orders(fill, correction)
+    desk.on_copy(fill, correction)
+    recorded = desk.engine.store.last_seq
+    desk.on_copy(correction)  # a resend after the pair settled
+    assert desk.engine.store.last_seq == recorded
+    desk.engine.watch_drop_copies({})
+    later = dataclasses.replace(desk.venue.correct(correction, 20, 10), ref_exec_id=fill.exec_id)  # 25 -> 20
+    desk.on_orders(later)  # delivered while no drop copy was watched
+    desk.engine.watch_drop_copies({VENUE: "SIM1-DC"})
+    desk.on_copy(dataclasses.replace(later, last_qty=Decimal(21)))
+    assert desk.breaks == [(later.exec_id, BreakKind.MISMATCH)]
+
+
 def _reconciliation_state(engine: Engine) -> tuple[object, ...]:
     r = engine.reconciliation
     return r.watched, r.pending, r.disputed, r.settled
@@ -259,8 +355,13 @@ def test_breaks_and_waiting_fills_survive_a_restart_from_a_snapshot_and_from_the
     desk.on_orders(waiting)
     bust = desk.venue.bust(fine)
     desk.on_orders(bust)  # a bust the drop copy has not reported yet
+    correction = desk.venue.correct(waiting, 8, 11)
+    desk.on_copy(correction)  # a correction the order session has not delivered yet
     before = _reconciliation_state(desk.engine)
     assert len(desk.engine.reconciliation.breaks) == 2
+    assert desk.engine.reconciliation.pending[(VENUE, correction.exec_id)].on_copy == Account(
+        Decimal(8), Decimal(11), corrects=waiting.exec_id
+    )
     assert desk.engine.reconciliation.pending[(VENUE, bust.exec_id)].on_orders == Account(ZERO, ZERO, fine.exec_id)
 
     desk.engine.store.close()
@@ -280,6 +381,7 @@ def test_breaks_and_waiting_fills_survive_a_restart_from_a_snapshot_and_from_the
 def test_drop_copy_events_round_trip_through_the_log_format() -> None:
     copy = DropCopyExecution("SIM1", ExecId("E1"), ClOrdId("C1"), Decimal("1.5"), Decimal("10.25"), "AAPL")
     bust = DropCopyExecution("SIM1", ExecId("E2"), ClOrdId("C1"), Decimal(0), Decimal(0), "AAPL", None, ExecId("E1"))
+    fix = DropCopyExecution("SIM1", ExecId("E3"), ClOrdId("C1"), Decimal(1), Decimal(10), "AAPL", corrects=ExecId("E1"))
     brk = ExecutionBreak("SIM1", ExecId("E1"), BreakKind.MISSING_ON_DROP_COPY, "words")
-    for event in (copy, bust, brk, ExecutionBreakCleared("SIM1", ExecId("E1"), "agree")):
+    for event in (copy, bust, fix, brk, ExecutionBreakCleared("SIM1", ExecId("E1"), "agree")):
         assert from_json(type(event), to_json(event)) == event

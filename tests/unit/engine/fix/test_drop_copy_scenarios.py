@@ -5,6 +5,7 @@ quiet tick) and never moves an order."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,11 @@ from typing import Any
 import pytest
 
 from app.engine.enums import OrderStatus
-from app.engine.events import DropCopyExecution, SessionAlertRaised
+from app.engine.events import BreakKind, DropCopyExecution, SessionAlertRaised
 from app.engine.fix import tags
 from app.engine.fix.alerts import AlertKind
 from app.engine.fix.tags import MsgType
+from app.engine.ids import ExecId
 from tests.support.fix_reports import report_fields
 from tests.support.gateway_desk import Desk, Line
 
@@ -83,3 +85,19 @@ def test_a_quiet_timer_tick_on_the_drop_copy_commits_nothing(desk: Desk, monkeyp
     line = _drop_copy(desk)
     line.carry(line.session.on_timer())
     assert opened == []
+
+
+def test_a_trade_correction_on_the_wire_is_reconciled_by_exec_ref_id(desk: Desk) -> None:
+    order, venue = desk.submit(100)
+    desk.report(venue.ack())
+    fill = venue.fill(40)
+    desk.report(fill)
+    desk.copied(fill)
+    correction = venue.correct(fill, 30, 10)
+    desk.report(correction)
+    desk.copied(dataclasses.replace(correction, ref_exec_id=ExecId("SOME-OTHER-FILL")))
+    assert desk.order(order.order_id).cum_qty == 30  # the order session's correction applies
+    (brk,) = desk.engine.reconciliation.breaks
+    assert (brk.exec_id, brk.broken) == (correction.exec_id, BreakKind.MISMATCH)
+    assert brk.on_copy is not None
+    assert brk.on_copy.corrects == "SOME-OTHER-FILL"

@@ -5,6 +5,8 @@
 2. Whatever text a venue puts in the quantity and price fields, the mapping either reads it as exactly that
    Decimal (digits and exponent kept: ``1.50`` stays ``1.50``) or refuses the report naming that field with
    reason 6 (not a number) or 5 (a negative quantity); it never guesses.
+3. The plain (fast) reading of a report, with fields dropped or garbled, either agrees with the checked
+   reading exactly or leaves the report to it; it never reads one the checked reading refuses.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from hypothesis import strategies as st
 from app.engine.enums import ORD_STATUS_FROM_FIX, ExecType, OrderStatus, Side
 from app.engine.fix import tags
 from app.engine.fix.errors import FixFieldError
-from app.engine.fix.report_messages import execution_report
+from app.engine.fix.report_messages import checked_execution_report, execution_report, plain_execution_report
 from app.engine.fix.tags import MsgType, SessionRejectReason
 from app.engine.ids import ClOrdId, ExecId, VenueOrderId
 from app.engine.venue_messages import ExecutionReport
@@ -109,3 +111,29 @@ def test_amount_text_reads_as_exactly_that_decimal_or_is_refused_by_tag(texts: d
         assert FIX_FLOAT.fullmatch(text), f"{tags.tag_name(tag)} {text!r} is no FIX float but was read"
         assert value >= 0 or tag not in QUANTITIES
         assert value.as_tuple() == Decimal(text).as_tuple(), (tag, text)
+
+
+REPORT_TAGS = (6, 11, 14, 17, 19, 31, 32, 37, 38, 39, 41, 54, 55, 60, 150, 151)
+
+
+@given(
+    reports(),
+    st.sets(st.sampled_from(REPORT_TAGS), max_size=2),
+    st.dictionaries(
+        st.sampled_from(REPORT_TAGS),
+        st.sampled_from(["-1", "-0.5", "1e3", " 1", "X", "Z", "NONE"]) | amount_texts.filter(bool),
+        max_size=3,
+    ),
+)
+def test_the_plain_reading_agrees_with_the_checked_one_or_leaves_the_report_to_it(
+    report: ExecutionReport, dropped: set[int], garbled: dict[int, str]
+) -> None:
+    body = [(tag, garbled.get(tag, value)) for tag, value in report_fields(report) if tag not in dropped]
+    msg = on_the_wire(MsgType.EXECUTION_REPORT, body)
+    plain = plain_execution_report(msg.first_values(), "SIM1")
+    try:
+        checked = checked_execution_report(msg, "SIM1")
+    except FixFieldError:
+        assert plain is None
+        return
+    assert plain is None or plain == checked

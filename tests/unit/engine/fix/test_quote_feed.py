@@ -206,7 +206,7 @@ def test_a_refused_symbol_is_said_why_and_asked_for_again_at_the_next_logon(desk
     bolt = desk.subscriptions()["BOLT"]
     desk.hear(MsgType.MARKET_DATA_REQUEST_REJECT, [(262, bolt), (281, "0"), (58, "the venue does not list BOLT")])
     assert desk.feed.refused == {"BOLT": "the venue does not list the symbol: the venue does not list BOLT"}
-    assert any("refused market data for BOLT" in a.text for a in desk.feed.alerts)
+    assert any("refused market data for BOLT" in a.text for _, a in desk.feed.alerts)
     desk.hear(MsgType.MARKET_DATA_SNAPSHOT, book(bolt, "BOLT", "24.99", "25.01"))
     assert desk.prices.quote("BOLT") is None
     desk.drop_line()
@@ -233,7 +233,7 @@ def test_other_messages_are_said_and_otherwise_left_alone(desk: PriceDesk) -> No
     desk.logon()
     desk.hear(MsgType.BUSINESS_MESSAGE_REJECT, [(45, 2), (372, "V"), (380, 3), (58, "no market data here")])
     desk.hear(MsgType.EXECUTION_REPORT, [(37, "X")])
-    texts = [a.text for a in desk.feed.alerts]
+    texts = [a.text for _, a in desk.feed.alerts]
     assert f"{MD} rejected our message 2: no market data here" in texts
     assert any("sent a 8 message" in t for t in texts)
 
@@ -243,7 +243,7 @@ def test_a_halt_at_the_venue_is_told_in_words_and_the_resume_too(desk: PriceDesk
     halted = [(55, "ACME"), (325, "Y"), (326, "2"), (58, "trading in ACME is halted")]
     desk.hear(MsgType.SECURITY_STATUS, halted)
     desk.hear(MsgType.SECURITY_STATUS, [(55, "ACME"), (325, "Y"), (326, "3")])
-    said = [(a.level, a.text) for a in desk.feed.alerts if "ACME" in a.text]
+    said = [(a.level, a.text) for _, a in desk.feed.alerts if "ACME" in a.text]
     assert said[-2][0] is AlertLevel.WARNING
     assert said[-2][1].endswith("trading in ACME is halted.")
     assert said[-1][0] is AlertLevel.INFO
