@@ -555,6 +555,8 @@ class Engine:
                     events = reject_events(order, message)
                 for event in events:
                     batch.record(event, SYSTEM_USER)
+                if order is not None and (late := allocation_rules.late_anomaly(self.book.allocations, order, events)):
+                    batch.record(late, SYSTEM_USER)
             if batch.changes.orders and self.book.kill.cancelling():
                 kill_cancels.cancel_deferred(batch, self.book.kill, self.ledger)
             if self.reconciliation.disputed:  # a report the drop copy was waiting for may close a break

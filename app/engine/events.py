@@ -40,6 +40,9 @@ class AnomalyKind(StrEnum):
     """A bust or correction of a fill we never received."""
     OVERFILL = "overfill"
     """The venue reports more filled than the order's quantity."""
+    ALLOCATION_OUT_OF_DATE = "allocation_out_of_date"
+    """A fill, bust or correction of a block after its allocation was released: the released allocation stays
+    locked and the difference sits in the block's account until a supplement is released."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,6 +502,25 @@ class AllocationProposed:
     legs: tuple[AllocationLeg, ...]
     notional: Decimal
     commission: Decimal
+    released_qty: Decimal = Decimal(0)
+    """What earlier releases already allocated: above zero makes this a supplement, which allocates only what
+    filled since (``block_qty - released_qty``) at the late fills' average price (``late_px``)."""
+    late_px: Decimal = Decimal(0)
+
+    @property
+    def is_supplement(self) -> bool:
+        """Whether this version settles quantity filled after an earlier release."""
+        return self.released_qty > 0
+
+    @property
+    def qty(self) -> Decimal:
+        """The quantity this version allocates: the whole fill, or for a supplement what filled since release."""
+        return self.block_qty - self.released_qty
+
+    @property
+    def px(self) -> Decimal:
+        """The price each leg is allocated at: the block's average, or for a supplement the late fills' average."""
+        return self.late_px if self.is_supplement else self.avg_px
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ remaining fills, so a position always equals what its unique, unbusted fills add
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -56,11 +57,11 @@ class Position:
             self.revision += 1
             self._rebuild()
 
-    def remove_order(self, order_id: OrderId) -> None:
-        """Take out every fill of ``order_id`` (its block was allocated to other accounts)."""
-        kept = {key: fill for key, fill in self.fills.items() if key[0] != order_id}
-        if len(kept) != len(self.fills):
-            self.fills = kept
+    def remove_fills(self, keys: Collection[FillKey]) -> None:
+        """Take out the fills ``keys`` (a block's, allocated to other accounts)."""
+        if keys:
+            for key in keys:
+                self.fills.pop(key, None)
             self.revision += 1
             self._rebuild()
 

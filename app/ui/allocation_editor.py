@@ -176,15 +176,17 @@ class QtAllocationEditor(QWidget):
         self.state.setText(_state_text(order, block))
         self.versions.addItems([_version_text(block, v.proposed, v.at.strftime("%H:%M:%S")) for v in block.versions])
         latest = block.latest
-        if block.release is not None:
+        locked = latest is not None and block.released(latest.proposed.version)
+        settling = locked and block.out_of_date(order)  # filled since the release: a supplement can be proposed
+        if latest is not None and locked and not settling:
             self.problem.clear()
-            self._fill_legs(block.version(block.release.version).proposed)
+            self._fill_legs(latest.proposed)
         elif latest is None or latest.stale_for(order):
             self._fill_legs(self._preview(None))
         else:
             self.problem.clear()
             self._fill_legs(latest.proposed)
-        editable = block.release is None and self._refusal is None
+        editable = (settling or not locked) and self._refusal is None
         self.legs.setEditTriggers(
             QTableWidget.EditTrigger.AllEditTriggers if editable else QTableWidget.EditTrigger.NoEditTriggers
         )
@@ -211,7 +213,7 @@ class QtAllocationEditor(QWidget):
         self.legs.setRowCount(len(legs))
         for row, leg in enumerate(legs):
             assert proposed is not None
-            texts = (leg.account, str(leg.qty), str(proposed.avg_px), f"{leg.notional:,}", f"{leg.commission:,}")
+            texts = (leg.account, str(leg.qty), str(proposed.px), f"{leg.notional:,}", f"{leg.commission:,}")
             for col, text in enumerate((*texts, str(leg.rate_bps))):
                 item = QTableWidgetItem(text)
                 if col != QTY_COLUMN:
@@ -227,9 +229,10 @@ class QtAllocationEditor(QWidget):
             self.sums.clear()
             return
         allocated = sum((leg.qty for leg in proposed.legs), Decimal(0))
-        left = proposed.block_qty - allocated
+        left = proposed.qty - allocated
+        since = " since the release (supplement)" if proposed.is_supplement else ""
         self.sums.setText(
-            f"Allocated {allocated:,} of {proposed.block_qty:,} filled (left in the block's account: {left:,}) · "
+            f"Allocated {allocated:,} of {proposed.qty:,} filled{since} (left in the block's account: {left:,}) · "
             f"notional {proposed.notional:,} · commission {proposed.commission:,}"
         )
 
@@ -298,13 +301,17 @@ class QtAllocationEditor(QWidget):
 
 def _state_text(order: Order, block: Block) -> str:
     text = f"Template {block.basis.name} · filled {order.cum_qty:,} of {order.qty:,} at {order.avg_px}"
+    if order.status.is_live and order.leaves_qty:
+        text += f" · still working ({order.leaves_qty:,} to fill): a release now covers what is filled; later fills"
+        text += " need a supplement"
     latest = block.latest
     if block.release is not None:
         text += f" · version {block.release.version} RELEASED by {block.release.user}: locked"
         if block.out_of_date(order):
-            text += " · OUT OF DATE: filled since release; the late quantity stays in the block's account"
-    elif latest is not None:
-        text += f" · version {latest.proposed.version} proposed"
+            text += " · OUT OF DATE: filled since release (in the block's account): propose and release a supplement"
+    if latest is not None and not block.released(latest.proposed.version):
+        kind = "supplement" if latest.proposed.is_supplement else "version"
+        text += f" · {kind} {latest.proposed.version} proposed"
         if latest.stale_for(order):
             text += " (filled since: propose again)"
     return text
@@ -312,8 +319,9 @@ def _state_text(order: Order, block: Block) -> str:
 
 def _version_text(block: Block, proposed: AllocationProposed, at: str) -> str:
     legs = ", ".join(f"{leg.account} {leg.qty:,}" for leg in proposed.legs)
-    released = " · released" if block.release is not None and block.release.version == proposed.version else ""
-    return f"v{proposed.version} by {proposed.user} at {at}: {legs} @ {proposed.avg_px}{released}"
+    released = " · released" if block.released(proposed.version) else ""
+    kind = f" supplement of {proposed.qty:,}" if proposed.is_supplement else ""
+    return f"v{proposed.version}{kind} by {proposed.user} at {at}: {legs} @ {proposed.px}{released}"
 
 
 def _template_legs(text: str) -> tuple[TemplateLeg, ...] | str:

@@ -17,6 +17,7 @@ KIND_TEXT: dict[AnomalyKind, str] = {
     AnomalyKind.UNKNOWN_ORDER: "Execution for an order we do not know",
     AnomalyKind.UNKNOWN_FILL: "Bust or correction of a fill we never had",
     AnomalyKind.OVERFILL: "Overfill: more filled than ordered",
+    AnomalyKind.ALLOCATION_OUT_OF_DATE: "Block changed after its allocation was released",
 }
 
 

@@ -40,6 +40,11 @@ def save_template(qtbot: QtBot, window: MainWindow) -> None:
 
 def enter_block(qtbot: QtBot, window: MainWindow, engine: Engine) -> OrderId:
     """Through the ticket: 1000 AAPL at 10, allocation template SPLIT; the venue fills 700 at 10.01."""
+    return enter_block_at(qtbot, window, engine)[0]
+
+
+def enter_block_at(qtbot: QtBot, window: MainWindow, engine: Engine) -> tuple[OrderId, VenueOrder]:
+    """Through the ticket: 1000 AAPL at 10, allocation template SPLIT; the venue fills 700 at 10.01."""
     ticket = window.ticket
     ticket.allocation.setCurrentText("SPLIT")
     assert not ticket.account.isEnabled()
@@ -53,7 +58,7 @@ def enter_block(qtbot: QtBot, window: MainWindow, engine: Engine) -> OrderId:
     venue = VenueOrder(result.order_id, 1000)
     engine.apply_venue_messages([venue.ack(), venue.fill(700, Decimal("10.01"))])
     qtbot.waitUntil(lambda: window.bridge.idle)
-    return result.order_id
+    return result.order_id, venue
 
 
 def cells(table: QTableWidget, column: int) -> list[str]:
@@ -101,3 +106,32 @@ def test_a_trader_sees_allocations_read_only_and_why(qtbot: QtBot, engine: Engin
     assert not editor.propose_button.isEnabled()
     assert "cannot allocate fills" in editor.release_button.toolTip()
     assert editor.legs.editTriggers() == QTableWidget.EditTrigger.NoEditTriggers
+
+
+def test_a_fill_after_release_is_an_anomaly_and_the_pm_releases_a_supplement(
+    qtbot: QtBot, engine: Engine, settings: QSettings
+) -> None:
+    window = pm_window(qtbot, engine, settings)
+    save_template(qtbot, window)
+    editor = window.allocations
+    order_id, venue = enter_block_at(qtbot, window, engine)
+    window.blotter.select(order_id)
+    assert "still working (300 to fill)" in editor.state.text()  # a partial block may be allocated: said plainly
+    editor.propose_button.click()
+    editor.release_button.click()
+    assert not editor.propose_button.isEnabled()
+    engine.apply_venue_messages([venue.fill(100, Decimal("10.02"))])
+    qtbot.waitUntil(lambda: window.bridge.idle)
+    qtbot.waitUntil(lambda: window.anomalies.count == 1)  # in the Anomalies tab and the status bar count
+    assert "OUT OF DATE" in editor.state.text()
+    assert editor.propose_button.isEnabled()
+    assert cells(editor.legs, QTY_COLUMN) == ["60", "40"]  # the supplement: pro-rata of the 100 filled since
+    assert cells(editor.legs, 2) == ["10.02", "10.02"]  # at the late fill's price, not the block's average
+    assert "of 100 filled since the release" in editor.sums.text()
+    editor.propose_button.click()
+    assert "v2 supplement of 100" in editor.versions.item(1).text()
+    editor.release_button.click()
+    assert "OUT OF DATE" not in editor.state.text()
+    assert not editor.propose_button.isEnabled()
+    assert engine.positions.get(AccountId("FUND2"), "AAPL").net_qty == Decimal(280 + 40)
+    assert engine.positions.get(AccountId("FUND1"), "AAPL").net_qty == Decimal(420 + 60)

@@ -3,9 +3,9 @@
 A desk view (see ``projections.DeskView``): it follows the allocation events and saves itself in the
 snapshot as those events' JSON text, so it comes back exactly after a restart.
 
-A fill (or a bust) that arrives after a block's allocation was released never changes the allocation: the
-late quantity stays in the block's own account and the allocation shows as out of date (``Block.out_of_date``),
-for a person to see and settle.
+A fill (or a bust) that arrives after a block's allocation was released never changes a released version: the
+late quantity stays in the block's own account and the allocation shows as out of date (``Block.out_of_date``)
+until a PM proposes and releases a supplement, which allocates only what filled since the last release.
 """
 
 from __future__ import annotations
@@ -45,14 +45,22 @@ class Version:
 
 @dataclass(slots=True)
 class Block:
-    """A block order's allocation: its pre-trade basis, every version proposed, and the one released."""
+    """A block order's allocation: its pre-trade basis, every version proposed, and those released."""
 
     order_id: OrderId
     basis: AllocationTemplate
     versions: list[Version] = field(default_factory=list)
-    release: AllocationReleased | None = None
-    """The release (of one version, then locked), or None."""
-    released_at: datetime | None = None
+    releases: list[tuple[AllocationReleased, datetime]] = field(default_factory=list)
+    """Each release (the first, then any supplements) and when; every released version is locked."""
+
+    @property
+    def release(self) -> AllocationReleased | None:
+        """The latest release, or None."""
+        return self.releases[-1][0] if self.releases else None
+
+    def released(self, version: int) -> bool:
+        """Whether ``version`` was released."""
+        return any(release.version == version for release, _ in self.releases)
 
     @property
     def latest(self) -> Version | None:
@@ -64,7 +72,7 @@ class Block:
         return self.versions[number - 1]
 
     def out_of_date(self, order: Order) -> bool:
-        """Released, and the block has changed since: the late quantity stayed in the block's account."""
+        """Released, and the block has changed since the latest release (the difference is in the block's account)."""
         return self.release is not None and self.version(self.release.version).stale_for(order)
 
 
@@ -96,8 +104,7 @@ class AllocationBook:
         elif kind is AllocationProposed:
             self.blocks[event.order_id].versions.append(Version(event, ts))
         elif kind is AllocationReleased:
-            block = self.blocks[event.order_id]
-            block.release, block.released_at = event, ts
+            self.blocks[event.order_id].releases.append((event, ts))
 
     def rows(self) -> list[tuple[Any, ...]]:
         """The templates, then each block's basis, versions and release, as the events' JSON text."""
@@ -107,8 +114,7 @@ class AllocationBook:
         for block in self.blocks.values():
             rows.append(("basis", to_json(BlockBasisSet(block.order_id, block.basis))))
             rows += [("version", to_json(v.proposed), v.at.isoformat()) for v in block.versions]
-            if block.release is not None and block.released_at is not None:
-                rows.append(("released", to_json(block.release), block.released_at.isoformat()))
+            rows += [("released", to_json(release), at.isoformat()) for release, at in block.releases]
         return rows
 
     def load_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:

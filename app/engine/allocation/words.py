@@ -13,10 +13,12 @@ def allocation_text(event: Event) -> str | None:
             unit = "%" if template.basis is TargetBasis.PCT else ""
             legs = ", ".join(f"{leg.account} {leg.target}{unit}" for leg in template.legs)
             return f"Block order; allocation template {template.name}: {legs}"
-        case AllocationProposed(version=version, legs=legs, avg_px=px, notional=notional, commission=commission):
+        case AllocationProposed(version=version, legs=legs, notional=notional, commission=commission):
             parts = ", ".join(f"{leg.account} {leg.qty}" for leg in legs)
+            kind = f"supplement (filled since release: {event.qty})" if event.is_supplement else "proposed"
             return (
-                f"Allocation version {version} proposed: {parts} at {px} (notional {notional}, commission {commission})"
+                f"Allocation version {version} {kind}: {parts} at {event.px} "
+                f"(notional {notional}, commission {commission})"
             )
         case AllocationReleased(version=version):
             return f"Allocation version {version} released: positions moved to its accounts; the allocation is locked"

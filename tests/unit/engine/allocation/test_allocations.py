@@ -17,6 +17,8 @@ from app.engine.events import (
     AllocationProposed,
     AllocationReleased,
     AllocationTemplateSaved,
+    AnomalyKind,
+    AnomalyRecorded,
     BlockBasisSet,
     Event,
 )
@@ -245,6 +247,8 @@ def test_allocations_and_moved_positions_survive_a_restart(desk: BlockDesk, snap
     engine.propose_allocation(desk.order_id, PM, [(AccountId("FUND2"), D(700))])
     engine.release_allocation(desk.order_id, 2, PM)
     desk.fill(300, "10")  # after release: out of date
+    engine.propose_allocation(desk.order_id, PM)  # a supplement (version 3) of the late 300, released
+    engine.release_allocation(desk.order_id, 3, PM)
     before = _state(engine)
     if snapshot:
         engine.close()
@@ -253,8 +257,9 @@ def test_allocations_and_moved_positions_survive_a_restart(desk: BlockDesk, snap
     again = desk.open()
     assert _state(again) == before
     block = again.book.allocations.blocks[desk.order_id]
-    assert block.out_of_date(again.ledger.orders[desk.order_id])
-    assert [v.proposed.version for v in block.versions] == [1, 2]
+    assert not block.out_of_date(again.ledger.orders[desk.order_id])
+    assert [v.proposed.version for v in block.versions] == [1, 2, 3]
+    assert [release.version for release, _ in block.releases] == [2, 3]
     assert "locked" in again.propose_allocation(desk.order_id, PM).message
     again.store.close()
 
@@ -278,3 +283,89 @@ def test_the_order_timeline_says_each_allocation_step_in_words(desk: BlockDesk) 
     assert "Block order; allocation template GROWTH: FUND1 50%, FUND2 30%, FUND3 20%" in texts
     assert any(t.startswith("Allocation version 1 proposed: FUND1 500, FUND2 300, FUND3 200 at 10") for t in texts)
     assert any(t.startswith("Allocation version 1 released") for t in texts)
+
+
+def _anomalies(engine: Engine) -> list[AnomalyRecorded]:
+    return [e for e in _logged(engine) if isinstance(e, AnomalyRecorded)]
+
+
+def test_a_fill_after_release_is_an_anomaly_naming_the_block_and_what_to_do(desk: BlockDesk) -> None:
+    engine = desk.engine
+    desk.fill(500, "10")
+    assert not _anomalies(engine)  # fills before any release are ordinary
+    engine.propose_allocation(desk.order_id, PM)
+    engine.release_allocation(desk.order_id, 1, PM)
+    desk.fill(100, "10.5")
+    (anomaly,) = _anomalies(engine)
+    assert anomaly.kind is AnomalyKind.ALLOCATION_OUT_OF_DATE
+    assert anomaly.order_id == desk.order_id
+    assert "late 100 stays in account BLOCK" in anomaly.detail
+    assert "supplement" in anomaly.detail
+    assert len(engine.book.anomalies.open) == 1
+
+
+def test_a_supplement_allocates_only_the_late_fills_at_their_own_price(desk: BlockDesk) -> None:
+    engine = desk.engine
+    desk.fill(500, "10")
+    engine.propose_allocation(desk.order_id, PM)
+    engine.release_allocation(desk.order_id, 1, PM)
+    desk.fill(60, "10.5")
+    desk.fill(41, "10.25")
+    result = engine.propose_allocation(desk.order_id, PM)
+    assert result.accepted, result.message
+    supplement = desk.latest()
+    assert supplement.is_supplement
+    assert supplement.qty == D(101)
+    assert supplement.released_qty == D(500)
+    assert supplement.px == (D(60) * D("10.5") + D(41) * D("10.25")) / D(101)
+    assert [(leg.account, leg.qty) for leg in supplement.legs] == [("FUND1", D(51)), ("FUND2", D(30)), ("FUND3", D(20))]
+    assert sum(leg.notional for leg in supplement.legs) == supplement.notional == D("1050.25")
+    assert engine.release_allocation(desk.order_id, supplement.version, PM).accepted
+    assert desk.position("BLOCK")[0] == D(0)
+    assert desk.position("FUND1")[0] == D(250 + 51)
+    total = sum(desk.position(account)[0] for account in ACCOUNTS)
+    assert total == desk.order.cum_qty
+    assert "locked" in engine.propose_allocation(desk.order_id, PM).message  # nothing late any more
+
+
+def test_a_supplement_keeps_what_the_first_release_left_unallocated(desk: BlockDesk) -> None:
+    engine = desk.engine
+    desk.fill(500, "10")
+    engine.propose_allocation(desk.order_id, PM, [(AccountId("FUND1"), D(400))])
+    engine.release_allocation(desk.order_id, 1, PM)
+    desk.fill(100, "11")
+    engine.propose_allocation(desk.order_id, PM, [(AccountId("FUND2"), D(100))])
+    engine.release_allocation(desk.order_id, 2, PM)
+    assert desk.position("BLOCK") == (D(100), D(10))  # the first release's unallocated 100, at its price
+    assert desk.position("FUND2") == (D(100), D(11))
+
+
+def test_a_supplement_refuses_more_than_filled_since_release_and_a_bust(desk: BlockDesk) -> None:
+    engine = desk.engine
+    desk.fill(500, "10")
+    engine.propose_allocation(desk.order_id, PM)
+    engine.release_allocation(desk.order_id, 1, PM)
+    nothing = engine.propose_allocation(desk.order_id, PM)
+    assert "Nothing has filled since" in nothing.message
+    late = desk.venue.fill(100, D(10))
+    engine.apply_venue_messages([late])
+    too_much = engine.propose_allocation(desk.order_id, PM, [(AccountId("FUND1"), D(101))])
+    assert not too_much.accepted
+    assert "more than the 100 filled of" in too_much.message
+    assert "since the release" in too_much.message
+    engine.apply_venue_messages([desk.venue.bust(late)])
+    assert "Nothing has filled since" in engine.propose_allocation(desk.order_id, PM).message  # back as released
+
+
+def test_a_bust_after_release_is_an_anomaly_and_no_supplement_can_take_it_back(desk: BlockDesk) -> None:
+    engine = desk.engine
+    early = desk.venue.fill(300, D(10))
+    engine.apply_venue_messages([early, desk.venue.fill(200, D(10))])
+    engine.propose_allocation(desk.order_id, PM)
+    engine.release_allocation(desk.order_id, 1, PM)
+    engine.apply_venue_messages([desk.venue.bust(early)])
+    (anomaly,) = _anomalies(engine)
+    assert "cannot take quantity back" in anomaly.detail
+    refused = engine.propose_allocation(desk.order_id, PM)
+    assert not refused.accepted
+    assert "busted or corrected after its release" in refused.message
