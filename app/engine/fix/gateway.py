@@ -44,6 +44,10 @@ from app.engine.venue_messages import InboundMessage, MassCancelRequest, Outboun
 _EXECUTION_REPORT = MsgType.EXECUTION_REPORT.value  # compared with every message received: a plain name
 
 
+def _seq(outgoing: Outgoing) -> int:
+    return outgoing.seq
+
+
 class FixGateway(DeskSessions[InboundMessage]):
     """The desktop's order sessions (role ``orders`` in the configuration). Create it, open the engine with it
     as ``outbound``, then ``attach``."""
@@ -55,6 +59,9 @@ class FixGateway(DeskSessions[InboundMessage]):
         super().__init__(configs, clock, backoff)
         self._staged: list[tuple[str, Outgoing]] = []
         self._status_requests = 0
+        self._carrying: str | None = None
+        """The session whose carry_out is running: what it releases waits for the messages it has yet to write."""
+        self._held: list[Outgoing] = []
 
     # The engine's Outbound -------------------------------------------------------------------------
 
@@ -92,7 +99,10 @@ class FixGateway(DeskSessions[InboundMessage]):
         """The transaction committed: write the staged messages on the sessions that are up."""
         staged, self._staged = self._staged, []
         for name, outgoing in staged:
-            self.initiators[name].write([outgoing])
+            if name != self._carrying:
+                self.initiators[name].write([outgoing])
+            elif self.sessions[name].is_active:  # as the initiator's write: while logged out they wait for a resend
+                self._held.append(outgoing)
 
     def discard(self) -> None:
         """The transaction failed: nothing was stored, so the MsgSeqNums go back to their sessions."""
@@ -101,6 +111,17 @@ class FixGateway(DeskSessions[InboundMessage]):
             self.sessions[name].take_back(outgoing.seq)
 
     # Each session's application --------------------------------------------------------------------
+
+    def carry_out(self, session: FixSession, out: SessionOutput) -> list[Outgoing]:
+        """As ``DeskSessions.carry_out``; a request the batch stages on this same session (a deferred cancel, say)
+        is numbered after ``out.sends`` and the Rejects, so it is written after them, in MsgSeqNum order."""
+        self._carrying = session.config.name
+        try:
+            extra = super().carry_out(session, out)
+        finally:
+            self._carrying = None
+            held, self._held = self._held, []
+        return sorted([*extra, *held], key=_seq) if held else extra
 
     def _apply(
         self, session: FixSession, messages: list[InboundMessage], store: Store, notes: list[SessionAlertRaised]
