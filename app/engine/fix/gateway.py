@@ -1,9 +1,9 @@
 """The desktop's FIX side: one initiator session per destination, joined to the engine in both directions.
 
 Out: the gateway is the engine's ``Outbound``. A request staged inside the engine's transaction is mapped
-to 35=D/F/G (a kill switch's mass cancel to 35=q, for venues configured with ``mass_cancel``), stamped
-with the session's next MsgSeqNum and stored in that same transaction; only after the commit are its
-bytes written (or, with the line down, left for the venue to ask for after the next logon).
+to 35=D/F/G (a user's status request to 35=H, a kill switch's mass cancel to 35=q, for venues configured
+with ``mass_cancel``), stamped with the session's next MsgSeqNum and stored in that same transaction; only
+after the commit are its bytes written (or, with the line down, left for the venue to ask for after the next logon).
 A failed transaction hands the numbers back.
 
 In: each batch of messages a session received in sequence is mapped (8, 9, r, and 3/j through RefSeqNum to
@@ -39,7 +39,7 @@ from app.engine.fix.session import FixSession, Outgoing, Received, SessionOutput
 from app.engine.fix.tags import MsgType
 from app.engine.fix.transport import Backoff
 from app.engine.store import Transaction
-from app.engine.venue_messages import InboundMessage, MassCancelRequest, OutboundRequest
+from app.engine.venue_messages import InboundMessage, MassCancelRequest, OutboundRequest, StatusRequest
 
 _EXECUTION_REPORT = MsgType.EXECUTION_REPORT.value  # compared with every message received: a plain name
 
@@ -74,6 +74,8 @@ class FixGateway(DeskSessions[InboundMessage]):
         now = self.clock.now()
         if isinstance(request, MassCancelRequest):
             body = mass_cancel_message(request.cl_ord_id, now, request.symbol)
+        elif isinstance(request, StatusRequest):
+            body = status_request_message(request)
         else:
             body = request_message(request, now)
         outgoing = session.send(body)
@@ -170,5 +172,5 @@ class FixGateway(DeskSessions[InboundMessage]):
         for order in self.engine.ledger.live():
             if order.spec.destination == name:
                 self._status_requests += 1
-                bodies.append(status_request_message(order, f"STATUS-{self._status_requests}"))
+                bodies.append(status_request_message(StatusRequest.for_order(order, f"STATUS-{self._status_requests}")))
         return bodies

@@ -18,8 +18,8 @@ from app.engine.fix.message import FixMessage
 from app.engine.fix.tags import MsgType
 from app.engine.fix.values import FixValue
 from app.engine.ids import ClOrdId
-from app.engine.order import Order, RequestKind
-from app.engine.venue_messages import ExecutionReport, VenueRequest
+from app.engine.order import RequestKind
+from app.engine.venue_messages import ExecutionReport, StatusRequest, VenueRequest
 
 T = TypeVar("T")
 
@@ -100,13 +100,13 @@ def _needed(value: T | None, what: str, request: VenueRequest) -> T:
     return value
 
 
-def status_request_message(order: Order, status_req_id: str) -> FixMessage:
-    """OrderStatusRequest (H) for ``order`` under its current ClOrdID; ``status_req_id`` goes in 790."""
-    msg = FixMessage(MsgType.ORDER_STATUS_REQUEST, [(tags.CL_ORD_ID, order.cl_ord_id)])
-    if order.venue_order_id:
-        msg.append(tags.ORDER_ID, order.venue_order_id)
+def status_request_message(request: StatusRequest) -> FixMessage:
+    """OrderStatusRequest (H) for ``request``: its ClOrdID, the venue's OrderID when known, 790 its id."""
+    msg = FixMessage(MsgType.ORDER_STATUS_REQUEST, [(tags.CL_ORD_ID, request.cl_ord_id)])
+    if request.venue_order_id:
+        msg.append(tags.ORDER_ID, request.venue_order_id)
     return msg.extend(
-        [(tags.SYMBOL, order.spec.symbol), (tags.SIDE, order.spec.side), (tags.ORD_STATUS_REQ_ID, status_req_id)]
+        [(tags.SYMBOL, request.symbol), (tags.SIDE, request.side), (tags.ORD_STATUS_REQ_ID, request.status_req_id)]
     )
 
 

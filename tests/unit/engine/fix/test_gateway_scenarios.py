@@ -233,5 +233,14 @@ def test_a_cancel_released_while_reading_goes_out_after_the_answers_in_msgseqnum
     desk.line.carry(desk.session.data_received(test_request + replaced))
     written = desk.wire.written[before:]
     assert [m.msg_type for m in written] == [MsgType.HEARTBEAT, MsgType.ORDER_CANCEL_REQUEST]
-    numbers = [m.get_int(tags.MSG_SEQ_NUM) for m in written]
+    numbers = [int(m[tags.MSG_SEQ_NUM]) for m in written]
     assert numbers == sorted(numbers)
+
+
+def test_a_users_status_request_goes_out_as_35_h_under_the_orders_clordid(desk: Desk) -> None:
+    order, venue = desk.submit(100)
+    desk.report(venue.ack())
+    assert desk.engine.request_status(order.order_id, TRADER).accepted
+    (asked,) = desk.sent(MsgType.ORDER_STATUS_REQUEST)
+    assert (asked[tags.CL_ORD_ID], asked[tags.SYMBOL]) == (order.cl_ord_id, "AAPL")
+    assert asked[tags.ORD_STATUS_REQ_ID].startswith("ASK-")
