@@ -40,6 +40,9 @@ class VenueRequest:
     expire_at: datetime | None = None
     venue_order_id: VenueOrderId | None = None
     text: str = ""
+    poss_resend: bool = False
+    """This ClOrdID may have gone before (a kill switch's cancel retried): sent with PossResend (97=Y), so the
+    venue checks it against what it has instead of refusing it as a duplicate ClOrdID (102=6)."""
 
     @classmethod
     def for_order(

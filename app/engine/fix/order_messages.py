@@ -43,9 +43,17 @@ def request_message(request: VenueRequest, sending_time: datetime) -> FixMessage
     """The NewOrderSingle (D), OrderCancelRequest (F) or OrderCancelReplaceRequest (G) for ``request``.
 
     TransactTime (60) is ``sending_time``. F and G carry OrigClOrdID (41) and, when known, OrderID (37);
-    G restates every term of the order, as FIX requires. ``FixEncodeError`` if the request lacks a field
-    its message needs (a cancel without OrigClOrdID, a limit order without a price).
+    G restates every term of the order, as FIX requires. A request that may have gone before carries
+    PossResend (97=Y). ``FixEncodeError`` if the request lacks a field its message needs (a cancel without
+    OrigClOrdID, a limit order without a price).
     """
+    msg = _request_body(request, sending_time)
+    if request.poss_resend:
+        msg.append(tags.POSS_RESEND, True)  # a header tag: it encodes in the header
+    return msg
+
+
+def _request_body(request: VenueRequest, sending_time: datetime) -> FixMessage:
     msg = FixMessage(_MSG_TYPE[request.kind])
     if request.kind is not RequestKind.NEW:
         msg.append(tags.ORIG_CL_ORD_ID, _needed(request.orig_cl_ord_id, "OrigClOrdID (41)", request))

@@ -120,6 +120,14 @@ def test_a_replace_restates_every_term_of_the_order() -> None:
     ]  # fmt: skip
 
 
+def test_a_cancel_sent_again_carries_possresend_in_the_header() -> None:
+    msg = request_message(request(RequestKind.CANCEL, poss_resend=True), SENT)
+    assert msg[97] == "Y"
+    wire = msg.encode()
+    assert wire.index(b"\x0197=Y\x01") < wire.index(b"\x0141=")  # 97 is a header tag: before the body
+    assert 97 not in request_message(request(RequestKind.CANCEL), SENT)
+
+
 def test_without_a_venue_orderid_a_cancel_leaves_37_out() -> None:
     assert 37 not in request_message(request(RequestKind.CANCEL), SENT)
 
