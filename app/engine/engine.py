@@ -45,6 +45,7 @@ from app.engine.events import (
     Recorded,
     ReplaceDenied,
     ReplaceRequested,
+    StatusRequested,
 )
 from app.engine.ids import SYSTEM_USER, ClOrdId, OrderId, UserId
 from app.engine.kill_switch import KillSwitchStatus, status_of
@@ -69,6 +70,7 @@ from app.engine.venue_messages import (
     InboundMessage,
     MassCancelReport,
     OutboundRequest,
+    StatusRequest,
     VenueRequest,
 )
 
@@ -263,6 +265,22 @@ class Engine:
         with self._batch() as batch:
             batch.cancel(order, status, cmd.user)
         return CommandResult(True, order.order_id)
+
+    def request_status(self, order_id: OrderId, user: UserId) -> CommandResult:
+        """Ask the venue where an order stands (35=H), recorded before it goes: one click settles an order whose
+        fate is unknown, since the answer (150=I) is applied like any report. Allowed to whoever may cancel it."""
+        if refused := self._refused(user, Action.CANCEL_ORDER, order_id):
+            return refused
+        order = self.ledger.get(order_id)
+        if order is None:
+            return CommandResult.refused(f"There is no order {order_id}.")
+        if order.status is OrderStatus.DENIED:
+            return CommandResult.refused(f"{order_id} was denied before it was sent; no venue has it.", order_id)
+        request = StatusRequest.for_order(order, f"ASK-{self.clock.now():%y%m%d%H%M%S%f}")
+        with self._batch() as batch:
+            batch.record(StatusRequested(order_id, request.cl_ord_id, request.status_req_id), user)
+            batch.send(request)
+        return CommandResult(True, order_id)
 
     def replace(self, cmd: ReplaceOrder) -> CommandResult:
         """Check and send an amend; the old terms keep working until the venue answers."""

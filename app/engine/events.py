@@ -557,6 +557,16 @@ class DayOpeningMark:
     basis: str
 
 
+@dataclass(frozen=True, slots=True)
+class StatusRequested:
+    """A user asked the venue where an order stands (35=H under ``cl_ord_id``, 790=``status_req_id``): the way to
+    settle an order whose fate is unknown. The answer (150=I) is applied like any report."""
+
+    order_id: OrderId
+    cl_ord_id: ClOrdId
+    status_req_id: str
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -599,6 +609,7 @@ Event = (
     | AllocationReleased
     | AnomalyAcknowledged
     | DayOpeningMark
+    | StatusRequested
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -645,6 +656,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AllocationReleased,
         AnomalyAcknowledged,
         DayOpeningMark,
+        StatusRequested,
     )
 }
 """Each event class by the kind name the log stores."""

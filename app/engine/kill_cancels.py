@@ -22,7 +22,7 @@ whose fate is unknown (the line dropped) waits for the status request that follo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
@@ -172,7 +172,7 @@ def mass_cancel_answered(
         pending = order.pending
         if caught.route is not CancelRoute.MASS or order.spec.destination != destination or pending is None:
             continue
-        batch.send(VenueRequest.for_order(order, RequestKind.CANCEL, pending.cl_ord_id, pending.orig_cl_ord_id))
+        batch.send(_again(order, pending.cl_ord_id, pending.orig_cl_ord_id))
         batch.record(KillCancelQueued(switch_id, order_id, CancelRoute.SINGLE, caught.cum_qty), SYSTEM_USER)
 
 
@@ -192,6 +192,13 @@ def cancel_deferred(batch: CancelBatch, board: KillSwitchBoard, ledger: OrderLed
                 batch.cancel(order, status, SYSTEM_USER)
                 queued = KillCancelQueued(switch.switch_id, order.order_id, CancelRoute.SINGLE, caught.cum_qty)
                 batch.record(queued, SYSTEM_USER)
+
+
+def _again(order: Order, cl_ord_id: ClOrdId, orig: ClOrdId | None) -> VenueRequest:
+    """The order's recorded cancel, sent (perhaps again) under its ClOrdID with PossResend (97=Y): a venue that
+    saw it checks it against what it has rather than refusing a duplicate ClOrdID (102=6)."""
+    request = VenueRequest.for_order(order, RequestKind.CANCEL, cl_ord_id, orig)
+    return replace(request, poss_resend=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +237,7 @@ def retry(batch: CancelBatch, due: Iterable[Retry]) -> None:
         order, waited = item.order, f"{item.waited.total_seconds():.0f} s"
         pending = order.pending
         if pending is not None and pending.kind is RequestKind.CANCEL:
-            batch.send(VenueRequest.for_order(order, RequestKind.CANCEL, pending.cl_ord_id, pending.orig_cl_ord_id))
+            batch.send(_again(order, pending.cl_ord_id, pending.orig_cl_ord_id))
             cl_ord_id, why = pending.cl_ord_id, f"no answer to cancel {pending.cl_ord_id} in {waited}: sent it again"
         elif pending is None and (status := cancel_target(order)) is not None:
             batch.cancel(order, status, SYSTEM_USER)

@@ -74,6 +74,9 @@ class Rule(StrEnum):
     """New, partially filled or filled, as the quantities now say."""
     AMENDED = "amended"
     """Replaced, or filled when the new quantity is at or below what has filled."""
+    REFUSED = "refused"
+    """Rejected; but when the venue's OrdStatus says the order still works, it rejected the pending cancel or
+    replace (some venues answer one with 150=8): back to where the order stood."""
 
 
 Target = OrderStatus | Rule
@@ -131,7 +134,7 @@ TABLE: dict[tuple[OrderStatus, Trigger], Target] = {
             _T.PARTIAL_FILL: Rule.STAY,
             _T.FULL_FILL: _S.FILLED,
             _T.VENUE_CANCELED: _S.CANCELED,
-            _T.VENUE_REJECTED: _S.REJECTED,
+            _T.VENUE_REJECTED: Rule.REFUSED,
             _T.VENUE_EXPIRED: _S.EXPIRED,
             _T.VENUE_DONE_FOR_DAY: _S.DONE_FOR_DAY,
             _T.VENUE_SUSPENDED: Rule.STAY,
@@ -223,7 +226,9 @@ class IllegalTransition(Exception):  # noqa: N818 - named for what it is, like N
     """The table has no row for (state, trigger); the text names ``STATE -> trigger``."""
 
 
-_STAY, _RESUME, _VENUE, _AMENDED = Rule.STAY, Rule.RESUME, Rule.VENUE, Rule.AMENDED  # plain names: read per report
+# plain names: read per report
+_STAY, _RESUME, _VENUE, _AMENDED, _REFUSED = Rule.STAY, Rule.RESUME, Rule.VENUE, Rule.AMENDED, Rule.REFUSED
+_STILL_WORKING = frozenset({OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED, OrderStatus.REPLACED})
 
 
 def transition(situation: Situation, trigger: Trigger) -> OrderStatus:
@@ -247,6 +252,8 @@ def _resolve(target: Target, s: Situation, trigger: Trigger) -> OrderStatus:
         return s.venue_status
     if target is _AMENDED:
         return OrderStatus.FILLED if s.cum_qty >= s.qty else OrderStatus.REPLACED
+    if target is _REFUSED:
+        return s.resume_status if s.venue_status in _STILL_WORKING else OrderStatus.REJECTED
     return _working_state(s.qty, s.cum_qty)
 
 
@@ -265,7 +272,7 @@ def resume_after(situation: Situation, trigger: Trigger) -> OrderStatus:
     """
     under = Situation(situation.resume_status, situation.resume_status, situation.qty, situation.cum_qty)
     target = TABLE.get((under.status, trigger))
-    if target is None or target is _RESUME or target is _VENUE:
+    if target is None or target is _RESUME or target is _VENUE or target is _REFUSED:
         return situation.resume_status
     moved = _resolve(target, under, trigger)
     return moved if moved in LIVE_STATUSES and moved not in PENDING_STATUSES else situation.resume_status

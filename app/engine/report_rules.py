@@ -65,6 +65,7 @@ _REPLACE, _REPLACED, _TRADE_CORRECT = RequestKind.REPLACE, ExecType.REPLACED, Ex
 _FILLED, _DONE_FOR_DAY, _UNKNOWN = OrderStatus.FILLED, OrderStatus.DONE_FOR_DAY, OrderStatus.UNKNOWN
 _ORDER_STATUS, _IN_DOUBT = ExecType.ORDER_STATUS, LinkOutcome.IN_DOUBT
 _FULL_FILL, _PARTIAL_FILL = Trigger.FULL_FILL, Trigger.PARTIAL_FILL
+_REJECTED, _REJECTED_STATUS = ExecType.REJECTED, OrderStatus.REJECTED
 
 
 class _Application:
@@ -146,7 +147,7 @@ class _Application:
             report.text,
         )
         self._check_quantities()
-        lost = self._lost_request(status)
+        lost = self._lost_request(status) or self._refused_request(status)
         if lost is not None:
             return [applied, lost, *self.anomalies]
         if self.anomalies:
@@ -167,6 +168,17 @@ class _Application:
         ):
             return None
         return RequestLost(self.order.order_id, pending.cl_ord_id, pending.kind, status)
+
+    def _refused_request(self, status: OrderStatus) -> RequestRejected | None:
+        """A 150=8 that leaves the order working (39=0/1) while a cancel or replace awaited its answer refused
+        that request, as a 35=9 would: settle it as rejected."""
+        pending, report = self.pending, self.report
+        if pending is None or report.exec_type is not _REJECTED or status is _REJECTED_STATUS:
+            return None
+        if self.order.status not in _AWAITING_ANSWER:
+            return None
+        reason = f"the venue rejected the {pending.kind.value} with an execution report; the order still works"
+        return RequestRejected(self.order.order_id, pending.cl_ord_id, pending.kind, status, reason, report.text)
 
     def _trigger(self) -> Trigger:
         if not self.trade:

@@ -1,7 +1,7 @@
 """What crosses between the engine and a venue, free of FIX syntax: requests out, reports in.
 
-The FIX layer maps ``VenueRequest`` to 35=D/F/G and ``MassCancelRequest`` to 35=q, and 35=8/9/r to
-``ExecutionReport``/``CancelReject``/``MassCancelReport``; the engine never sees a tag number.
+The FIX layer maps ``VenueRequest`` to 35=D/F/G, ``MassCancelRequest`` to 35=q, ``StatusRequest`` to 35=H,
+and 35=8/9/r to ``ExecutionReport``/``CancelReject``/``MassCancelReport``; the engine never sees a tag number.
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ class VenueRequest:
     expire_at: datetime | None = None
     venue_order_id: VenueOrderId | None = None
     text: str = ""
+    poss_resend: bool = False
+    """This ClOrdID may have gone before (a kill switch's cancel retried): sent with PossResend (97=Y), so the
+    venue checks it against what it has instead of refusing it as a duplicate ClOrdID (102=6)."""
 
     @classmethod
     def for_order(
@@ -77,7 +80,29 @@ class MassCancelRequest:
     symbol: str | None = None
 
 
-OutboundRequest = VenueRequest | MassCancelRequest
+@dataclass(frozen=True, slots=True)
+class StatusRequest:
+    """One OrderStatusRequest (35=H): where does the order under ``cl_ord_id`` stand?"""
+
+    destination: str
+    order_id: OrderId
+    cl_ord_id: ClOrdId
+    symbol: str
+    side: Side
+    status_req_id: str
+    venue_order_id: VenueOrderId | None = None
+
+    @classmethod
+    def for_order(cls, order: Order, status_req_id: str) -> StatusRequest:
+        """The request for ``order`` under its current ClOrdID (and the venue's OrderID, when known)."""
+        spec = order.spec
+        return cls(
+            spec.destination, order.order_id, order.cl_ord_id, spec.symbol, spec.side, status_req_id,
+            order.venue_order_id,
+        )  # fmt: skip
+
+
+OutboundRequest = VenueRequest | MassCancelRequest | StatusRequest
 """Anything the engine stages for a venue."""
 
 

@@ -3,10 +3,11 @@
 Delete cancels the selected orders, F2 amends the current one, Ctrl+Shift+Delete cancels every working
 order the filter shows (after a confirmation that says how many), Enter (or a double-click) opens the
 current order's timeline; the same actions are on the right-click menu and the bar's buttons, and the menu
-also cancels every working order in the row's symbol. Each command's answer goes out through ``said`` for
-the status bar. Selected orders stay selected when a change moves their rows. Columns can be dragged into
-another order, resized, and hidden or shown from the header's right-click menu (the main window keeps
-those choices for the next start).
+also cancels every working order in the row's symbol, and asks the venue where the selected orders stand
+(Request status: the one click that settles an order whose fate is unknown). Each command's answer goes
+out through ``said`` for the status bar. Selected orders stay selected when a change moves their rows.
+Columns can be dragged into another order, resized, and hidden or shown from the header's right-click menu
+(the main window keeps those choices for the next start).
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ class QtBlotter(QWidget):
         self.cancel_all_action = self._action(
             "Cancel all shown working…", QKeySequence("Ctrl+Shift+Del"), self.cancel_all
         )
+        self.status_action = self._action("Request status", QKeySequence(), self.request_status_selected)
         self.timeline_action = QAction("Timeline…", self.table, shortcut=QKeySequence(Qt.Key.Key_Return))
         self.timeline_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the ticket's Enter sends
         self.timeline_action.triggered.connect(self.open_timeline)
@@ -124,6 +126,7 @@ class QtBlotter(QWidget):
         for action, refusal in (
             (self.cancel_action, cancel_refusal),
             (self.cancel_all_action, cancel_refusal),
+            (self.status_action, cancel_refusal),
             (self.amend_action, amend_refusal),
         ):
             action.setEnabled(refusal is None)
@@ -215,6 +218,18 @@ class QtBlotter(QWidget):
         summary = f"Cancel sent for {sent} order{plural}; each shows Cancel pending until the venue confirms."
         self.said.emit(" ".join([summary, *refused]) if sent else " ".join(refused))
 
+    def request_status_selected(self) -> None:
+        """Ask the venue where each selected order stands (35=H); the answer updates the row. Say what happened."""
+        order_ids = self.selected_ids()
+        if not order_ids:
+            self.said.emit("Select an order to ask the venue about.")
+            return
+        results = [self._engine.request_status(order_id, self._user) for order_id in order_ids]
+        refused = [result.message for result in results if not result.accepted]
+        sent = len(results) - len(refused)
+        summary = f"Status asked for {sent} order{'s' if sent != 1 else ''}; the venue's answer updates the blotter."
+        self.said.emit(" ".join([summary, *refused]) if sent else " ".join(refused))
+
     def amend_current(self) -> QtAmendDialog | None:
         """Open the amend dialog for the current row's order (returned, for tests; it runs modeless)."""
         ids = self.selected_ids()
@@ -240,7 +255,9 @@ class QtBlotter(QWidget):
 
     def _on_context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
-        menu.addActions([self.timeline_action, self.cancel_action, self.amend_action, self.cancel_all_action])
+        menu.addActions(
+            [self.timeline_action, self.cancel_action, self.amend_action, self.status_action, self.cancel_all_action]
+        )
         index = self.table.indexAt(pos)
         if index.isValid():
             symbol = self.model.order_at(index.row()).spec.symbol

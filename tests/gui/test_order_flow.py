@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from app.engine.commands import CancelOrder, SubmitOrder
 from app.engine.engine import Engine
-from app.engine.enums import OrderStatus
+from app.engine.enums import ExecType, OrderStatus
 from app.engine.ids import OrderId
 from app.engine.order import RequestKind
 from app.ui.blotter_columns import STATUS_COLUMN
@@ -189,3 +189,22 @@ def test_every_state_awaiting_the_venue_has_an_icon_and_unknown_its_own(qtbot: Q
 def italic(window: MainWindow, row: int) -> bool:
     font = window.blotter.model.index(row, STATUS_COLUMN).data(Qt.ItemDataRole.FontRole)
     return isinstance(font, QFont) and font.italic()
+
+
+def test_an_order_whose_fate_is_unknown_is_settled_by_request_status_from_the_blotter(
+    qtbot: QtBot, window: MainWindow, engine: Engine, outbound: RecordingOutbound
+) -> None:
+    order_id = engine.submit(SubmitOrder(spec(), TRADER)).order_id
+    assert order_id is not None
+    venue = VenueOrder(order_id, 100)
+    engine.apply_venue_messages([venue.ack()])
+    assert engine.cancel(CancelOrder(order_id, TRADER)).accepted
+    engine.line_lost("SIM1")
+    wait_for_status(qtbot, window, order_id, "UNKNOWN: line lost, ask venue")
+    window.blotter.select(order_id)
+    assert window.blotter.status_action.isEnabled()
+    window.blotter.status_action.trigger()
+    assert [r.order_id for r in outbound.status_requests] == [order_id]
+    assert "Status asked for 1 order" in window.statusBar().currentMessage()
+    engine.apply_venue_messages([venue.report(ExecType.ORDER_STATUS, OrderStatus.NEW)])
+    wait_for_status(qtbot, window, order_id, "Working")

@@ -31,7 +31,7 @@ from app.engine.fix.session_store import MemorySessionStore
 from app.engine.fix.tags import SessionRejectReason
 from app.engine.ids import ClOrdId, ExecId, OrderId
 from app.engine.order import Order, RequestKind
-from app.engine.venue_messages import ExecutionReport, VenueRequest
+from app.engine.venue_messages import ExecutionReport, StatusRequest, VenueRequest
 from tests.interop.quickfix_kit import data_dictionary
 from tests.support.engine_kit import spec
 from tests.support.fix_script import session_config
@@ -80,7 +80,7 @@ def _others() -> dict[str, FixMessage]:
                              Decimal(0), Decimal(10), Decimal(5), Decimal(10), symbol="AAPL", side=Side.BUY,
                              order_qty=Decimal(5))  # fmt: skip
     return {
-        "status request": status_request_message(order(), "STATUS-1"),
+        "status request": status_request_message(StatusRequest.for_order(order(), "STATUS-1")),
         "mass status": mass_status_message("MS-1"),
         "mass cancel all": mass_cancel_message(ClOrdId("KILL-1"), CLOCK.now()),
         "mass cancel symbol": mass_cancel_message(ClOrdId("KILL-2"), CLOCK.now(), "AAPL"),

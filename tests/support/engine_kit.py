@@ -16,7 +16,7 @@ from app.engine.projections import Projections
 from app.engine.risk import ALLOW, Verdict
 from app.engine.roles import FixedDirectory, Role, UserDirectory
 from app.engine.store import EventStore, Transaction
-from app.engine.venue_messages import MassCancelRequest, OutboundRequest, VenueRequest
+from app.engine.venue_messages import MassCancelRequest, OutboundRequest, StatusRequest, VenueRequest
 
 TRADER = UserId("trader1")
 DESKMATE = UserId("trader3")
@@ -64,19 +64,23 @@ class DenyGate:
 
 
 class RecordingOutbound:
-    """Keeps what the engine staged and, after each commit, what it released (order requests and mass cancels
-    apart); the venues named in ``mass_cancel_venues`` take mass cancels."""
+    """Keeps what the engine staged and, after each commit, what it released (order requests, mass cancels and
+    status requests apart); the venues named in ``mass_cancel_venues`` take mass cancels."""
 
     def __init__(self) -> None:
         self.staged: list[VenueRequest] = []
         self.sent: list[VenueRequest] = []
         self.staged_mass: list[MassCancelRequest] = []
         self.mass_cancels: list[MassCancelRequest] = []
+        self.staged_status: list[StatusRequest] = []
+        self.status_requests: list[StatusRequest] = []
         self.mass_cancel_venues: set[str] = set()
 
     def stage(self, request: OutboundRequest, tx: Transaction) -> None:
         if isinstance(request, MassCancelRequest):
             self.staged_mass.append(request)
+        elif isinstance(request, StatusRequest):
+            self.staged_status.append(request)
         else:
             self.staged.append(request)
 
@@ -86,10 +90,11 @@ class RecordingOutbound:
     def release(self) -> None:
         self.sent += self.staged
         self.mass_cancels += self.staged_mass
-        self.staged, self.staged_mass = [], []
+        self.status_requests += self.staged_status
+        self.staged, self.staged_mass, self.staged_status = [], [], []
 
     def discard(self) -> None:
-        self.staged, self.staged_mass = [], []
+        self.staged, self.staged_mass, self.staged_status = [], [], []
 
 
 def spec(**overrides: Any) -> OrderSpec:

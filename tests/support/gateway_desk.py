@@ -57,9 +57,10 @@ class Line:
         self.hear(MsgType.LOGON, [(tags.ENCRYPT_METHOD, 0), (tags.HEART_BT_INT, 30)])
 
     def carry(self, out: SessionOutput) -> None:
-        """Write what the session sends, and what its application answers."""
-        self.wire.write(out.sends)
-        self.wire.write(self.sessions.carry_out(self.session, out))
+        """Write what the session sends, then what its application answers, as the transport's connection does
+        (after ``carry_out`` returns: anything written during it went out first)."""
+        extra = self.sessions.carry_out(self.session, out)
+        self.wire.write([*out.sends, *extra])
 
     def reconnect(self) -> None:
         """The line drops, then the session connects and logs on again."""

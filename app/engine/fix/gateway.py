@@ -1,9 +1,9 @@
 """The desktop's FIX side: one initiator session per destination, joined to the engine in both directions.
 
 Out: the gateway is the engine's ``Outbound``. A request staged inside the engine's transaction is mapped
-to 35=D/F/G (a kill switch's mass cancel to 35=q, for venues configured with ``mass_cancel``), stamped
-with the session's next MsgSeqNum and stored in that same transaction; only after the commit are its
-bytes written (or, with the line down, left for the venue to ask for after the next logon).
+to 35=D/F/G (a user's status request to 35=H, a kill switch's mass cancel to 35=q, for venues configured
+with ``mass_cancel``), stamped with the session's next MsgSeqNum and stored in that same transaction; only
+after the commit are its bytes written (or, with the line down, left for the venue to ask for after the next logon).
 A failed transaction hands the numbers back.
 
 In: each batch of messages a session received in sequence is mapped (8, 9, r, and 3/j through RefSeqNum to
@@ -28,7 +28,12 @@ from app.engine.fix.alerts import Alert, AlertKind, AlertLevel
 from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.desk_sessions import DeskSessions, Store
 from app.engine.fix.message import FixMessage, parse_message
-from app.engine.fix.order_messages import dont_know_message, mass_cancel_message, request_message
+from app.engine.fix.order_messages import (
+    dont_know_message,
+    mass_cancel_message,
+    request_message,
+    status_request_message,
+)
 from app.engine.fix.reject_messages import rejected_request
 from app.engine.fix.report_messages import cancel_reject, execution_report, mass_cancel_report
 from app.engine.fix.session import FixSession, Outgoing, Received, SessionOutput
@@ -37,9 +42,13 @@ from app.engine.fix.tags import MsgType
 from app.engine.fix.transport import Backoff
 from app.engine.ids import ClOrdId
 from app.engine.store import Transaction
-from app.engine.venue_messages import InboundMessage, MassCancelRequest, OutboundRequest
+from app.engine.venue_messages import InboundMessage, MassCancelRequest, OutboundRequest, StatusRequest
 
 _EXECUTION_REPORT = MsgType.EXECUTION_REPORT.value  # compared with every message received: a plain name
+
+
+def _seq(outgoing: Outgoing) -> int:
+    return outgoing.seq
 
 
 class FixGateway(DeskSessions[InboundMessage]):
@@ -53,6 +62,9 @@ class FixGateway(DeskSessions[InboundMessage]):
         super().__init__(configs, clock, backoff)
         self._staged: list[tuple[str, Outgoing]] = []
         self._status = StatusRequests(lambda: self.engine.ledger)
+        self._carrying: str | None = None
+        """The session whose carry_out is running: what it releases waits for the messages it has yet to write."""
+        self._held: list[Outgoing] = []
 
     # The engine's Outbound -------------------------------------------------------------------------
 
@@ -65,6 +77,8 @@ class FixGateway(DeskSessions[InboundMessage]):
         now = self.clock.now()
         if isinstance(request, MassCancelRequest):
             body = mass_cancel_message(request.cl_ord_id, now, request.symbol)
+        elif isinstance(request, StatusRequest):
+            body = status_request_message(request)
         else:
             body = request_message(request, now)
         outgoing = session.send(body)
@@ -90,7 +104,10 @@ class FixGateway(DeskSessions[InboundMessage]):
         """The transaction committed: write the staged messages on the sessions that are up."""
         staged, self._staged = self._staged, []
         for name, outgoing in staged:
-            self.initiators[name].write([outgoing])
+            if name != self._carrying:
+                self.initiators[name].write([outgoing])
+            elif self.sessions[name].is_active:  # as the initiator's write: while logged out they wait for a resend
+                self._held.append(outgoing)
 
     def discard(self) -> None:
         """The transaction failed: nothing was stored, so the MsgSeqNums go back to their sessions."""
@@ -99,6 +116,17 @@ class FixGateway(DeskSessions[InboundMessage]):
             self.sessions[name].take_back(outgoing.seq)
 
     # Each session's application --------------------------------------------------------------------
+
+    def carry_out(self, session: FixSession, out: SessionOutput) -> list[Outgoing]:
+        """As ``DeskSessions.carry_out``; a request the batch stages on this same session (a deferred cancel, say)
+        is numbered after ``out.sends`` and the Rejects, so it is written after them, in MsgSeqNum order."""
+        self._carrying = session.config.name
+        try:
+            extra = super().carry_out(session, out)
+        finally:
+            self._carrying = None
+            held, self._held = self._held, []
+        return sorted([*extra, *held], key=_seq) if held else extra
 
     def _apply(
         self, session: FixSession, messages: list[InboundMessage], store: Store, notes: list[SessionAlertRaised]

@@ -18,8 +18,8 @@ from app.engine.fix.message import FixMessage
 from app.engine.fix.tags import MsgType
 from app.engine.fix.values import FixValue
 from app.engine.ids import ClOrdId
-from app.engine.order import Order, RequestKind
-from app.engine.venue_messages import ExecutionReport, VenueRequest
+from app.engine.order import RequestKind
+from app.engine.venue_messages import ExecutionReport, StatusRequest, VenueRequest
 
 T = TypeVar("T")
 
@@ -43,9 +43,17 @@ def request_message(request: VenueRequest, sending_time: datetime) -> FixMessage
     """The NewOrderSingle (D), OrderCancelRequest (F) or OrderCancelReplaceRequest (G) for ``request``.
 
     TransactTime (60) is ``sending_time``. F and G carry OrigClOrdID (41) and, when known, OrderID (37);
-    G restates every term of the order, as FIX requires. ``FixEncodeError`` if the request lacks a field
-    its message needs (a cancel without OrigClOrdID, a limit order without a price).
+    G restates every term of the order, as FIX requires. A request that may have gone before carries
+    PossResend (97=Y). ``FixEncodeError`` if the request lacks a field its message needs (a cancel without
+    OrigClOrdID, a limit order without a price).
     """
+    msg = _request_body(request, sending_time)
+    if request.poss_resend:
+        msg.append(tags.POSS_RESEND, True)  # a header tag: it encodes in the header
+    return msg
+
+
+def _request_body(request: VenueRequest, sending_time: datetime) -> FixMessage:
     msg = FixMessage(_MSG_TYPE[request.kind])
     if request.kind is not RequestKind.NEW:
         msg.append(tags.ORIG_CL_ORD_ID, _needed(request.orig_cl_ord_id, "OrigClOrdID (41)", request))
@@ -100,13 +108,13 @@ def _needed(value: T | None, what: str, request: VenueRequest) -> T:
     return value
 
 
-def status_request_message(order: Order, status_req_id: str) -> FixMessage:
-    """OrderStatusRequest (H) for ``order`` under its current ClOrdID; ``status_req_id`` goes in 790."""
-    msg = FixMessage(MsgType.ORDER_STATUS_REQUEST, [(tags.CL_ORD_ID, order.cl_ord_id)])
-    if order.venue_order_id:
-        msg.append(tags.ORDER_ID, order.venue_order_id)
+def status_request_message(request: StatusRequest) -> FixMessage:
+    """OrderStatusRequest (H) for ``request``: its ClOrdID, the venue's OrderID when known, 790 its id."""
+    msg = FixMessage(MsgType.ORDER_STATUS_REQUEST, [(tags.CL_ORD_ID, request.cl_ord_id)])
+    if request.venue_order_id:
+        msg.append(tags.ORDER_ID, request.venue_order_id)
     return msg.extend(
-        [(tags.SYMBOL, order.spec.symbol), (tags.SIDE, order.spec.side), (tags.ORD_STATUS_REQ_ID, status_req_id)]
+        [(tags.SYMBOL, request.symbol), (tags.SIDE, request.side), (tags.ORD_STATUS_REQ_ID, request.status_req_id)]
     )
 
 

@@ -25,6 +25,7 @@ from app.engine.fix.session import FixSession
 from app.engine.ids import ClOrdId, OrderId
 from app.engine.ledger import OrderLedger
 from app.engine.order import Order
+from app.engine.venue_messages import StatusRequest
 
 ORDER_STATUS: Final = ExecType.ORDER_STATUS.value
 """ExecType (150) of a status answer."""
@@ -89,7 +90,7 @@ class StatusRequests:
         return self._one_each(order for order in missing if order.status.is_live)
 
     def _one_each(self, orders: Iterable[Order]) -> list[FixMessage]:
-        return [status_request_message(order, f"STATUS-{next(self._ids)}") for order in orders]
+        return [status_request_message(StatusRequest.for_order(order, f"STATUS-{next(self._ids)}")) for order in orders]
 
 
 def _cl_ord_id(msg: FixMessage) -> ClOrdId | None:

@@ -433,6 +433,7 @@ def test_a_cancel_the_venue_leaves_unanswered_goes_again_with_the_same_clordid(d
     _retry_after(desk, 0.1)
     [again] = desk.outbound.sent
     assert (again.kind, again.cl_ord_id, again.orig_cl_ord_id) == (first.kind, first.cl_ord_id, first.orig_cl_ord_id)
+    assert (first.poss_resend, again.poss_resend) == (False, True)  # 97=Y: not refused as a duplicate ClOrdID
     [status] = desk.engine.kill_switch_status()
     assert status.summary() == "Cancel all: 0 of 1 confirmed, 1 unconfirmed, retried 1 time"
     [retried] = desk.events(KillCancelRetried)

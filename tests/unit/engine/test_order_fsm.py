@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from app.engine.enums import OrderStatus
+from app.engine.commands import CancelOrder
+from app.engine.enums import ExecType, OrderStatus
 from app.engine.events import AnomalyKind
+from app.engine.order import LinkOutcome
 from app.engine.order_fsm import TABLE, Trigger
+from tests.support.engine_kit import TRADER
 from tests.unit.engine.order_desk import Desk
 
 S = OrderStatus
@@ -230,3 +233,17 @@ def test_a_request_the_table_does_not_allow_is_refused_and_sends_nothing(
     desk.trigger(trigger)
     assert desk.order.status is state
     assert len(desk.outbound.sent) == sent
+
+
+@pytest.mark.parametrize("step", ["cancel", "replace"])
+def test_a_request_rejected_by_execution_report_leaves_the_order_working(tmp_path: Path, step: str) -> None:
+    """150=8 with 39=1 answers our pending cancel/replace (some venues refuse one so): the order works on."""
+    desk = Desk(tmp_path)
+    desk.steps("ack", "fill40", step)
+    pending = desk.order.pending
+    assert pending is not None
+    desk.send(desk.venue.report(ExecType.REJECTED, PF, cl_ord_id=pending.cl_ord_id, orig=desk.order.cl_ord_id))
+    assert desk.order.status is PF
+    assert desk.order.pending is None
+    assert desk.order.chain[-1].outcome is LinkOutcome.REJECTED
+    assert desk.engine.cancel(CancelOrder(desk.order_id, TRADER)).accepted  # free for a new request

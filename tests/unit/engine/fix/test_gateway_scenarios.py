@@ -15,10 +15,11 @@ from app.engine.events import AnomalyKind, SessionAlertRaised
 from app.engine.fix import tags
 from app.engine.fix.alerts import AlertKind, AlertLevel
 from app.engine.fix.tags import MsgType
+from app.engine.kill_terms import KillGrade, Scope, ScopeKind
 from app.engine.order import Amendment
 from app.engine.serialization import from_json
 from app.engine.store import EventStore
-from tests.support.engine_kit import TRADER
+from tests.support.engine_kit import SUPERVISOR, TRADER
 from tests.support.fix_reports import report_fields
 from tests.support.gateway_desk import Desk
 from tests.support.reports import VenueOrder
@@ -214,3 +215,32 @@ def test_a_cancel_entered_while_the_line_was_down_is_in_doubt_at_logon_and_freed
     desk.report(venue.report(ExecType.ORDER_STATUS, OrderStatus.NEW))  # the venue never had the cancel
     assert (order.status, order.pending) == (OrderStatus.NEW, None)
     assert desk.engine.cancel(CancelOrder(order.order_id, TRADER)).accepted
+
+
+def test_a_cancel_released_while_reading_goes_out_after_the_answers_in_msgseqnum_order(desk: Desk) -> None:
+    """A kill switch defers its cancel behind a pending replace; the venue's replace ack arrives with a TestRequest,
+    so one read both answers a Heartbeat and releases the cancel: the venue must see them in number order."""
+    order, venue = desk.submit(100)
+    desk.report(venue.ack())
+    assert desk.engine.replace(ReplaceOrder(order.order_id, Amendment(Decimal(120), Decimal(10)), TRADER)).accepted
+    (replace,) = desk.sent(MsgType.ORDER_CANCEL_REPLACE_REQUEST)
+    sima = Scope(ScopeKind.VENUE, "SIMA")
+    assert desk.engine.engage_kill_switch(sima, KillGrade.CANCEL_WORKING, SUPERVISOR, "SIMA", "test").accepted
+    assert not desk.sent(MsgType.ORDER_CANCEL_REQUEST)  # deferred behind the replace
+    before = len(desk.wire.written)
+    test_request = desk.venue.message(MsgType.TEST_REQUEST, [(tags.TEST_REQ_ID, "T1")])
+    replaced = desk.venue.message(MsgType.EXECUTION_REPORT, report_fields(venue.replaced(replace[tags.CL_ORD_ID], 120)))
+    desk.line.carry(desk.session.data_received(test_request + replaced))
+    written = desk.wire.written[before:]
+    assert [m.msg_type for m in written] == [MsgType.HEARTBEAT, MsgType.ORDER_CANCEL_REQUEST]
+    numbers = [int(m[tags.MSG_SEQ_NUM]) for m in written]
+    assert numbers == sorted(numbers)
+
+
+def test_a_users_status_request_goes_out_as_35_h_under_the_orders_clordid(desk: Desk) -> None:
+    order, venue = desk.submit(100)
+    desk.report(venue.ack())
+    assert desk.engine.request_status(order.order_id, TRADER).accepted
+    (asked,) = desk.sent(MsgType.ORDER_STATUS_REQUEST)
+    assert (asked[tags.CL_ORD_ID], asked[tags.SYMBOL]) == (order.cl_ord_id, "AAPL")
+    assert asked[tags.ORD_STATUS_REQ_ID].startswith("ASK-")

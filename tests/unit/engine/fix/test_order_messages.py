@@ -22,7 +22,7 @@ from app.engine.fix.order_messages import (
 )
 from app.engine.ids import AccountId, ClOrdId, ExecId, OrderId, VenueOrderId
 from app.engine.order import Amendment, Order, RequestKind
-from app.engine.venue_messages import ExecutionReport, VenueRequest
+from app.engine.venue_messages import ExecutionReport, StatusRequest, VenueRequest
 from tests.support.engine_kit import TRADER, open_engine, spec
 from tests.support.reports import VenueOrder
 
@@ -120,6 +120,14 @@ def test_a_replace_restates_every_term_of_the_order() -> None:
     ]  # fmt: skip
 
 
+def test_a_cancel_sent_again_carries_possresend_in_the_header() -> None:
+    msg = request_message(request(RequestKind.CANCEL, poss_resend=True), SENT)
+    assert msg[97] == "Y"
+    wire = msg.encode()
+    assert wire.index(b"\x0197=Y\x01") < wire.index(b"\x0141=")  # 97 is a header tag: before the body
+    assert 97 not in request_message(request(RequestKind.CANCEL), SENT)
+
+
 def test_without_a_venue_orderid_a_cancel_leaves_37_out() -> None:
     assert 37 not in request_message(request(RequestKind.CANCEL), SENT)
 
@@ -174,10 +182,10 @@ def order(venue_order_id: VenueOrderId | None) -> Order:
 
 
 def test_a_status_request_names_the_order_by_its_current_clordid_and_carries_a_fresh_request_id() -> None:
-    msg = status_request_message(order(VenueOrderId("V-9")), "ST-1")
+    msg = status_request_message(StatusRequest.for_order(order(VenueOrderId("V-9")), "ST-1"))
     assert msg.msg_type == "H"
     assert body(msg) == [(11, "D-3"), (37, "V-9"), (55, "AAPL"), (54, "5"), (790, "ST-1")]
-    assert 37 not in status_request_message(order(None), "ST-2")
+    assert 37 not in status_request_message(StatusRequest.for_order(order(None), "ST-2"))
 
 
 def test_mass_status_asks_for_all_orders() -> None:

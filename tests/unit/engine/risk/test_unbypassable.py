@@ -50,7 +50,8 @@ def test_one_place_stages_wire_messages_and_only_gated_commands_send_new_orders_
     senders = {(path, fn) for path, fn in _calls_named("send") if path.parts[:2] == ("app", "engine")}
     senders = {(path, fn) for path, fn in senders if "fix" not in path.parts}  # FIX sessions send what is stored
     engine, kill = Path("app/engine/engine.py"), Path("app/engine/kill_cancels.py")
-    assert {fn for path, fn in senders if path == engine} == {"submit", "replace", "cancel"}
+    # request_status sends only a 35=H, which asks and changes nothing
+    assert {fn for path, fn in senders if path == engine} == {"submit", "replace", "cancel", "request_status"}
     assert {path for path, _ in senders} <= {
         engine,
         kill,
