@@ -217,5 +217,5 @@ def test_each_store_has_its_own_tag_kept_across_opens_and_given_to_an_older_stor
 
 def test_a_new_store_tag_is_four_characters_nobody_misreads() -> None:
     tags = {store_schema.new_store_tag() for _ in range(50)}
-    assert all(len(tag) == 4 and tag.isupper() and not set(tag) & set("0O1I") for tag in tags)
+    assert all(len(tag) == 4 and tag == tag.upper() and not set(tag) & set("0O1I") for tag in tags)
     assert len(tags) > 1
