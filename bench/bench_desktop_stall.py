@@ -58,6 +58,7 @@ def main() -> None:
     figure("desktop_batch_apply_longest", max(run.batches), "ms")
     figure("desktop_gui_emit_p99", percentile(run.emit_times, 99), "ms")
     figure("desktop_gui_emit_longest", max(run.emit_times), "ms")
+    figure("desktop_gui_emit_total", sum(run.emit_times), "ms")
     figure("desktop_stall_longest", max(run.stalls), "ms")
     sort_and_filter()
     figure("desktop_stall_p99", percentile(run.stalls, 99), "ms")

@@ -291,7 +291,9 @@ class BlotterModel(QAbstractTableModel):
         """Whether ``order`` is in the group shown and matches every search word."""
         if self._group is not StatusGroup.ALL and order.status not in _GROUP_STATUSES[self._group]:
             return False
-        text = self._search_texts([order])[0] if self._words else ""
+        if not self._words:
+            return True
+        text = self._search_texts([order])[0]
         return all(word in text for word in self._words)
 
     def _search_texts(self, orders: list[Order]) -> list[str]:
@@ -314,10 +316,6 @@ class BlotterModel(QAbstractTableModel):
         if missing:
             kept.update(zip([o.order_id for o in missing], map(COLUMNS[column].key, missing), strict=True))
         return list(map(kept.__getitem__, ids))
-
-    def _key(self, order: Order) -> Any:
-        """Where ``order`` sorts now."""
-        return self._key_function()(order)
 
     def _key_function(self) -> Callable[[Order], Any]:
         """Each order's sort key: its column's key (its arrival number until sorted), or grouped by parent
@@ -377,15 +375,16 @@ class BlotterModel(QAbstractTableModel):
         leaving: list[int] = []
         entering: list[OrderId] = []
         repaint: list[int] = []
+        key, keys, row_of, accepts = self._key_function(), self._keys, self._row_of, self._accepts
         for order_id in wanted:
             order = orders[order_id]
-            row = self._row_of.get(order_id)
-            if not self._accepts(order):
+            row = row_of.get(order_id)
+            if not accepts(order):
                 if row is not None:
                     leaving.append(row)
             elif row is None:
                 entering.append(order_id)
-            elif self._keys[row] != self._key(order):
+            elif keys[row] != key(order):
                 leaving.append(row)
                 entering.append(order_id)
             else:

@@ -182,6 +182,10 @@ class QtBlotter(QWidget):
         ids = [order.order_id for order in self._engine.ledger.live() if order.spec.symbol == symbol]
         return self._confirm_cancel(ids, f"in {symbol}")
 
+    def cancel_everything(self) -> QMessageBox | None:
+        """Ask to cancel every working order, whatever the filter shows, saying how many; cancel if confirmed."""
+        return self._confirm_cancel([order.order_id for order in self._engine.ledger.live()], "shown or not")
+
     def _confirm_cancel(self, order_ids: list[OrderId], which: str) -> QMessageBox | None:
         """Ask (window-modal, not blocking) before cancelling the working ones among ``order_ids``; the box is
         returned. Orders that stopped working while the question was open are left alone."""
@@ -264,6 +268,9 @@ class QtBlotter(QWidget):
             by_symbol = menu.addAction(f"Cancel all working in {symbol}…")
             by_symbol.setEnabled(self.cancel_all_action.isEnabled())
             by_symbol.triggered.connect(lambda: self.cancel_symbol(symbol))
+        everything = menu.addAction("Cancel every working order, shown or not…")
+        everything.setEnabled(self.cancel_all_action.isEnabled())
+        everything.triggered.connect(self.cancel_everything)
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def column_menu(self) -> QMenu:

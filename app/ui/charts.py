@@ -106,9 +106,10 @@ class QtPriceChart(QWidget):
 
     def on_orders(self, order_ids: Sequence[OrderId]) -> None:
         """Orders changed: draw, move or remove the lines of this symbol's working orders."""
+        orders, symbol, user = self._engine.ledger.orders, self.symbol, self._user
         for order_id in order_ids:
-            order = self._engine.ledger.get(order_id)
-            if order is None or order.spec.symbol != self.symbol or order.spec.trader != self._user:
+            order = orders.get(order_id)
+            if order is None or order.spec.symbol != symbol or order.spec.trader != user:
                 continue
             line = self._lines.get(order_id)
             if order.status.is_live and order.limit_px is not None:
@@ -138,14 +139,15 @@ class QtPriceChart(QWidget):
     def _points(self, fills: Sequence[Recorded]) -> list[tuple[str, tuple[float, float, bool]]]:
         """Each fill among ``fills`` as (symbol, (time, price, bought))."""
         points = []
+        orders, buy = self._engine.ledger.orders, Side.BUY
         for recorded in fills:
             event = recorded.event
             if not isinstance(event, ExecutionApplied) or not event.last_qty:
                 continue
-            order = self._engine.ledger.get(event.order_id)
+            order = orders.get(event.order_id)
             if order is not None:
-                bought = order.spec.side is Side.BUY
-                points.append((order.spec.symbol, (recorded.ts.timestamp(), float(event.last_px), bought)))
+                spec = order.spec
+                points.append((spec.symbol, (recorded.ts.timestamp(), float(event.last_px), spec.side is buy)))
         return points
 
     def order_lines(self) -> dict[OrderId, float]:

@@ -6,9 +6,9 @@ The day's earlier executions are read from the event log on a worker thread when
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject
 
@@ -24,9 +24,8 @@ from app.ui.table_model import Cell, RowsModel
 _KIND = {ExecType.TRADE_CANCEL: "Bust", ExecType.TRADE_CORRECT: "Correction"}
 
 
-@dataclass(frozen=True, slots=True)
-class ExecutionRow:
-    """One execution as the view shows it."""
+class ExecutionRow(NamedTuple):
+    """One execution as the view shows it (a tuple: tens of thousands are made in a burst of fills)."""
 
     ts: datetime
     kind: str
@@ -68,11 +67,12 @@ class ExecutionsModel(RowsModel[ExecutionRow]):
 
     def _rows_of(self, recorded: list[Recorded]) -> list[ExecutionRow]:
         rows = []
+        orders, kinds = self._engine.ledger.orders, _KIND
         for item in recorded:
             event = item.event
             if isinstance(event, ExecutionApplied):
-                order = self._engine.ledger.orders[event.order_id]
-                kind = _KIND.get(event.exec_type, "Fill")
+                order = orders[event.order_id]
+                kind = kinds.get(event.exec_type, "Fill")
                 rows.append(
                     ExecutionRow(
                         item.ts, kind, event.reported_cl_ord_id, event.exec_id, order, event.last_qty, event.last_px

@@ -1,4 +1,5 @@
-"""A trader's day in the real window: type an order, watch it go pending new, new, filled; cancel; amend."""
+"""A trader's day in the real window: type an order, watch it go pending new, new, filled; cancel; amend; open
+an order's history."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from app.engine.order import RequestKind
 from app.ui.blotter_columns import STATUS_COLUMN
 from app.ui.main_window import MainWindow
 from app.ui.order_text import status_icon
+from app.ui.order_timeline_view import QtOrderTimeline
 from tests.gui.conftest import status_shown, wait_for_status
 from tests.support.engine_kit import TRADER, RecordingOutbound, spec
 from tests.support.reports import VenueOrder
@@ -208,3 +210,36 @@ def test_an_order_whose_fate_is_unknown_is_settled_by_request_status_from_the_bl
     assert "Status asked for 1 order" in window.statusBar().currentMessage()
     engine.apply_venue_messages([venue.report(ExecType.ORDER_STATUS, OrderStatus.NEW)])
     wait_for_status(qtbot, window, order_id, "Working")
+
+
+def test_cancel_everything_reaches_working_orders_the_filter_hides(
+    qtbot: QtBot, window: MainWindow, engine: Engine, outbound: RecordingOutbound
+) -> None:
+    ids = [engine.submit(SubmitOrder(spec(symbol=s), TRADER)).order_id for s in ("AAPL", "MSFT", "IBM")]
+    qtbot.waitUntil(lambda: window.blotter.model.rowCount() == 3)
+    window.blotter.search.setText("aapl")
+    qtbot.waitUntil(lambda: window.blotter.model.rowCount() == 1)
+    box = window.blotter.cancel_everything()
+    assert box is not None
+    assert box.text() == "Cancel 3 working orders shown or not?"
+    box.buttons()[0].click()
+    cancels = [r for r in outbound.sent if r.kind is RequestKind.CANCEL]
+    assert sorted(r.orig_cl_ord_id or "" for r in cancels) == sorted(str(i) for i in ids)
+
+
+def test_double_clicking_an_order_opens_its_history(qtbot: QtBot, window: MainWindow, engine: Engine) -> None:
+    first, second = (engine.submit(SubmitOrder(spec(symbol=s), TRADER)).order_id for s in ("AAPL", "MSFT"))
+    qtbot.waitUntil(lambda: window.blotter.model.rowCount() == 2)
+    assert first is not None
+    assert second is not None
+    row = window.blotter.model.row_of(second)
+    assert row is not None
+    table = window.blotter.table
+    cell = table.visualRect(window.blotter.model.index(row, 0)).center()
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    timeline = window.blotter.findChild(QtOrderTimeline)
+    assert timeline is not None
+    assert timeline.isVisible()
+    assert str(second) in timeline.windowTitle()
+    assert str(first) not in timeline.windowTitle()
