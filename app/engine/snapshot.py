@@ -17,7 +17,6 @@ one from an older program is set aside so the log is replayed from the start (ne
 
 from __future__ import annotations
 
-import gc
 import io
 import pickle
 from collections.abc import Callable, Mapping
@@ -26,6 +25,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from app.engine import collector
 from app.engine.enums import OrderStatus, OrdType, Side, TimeInForce
 from app.engine.errors import SnapshotVersionError, StoreCorruptError
 from app.engine.ids import AccountId, ClOrdId, OrderId
@@ -72,11 +72,8 @@ class Loaded:
 
 def pack(rows: object) -> bytes:
     """Plain values as the bytes of one piece or header."""
-    gc.disable()  # many small objects: collection passes would only slow this down
-    try:
+    with collector.paused():  # many small objects: collection passes would only slow this down
         return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
-    finally:
-        gc.enable()
 
 
 def book_totals(projections: Projections) -> bytes:
@@ -102,15 +99,13 @@ def load(snap: Snapshot) -> Loaded | None:
         )
     if snap.schema_version < SCHEMA_VERSION:
         return None
-    gc.disable()  # loading makes millions of objects; collection passes would more than double the time
     try:
-        return _rebuild(_unpickle(snap.blob), snap.parts)
+        with collector.paused():  # loading makes millions of objects; collection passes would double the time
+            return _rebuild(_unpickle(snap.blob), snap.parts)
     except pickle.UnpicklingError as err:
         raise StoreCorruptError(f"The saved snapshot of the book is damaged ({err}).") from err
     except (EOFError, IndexError, KeyError, TypeError, ValueError, ArithmeticError) as err:
         raise StoreCorruptError(f"The saved snapshot of the book is damaged ({type(err).__name__}: {err}).") from err
-    finally:
-        gc.enable()
 
 
 def _unpickle(blob: bytes) -> Any:
