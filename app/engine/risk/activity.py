@@ -80,26 +80,41 @@ class RecentActivity:
         return self.terms.get(terms_of(spec))
 
     def rows(self) -> list[tuple[Any, ...]]:
-        """The kept times as plain rows."""
+        """The kept times as plain rows (each distinct time formatted once: a burst shares a few)."""
+        texts: dict[datetime, str] = {}
+
+        def text(ts: datetime) -> str:
+            found = texts.get(ts)
+            if found is None:
+                found = texts[ts] = ts.isoformat()
+            return found
+
         rows: list[tuple[Any, ...]] = []
         for kind, by_trader in (("order", self.orders), ("message", self.messages)):
-            rows += [(kind, trader, ts.isoformat()) for trader, times in by_trader.items() for ts in times]
+            rows += [(kind, trader, text(ts)) for trader, times in by_trader.items() for ts in times]
         for ts, (symbol, side, qty, px) in self._terms_seen:
-            rows.append(("terms", ts.isoformat(), symbol, side.value, str(qty), None if px is None else str(px)))
+            rows.append(("terms", text(ts), symbol, side.value, str(qty), None if px is None else str(px)))
         return rows
 
     def load_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Restore what ``rows`` wrote."""
+        """Restore what ``rows`` wrote (each distinct time and terms read once)."""
+        times: dict[str, datetime] = {}
+        kept: dict[tuple[Any, ...], Terms] = {}
         for row in rows:
             if row[0] == "terms":
-                _, ts, symbol, side, qty, px = row
-                terms: Terms = (symbol, Side(side), Decimal(qty), None if px is None else Decimal(px))
-                when = datetime.fromisoformat(ts)
+                _, ts, *values = row
+                terms = kept.get(tuple(values))
+                if terms is None:
+                    symbol, side, qty, px = values
+                    price = None if px is None else Decimal(px)
+                    terms = kept[tuple(values)] = (symbol, Side(side), Decimal(qty), price)
+                when = times.get(ts) or times.setdefault(ts, datetime.fromisoformat(ts))
                 self.terms[terms] = when
                 self._terms_seen.append((when, terms))
             else:
                 kind, trader, ts = row
-                _note(self.orders if kind == "order" else self.messages, trader, datetime.fromisoformat(ts))
+                when = times.get(ts) or times.setdefault(ts, datetime.fromisoformat(ts))
+                _note(self.orders if kind == "order" else self.messages, trader, when)
 
 
 def _note(by_trader: dict[str, deque[datetime]], trader: str, ts: datetime) -> None:
