@@ -170,27 +170,29 @@ def fill_rows(fills: list[tuple[FillKey, tuple[Decimal, Decimal]]]) -> list[Row]
 # Reading rows ---------------------------------------------------------------------------------------
 
 
+class _Memo(dict[str, Any]):
+    """Text to a value, each distinct text converted once (``memo[text]``, a plain dict lookup when known)."""
+
+    __slots__ = ("_convert",)
+
+    def __init__(self, convert: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._convert = convert
+
+    def __missing__(self, text: str) -> Any:
+        value = self[text] = self._convert(text)
+        return value
+
+
 class _Values:
     """Text back to values, each distinct text converted once: a book repeats its prices and times a lot."""
 
     def __init__(self) -> None:
-        self._decimals: dict[str, Decimal] = {}
-        self._times: dict[str, datetime] = {}
-
-    def decimal(self, text: str) -> Decimal:
-        value = self._decimals.get(text)
-        if value is None:
-            value = self._decimals[text] = Decimal(text)
-        return value
+        self.decimal = _Memo(Decimal)
+        self.time = _Memo(datetime.fromisoformat)
 
     def maybe_decimal(self, text: str | None) -> Decimal | None:
-        return None if text is None else self.decimal(text)
-
-    def time(self, text: str) -> datetime:
-        value = self._times.get(text)
-        if value is None:
-            value = self._times[text] = datetime.fromisoformat(text)
-        return value
+        return None if text is None else self.decimal[text]
 
 
 def _members(enum: Any) -> Callable[[str], Any]:
@@ -227,7 +229,7 @@ def _rebuild(head: Any, parts: Mapping[int, bytes]) -> Loaded:
         position, fill_parts = _position(row, values, parts)
         projections.positions.by_key[(position.account, position.symbol)] = position
         layout.fill_blocks[(position.account, position.symbol)] = FillBlocks(len(position.fills), 0, fill_parts)
-    projections.positions.marks = {symbol: values.decimal(px) for symbol, px in marks}
+    projections.positions.marks = {symbol: values.decimal[px] for symbol, px in marks}
     for view in projections.desk_views:
         view.load_rows(desk.get(view.name, []))
     projections.exposure.rebuild(ledger)
@@ -242,21 +244,25 @@ def _order(row: Row, v: _Values, specs: dict[Row, OrderSpec]) -> Order:
     spec = specs.get(spec_row)
     if spec is None:
         spec = specs[spec_row] = _spec(spec_row, v)
+    d, t = v.decimal, v.time  # the hot loop of a start: plain dict lookups, no calls
     return Order(
-        order_id, spec, _STATUS(status), cl_ord_id, v.time(created_at), v.time(updated_at),
-        v.decimal(qty), v.maybe_decimal(limit_px), v.maybe_decimal(stop_px), _STATUS(resume_status),
-        [_link(link, v) for link in chain], venue_order_id, v.decimal(cum_qty),
-        v.decimal(leaves_qty), v.decimal(avg_px), v.decimal(tally_qty), set(exec_ids),
-        {e: Fill(v.decimal(q), v.decimal(px), busted) for e, q, px, busted in fills}, int(anomalies), text,
+        order_id, spec, _STATUS(status), cl_ord_id, t[created_at], t[updated_at],
+        d[qty], None if limit_px is None else d[limit_px], None if stop_px is None else d[stop_px],
+        _STATUS(resume_status), [_link(link, v) for link in chain], venue_order_id, d[cum_qty],
+        d[leaves_qty], d[avg_px], d[tally_qty], set(exec_ids),
+        {e: _fill((d[q], d[px], busted)) for e, q, px, busted in fills}, int(anomalies), text,
     )  # fmt: skip
+
+
+_fill = Fill._make  # a Fill from a ready tuple, without the named tuple's Python __new__
 
 
 def _spec(row: Row, v: _Values) -> OrderSpec:
     symbol, side, qty, ord_type, account, destination, trader, tif, limit_px, stop_px, expire_at, parent, text = row
     return OrderSpec(
-        symbol, _SIDE(side), v.decimal(qty), _ORD_TYPE(ord_type), account, destination, trader,
+        symbol, _SIDE(side), v.decimal[qty], _ORD_TYPE(ord_type), account, destination, trader,
         _TIF(tif), v.maybe_decimal(limit_px), v.maybe_decimal(stop_px), None if expire_at is None else
-        v.time(expire_at), parent, text,
+        v.time[expire_at], parent, text,
     )  # fmt: skip
 
 
@@ -264,22 +270,22 @@ def _link(row: Row, v: _Values) -> ChainLink:
     cl_ord_id, orig, kind, outcome, amendment = row
     terms = None
     if amendment is not None:
-        terms = Amendment(v.decimal(amendment[0]), v.maybe_decimal(amendment[1]), v.maybe_decimal(amendment[2]))
+        terms = Amendment(v.decimal[amendment[0]], v.maybe_decimal(amendment[1]), v.maybe_decimal(amendment[2]))
     return ChainLink(cl_ord_id, orig, _KIND(kind), _OUTCOME(outcome), terms)
 
 
 def _position(row: Row, v: _Values, parts: Mapping[int, bytes]) -> tuple[Position, tuple[int, ...]]:
     account, symbol, net_qty, avg_cost, realized, bought, sold, *day_row, fill_parts = row
     position = Position(
-        account, symbol, v.decimal(net_qty), v.decimal(avg_cost), v.decimal(realized), v.decimal(bought),
-        v.decimal(sold),
+        account, symbol, v.decimal[net_qty], v.decimal[avg_cost], v.decimal[realized], v.decimal[bought],
+        v.decimal[sold],
     )  # fmt: skip
     if day_row:  # schema 5 on; a version 4 position kept every fill from a flat opening
         opening, day = day_row
-        position.opening = Totals(*map(v.decimal, opening))
+        position.opening = Totals(*map(v.decimal.__getitem__, opening))
         position.day = None if day is None else date.fromisoformat(day)
-    fills = position.fills
+    fills, d = position.fills, v.decimal
     for part in fill_parts:
         for order_id, exec_id, qty, px in _unpickle(parts[part]):
-            fills[(order_id, exec_id)] = (v.decimal(qty), v.decimal(px))
+            fills[(order_id, exec_id)] = (d[qty], d[px])
     return position, tuple(fill_parts)
