@@ -225,11 +225,15 @@ class EventStore:
         conn = self._require_open()
         try:
             conn.execute("BEGIN IMMEDIATE")
-            conn.executemany(_INSERT_EVENT, rows)
-            conn.executemany(_INSERT_OUTBOUND, outbound)
-            conn.executemany(_INSERT_INBOUND, inbound)
-            conn.executemany(_SAVE_SESSION, sessions.values())
-            conn.executemany(_SAVE_CREDENTIAL, tx._credentials.values())
+            for sql, records in (
+                (_INSERT_EVENT, rows),
+                (_INSERT_OUTBOUND, outbound),
+                (_INSERT_INBOUND, inbound),
+                (_SAVE_SESSION, sessions.values()),
+                (_SAVE_CREDENTIAL, tx._credentials.values()),
+            ):
+                if records:  # most batches fill one or two of these: skip the others' statement round trips
+                    conn.executemany(sql, records)
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
