@@ -59,6 +59,8 @@ class Limits:
         self.texts: dict[LimitKey, str] = {}
         self._by_kind: dict[tuple[str, Severity], dict[Scope, Applied]] = {}
         self._cache: dict[tuple[str, str, str, str], OrderLimits] = {}
+        self._day_roll: DayRoll | None = None
+        """``day_roll``'s answer until a limit changes: the projections ask for it with every fill."""
         for kind in LIMIT_KINDS.values():
             if kind.default:
                 defaulted = Applied(kind.parse(kind.default), kind.default, Scope())
@@ -96,6 +98,7 @@ class Limits:
         else:
             scopes.pop(key.scope, None)
         self._cache.clear()
+        self._day_roll = None
 
     def for_order(self, spec: OrderSpec) -> OrderLimits:
         """The limits that apply to ``spec``'s account, trader, symbol and venue."""
@@ -118,7 +121,9 @@ class Limits:
 
     def day_roll(self) -> DayRoll:
         """When the trading day ends: the desk's ``trading_day_roll``."""
-        roll: DayRoll = self.setting("trading_day_roll")
+        roll = self._day_roll
+        if roll is None:
+            roll = self._day_roll = self.setting("trading_day_roll")
         return roll
 
     def _resolve(self, scopes: tuple[Scope, ...]) -> OrderLimits:
