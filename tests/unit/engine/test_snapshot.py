@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.engine import book_snapshots, recovery, snapshot
+from app.engine.clock import FakeClock
 from app.engine.commands import SubmitOrder
 from app.engine.enums import ExecType, OrderStatus
 from app.engine.errors import StoreCorruptError
@@ -170,12 +171,14 @@ def test_positions_keep_the_days_fills_only_and_come_back_the_same_from_a_snapsh
     tmp_path: Path,
 ) -> None:
     desk = Desk(tmp_path)
+    clock = desk.engine.clock
+    assert isinstance(clock, FakeClock)
     desk.steps("ack")
     first = desk.venue.fill(30, 10)
     desk.send(first)
-    desk.engine.clock.advance(86_400)  # the next trading day
+    clock.advance(86_400)  # the next trading day
     desk.send(desk.venue.fill(20, 11))
-    desk.engine.clock.advance(86_400)
+    clock.advance(86_400)
     desk.send(desk.venue.fill(10, 12), desk.venue.bust(first))  # a bust of a fill two days old
     position = desk.engine.positions.get(desk.order.spec.account, desk.order.spec.symbol)
     assert len(position.fills) == 1
