@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from itertools import groupby, repeat
 from typing import Any
 
 from app.engine.enums import Side
@@ -80,41 +81,33 @@ class RecentActivity:
         return self.terms.get(terms_of(spec))
 
     def rows(self) -> list[tuple[Any, ...]]:
-        """The kept times as plain rows (each distinct time formatted once: a burst shares a few)."""
-        texts: dict[datetime, str] = {}
-
-        def text(ts: datetime) -> str:
-            found = texts.get(ts)
-            if found is None:
-                found = texts[ts] = ts.isoformat()
-            return found
-
+        """The kept times as plain rows, compactly: a burst sends many messages at one time, and only the last
+        time each terms were sent matters. Rows: ``(kind, trader, time, how many)`` and ``("terms", time, ...)``."""
         rows: list[tuple[Any, ...]] = []
         for kind, by_trader in (("order", self.orders), ("message", self.messages)):
-            rows += [(kind, trader, text(ts)) for trader, times in by_trader.items() for ts in times]
-        for ts, (symbol, side, qty, px) in self._terms_seen:
-            rows.append(("terms", text(ts), symbol, side.value, str(qty), None if px is None else str(px)))
+            for trader, times in by_trader.items():
+                rows += [(kind, trader, ts.isoformat(), len(list(same))) for ts, same in groupby(times)]
+        for (symbol, side, qty, px), ts in sorted(self.terms.items(), key=_when):
+            rows.append(("terms", ts.isoformat(), symbol, side.value, str(qty), None if px is None else str(px)))
         return rows
 
     def load_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Restore what ``rows`` wrote (each distinct time and terms read once)."""
-        times: dict[str, datetime] = {}
-        kept: dict[tuple[Any, ...], Terms] = {}
+        """Restore what ``rows`` wrote (an older snapshot's rows name one time each)."""
         for row in rows:
             if row[0] == "terms":
-                _, ts, *values = row
-                terms = kept.get(tuple(values))
-                if terms is None:
-                    symbol, side, qty, px = values
-                    price = None if px is None else Decimal(px)
-                    terms = kept[tuple(values)] = (symbol, Side(side), Decimal(qty), price)
-                when = times.get(ts) or times.setdefault(ts, datetime.fromisoformat(ts))
+                _, ts, symbol, side, qty, px = row
+                terms: Terms = (symbol, Side(side), Decimal(qty), None if px is None else Decimal(px))
+                when = datetime.fromisoformat(ts)
                 self.terms[terms] = when
                 self._terms_seen.append((when, terms))
             else:
-                kind, trader, ts = row
-                when = times.get(ts) or times.setdefault(ts, datetime.fromisoformat(ts))
-                _note(self.orders if kind == "order" else self.messages, trader, when)
+                kind, trader, ts, *count = row
+                times = (self.orders if kind == "order" else self.messages).setdefault(trader, deque())
+                times.extend(repeat(datetime.fromisoformat(ts), count[0] if count else 1))
+
+
+def _when(item: tuple[Terms, datetime]) -> datetime:
+    return item[1]
 
 
 def _note(by_trader: dict[str, deque[datetime]], trader: str, ts: datetime) -> None:
