@@ -2,13 +2,13 @@
 
 The store is built through the engine: 250,000 limit orders in waves of 1,200, each submitted (its own
 transaction), acked and filled in two pieces (batches of 1,200 reports), so 4 events an order; every tenth
-order stays partly filled and working. The engine takes its normal automatic snapshots (every 100,000
-events; waves of 1,200 leave the newest of them 92,800 events before the end). Building uses
+order stays partly filled and working. The engine takes its normal automatic snapshots (every
+``engine.SNAPSHOT_EVERY`` events; the tail after the newest of them is printed as ``*_tail_events``). Building uses
 synchronous=NORMAL and no garbage collection to go faster (the log's contents are the same; only
 durability across power loss differs), and the built stores are cached in ``bench/out/``: delete them or
 pass ``--rebuild`` to build again. Starts are timed with both at their normal settings.
 
-Two stores are timed: one as a crash leaves it (no snapshot at close, so 92,800 events of tail to
+Two stores are timed: one as a crash leaves it (no snapshot at close, so a tail of events to
 replay after the newest periodic snapshot) and one after a clean ``Engine.close`` (which snapshots, so
 nothing to replay). Each start runs in a fresh process; the best of a few is reported with its phases,
 then two diagnostics of the snapshot load: the store's query for the newest snapshot, and the unpickling
@@ -32,7 +32,7 @@ from pathlib import Path
 from app.engine import snapshot
 from app.engine.clock import FakeClock
 from app.engine.commands import SubmitOrder
-from app.engine.engine import Engine
+from app.engine.engine import SNAPSHOT_EVERY, Engine
 from app.engine.enums import Side
 from app.engine.ids import AccountId, ClOrdId
 from app.engine.store import EventStore
@@ -53,7 +53,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _stamp() -> dict[str, int]:
-    return {"orders": ORDERS, "wave": WAVE, "events": EVENTS, "snapshot_schema": snapshot.SCHEMA_VERSION}
+    return {
+        "orders": ORDERS,
+        "wave": WAVE,
+        "events": EVENTS,
+        "snapshot_schema": snapshot.SCHEMA_VERSION,
+        "snapshot_every": SNAPSHOT_EVERY,
+    }
 
 
 def _wave(engine: Engine, outbound: RecordingOutbound, first: int) -> None:
@@ -82,7 +88,7 @@ def build() -> None:
         path.unlink(missing_ok=True)
     print(f"building {EVENTS:,} events ({ORDERS:,} orders) with synchronous=NORMAL, cached in {OUT} ...", flush=True)
     clock = FakeClock()
-    engine, outbound = open_engine(CRASHED, clock=clock)
+    engine, outbound = open_engine(CRASHED, clock=clock, snapshot_every=SNAPSHOT_EVERY)
     start = time.perf_counter()
     gc.disable()  # building only: collections over a growing book of millions of objects triple the build time
     try:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from app.engine import snapshot
+from app.engine import collector, snapshot
 from app.engine.book_snapshots import BookSnapshots
 from app.engine.errors import StoreCorruptError
 from app.engine.events import EVENT_TYPES, Event
@@ -38,7 +38,13 @@ class Restored:
 
 def restore(store: EventStore, progress: Progress | None = None) -> Restored:
     """Rebuild the projections exactly as the log stands."""
-    report = progress or _silent
+    with collector.paused():  # the book is millions of objects that live on: no passes over them while built
+        restored = _restore(store, progress or _silent)
+        gc.freeze()  # and later collections need not walk them again
+    return restored
+
+
+def _restore(store: EventStore, report: Progress) -> Restored:
     loaded, after = _from_snapshot(store, report)
     projections = loaded.projections
     total = store.last_seq - after
@@ -53,7 +59,6 @@ def restore(store: EventStore, progress: Progress | None = None) -> Restored:
         if done % _PROGRESS_EVERY == 0:
             report("Replaying the order log", done, total)
     report("Ready", total, total)
-    gc.freeze()  # the book just built lives on: later collections need not walk its millions of objects again
     return Restored(projections, after, BookSnapshots(loaded.layout, changed))
 
 

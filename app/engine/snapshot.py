@@ -17,26 +17,31 @@ one from an older program is set aside so the log is replayed from the start (ne
 
 from __future__ import annotations
 
-import gc
 import io
 import pickle
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from app.engine import collector
 from app.engine.enums import OrderStatus, OrdType, Side, TimeInForce
 from app.engine.errors import SnapshotVersionError, StoreCorruptError
 from app.engine.ids import AccountId, ClOrdId, OrderId
 from app.engine.order import Amendment, ChainLink, Fill, LinkOutcome, Order, OrderSpec, RequestKind
-from app.engine.positions import FillKey, Position
+from app.engine.positions import FillKey, Position, Totals
 from app.engine.projections import Projections
 from app.engine.store_records import Snapshot
 
-SCHEMA_VERSION = 5
-"""4: in pieces (order segments, fill blocks) under a header; 3: one pickle with desk views; 2: rows of plain
+SCHEMA_VERSION = 6
+"""6: a position row adds its opening figures and trading day (a version 5 row is read as all fills kept);
+5: the anomaly book's desk view; 4: in pieces (order segments, fill blocks) under a header; 3: one pickle with
+desk views; 2: rows of plain
 values (1 was a pickle of the engine's objects). Raise it when a row changes shape."""
+
+_OLDEST_READ = 5
+"""The oldest schema still read as it is (older ones are set aside and the log replayed)."""
 
 Row = tuple[Any, ...]
 PositionKey = tuple[AccountId, str]
@@ -72,11 +77,8 @@ class Loaded:
 
 def pack(rows: object) -> bytes:
     """Plain values as the bytes of one piece or header."""
-    gc.disable()  # many small objects: collection passes would only slow this down
-    try:
+    with collector.paused():  # many small objects: collection passes would only slow this down
         return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
-    finally:
-        gc.enable()
 
 
 def book_totals(projections: Projections) -> bytes:
@@ -100,17 +102,15 @@ def load(snap: Snapshot) -> Loaded | None:
             f"{snap.schema_version}, this program reads up to {SCHEMA_VERSION}). Run the newer version, or move "
             "the data file aside."
         )
-    if snap.schema_version < SCHEMA_VERSION:
+    if snap.schema_version < _OLDEST_READ:
         return None
-    gc.disable()  # loading makes millions of objects; collection passes would more than double the time
     try:
-        return _rebuild(_unpickle(snap.blob), snap.parts)
+        with collector.paused():  # loading makes millions of objects; collection passes would double the time
+            return _rebuild(_unpickle(snap.blob), snap.parts)
     except pickle.UnpicklingError as err:
         raise StoreCorruptError(f"The saved snapshot of the book is damaged ({err}).") from err
     except (EOFError, IndexError, KeyError, TypeError, ValueError, ArithmeticError) as err:
         raise StoreCorruptError(f"The saved snapshot of the book is damaged ({type(err).__name__}: {err}).") from err
-    finally:
-        gc.enable()
 
 
 def _unpickle(blob: bytes) -> Any:
@@ -159,7 +159,7 @@ def position_row(p: Position) -> Row:
     """One position's totals as a row of plain values (the header adds the pieces holding its fills)."""
     return (
         p.account, p.symbol, str(p.net_qty), str(p.avg_cost), str(p.realized_pnl), str(p.bought_qty),
-        str(p.sold_qty),
+        str(p.sold_qty), tuple(map(str, p.opening)), None if p.day is None else p.day.isoformat(),
     )  # fmt: skip
 
 
@@ -171,27 +171,29 @@ def fill_rows(fills: list[tuple[FillKey, tuple[Decimal, Decimal]]]) -> list[Row]
 # Reading rows ---------------------------------------------------------------------------------------
 
 
+class _Memo(dict[str, Any]):
+    """Text to a value, each distinct text converted once (``memo[text]``, a plain dict lookup when known)."""
+
+    __slots__ = ("_convert",)
+
+    def __init__(self, convert: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._convert = convert
+
+    def __missing__(self, text: str) -> Any:
+        value = self[text] = self._convert(text)
+        return value
+
+
 class _Values:
     """Text back to values, each distinct text converted once: a book repeats its prices and times a lot."""
 
     def __init__(self) -> None:
-        self._decimals: dict[str, Decimal] = {}
-        self._times: dict[str, datetime] = {}
-
-    def decimal(self, text: str) -> Decimal:
-        value = self._decimals.get(text)
-        if value is None:
-            value = self._decimals[text] = Decimal(text)
-        return value
+        self.decimal = _Memo(Decimal)
+        self.time = _Memo(datetime.fromisoformat)
 
     def maybe_decimal(self, text: str | None) -> Decimal | None:
-        return None if text is None else self.decimal(text)
-
-    def time(self, text: str) -> datetime:
-        value = self._times.get(text)
-        if value is None:
-            value = self._times[text] = datetime.fromisoformat(text)
-        return value
+        return None if text is None else self.decimal[text]
 
 
 def _members(enum: Any) -> Callable[[str], Any]:
@@ -228,7 +230,7 @@ def _rebuild(head: Any, parts: Mapping[int, bytes]) -> Loaded:
         position, fill_parts = _position(row, values, parts)
         projections.positions.by_key[(position.account, position.symbol)] = position
         layout.fill_blocks[(position.account, position.symbol)] = FillBlocks(len(position.fills), 0, fill_parts)
-    projections.positions.marks = {symbol: values.decimal(px) for symbol, px in marks}
+    projections.positions.marks = {symbol: values.decimal[px] for symbol, px in marks}
     for view in projections.desk_views:
         view.load_rows(desk.get(view.name, []))
     projections.exposure.rebuild(ledger)
@@ -243,21 +245,25 @@ def _order(row: Row, v: _Values, specs: dict[Row, OrderSpec]) -> Order:
     spec = specs.get(spec_row)
     if spec is None:
         spec = specs[spec_row] = _spec(spec_row, v)
+    d, t = v.decimal, v.time  # the hot loop of a start: plain dict lookups, no calls
     return Order(
-        order_id, spec, _STATUS(status), cl_ord_id, v.time(created_at), v.time(updated_at),
-        v.decimal(qty), v.maybe_decimal(limit_px), v.maybe_decimal(stop_px), _STATUS(resume_status),
-        [_link(link, v) for link in chain], venue_order_id, v.decimal(cum_qty),
-        v.decimal(leaves_qty), v.decimal(avg_px), v.decimal(tally_qty), set(exec_ids),
-        {e: Fill(v.decimal(q), v.decimal(px), busted) for e, q, px, busted in fills}, int(anomalies), text,
+        order_id, spec, _STATUS(status), cl_ord_id, t[created_at], t[updated_at],
+        d[qty], None if limit_px is None else d[limit_px], None if stop_px is None else d[stop_px],
+        _STATUS(resume_status), [_link(link, v) for link in chain], venue_order_id, d[cum_qty],
+        d[leaves_qty], d[avg_px], d[tally_qty], set(exec_ids),
+        {e: _fill((d[q], d[px], busted)) for e, q, px, busted in fills}, int(anomalies), text,
     )  # fmt: skip
+
+
+_fill = Fill._make  # a Fill from a ready tuple, without the named tuple's Python __new__
 
 
 def _spec(row: Row, v: _Values) -> OrderSpec:
     symbol, side, qty, ord_type, account, destination, trader, tif, limit_px, stop_px, expire_at, parent, text = row
     return OrderSpec(
-        symbol, _SIDE(side), v.decimal(qty), _ORD_TYPE(ord_type), account, destination, trader,
+        symbol, _SIDE(side), v.decimal[qty], _ORD_TYPE(ord_type), account, destination, trader,
         _TIF(tif), v.maybe_decimal(limit_px), v.maybe_decimal(stop_px), None if expire_at is None else
-        v.time(expire_at), parent, text,
+        v.time[expire_at], parent, text,
     )  # fmt: skip
 
 
@@ -265,18 +271,22 @@ def _link(row: Row, v: _Values) -> ChainLink:
     cl_ord_id, orig, kind, outcome, amendment = row
     terms = None
     if amendment is not None:
-        terms = Amendment(v.decimal(amendment[0]), v.maybe_decimal(amendment[1]), v.maybe_decimal(amendment[2]))
+        terms = Amendment(v.decimal[amendment[0]], v.maybe_decimal(amendment[1]), v.maybe_decimal(amendment[2]))
     return ChainLink(cl_ord_id, orig, _KIND(kind), _OUTCOME(outcome), terms)
 
 
 def _position(row: Row, v: _Values, parts: Mapping[int, bytes]) -> tuple[Position, tuple[int, ...]]:
-    account, symbol, net_qty, avg_cost, realized, bought, sold, fill_parts = row
+    account, symbol, net_qty, avg_cost, realized, bought, sold, *day_row, fill_parts = row
     position = Position(
-        account, symbol, v.decimal(net_qty), v.decimal(avg_cost), v.decimal(realized), v.decimal(bought),
-        v.decimal(sold),
+        account, symbol, v.decimal[net_qty], v.decimal[avg_cost], v.decimal[realized], v.decimal[bought],
+        v.decimal[sold],
     )  # fmt: skip
-    fills = position.fills
+    if day_row:  # schema 6 on; a version 5 position kept every fill from a flat opening
+        opening, day = day_row
+        position.opening = Totals(*map(v.decimal.__getitem__, opening))
+        position.day = None if day is None else date.fromisoformat(day)
+    fills, d = position.fills, v.decimal
     for part in fill_parts:
         for order_id, exec_id, qty, px in _unpickle(parts[part]):
-            fills[(order_id, exec_id)] = (v.decimal(qty), v.decimal(px))
+            fills[(order_id, exec_id)] = (d[qty], d[px])
     return position, tuple(fill_parts)

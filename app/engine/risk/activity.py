@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from itertools import groupby, repeat
 from typing import Any
 
 from app.engine.enums import Side
@@ -80,16 +81,18 @@ class RecentActivity:
         return self.terms.get(terms_of(spec))
 
     def rows(self) -> list[tuple[Any, ...]]:
-        """The kept times as plain rows."""
+        """The kept times as plain rows, compactly: a burst sends many messages at one time, and only the last
+        time each terms were sent matters. Rows: ``(kind, trader, time, how many)`` and ``("terms", time, ...)``."""
         rows: list[tuple[Any, ...]] = []
         for kind, by_trader in (("order", self.orders), ("message", self.messages)):
-            rows += [(kind, trader, ts.isoformat()) for trader, times in by_trader.items() for ts in times]
-        for ts, (symbol, side, qty, px) in self._terms_seen:
+            for trader, times in by_trader.items():
+                rows += [(kind, trader, ts.isoformat(), len(list(same))) for ts, same in groupby(times)]
+        for (symbol, side, qty, px), ts in sorted(self.terms.items(), key=_when):
             rows.append(("terms", ts.isoformat(), symbol, side.value, str(qty), None if px is None else str(px)))
         return rows
 
     def load_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Restore what ``rows`` wrote."""
+        """Restore what ``rows`` wrote (an older snapshot's rows name one time each)."""
         for row in rows:
             if row[0] == "terms":
                 _, ts, symbol, side, qty, px = row
@@ -98,8 +101,13 @@ class RecentActivity:
                 self.terms[terms] = when
                 self._terms_seen.append((when, terms))
             else:
-                kind, trader, ts = row
-                _note(self.orders if kind == "order" else self.messages, trader, datetime.fromisoformat(ts))
+                kind, trader, ts, *count = row
+                times = (self.orders if kind == "order" else self.messages).setdefault(trader, deque())
+                times.extend(repeat(datetime.fromisoformat(ts), count[0] if count else 1))
+
+
+def _when(item: tuple[Terms, datetime]) -> datetime:
+    return item[1]
 
 
 def _note(by_trader: dict[str, deque[datetime]], trader: str, ts: datetime) -> None:

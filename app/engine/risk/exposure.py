@@ -84,12 +84,18 @@ class WorkingExposure:
     def order_changed(self, order: Order) -> None:
         """Replace the order's stake with what it is now."""
         old = self.stakes.pop(order.order_id, None)
-        if old is not None:
-            self._add(old, -1)
         new = stake_of(order)
         if new is not None:
             self.stakes[order.order_id] = new
-            self._add(new, 1)
+        if old == new:  # an ack, a status change: the sums stand
+            return
+        if old is not None and new is not None and old[:3] == new[:3] and old.px == new.px:
+            self._add(new, new.qty - old.qty)  # a fill: one change of the same sums
+            return
+        if old is not None:
+            self._add(old, -old.qty)
+        if new is not None:
+            self._add(new, new.qty)
 
     def rebuild(self, ledger: OrderLedger) -> None:
         """Sum every live order of ``ledger`` afresh (after loading a snapshot)."""
@@ -98,22 +104,23 @@ class WorkingExposure:
         for order in ledger.live():
             self.order_changed(order)
 
-    def _add(self, stake: Stake, sign: int) -> None:
-        self.qty[(stake.account, stake.symbol, stake.buy)] += sign * stake.qty
+    def _add(self, stake: Stake, qty: Decimal) -> None:
+        """Add ``qty`` (negative to take away) on ``stake``'s side, at its price."""
+        self.qty[(stake.account, stake.symbol, stake.buy)] += qty
         if not stake.buy:
-            self._add_sell(stake, sign)
+            self._add_sell(stake, qty)
         elif stake.px is None:
-            self.unpriced_buys[stake.account][stake.symbol] += sign * stake.qty
+            self.unpriced_buys[stake.account][stake.symbol] += qty
         else:
-            self.buy_notional[stake.account] += sign * stake.qty * stake.px
+            self.buy_notional[stake.account] += qty * stake.px
 
-    def _add_sell(self, stake: Stake, sign: int) -> None:
+    def _add_sell(self, stake: Stake, qty: Decimal) -> None:
         by_symbol = self.sells[stake.account]
         value, unpriced = by_symbol.get(stake.symbol, _NO_SELLS)
         if stake.px is None:
-            unpriced += sign * stake.qty
+            unpriced += qty
         else:
-            value += sign * stake.qty * stake.px
+            value += qty * stake.px
         if value or unpriced:
             by_symbol[stake.symbol] = SellSum(value, unpriced)
         else:

@@ -59,6 +59,8 @@ class Limits:
         self.texts: dict[LimitKey, str] = {}
         self._by_kind: dict[tuple[str, Severity], dict[Scope, Applied]] = {}
         self._cache: dict[tuple[str, str, str, str], OrderLimits] = {}
+        self._day_roll: DayRoll | None = None
+        """``day_roll``'s answer until a limit changes: the projections ask for it with every fill."""
         self._day_span: tuple[datetime, datetime] | None = None
         """The trading day last asked about, from its roll to the next (cleared when a limit changes)."""
         for kind in LIMIT_KINDS.values():
@@ -98,6 +100,7 @@ class Limits:
         else:
             scopes.pop(key.scope, None)
         self._cache.clear()
+        self._day_roll = None
         self._day_span = None
 
     def for_order(self, spec: OrderSpec) -> OrderLimits:
@@ -121,7 +124,9 @@ class Limits:
 
     def day_roll(self) -> DayRoll:
         """When the trading day ends: the desk's ``trading_day_roll``."""
-        roll: DayRoll = self.setting("trading_day_roll")
+        roll = self._day_roll
+        if roll is None:
+            roll = self._day_roll = self.setting("trading_day_roll")
         return roll
 
     def day_began(self, now: datetime) -> datetime:

@@ -372,3 +372,25 @@ def test_any_text_round_trips_and_verifies(records: list[tuple[str, str, str, st
             written = [tx.append(kind, ts, user, data, oid) for kind, ts, user, oid, data in records]
         assert list(store.read()) == written
         assert store.verify_chain() == len(records)
+
+
+def test_a_snapshot_commits_without_waiting_for_the_disk_and_events_still_do(tmp_path: Path) -> None:
+    with EventStore.open(tmp_path / "s.sqlite3") as store:
+        conn = store._require_open()
+        with store.transaction() as tx:
+            tx.append("Kind", TS, "alice", "{}")
+        seen: list[int] = []
+
+        def at_commit(sql: str) -> None:
+            if sql == "COMMIT":
+                seen.append(conn.execute("PRAGMA synchronous").fetchone()[0])
+
+        conn.set_trace_callback(at_commit)
+        part = store.save_snapshot_part(b"piece")
+        store.save_snapshot(1, 1, store.last_hash, TS, b"head", [part])
+        conn.set_trace_callback(None)
+        assert seen == [1, 1]  # NORMAL: a snapshot only speeds up the next start
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL again for the events
+        with pytest.raises(ValueError, match="outside the log"):
+            store.save_snapshot(1, 5, store.last_hash, TS, b"head")
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2

@@ -3,12 +3,14 @@ and locking, every refusal in words, and the same state after a restart with or 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from app.engine.allocation.terms import AllocationTemplate, TargetBasis, TemplateLeg
+from app.engine.clock import FakeClock
 from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
 from app.engine.enums import Side
@@ -48,8 +50,9 @@ GROWTH = AllocationTemplate(
 class BlockDesk:
     """A PM's desk: the GROWTH template and one block of 1000 bought for account BLOCK."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: FakeClock | None = None) -> None:
         self.path = path
+        self.clock = clock or FakeClock()
         self.engine = self.open()
         assert self.engine.save_allocation_template(GROWTH, PM, ACCOUNTS).accepted
         result = self.engine.submit(SubmitOrder(self.spec(), PM, allocation_template="GROWTH"))
@@ -60,7 +63,7 @@ class BlockDesk:
         self.engine.apply_venue_messages([self.venue.ack()])
 
     def open(self) -> Engine:
-        engine, _ = open_engine(self.path / "desk.sqlite3")
+        engine, _ = open_engine(self.path / "desk.sqlite3", clock=self.clock)
         return engine
 
     @staticmethod
@@ -338,6 +341,33 @@ def test_a_supplement_keeps_what_the_first_release_left_unallocated(desk: BlockD
     engine.release_allocation(desk.order_id, 2, PM)
     assert desk.position("BLOCK") == (D(100), D(10))  # the first release's unallocated 100, at its price
     assert desk.position("FUND2") == (D(100), D(11))
+
+
+@pytest.mark.parametrize("restart", [False, True])
+def test_a_block_filled_on_earlier_days_moves_whole_when_released_later(tmp_path: Path, restart: bool) -> None:
+    """A position keeps only its day's fills: the block's earlier days' fills must still leave its account."""
+    day = 24 * 3600
+    desk = BlockDesk(tmp_path, FakeClock(datetime(2026, 11, 2, 15, tzinfo=UTC)))
+    desk.fill(300, "10")
+    desk.clock.advance(day)
+    desk.fill(200, "11")  # a new trading day: the position folds the first day's fill into its opening
+    assert desk.engine.propose_allocation(desk.order_id, PM, [(AccountId("FUND1"), D(500))]).accepted
+    desk.clock.advance(day)
+    if restart:
+        desk.engine.snapshot()
+        desk.engine.close()
+        desk.engine = desk.open()
+    assert desk.engine.release_allocation(desk.order_id, 1, PM).accepted
+    assert desk.position("BLOCK") == (D(0), D(0))
+    assert desk.position("FUND1") == (D(500), D("10.4"))
+    desk.fill(100, "12")
+    desk.clock.advance(day)
+    assert desk.engine.propose_allocation(desk.order_id, PM, [(AccountId("FUND2"), D(100))]).accepted
+    assert desk.engine.release_allocation(desk.order_id, 2, PM).accepted
+    assert desk.position("BLOCK") == (D(0), D(0))
+    assert desk.position("FUND2") == (D(100), D(12))
+    block = desk.engine.positions.get(AccountId("BLOCK"), "AAPL")
+    assert (block.bought_qty, block.realized_pnl) == (D(0), D(0))  # never bought for itself, nothing realised
 
 
 def test_a_supplement_refuses_more_than_filled_since_release_and_a_bust(desk: BlockDesk) -> None:
