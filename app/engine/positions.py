@@ -4,22 +4,13 @@ Average-cost accounting: buying into a long (or selling into a short) moves the 
 against the position realises P&L at the difference from the average. Unrealised P&L is valued against a
 mark price the caller supplies. A bust or correction of an earlier fill re-derives the position from its
 remaining fills, so a position always equals what its unique, unbusted fills add up to.
-
-A position keeps only the fills of its current trading day (a book runs for months: every fill ever made
-would grow without end) and its totals as the day opened. The first fill of a new day folds the day
-before into those opening totals. A bust or correction of a fill from an earlier day, which the day's fills
-no longer hold, is booked at the opening, as trading that fill back at its own price (and, for a
-correction, trading the corrected fill): the totals bought and sold shrink by it, and the day's fills are
-replayed on top. A block's fills allocated away on a later day leave its account the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
 from app.engine.ids import AccountId, ExecId, OrderId
 
@@ -27,19 +18,6 @@ ZERO = Decimal(0)
 
 FillKey = tuple[OrderId, ExecId]
 """A fill is named by its order and ExecID: ExecIDs are unique per venue, not across venues."""
-
-
-class Totals(NamedTuple):
-    """A position's figures at one moment (what the fills before it added up to)."""
-
-    net_qty: Decimal = ZERO
-    avg_cost: Decimal = ZERO
-    realized_pnl: Decimal = ZERO
-    bought_qty: Decimal = ZERO
-    sold_qty: Decimal = ZERO
-
-
-FLAT = Totals()
 
 
 @dataclass(slots=True)
@@ -54,18 +32,9 @@ class Position:
     bought_qty: Decimal = ZERO
     sold_qty: Decimal = ZERO
     fills: dict[FillKey, tuple[Decimal, Decimal]] = field(default_factory=dict)
-    """Each fill of ``day`` still standing, as (signed quantity, price), in the order they arrived."""
-    opening: Totals = FLAT
-    """The figures as ``day`` opened: what every fill of the days before added up to."""
-    day: date | None = None
-    """The trading day ``fills`` belong to (None: not told, so every fill is kept)."""
+    """Each fill still standing, as (signed quantity, price), in the order they arrived."""
     revision: int = field(default=0, compare=False)
     """Counts the changes to ``fills`` other than a new fill at the end (a snapshot rewrites them all then)."""
-
-    @property
-    def totals(self) -> Totals:
-        """The figures now."""
-        return Totals(self.net_qty, self.avg_cost, self.realized_pnl, self.bought_qty, self.sold_qty)
 
     def unrealized_pnl(self, mark: Decimal | None) -> Decimal | None:
         """P&L of the open quantity at ``mark``; None when there is no mark to value it at."""
@@ -73,10 +42,8 @@ class Position:
             return None if self.net_qty else ZERO
         return (mark - self.avg_cost) * self.net_qty
 
-    def add(self, key: FillKey, signed_qty: Decimal, px: Decimal, day: date | None = None) -> None:
-        """Take one new fill, made on trading ``day``, into the position."""
-        if day != self.day and day is not None:
-            self._open_day(day)
+    def add(self, key: FillKey, signed_qty: Decimal, px: Decimal) -> None:
+        """Take one new fill into the position."""
         fills = self.fills
         count = len(fills)
         fills[key] = (signed_qty, px)
@@ -84,65 +51,31 @@ class Position:
             self.revision += 1
         self._trade(signed_qty, px)
 
-    def remove(self, key: FillKey, earlier: tuple[Decimal, Decimal] | None = None) -> None:
-        """A fill was busted: the position becomes what the other fills add up to.
-
-        ``earlier`` is the fill as (signed quantity, price), for when it was made on an earlier day.
-        """
+    def remove(self, key: FillKey) -> None:
+        """A fill was busted: the position becomes what the other fills add up to."""
         if self.fills.pop(key, None) is not None:
             self.revision += 1
             self._rebuild()
-        elif earlier is not None:
-            self._reopen([earlier], None)
 
-    def remove_fills(self, fills: Mapping[FillKey, tuple[Decimal, Decimal]]) -> None:
-        """Take out ``fills`` (signed quantity, price), a block's allocated to other accounts; those made on an
-        earlier day, which the day's fills no longer hold, are booked at the opening."""
-        earlier = [fill for key, fill in fills.items() if self.fills.pop(key, None) is None]
-        if earlier:
-            self._reopen(earlier, None)
-        elif fills:
+    def remove_fills(self, keys: Collection[FillKey]) -> None:
+        """Take out the fills ``keys`` (a block's, allocated to other accounts)."""
+        if keys:
+            for key in keys:
+                self.fills.pop(key, None)
             self.revision += 1
             self._rebuild()
 
-    def correct(
-        self, key: FillKey, signed_qty: Decimal, px: Decimal, earlier: tuple[Decimal, Decimal] | None = None
-    ) -> None:
-        """A fill was corrected to a new quantity and price (``earlier``: as it was, if made on an earlier day)."""
+    def correct(self, key: FillKey, signed_qty: Decimal, px: Decimal) -> None:
+        """A fill was corrected to a new quantity and price."""
         if key in self.fills:
             self.fills[key] = (signed_qty, px)
             self.revision += 1
             self._rebuild()
-        elif earlier is not None:
-            self._reopen([earlier], (signed_qty, px))
-
-    def _open_day(self, day: date) -> None:
-        """A new trading day: fold the fills so far into the opening figures and keep only the day's from now."""
-        self.day, self.opening = day, self.totals
-        if self.fills:
-            self.fills = {}
-            self.revision += 1
-
-    def _reopen(self, undone: Sequence[tuple[Decimal, Decimal]], done: tuple[Decimal, Decimal] | None) -> None:
-        """Book earlier days' fills undone (and a correction done) at the opening, then replay the day."""
-        self._set(self.opening)
-        for q, px in undone:
-            bought, sold = self.bought_qty, self.sold_qty
-            self._trade(-q, px)  # traded back at its own price; it was never bought or sold, though:
-            self.bought_qty, self.sold_qty = (bought - q, sold) if q > ZERO else (bought, sold + q)
-        if done is not None:
-            self._trade(*done)
-        self.opening = self.totals
-        self.revision += 1
-        self._rebuild()
 
     def _rebuild(self) -> None:
-        self._set(self.opening)
+        self.net_qty = self.avg_cost = self.realized_pnl = self.bought_qty = self.sold_qty = ZERO
         for signed_qty, px in self.fills.values():
             self._trade(signed_qty, px)
-
-    def _set(self, totals: Totals) -> None:
-        self.net_qty, self.avg_cost, self.realized_pnl, self.bought_qty, self.sold_qty = totals
 
     def _trade(self, q: Decimal, px: Decimal) -> None:
         if q == ZERO:  # a fill corrected to nothing trades nothing (and must not divide 0 by 0)

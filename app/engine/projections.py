@@ -8,7 +8,7 @@ a restart whatever the snapshot's position in the log.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from app.engine.allocation.book import AllocationBook
@@ -26,7 +26,7 @@ from app.engine.events import (
 from app.engine.ids import OrderId
 from app.engine.kill_switch import KillSwitchBoard
 from app.engine.ledger import OrderLedger
-from app.engine.order import Fill, Order
+from app.engine.order import Order
 from app.engine.positions import Position, Positions
 from app.engine.reconciliation import Reconciliation
 from app.engine.risk.activity import RecentActivity
@@ -95,15 +95,12 @@ class Projections:
         """Apply one event to every projection; return the order it changed, if any."""
         if self.before_change is not None:
             self.before_change(event)
-        earlier = None
-        if type(event) is ExecutionApplied and event.ref_exec_id:  # a bust or correction: rare
-            earlier = self._referenced_fill(event)
         order_id = self.ledger.apply(event, ts)
         kind = type(event)
         if type(event) is ExecutionApplied:
             order = self.ledger.orders[event.order_id]
             if event.counted:
-                self._fill(order, event, ts, earlier)
+                self._fill(order, event, ts)
             if self.reconciliation.watched:
                 self.reconciliation.order_fill(order.spec.destination, event, ts)
         elif (view := self._desk_by_type.get(kind)) is not None:
@@ -119,18 +116,13 @@ class Projections:
                 self.activity.message_sent(order.spec.trader, ts)
         return order_id
 
-    def _referenced_fill(self, event: ExecutionApplied) -> Fill | None:
-        """The fill a bust or correction names, as it stood before the event (the ledger then changes it)."""
-        order = self.ledger.orders.get(event.order_id)
-        return None if order is None or event.ref_exec_id is None else order.fills.get(event.ref_exec_id)
-
-    def _fill(self, order: Order, event: ExecutionApplied, ts: datetime, earlier: Fill | None) -> None:
+    def _fill(self, order: Order, event: ExecutionApplied, ts: datetime) -> None:
         """Move the position; what it realised counts toward the account's trading day, and what it held before
         the day's first fill is what it carried into the day."""
         position = self.positions.get(order.spec.account, order.spec.symbol)
         before, roll = position.realized_pnl, self.limits.day_roll()
         self.daily.before_fill(position, ts, roll)
-        _apply_fill(position, order, event, self.daily.day_of(ts, roll), earlier)
+        _apply_fill(position, order, event)
         if position.realized_pnl != before:
             self.daily.realised(order.spec.account, position.realized_pnl - before, ts, roll)
 
@@ -150,15 +142,12 @@ def _by_event_type(views: Sequence[DeskView]) -> dict[type, DeskView]:
 _TRADE_CANCEL, _TRADE_CORRECT = ExecType.TRADE_CANCEL, ExecType.TRADE_CORRECT  # plain names: read per fill
 
 
-def _apply_fill(position: Position, order: Order, event: ExecutionApplied, day: date, earlier: Fill | None) -> None:
-    """``earlier``: the fill a bust or correction names, as it stood (the position may have folded it into an
-    earlier day's figures)."""
+def _apply_fill(position: Position, order: Order, event: ExecutionApplied) -> None:
     sign = SIDE_SIGNS[order.spec.side]
     kind = event.exec_type
-    was = None if earlier is None else (sign * earlier.qty, earlier.px)
     if kind is _TRADE_CANCEL and event.ref_exec_id:
-        position.remove((order.order_id, event.ref_exec_id), was)
+        position.remove((order.order_id, event.ref_exec_id))
     elif kind is _TRADE_CORRECT and event.ref_exec_id:
-        position.correct((order.order_id, event.ref_exec_id), sign * event.last_qty, event.last_px, was)
+        position.correct((order.order_id, event.ref_exec_id), sign * event.last_qty, event.last_px)
     else:
-        position.add((order.order_id, event.exec_id), sign * event.last_qty, event.last_px, day)
+        position.add((order.order_id, event.exec_id), sign * event.last_qty, event.last_px)

@@ -21,7 +21,7 @@ import io
 import pickle
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -30,18 +30,13 @@ from app.engine.enums import OrderStatus, OrdType, Side, TimeInForce
 from app.engine.errors import SnapshotVersionError, StoreCorruptError
 from app.engine.ids import AccountId, ClOrdId, OrderId
 from app.engine.order import Amendment, ChainLink, Fill, LinkOutcome, Order, OrderSpec, RequestKind
-from app.engine.positions import FillKey, Position, Totals
+from app.engine.positions import FillKey, Position
 from app.engine.projections import Projections
 from app.engine.store_records import Snapshot
 
-SCHEMA_VERSION = 6
-"""6: a position row adds its opening figures and trading day (a version 5 row is read as all fills kept);
-5: the anomaly book's desk view; 4: in pieces (order segments, fill blocks) under a header; 3: one pickle with
-desk views; 2: rows of plain
-values (1 was a pickle of the engine's objects). Raise it when a row changes shape."""
-
-_OLDEST_READ = 5
-"""The oldest schema still read as it is (older ones are set aside and the log replayed)."""
+SCHEMA_VERSION = 5
+"""5: the anomaly book's desk view; 4: in pieces (order segments, fill blocks) under a header; 3: one pickle with
+desk views; 2: rows of plain values (1 was a pickle of the engine's objects). Raise it when a row changes shape."""
 
 Row = tuple[Any, ...]
 PositionKey = tuple[AccountId, str]
@@ -102,7 +97,7 @@ def load(snap: Snapshot) -> Loaded | None:
             f"{snap.schema_version}, this program reads up to {SCHEMA_VERSION}). Run the newer version, or move "
             "the data file aside."
         )
-    if snap.schema_version < _OLDEST_READ:
+    if snap.schema_version < SCHEMA_VERSION:
         return None
     try:
         with collector.paused():  # loading makes millions of objects; collection passes would double the time
@@ -159,7 +154,7 @@ def position_row(p: Position) -> Row:
     """One position's totals as a row of plain values (the header adds the pieces holding its fills)."""
     return (
         p.account, p.symbol, str(p.net_qty), str(p.avg_cost), str(p.realized_pnl), str(p.bought_qty),
-        str(p.sold_qty), tuple(map(str, p.opening)), None if p.day is None else p.day.isoformat(),
+        str(p.sold_qty),
     )  # fmt: skip
 
 
@@ -276,15 +271,11 @@ def _link(row: Row, v: _Values) -> ChainLink:
 
 
 def _position(row: Row, v: _Values, parts: Mapping[int, bytes]) -> tuple[Position, tuple[int, ...]]:
-    account, symbol, net_qty, avg_cost, realized, bought, sold, *day_row, fill_parts = row
+    account, symbol, net_qty, avg_cost, realized, bought, sold, fill_parts = row
     position = Position(
         account, symbol, v.decimal[net_qty], v.decimal[avg_cost], v.decimal[realized], v.decimal[bought],
         v.decimal[sold],
     )  # fmt: skip
-    if day_row:  # schema 6 on; a version 5 position kept every fill from a flat opening
-        opening, day = day_row
-        position.opening = Totals(*map(v.decimal.__getitem__, opening))
-        position.day = None if day is None else date.fromisoformat(day)
     fills, d = position.fills, v.decimal
     for part in fill_parts:
         for order_id, exec_id, qty, px in _unpickle(parts[part]):

@@ -20,7 +20,6 @@ from decimal import Decimal
 from fractions import Fraction
 
 from app.engine.allocation.book import AllocationBook, Block
-from app.engine.allocation.moves import late_fills
 from app.engine.allocation.split import commission_exact, notional_exact, split_cents, split_quantity
 from app.engine.allocation.terms import ZERO, AllocationLeg, AllocationTemplate
 from app.engine.enums import ExecType
@@ -89,10 +88,14 @@ def proposal(
 
 def _late_px(order: Order, released_qty: Decimal) -> Decimal:
     """The average price of the fills that came after the first ``released_qty`` (in the order they arrived)."""
-    qty, notional = ZERO, Fraction(0)
-    for _, fill in late_fills(order, released_qty):
-        qty += fill.qty
-        notional += Fraction(fill.qty) * Fraction(fill.px)
+    seen, qty, notional = ZERO, ZERO, Fraction(0)
+    for fill in order.fills.values():
+        if fill.busted:
+            continue
+        if seen >= released_qty:
+            qty += fill.qty
+            notional += Fraction(fill.qty) * Fraction(fill.px)
+        seen += fill.qty
     if not qty:  # fills we never received (a quantity break): the venue's average is all there is
         return order.avg_px
     late = notional / Fraction(qty)

@@ -161,7 +161,7 @@ class Amends:
         assert self.pending is not None
         kind, cl_ord_id, new_qty = self.pending
         self.pending = None
-        if not accept:
+        if not accept or self.closed:  # the order filled while the request waited: too late to act on
             return self.venue.reject_request(cl_ord_id, kind)
         if kind is RequestKind.CANCEL:
             self.closed = True

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from app.engine import book_snapshots, recovery, snapshot
-from app.engine.clock import FakeClock
 from app.engine.commands import SubmitOrder
 from app.engine.enums import ExecType, OrderStatus
 from app.engine.errors import StoreCorruptError
@@ -165,28 +164,3 @@ def _latest(store: EventStore) -> Snapshot:
     snap = store.latest_snapshot()
     assert snap is not None
     return snap
-
-
-def test_positions_keep_the_days_fills_only_and_come_back_the_same_from_a_snapshot_and_from_the_log(
-    tmp_path: Path,
-) -> None:
-    desk = Desk(tmp_path)
-    clock = desk.engine.clock
-    assert isinstance(clock, FakeClock)
-    desk.steps("ack")
-    first = desk.venue.fill(30, 10)
-    desk.send(first)
-    clock.advance(86_400)  # the next trading day
-    desk.send(desk.venue.fill(20, 11))
-    clock.advance(86_400)
-    desk.send(desk.venue.fill(10, 12), desk.venue.bust(first))  # a bust of a fill two days old
-    position = desk.engine.positions.get(desk.order.spec.account, desk.order.spec.symbol)
-    assert len(position.fills) == 1
-    assert (position.net_qty, position.bought_qty) == (30, 30)
-    live = state(desk.engine.book)
-    desk.engine.snapshot()
-    loaded = snapshot.load(_latest(desk.engine.store))
-    assert loaded is not None
-    assert state(loaded.projections) == live
-    desk.engine.store._require_open().execute("DELETE FROM snapshots")
-    assert state(recovery.restore(desk.engine.store).projections) == live

@@ -370,6 +370,24 @@ def test_a_block_filled_on_earlier_days_moves_whole_when_released_later(tmp_path
     assert (block.bought_qty, block.realized_pnl) == (D(0), D(0))  # never bought for itself, nothing realised
 
 
+def test_a_release_days_later_moves_shares_without_realising_anything(tmp_path: Path) -> None:
+    """A release is a transfer: the block's account keeps what it held besides the block, at its own cost."""
+    day = 24 * 3600
+    desk = BlockDesk(tmp_path, FakeClock(datetime(2026, 11, 2, 15, tzinfo=UTC)))
+    own = desk.engine.submit(SubmitOrder(spec(qty=D(100), account=AccountId("BLOCK"), trader=PM), PM))
+    assert own.order_id is not None
+    held = VenueOrder(own.order_id, 100)
+    desk.engine.apply_venue_messages([held.ack(), held.fill(40, D(20))])
+    desk.fill(100, "10")
+    desk.clock.advance(day)
+    desk.engine.apply_venue_messages([held.fill(60, D(20))])  # a fill on the next trading day
+    assert desk.engine.propose_allocation(desk.order_id, PM, [(AccountId("FUND1"), D(100))]).accepted
+    assert desk.engine.release_allocation(desk.order_id, 1, PM).accepted
+    block = desk.engine.positions.get(AccountId("BLOCK"), "AAPL")
+    assert (block.net_qty, block.avg_cost, block.realized_pnl) == (D(100), D(20), D(0))
+    assert desk.position("FUND1") == (D(100), D(10))
+
+
 def test_a_supplement_refuses_more_than_filled_since_release_and_a_bust(desk: BlockDesk) -> None:
     engine = desk.engine
     desk.fill(500, "10")
