@@ -165,7 +165,11 @@ class DeskSessions(SessionGroup, Generic[T]):
         follow_up: list[FixMessage] = []
         something_to_store = kept or answers or notes or any(o.new for o in out.sends)
         if something_to_store or session.record != self._stored_records.get(name):  # a quiet tick commits nothing
-            follow_up = self._apply(session, messages, store_session, notes)
+            try:
+                follow_up = self._apply(session, messages, store_session, notes)
+            except Exception:  # nothing was recorded, and the line closes: still tell the people watching
+                self._tell(notes)
+                raise
             self._stored_records[name] = session.record
         follow_up += self._after(session, out)
         self._tell(notes)
