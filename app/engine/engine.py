@@ -24,7 +24,7 @@ from app.engine.allocation.terms import AllocationTemplate
 from app.engine.book_snapshots import BookSnapshots
 from app.engine.clock import Clock
 from app.engine.commands import CancelOrder, CommandResult, ReplaceOrder, SetLimit, SubmitOrder
-from app.engine.enums import OrderStatus
+from app.engine.enums import ExecType, OrderStatus
 from app.engine.errors import StoreError
 from app.engine.events import (
     ActionRefused,
@@ -56,7 +56,7 @@ from app.engine.order_fsm import IllegalTransition, Situation, Trigger, transiti
 from app.engine.positions import Positions
 from app.engine.projections import Projections
 from app.engine.reconciliation import Reconciliation, copy_events, due_events
-from app.engine.report_rules import execution_events, reject_events
+from app.engine.report_rules import execution_events, reject_events, unreadable_events
 from app.engine.risk import RiskGate
 from app.engine.risk.limit_keys import LimitKey
 from app.engine.risk.limits import limit_problem
@@ -71,6 +71,7 @@ from app.engine.venue_messages import (
     MassCancelReport,
     OutboundRequest,
     StatusRequest,
+    UnreadableReport,
     VenueRequest,
 )
 
@@ -569,9 +570,12 @@ class Engine:
                 if isinstance(message, MassCancelReport):
                     kill_cancels.mass_cancel_answered(batch, self.book.kill, self.ledger, message)
                     continue
+                if isinstance(message, UnreadableReport):
+                    batch.record_all(unreadable_events(self.ledger, message))
+                    continue
                 order = self.ledger.find(message.cl_ord_id) or self.ledger.find(message.orig_cl_ord_id)
                 if isinstance(message, ExecutionReport):
-                    if order is None:
+                    if order is None and message.exec_type is not ExecType.ORDER_STATUS:  # a status answer: no DK
                         batch.changes.dont_know.append(message)
                     events = execution_events(order, message)
                 else:

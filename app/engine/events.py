@@ -43,6 +43,12 @@ class AnomalyKind(StrEnum):
     ALLOCATION_OUT_OF_DATE = "allocation_out_of_date"
     """A fill, bust or correction of a block after its allocation was released: the released allocation stays
     locked and the difference sits in the block's account until a supplement is released."""
+    UNREADABLE_REPORT = "unreadable_report"
+    """An execution report we could not read (a code FIX 4.4 does not define, a field missing or malformed):
+    refused to the venue, applied to nothing, kept with its raw text for a person to settle with the venue."""
+    FOREIGN_ORDER = "foreign_order"
+    """A status answer about an order this desk does not know: not an execution, so no DontKnowTrade, but an
+    order the venue may be working for us that nobody here watches."""
 
 
 @dataclass(frozen=True, slots=True)

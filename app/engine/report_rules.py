@@ -19,9 +19,10 @@ from app.engine.events import (
     RequestRejected,
 )
 from app.engine.ids import ClOrdId
+from app.engine.ledger import OrderLedger
 from app.engine.order import ZERO, LinkOutcome, Order, RequestKind
 from app.engine.order_fsm import IllegalTransition, Situation, Trigger, resume_after, transition
-from app.engine.venue_messages import CancelReject, ExecutionReport
+from app.engine.venue_messages import CancelReject, ExecutionReport, UnreadableReport
 
 _BY_EXEC_TYPE = {
     ExecType.NEW: Trigger.VENUE_NEW,
@@ -45,6 +46,8 @@ _REJECT_TRIGGER = {RequestKind.CANCEL: Trigger.CANCEL_REJECTED, RequestKind.REPL
 def execution_events(order: Order | None, report: ExecutionReport) -> list[Event]:
     """The events ``report`` causes; none when its ExecID was already applied (status answers are read each time)."""
     if order is None:
+        if report.exec_type is ExecType.ORDER_STATUS:
+            return [foreign_order(report)]
         detail = (
             f"Execution report {report.exec_id} ({report.exec_type.name.lower()}) names ClOrdID "
             f"{report.cl_ord_id}, which is not one of ours; answered with DontKnowTrade."
@@ -53,6 +56,41 @@ def execution_events(order: Order | None, report: ExecutionReport) -> list[Event
     if report.exec_id in order.exec_ids and report.exec_type is not ExecType.ORDER_STATUS:
         return []  # a status answer changes no quantity and may reuse an ExecID (FIX 4.4 lets it be 0): read each
     return _Application(order, report).events()
+
+
+def foreign_order(report: ExecutionReport) -> AnomalyRecorded:
+    """The anomaly for a status answer (150=I) about an order this desk does not know.
+
+    FIX answers an *execution* of an unknown order with DontKnowTrade; a status answer is no execution, and
+    refusing it would leave what it tells unseen: an order the venue may be working in our name that no one
+    here watches or can cancel. So no DK: the order goes to the Anomalies tab, in the venue's own terms, for a
+    supervisor to settle with the venue (cancel it there, or book it here).
+    """
+    status = "no status given" if report.ord_status is None else report.ord_status.value.replace("_", " ")
+    side = "" if report.side is None else f" {report.side.name.lower()}"
+    qty = "" if report.order_qty is None else f" {report.order_qty}"
+    venue_id = f", venue OrderID {report.venue_order_id}" if report.venue_order_id else ""
+    session = f" on {report.session}" if report.session else ""
+    detail = (
+        f"Venue reports an order this desk does not know{session}: ClOrdID {report.cl_ord_id} "
+        f"{report.symbol or '(no symbol)'}{side}{qty}, {status}, {report.cum_qty} filled{venue_id}. "
+        "Not refused (a status answer is not an execution): check it with the venue."
+    )
+    return AnomalyRecorded(AnomalyKind.FOREIGN_ORDER, detail)
+
+
+def unreadable_events(ledger: OrderLedger, report: UnreadableReport) -> list[Event]:
+    """The anomaly an execution report we could not read leaves: what was wrong, the order it names (when its
+    11, 41 or 37 name one of ours) and the raw message. It changes no order (see ``UnreadableReport``)."""
+    order = ledger.find(report.cl_ord_id) or ledger.find(report.orig_cl_ord_id)
+    if order is None and report.venue_order_id is not None:  # rare enough for a walk over the orders
+        venue_id, session = report.venue_order_id, report.session
+        order = next((o for o in ledger if o.venue_order_id == venue_id and o.spec.destination == session), None)
+    names = order.order_id if order is not None else None
+    about = f"order {order.order_id}" if order is not None else "no order of ours"
+    session = f" from {report.session}" if report.session else ""
+    detail = f"Execution report{session} not applied ({about}): {report.problem} Raw: {report.raw}"
+    return [AnomalyRecorded(AnomalyKind.UNREADABLE_REPORT, detail, names)]
 
 
 _BUSTS = frozenset({ExecType.TRADE_CANCEL, ExecType.TRADE_CORRECT})

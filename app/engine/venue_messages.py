@@ -184,7 +184,23 @@ class MassCancelReport:
         return self.response is not MassCancelResponse.REJECTED
 
 
+@dataclass(frozen=True, slots=True)
+class UnreadableReport:
+    """An execution report (35=8) the FIX layer could not read: a code FIX 4.4 does not define, a field missing or
+    malformed. The venue was answered with a reject; the engine applies it to no order and records it as an
+    anomaly with its raw text, naming the order when its ClOrdID (11), OrigClOrdID (41) or OrderID (37) does."""
+
+    problem: str
+    """What is wrong with it, and what it says that was not applied, in words."""
+    raw: str
+    """The message as received, fields separated by ``|``."""
+    cl_ord_id: ClOrdId | None = None
+    orig_cl_ord_id: ClOrdId | None = None
+    venue_order_id: VenueOrderId | None = None
+    session: str = ""
+
+
 VenueMessage = ExecutionReport | CancelReject
 """A report about one order."""
-InboundMessage = VenueMessage | MassCancelReport
+InboundMessage = VenueMessage | MassCancelReport | UnreadableReport
 """Anything a venue sends the engine."""

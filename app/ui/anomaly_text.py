@@ -18,6 +18,8 @@ KIND_TEXT: dict[AnomalyKind, str] = {
     AnomalyKind.UNKNOWN_FILL: "Bust or correction of a fill we never had",
     AnomalyKind.OVERFILL: "Overfill: more filled than ordered",
     AnomalyKind.ALLOCATION_OUT_OF_DATE: "Block changed after its allocation was released",
+    AnomalyKind.UNREADABLE_REPORT: "Execution report we could not read",
+    AnomalyKind.FOREIGN_ORDER: "Venue reports an order this desk does not know",
 }
 
 

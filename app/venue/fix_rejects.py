@@ -11,6 +11,7 @@ from __future__ import annotations
 from app.engine.errors import OemsError
 from app.engine.fix import FixMessage, MsgType, tag_name
 from app.engine.fix import tags as t
+from app.engine.fix.order_messages import business_reject_message
 from app.engine.fix.tags import BusinessRejectReason, SessionRejectReason
 
 
@@ -34,14 +35,8 @@ def session_reject(ref: FixMessage, problem: InvalidFieldError) -> FixMessage:
 
 def business_reject(ref: FixMessage, reason: BusinessRejectReason, text: str) -> FixMessage:
     """The BusinessMessageReject (35=j) of ``ref``; 379 names its ClOrdID or request id when it has one."""
-    out = FixMessage(MsgType.BUSINESS_MESSAGE_REJECT)
-    _refer_to(out, ref)
-    out.append(t.REF_MSG_TYPE, ref.msg_type)
     ref_id = next((ref.get(tag) for tag in _REF_ID_TAGS if tag in ref), None)
-    if ref_id is not None:
-        out.append(t.BUSINESS_REJECT_REF_ID, ref_id)
-    out.extend(((t.BUSINESS_REJECT_REASON, int(reason)), (t.TEXT, text)))
-    return out
+    return business_reject_message(ref, reason, text, ref_id)
 
 
 def unsupported(ref: FixMessage) -> FixMessage:

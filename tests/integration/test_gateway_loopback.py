@@ -11,12 +11,15 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from app.engine.clock import FakeClock, SystemClock
 from app.engine.commands import CancelOrder, SubmitOrder
 from app.engine.engine import Engine
-from app.engine.enums import OrderStatus
+from app.engine.enums import ExecType, OrderStatus
+from app.engine.events import AnomalyKind, SessionAlertRaised
 from app.engine.fix import tags
+from app.engine.fix.alerts import AlertKind
 from app.engine.fix.gateway import FixGateway
 from app.engine.fix.health import Light, session_health
 from app.engine.fix.memory_application import MemoryApplication
@@ -27,7 +30,9 @@ from app.engine.fix.session_fsm import SessionState
 from app.engine.fix.session_store import MemorySessionStore
 from app.engine.fix.tags import MsgType
 from app.engine.fix.transport import Acceptor, Backoff
+from app.engine.fix.values import FixValue
 from app.engine.ids import OrderId
+from app.engine.venue_messages import ExecutionReport
 from tests.support.engine_kit import DESK, TRADER, PassGate, spec
 from tests.support.fix_reports import report_fields
 from tests.support.fix_script import session_config
@@ -45,6 +50,8 @@ class ScriptedVenue:
         self.orders: dict[str, VenueOrder] = {}
         self.fill_orders = True
         self.silent = False
+        self.fill_status = ""
+        """An OrdStatus (39) code to put on fills instead of the right one (a venue sending codes FIX lacks)."""
         self.seen: list[str] = []
 
     def hear(self, received: Received) -> list[FixMessage]:
@@ -63,7 +70,13 @@ class ScriptedVenue:
             reports = [known.ack()] if known is not None else []
         else:
             reports = []
-        return [FixMessage(MsgType.EXECUTION_REPORT, report_fields(r)) for r in reports]
+        return [FixMessage(MsgType.EXECUTION_REPORT, self._fields(r)) for r in reports]
+
+    def _fields(self, report: ExecutionReport) -> list[tuple[int, FixValue]]:
+        fields = report_fields(report)
+        if self.fill_status and report.exec_type is ExecType.TRADE:
+            return [(t, self.fill_status if t == tags.ORD_STATUS else v) for t, v in fields]
+        return fields
 
 
 async def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
@@ -177,6 +190,54 @@ def test_a_line_outside_its_hours_is_closed_not_lost(tmp_path: Path) -> None:
         (health,) = session_health(gateway)
         assert (health.state_text, health.light, health.attempts) == ("closed: opens Mon 09:00 UTC", Light.AMBER, 0)
         await gateway.stop()
+        engine.close()
+
+    run(scenario, tmp_path)
+
+
+def test_a_fill_the_desk_cannot_read_is_refused_and_waits_as_an_anomaly_on_its_order(tmp_path: Path) -> None:
+    async def scenario(path: Path) -> None:
+        engine, gateway, venue, acceptor = await desk_and_venue(path)
+        venue.fill_status = "Z"
+        order_id = engine.submit(SubmitOrder(spec(qty=Decimal(100), destination="SIMA"), TRADER)).order_id
+        await until(lambda: bool(engine.book.anomalies.open))
+        (anomaly,) = engine.book.anomalies.open.values()
+        assert (anomaly.kind, anomaly.order_id) == (AnomalyKind.UNREADABLE_REPORT, order_id)
+        assert "|39=Z|" in anomaly.detail
+        assert order_id is not None
+        order = engine.ledger.orders[order_id]
+        assert (order.status, order.cum_qty) == (OrderStatus.NEW, 0)  # the ack applied, the fill held
+        sent = [raw for _, raw in engine.store.outbound_messages("SIMA:1", 1, None)]
+        assert any(b"\x0135=3\x01" in raw and b"\x01373=5\x01" in raw for raw in sent)  # answered with a Reject
+        await gateway.stop()
+        await acceptor.close()
+        engine.close()
+
+    run(scenario, tmp_path)
+
+
+def test_a_fault_of_ours_is_a_session_alert_people_see_and_the_venue_sends_the_batch_again(tmp_path: Path) -> None:
+    async def scenario(path: Path) -> None:
+        engine, gateway, _venue, acceptor = await desk_and_venue(path)
+        heard: list[SessionAlertRaised] = []
+        gateway.subscribe_alerts(lambda _at, alert: heard.append(alert))
+        apply = engine.apply_venue_messages
+        faults = [ArithmeticError("a bug in the report mapping")]
+
+        def faulty(*args: Any, **kwargs: Any) -> Any:
+            if faults:
+                raise faults.pop()
+            return apply(*args, **kwargs)
+
+        engine.apply_venue_messages = faulty  # type: ignore[method-assign]
+        order_id = engine.submit(SubmitOrder(spec(qty=Decimal(100), destination="SIMA"), TRADER)).order_id
+        await until(lambda: any(a.kind is AlertKind.INTERNAL_FAULT for a in heard))
+        (fault,) = [a for a in heard if a.kind is AlertKind.INTERNAL_FAULT]
+        assert fault.text.startswith("SIMA: the desk closed the connection after a fault of its own")
+        assert "ArithmeticError: a bug in the report mapping" in fault.text
+        await until(lambda: status_of(engine, order_id) is OrderStatus.FILLED)  # the reports the fault lost, resent
+        await gateway.stop()
+        await acceptor.close()
         engine.close()
 
     run(scenario, tmp_path)

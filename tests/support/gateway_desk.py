@@ -125,6 +125,9 @@ class Desk:
     def anomalies(self) -> list[AnomalyKind]:
         return [e.kind for e in self._events() if isinstance(e, AnomalyRecorded)]
 
+    def anomalies_recorded(self) -> list[AnomalyRecorded]:
+        return [e for e in self._events() if isinstance(e, AnomalyRecorded)]
+
     def alerts(self) -> list[SessionAlertRaised]:
         return [e for e in self._events() if isinstance(e, SessionAlertRaised)]
 

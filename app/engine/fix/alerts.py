@@ -31,6 +31,9 @@ class AlertKind(StrEnum):
     """We closed the connection: a timeout, a silent line, a message breaking the session's rules."""
     UNREACHABLE = "unreachable"
     """A connect attempt failed; the initiator keeps retrying with backoff."""
+    INTERNAL_FAULT = "internal_fault"
+    """A fault of ours (a bug, a store that cannot be written) closed the connection; the initiator reconnects and
+    the counterparty resends what was not stored."""
     GAP = "gap"
     """Messages are missing from the counterparty; a ResendRequest went out."""
     RESEND = "resend"

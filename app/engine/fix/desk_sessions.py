@@ -10,7 +10,8 @@ stops them, and keeps and tells their alerts (the health view lists every group'
 sequence, ``carry_out``:
 
 - reads each application message with the subclass's mapping (``_read``); one it cannot read is answered
-  with a session Reject naming the reason and the tag, and goes no further;
+  with a session Reject naming the reason and the tag (``_refuse``, where a subclass may answer otherwise and
+  keep something of it for the engine: the order sessions keep an unreadable execution report);
 - applies what was read (``_apply``) in one engine transaction, together with the session's new outbound
   messages, the received raw messages (the audit trail), the session's record (its next inbound MsgSeqNum)
   and the session's alerts, recorded as ``SessionAlertRaised``; a quiet timer tick commits nothing;
@@ -139,8 +140,11 @@ class DeskSessions(SessionGroup, Generic[T]):
             try:
                 message = self._read(session, received, alerts)
             except FixRejectError as bad:
-                reason = SessionRejectReason(bad.reject_reason)
-                answers += session.reject(received, reason, str(bad), bad.tag).sends
+                refusal, held = self._refuse(session, received, bad)
+                answers += refusal
+                if held is not None:  # refused, yet kept for the engine: its raw text joins the audit trail too
+                    kept.append(received)
+                    messages.append(held)
                 continue
             kept.append(received)
             if message is not None:
@@ -161,7 +165,11 @@ class DeskSessions(SessionGroup, Generic[T]):
         follow_up: list[FixMessage] = []
         something_to_store = kept or answers or notes or any(o.new for o in out.sends)
         if something_to_store or session.record != self._stored_records.get(name):  # a quiet tick commits nothing
-            follow_up = self._apply(session, messages, store_session, notes)
+            try:
+                follow_up = self._apply(session, messages, store_session, notes)
+            except Exception:  # nothing was recorded, and the line closes: still tell the people watching
+                self._tell(notes)
+                raise
             self._stored_records[name] = session.record
         follow_up += self._after(session, out)
         self._tell(notes)
@@ -171,6 +179,12 @@ class DeskSessions(SessionGroup, Generic[T]):
     def _read(self, session: FixSession, received: Received, alerts: list[Alert]) -> T | None:
         """Map one received application message (None: nothing to apply; add an alert to say why). Raise
         ``FixRejectError`` for one that cannot be read."""
+
+    def _refuse(self, session: FixSession, received: Received, bad: FixRejectError) -> tuple[list[Outgoing], T | None]:
+        """Answer a message ``_read`` could not read, and say what of it still goes to the engine. Here: a session
+        Reject naming the reason and the tag, and nothing."""
+        reason = SessionRejectReason(bad.reject_reason)
+        return session.reject(received, reason, str(bad), bad.tag).sends, None
 
     @abc.abstractmethod
     def _apply(

@@ -9,10 +9,12 @@ A failed transaction hands the numbers back.
 In: each batch of messages a session received in sequence is mapped (8, 9, r, and 3/j through RefSeqNum to
 the request they refuse) and applied in one engine transaction, together with the session's new inbound
 MsgSeqNum, the raw messages (for the audit timeline) and any session messages it sends in answer. Then:
-DK for executions of orders we do not know, status requests for every live order after a logon
+DK for executions of orders we do not know (a status answer about one is no execution: the engine records it
+as an anomaly), status requests for every live order after a logon
 (``status_requests.py``: one mass status where the venue takes it), and the unknown state for unanswered
 requests when a line drops. A message that cannot be read is answered
-with a session Reject and never reaches the engine.
+with a session Reject and goes no further, except an execution report: refused all the same (a
+BusinessMessageReject when it lacks its ClOrdID), it reaches the engine as an unreadable report, an anomaly.
 """
 
 from __future__ import annotations
@@ -27,20 +29,22 @@ from app.engine.fix import tags
 from app.engine.fix.alerts import Alert, AlertKind, AlertLevel
 from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.desk_sessions import DeskSessions, Store
+from app.engine.fix.errors import FixRejectError
 from app.engine.fix.message import FixMessage, parse_message
 from app.engine.fix.order_messages import (
+    UNKNOWN_ORDER_ID,
+    business_reject_message,
     dont_know_message,
     mass_cancel_message,
     request_message,
     status_request_message,
 )
 from app.engine.fix.reject_messages import rejected_request
-from app.engine.fix.report_messages import cancel_reject, execution_report, mass_cancel_report
+from app.engine.fix.report_messages import cancel_reject, execution_report, mass_cancel_report, unreadable_report
 from app.engine.fix.session import FixSession, Outgoing, Received, SessionOutput
 from app.engine.fix.status_requests import StatusRequests
-from app.engine.fix.tags import MsgType
+from app.engine.fix.tags import BusinessRejectReason, MsgType, SessionRejectReason
 from app.engine.fix.transport import Backoff
-from app.engine.ids import ClOrdId
 from app.engine.store import Transaction
 from app.engine.venue_messages import InboundMessage, MassCancelRequest, OutboundRequest, StatusRequest
 
@@ -154,7 +158,7 @@ class FixGateway(DeskSessions[InboundMessage]):
         kind = msg.msg_type
         if kind == _EXECUTION_REPORT:
             if self._status.answers(name, msg):
-                return self._mass_status_answer(msg, name, alerts)
+                return self._mass_status_answer(msg, name)
             return execution_report(msg, name)
         if kind == MsgType.ORDER_CANCEL_REJECT:
             return cancel_reject(msg, name)
@@ -173,14 +177,28 @@ class FixGateway(DeskSessions[InboundMessage]):
         )
         return None
 
-    def _mass_status_answer(self, msg: FixMessage, name: str, alerts: list[Alert]) -> InboundMessage | None:
-        """A report answering our mass status request: a status answer for the engine if it names an order of
-        ours; nothing to apply if it names none (the venue holds no live order) or one we do not know."""
-        cl_ord_id = msg.get(tags.CL_ORD_ID)
-        if cl_ord_id is None:
-            return None
-        if self.engine.ledger.find(ClOrdId(cl_ord_id)) is None:
-            text = f"{name} reports order {cl_ord_id} as live in its mass status answer, but it is not one of ours."
-            alerts.append(Alert(AlertLevel.WARNING, text, AlertKind.IGNORED))
+    def _refuse(
+        self, session: FixSession, received: Received, bad: FixRejectError
+    ) -> tuple[list[Outgoing], InboundMessage | None]:
+        """An execution report we cannot read is refused and still kept, for the engine's Anomalies
+        (``report_messages.unreadable_report`` says why a fill in it is held, not applied). One without a ClOrdID
+        (11) is refused with a BusinessMessageReject (380=5): FIX 4.4 does not require 11 on 35=8, so a session
+        Reject would be wrong by the dictionary; any other with the session Reject the fault calls for."""
+        msg = received.message
+        if msg.msg_type != _EXECUTION_REPORT:
+            return super()._refuse(session, received, bad)
+        if bad.tag == tags.CL_ORD_ID and bad.reject_reason == SessionRejectReason.REQUIRED_TAG_MISSING:
+            words = "ClOrdID (11) is missing: this desk finds its orders by it"
+            body = business_reject_message(msg, BusinessRejectReason.CONDITIONALLY_REQUIRED_FIELD_MISSING, words, None)
+            refusal, answer = [session.send(body)], "a BusinessMessageReject (380=5)"
+        else:
+            refusal, answer = super()._refuse(session, received, bad)[0], f"a session Reject (373={bad.reject_reason})"
+        problem = f"{bad}; answered with {answer}."
+        return refusal, unreadable_report(msg, received.raw, session.config.name, problem)
+
+    def _mass_status_answer(self, msg: FixMessage, name: str) -> InboundMessage | None:
+        """A report answering our mass status request: nothing to apply when it names no order (the venue holds no
+        live order); otherwise a status answer for the engine, which records one about an order we do not know."""
+        if msg.get(tags.CL_ORD_ID) is None and msg.get(tags.ORDER_ID) in (None, UNKNOWN_ORDER_ID):
             return None
         return execution_report(msg, name)

@@ -1,4 +1,5 @@
-"""Outbound FIX 4.4 application messages built from what the engine asks for: orders, status, DK.
+"""Outbound FIX 4.4 application messages built from what the engine asks for: orders, status, DK, and the
+BusinessMessageReject (35=j) that refuses a message of theirs at the application level.
 
 Each function returns a ``FixMessage`` with MsgType (35) and the body only; the session adds the header
 (49, 56, 34, 52) and the encoder adds 8, 9 and 10. Prices and quantities go out as plain Decimals
@@ -15,7 +16,7 @@ from app.engine.enums import TimeInForce
 from app.engine.fix import tags
 from app.engine.fix.errors import FixEncodeError
 from app.engine.fix.message import FixMessage
-from app.engine.fix.tags import MsgType
+from app.engine.fix.tags import BusinessRejectReason, MsgType
 from app.engine.fix.values import FixValue
 from app.engine.ids import ClOrdId
 from app.engine.order import RequestKind
@@ -160,3 +161,16 @@ def dont_know_message(report: ExecutionReport, text: str = "") -> FixMessage:
     if report.exec_type.is_trade:
         msg.extend([(tags.LAST_QTY, report.last_qty), (tags.LAST_PX, report.last_px)])
     return msg.append(tags.TEXT, text or f"no order of ours has ClOrdID {report.cl_ord_id}")
+
+
+def business_reject_message(ref: FixMessage, reason: BusinessRejectReason, text: str, ref_id: str | None) -> FixMessage:
+    """BusinessMessageReject (j) of ``ref``: RefSeqNum (45) when it has a MsgSeqNum, RefMsgType (372), the
+    business id it carried as BusinessRejectRefID (379) when given, the reason (380) and the words (58)."""
+    out = FixMessage(MsgType.BUSINESS_MESSAGE_REJECT)
+    seq = ref.get(tags.MSG_SEQ_NUM)
+    if seq is not None and seq.isdigit():
+        out.append(tags.REF_SEQ_NUM, seq)
+    out.append(tags.REF_MSG_TYPE, ref.msg_type)
+    if ref_id is not None:
+        out.append(tags.BUSINESS_REJECT_REF_ID, ref_id)
+    return out.extend(((tags.BUSINESS_REJECT_REASON, int(reason)), (tags.TEXT, text)))

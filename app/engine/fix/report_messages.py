@@ -2,9 +2,11 @@
 
 A report that lacks a field FIX 4.4 requires, or whose value is malformed or unknown, raises
 ``FixFieldError`` carrying the SessionRejectReason (373) and the tag (371): the session answers with a
-Reject (35=3) and the engine never sees the message. ClOrdID (11) is required on 35=8 as well, although
-FIX leaves it optional for orders entered by other means: every order we send carries one, and the engine
-finds orders by it. OrderID ``NONE`` (the venue does not know the order) reads as no OrderID.
+Reject (35=3). ClOrdID (11) is needed on 35=8 as well, although FIX leaves it optional for orders entered by
+other means: every order we send carries one, and the engine finds orders by it (the gateway refuses a 35=8
+without it with a BusinessMessageReject, as FIX 4.4 does not require it). An execution report refused either way
+still reaches the engine, as ``unreadable_report``: the desk is the system of record and never drops a report
+unseen. OrderID ``NONE`` (the venue does not know the order) reads as no OrderID.
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ from app.engine.fix.order_messages import UNKNOWN_ORDER_ID
 from app.engine.fix.values import parse_decimal, parse_utc_timestamp
 from app.engine.ids import ClOrdId, ExecId, VenueOrderId
 from app.engine.order import RequestKind
-from app.engine.venue_messages import ZERO, CancelReject, ExecutionReport, MassCancelReport, MassCancelResponse
+from app.engine.venue_messages import (
+    ZERO,
+    CancelReject,
+    ExecutionReport,
+    MassCancelReport,
+    MassCancelResponse,
+    UnreadableReport,
+)
 
 EXEC_TYPE_FROM_FIX: Final[dict[str, ExecType]] = {
     **{member.value: member for member in ExecType if not member.is_trade},
@@ -148,6 +157,40 @@ def checked_execution_report(msg: FixMessage, session: str) -> ExecutionReport:
         ref_exec_id=None if ref is None else ExecId(ref),
         transact_time=read.optional_timestamp(tags.TRANSACT_TIME),
         text=read.optional_text(tags.TEXT) or "",
+        session=session,
+    )
+
+
+def unreadable_report(msg: FixMessage, raw: bytes, session: str, problem: str) -> UnreadableReport:
+    """An execution report we could not read (``problem`` says why, and how the venue was answered), kept for the
+    engine's Anomalies with its raw text and whatever of 11, 41 and 37 it carries to name the order.
+
+    A fill in it is not applied, even when only a code we do not need for the fill is unknown (an OrdStatus 39
+    outside FIX 4.4 beside a plain 150=F with LastQty and LastPx, say). A careful desk holds it for a person:
+
+    - the venue was told, by the Reject, that the message was not processed; booking it anyway would leave our
+      books and what we told the venue disagreeing, and a corrected report sent in its place (under a new
+      ExecID, as venues do) would then count the same trade twice;
+    - a venue sending values FIX does not define is misbehaving, and the fields we think we can read are then
+      no more trustworthy than the one we cannot;
+    - nothing is lost meanwhile: the anomaly says what the report claims (the fill's size and price, the order),
+      the venue's next good report carries the fill in its CumQty (a quantity break the desk flags at once),
+      and the drop copy, where one is watched, breaks on the missing fill.
+
+    So the position stays as the readable reports built it, and the anomaly tells the desk what to settle.
+    """
+    values = msg.first_values()
+    cl_ord_id, orig, order_id = values.get("11"), values.get("41"), values.get("37")
+    last_qty, last_px = values.get("32"), values.get("31")
+    claims = ""
+    if last_qty is not None and last_qty.strip("0.") != "":
+        claims = f" It reports a fill of {last_qty} at {last_px or '(no LastPx)'}, not counted in the position."
+    return UnreadableReport(
+        problem=f"{problem}{claims}",
+        raw=raw.decode("utf-8", "replace").replace("\x01", "|"),
+        cl_ord_id=None if cl_ord_id is None else ClOrdId(cl_ord_id),
+        orig_cl_ord_id=None if orig is None else ClOrdId(orig),
+        venue_order_id=None if order_id is None or order_id == UNKNOWN_ORDER_ID else VenueOrderId(order_id),
         session=session,
     )
 

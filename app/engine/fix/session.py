@@ -268,6 +268,12 @@ class FixSession:
             self._drop("logged out before the logon completed")
         return self._flush()
 
+    def forget_unstored(self) -> None:
+        """What this session last received could not be stored (the application's transaction failed): go back to
+        the next inbound MsgSeqNum in the store, so that nothing stored after it (the lost line's alert, say)
+        records the messages as received, and the counterparty is asked for them again at the next logon."""
+        self._set_record(self.store.session_record(self.config.name) or self.record)
+
     def reject(self, received: Received, reason: SessionRejectReason, text: str, tag: int | None) -> SessionOutput:
         """Answer an application message the mapping could not read with a session Reject (35=3)."""
         self._reject(received.seq, reason, text, tag, received.message.msg_type)

@@ -113,19 +113,25 @@ class Connection:
         except OemsError as exc:
             self.failure = f"nothing could be stored: {exc}"
             _log.error("%s: closing the connection, %s", self.session.config.name, self.failure)
-            self.close()
+            self._give_up()
             return
         # A fault of ours (a bug, not the disk): the batch was rolled back, so close and let the venue resend.
         except Exception as exc:  # noqa: BLE001
             self.failure = f"an internal error while handling its messages ({type(exc).__name__}: {exc})"
             _log.exception("%s: closing the connection after %s", self.session.config.name, self.failure)
-            self.close()
+            self._give_up()
             return
         outgoing = [*out.sends, *extra]
         if outgoing and not self._closing:
             self._pass(outgoing)
         if out.disconnect is not None:
             self.close()
+
+    def _give_up(self) -> None:
+        """The batch was not stored: the session forgets having received it (so the venue resends it after the
+        next logon), and the connection closes."""
+        self.session.forget_unstored()
+        self.close()
 
     def close(self) -> None:
         """Close the socket after what is buffered; the read loop then ends."""
@@ -257,6 +263,10 @@ class Initiator:
                 self._idle.set()
             if connection.failure:
                 self.last_error = connection.failure
+                self._alert(
+                    AlertKind.INTERNAL_FAULT,
+                    f"the desk closed the connection after a fault of its own: {connection.failure}",
+                )
             if self.session.stats.last_received is not None:
                 next_delay = self.backoff.delays()
                 self.attempts = 0
@@ -269,12 +279,16 @@ class Initiator:
         self.last_error = f"cannot reach {self.host}:{self.port}: {exc.strerror or exc}"
         self.attempts += 1
         if self.attempts == 1:  # the first failure is news; the retries after it are counted, not repeated
-            text = f"{self.session.config.name}: {self.last_error}; retrying."
-            alert = SessionOutput(alerts=[Alert(AlertLevel.ERROR, text, AlertKind.UNREACHABLE)])
-            try:
-                self.app.carry_out(self.session, alert)
-            except Exception:  # noqa: BLE001 - the alert is news, not a reason to stop retrying (a full disk, say)
-                _log.exception("%s: could not record that the venue is unreachable", self.session.config.name)
+            self._alert(AlertKind.UNREACHABLE, self.last_error)
+
+    def _alert(self, kind: AlertKind, problem: str) -> None:
+        """Tell the people watching the session (the application records the alert and shows it) that ``problem``
+        keeps it down for now, and that it is retrying."""
+        text = f"{self.session.config.name}: {problem}; retrying."
+        try:
+            self.app.carry_out(self.session, SessionOutput(alerts=[Alert(AlertLevel.ERROR, text, kind)]))
+        except Exception:  # noqa: BLE001 - the alert is news, not a reason to stop retrying (a full disk, say)
+            _log.exception("%s: could not record the alert: %s", self.session.config.name, text)
 
     def _closed_until(self) -> datetime | None:
         """When the schedule next opens, if the session is outside its hours now; None when it may connect."""

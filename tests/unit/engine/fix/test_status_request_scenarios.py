@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.engine.enums import ExecType, OrderStatus
+from app.engine.events import AnomalyKind
 from app.engine.fix import tags
-from app.engine.fix.alerts import AlertKind
 from app.engine.fix.message import FixMessage
 from app.engine.fix.tags import MsgType
 from app.engine.fix.values import FixValue
@@ -88,15 +88,16 @@ def test_a_mass_answer_with_no_live_orders_applies_nothing_and_asks_about_each(t
     assert desk.order(order.order_id).status is OrderStatus.NEW
 
 
-def test_a_mass_answer_naming_an_order_not_ours_is_an_alert_not_a_dk(tmp_path: Path) -> None:
+def test_a_mass_answer_naming_an_order_not_ours_is_an_anomaly_not_a_dk(tmp_path: Path) -> None:
     desk = Desk(tmp_path / "desk.db", mass_status=True)
     _live_order(desk)
     desk.line.reconnect()
     (request,) = desk.sent(MsgType.ORDER_MASS_STATUS_REQUEST)
     _mass_answer(desk, request, VenueOrder("SOMEONE-ELSES", 5), total=1, last=True)
-    assert desk.sent(MsgType.DONT_KNOW_TRADE) == []
-    ignored = [a for a in desk.alerts() if a.kind is AlertKind.IGNORED]
-    assert "SOMEONE-ELSES" in ignored[-1].text
+    assert desk.sent(MsgType.DONT_KNOW_TRADE) == desk.sent(MsgType.REJECT) == []
+    (foreign,) = [a for a in desk.anomalies_recorded() if a.kind is AnomalyKind.FOREIGN_ORDER]
+    assert "SOMEONE-ELSES" in foreign.detail
+    assert foreign.order_id is None
 
 
 def test_an_answer_to_a_mass_request_of_an_earlier_connection_does_not_count(tmp_path: Path) -> None:
