@@ -220,6 +220,8 @@ class Rule:
     """Probability in (0, 1] that the rule fires when its trigger is met; None means always."""
     venues: tuple[str, ...] = ()
     """The venues whose order sessions the rule applies to; empty for every venue."""
+    option: str | None = None
+    """The command-line option the rule came from (``--halt SIMB:ACME@5s``) instead of a script line."""
 
     def applies_to(self, venue: str) -> bool:
         """Whether the rule applies to the order session of ``venue``."""
@@ -246,8 +248,8 @@ class FaultScript:
         return FaultScript(self.source, tuple(r for r in self.rules if r.applies_to(venue)), self.seed)
 
     def describe(self) -> list[str]:
-        """One line per rule saying what it will do, prefixed with its line number."""
-        return [f"line {rule.line}: {rule.describe()}" for rule in self.rules]
+        """One line per rule saying what it will do, prefixed with its line number (or its command-line option)."""
+        return [f"{rule.option or f'line {rule.line}'}: {rule.describe()}" for rule in self.rules]
 
 
 def ordinal(n: int) -> str:
