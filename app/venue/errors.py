@@ -30,3 +30,11 @@ class FaultScriptError(OemsError):
     def __init__(self, problems: list[ScriptProblem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+
+
+class VenueOptionError(OemsError):
+    """A simulator command-line option cannot be used; ``problems`` says each mistake with its option and value."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
