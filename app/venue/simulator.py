@@ -34,6 +34,7 @@ from app.venue.fault_wire import FaultWire
 from app.venue.faults import (
     Action,
     Bust,
+    Correct,
     FaultInjector,
     FaultScript,
     FillBeforeCancel,
@@ -185,6 +186,8 @@ class SimulatedVenue:
             self._send([Outbound(name, action.message)])
         elif isinstance(action, Bust):
             self._send(self.app.bust(action.exec_id))
+        elif isinstance(action, Correct):
+            self._send(self.app.correct(action.exec_id, action.to))
         elif isinstance(action, UnsolicitedCancel):
             self._send(self.app.unsolicited_cancel(name, action.cl_ord_id, action.symbol))
         elif isinstance(action, Halt):

@@ -20,8 +20,9 @@ order's status under its ClOrdID (150=I) once the request has taken effect, and 
 Market makers requote on `step_market`; GTD orders expire on `expire` (one given an ExpireDate,
 432, at the close of the last trading day through it), DAY orders on `close_session`.
 
-A fault script makes the venue act on its own: `bust` cancels a fill it reported (150=H), `unsolicited_cancel`
-cancels resting orders unasked (150=4 with the reason in Text), and `fill_first` fills an order in full just
+A fault script makes the venue act on its own: `bust` cancels a fill it reported (150=H), `correct` changes its
+quantity or price (150=G), `unsolicited_cancel` cancels resting orders unasked (150=4 with the reason in Text),
+and `fill_first` fills an order in full just
 before a cancel or replace of it is looked at, so the request finds it done (35=9, too late). `halt` stops
 trading in a symbol (new orders and replaces refused with the halted reason, resting orders stay and do not
 match, market data subscribers told with a SecurityStatus 35=f) until `resume`.
@@ -301,6 +302,20 @@ class VenueApplication:
         if fill is None or book is None:
             return []
         return self._settle(book.bust(fill.order_id, exec_id, fill.qty, fill.price))
+
+    def correct(self, exec_id: ExecId, to: Callable[[Decimal, Decimal], tuple[Decimal, Decimal]]) -> list[Outbound]:
+        """Correct the client fill reported with ExecID ``exec_id`` (150=G) to what ``to`` makes of its (quantity,
+        price); nothing if there is no such fill or the book cannot make that correction. A later bust or
+        correction of the same ExecID starts from the corrected fill."""
+        fill = self._fills.get(exec_id)
+        book = None if fill is None else self.engine.book(fill.symbol)
+        if fill is None or book is None:
+            return []
+        qty, price = to(fill.qty, fill.price)
+        results = book.correct(fill.order_id, exec_id, (fill.qty, fill.price), qty, price)
+        if results:
+            self._fills[exec_id] = dataclasses.replace(fill, qty=qty, price=price)
+        return self._settle(results)
 
     def unsolicited_cancel(
         self, session: str, cl_ord_id: ClOrdId | None = None, symbol: str | None = None
