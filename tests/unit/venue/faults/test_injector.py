@@ -165,8 +165,8 @@ def test_bust_at_a_time_names_its_exec_id() -> None:
 def test_correct_asks_the_venue_to_correct_the_fill_that_fired_the_rule_or_the_one_named() -> None:
     sent = stream(NEW, FILL, FILL)
     [write, correct] = run(injector("2nd fill: correct qty -1 px 99.5"), sent)[2:]
-    assert (write, correct.exec_id) == (Write(sent[2].frame), "E-3")
     assert isinstance(correct, Correct)
+    assert (write, correct.exec_id) == (Write(sent[2].frame), "E-3")
     assert correct.to(Decimal(10), Decimal(100)) == (Decimal(9), Decimal("99.5"))
     [at_time] = injector("at 1s: correct E-9 px +0.05").poll(START + S)
     assert isinstance(at_time, Correct)
