@@ -10,7 +10,8 @@ Who logs in: on a desk with no users the first-start dialog opens the supervisor
 show the log-in dialog. ``--demo`` runs on a store of its own with three demo users (created on its first
 start), logs in as demo-trader with no typing and shows a banner saying so.
 ``--faults SCRIPT [--seed N]`` makes the embedded venues misbehave as a fault script says (a script with
-mistakes is refused, each named with its file and line, exit status 2).
+mistakes is refused, each named with its file and line, exit status 2); ``--hours SIMB:09:30-16:00@America/New_York``
+has a venue keep hours (the demo's are non-stop; a bad value is refused, named with its option and value).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import argparse
 import asyncio
 import gc
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import qasync
@@ -36,8 +38,10 @@ from app.ui.first_start_dialog import QtFirstStartDialog
 from app.ui.log_in_dialog import QtLogInDialog
 from app.ui.main_window import MainWindow
 from app.ui.start_progress import QtStartProgress
-from app.venue.errors import FaultScriptError
+from app.venue.errors import FaultScriptError, VenueOptionError
 from app.venue.fault_options import add_fault_options, read_faults, refuse_script
+from app.venue.hours_options import add_hours_option, read_hours, refuse_hours
+from app.venue.profiles import DEFAULT_PROFILES, VenueProfile
 from app.venue.simulator import Faults
 
 
@@ -56,18 +60,30 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--quit-after", type=float, default=0, help=argparse.SUPPRESS)  # smoke tests
     add_fault_options(parser)
+    add_hours_option(parser)
     return parser.parse_args(argv)
 
 
-async def run_desktop(app: QApplication, args: argparse.Namespace, faults: Faults | None = None) -> int:
-    """Start everything, show the window, and wind down cleanly when it closes."""
+async def run_desktop(
+    app: QApplication,
+    args: argparse.Namespace,
+    faults: Faults | None = None,
+    venues: Mapping[str, VenueProfile] = DEFAULT_PROFILES,
+) -> int:
+    """Start everything (the embedded ``venues``), show the window, and wind down cleanly when it closes."""
     store = (args.data_dir or data_dir(demo=args.demo)) / STORE_FILE
     starting = QtStartProgress()
     starting.show()
     try:
         configs = load_config(args.config)
         runtime = await Runtime.start(
-            store, configs, SystemClock(), with_simulator=not args.no_simulator, faults=faults, progress=starting.report
+            store,
+            configs,
+            SystemClock(),
+            with_simulator=not args.no_simulator,
+            faults=faults,
+            venues=venues,
+            progress=starting.report,
         )
     except OemsError as problem:
         return cannot_start(problem, args)
@@ -148,8 +164,11 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     try:
         faults = read_faults(args)
+        venues = read_hours(args)
     except FaultScriptError as problem:
         return refuse_script(problem)
+    except VenueOptionError as problem:
+        return refuse_hours(problem)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("OEMS")
     app.setOrganizationName("oems-desktop")
@@ -157,7 +176,7 @@ def main(argv: list[str]) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        code: int = loop.run_until_complete(run_desktop(app, args, faults))
+        code: int = loop.run_until_complete(run_desktop(app, args, faults, venues))
     return code
 
 

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -35,6 +35,7 @@ from app.engine.risk import RiskGate
 from app.engine.risk.limits_file import default_limits_path, load_limits
 from app.engine.risk.pretrade import PreTradeGate
 from app.engine.roles import UserDirectory
+from app.venue.profiles import DEFAULT_PROFILES, VenueProfile
 from app.venue.simulator import Faults, VenueSimulator
 
 APP_NAME = "oems-desktop"
@@ -82,11 +83,12 @@ class Runtime:
         grades: TriggerGrades | None = None,
         watchlist: Sequence[str] | None = None,
         faults: Faults | None = None,
+        venues: Mapping[str, VenueProfile] = DEFAULT_PROFILES,
         limits_file: Path | None = None,
         progress: Progress | None = None,
     ) -> Runtime:
-        """Open the store, start the simulator (if wanted, misbehaving as ``faults`` say) and begin connecting every
-        session.
+        """Open the store, start the simulator (if wanted: the ``venues`` profiles, misbehaving as ``faults`` say) and
+        begin connecting every session.
 
         Without a ``gate`` the desk runs the full pre-trade gate over ``runtime.prices``. A desk that has never
         had limits starts with those in ``limits_file`` (default: resources/limits.toml, see ``seed_new_desk``);
@@ -100,7 +102,7 @@ class Runtime:
         destinations = [c.name for c in configs if c.role is SessionRole.ORDERS]
         prices = PriceBook()
         gate = gate or PreTradeGate(destinations, prices, clock)
-        simulator = VenueSimulator(configs, clock, faults) if with_simulator else None
+        simulator = VenueSimulator(configs, clock, faults, venues) if with_simulator else None
         if simulator is not None:
             await simulator.start()
         gateway = FixGateway(configs, clock)

@@ -30,6 +30,7 @@ from app.venue.results import (
     Busted,
     Canceled,
     CancelReason,
+    Corrected,
     Expired,
     ExpireReason,
     Fill,
@@ -174,17 +175,22 @@ class OrderBook:
         o = self._registry.get(order_id)
         if o is None:
             return []
-        o.cum_qty -= qty
-        o.notional -= qty * price
-        if o.live:
-            o.leaves += qty
-            o.status = OrderStatus.PARTIALLY_FILLED if o.cum_qty > 0 else OrderStatus.NEW
-            if o.resting:
-                assert o.price is not None
-                level = self._side(o).level_at(o.price)
-                assert level is not None
-                level.qty += qty
+        self._refill(o, -qty, -qty * price)
         return [Busted(self._exec_id(), o.snapshot(), ref_exec_id)]
+
+    def correct(
+        self, order_id: VenueOrderId, ref_exec_id: ExecId, was: tuple[Decimal, Decimal], qty: Decimal, price: Decimal
+    ) -> list[Result]:
+        """Correct an earlier fill (``was``: its quantity and price) to ``qty`` at ``price`` (150=G): CumQty and AvgPx
+        follow; a live order works the difference where it rests, and ends filled when nothing is left. Nothing for
+        an order the book has forgotten, nor for a correction it cannot make: a quantity or price not above zero, or
+        more filled than the order's quantity."""
+        o = self._registry.get(order_id)
+        was_qty, was_price = was
+        if o is None or qty <= 0 or price <= 0 or o.cum_qty - was_qty + qty > o.qty:
+            return []
+        self._refill(o, qty - was_qty, qty * price - was_qty * was_price)
+        return [Corrected(self._exec_id(), o.snapshot(), ref_exec_id, qty, price)]
 
     def expire(self, now: datetime) -> list[Result]:
         """Expire the GTD orders whose expiry time is at or before ``now``, earliest first."""
@@ -412,6 +418,25 @@ class OrderBook:
         if o.expire_at is not None:
             self._expiries.push(o)
         return o
+
+    def _refill(self, o: RestingOrder, qty: Decimal, notional: Decimal) -> None:
+        """``o`` has ``qty`` more filled (less, when negative), worth ``notional``: a bust or a correction. A live
+        order works the difference where it rests and ends filled when nothing is left; a finished one stays
+        finished."""
+        o.cum_qty += qty
+        o.notional += notional
+        if not o.live:
+            return
+        o.leaves -= qty
+        if o.resting:
+            assert o.price is not None
+            level = self._side(o).level_at(o.price)
+            assert level is not None
+            level.qty -= qty
+        if o.leaves <= 0:
+            self._end(o, OrderStatus.FILLED)
+        else:
+            o.status = OrderStatus.PARTIALLY_FILLED if o.cum_qty > 0 else OrderStatus.NEW
 
     def _cancel(self, o: RestingOrder, reason: CancelReason, out: list[Result], orig: ClOrdId | None = None) -> None:
         self._end(o, OrderStatus.CANCELED)

@@ -5,13 +5,15 @@ rule names with ``venue NAME:``); ``--seed N`` replaces the script's own seed. `
 halts a symbol (at one venue, or at every venue listing it) from the start or TIME after it, and
 ``--resume [VENUE:]SYMBOL@TIME`` lets it trade again: each is the script rule ``[venue VENUE:] at TIME: halt
 SYMBOL`` added to the script's, so ``--halt SIMB:ACME@5s --resume SIMB:ACME@20s`` needs no script at all. A script
-or option with mistakes is refused before anything starts: each mistake is said with its file (or option) and
-line, and the command exits with status 2.
+or option with mistakes is refused before anything starts: each mistake is said with its file and line, or with the
+option and its value (``--halt SIMB:FLUX@5s: no venue it applies to lists FLUX``), and the command exits with
+status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -54,9 +56,11 @@ def read_faults(args: argparse.Namespace) -> Faults | None:
     texts = [(f"--{option} {value}", option, value) for option in ("halt", "resume") for value in getattr(args, option)]
     for source, option, value in texts:
         try:
-            parts.append(checked(parse_script(_rule_text(option, value), source, DEFAULT_PROFILES)))
+            part = parse_script(_rule_text(option, value), source, DEFAULT_PROFILES)
+            rules = tuple(dataclasses.replace(rule, option=source) for rule in part.rules)  # said as the option
+            parts.append(checked(dataclasses.replace(part, rules=rules)))
         except FaultScriptError as exc:
-            problems += exc.problems
+            problems += [dataclasses.replace(p, line=None) for p in exc.problems]
     try:
         script = None if args.faults is None else checked(load_script(args.faults, DEFAULT_PROFILES))
     except FaultScriptError as exc:
@@ -89,7 +93,8 @@ def unlisted_symbols(script: FaultScript, profiles: Mapping[str, VenueProfile]) 
         venues = [profiles[name] for name in rule.venues or profiles if name in profiles]
         if not any(symbol in venue.symbols for venue in venues):
             listed = "; ".join(f"{venue.name} lists {', '.join(venue.symbols)}" for venue in venues)
-            problems.append(ScriptProblem(script.source, rule.line, f"no venue it applies to lists {symbol}: {listed}"))
+            line = None if rule.option else rule.line
+            problems.append(ScriptProblem(script.source, line, f"no venue it applies to lists {symbol}: {listed}"))
     return problems
 
 
@@ -99,7 +104,7 @@ def _rule_text(option: str, value: str) -> str:
     venue, _, symbol = target.rpartition(":")
     if not symbol or (option == "resume" and not when):
         example = "SIMB:ACME@20s" if option == "resume" else "SIMB:ACME@5s or ACME"
-        raise FaultScriptError([ScriptProblem(f"--{option} {value}", 1, f"--{option} takes {example}")])
+        raise FaultScriptError([ScriptProblem(f"--{option} {value}", None, f"--{option} takes {example}")])
     aimed = f"venue {venue}: " if venue else ""
     return f"{aimed}at {when or '0s'}: {option} {symbol}"
 

@@ -5,7 +5,8 @@ Each report restates the order as it stood (37, 11/41, 55, 54, 38, 40, 44, 99, 5
 which is 38 - 14 while the order lives and 0 once it is finished. Fills add LastQty/LastPx (32/31), the
 match id both sides share as SecondaryExecID (527: FIX 4.4 has no TrdMatchID 880 on a 35=8, and a
 validating counterparty such as QuickFIX rejects it) and the venue's fee for that fill (12 with 13=3,
-absolute); a busted trade is 150=H with ExecRefID (19) naming the fill. TransactTime (60) comes from the
+absolute); a busted trade is 150=H with ExecRefID (19) naming the fill, a corrected one 150=G with ExecRefID and
+the corrected LastQty/LastPx. TransactTime (60) comes from the
 venue's injected clock. While a cancel or replace of an order is acknowledged but not yet acted on, its
 reports say 39=6 or 39=E, as FIX 4.4 ranks those states above the working ones, and its fills stay under the
 old ClOrdID. A triggered stop is not reported: FIX 4.4 has no ExecType for it; its fills say what happened.
@@ -31,6 +32,7 @@ from app.venue.results import (
     Busted,
     Canceled,
     CancelReason,
+    Corrected,
     Expired,
     ExpireReason,
     Rejected,
@@ -117,6 +119,14 @@ class ReportWriter:
             msg = self.execution(
                 r.order, ExecType.TRADE_CANCEL, r.exec_id, fill=[(t.EXEC_REF_ID, r.ref_exec_id)], text=text
             )
+        elif isinstance(r, Corrected):
+            text = f"the venue corrected trade {r.ref_exec_id} to {r.qty} @ {r.price}"
+            fill: list[tuple[int, FixValue]] = [
+                (t.EXEC_REF_ID, r.ref_exec_id),
+                (t.LAST_QTY, r.qty),
+                (t.LAST_PX, r.price),
+            ]
+            msg = self.execution(r.order, ExecType.TRADE_CORRECT, r.exec_id, fill=fill, text=text)
         else:
             msg = self.execution(r.order, ExecType.EXPIRED, r.exec_id, text=_EXPIRED_WHY[r.reason])
         return Addressed(r.order.owner, msg, execution=True)
@@ -255,7 +265,7 @@ def _avg_px(avg: Decimal) -> Decimal:
     return avg if isinstance(exponent, int) and exponent >= -8 else avg.quantize(_AVG_PX_STEP)
 
 
-_OrderResult = Accepted | Rejected | Canceled | Replaced | Expired | Busted
+_OrderResult = Accepted | Rejected | Canceled | Replaced | Expired | Busted | Corrected
 """Results reported by one message to one order's owner."""
 
 

@@ -7,7 +7,8 @@ and TotNumReports (911), the last with LastRptRequested (912) = Y; with no live 
 OrdStatus 8 report saying so, still with what FIX 4.4 requires of every ExecutionReport: Symbol (55) as the
 request named it, else ``[N/A]`` (FIX's word for no symbol), and Side (54) as the request named it, else
 Buy. A mass cancel is answered by an OrderMassCancelReport (35=r): 531 = the scope acted on, or 0 with a
-reason (532) when refused, and 533 the number of orders canceled; each cancel's own report follows.
+reason (532) when refused, and 533 the number of orders canceled, echoing the request's Symbol (55) and Side (54)
+when it named them; each cancel's own report follows.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ def mass_cancel_report(query: MassQuery, report_id: str, canceled: int, refusal:
     msg.append(t.TOTAL_AFFECTED_ORDERS, canceled)
     if query.symbol is not None:
         msg.append(t.SYMBOL, query.symbol)
+    if query.side is not None:
+        msg.append(t.SIDE, query.side)
     if refusal is not None:
         msg.append(t.TEXT, refusal[1])
     return msg

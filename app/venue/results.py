@@ -219,6 +219,18 @@ class Busted:
 
 
 @dataclass(frozen=True, slots=True)
+class Corrected:
+    """The venue corrected an earlier trade (150=G): ``ref_exec_id`` is the fill's ExecID, ``qty`` and ``price`` its
+    corrected LastQty and LastPx; ``order`` has CumQty and AvgPx recomputed (a live order works any difference)."""
+
+    exec_id: ExecId
+    order: OrderState
+    ref_exec_id: ExecId
+    qty: Decimal
+    price: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Triggered:
     """A stop's price traded: it now works as a market order, a stop-limit as a limit order."""
 
@@ -226,5 +238,5 @@ class Triggered:
     order: OrderState
 
 
-Result = Accepted | Rejected | Trade | Canceled | Replaced | Expired | Triggered | Busted
+Result = Accepted | Rejected | Trade | Canceled | Replaced | Expired | Triggered | Busted | Corrected
 """Anything a book operation reports."""

@@ -22,7 +22,7 @@ import asyncio
 import dataclasses
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from app.engine.clock import Clock
@@ -34,6 +34,7 @@ from app.venue.fault_wire import FaultWire
 from app.venue.faults import (
     Action,
     Bust,
+    Correct,
     FaultInjector,
     FaultScript,
     FillBeforeCancel,
@@ -185,6 +186,8 @@ class SimulatedVenue:
             self._send([Outbound(name, action.message)])
         elif isinstance(action, Bust):
             self._send(self.app.bust(action.exec_id))
+        elif isinstance(action, Correct):
+            self._send(self.app.correct(action.exec_id, action.to))
         elif isinstance(action, UnsolicitedCancel):
             self._send(self.app.unsolicited_cancel(name, action.cl_ord_id, action.symbol))
         elif isinstance(action, Halt):
@@ -213,11 +216,18 @@ class SimulatedVenue:
 
 
 class VenueSimulator:
-    """Every simulated venue the configuration names, each with the fault script if one is given, and the shared
-    market data sessions quoting all of them."""
+    """Every simulated venue the configuration names, as ``profiles`` (by name) describe it (the defaults unless
+    told otherwise, e.g. by ``--hours``), each with the fault script if one is given, and the shared market data
+    sessions quoting all of them."""
 
-    def __init__(self, configs: Sequence[SessionConfig], clock: Clock, faults: Faults | None = None) -> None:
-        names = [c.name for c in configs if c.role is SessionRole.ORDERS and c.name in DEFAULT_PROFILES]
+    def __init__(
+        self,
+        configs: Sequence[SessionConfig],
+        clock: Clock,
+        faults: Faults | None = None,
+        profiles: Mapping[str, VenueProfile] = DEFAULT_PROFILES,
+    ) -> None:
+        names = [c.name for c in configs if c.role is SessionRole.ORDERS and c.name in profiles]
         self.venues: list[SimulatedVenue] = []
         for name in names:
             own = [
@@ -226,7 +236,7 @@ class VenueSimulator:
                 if c.name in (name, name + MARKET_DATA_SUFFIX)
                 or (c.role is SessionRole.DROP_COPY and c.copied_venue == name)
             ]
-            self.venues.append(SimulatedVenue(DEFAULT_PROFILES[name], own, clock, faults))
+            self.venues.append(SimulatedVenue(profiles[name], own, clock, faults))
         served = {name for venue in self.venues for name in venue.served}
         shared = [c for c in configs if c.role is SessionRole.MARKET_DATA and c.name not in served]
         self.market_data = None

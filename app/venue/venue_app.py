@@ -14,11 +14,15 @@ gateway per session, so fills can reach an order whose cancel or replace is pend
 ClOrdID. Status and market data requests are answered at once from the book as it stands (a new order
 still held is not in it yet). A venue keeping hours (``profile.open``) refuses new orders and replaces outside
 them ("market closed: opens Mon ... 09:30 America/New_York", OrdRejReason 2) and its makers stand still; cancels
-work at any hour. Market makers requote on `step_market`; GTD orders expire on `expire` (one given an ExpireDate,
+work at any hour. A cancel or replace under a ClOrdID the session has already used (``cl_ord_ids.py``) is refused
+at once (35=9, 102=6), unless it is a possible resend (97=Y or 43=Y) of the very same request: that one gets the
+order's status under its ClOrdID (150=I) once the request has taken effect, and nothing while it still waits.
+Market makers requote on `step_market`; GTD orders expire on `expire` (one given an ExpireDate,
 432, at the close of the last trading day through it), DAY orders on `close_session`.
 
-A fault script makes the venue act on its own: `bust` cancels a fill it reported (150=H), `unsolicited_cancel`
-cancels resting orders unasked (150=4 with the reason in Text), and `fill_first` fills an order in full just
+A fault script makes the venue act on its own: `bust` cancels a fill it reported (150=H), `correct` changes its
+quantity or price (150=G), `unsolicited_cancel` cancels resting orders unasked (150=4 with the reason in Text),
+and `fill_first` fills an order in full just
 before a cancel or replace of it is looked at, so the request finds it done (35=9, too late). `halt` stops
 trading in a symbol (new orders and replaces refused with the halted reason, resting orders stay and do not
 match, market data subscribers told with a SecurityStatus 35=f) until `resume`.
@@ -42,6 +46,7 @@ from app.engine.fix import FixMessage, MsgType
 from app.engine.fix.tags import ADMIN_MSG_TYPES
 from app.engine.ids import ClOrdId, ExecId, VenueOrderId
 from app.venue.book import OrderBook
+from app.venue.cl_ord_ids import ClOrdIdLog, same_request
 from app.venue.drop_copy import drop_copy
 from app.venue.fix_rejects import InvalidFieldError, session_reject, unsupported
 from app.venue.fix_reports import Addressed, ReportWriter, request_state
@@ -67,6 +72,12 @@ HOUSE: Final = OwnerId("HOUSE")
 """The venue's own account: the other side of a fill it makes outside the book (a fill racing a cancel)."""
 KEEP_FILLS: Final = 100_000
 """How many client fills the venue remembers, newest kept, so a fault script can bust them."""
+_FIRST_USE: Final[dict[type, str]] = {
+    NewOrder: "a new order has it",
+    CancelRequest: "an earlier cancel request had it",
+    ReplaceRequest: "an earlier replace request had it",
+}
+"""Where a ClOrdID used again was first used, in words."""
 _PENDING = {
     CancelRequest: (OrderStatus.PENDING_CANCEL, ExecType.PENDING_CANCEL),
     ReplaceRequest: (OrderStatus.PENDING_REPLACE, ExecType.PENDING_REPLACE),
@@ -117,6 +128,7 @@ class VenueApplication:
         self._ids = IdSource(f"{profile.name}-R")
         self._held: dict[str, deque[_Held]] = {}
         self._fills: dict[ExecId, _Fill] = {}
+        self._cl_ord_ids = ClOrdIdLog()
         self._handlers: dict[str, Callable[[str, FixMessage], list[Outbound]]] = {
             MsgType.NEW_ORDER_SINGLE: self._on_new_order,
             MsgType.ORDER_CANCEL_REQUEST: self._on_cancel,
@@ -148,6 +160,7 @@ class VenueApplication:
 
     def _on_new_order(self, session: str, msg: FixMessage) -> list[Outbound]:
         order, account = read_new_order(msg, OwnerId(session))
+        self._cl_ord_ids.remember(session, order)
         if order.expire_on is not None and order.expire_at is None:
             order = dataclasses.replace(order, expire_at=self.calendar.good_through(order.expire_on))
         self._hold(_Held(session, order, account))
@@ -158,12 +171,42 @@ class VenueApplication:
         return self._deliver([Addressed(order.owner, ack, execution=True)])
 
     def _on_cancel(self, session: str, msg: FixMessage) -> list[Outbound]:
-        return self._amend(session, read_cancel(msg, OwnerId(session)))
+        return self._amend(session, read_cancel(msg, OwnerId(session)), msg.poss_resend or msg.poss_dup)
 
     def _on_replace(self, session: str, msg: FixMessage) -> list[Outbound]:
-        return self._amend(session, read_replace(msg, OwnerId(session)))
+        return self._amend(session, read_replace(msg, OwnerId(session)), msg.poss_resend or msg.poss_dup)
 
-    def _amend(self, session: str, request: CancelRequest | ReplaceRequest) -> list[Outbound]:
+    def _amend(self, session: str, request: CancelRequest | ReplaceRequest, resent: bool) -> list[Outbound]:
+        """A cancel or replace: refused at once under a ClOrdID the session has used, unless it may be a resend of
+        that very request (``resent``: 97=Y or 43=Y); else held."""
+        first = self._cl_ord_ids.first(session, request.cl_ord_id)
+        if first is None:
+            self._cl_ord_ids.remember(session, request)
+            return self._take(session, request)
+        if not (resent and same_request(first, request)):
+            words = _FIRST_USE[type(first)]
+            text = (
+                f"ClOrdID {request.cl_ord_id} is already in use on this session ({words}); send a new ClOrdID, or "
+                "the very same request again with PossResend (97=Y)"
+            )
+            refused = self._refused(request, RejectReason.DUPLICATE_CL_ORD_ID, text, self._live_target(request))
+            return self._deliver(self.writer.results([refused]))
+        return self._again(session, request)
+
+    def _again(self, session: str, request: CancelRequest | ReplaceRequest) -> list[Outbound]:
+        """A possible resend of a request already received, answered without acting twice: once the request has
+        taken effect, the order's status under its ClOrdID (150=I); nothing while it waits (its own answer will
+        come); a request refused the first time is looked at again."""
+        found = self._find(request.owner, request.cl_ord_id)
+        if found is not None:
+            cl, orig = request.cl_ord_id, request.orig_cl_ord_id
+            status = self.writer.execution(found[1], ExecType.ORDER_STATUS, self._ids(), cl_ord_id=cl, orig=orig)
+            return [Outbound(session, status)]
+        if any(same_request(held.request, request) for held in self._held.get(session, ())):
+            return []
+        return self._take(session, request)
+
+    def _take(self, session: str, request: CancelRequest | ReplaceRequest) -> list[Outbound]:
         """Hold a cancel or replace; acknowledge it as pending when the profile does and the order is live."""
         target = self._live_target(request)
         if target is not None and target.order_id in self.writer.pending:
@@ -260,6 +303,20 @@ class VenueApplication:
             return []
         return self._settle(book.bust(fill.order_id, exec_id, fill.qty, fill.price))
 
+    def correct(self, exec_id: ExecId, to: Callable[[Decimal, Decimal], tuple[Decimal, Decimal]]) -> list[Outbound]:
+        """Correct the client fill reported with ExecID ``exec_id`` (150=G) to what ``to`` makes of its (quantity,
+        price); nothing if there is no such fill or the book cannot make that correction. A later bust or
+        correction of the same ExecID starts from the corrected fill."""
+        fill = self._fills.get(exec_id)
+        book = None if fill is None else self.engine.book(fill.symbol)
+        if fill is None or book is None:
+            return []
+        qty, price = to(fill.qty, fill.price)
+        results = book.correct(fill.order_id, exec_id, (fill.qty, fill.price), qty, price)
+        if results:
+            self._fills[exec_id] = dataclasses.replace(fill, qty=qty, price=price)
+        return self._settle(results)
+
     def unsolicited_cancel(
         self, session: str, cl_ord_id: ClOrdId | None = None, symbol: str | None = None
     ) -> list[Outbound]:
@@ -319,23 +376,25 @@ class VenueApplication:
         return [Outbound(session, report), *self._settle(results)]
 
     def _already_pending(self, request: CancelRequest | ReplaceRequest, target: OrderState) -> Rejected:
-        kind = RequestKind.CANCEL if isinstance(request, CancelRequest) else RequestKind.REPLACE
         what = self.writer.pending[target.order_id].label.lower()
         text = f"order {target.order_id} is already {what}; wait for that answer"
-        orig, symbol = request.orig_cl_ord_id, request.symbol
-        reason = RejectReason.ALREADY_PENDING
-        return Rejected(ExecId(self._ids()), kind, reason, text, request.owner, request.cl_ord_id, orig, symbol, target)
+        return self._refused(request, RejectReason.ALREADY_PENDING, text, target)
 
     def _closed(self, request: NewOrder | ReplaceRequest, words: str) -> Rejected:
         """The venue is outside its hours: ``request`` is refused with ``words`` saying when it opens."""
-        exec_id, reason = ExecId(self._ids()), RejectReason.MARKET_CLOSED
+        reason = RejectReason.MARKET_CLOSED
         if isinstance(request, NewOrder):
-            return Rejected(
-                exec_id, RequestKind.NEW, reason, words, request.owner, request.cl_ord_id, None, request.symbol, None
-            )
-        orig, target = request.orig_cl_ord_id, self._live_target(request)
-        kind = RequestKind.REPLACE
-        return Rejected(exec_id, kind, reason, words, request.owner, request.cl_ord_id, orig, request.symbol, target)
+            exec_id, cl, symbol = ExecId(self._ids()), request.cl_ord_id, request.symbol
+            return Rejected(exec_id, RequestKind.NEW, reason, words, request.owner, cl, None, symbol, None)
+        return self._refused(request, reason, words, self._live_target(request))
+
+    def _refused(
+        self, request: CancelRequest | ReplaceRequest, reason: RejectReason, text: str, target: OrderState | None
+    ) -> Rejected:
+        """``request`` refused for ``reason`` (``text`` says why); ``target`` is the order it named, if live."""
+        kind = RequestKind.CANCEL if isinstance(request, CancelRequest) else RequestKind.REPLACE
+        cl, orig, symbol = request.cl_ord_id, request.orig_cl_ord_id, request.symbol
+        return Rejected(ExecId(self._ids()), kind, reason, text, request.owner, cl, orig, symbol, target)
 
     def _live_target(self, request: CancelRequest | ReplaceRequest) -> OrderState | None:
         book = self.engine.book(request.symbol)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from app.engine.clock import SystemClock
 from app.engine.commands import SubmitOrder
-from app.engine.enums import OrderStatus, OrdType
-from app.engine.events import BreakKind, ExecutionBreak, ExecutionBreakCleared
+from app.engine.enums import ExecType, OrderStatus, OrdType
+from app.engine.events import BreakKind, ExecutionApplied, ExecutionBreak, ExecutionBreakCleared
 from app.engine.fix.config import default_config_path, load_config
 from app.engine.fix.session import Outgoing
 from app.engine.fix.session_fsm import SessionState
@@ -108,6 +108,35 @@ def test_a_trade_the_venue_busts_is_reported_on_both_sessions_and_settles_withou
 
         await until(lambda: busted() and reconciliation.settled == 2)  # the fill, then its bust
         await asyncio.sleep(0.5)  # past the grace period
+        assert reconciliation.pending == {}
+        assert not [e for e in runtime.engine.store.read() if e.kind == "ExecutionBreak"]
+        await runtime.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_trade_the_venue_corrects_moves_the_order_and_position_and_settles_without_a_break(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        runtime = await _start(tmp_path, "1st fill: correct px +0.05\n")
+        _buy(runtime, "SIMA", "ACME", 10)
+        reconciliation = runtime.engine.reconciliation
+        await until(lambda: _filled(runtime) == 1 and reconciliation.settled == 2)  # the fill, then its correction
+        stored = [e for e in runtime.engine.store.read() if e.kind == "ExecutionApplied"]
+        applied = [from_json(ExecutionApplied, e.data) for e in stored]
+        [fill] = [a for a in applied if a.exec_type is ExecType.TRADE]
+        [correction] = [a for a in applied if a.exec_type is ExecType.TRADE_CORRECT]
+        px = fill.last_px + Decimal("0.05")
+        assert (correction.ref_exec_id, correction.last_qty, correction.last_px) == (fill.exec_id, 10, px)
+        [order] = runtime.engine.ledger
+        assert (order.status, order.cum_qty, order.avg_px, order.fills[fill.exec_id].px) == (
+            OrderStatus.FILLED,
+            10,
+            px,
+            px,
+        )
+        position = runtime.engine.positions.get(order.spec.account, "ACME")
+        assert (position.net_qty, position.avg_cost) == (10, px)
+        await asyncio.sleep(0.5)  # past the grace period: the drop copy's correction agrees, nothing waits
         assert reconciliation.pending == {}
         assert not [e for e in runtime.engine.store.read() if e.kind == "ExecutionBreak"]
         await runtime.stop()

@@ -75,9 +75,9 @@ def test_halt_and_resume_on_the_command_line_are_time_rules_needing_no_script() 
     assert faults is not None
     described = faults.script.describe()
     assert len(described) == 3
-    assert described[0].startswith("line 1: at SIMB only, at 5s after the start: the venue halts trading in ACME")
-    assert described[1].startswith("line 1: at 0s after the start: the venue halts trading in BOLT")
-    assert described[2].startswith("line 1: at SIMB only, at 20s after the start: the venue lets ACME trade again")
+    assert described[0].startswith("--halt SIMB:ACME@5s: at SIMB only, at 5s after the start: the venue halts trading")
+    assert described[1].startswith("--halt BOLT: at 0s after the start: the venue halts trading in BOLT")
+    assert described[2].startswith("--resume SIMB:ACME@20s: at SIMB only, at 20s after the start: the venue lets ACME")
     assert faults.for_venue("SIMA") is not None
 
 
@@ -92,13 +92,21 @@ def test_halt_options_add_to_the_scripts_rules() -> None:
 @pytest.mark.parametrize(
     ("argv", "said"),
     [
-        (["--halt", "SIMB:FLUX@5s"], "--halt SIMB:FLUX@5s:1: no venue it applies to lists FLUX: SIMB lists ACME, DYNA"),
-        (["--resume", "ACME"], "--resume ACME:1: --resume takes SIMB:ACME@20s"),
-        (["--halt", "SIMZ:ACME"], "--halt SIMZ:ACME:1: there is no simulated venue SIMZ"),
-        (["--halt", "ACME@soon"], "--halt ACME@soon:1: a duration is a number and a unit"),
+        (["--halt", "SIMB:FLUX@5s"], "--halt SIMB:FLUX@5s: no venue it applies to lists FLUX: SIMB lists ACME, DYNA"),
+        (["--resume", "ACME"], "--resume ACME: --resume takes SIMB:ACME@20s"),
+        (["--halt", "SIMZ:ACME"], "--halt SIMZ:ACME: there is no simulated venue SIMZ"),
+        (["--halt", "ACME@soon"], "--halt ACME@soon: a duration is a number and a unit"),
     ],
 )
 def test_a_halt_option_with_a_mistake_is_refused_in_words(argv: list[str], said: str) -> None:
     with pytest.raises(FaultScriptError) as caught:
         read_faults(_options(*argv))
     assert str(caught.value).startswith(said)
+    assert "line" not in str(caught.value)  # an option has no lines: it is named with its value instead
+
+
+def test_a_script_line_and_a_halt_option_with_mistakes_are_each_named_their_own_way(bad_script: Path) -> None:
+    with pytest.raises(FaultScriptError) as caught:
+        read_faults(_options("--faults", str(bad_script), "--halt", "SIMB:FLUX"))
+    said = str(caught.value).splitlines()
+    assert [line.split(": ")[0] for line in said] == [f"{bad_script}:3", f"{bad_script}:4", "--halt SIMB:FLUX"]

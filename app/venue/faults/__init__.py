@@ -11,6 +11,7 @@ from app.venue.errors import FaultScriptError, ScriptProblem
 from app.venue.faults.actions import (
     Action,
     Bust,
+    Correct,
     Disconnect,
     FillBeforeCancel,
     Halt,
@@ -32,6 +33,7 @@ from app.venue.faults.script import load_script, parse_script
 __all__ = [
     "Action",
     "Bust",
+    "Correct",
     "Disconnect",
     "FaultInjector",
     "FaultScript",

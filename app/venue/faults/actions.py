@@ -4,7 +4,7 @@ The session driver executes the wire actions in list order: ``Write`` and ``Hold
 (now, or at a time), ``Skip`` leaves a stored message unwritten, ``Disconnect`` closes the connection (the
 driver then ignores the rest of the list's wire actions: what they carried is in the outbound store),
 ``WipeStore`` forgets the outbound store and sets both sequence numbers back to 1, and ``PossResend`` sends
-an application message again under a new MsgSeqNum. The venue application executes ``Bust``,
+an application message again under a new MsgSeqNum. The venue application executes ``Bust``, ``Correct``,
 ``UnsolicitedCancel``, ``FillBeforeCancel``, ``Halt`` and ``Resume`` against its matching engine; they make
 reports of their own, which go through the injector like any other.
 """
@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from app.engine.fix import FixMessage
 from app.engine.ids import ClOrdId, ExecId
+from app.venue.faults.rules import Change
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,20 @@ class Bust:
 
 
 @dataclass(frozen=True, slots=True)
+class Correct:
+    """The venue corrects the trade it reported with ExecID ``exec_id``: an ExecutionReport 150=G, 19=exec_id, with
+    the corrected LastQty and LastPx."""
+
+    exec_id: ExecId
+    qty: Change | None
+    px: Change | None
+
+    def to(self, qty: Decimal, px: Decimal) -> tuple[Decimal, Decimal]:
+        """The corrected (quantity, price) of a fill of ``qty`` at ``px``."""
+        return (qty if self.qty is None else self.qty.apply(qty)), (px if self.px is None else self.px.apply(px))
+
+
+@dataclass(frozen=True, slots=True)
 class UnsolicitedCancel:
     """The venue cancels resting orders on its own: the order ``cl_ord_id``, or every one in ``symbol``."""
 
@@ -102,7 +118,7 @@ class IgnoreRequest:
     """Do nothing with the request just received, and answer nothing (the venue lost it)."""
 
 
-VenueAction = Bust | UnsolicitedCancel | FillBeforeCancel | IgnoreRequest | Halt | Resume
+VenueAction = Bust | Correct | UnsolicitedCancel | FillBeforeCancel | IgnoreRequest | Halt | Resume
 """Actions the venue application executes against its matching engine."""
 Action = WireAction | VenueAction
 """Anything the injector returns."""

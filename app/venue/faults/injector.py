@@ -43,6 +43,7 @@ from app.engine.ids import ClOrdId, ExecId
 from app.venue.faults.actions import (
     Action,
     Bust,
+    Correct,
     Disconnect,
     FillBeforeCancel,
     Halt,
@@ -229,9 +230,13 @@ def _side_actions(fault: Fault, message: FixMessage | None) -> list[Action]:
         return [Disconnect()]
     if effect is Effect.RESTART:
         return [Disconnect(), WipeStore()]
-    if effect is Effect.BUST:
+    if effect is Effect.BUST or effect is Effect.CORRECT:
         exec_id = fault.exec_id or (message.get(EXEC_ID) if message is not None else None)
-        return [Bust(ExecId(exec_id))] if exec_id else []
+        if not exec_id:
+            return []
+        return [
+            Bust(ExecId(exec_id)) if effect is Effect.BUST else Correct(ExecId(exec_id), fault.new_qty, fault.new_px)
+        ]
     if effect is Effect.HALT or effect is Effect.RESUME:
         symbol = fault.symbol or (message.get(SYMBOL) if message is not None else None)
         if symbol is None:

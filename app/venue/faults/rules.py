@@ -85,6 +85,8 @@ class Effect(StrEnum):
     """Write the message, close the connection, and wipe the store: sequence numbers go back to 1."""
     BUST = "bust"
     """The venue busts a fill (150=H)."""
+    CORRECT = "correct"
+    """The venue corrects a fill's quantity or price (150=G)."""
     UNSOLICITED_CANCEL = "unsolicited cancel"
     """The venue cancels a resting order on its own."""
     FILL_FIRST = "fill first"
@@ -98,6 +100,24 @@ class Effect(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """A corrected quantity or price: ``amount`` itself, or (``shift``) the fill's own plus ``amount``."""
+
+    amount: Decimal
+    shift: bool = False
+
+    def apply(self, old: Decimal) -> Decimal:
+        """The corrected value of ``old``."""
+        return old + self.amount if self.shift else self.amount
+
+    def describe(self, what: str) -> str:
+        """In words, e.g. ``price up 0.05`` or ``quantity to 50``."""
+        if not self.shift:
+            return f"{what} to {self.amount}"
+        return f"{what} {'up' if self.amount > 0 else 'down'} {abs(self.amount)}"
+
+
+@dataclass(frozen=True, slots=True)
 class Fault:
     """A rule's effect with its arguments."""
 
@@ -107,7 +127,11 @@ class Fault:
     count: int = 0
     """How many later messages REORDER (and a deferred duplicate) let go first."""
     exec_id: str | None = None
-    """BUST: the ExecID to bust; None busts the fill that fired the rule."""
+    """BUST, CORRECT: the ExecID of the fill; None for the fill that fired the rule."""
+    new_qty: Change | None = None
+    """CORRECT: the fill's corrected LastQty (None keeps it)."""
+    new_px: Change | None = None
+    """CORRECT: the fill's corrected LastPx (None keeps it)."""
     cl_ord_id: str | None = None
     """UNSOLICITED_CANCEL: the order to cancel; None (and no symbol) cancels the message's order."""
     symbol: str | None = None
@@ -129,6 +153,10 @@ class Fault:
             )
         if effect is Effect.BUST:
             return f"the venue busts fill {self.exec_id} (150=H)" if self.exec_id else _DESCRIPTIONS[effect]
+        if effect is Effect.CORRECT:
+            changes = [c.describe(w) for c, w in ((self.new_qty, "quantity"), (self.new_px, "price")) if c is not None]
+            which = f"fill {self.exec_id}" if self.exec_id else "this fill right after it"
+            return f"the venue corrects {which} (150=G): {' and '.join(changes)}"
         if effect is Effect.UNSOLICITED_CANCEL and (self.cl_ord_id or self.symbol):
             target = f"order {self.cl_ord_id}" if self.cl_ord_id else f"every resting order in {self.symbol}"
             return f"the venue cancels {target} on its own (150=4)"
@@ -220,6 +248,8 @@ class Rule:
     """Probability in (0, 1] that the rule fires when its trigger is met; None means always."""
     venues: tuple[str, ...] = ()
     """The venues whose order sessions the rule applies to; empty for every venue."""
+    option: str | None = None
+    """The command-line option the rule came from (``--halt SIMB:ACME@5s``) instead of a script line."""
 
     def applies_to(self, venue: str) -> bool:
         """Whether the rule applies to the order session of ``venue``."""
@@ -246,8 +276,8 @@ class FaultScript:
         return FaultScript(self.source, tuple(r for r in self.rules if r.applies_to(venue)), self.seed)
 
     def describe(self) -> list[str]:
-        """One line per rule saying what it will do, prefixed with its line number."""
-        return [f"line {rule.line}: {rule.describe()}" for rule in self.rules]
+        """One line per rule saying what it will do, prefixed with its line number (or its command-line option)."""
+        return [f"{rule.option or f'line {rule.line}'}: {rule.describe()}" for rule in self.rules]
 
 
 def ordinal(n: int) -> str:

@@ -10,6 +10,7 @@ Example (``resources/faults/*.txt`` has one script per fault)::
     3rd execution report: reorder
     1st fill: duplicate with possresend past 2
     2nd fill: bust
+    3rd fill: correct px +0.05
     1st cancel request: fill first
     at 5s: disconnect
     10th message: restart with empty store
@@ -55,6 +56,9 @@ WHAT, on a message the venue sends:
 * ``disconnect``: written, then the connection closes. ``disconnect before``: closes instead of writing it.
 * ``restart with empty store``: written, the connection closes, the store is wiped (sequence numbers to 1).
 * ``bust``: the venue busts this fill (150=H); the trigger must be a ``fill``.
+* ``correct [qty Q] [px P]``: the venue corrects this fill (150=G, ExecRefID 19 = its ExecID) to LastQty Q and
+  LastPx P, CumQty and AvgPx recomputed, the drop copy told too; at least one of the two; a signed value shifts the
+  fill's own (``px +0.05``, ``qty -10``), an unsigned one replaces it. The trigger must be a ``fill``.
 * ``unsolicited cancel``: the venue cancels this message's order on its own.
 * ``halt [SYMBOL]`` / ``resume [SYMBOL]``: the venue halts trading in SYMBOL (or this message's symbol), or lets
   it trade again: while halted, new orders and replaces are rejected as halted, resting orders stay and do not
@@ -63,7 +67,8 @@ WHAT, on a message the venue sends:
 On a message the venue receives (``cancel request``, ``replace request``): ``fill first``: the venue fills
 the order before acting on the request. On any request it receives: ``ignore``: the venue never acts on it
 nor answers (a request lost inside the venue; only the desk's own retry gets it done). At a time:
-``disconnect``, ``restart with empty store``, ``bust EXECID``, ``unsolicited cancel CLORDID``,
+``disconnect``, ``restart with empty store``, ``bust EXECID``, ``correct EXECID [qty Q] [px P]``,
+``unsolicited cancel CLORDID``,
 ``unsolicited cancel on SYMBOL``, ``halt SYMBOL`` or ``resume SYMBOL``.
 
 Every problem is reported with the file and line (``FaultScriptError.problems``); a script with any bad line
@@ -80,12 +85,14 @@ from pathlib import Path
 from typing import Final
 
 from app.venue.errors import FaultScriptError, ScriptProblem
-from app.venue.faults.rules import KINDS, Effect, Fault, FaultScript, Kind, MessageTrigger, Rule, TimeTrigger
+from app.venue.faults.rules import KINDS, Change, Effect, Fault, FaultScript, Kind, MessageTrigger, Rule, TimeTrigger
 
 _SPLIT: Final = re.compile(r":(?=\s|$)")
 _ORDINAL: Final = re.compile(r"([1-9][0-9]{0,8})(st|nd|rd|th)")
 _DURATION: Final = re.compile(r"([0-9]{1,9}(?:\.[0-9]{1,3})?)(ms|s|m)")
 _COUNT: Final = re.compile(r"[1-9][0-9]{0,4}")
+_AMOUNT: Final = re.compile(r"[+-]?[0-9]{1,12}(?:\.[0-9]{1,8})?")
+_CORRECTED: Final = {"qty": "quantity", "px": "price"}
 _FIELD: Final = re.compile(r"([1-9][0-9]{0,8})=(\S+)")
 _SEED: Final = re.compile(r"-?[0-9]{1,19}")
 _NAMES: Final = re.compile(r"[\s,]+")
@@ -296,12 +303,9 @@ def _what(words: list[str], trigger: MessageTrigger | TimeTrigger) -> Fault:
 def _fault(words: list[str], trigger: MessageTrigger | TimeTrigger) -> Fault:
     said = [w.lower() for w in words]
     head, args = said[0], words[1:]
-    if head in _PLAIN and not args:
-        return Fault(_PLAIN[head])
-    if said == ["disconnect", "before"]:
-        return Fault(Effect.DISCONNECT_BEFORE)
-    if said == ["restart", "with", "empty", "store"]:
-        return Fault(Effect.RESTART)
+    plain = _PLAIN.get(" ".join(said))
+    if plain is not None:
+        return Fault(plain)
     if head == "delay" and len(args) == 1:
         span = _duration(args[0])
         if not span:
@@ -313,19 +317,28 @@ def _fault(words: list[str], trigger: MessageTrigger | TimeTrigger) -> Fault:
         return _duplicate(said[1:])
     if head == "bust" and len(args) <= 1:
         return Fault(Effect.BUST, exec_id=args[0] if args else None)
+    if head == "correct":
+        return _correct(args)
     if said[:2] == ["unsolicited", "cancel"]:
         return _unsolicited_cancel(words[2:])
-    if said == ["fill", "first"]:
-        return Fault(Effect.FILL_FIRST)
     if head in ("halt", "resume") and len(args) <= 1:
         return Fault(Effect.HALT if head == "halt" else Effect.RESUME, symbol=args[0] if args else None)
     raise _LineError(f"unknown fault {' '.join(words)!r}: faults are {_FAULTS}")
 
 
-_PLAIN: Final = {"drop": Effect.DROP, "garble": Effect.GARBLE, "disconnect": Effect.DISCONNECT, "ignore": Effect.IGNORE}
+_PLAIN: Final = {
+    "drop": Effect.DROP,
+    "garble": Effect.GARBLE,
+    "disconnect": Effect.DISCONNECT,
+    "ignore": Effect.IGNORE,
+    "disconnect before": Effect.DISCONNECT_BEFORE,
+    "restart with empty store": Effect.RESTART,
+    "fill first": Effect.FILL_FIRST,
+}
+"""Faults said in fixed words, taking no arguments."""
 _FAULTS: Final = (
     "'drop', 'garble', 'delay DURATION', 'reorder [past N]', 'duplicate [with possdup|possresend] [past N]', "
-    "'disconnect [before]', 'restart with empty store', 'bust [EXECID]', "
+    "'disconnect [before]', 'restart with empty store', 'bust [EXECID]', 'correct [EXECID] [qty Q] [px P]', "
     "'unsolicited cancel [CLORDID | on SYMBOL]', 'halt [SYMBOL]', 'resume [SYMBOL]', 'fill first' and 'ignore'"
 )
 
@@ -349,6 +362,37 @@ def _duplicate(said: list[str]) -> Fault:
     return Fault(effect, count=_past(said, "duplicate", default=0))
 
 
+def _correct(args: list[str]) -> Fault:
+    exec_id = args[0] if args and args[0].lower() not in _CORRECTED else None
+    pairs = args[1:] if exec_id is not None else args
+    changes: dict[str, Change] = {}
+    for at in range(0, len(pairs), 2):
+        name = pairs[at].lower()
+        if name not in _CORRECTED or at + 1 == len(pairs):
+            raise _LineError(
+                f"'correct' takes '[EXECID] [qty Q] [px P]', as in 'correct px +0.05'; not {' '.join(args)!r}"
+            )
+        if name in changes:
+            raise _LineError(f"'correct' gives {name!r} twice")
+        changes[name] = _change(pairs[at + 1], _CORRECTED[name])
+    if not changes:
+        raise _LineError("'correct' needs what to correct: 'qty Q', 'px P' or both, as in 'correct px +0.05'")
+    return Fault(Effect.CORRECT, exec_id=exec_id, new_qty=changes.get("qty"), new_px=changes.get("px"))
+
+
+def _change(text: str, what: str) -> Change:
+    if _AMOUNT.fullmatch(text) is None:
+        raise _LineError(
+            f"the {what} to correct to is a number (100.05), or a signed one to shift the fill's (+0.05, -10); "
+            f"not {text!r}"
+        )
+    amount = Decimal(text)
+    shift = text[0] in "+-"
+    if not shift and amount <= 0:
+        raise _LineError(f"a corrected {what} is above zero; {text!r} is not (a fill corrected to nothing is a bust)")
+    return Change(amount, shift)
+
+
 def _unsolicited_cancel(args: list[str]) -> Fault:
     if not args:
         return Fault(Effect.UNSOLICITED_CANCEL)
@@ -360,8 +404,9 @@ def _unsolicited_cancel(args: list[str]) -> Fault:
 
 
 _AT_A_TIME: Final = frozenset(
-    {Effect.DISCONNECT, Effect.RESTART, Effect.BUST, Effect.UNSOLICITED_CANCEL, Effect.HALT, Effect.RESUME}
-)
+    {Effect.DISCONNECT, Effect.RESTART, Effect.BUST, Effect.CORRECT, Effect.UNSOLICITED_CANCEL, Effect.HALT,
+     Effect.RESUME}
+)  # fmt: skip
 
 
 def _check_fits(fault: Fault, trigger: MessageTrigger | TimeTrigger, said: str) -> None:
@@ -372,8 +417,8 @@ def _check_fits(fault: Fault, trigger: MessageTrigger | TimeTrigger, said: str) 
             raise _LineError(
                 f"{said!r} acts on a message, but 'at' names a time; use a message trigger like '2nd fill'"
             )
-        if effect is Effect.BUST and fault.exec_id is None:
-            raise _LineError("'bust' at a time needs the ExecID to bust, as in 'bust E-12'")
+        if effect in (Effect.BUST, Effect.CORRECT) and fault.exec_id is None:
+            raise _LineError(f"'{effect}' at a time needs the ExecID of the fill, as in '{effect} E-12'")
         if effect is Effect.UNSOLICITED_CANCEL and fault.cl_ord_id is None and fault.symbol is None:
             raise _LineError(
                 "'unsolicited cancel' at a time needs an order, as in 'unsolicited cancel C-3' or 'on ACME'"
@@ -388,7 +433,8 @@ def _check_fits(fault: Fault, trigger: MessageTrigger | TimeTrigger, said: str) 
         raise _LineError(f"'ignore' acts on a request the venue receives, not on a {name!r} it sends")
     if effect is Effect.FILL_FIRST and name not in ("cancel request", "replace request"):
         raise _LineError(f"'fill first' acts on a 'cancel request' or 'replace request', not a {name!r}")
-    if effect is Effect.BUST and fault.exec_id is None and name != "fill":
+    if effect in (Effect.BUST, Effect.CORRECT) and fault.exec_id is None and name != "fill":
         raise _LineError(
-            f"'bust' without an ExecID busts the fill that fired the rule: the trigger must be a 'fill', not {name!r}"
+            f"'{effect}' without an ExecID acts on the fill that fired the rule: the trigger must be a 'fill', "
+            f"not {name!r}"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -11,6 +12,7 @@ from app.engine.fix import tags as t
 from app.engine.ids import ClOrdId, ExecId
 from app.venue.faults import (
     Bust,
+    Correct,
     Disconnect,
     FillBeforeCancel,
     Halt,
@@ -158,6 +160,17 @@ def test_bust_asks_the_venue_to_bust_the_fill_that_fired_the_rule() -> None:
 
 def test_bust_at_a_time_names_its_exec_id() -> None:
     assert injector("at 1s: bust E-9").poll(START + S) == [Bust(ExecId("E-9"))]
+
+
+def test_correct_asks_the_venue_to_correct_the_fill_that_fired_the_rule_or_the_one_named() -> None:
+    sent = stream(NEW, FILL, FILL)
+    [write, correct] = run(injector("2nd fill: correct qty -1 px 99.5"), sent)[2:]
+    assert isinstance(correct, Correct)
+    assert (write, correct.exec_id) == (Write(sent[2].frame), "E-3")
+    assert correct.to(Decimal(10), Decimal(100)) == (Decimal(9), Decimal("99.5"))
+    [at_time] = injector("at 1s: correct E-9 px +0.05").poll(START + S)
+    assert isinstance(at_time, Correct)
+    assert (at_time.exec_id, at_time.to(Decimal(10), Decimal(100))) == ("E-9", (Decimal(10), Decimal("100.05")))
 
 
 def test_unsolicited_cancel_after_an_ack_cancels_that_order() -> None:

@@ -11,7 +11,7 @@ import pytest
 from app.venue.errors import FaultScriptError
 from app.venue.faults import load_script, parse_script
 from app.venue.faults import script as script_module
-from app.venue.faults.rules import KINDS, Effect, Fault, MessageTrigger, Rule, TimeTrigger
+from app.venue.faults.rules import KINDS, Change, Effect, Fault, MessageTrigger, Rule, TimeTrigger
 
 REPO = Path(__file__).resolve().parents[4]
 EXAMPLES = sorted((REPO / "resources" / "faults").glob("*.txt"))
@@ -34,7 +34,7 @@ def test_every_example_parses_and_says_what_each_rule_does(path: Path) -> None:
 def test_the_example_in_the_format_documentation_parses() -> None:
     doc = script_module.__doc__ or ""
     example = doc.split("::\n\n", 1)[1].split("\n\n", 1)[0]
-    assert len(parse_script(example).rules) == 11
+    assert len(parse_script(example).rules) == 12
 
 
 def test_a_rule_reads_as_it_is_written() -> None:
@@ -62,6 +62,12 @@ def test_a_rule_reads_as_it_is_written() -> None:
         ("restart with empty store", Fault(Effect.RESTART)),
         ("bust", Fault(Effect.BUST)),
         ("bust E-4", Fault(Effect.BUST, exec_id="E-4")),
+        ("correct px +0.05", Fault(Effect.CORRECT, new_px=Change(Decimal("0.05"), shift=True))),
+        (
+            "Correct E-4 QTY 5 px 99.5",
+            Fault(Effect.CORRECT, exec_id="E-4", new_qty=Change(Decimal(5)), new_px=Change(Decimal("99.5"))),
+        ),
+        ("correct qty -10", Fault(Effect.CORRECT, new_qty=Change(Decimal(-10), shift=True))),
         ("unsolicited cancel", Fault(Effect.UNSOLICITED_CANCEL)),
         ("unsolicited cancel C-3", Fault(Effect.UNSOLICITED_CANCEL, cl_ord_id="C-3")),
         ("unsolicited cancel on ACME", Fault(Effect.UNSOLICITED_CANCEL, symbol="ACME")),
@@ -109,6 +115,15 @@ def test_time_rules_and_received_messages() -> None:
         ("at 5s sharp: disconnect", "after 'at DURATION' only 'with probability P' may follow"),
         ("at 5s: drop", "'drop' acts on a message, but 'at' names a time"),
         ("at 5s: bust", "'bust' at a time needs the ExecID"),
+        ("at 5s: correct px 1", "'correct' at a time needs the ExecID of the fill, as in 'correct E-12'"),
+        ("2nd ack: correct px 1", "'correct' without an ExecID acts on the fill that fired the rule"),
+        ("2nd fill: correct", "'correct' needs what to correct: 'qty Q', 'px P' or both"),
+        ("2nd fill: correct E-4", "'correct' needs what to correct"),
+        ("2nd fill: correct px", "'correct' takes '[EXECID] [qty Q] [px P]'"),
+        ("2nd fill: correct E-4 size 5", "'correct' takes '[EXECID] [qty Q] [px P]'"),
+        ("2nd fill: correct px 1 px 2", "'correct' gives 'px' twice"),
+        ("2nd fill: correct px cheap", "the price to correct to is a number (100.05), or a signed one"),
+        ("2nd fill: correct qty 0", "a corrected quantity is above zero; '0' is not"),
         ("at 5s: unsolicited cancel", "'unsolicited cancel' at a time needs an order"),
         ("at 5s: halt", "'halt' at a time needs the symbol, as in 'halt ACME'"),
         ("at 5s: resume", "'resume' at a time needs the symbol"),
