@@ -197,11 +197,11 @@ class QtAnomalies(QWidget):
     def _show_kinds(self, book: AnomalyBook) -> None:
         kinds = sorted(book.kinds, key=lambda kind: KIND_TEXT[kind])
         choice = self.kind_choice
-        if [choice.itemData(i) for i in range(choice.count())] != kinds:
+        if [choice.itemData(i) for i in range(choice.count())] != [kind.value for kind in kinds]:
             current = choice.currentData()
             choice.clear()
             for kind in kinds:
-                choice.addItem("", kind)
+                choice.addItem("", kind.value)  # Qt hands an enum back as its plain value anyway
             choice.setCurrentIndex(max(0, choice.findData(current)))
         for i, kind in enumerate(kinds):
             choice.setItemText(i, f"{KIND_TEXT[kind]} ({book.kinds[kind]:,})")
@@ -227,10 +227,11 @@ class QtAnomalies(QWidget):
     def acknowledge_kind(self) -> bool:
         """Acknowledge every open anomaly of the chosen kind up to the newest shown, with the note typed, as one
         audited step (a supervisor's); whether the engine accepted."""
-        kind = self.kind_choice.currentData()
-        if not isinstance(kind, AnomalyKind):
+        chosen = self.kind_choice.currentData()
+        if chosen is None:
             self.said.emit("No anomaly is open, so there is no kind to acknowledge.")
             return False
+        kind = AnomalyKind(chosen)
         return self._said(self._engine.acknowledge_anomaly_kind(kind, self.seen_through, self.user, self.note.text()))
 
     def open_timeline(self, row: int) -> QtOrderTimeline | None:
