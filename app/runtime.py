@@ -1,7 +1,8 @@
 """Everything the desktop runs besides its windows: the engine, its FIX sessions and the embedded venues.
 
 ``Runtime.start`` opens (or creates) the event store in the data directory, starts the embedded venue
-simulator on the configured ports unless told not to, connects every order and drop copy session, starts
+simulator on the configured ports unless told not to (its venues start with empty stores, so the desk logs on
+to them with both sides back at MsgSeqNum 1), connects every order and drop copy session, starts
 the price feed on the market data sessions (quotes into ``runtime.prices``, which marks the positions) and
 the automatic kill switch triggers (lines, and kill cancels left unconfirmed, checked every second); ``stop``
 logs out, snapshots the book for a quick next start, and closes the store. The windows talk to
@@ -134,6 +135,9 @@ class Runtime:
         feed.attach(engine)
         drop_copies = DropCopyGateway(configs, clock)
         drop_copies.attach(engine)
+        if simulator is not None:  # its venues just started with empty stores: both sides begin again at 1
+            for session in (*gateway.sessions.values(), *drop_copies.sessions.values()):
+                session.request_reset()
         await gateway.start()
         await drop_copies.start()
         await feed.start()

@@ -30,7 +30,9 @@ from app.engine.events import (
     ActionRefused,
     AllocationTemplateRemoved,
     AllocationTemplateSaved,
+    AnomaliesAcknowledged,
     AnomalyAcknowledged,
+    AnomalyKind,
     BlockBasisSet,
     CancelRequested,
     DayOpeningMark,
@@ -433,6 +435,20 @@ class Engine:
                 batch.record(AnomalyAcknowledged(number, note.strip(), book.open[number].order_id), user)
         count = len(numbers)
         return CommandResult(True, message=f"{count} anomal{'y' if count == 1 else 'ies'} acknowledged.")
+
+    def acknowledge_anomaly_kind(self, kind: AnomalyKind, through: int, user: UserId, note: str = "") -> CommandResult:
+        """Take every open anomaly of ``kind`` numbered up to ``through`` (the newest the user saw) off the desk's
+        list in one audited event: a supervisor's call, for a runaway venue's flood."""
+        action = Action.ACKNOWLEDGE_ANOMALY
+        if refused := self._refused(user, action):
+            return refused
+        if self.directory.role_of(user) is not Role.SUPERVISOR:
+            return self.refuse(user, action, f"{user} may not acknowledge a whole kind of anomaly; a supervisor may.")
+        count, words = len(self.book.anomalies.of_kind(kind, through)), kind.value.replace("_", " ")
+        if not count:
+            return CommandResult.refused(f"No {words} anomaly up to number {through} is open; nothing changed.")
+        self.record([AnomaliesAcknowledged(kind, through, count, note.strip())], user)
+        return CommandResult(True, message=f"{count} anomal{'y' if count == 1 else 'ies'} ({words}) acknowledged.")
 
     def seed_limits(self, limits: Mapping[LimitKey, str], source: str) -> bool:
         """On a desk that has never had limits, set these (from the shipped limits file) as the system user.

@@ -549,6 +549,21 @@ class AnomalyAcknowledged:
 
 
 @dataclass(frozen=True, slots=True)
+class AnomaliesAcknowledged:
+    """A supervisor took every open anomaly of ``kind`` numbered up to ``through`` (the newest they had seen) off
+    the desk's list at once; ``count`` says how many that was.
+
+    Named by rule rather than one by one, so a runaway venue's 100,000 anomalies cost one event, and the rule is
+    exact on replay: the same anomalies are open at that point of the log every time.
+    """
+
+    kind: AnomalyKind
+    through: int
+    count: int
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class DayOpeningMark:
     """The price a symbol's positions carried into trading day ``day`` are measured from for the day's P&L.
 
@@ -616,6 +631,7 @@ Event = (
     | AnomalyAcknowledged
     | DayOpeningMark
     | StatusRequested
+    | AnomaliesAcknowledged
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -663,6 +679,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AnomalyAcknowledged,
         DayOpeningMark,
         StatusRequested,
+        AnomaliesAcknowledged,
     )
 }
 """Each event class by the kind name the log stores."""

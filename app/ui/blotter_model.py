@@ -3,7 +3,7 @@
 The model never re-reads the whole ledger after the first load (or a reload, ``reset``): ``refresh`` takes
 the ids the bridge says changed, inserts orders that now pass the filter where the sort puts them
 (``beginInsertRows``), removes those that no longer pass, and emits ``dataChanged`` for changed rows only.
-Rows whose filled quantity grew flash for a moment. An order with anomalies or an open quantity break carries a
+Rows whose filled quantity grew flash for a moment. An order with open anomalies or an open quantity break carries a
 warning icon on its ClOrdID, whose tooltip says what is wrong.
 
 There is no ``QSortFilterProxyModel``: a proxy asks ``data`` for two cells per comparison and calls a Python
@@ -36,7 +36,7 @@ from app.engine.enums import OrderStatus
 from app.engine.ids import OrderId
 from app.engine.ledger import OrderLedger
 from app.engine.order import ZERO, Order
-from app.ui.anomaly_text import order_note
+from app.ui.anomaly_text import OpenAbout, no_open_anomalies, order_note
 from app.ui.blotter_columns import (
     CL_ORD_ID_COLUMN,
     COLUMNS,
@@ -118,7 +118,7 @@ class BlotterModel(QAbstractTableModel):
         self._flash_timer = QTimer(self)
         self._flash_timer.setSingleShot(True)
         self._flash_timer.timeout.connect(self._end_flashes)
-        self._anomaly_words: Callable[[OrderId], str | None] = _unknown
+        self._open_about: OpenAbout = no_open_anomalies
         self._warning: QIcon | None = None
         self._load()
 
@@ -176,9 +176,17 @@ class BlotterModel(QAbstractTableModel):
         """Whether the order's row is highlighted because it just filled."""
         return order_id in self._flash_until
 
-    def show_anomalies(self, latest: Callable[[OrderId], str | None]) -> None:
-        """Name each marked order's newest anomaly in its tooltip, as ``latest`` gives it."""
-        self._anomaly_words = latest
+    def show_anomalies(self, open_about: OpenAbout) -> None:
+        """Mark the orders with open anomalies, counted and named as ``open_about`` gives them."""
+        self._open_about = open_about
+        self.repaint_markers()
+
+    def repaint_markers(self) -> None:
+        """Redraw every row's marker (anomalies were recorded or acknowledged): one change over the column, so
+        the view repaints only the rows on screen."""
+        if self._ids:
+            last = len(self._ids) - 1
+            self.dataChanged.emit(self.index(0, CL_ORD_ID_COLUMN), self.index(last, CL_ORD_ID_COLUMN))
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """What a cell shows, for each role the view asks about."""
@@ -207,7 +215,7 @@ class BlotterModel(QAbstractTableModel):
         return order.order_id if role == ORDER_ID_ROLE else None
 
     def _marker(self, order: Order) -> QIcon | None:
-        if not (order.anomalies or order.break_qty):
+        if not (order.break_qty or (order.anomalies and self._open_about(order.order_id)[0])):
             return None
         if self._warning is None:
             self._warning = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
@@ -215,7 +223,7 @@ class BlotterModel(QAbstractTableModel):
 
     def _tooltip(self, order: Order, col: int) -> str | None:
         if col == CL_ORD_ID_COLUMN:
-            note = order_note(order, self._anomaly_words(order.order_id))
+            note = order_note(order, *self._open_about(order.order_id)) if order.anomalies or order.break_qty else None
             return chain_text(order) if note is None else f"{note}\n\n{chain_text(order)}"
         if col == STATUS_COLUMN:
             return "\n".join(filter(None, (order.status.label, order.text)))
@@ -501,11 +509,6 @@ def _insert_point(keys: list[Any], key: Any, descending: bool) -> int:
         else:
             hi = mid
     return lo
-
-
-def _unknown(_order_id: OrderId) -> str | None:
-    """No anomaly's words to give (until a view that has them is plugged in)."""
-    return None
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:

@@ -14,8 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
+from app.engine.events import AnomalyKind
 from app.engine.ids import OrderId
-from app.ui.anomalies_view import ANOMALY_COLUMNS, anomaly_words
+from app.ui.anomalies_view import ANOMALY_COLUMNS, QtAnomalies, anomaly_words
 from app.ui.blotter_columns import CL_ORD_ID_COLUMN
 from app.ui.main_window import MainWindow
 from app.ui.order_timeline_view import QtOrderTimeline
@@ -161,3 +162,89 @@ def test_acknowledging_a_selection_brings_the_count_down_and_survives_a_restart(
         assert "No anomalies to acknowledge (3 recorded" in again.anomalies.said_line.text()
     finally:
         engine.close()
+
+
+def test_the_blotter_marker_counts_only_open_anomalies_and_clears_when_they_are_acknowledged(
+    qtbot: QtBot, window: MainWindow, engine: Engine
+) -> None:
+    venue = _filled_order(engine)
+    venue.qty += 10
+    engine.apply_venue_messages([venue.fill(10)])  # a late fill and an overfill on one order
+    order_id = OrderId(venue.cl_ord_id)
+    qtbot.waitUntil(lambda: window.bridge.idle and window.anomalies.model.rowCount() == 2)
+    assert "2 anomalies to acknowledge (2 recorded)" in _marker(window, order_id)[1]
+
+    assert engine.acknowledge_anomalies([1], TRADER).accepted  # from anywhere: another window, another user
+    qtbot.waitUntil(lambda: window.bridge.idle and window.anomaly_count.text() == "1 anomaly")
+    icon, tip = _marker(window, order_id)
+    assert icon is not None
+    assert "1 anomaly to acknowledge (2 recorded); latest: " in tip
+
+    assert engine.acknowledge_anomalies([2], TRADER).accepted
+    qtbot.waitUntil(lambda: window.bridge.idle and not window.anomaly_count.isVisible())
+    icon, tip = _marker(window, order_id)
+    assert icon is None
+    assert "anomal" not in tip
+
+
+def _strangers(engine: Engine, first: int, count: int) -> None:
+    """``count`` executions for orders we never sent: one anomaly each, in one batch."""
+    engine.apply_venue_messages([VenueOrder(f"NOT-OURS-{n}", 50).fill(5) for n in range(first, first + count)])
+
+
+def test_a_flood_shows_the_newest_says_how_many_more_and_keeps_the_selection(qtbot: QtBot, engine: Engine) -> None:
+    venue = _filled_order(engine)
+    venue.qty += 10
+    engine.apply_venue_messages([venue.fill(10)])  # 1 late fill, 2 overfill
+    _strangers(engine, 0, 12)  # 3 to 14
+    view = QtAnomalies(engine, SUPERVISOR, shown=5)
+    qtbot.addWidget(view)
+    view.show()
+    counts: list[int] = []
+    view.countChanged.connect(counts.append)
+    assert view.model.rowCount() == 5
+    assert [view.model.row(r).number for r in range(5)] == [14, 13, 12, 11, 10]
+    assert view.more_line.isVisible()
+    oldest = engine.book.anomalies.open[1].at
+    assert view.more_line.text().startswith(f"9 more not shown, the oldest from {oldest:%H:%M}")
+    assert "14 anomalies to acknowledge (of 14 recorded)" in view.said_line.text()
+    kinds = [view.kind_choice.itemText(i) for i in range(view.kind_choice.count())]
+    assert "Execution for an order we do not know (12)" in kinds
+    assert "Fill after the order finished (1)" in kinds
+
+    view.table.selectRow(1)  # number 13
+    _strangers(engine, 12, 3)  # 15 to 17 arrive while the trader looks
+    view.refresh()
+    chosen = [view.model.row(i.row()).number for i in view.table.selectionModel().selectedRows()]
+    assert chosen == [13]
+    assert view.more_line.text().startswith("12 more not shown")
+    assert counts == [17]
+
+    _strangers(engine, 15, 1)  # 18: recorded after the supervisor's last look
+    view.kind_choice.setCurrentIndex(view.kind_choice.findData(AnomalyKind.UNKNOWN_ORDER))
+    view.note.setText("SIMB sent executions for a test book")
+    assert view.acknowledge_kind()
+    view.refresh()
+    assert [view.model.row(r).number for r in range(view.model.rowCount())] == [18, 2, 1]
+    assert not view.more_line.isVisible()
+    assert counts == [17, 3]
+    assert view.note.text() == ""
+    [last] = [r for r in engine.store.read() if r.kind == "AnomaliesAcknowledged"]
+    assert '"count":15' in last.data.replace(" ", "")  # 3 to 17, not 18
+
+
+def test_only_a_supervisor_may_acknowledge_a_whole_kind(qtbot: QtBot, engine: Engine) -> None:
+    _strangers(engine, 0, 3)
+    view = QtAnomalies(engine, TRADER)
+    qtbot.addWidget(view)
+    assert not view.sweep_button.isEnabled()
+    assert "a supervisor may" in view.sweep_button.toolTip()
+    said: list[str] = []
+    view.said.connect(said.append)
+    assert not view.acknowledge_kind()  # asked anyway (e.g. by a shortcut): the engine refuses in words
+    assert "a supervisor may" in said[-1]
+    assert len(engine.book.anomalies.open) == 3
+    view.set_user(SUPERVISOR)
+    assert view.sweep_button.isEnabled()
+    view.sweep_button.click()
+    assert said[-1] == "3 anomalies (unknown order) acknowledged."

@@ -68,3 +68,21 @@ def test_orders_trade_on_every_simulated_venue_and_cancel_waits_for_the_venue(tm
         await runtime.stop()
 
     asyncio.run(scenario())
+
+
+def test_a_second_start_on_the_same_store_logs_on_to_the_fresh_embedded_venues(tmp_path: Path) -> None:
+    """The embedded venues keep nothing between starts; the desk's store keeps its sequence numbers. Without a
+    reset at the first logon every order and drop copy session stopped on "MsgSeqNum too low" the second day."""
+
+    async def scenario() -> None:
+        configs = tuple(free_ports(load_config(default_config_path())))
+        for _day in range(2):
+            runtime = await Runtime.start(tmp_path / "desk.db", configs, SystemClock(), directory=DESK)
+            sessions = [*runtime.gateway.sessions.values(), *runtime.drop_copies.sessions.values()]
+            settled = (SessionState.ACTIVE, SessionState.STOPPED)
+            await until(lambda: all(s.state in settled for s in sessions))  # noqa: B023 - awaited in the loop
+            states = {s.config.name: s.state.name for s in sessions}
+            await runtime.stop()
+            assert states == dict.fromkeys(states, "ACTIVE")
+
+    asyncio.run(scenario())

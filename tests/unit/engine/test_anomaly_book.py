@@ -3,12 +3,19 @@ restart from the log alone and from a snapshot."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app.engine.anomaly_book import AnomalyBook
 from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
-from app.engine.events import ActionRefused, AnomalyAcknowledged, AnomalyKind
+from app.engine.events import (
+    ActionRefused,
+    AnomaliesAcknowledged,
+    AnomalyAcknowledged,
+    AnomalyKind,
+    AnomalyRecorded,
+)
 from app.engine.ids import OrderId, UserId
 from app.engine.order_timeline import order_timeline
 from app.engine.roles import Action
@@ -122,3 +129,79 @@ def test_the_open_list_survives_a_restart_from_the_log_alone_and_from_a_snapshot
 def test_the_acknowledgement_round_trips_through_the_log_format() -> None:
     for event in (AnomalyAcknowledged(3, "checked with the venue", OrderId("O-1")), AnomalyAcknowledged(4)):
         assert from_json(AnomalyAcknowledged, to_json(event)) == event
+
+
+def _kinds_and_orders(engine: Engine) -> tuple[dict[AnomalyKind, int], dict[str, int]]:
+    book = engine.book.anomalies
+    about = {order_id: book.about(order_id)[0] for order_id in engine.ledger.orders}
+    return dict(book.kinds), {order_id: n for order_id, n in about.items() if n}
+
+
+def test_a_supervisor_acknowledges_a_whole_kind_up_to_what_they_saw_in_one_audited_event(tmp_path: Path) -> None:
+    engine = _desk(tmp_path / "desk.db")  # 1 late, 2 over, 3 late, 4 over, 5 unknown
+    late = AnomalyKind.LATE_FILL
+    assert engine.book.anomalies.kinds == {late: 2, AnomalyKind.OVERFILL: 2, AnomalyKind.UNKNOWN_ORDER: 1}
+    first = engine.book.anomalies.open[1].order_id
+    assert first is not None
+    assert engine.book.anomalies.about(first)[0] == 2
+
+    refused = engine.acknowledge_anomaly_kind(late, 5, TRADER)
+    assert not refused.accepted
+    assert "a supervisor may" in refused.message
+    assert list(engine.book.anomalies.open) == [1, 2, 3, 4, 5]
+
+    _late_fill(engine)  # 6 late, 7 over: recorded after the supervisor looked (at number 5)
+    result = engine.acknowledge_anomaly_kind(late, 5, SUPERVISOR, " venue bug, ticket 42 ")
+    assert result.accepted, result.message
+    assert result.message == "2 anomalies (late fill) acknowledged."
+    assert list(engine.book.anomalies.open) == [2, 4, 5, 6, 7]  # the late fill recorded after stays open
+    assert engine.book.anomalies.kinds[late] == 1
+    assert engine.book.anomalies.about(first) == (1, engine.book.anomalies.open[2])
+    last = list(engine.store.read())[-1]
+    assert (last.kind, last.user) == ("AnomaliesAcknowledged", SUPERVISOR)
+    assert from_json(AnomaliesAcknowledged, last.data) == AnomaliesAcknowledged(late, 5, 2, "venue bug, ticket 42")
+    again = engine.acknowledge_anomaly_kind(late, 5, SUPERVISOR)
+    assert (again.accepted, again.message) == (False, "No late fill anomaly up to number 5 is open; nothing changed.")
+
+    before = (_state(engine), _kinds_and_orders(engine))
+    engine.close()
+    replayed, _ = open_engine(tmp_path / "desk.db")  # the log alone
+    assert (_state(replayed), _kinds_and_orders(replayed)) == before
+    replayed.snapshot()
+    replayed.close()
+    restored, _ = open_engine(tmp_path / "desk.db")
+    assert restored.store.latest_snapshot() is not None
+    assert (_state(restored), _kinds_and_orders(restored)) == before
+    restored.close()
+
+
+def test_a_flood_of_anomalies_keeps_exact_counts_by_kind_and_by_order() -> None:
+    book, at = AnomalyBook(), datetime(2026, 11, 20, 14, 30, tzinfo=UTC)
+    kinds = (AnomalyKind.UNKNOWN_ORDER, AnomalyKind.LATE_FILL, AnomalyKind.OVERFILL)
+    for n in range(20_000):
+        order_id = None if n % 3 == 0 else OrderId(f"O-{n % 7}")
+        book.apply(AnomalyRecorded(kinds[n % 3], f"report {n}", order_id), at)
+    assert len(book.open) == book.recorded == 20_000
+    assert sum(book.kinds.values()) == 20_000
+    assert sum(book.about(OrderId(f"O-{k}"))[0] for k in range(7)) == 20_000 - book.kinds[AnomalyKind.UNKNOWN_ORDER]
+
+    book.apply(AnomaliesAcknowledged(AnomalyKind.LATE_FILL, 10_000, 3_333), at)
+    book.apply(AnomalyAcknowledged(19_999), at)  # the last one (number 19_999 is n=19_998: unknown order)
+    assert book.kinds[AnomalyKind.LATE_FILL] == 6_667 - 3_333
+    assert len(book.open) == 20_000 - 3_333 - 1
+    newest = {k: book.about(OrderId(f"O-{k}"))[1] for k in range(7)}
+    for anomaly in newest.values():
+        assert anomaly is not None
+        later = [a for a in book.open.values() if a.order_id == anomaly.order_id and a.number > anomaly.number]
+        assert not later
+    fresh = AnomalyBook()
+    fresh.load_rows(book.rows())
+    assert (fresh.kinds, {k: fresh.about(OrderId(f"O-{k}")) for k in range(7)}) == (
+        book.kinds,
+        {k: book.about(OrderId(f"O-{k}")) for k in range(7)},
+    )
+
+
+def test_the_acknowledgement_of_a_kind_round_trips_through_the_log_format() -> None:
+    event = AnomaliesAcknowledged(AnomalyKind.OVERFILL, 120, 37, "venue bug")
+    assert from_json(AnomaliesAcknowledged, to_json(event)) == event
