@@ -329,7 +329,12 @@ class Engine:
 
     def check_new(self, spec: OrderSpec) -> Verdict:
         """What ``submit`` would decide on ``spec`` now: the kill switches first, then the risk gate (the ticket
-        shows it before Submit)."""
+        shows it before Submit); a smart order is judged at the venue it would be routed to now."""
+        route = self._route(spec)
+        if isinstance(route, str):
+            return Verdict(False, "smart_routing", route)
+        if route is not None:
+            spec = dataclasses.replace(spec, destination=route.venue)
         verdict = kill_rules.check_new(self.book.kill, spec, self.ledger, self.positions)
         return self.gate.check_new(spec, self.book) if verdict.allowed else verdict
 

@@ -23,8 +23,9 @@ def slice_refusal(book: ParentBook, ledger: OrderLedger, spec: OrderSpec) -> str
     if spec.parent_id is None:
         return None
     parent = book.get(spec.parent_id)
-    if parent is None:
-        return f"There is no parent order {spec.parent_id} to slice from; nothing was sent."
+    if parent is None:  # a child of an ordinary order is only grouped under it in the blotter
+        known = spec.parent_id in ledger.orders
+        return None if known else f"There is no parent order {spec.parent_id} to slice from; nothing was sent."
     pid, terms = parent.parent_id, parent.spec
     if parent.closed is not None:
         return f"{pid} is closed; no more children can be sliced from it."
