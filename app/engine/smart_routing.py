@@ -2,6 +2,8 @@
 
 A buy goes where the ask is lowest, a sell where the bid is highest, among the configured venues whose quote
 for the symbol is fresh (a venue that quotes the symbol takes it); a tie goes to the venue configured first.
+A venue's quotes are those its own market-data session sends: one named after it, or ``<venue>-MD`` (see
+resources/sessions.toml). A consolidated feed (the simulator's ``SIM-MD``) names no venue, so routes nothing.
 The choice and why are recorded with the order, and the order carries the real venue from then on.
 """
 
@@ -19,6 +21,8 @@ from app.engine.prices import Quote
 
 SMART = "SMART"
 """The destination a ticket names to have the engine choose the venue."""
+VENUE_FEED_SUFFIX = "-MD"
+"""A market-data session named ``<venue>-MD`` is that venue's own feed."""
 FRESH_FOR = timedelta(seconds=30)
 """How old a quote may be and still route an order."""
 
@@ -52,7 +56,7 @@ class SmartRouter:
         quoted = self.quotes.venue_quotes(spec.symbol)
         prices: list[tuple[str, Decimal]] = []
         for venue in self.venues:
-            quote = quoted.get(venue)
+            quote = quoted.get(venue) or quoted.get(f"{venue}{VENUE_FEED_SUFFIX}")
             price = None if quote is None else (quote.ask if buy else quote.bid)
             if price is not None and quote is not None and quote.age(now) <= self.fresh_for:
                 prices.append((venue, price))

@@ -16,7 +16,7 @@ from app.engine.events import ActionRefused, ParentClosed, ParentStaged
 from app.engine.ids import AccountId, OrderId, UserId
 from app.engine.order import Amendment
 from app.engine.parent_terms import ParentSpec
-from app.engine.parents import ParentState
+from app.engine.parents import ParentFigures, ParentState
 from app.engine.recovery import decode_event
 from app.engine.roles import Action
 from app.engine.serialization import from_json, to_json
@@ -67,7 +67,7 @@ class ParentDesk:
     def fill(self, child: OrderId, qty: int, px: str) -> None:
         self.engine.apply_venue_messages([self.venues[child].fill(qty, D(px))])
 
-    def figures(self, engine: Engine | None = None):  # type: ignore[no-untyped-def]
+    def figures(self, engine: Engine | None = None) -> ParentFigures:
         engine = engine or self.engine
         return engine.book.parents.parents[self.parent_id].figures(engine.ledger)
 

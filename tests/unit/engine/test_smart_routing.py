@@ -42,6 +42,14 @@ def test_a_buy_goes_to_the_lowest_ask_and_a_sell_to_the_highest_bid() -> None:
     assert sell.venue == "SIMC"
 
 
+def test_a_venue_feed_named_venue_md_quotes_for_that_venue_and_a_consolidated_feed_for_none() -> None:
+    clock = FakeClock()
+    prices = book(clock, **{"SIMB-MD": ("10", "10.02"), "SIM-MD": ("10", "9.00")})
+    route = SmartRouter(VENUES, prices).route(spec(destination=SMART), clock.now())
+    assert isinstance(route, Route)
+    assert route.venue == "SIMB"
+
+
 def test_a_tie_goes_to_the_venue_configured_first_and_stale_or_unknown_venues_are_left_out() -> None:
     clock = FakeClock()
     prices = book(clock, SIMC=("10", "10.02"), SIMB=("10", "10.02"))
