@@ -36,6 +36,7 @@ from app.engine.risk import RiskGate
 from app.engine.risk.limits_file import default_limits_path, load_limits
 from app.engine.risk.pretrade import PreTradeGate
 from app.engine.roles import UserDirectory
+from app.engine.smart_routing import SmartRouter
 from app.venue.profiles import DEFAULT_PROFILES, VenueProfile
 from app.venue.simulator import Faults, VenueSimulator
 
@@ -116,6 +117,7 @@ class Runtime:
                 outbound=gateway,
                 directory=directory,
                 progress=progress,
+                router=SmartRouter(destinations, prices),
             )
             seed_new_desk(engine, limits_file or default_limits_path())
         except BaseException:

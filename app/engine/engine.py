@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
-from app.engine import kill_cancels, kill_rules, recovery
+from app.engine import kill_cancels, kill_rules, parent_rules, recovery
 from app.engine.allocation import rules as allocation_rules
 from app.engine.allocation.terms import AllocationTemplate
 from app.engine.book_snapshots import BookSnapshots
@@ -44,9 +44,12 @@ from app.engine.events import (
     LineLost,
     OrderDenied,
     OrderSubmitted,
+    ParentClosed,
+    ParentStaged,
     Recorded,
     ReplaceDenied,
     ReplaceRequested,
+    SmartRouted,
     StatusRequested,
 )
 from app.engine.ids import SYSTEM_USER, ClOrdId, OrderId, UserId
@@ -55,6 +58,7 @@ from app.engine.kill_terms import KillGrade, KillTrigger, Scope
 from app.engine.ledger import OrderLedger
 from app.engine.order import Order, OrderSpec, RequestKind
 from app.engine.order_fsm import IllegalTransition, Situation, Trigger, transition
+from app.engine.parent_terms import ParentSpec
 from app.engine.positions import Positions
 from app.engine.projections import Projections
 from app.engine.reconciliation import Reconciliation, copy_events, due_events
@@ -66,6 +70,7 @@ from app.engine.risk.override import decide
 from app.engine.risk.verdict import Verdict
 from app.engine.roles import Action, Role, UserDirectory, allows, ownership_refusal, refusal
 from app.engine.serialization import to_json
+from app.engine.smart_routing import SMART, Route, SmartRouter
 from app.engine.store import EventStore, Transaction
 from app.engine.venue_messages import (
     ExecutionReport,
@@ -127,8 +132,11 @@ class Engine:
         directory: UserDirectory | None = None,
         id_prefix: str | None = None,
         snapshot_every: int = SNAPSHOT_EVERY,
+        router: SmartRouter | None = None,
     ) -> None:
         self.store, self.clock, self.gate, self.outbound = store, clock, gate, outbound
+        self.router = router
+        """Chooses the venue of an order sent to ``SMART``; without one, such orders are refused."""
         self._directory = directory
         self.id_prefix = f"OEMS{store.tag}" if id_prefix is None else id_prefix
         """What every ClOrdID this engine issues starts with: by default the store's own tag, so a new or wiped
@@ -153,12 +161,14 @@ class Engine:
         directory: UserDirectory | None = None,
         id_prefix: str | None = None,
         progress: recovery.Progress | None = None,
+        router: SmartRouter | None = None,
     ) -> Engine:
         """Open (or create) the store at ``path`` and rebuild the book: newest snapshot + the log's tail.
 
         Without a ``directory`` the users recorded in the store decide who may do what.
         """
-        engine = cls(EventStore.open(path), clock, gate, outbound, directory=directory, id_prefix=id_prefix)
+        store = EventStore.open(path)
+        engine = cls(store, clock, gate, outbound, directory=directory, id_prefix=id_prefix, router=router)
         engine.reload(progress)
         return engine
 
@@ -229,17 +239,11 @@ class Engine:
         if known is not None:
             note = "Already submitted under this ClOrdID; nothing was sent again."
             return CommandResult(True, known.order_id, note, duplicate=True)
-        problems = cmd.spec.problems()
-        if problems:
-            return CommandResult(False, None, "The order has errors; nothing was sent.", tuple(problems))
-        basis = (
-            allocation_rules.basis_for(self.book.allocations, cmd.allocation_template)
-            if cmd.allocation_template
-            else None
-        )
-        if isinstance(basis, str):
-            return CommandResult.refused(basis)
-        verdict = self.check_new(cmd.spec)
+        terms = self._terms_for(cmd)
+        if isinstance(terms, CommandResult):
+            return terms
+        spec, route, basis = terms
+        verdict = self.check_new(spec)
         cl_ord_id = cmd.cl_ord_id or self._next_cl_ord_id()
         order_id = OrderId(cl_ord_id)
         decision = decide(verdict, order_id, cmd.user, self.directory.role_of(cmd.user), cmd.override_reason)
@@ -247,18 +251,93 @@ class Engine:
             for decided in decision.events:
                 batch.record(decided, cmd.user)
             if not decision.allowed:
-                batch.record(OrderDenied(order_id, cmd.spec, decision.rule, decision.reason), cmd.user)
+                batch.record(OrderDenied(order_id, spec, decision.rule, decision.reason), cmd.user)
             else:
-                batch.record(OrderSubmitted(order_id, cl_ord_id, cmd.spec), cmd.user)
+                batch.record(OrderSubmitted(order_id, cl_ord_id, spec), cmd.user)
+                if route is not None:
+                    batch.record(SmartRouted(order_id, route.venue, route.reason), cmd.user)
                 if basis is not None:
                     batch.record(BlockBasisSet(order_id, basis), cmd.user)
                 order = self.ledger.orders[order_id]
                 batch.send(VenueRequest.for_order(order, RequestKind.NEW, cl_ord_id))
         return CommandResult(decision.allowed, order_id, decision.reason)
 
+    def _terms_for(self, cmd: SubmitOrder) -> tuple[OrderSpec, Route | None, AllocationTemplate | None] | CommandResult:
+        """The new order's terms as they will go (a smart order's venue chosen), its route and its allocation basis
+        (its own template, else its parent's), or why it cannot go."""
+        spec = cmd.spec
+        problems = spec.problems()
+        if problems:
+            return CommandResult(False, None, "The order has errors; nothing was sent.", tuple(problems))
+        if refused := parent_rules.slice_refusal(self.book.parents, self.ledger, spec):
+            return self.refuse(cmd.user, Action.ENTER_ORDER, refused)
+        route = self._route(spec)
+        if isinstance(route, str):
+            return self.refuse(cmd.user, Action.ENTER_ORDER, route)
+        if route is not None:
+            spec = dataclasses.replace(spec, destination=route.venue)
+        parent = self.book.parents.get(spec.parent_id)
+        template = cmd.allocation_template or (parent.spec.allocation_template if parent is not None else "")
+        basis = allocation_rules.basis_for(self.book.allocations, template) if template else None
+        if isinstance(basis, str):
+            return CommandResult.refused(basis)
+        return spec, route, basis
+
+    def _route(self, spec: OrderSpec) -> Route | str | None:
+        """Where smart routing sends ``spec`` and why, why it cannot, or None for an order to a named venue."""
+        if spec.destination != SMART:
+            return None
+        if self.router is None:
+            return "Smart routing is not set up on this desk; choose a venue."
+        return self.router.route(spec, self.clock.now())
+
+    def stage_parent(self, spec: ParentSpec, user: UserId) -> CommandResult:
+        """Stage a parent (care) order on the desk to be worked by slicing; nothing goes to a venue."""
+        if refused := self._refused(user, Action.ENTER_ORDER, owner=spec.trader):
+            return refused
+        problems = spec.problems()
+        if problems:
+            return CommandResult(False, None, "The parent order has errors; nothing was staged.", tuple(problems))
+        if spec.allocation_template:
+            basis = allocation_rules.basis_for(self.book.allocations, spec.allocation_template)
+            if isinstance(basis, str):
+                return CommandResult.refused(basis)
+        parent_id = parent_rules.next_parent_id(self.book.parents, self.clock.now())
+        self.record([ParentStaged(parent_id, spec)], user)
+        return CommandResult(True, parent_id, f"Parent {parent_id} staged: slice it to work it.")
+
+    def close_parent(self, parent_id: OrderId, user: UserId, *, cancel_children: bool = False) -> CommandResult:
+        """End a parent: no more slices; with ``cancel_children`` its live children are canceled too (each one
+        that is not waiting on the venue), else they keep working."""
+        parent = self.book.parents.get(parent_id)
+        if parent is None:
+            return CommandResult.refused(f"There is no parent order {parent_id}.")
+        if refused := self._refused(user, Action.CANCEL_ORDER, owner=parent.spec.trader):
+            return refused
+        if parent.closed is not None:
+            return CommandResult.refused(f"{parent_id} is already closed.", parent_id)
+        ready = [self._ready_for(i, Trigger.CANCEL_SENT, "cancel") for i in parent.figures(self.ledger).live_children]
+        cancels = [r for r in ready if not isinstance(r, CommandResult)] if cancel_children else []
+        waiting = len(ready) - len(cancels) if cancel_children else 0
+        with self._batch() as batch:
+            batch.record(ParentClosed(parent_id, cancel_children), user)
+            for order, status in cancels:
+                batch.cancel(order, status, user)
+        note = (
+            f"{parent_id} closed; {len(cancels)} child order(s) being canceled"
+            if cancel_children
+            else (f"{parent_id} closed; its {len(ready)} live child order(s) keep working")
+        )
+        return CommandResult(True, parent_id, note + (f", {waiting} waiting on the venue first." if waiting else "."))
+
     def check_new(self, spec: OrderSpec) -> Verdict:
         """What ``submit`` would decide on ``spec`` now: the kill switches first, then the risk gate (the ticket
-        shows it before Submit)."""
+        shows it before Submit); a smart order is judged at the venue it would be routed to now."""
+        route = self._route(spec)
+        if isinstance(route, str):
+            return Verdict(False, "smart_routing", route)
+        if route is not None:
+            spec = dataclasses.replace(spec, destination=route.venue)
         verdict = kill_rules.check_new(self.book.kill, spec, self.ledger, self.positions)
         return self.gate.check_new(spec, self.book) if verdict.allowed else verdict
 
@@ -302,6 +381,8 @@ class Engine:
         problems = amendment.problems(order)
         if problems:
             return CommandResult(False, order.order_id, "The amend has errors; nothing was sent.", tuple(problems))
+        if too_much := parent_rules.amend_refusal(self.book.parents, self.ledger, order, amendment):
+            return self.refuse(cmd.user, Action.AMEND_ORDER, too_much, order.order_id)
         verdict = kill_rules.check_amend(self.book.kill, order, amendment, self.ledger, self.positions)
         if verdict.allowed:
             verdict = self.gate.check_amend(order, amendment, self.book)

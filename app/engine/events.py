@@ -18,6 +18,7 @@ from app.engine.fix.alerts import AlertKind, AlertLevel
 from app.engine.ids import ClOrdId, ExecId, OrderId, UserId, VenueOrderId
 from app.engine.kill_terms import CancelRoute, KillGrade, KillTrigger, ScopeKind
 from app.engine.order import Amendment, OrderSpec, RequestKind
+from app.engine.parent_terms import ParentSpec
 from app.engine.risk.limit_keys import LimitKey
 from app.engine.risk.verdict import Finding
 from app.engine.roles import Action, Role
@@ -588,6 +589,33 @@ class StatusRequested:
     status_req_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class ParentStaged:
+    """A parent (care) order was staged on the desk, to be worked by slicing; nothing went to a venue."""
+
+    parent_id: OrderId
+    spec: ParentSpec
+
+
+@dataclass(frozen=True, slots=True)
+class ParentClosed:
+    """A trader ended a parent: no more children may be sliced from it. ``canceled``: its live children were
+    canceled with it (else they keep working)."""
+
+    parent_id: OrderId
+    canceled: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SmartRouted:
+    """Smart routing chose the order's venue from the quotes at submit, and why (in words)."""
+
+    order_id: OrderId
+    venue: str
+    reason: str
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -632,6 +660,9 @@ Event = (
     | DayOpeningMark
     | StatusRequested
     | AnomaliesAcknowledged
+    | ParentStaged
+    | ParentClosed
+    | SmartRouted
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -680,6 +711,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         DayOpeningMark,
         StatusRequested,
         AnomaliesAcknowledged,
+        ParentStaged,
+        ParentClosed,
+        SmartRouted,
     )
 }
 """Each event class by the kind name the log stores."""

@@ -28,6 +28,7 @@ from app.engine.events import (
     ReplaceRequested,
     RequestLost,
     RequestRejected,
+    SmartRouted,
 )
 from app.engine.fix import tags
 from app.engine.fix.message import parse_message
@@ -108,14 +109,17 @@ def describe(event: Event) -> str:
             return f"Venue never received the {kind.value} {cl_ord_id} (status: {status.label.lower()}); send it again"
         case LineLost(session=session, status=status):
             return f"Line to {session} lost before the venue answered: {status.label.lower()}"
-        case AnomalyRecorded() | AnomalyAcknowledged():
-            return _anomaly_text(event)
+        case AnomalyRecorded() | AnomalyAcknowledged() | SmartRouted():
+            return _note_text(event)
         case ActionRefused(action=action, reason=reason):
             return f"Refused {action.value}: {reason}"
     return allocation_text(event) or type(event).__name__
 
 
-def _anomaly_text(event: AnomalyRecorded | AnomalyAcknowledged) -> str:
+def _note_text(event: AnomalyRecorded | AnomalyAcknowledged | SmartRouted) -> str:
+    """An anomaly, its acknowledgement, or a smart routing decision."""
+    if isinstance(event, SmartRouted):
+        return event.reason
     if isinstance(event, AnomalyRecorded):
         return f"Anomaly ({event.kind.value}): {event.detail}"
     return f"Anomaly {event.number} acknowledged" + (f": {event.note}" if event.note else "")

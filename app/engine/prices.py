@@ -49,11 +49,16 @@ class PriceBook:
 
     def __init__(self) -> None:
         self._quotes: dict[str, Quote] = {}
+        self._by_venue: dict[str, dict[str, Quote]] = {}
         self._listeners: list[Callable[[list[Quote]], None]] = []
 
     def quote(self, symbol: str) -> Quote | None:
         """The latest quote for ``symbol``."""
         return self._quotes.get(symbol)
+
+    def venue_quotes(self, symbol: str) -> dict[str, Quote]:
+        """The latest quote for ``symbol`` from each venue that has quoted it (for smart routing)."""
+        return self._by_venue.get(symbol, {})
 
     def symbols(self) -> list[str]:
         """Every symbol with a quote, sorted."""
@@ -64,6 +69,7 @@ class PriceBook:
         batch = list(quotes)
         for quote in batch:
             self._quotes[quote.symbol] = quote
+            self._by_venue.setdefault(quote.symbol, {})[quote.venue] = quote
         if batch:
             for listener in self._listeners:
                 listener(batch)

@@ -27,6 +27,7 @@ from app.engine.ids import OrderId
 from app.engine.kill_switch import KillSwitchBoard
 from app.engine.ledger import OrderLedger
 from app.engine.order import Order
+from app.engine.parents import ParentBook
 from app.engine.positions import Position, Positions
 from app.engine.reconciliation import Reconciliation
 from app.engine.risk.activity import RecentActivity
@@ -77,6 +78,7 @@ class Projections:
         self.reconciliation = Reconciliation()
         self.allocations = AllocationBook()
         self.anomalies = AnomalyBook()
+        self.parents = ParentBook()
         self.desk_views: tuple[DeskView, ...] = (
             self.kill,
             self.users,
@@ -86,6 +88,7 @@ class Projections:
             self.reconciliation,
             self.allocations,
             self.anomalies,
+            self.parents,
         )
         self._desk_by_type = _by_event_type(self.desk_views)
         self.before_change: Callable[[Event], None] | None = None

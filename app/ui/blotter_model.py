@@ -88,7 +88,7 @@ class BlotterModel(QAbstractTableModel):
     arrive and change.
 
     The filter is a status group and a search text (every word must appear in the ClOrdID, order id, symbol,
-    account, trader, venue or status). Grouped by parent, each child order follows its parent (the parent
+    account, trader, venue, parent or status). Grouped by parent, each child order follows its parent (the parent
     placed by the sort, its children sorted among themselves) and the parent's Filled and Leaves count its
     children's fills.
     """
@@ -349,7 +349,7 @@ class BlotterModel(QAbstractTableModel):
         if order.order_id not in self._arrival:
             self._arrival[order.order_id] = len(self._arrival)
             spec = order.spec
-            words = (order.order_id, spec.symbol, spec.account, spec.trader, spec.destination)
+            words = (order.order_id, spec.symbol, spec.account, spec.trader, spec.destination, spec.parent_id or "")
             self._fixed_text[order.order_id] = " ".join(words).lower()
         parent_id = order.spec.parent_id
         if parent_id is not None and order.order_id not in self._children.get(parent_id, ()):

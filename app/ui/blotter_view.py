@@ -74,7 +74,7 @@ class QtBlotter(QWidget):
         self.group.addItems([g.value for g in StatusGroup])
         self.group.setCurrentText(StatusGroup.ALL.value)
         self.group.currentTextChanged.connect(lambda text: self.model.set_group(StatusGroup(text)))
-        self.search = QLineEdit(placeholderText="Search ClOrdID, symbol, account, trader, venue, status")
+        self.search = QLineEdit(placeholderText="Search ClOrdID, symbol, account, trader, venue, parent, status")
         self.search.setMinimumWidth(160)
         self.search.textChanged.connect(self.model.set_search)
         self.group_by_parent = QCheckBox("Group by parent")

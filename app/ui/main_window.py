@@ -40,6 +40,7 @@ from app.engine.fix.gateway import FixGateway
 from app.engine.fix.quote_feed import QuoteFeed
 from app.engine.ids import UserId
 from app.engine.kill_terms import ScopeKind
+from app.engine.parents import Parent
 from app.engine.prices import PriceBook
 from app.engine.roles import Action, allows, refusal
 from app.engine.users.admin import UserAdmin
@@ -55,6 +56,7 @@ from app.ui.kill_switch_dialog import QtKillSwitchDialog
 from app.ui.kill_switch_panel import QtKillSwitchPanel
 from app.ui.limits_editor import QtLimitsEditor
 from app.ui.log_in_dialog import QtLogInDialog
+from app.ui.parents_view import QtParents
 from app.ui.password_dialog import QtChangePasswordDialog
 from app.ui.positions_model import PositionsModel, money_text
 from app.ui.price_bridge import PriceBridge
@@ -125,13 +127,14 @@ class MainWindow(QMainWindow):
         self.breaks = QtBreaks(engine, self)
         self.allocations = QtAllocationEditor(engine, user, accounts, self)
         self.anomalies = QtAnomalies(engine, user, self)
+        self.parents = QtParents(engine, user, self)
         self.summary = QLabel()
         self.who = QLabel()
         self.banner = QLabel(banner, wordWrap=True)
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setVisible(bool(banner))
         self.setCentralWidget(_stacked(self.banner, self.blotter))
-        self._dock("Ticket", self.ticket, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.ticket_dock = self._dock("Ticket", self.ticket, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tables = {"executions": _table(self.executions), "positions": _table(self.positions)}
         """The small tables whose column widths and order are kept, by settings name (the blotter's too)."""
         executions = self._dock("Executions", self.tables["executions"], Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -149,6 +152,8 @@ class MainWindow(QMainWindow):
             "Allocations", _scrolled(self.allocations), Qt.DockWidgetArea.BottomDockWidgetArea
         )
         self.tabifyDockWidget(self.anomalies_dock, self.allocations_dock)
+        self.parents_dock = self._dock("Parents", self.parents, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.allocations_dock, self.parents_dock)
         executions.raise_()
         watchlist = self._dock("Watchlist", self.watchlist, Qt.DockWidgetArea.RightDockWidgetArea)
         charts = [
@@ -258,6 +263,9 @@ class MainWindow(QMainWindow):
         self.bridge.reloaded.connect(self.follow_reload)
         self.bridge.ordersChanged.connect(self.blotter.refresh)
         self.bridge.ordersChanged.connect(self.allocations.follow_orders)
+        self.bridge.ordersChanged.connect(self.parents.refresh)
+        self.parents.sliceAsked.connect(self.slice_parent)
+        self.parents.said.connect(self.say)
         self.blotter.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_allocation())
         self.bridge.fillsArrived.connect(self.executions.add)
         self.bridge.positionsChanged.connect(self.positions.reload)
@@ -297,6 +305,13 @@ class MainWindow(QMainWindow):
             self.allocations.reload()
             self.ticket.show_templates()
             self.positions.reload()  # a release moves positions between accounts
+        if self._engine.book.parents.name in views:
+            self.parents.refresh()
+
+    def slice_parent(self, parent: Parent) -> None:
+        """Open the ticket on a slice of ``parent``."""
+        self.ticket_dock.raise_()
+        self.ticket.slice_from(parent)
 
     def _show_allocation(self) -> None:
         """The blotter's current order, if a block, shows in the allocation editor."""
@@ -314,6 +329,7 @@ class MainWindow(QMainWindow):
         self.allocations.reload()
         self.ticket.show_templates()
         self.anomalies.refresh()
+        self.parents.refresh()
         self.update_summary()
 
     def _on_symbol_added(self, symbol: str) -> None:
@@ -347,6 +363,7 @@ class MainWindow(QMainWindow):
         self.kill_panel.set_user(user)
         self.limits.set_user(user)
         self.allocations.set_user(user)
+        self.parents.user = user
         self.anomalies.set_user(user, why_not(Action.ACKNOWLEDGE_ANOMALY))
         self.price_chart.set_user(user)
         if self.health is not None:

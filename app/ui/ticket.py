@@ -10,24 +10,41 @@ amend dialog): a reason typed there goes with the order, and the override is rec
 remembers the account, quantity and type last sent for it (in ``QSettings``); leaving the symbol field fills
 those in, unless the trader has already typed them. Choosing an allocation template instead of an account makes
 the order a block, booked to the template's first account until a PM allocates it.
+
+"Stage as parent" turns Submit into staging a parent (care) order that stays on the desk; ``slice_from`` opens
+the ticket on a parent (symbol and side locked, its unsliced quantity filled in) so the order sent is one of its
+children. The destination ``SMART`` (offered when the engine routes) lets the engine choose the venue.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QDateTime, QSettings, Qt, QTimeZone, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 from app.engine.commands import CommandResult, SubmitOrder
 from app.engine.engine import Engine
 from app.engine.enums import OrdType, Side, TimeInForce
-from app.engine.ids import UserId
+from app.engine.ids import OrderId, UserId
 from app.engine.order import FieldError, OrderSpec
+from app.engine.parent_terms import ParentSpec
+from app.engine.parents import Parent
 from app.engine.prices import PriceBook, ReferencePrices
 from app.engine.risk.verdict import Severity
+from app.engine.smart_routing import SMART
 from app.ui.order_text import SIDE_COLOURS
 from app.ui.quote_line import QtQuoteLine
 from app.ui.risk_verdict import QtRiskVerdict
@@ -77,7 +94,10 @@ class QtOrderTicket(QWidget):
         self.expire_at.setTimeZone(QTimeZone.utc())
         self.account = _combo(list(accounts), editable=True)
         self.allocation = _combo([NO_TEMPLATE])
-        self.destination = _combo(list(destinations))
+        self.destination = _combo([*destinations, *([SMART] if engine.router is not None else [])])
+        self.stage_parent = QCheckBox("Stage as parent (work it by slicing)")
+        self.slicing = QLabel()
+        self._parent_id: OrderId | None = None
         self.quote = QtQuoteLine(prices or PriceBook(), engine.clock)
         self.submit_button = QPushButton("Buy")
         self.verdict = QtRiskVerdict()
@@ -117,12 +137,11 @@ class QtOrderTicket(QWidget):
                 QWidget.setTabOrder(previous, widget)
             previous = widget
         last = len(self._fields())
-        grid.addWidget(self.quote, last, 0, 1, 3)
-        grid.addWidget(self.verdict, last + 1, 0, 1, 3)
-        grid.addWidget(self.submit_button, last + 2, 0, 1, 3)
-        grid.addWidget(self.result, last + 3, 0, 1, 3)
+        for n, widget in enumerate((self.stage_parent, self.slicing, self.quote, self.verdict, self.submit_button)):
+            grid.addWidget(widget, last + n, 0, 1, 3)
+        grid.addWidget(self.result, last + 5, 0, 1, 3)
         grid.setColumnStretch(2, 1)
-        grid.setRowStretch(last + 4, 1)
+        grid.setRowStretch(last + 6, 1)
         if previous is not None:
             QWidget.setTabOrder(previous, self.override)
             QWidget.setTabOrder(self.override, self.submit_button)
@@ -137,6 +156,7 @@ class QtOrderTicket(QWidget):
         self.expire_at.dateTimeChanged.connect(lambda _value: self._on_edited("expire_at"))
         self.symbol.editingFinished.connect(self.use_symbol_defaults)
         self.submit_button.clicked.connect(self.submit)
+        self.stage_parent.toggled.connect(lambda _on: self._refresh())
         self.symbol.textChanged.connect(self.quote.show_symbol)
 
     def entry(self) -> TicketEntry:
@@ -182,8 +202,34 @@ class QtOrderTicket(QWidget):
         self.symbol.setFocus()
         self.symbol.selectAll()
 
+    def slice_from(self, parent: Parent) -> None:
+        """Fill the ticket with a slice of ``parent`` (its symbol and side locked, what is left unsliced, its
+        account, limit and allocation); what is sent is one of its children, until the ticket is cleared."""
+        self.clear()
+        terms, unsliced = parent.spec, parent.figures(self._engine.ledger).unsliced
+        self._parent_id = parent.parent_id
+        self.symbol.setText(terms.symbol)
+        self.side.setCurrentIndex(list(Side).index(terms.side))
+        self.qty.setText(str(unsliced))
+        self.ord_type.setCurrentText("Limit" if terms.limit_px is not None else "Market")
+        self.limit_px.setText("" if terms.limit_px is None else str(terms.limit_px))
+        self.allocation.setCurrentText(terms.allocation_template or NO_TEMPLATE)
+        self.account.setCurrentText(terms.account)
+        for widget in (self.symbol, self.side, self.stage_parent):
+            widget.setEnabled(False)
+        self.slicing.setText(f"Slice of {parent.parent_id}: {unsliced} of {terms.qty} left unsliced (Esc to stop)")
+        self.quote.show_symbol(terms.symbol)
+        self._refresh()
+        self.qty.setFocus()
+        self.qty.selectAll()
+
     def clear(self) -> None:
-        """Back to a blank buy-limit-day ticket, with no messages."""
+        """Back to a blank buy-limit-day ticket, with no messages (and no longer slicing a parent)."""
+        self._parent_id = None
+        self.slicing.clear()
+        self.stage_parent.setChecked(False)
+        for widget in (self.symbol, self.side, self.stage_parent):
+            widget.setEnabled(True)
         for line in (self.symbol, self.qty, self.limit_px, self.stop_px, self.override):
             line.clear()
         for box in (self.side, self.ord_type, self.tif, self.destination, self.allocation):
@@ -205,9 +251,27 @@ class QtOrderTicket(QWidget):
             self._say("Not sent: correct the fields marked in red.", ok=False)
             return None
         template = self.template()
+        if self.stage_parent.isChecked():
+            return self._stage(spec, template)
+        spec = dataclasses.replace(spec, parent_id=self._parent_id)
         command = SubmitOrder(spec, self._user, override_reason=self.verdict.reason(), allocation_template=template)
         result = self._engine.submit(command)
         self._show_result(spec, result)
+        self.submitted.emit(result)
+        return result
+
+    def _stage(self, spec: OrderSpec, template: str) -> CommandResult:
+        """Stage the ticket's terms as a parent order (nothing goes to a venue) and say what the engine answered."""
+        terms = ParentSpec(spec.symbol, spec.side, spec.qty, spec.account, self._user, spec.limit_px, template)
+        result = self._engine.stage_parent(terms, self._user)
+        if result.accepted:
+            self._say(
+                f"Staged {result.order_id}: {spec.side.label} {spec.qty:,} {spec.symbol}; slice it to work it.", ok=True
+            )
+            self._touched.clear()
+        else:
+            self._show_problems(list(result.problems))
+            self._say(f"Not staged: {result.message}", ok=False)
         self.submitted.emit(result)
         return result
 
@@ -259,12 +323,13 @@ class QtOrderTicket(QWidget):
         self.stop_px.setEnabled(entry.ord_type.needs_stop_price)
         self.expire_at.setEnabled(entry.tif is TimeInForce.GTD)
         colour = SIDE_COLOURS[entry.side]
-        self.submit_button.setText(f"{entry.side.label}  (Enter)")
+        verb = f"Stage {entry.side.label.lower()} parent" if self.stage_parent.isChecked() else entry.side.label
+        self.submit_button.setText(f"{verb}  (Enter)")
         self.submit_button.setStyleSheet(f"background: {colour}; color: white; font-weight: bold; padding: 6px;")
         self.side.setStyleSheet(f"color: {colour}; font-weight: bold;")
         spec, problems = read_entry(entry, self._user)
         self._show_problems(problems)
-        self._show_risk(spec, problems)
+        self._show_risk(dataclasses.replace(spec, parent_id=self._parent_id), problems)
 
     def _show_problems(self, problems: list[FieldError]) -> None:
         by_field = {p.field: p.message for p in reversed(problems)}
