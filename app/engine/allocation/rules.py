@@ -21,7 +21,7 @@ from fractions import Fraction
 
 from app.engine.allocation.book import AllocationBook, Block
 from app.engine.allocation.moves import late_fills
-from app.engine.allocation.split import commission_exact, notional_exact, split_cents, split_quantity
+from app.engine.allocation.split import commission_exact, notional_exact, split_cents, split_quantity, stated_px
 from app.engine.allocation.terms import ZERO, AllocationLeg, AllocationTemplate
 from app.engine.enums import ExecType
 from app.engine.events import (
@@ -84,19 +84,20 @@ def proposal(
     if not released_qty:
         return _priced(order, block, user, legs, order.avg_px)
     late_px = _late_px(order, released_qty)
-    return replace(_priced(order, block, user, legs, late_px), released_qty=released_qty, late_px=late_px)
+    supplement = _priced(order, block, user, legs, late_px)
+    return replace(supplement, released_qty=released_qty, late_px=stated_px(late_px))
 
 
-def _late_px(order: Order, released_qty: Decimal) -> Decimal:
-    """The average price of the fills that came after the first ``released_qty`` (in the order they arrived)."""
+def _late_px(order: Order, released_qty: Decimal) -> Fraction:
+    """The average price of the fills that came after the first ``released_qty`` (in the order they arrived),
+    exactly."""
     qty, notional = ZERO, Fraction(0)
     for _, fill in late_fills(order, released_qty):
         qty += fill.qty
         notional += Fraction(fill.qty) * Fraction(fill.px)
     if not qty:  # fills we never received (a quantity break): the venue's average is all there is
-        return order.avg_px
-    late = notional / Fraction(qty)
-    return (Decimal(late.numerator) / Decimal(late.denominator)).normalize()
+        return Fraction(order.avg_px)
+    return notional / Fraction(qty)
 
 
 def late_anomaly(book: AllocationBook, order: Order, events: Sequence[Event]) -> AnomalyRecorded | None:
@@ -190,8 +191,10 @@ def _legs_problem(
     return None
 
 
-def _priced(order: Order, block: Block, user: UserId, legs: Sequence[LegQty], px: Decimal) -> AllocationProposed:
-    """Each leg at ``px``, its notional and commission in cents by the residual rule."""
+def _priced(
+    order: Order, block: Block, user: UserId, legs: Sequence[LegQty], px: Decimal | Fraction
+) -> AllocationProposed:
+    """Each leg at ``px`` (exact), its notional and commission in cents by the residual rule."""
     basis = block.basis
     rates = [basis.rate_of(account) for account, _ in legs]
     notional, notionals = split_cents([notional_exact(qty, px) for _, qty in legs])
