@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
@@ -109,7 +108,7 @@ def test_a_supervisor_loads_a_limits_file_from_the_editor(
     chosen = tmp_path / "desk-limits.toml"
     chosen.write_text('[[limits]]\nlevel = "warn"\nmax_order_qty = 60\n\n[[limits]]\nmax_long = 900\n')
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(chosen), ""))
-    qtbot.mouseClick(editor.load_button, Qt.MouseButton.LeftButton)
+    editor.load_button.click()
     assert editor.message.text() == "Loaded desk-limits.toml: 2 limits changed. Limits it does not name are unchanged."
     assert editor.table.rowCount() == 3  # lot_size for IBM, not in the file, stays
     assert [(c.new, c.note) for c in desk.events(LimitChanged)[-2:]] == [
