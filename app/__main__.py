@@ -9,6 +9,9 @@ A bad sessions file or a store another window holds is shown in words, not a tra
 Who logs in: on a desk with no users the first-start dialog opens the supervisor's account; later starts
 show the log-in dialog. ``--demo`` runs on a store of its own with three demo users (created on its first
 start), logs in as demo-trader with no typing and shows a banner saying so.
+``--limits FILE`` loads a limits file into the desk once someone has logged in, as that user: each limit it
+names is set (an audited change; a supervisor's role is needed), the others stay; a file with a mistake is
+named with its line, changes nothing, and the desktop starts all the same.
 ``--faults SCRIPT [--seed N]`` makes the embedded venues misbehave as a fault script says (a script with
 mistakes is refused, each named with its file and line, exit status 2); ``--hours SIMB:09:30-16:00@America/New_York``
 has a venue keep hours (the demo's are non-stop; a bad value is refused, named with its option and value).
@@ -21,6 +24,7 @@ import asyncio
 import gc
 import sys
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 
 import qasync
@@ -28,9 +32,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app.engine.clock import SystemClock
+from app.engine.engine import Engine
 from app.engine.errors import OemsError
 from app.engine.fix.config import default_config_path, load_config
 from app.engine.ids import UserId
+from app.engine.risk.limits_file import load_limits
 from app.engine.users.admin import UserAdmin
 from app.engine.users.demo import DEMO_BANNER, prepare_demo
 from app.runtime import STORE_FILE, Runtime, data_dir
@@ -57,6 +63,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--demo",
         action="store_true",
         help=f"demo users on a store of their own ({data_dir(demo=True)}), logged in as demo-trader",
+    )
+    parser.add_argument(
+        "--limits", type=Path, default=None, help="a limits file (TOML) to load once logged in (a supervisor's role)"
     )
     parser.add_argument("--quit-after", type=float, default=0, help=argparse.SUPPRESS)  # smoke tests
     add_fault_options(parser)
@@ -101,6 +110,8 @@ async def run_desktop(
     if user is None:  # the person closed the log-in
         await runtime.stop()
         return 0
+    if args.limits is not None:
+        load_limits_file(runtime.engine, args.limits, user, args)
     banner = DEMO_BANNER if args.demo else ""
     window = MainWindow(
         runtime.engine,
@@ -132,6 +143,14 @@ def cannot_start(problem: OemsError, args: argparse.Namespace) -> int:
     if not args.quit_after:
         QMessageBox.critical(None, "OEMS cannot start", str(problem))
     return 2
+
+
+def load_limits_file(engine: Engine, path: Path, user: UserId, args: argparse.Namespace) -> None:
+    """Load the limits file at ``path`` as ``user``; say what came of it (a refusal in a message box too)."""
+    loaded = engine.load_limits(partial(load_limits, path), path.name, user)
+    print(loaded.message, file=sys.stdout if loaded.accepted else sys.stderr)
+    if not loaded.accepted and not args.quit_after:
+        QMessageBox.warning(None, "Limits file not loaded", loaded.message)
 
 
 async def log_in(admin: UserAdmin, args: argparse.Namespace) -> UserId | None:

@@ -25,7 +25,7 @@ from app.engine.book_snapshots import BookSnapshots
 from app.engine.clock import Clock
 from app.engine.commands import CancelOrder, CommandResult, ReplaceOrder, SetLimit, SubmitOrder
 from app.engine.enums import ExecType, OrderStatus
-from app.engine.errors import StoreError
+from app.engine.errors import ConfigError, StoreError
 from app.engine.events import (
     ActionRefused,
     AllocationTemplateRemoved,
@@ -542,6 +542,31 @@ class Engine:
             for key, text in sorted(limits.items()):
                 batch.record(LimitChanged(key, "", text, f"first start: loaded from {source}"), SYSTEM_USER)
         return True
+
+    def load_limits(self, read: Callable[[], Mapping[LimitKey, str]], source: str, user: UserId) -> CommandResult:
+        """Set the limits a limits file names (``read`` reads it) as ``user``, each change an audited
+        ``LimitChanged``, all in one batch; limits the file does not name stay as they are.
+
+        A file with mistakes (``ConfigError``: file, line and problem) changes nothing.
+        """
+        if refused := self._refused(user, Action.EDIT_LIMITS):
+            return refused
+        try:
+            limits = read()
+        except ConfigError as error:
+            return CommandResult.refused(f"The limits file was not loaded; nothing changed.\n{error}")
+        current = self.book.limits
+        changes = [(key, current.text(key), text) for key, text in sorted(limits.items()) if current.text(key) != text]
+        if not changes:
+            return CommandResult.refused(f"Every limit in {source} is already set so; nothing changed.")
+        with self._batch() as batch:
+            for key, old, new in changes:
+                batch.record(LimitChanged(key, old, new, f"loaded from {source}"), user)
+        same = len(limits) - len(changes)
+        kept = f"; {same} already so" if same else ""
+        return CommandResult(
+            True, None, f"Loaded {source}: {len(changes)} limits changed{kept}. Limits it does not name are unchanged."
+        )
 
     # Allocation ------------------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.engine.allocation import rules
 from app.engine.allocation.book import Block
-from app.engine.allocation.split import RESIDUAL_RULE
+from app.engine.allocation.split import PX_PLACES, RESIDUAL_RULE
 from app.engine.allocation.terms import AllocationTemplate, TargetBasis, TemplateLeg
 from app.engine.commands import CommandResult
 from app.engine.engine import Engine
@@ -321,7 +321,8 @@ def _version_text(block: Block, proposed: AllocationProposed, at: str) -> str:
     legs = ", ".join(f"{leg.account} {leg.qty:,}" for leg in proposed.legs)
     released = " · released" if block.released(proposed.version) else ""
     kind = f" supplement of {proposed.qty:,}" if proposed.is_supplement else ""
-    return f"v{proposed.version}{kind} by {proposed.user} at {at}: {legs} @ {proposed.px}{released}"
+    places = f" (the late fills' average to {PX_PLACES} places, half-even)" if proposed.is_supplement else ""
+    return f"v{proposed.version}{kind} by {proposed.user} at {at}: {legs} @ {proposed.px}{places}{released}"
 
 
 def _template_legs(text: str) -> tuple[TemplateLeg, ...] | str:

@@ -2,14 +2,20 @@
 
 Anyone may read the limits; only a role that may change them gets a working form (others see why not).
 Each change goes to the engine as a command and is recorded as an event naming who changed what, from
-which value to which. Selecting a row puts that limit in the form; an empty value removes it.
+which value to which. Selecting a row puts that limit in the form; an empty value removes it. "Load limits
+file..." sets every limit a limits file names (app/engine/risk/limits_file.py), each change audited the same
+way; a file with a mistake is named with its line and changes nothing.
 """
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
+
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -26,6 +32,7 @@ from app.engine.engine import Engine
 from app.engine.ids import UserId
 from app.engine.risk.limit_keys import FIELDS, LimitKey, Scope
 from app.engine.risk.limit_kinds import LIMIT_KINDS
+from app.engine.risk.limits_file import load_limits
 from app.engine.risk.verdict import Severity
 from app.engine.roles import Action, allows, refusal
 
@@ -52,11 +59,13 @@ class QtLimitsEditor(QWidget):
         self.scope = {name: QLineEdit(placeholderText="any") for name in FIELDS}
         self.value = QLineEdit(placeholderText="empty removes the limit")
         self.set_button = QPushButton("Set limit")
+        self.load_button = QPushButton("Load limits file...")
         self.message = QLabel(wordWrap=True)
         self._lay_out()
         self.kind.currentTextChanged.connect(self._on_kind)
         self.table.itemSelectionChanged.connect(self._on_selected)
         self.set_button.clicked.connect(self.apply_change)
+        self.load_button.clicked.connect(self._choose_file)
         self.value.returnPressed.connect(self.apply_change)
         self._on_kind(self.kind.currentText())
         self._allow_editing()
@@ -74,6 +83,7 @@ class QtLimitsEditor(QWidget):
         box.addWidget(self.table, 1)
         box.addLayout(form)
         box.addWidget(self.set_button)
+        box.addWidget(self.load_button)
         box.addWidget(self.message)
 
     def set_user(self, user: UserId) -> None:
@@ -84,7 +94,7 @@ class QtLimitsEditor(QWidget):
     def _allow_editing(self) -> None:
         role = self._engine.directory.role_of(self._user)
         may = allows(role, Action.EDIT_LIMITS)
-        for widget in (self.kind, self.level, self.value, self.set_button, *self.scope.values()):
+        for widget in (self.kind, self.level, self.value, self.set_button, self.load_button, *self.scope.values()):
             widget.setEnabled(may)
         self._say("" if may else refusal(self._user, role, Action.EDIT_LIMITS), ok=may)
 
@@ -104,11 +114,23 @@ class QtLimitsEditor(QWidget):
 
     def apply_change(self) -> CommandResult:
         """Ask the engine to set the form's limit to its value; say what it answered."""
-        result = self._engine.set_limit(SetLimit(self.key(), self.value.text(), self._user))
+        return self._answered(self._engine.set_limit(SetLimit(self.key(), self.value.text(), self._user)))
+
+    def load_file(self, path: Path) -> CommandResult:
+        """Ask the engine to set every limit the limits file at ``path`` names; say what it answered."""
+        return self._answered(self._engine.load_limits(partial(load_limits, path), path.name, self._user))
+
+    def _answered(self, result: CommandResult) -> CommandResult:
+        """Say what the engine answered; show the limits again if they changed."""
         self._say(result.message, ok=result.accepted)
         if result.accepted:
             self.reload()
         return result
+
+    def _choose_file(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, "Load limits file", "", "Limits files (*.toml);;All files (*)")
+        if chosen:
+            self.load_file(Path(chosen))
 
     def _on_kind(self, name: str) -> None:
         kind = LIMIT_KINDS[name]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from app.engine.commands import SetLimit, SubmitOrder
@@ -99,11 +100,34 @@ def test_a_supervisor_edits_a_limit_and_the_change_is_an_event(qtbot: QtBot, des
     assert "'lots' is not a number" in editor.message.text()
 
 
+def test_a_supervisor_loads_a_limits_file_from_the_editor(
+    qtbot: QtBot, desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = QtLimitsEditor(desk.engine, SUPERVISOR)
+    qtbot.addWidget(editor)
+    chosen = tmp_path / "desk-limits.toml"
+    chosen.write_text('[[limits]]\nlevel = "warn"\nmax_order_qty = 60\n\n[[limits]]\nmax_long = 900\n')
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(chosen), ""))
+    editor.load_button.click()
+    assert editor.message.text() == "Loaded desk-limits.toml: 2 limits changed. Limits it does not name are unchanged."
+    assert editor.table.rowCount() == 3  # lot_size for IBM, not in the file, stays
+    assert [(c.new, c.note) for c in desk.events(LimitChanged)[-2:]] == [
+        ("900", "loaded from desk-limits.toml"),
+        ("60", "loaded from desk-limits.toml"),
+    ]
+    chosen.write_text("[[limits]]\nmax_long = -1\n")
+    assert not editor.load_file(chosen).accepted
+    assert editor.message.text().startswith(
+        "The limits file was not loaded; nothing changed.\ndesk-limits.toml, line 2:"
+    )
+
+
 def test_the_editor_is_read_only_for_a_trader_and_says_why(qtbot: QtBot, desk: Desk) -> None:
     editor = QtLimitsEditor(desk.engine, TRADER)
     qtbot.addWidget(editor)
     assert editor.table.rowCount() == 2
     assert not editor.set_button.isEnabled()
+    assert not editor.load_button.isEnabled()
     assert editor.message.text() == "trader1 is a trader; a trader cannot change risk limits."
 
 

@@ -49,6 +49,26 @@ def test_the_desktop_starts_trades_nothing_and_closes_cleanly(tmp_path: Path) ->
     assert kinds[3:] == [("LoggedIn", "demo-trader"), ("LoggedOut", "demo-trader")]
 
 
+def test_a_limits_file_given_on_the_command_line_is_loaded_only_by_a_role_that_may(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    limits = tmp_path / "desk-limits.toml"
+    limits.write_text("[[limits]]\nmax_order_qty = 7\n")
+    args = ["--demo", "--config", str(_config(tmp_path)), "--data-dir", str(tmp_path / "data"), "--quit-after", "1"]
+    done = subprocess.run(
+        [sys.executable, "-m", "app", *args, "--limits", str(limits)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "demo-trader is a trader; a trader cannot change risk limits." in done.stderr  # the demo logs in as one
+    with EventStore.open(tmp_path / "data" / "events.db") as store:
+        refused = [e for e in store.read() if e.kind == "ActionRefused"]
+    assert [e.user for e in refused] == ["demo-trader"]
+
+
 def test_a_first_start_closed_unanswered_opens_no_account_and_exits_cleanly(tmp_path: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     args = ["--config", str(_config(tmp_path)), "--data-dir", str(tmp_path / "data"), "--quit-after", "1"]

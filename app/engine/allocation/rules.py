@@ -20,7 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from app.engine.allocation.book import AllocationBook, Block
-from app.engine.allocation.split import commission_exact, notional_exact, split_cents, split_quantity
+from app.engine.allocation.split import commission_exact, notional_exact, split_cents, split_quantity, stated_px
 from app.engine.allocation.terms import ZERO, AllocationLeg, AllocationTemplate
 from app.engine.enums import ExecType
 from app.engine.events import (
@@ -83,11 +83,13 @@ def proposal(
     if not released_qty:
         return _priced(order, block, user, legs, order.avg_px)
     late_px = _late_px(order, released_qty)
-    return replace(_priced(order, block, user, legs, late_px), released_qty=released_qty, late_px=late_px)
+    supplement = _priced(order, block, user, legs, late_px)
+    return replace(supplement, released_qty=released_qty, late_px=stated_px(late_px))
 
 
-def _late_px(order: Order, released_qty: Decimal) -> Decimal:
-    """The average price of the fills that came after the first ``released_qty`` (in the order they arrived)."""
+def _late_px(order: Order, released_qty: Decimal) -> Fraction:
+    """The average price of the fills that came after the first ``released_qty`` (in the order they arrived),
+    exactly."""
     seen, qty, notional = ZERO, ZERO, Fraction(0)
     for fill in order.fills.values():
         if fill.busted:
@@ -97,9 +99,8 @@ def _late_px(order: Order, released_qty: Decimal) -> Decimal:
             notional += Fraction(fill.qty) * Fraction(fill.px)
         seen += fill.qty
     if not qty:  # fills we never received (a quantity break): the venue's average is all there is
-        return order.avg_px
-    late = notional / Fraction(qty)
-    return (Decimal(late.numerator) / Decimal(late.denominator)).normalize()
+        return Fraction(order.avg_px)
+    return notional / Fraction(qty)
 
 
 def late_anomaly(book: AllocationBook, order: Order, events: Sequence[Event]) -> AnomalyRecorded | None:
@@ -193,8 +194,10 @@ def _legs_problem(
     return None
 
 
-def _priced(order: Order, block: Block, user: UserId, legs: Sequence[LegQty], px: Decimal) -> AllocationProposed:
-    """Each leg at ``px``, its notional and commission in cents by the residual rule."""
+def _priced(
+    order: Order, block: Block, user: UserId, legs: Sequence[LegQty], px: Decimal | Fraction
+) -> AllocationProposed:
+    """Each leg at ``px`` (exact), its notional and commission in cents by the residual rule."""
     basis = block.basis
     rates = [basis.rate_of(account) for account, _ in legs]
     notional, notionals = split_cents([notional_exact(qty, px) for _, qty in legs])

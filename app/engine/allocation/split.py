@@ -59,12 +59,22 @@ def split_cents(exact: Sequence[Fraction]) -> tuple[Decimal, list[Decimal]]:
     return Decimal(total).scaleb(-2), [Decimal(part).scaleb(-2) for part in _distribute(total, cents, 1)]
 
 
-def notional_exact(qty: Decimal, px: Decimal) -> Fraction:
+PX_PLACES = 8
+"""The decimal places a price made by averaging fills is stated to (half-even); its notional stays exact."""
+
+
+def stated_px(exact: Fraction) -> Decimal:
+    """An exact average price to ``PX_PLACES`` decimal places, half-even, without trailing zeros."""
+    px = Decimal(round(exact * 10**PX_PLACES)).scaleb(-PX_PLACES)
+    return px.quantize(Decimal(1)) if px == px.to_integral_value() else px.normalize()
+
+
+def notional_exact(qty: Decimal, px: Decimal | Fraction) -> Fraction:
     """Quantity times price, exactly."""
     return Fraction(qty) * Fraction(px)
 
 
-def commission_exact(qty: Decimal, px: Decimal, rate_bps: Decimal) -> Fraction:
+def commission_exact(qty: Decimal, px: Decimal | Fraction, rate_bps: Decimal) -> Fraction:
     """The commission on ``qty`` at ``px`` at ``rate_bps`` basis points of the notional, exactly."""
     return notional_exact(qty, px) * Fraction(rate_bps) * BPS
 

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
+from app.engine.ids import AccountId
+from app.engine.order import ZERO
+from app.engine.positions import Position
+from app.engine.risk.exposure import SideSum
 from app.engine.risk.intent import Context, Intent, Measured, Threshold, money, number
 from app.engine.risk.verdict import Finding, Severity
 
@@ -33,100 +38,104 @@ def _worst_short(intent: Intent, ctx: Context) -> Measured:
     return working + intent.open_qty - held, parts
 
 
-def _held_cost(account: str, ctx: Context) -> Decimal:
-    """What the account's open positions cost: each position's size (long or short) at its average cost."""
-    return sum(
-        (abs(p.net_qty) * p.avg_cost for (held_by, _), p in ctx.book.positions.by_key.items() if held_by == account),
-        Decimal(0),
-    )
+class Worst(NamedTuple):
+    """One symbol's credit in the two worst cases: every buy fills, or every sell fills."""
+
+    long: Decimal
+    """The long if every working buy fills and no sell does: the long held at its average cost, and what the
+    buys add past covering a short at their own prices."""
+    short: Decimal
+    """The short if every working sell fills and no buy does: the short held at the mark, and what the sells
+    add past selling the long at the higher of the mark and their average price (market sells at the mark)."""
+
+    @property
+    def used(self) -> Decimal:
+        """The credit the symbol uses: the worse of the two."""
+        return max(self.long, self.short)
 
 
-def _opening_qty(intent: Intent, ctx: Context) -> Decimal:
-    """How much of this order opens or adds to a position, past what closes the opposite position.
+def _worst(held: Position | None, buys: SideSum, sells: SideSum, symbol: str, ctx: Context) -> Worst | str:
+    """The credit one symbol uses at worst, with these working orders; or why it cannot be valued."""
+    net = held.net_qty if held is not None else ZERO
+    long_held, short_held = max(net, ZERO), max(-net, ZERO)
+    new_long = max(net + buys.qty, ZERO) - long_held
+    new_short = max(sells.qty - net, ZERO) - short_held
+    quote = ctx.prices.quote(symbol)
+    long = long_held * held.avg_cost if held is not None else ZERO
+    if new_long > 0:
+        value = buys.value
+        if buys.unpriced:
+            ask = None if quote is None else quote.ask or quote.last
+            if ask is None:
+                return f"working market buys of {number(buys.unpriced)} {symbol} have no quote to value them at."
+            value += buys.unpriced * ask
+        long += value if new_long == buys.qty else new_long * value / buys.qty
+    short = ZERO
+    if short_held or new_short > 0:
+        mark = None if quote is None else quote.mark
+        if mark is None:
+            return f"the short in {symbol} has no quote to value it at."
+        short = short_held * mark
+        if new_short > 0:
+            short += new_short * max(mark, (sells.value + sells.unpriced * mark) / sells.qty)
+    return Worst(long, short)
 
-    A buy first covers the short the position and the other working buys have not already covered; a sell
-    first sells the long the other working sells have not already sold; the rest is a new long or a short sale.
-    """
+
+def _account_symbols(account: str, ctx: Context) -> set[str]:
+    """Every symbol the account holds or has orders working in."""
+    held = {symbol for (held_by, symbol), p in ctx.book.positions.by_key.items() if held_by == account and p.net_qty}
+    return held | {symbol for symbol, _ in ctx.book.exposure.sums.get(AccountId(account), {})}
+
+
+def _symbol_worst(intent: Intent, symbol: str, ctx: Context, with_order: bool = False) -> Worst | str:
+    """The credit ``symbol`` uses at worst for the intent's account, the order being judged left out (its current
+    stake too, for an amend) or, with ``with_order``, counted at its new terms."""
+    account, exposure = intent.spec.account, ctx.book.exposure
+    buys = exposure.side(account, symbol, True, intent.order_id)
+    sells = exposure.side(account, symbol, False, intent.order_id)
+    if with_order and intent.buy:
+        buys = buys.plus(intent.open_qty, ctx.price)
+    elif with_order:
+        sells = sells.plus(intent.open_qty, ctx.price)
+    return _worst(ctx.book.positions.by_key.get((account, symbol)), buys, sells, symbol, ctx)
+
+
+def _adds_exposure(intent: Intent, ctx: Context) -> bool:
+    """Whether the order adds to the long (for a buy) or the short (for a sell) its side could leave, past
+    covering the short or selling the long the position and the other working orders have not."""
     spec = intent.spec
-    held = ctx.book.positions.get(spec.account, spec.symbol).net_qty
+    net = ctx.book.positions.get(spec.account, spec.symbol).net_qty
     others = ctx.book.exposure.working(spec.account, spec.symbol, intent.buy, intent.order_id)
-    against = -held if intent.buy else held
-    closing = min(intent.open_qty, max(against - others, Decimal(0)))
-    return intent.open_qty - closing
-
-
-def _working_buys(intent: Intent, ctx: Context) -> tuple[Decimal, str]:
-    """Notional of the account's working buys, this order's own stake left out; or why they cannot be valued."""
-    exposure, account = ctx.book.exposure, intent.spec.account
-    used = exposure.buy_notional.get(account, Decimal(0))
-    mine = exposure.stake(intent.order_id)
-    if mine is not None and mine.buy and mine.px is not None:
-        used -= mine.qty * mine.px
-    for symbol, qty in exposure.unpriced_buys.get(account, {}).items():
-        if mine is not None and mine.buy and mine.px is None and mine.symbol == symbol:
-            qty -= mine.qty
-        if qty > 0:
-            quote = ctx.prices.quote(symbol)
-            px = None if quote is None else quote.ask or quote.last
-            if px is None:
-                return used, f"working market buys of {number(qty)} {symbol} have no quote to value them at."
-            used += qty * px
-    return used, ""
-
-
-def _working_short_sales(intent: Intent, ctx: Context) -> tuple[Decimal, str]:
-    """Value of the account's working sells past its long in each symbol (the short sales they would make), this
-    order's own stake left out; or why they cannot be valued.
-
-    Working sells first sell the long; the rest is valued at the working sells' average price, market sells
-    at the quote's bid.
-    """
-    exposure, positions, account = ctx.book.exposure, ctx.book.positions.by_key, intent.spec.account
-    mine = exposure.stake(intent.order_id)
-    used = Decimal(0)
-    for symbol, (value, unpriced) in exposure.sells.get(account, {}).items():
-        qty = exposure.working(account, symbol, False, intent.order_id)
-        held = positions.get((account, symbol))
-        short = qty - max(held.net_qty if held is not None else Decimal(0), Decimal(0))
-        if short <= 0:
-            continue
-        if mine is not None and not mine.buy and mine.symbol == symbol:
-            if mine.px is None:
-                unpriced -= mine.qty
-            else:
-                value -= mine.qty * mine.px
-        if unpriced > 0:
-            quote = ctx.prices.quote(symbol)
-            px = None if quote is None else quote.bid or quote.last
-            if px is None:
-                return used, f"working market sells of {number(unpriced)} {symbol} have no quote to value them at."
-            value += unpriced * px
-        used += short * value / qty
-    return used, ""
+    reach = net + others if intent.buy else others - net
+    return reach + intent.open_qty > max(reach, ZERO)
 
 
 def _buying_power(intent: Intent, ctx: Context) -> Measured:
-    """Open positions at cost, plus working buys and working short sales (this order's own stake left out), plus
-    what this order opens."""
-    opening = _opening_qty(intent, ctx)
-    if opening <= 0:
-        return None  # it only closes a position: no credit used
+    """Every symbol of the account at its worst case, this order counted in its own symbol."""
+    symbol = intent.spec.symbol
+    if not _adds_exposure(intent, ctx):
+        return None  # it only covers a short or sells a long: no credit used
     if ctx.price is None:
-        return f"a market order for {intent.spec.symbol} has no price until a fresh quote arrives. {ctx.stale}".strip()
-    working, unvalued = _working_buys(intent, ctx)
-    shorts, unvalued_sells = _working_short_sales(intent, ctx)
-    if unvalued or unvalued_sells:
-        return unvalued or unvalued_sells
-    held = _held_cost(intent.spec.account, ctx)
-    this = opening * ctx.price
-    what = "this order" if intent.buy else "this short sale"
-    if opening != intent.open_qty:
-        what += f" ({number(opening)} of {number(intent.open_qty)})"
-    selling = f" + working short sales {money(shorts)}" if shorts else ""
-    return (
-        held + working + shorts + this,
-        f"positions at cost {money(held)} + working buys {money(working)}{selling} + {what} {money(this)}",
+        return f"a market order for {symbol} has no price until a fresh quote arrives. {ctx.stale}".strip()
+    before, after = _symbol_worst(intent, symbol, ctx), _symbol_worst(intent, symbol, ctx, with_order=True)
+    if isinstance(after, str):
+        return after
+    if isinstance(before, str):
+        return before
+    if after.used <= before.used:
+        return None  # the other side's worst case is worse still: this order uses no more credit
+    others = ZERO
+    for other in sorted(_account_symbols(intent.spec.account, ctx) - {symbol}):
+        worst = _symbol_worst(intent, other, ctx)
+        if isinstance(worst, str):
+            return worst
+        others += worst.used
+    elsewhere = f"; other symbols {money(others)}" if others else ""
+    parts = (
+        f"{symbol} at worst {money(after.used)}, the larger of long {money(after.long)} if only its buys fill and "
+        f"short {money(after.short)} if only its sells fill, this order included{elsewhere}"
     )
+    return after.used + others, parts
 
 
 MAX_LONG = Threshold("max_long", "Worst-case long position", _worst_long)
@@ -134,10 +143,10 @@ MAX_LONG = Threshold("max_long", "Worst-case long position", _worst_long)
 MAX_SHORT = Threshold("max_short", "Worst-case short position", _worst_short)
 """Working sells + this sell - position, against the largest short allowed."""
 CREDIT = Threshold("credit", "Buying power used", _buying_power, money)
-"""Per account: open positions (long or short) at average cost, working buys at their own price (market buys
-at the quote's ask), working sells past the long (short sales) at their average price (market sells at the
-bid), and what this order opens (a buy past covering a short, a short sale past selling the long), against
-the account's credit. An order that only closes a position uses none."""
+"""Per account, each symbol at its worst case: the larger of the long if every working buy fills and the short
+if every working sell fills (see ``Worst``), summed over the account's symbols; market buys at the quote's ask.
+A short needs a quote to be valued: without one the check fails closed. An order that adds nothing to its
+symbol's worst case (it covers a short, sells a long, or the other side stays the worse) is not checked."""
 
 
 _INSTANT = timedelta(microseconds=1)

@@ -1,12 +1,11 @@
-"""Working orders summed for the gate: open quantity per account, symbol and side, and buying power used.
+"""Working orders summed for the gate: open quantity and value per account, symbol and side.
 
 Derived from the ledger, never stored: each order's stake (what could still execute) is replaced
 whenever the order changes, so a check reads a sum instead of walking every working order. A stake is
 the order's leaves quantity; while an amend to more quantity or a higher buy price is pending, the
-larger terms count (the venue may accept them). Working buys use buying power at their limit (or stop)
-price; a working market buy has no price of its own, so its quantity is kept per symbol and valued at
-the reference price when a check needs it. Working sells are summed per account and symbol (their value
-at their own prices, and the quantity of those with none), for the part of them that would sell short.
+larger terms count (the venue may accept them). Each side of a symbol keeps its open quantity, the value
+of the orders with a price of their own (limit or stop), and the quantity of those without (market
+orders, valued at the reference price when a check needs it).
 """
 
 from __future__ import annotations
@@ -34,16 +33,25 @@ class Stake(NamedTuple):
     px: Decimal | None
 
 
-class SellSum(NamedTuple):
-    """An account's working sells in one symbol."""
+class SideSum(NamedTuple):
+    """An account's working orders on one side of one symbol."""
 
+    qty: Decimal
+    """Their open quantity."""
     value: Decimal
     """Quantity x price of those with a price of their own."""
     unpriced: Decimal
-    """Quantity of those without (market sells)."""
+    """Quantity of those without (market orders)."""
+
+    def plus(self, qty: Decimal, px: Decimal | None) -> SideSum:
+        """These orders and ``qty`` more at ``px`` (None: at market); a negative ``qty`` takes away."""
+        if px is None:
+            return SideSum(self.qty + qty, self.value, self.unpriced + qty)
+        return SideSum(self.qty + qty, self.value + qty * px, self.unpriced)
 
 
-_NO_SELLS = SellSum(ZERO, ZERO)
+NONE_WORKING = SideSum(ZERO, ZERO, ZERO)
+"""A side with no working orders."""
 
 
 def stake_of(order: Order) -> Stake | None:
@@ -64,22 +72,13 @@ def stake_of(order: Order) -> Stake | None:
     return Stake(spec.account, spec.symbol, spec.side is Side.BUY, qty, px)
 
 
-def _by_symbol() -> defaultdict[str, Decimal]:
-    return defaultdict(Decimal)
-
-
 class WorkingExposure:
     """Sums of every working order's stake."""
 
     def __init__(self) -> None:
         self.stakes: dict[OrderId, Stake] = {}
-        self.qty: defaultdict[SideKey, Decimal] = defaultdict(Decimal)
-        self.buy_notional: defaultdict[AccountId, Decimal] = defaultdict(Decimal)
-        self.unpriced_buys: defaultdict[AccountId, defaultdict[str, Decimal]] = defaultdict(
-            lambda: defaultdict(Decimal)
-        )
-        self.sells: defaultdict[AccountId, dict[str, SellSum]] = defaultdict(dict)
-        """Per account and symbol with sells working: their value at their own prices, and the quantity with none."""
+        self.sums: defaultdict[AccountId, dict[tuple[str, bool], SideSum]] = defaultdict(dict)
+        """Per account, per (symbol, is a buy) with orders working: their sums."""
 
     def order_changed(self, order: Order) -> None:
         """Replace the order's stake with what it is now."""
@@ -99,41 +98,29 @@ class WorkingExposure:
 
     def rebuild(self, ledger: OrderLedger) -> None:
         """Sum every live order of ``ledger`` afresh (after loading a snapshot)."""
-        for sums in (self.stakes, self.qty, self.buy_notional, self.unpriced_buys, self.sells):
-            sums.clear()
+        self.stakes.clear()
+        self.sums.clear()
         for order in ledger.live():
             self.order_changed(order)
 
     def _add(self, stake: Stake, qty: Decimal) -> None:
         """Add ``qty`` (negative to take away) on ``stake``'s side, at its price."""
-        self.qty[(stake.account, stake.symbol, stake.buy)] += qty
-        if not stake.buy:
-            self._add_sell(stake, qty)
-        elif stake.px is None:
-            self.unpriced_buys[stake.account][stake.symbol] += qty
+        sums = self.sums[stake.account]
+        key = (stake.symbol, stake.buy)
+        added = sums.get(key, NONE_WORKING).plus(qty, stake.px)
+        if added.qty:
+            sums[key] = added
         else:
-            self.buy_notional[stake.account] += qty * stake.px
+            del sums[key]
 
-    def _add_sell(self, stake: Stake, qty: Decimal) -> None:
-        by_symbol = self.sells[stake.account]
-        value, unpriced = by_symbol.get(stake.symbol, _NO_SELLS)
-        if stake.px is None:
-            unpriced += qty
-        else:
-            value += qty * stake.px
-        if value or unpriced:
-            by_symbol[stake.symbol] = SellSum(value, unpriced)
-        else:
-            del by_symbol[stake.symbol]
+    def side(self, account: AccountId, symbol: str, buy: bool, excluding: OrderId | None = None) -> SideSum:
+        """The working orders on one side, less the stake of ``excluding`` (an order being amended)."""
+        total = self.sums.get(account, {}).get((symbol, buy), NONE_WORKING)
+        mine = self.stakes.get(excluding) if excluding is not None else None
+        if mine is not None and mine.symbol == symbol and mine.buy == buy and mine.account == account:
+            total = total.plus(-mine.qty, mine.px)
+        return total
 
     def working(self, account: AccountId, symbol: str, buy: bool, excluding: OrderId | None = None) -> Decimal:
         """Open quantity of working orders on one side, less the stake of ``excluding`` (an order being amended)."""
-        total = self.qty.get((account, symbol, buy), ZERO)
-        mine = self.stakes.get(excluding) if excluding is not None else None
-        if mine is not None and mine.symbol == symbol and mine.buy == buy and mine.account == account:
-            total -= mine.qty
-        return total
-
-    def stake(self, order_id: OrderId | None) -> Stake | None:
-        """The stake of one order, if it has one."""
-        return None if order_id is None else self.stakes.get(order_id)
+        return self.side(account, symbol, buy, excluding).qty

@@ -110,7 +110,7 @@ LIMIT_KINDS: Final[dict[str, LimitKind]] = {
         LimitKind("max_short", "the worst-case short: working sells + the order - position", positive_decimal, BOTH),
         LimitKind(
             "credit",
-            "an account's buying power: positions at cost + working buys + what the order opens",
+            "an account's buying power: each symbol at its worst case (longs at cost, shorts at the mark)",
             positive_decimal,
             BOTH,
         ),

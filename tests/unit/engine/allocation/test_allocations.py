@@ -320,7 +320,7 @@ def test_a_supplement_allocates_only_the_late_fills_at_their_own_price(desk: Blo
     assert supplement.is_supplement
     assert supplement.qty == D(101)
     assert supplement.released_qty == D(500)
-    assert supplement.px == (D(60) * D("10.5") + D(41) * D("10.25")) / D(101)
+    assert supplement.px == D("10.39851485")  # 1,050.25 / 101 = 10.3985148514... to 8 places, half-even
     assert [(leg.account, leg.qty) for leg in supplement.legs] == [("FUND1", D(51)), ("FUND2", D(30)), ("FUND3", D(20))]
     assert sum(leg.notional for leg in supplement.legs) == supplement.notional == D("1050.25")
     assert engine.release_allocation(desk.order_id, supplement.version, PM).accepted

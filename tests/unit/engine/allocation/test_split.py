@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.engine.allocation.split import commission_exact, notional_exact, split_cents, split_quantity
+from app.engine.allocation.split import commission_exact, notional_exact, split_cents, split_quantity, stated_px
 
 D = Decimal
 
@@ -124,3 +124,10 @@ def test_notional_cents_go_to_the_largest_remainders() -> None:
     total, parts = split_cents([notional_exact(D(1), D("10.005"))] * 3)
     assert total == D("30.02")
     assert parts == [D("10.01"), D("10.01"), D("10.00")]
+
+
+def test_an_averaged_price_is_stated_to_8_places_half_even() -> None:
+    assert str(stated_px(Fraction(105025, 10100))) == "10.39851485"
+    assert stated_px(Fraction(1, 2 * 10**8)) == 0  # half an 8th place: to the even 0
+    assert stated_px(Fraction(3, 2 * 10**8)) == Decimal("0.00000002")  # one and a half: to the even 2
+    assert str(stated_px(Fraction(1000, 100))) == "10"

@@ -51,14 +51,25 @@ def test_a_canceled_or_filled_order_stops_counting_as_working(desk: Desk) -> Non
     assert desk.check(qty=Decimal(200)).allowed
 
 
+def test_worst_case_position_lets_buys_cover_a_short_and_sells_sell_a_long(desk: Desk) -> None:
+    short = desk.working(qty=Decimal(500), side=Side.SELL_SHORT)
+    desk.fill(short, 500)  # short 500
+    desk.limit("max_long", 300)
+    desk.limit("max_short", 300)
+    desk.working(qty=Decimal(500))  # a working buy that only covers it
+    assert desk.check(qty=Decimal(300)).allowed  # -500 + 500 + 300 = long 300 at worst
+    assert desk.rules(qty=Decimal(301)) == {"max_long": BLOCK}
+    assert desk.rules(qty=Decimal(1), side=Side.SELL) == {"max_short": BLOCK}  # the short is 500 if no buy fills
+
+
 def test_credit_counts_working_buys_at_their_price_and_market_buys_at_the_ask(desk: Desk) -> None:
     desk.limit("credit", 10_000, account="ACC1")
     desk.working(qty=Decimal(500), limit_px=Decimal(10))  # 5,000
     assert desk.check(qty=Decimal(500), limit_px=Decimal(10)).allowed
     verdict = desk.check(qty=Decimal(501), limit_px=Decimal(10))
     assert verdict.reason == (
-        "Buying power used 10,010.00 (positions at cost 0.00 + working buys 5,000.00 + this order 5,010.00) is over "
-        "the limit of 10,000.00 for account ACC1."
+        "Buying power used 10,010.00 (AAPL at worst 10,010.00, the larger of long 10,010.00 if only its buys fill "
+        "and short 0.00 if only its sells fill, this order included) is over the limit of 10,000.00 for account ACC1."
     )
     desk.quote(bid="9", ask="10")
     desk.working(qty=Decimal(200), ord_type=OrdType.MARKET, limit_px=None)  # 2,000 at the ask
@@ -69,15 +80,16 @@ def test_credit_counts_working_buys_at_their_price_and_market_buys_at_the_ask(de
     assert desk.rules(qty=Decimal(101)) == {"credit": BLOCK}
 
 
-def test_credit_counts_filled_positions_at_average_cost(desk: Desk) -> None:
+def test_credit_counts_filled_positions_at_average_cost_and_sums_the_symbols(desk: Desk) -> None:
     desk.limit("credit", 1_500, account="ACC1")
     desk.quote()
     first = desk.working(qty=Decimal(100), limit_px=Decimal(10))
     desk.fill(first, 100, px=10)  # 1,000 held at cost
-    verdict = desk.check(qty=Decimal(100), limit_px=Decimal(10))
+    verdict = desk.check(qty=Decimal(100), limit_px=Decimal(10), symbol="MSFT")
     assert verdict.reason == (
-        "Buying power used 2,000.00 (positions at cost 1,000.00 + working buys 0.00 + this order 1,000.00) is over "
-        "the limit of 1,500.00 for account ACC1."
+        "Buying power used 2,000.00 (MSFT at worst 1,000.00, the larger of long 1,000.00 if only its buys fill and "
+        "short 0.00 if only its sells fill, this order included; other symbols 1,000.00) is over the limit of "
+        "1,500.00 for account ACC1."
     )
     assert desk.check(qty=Decimal(50), limit_px=Decimal(10)).allowed
     assert desk.check(qty=Decimal(100), limit_px=Decimal(10), account="ACC2").allowed  # another account's credit
@@ -91,71 +103,73 @@ def test_five_filled_buys_leave_no_credit_for_a_sixth(desk: Desk) -> None:
     assert not desk.submit(qty=Decimal(100), limit_px=Decimal(10)).accepted
 
 
-def test_a_short_sale_uses_credit_but_selling_a_long_does_not(desk: Desk) -> None:
+def test_a_sell_through_a_long_uses_credit_only_when_the_short_it_leaves_is_worse_than_the_long(desk: Desk) -> None:
     desk.limit("credit", 1_500, account="ACC1")
+    desk.quote()  # marked at 10
     bought = desk.working(qty=Decimal(100), limit_px=Decimal(10))
-    desk.fill(bought, 100, px=10)
+    desk.fill(bought, 100, px=10)  # long 100: 1,000 at cost
     assert desk.check(qty=Decimal(100), side=Side.SELL, limit_px=Decimal(10)).allowed  # closes the long
-    assert desk.check(qty=Decimal(150), side=Side.SELL, limit_px=Decimal(10)).allowed  # 1,000 + 500 short
-    verdict = desk.check(qty=Decimal(200), side=Side.SELL, limit_px=Decimal(10))
+    assert desk.check(qty=Decimal(250), side=Side.SELL, limit_px=Decimal(10)).allowed  # short 150 at worst: 1,500
+    verdict = desk.check(qty=Decimal(260), side=Side.SELL, limit_px=Decimal(10))
     assert verdict.reason == (
-        "Buying power used 2,000.00 (positions at cost 1,000.00 + working buys 0.00 + this short sale (100 of 200) "
-        "1,000.00) is over the limit of 1,500.00 for account ACC1."
+        "Buying power used 1,600.00 (AAPL at worst 1,600.00, the larger of long 1,000.00 if only its buys fill and "
+        "short 1,600.00 if only its sells fill, this order included) is over the limit of 1,500.00 for account ACC1."
     )
     desk.working(qty=Decimal(100), side=Side.SELL, limit_px=Decimal(10))  # a working sell of the whole long
-    assert desk.rules(qty=Decimal(60), side=Side.SELL, limit_px=Decimal(10)) == {"credit": BLOCK}
+    assert desk.check(qty=Decimal(150), side=Side.SELL, limit_px=Decimal(10)).allowed
+    assert desk.rules(qty=Decimal(151), side=Side.SELL, limit_px=Decimal(10)) == {"credit": BLOCK}
 
 
-def test_a_held_short_uses_credit_and_a_buy_that_covers_it_does_not(desk: Desk) -> None:
+def test_a_held_short_is_valued_at_the_mark_and_a_buy_that_covers_it_uses_no_credit(desk: Desk) -> None:
     desk.limit("credit", 1_500, account="ACC1")
+    desk.quote()  # marked at 10
     sold = desk.working(qty=Decimal(100), side=Side.SELL, limit_px=Decimal(10))
-    desk.fill(sold, 100, px=10)  # short 100 at 10
-    assert desk.rules(qty=Decimal(60), side=Side.SELL, limit_px=Decimal(10)) == {"credit": BLOCK}
+    desk.fill(sold, 100, px=10)  # short 100 at 10: 1,000 at the mark
+    assert desk.check(qty=Decimal(50), side=Side.SELL, limit_px=Decimal(10)).allowed  # short 150: 1,500
+    assert desk.rules(qty=Decimal(51), side=Side.SELL, limit_px=Decimal(10)) == {"credit": BLOCK}
     assert desk.check(qty=Decimal(100), limit_px=Decimal(10)).allowed  # covers the short
-    assert desk.rules(qty=Decimal(160), limit_px=Decimal(10)) == {"credit": BLOCK}
+    assert desk.check(qty=Decimal(250), limit_px=Decimal(10)).allowed  # long 150 if it fills, short 100 if not
+    assert desk.rules(qty=Decimal(251), limit_px=Decimal(10)) == {"credit": BLOCK}
+    desk.quote(bid="14.99", ask="15.01")  # the short now costs 100 x 15 = 1,500 to buy back, not its 1,000 cost
+    assert desk.rules(qty=Decimal(1), side=Side.SELL, limit_px=Decimal(10)) == {"credit": BLOCK}
+    desk.prices.update([])
+    desk.quote(bid=None, ask=None, last=None)
+    verdict = desk.check(qty=Decimal(1), limit_px=Decimal(10), symbol="MSFT")
+    assert verdict.reason.endswith("the short in AAPL has no quote to value it at.")  # fails closed
 
 
-def test_working_short_sales_use_credit_until_they_are_canceled(desk: Desk) -> None:
+def test_working_short_sales_are_valued_at_their_price_above_the_mark_until_canceled(desk: Desk) -> None:
     desk.limit("credit", 2_000, account="ACC1")
-    short = desk.working(qty=Decimal(100), side=Side.SELL_SHORT, limit_px=Decimal(12))  # 1,200 if it fills
-    assert desk.check(qty=Decimal(80), limit_px=Decimal(10)).allowed  # 1,200 + 800
-    verdict = desk.check(qty=Decimal(81), limit_px=Decimal(10))
+    desk.quote()  # marked at 10
+    short = desk.working(qty=Decimal(100), side=Side.SELL_SHORT, limit_px=Decimal(12))  # 100 x 12 = 1,200
+    assert desk.check(qty=Decimal(80), limit_px=Decimal(10), symbol="MSFT").allowed  # 800 + 1,200
+    verdict = desk.check(qty=Decimal(81), limit_px=Decimal(10), symbol="MSFT")
     assert verdict.reason == (
-        "Buying power used 2,010.00 (positions at cost 0.00 + working buys 0.00 + working short sales 1,200.00 + "
-        "this order 810.00) is over the limit of 2,000.00 for account ACC1."
+        "Buying power used 2,010.00 (MSFT at worst 810.00, the larger of long 810.00 if only its buys fill and "
+        "short 0.00 if only its sells fill, this order included; other symbols 1,200.00) is over the limit of "
+        "2,000.00 for account ACC1."
     )
-    assert desk.rules(qty=Decimal(67), side=Side.SELL_SHORT, limit_px=Decimal(12)) == {"credit": BLOCK}
+    assert desk.check(qty=Decimal(200), limit_px=Decimal(10)).allowed  # long 200 if it fills, short 100 if not
+    assert desk.rules(qty=Decimal(67), side=Side.SELL_SHORT, limit_px=Decimal(12)) == {"credit": BLOCK}  # 167 x 12
     assert desk.check(qty=Decimal(81), limit_px=Decimal(10), account="ACC2").allowed  # another account's credit
+    desk.quote(bid="12.99", ask="13.01")  # the mark passes the sells' price: 100 x 13 = 1,300
+    assert desk.rules(qty=Decimal(71), limit_px=Decimal(10), symbol="MSFT") == {"credit": BLOCK}
     desk.engine.cancel(CancelOrder(short, TRADER))
     desk.engine.apply_venue_messages([desk.venue_orders[short].canceled(desk.last_cl_ord_id(short))])
-    assert desk.check(qty=Decimal(200), limit_px=Decimal(10)).allowed
+    assert desk.check(qty=Decimal(200), limit_px=Decimal(10), symbol="MSFT").allowed
 
 
-def test_working_sells_of_a_long_use_no_credit_and_only_the_part_past_it_does(desk: Desk) -> None:
+def test_a_working_market_short_sale_is_valued_at_the_mark(desk: Desk) -> None:
     desk.limit("credit", 2_000, account="ACC1")
-    bought = desk.working(qty=Decimal(100), limit_px=Decimal(10))
-    desk.fill(bought, 100, px=10)  # 1,000 held at cost
-    desk.working(qty=Decimal(100), side=Side.SELL, limit_px=Decimal(10))  # sells the long: no credit
-    assert desk.check(qty=Decimal(100), limit_px=Decimal(10)).allowed  # 1,000 + 1,000
-    desk.working(qty=Decimal(50), side=Side.SELL, limit_px=Decimal(10))  # 50 past the long: 500
-    assert desk.rules(qty=Decimal(100), limit_px=Decimal(10)) == {"credit": BLOCK}
-    assert desk.check(qty=Decimal(50), limit_px=Decimal(10)).allowed
-
-
-def test_a_working_market_short_sale_is_valued_at_the_bid_and_blocks_with_no_quote(desk: Desk) -> None:
-    desk.limit("credit", 2_000, account="ACC1")
-    desk.quote(bid="10", ask="10.02")
-    desk.working(qty=Decimal(100), side=Side.SELL_SHORT, ord_type=OrdType.MARKET, limit_px=None)  # 1,000 at the bid
-    assert desk.check(qty=Decimal(100), limit_px=Decimal(10)).allowed
-    assert desk.rules(qty=Decimal(101), limit_px=Decimal(10)) == {"credit": BLOCK}
-    desk.prices.update([])
-    desk.quote(bid=None, ask=None, last=None, symbol="AAPL")
-    verdict = desk.check(qty=Decimal(1), limit_px=Decimal(10))
-    assert "working market sells of 100 AAPL have no quote to value them at" in verdict.reason
+    desk.quote(bid="10", ask="10.02")  # marked at 10.01
+    desk.working(qty=Decimal(100), side=Side.SELL_SHORT, ord_type=OrdType.MARKET, limit_px=None)  # 1,001
+    assert desk.check(qty=Decimal(99), limit_px=Decimal(10), symbol="MSFT").allowed
+    assert desk.rules(qty=Decimal(100), limit_px=Decimal(10), symbol="MSFT") == {"credit": BLOCK}
 
 
 def test_an_amended_short_sale_is_not_counted_twice(desk: Desk) -> None:
     desk.limit("credit", 2_000, account="ACC1")
+    desk.quote()
     short = desk.working(qty=Decimal(150), side=Side.SELL_SHORT, limit_px=Decimal(10))
     verdict = desk.gate.check_amend(
         desk.engine.ledger.orders[short], Amendment(Decimal(200), Decimal(10)), desk.engine.book

@@ -129,7 +129,7 @@ def _state(desk: Desk) -> tuple[object, ...]:
     return (
         book.limits.items(),
         desk.rules(symbol="MSFT"),
-        dict(book.exposure.qty),
+        {account: dict(sums) for account, sums in book.exposure.sums.items() if sums},
         book.activity.rows(),
     )
 

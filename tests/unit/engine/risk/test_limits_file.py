@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from app.engine.commands import CommandResult
 from app.engine.enums import OrdType
 from app.engine.errors import ConfigError
+from app.engine.events import ActionRefused, LimitChanged
+from app.engine.ids import UserId
 from app.engine.risk.limits_file import default_limits_path, load_limits
 from app.engine.risk.pretrade import PreTradeGate
 from app.engine.risk.verdict import Severity
+from app.engine.roles import Action
 from app.venue.profiles import DEFAULT_PROFILES, Listing
-from tests.support.risk_kit import key, open_desk
+from tests.support.engine_kit import SUPERVISOR, TRADER
+from tests.support.risk_kit import Desk, key, open_desk
 
 
 def test_the_shipped_file_loads_with_the_price_band_on_for_the_desk() -> None:
@@ -89,3 +95,53 @@ def test_a_syntax_error_or_a_missing_file_is_said_plainly(tmp_path: Path) -> Non
     ]
     with pytest.raises(ConfigError, match="the file does not exist"):
         load_limits(tmp_path / "nope.toml")
+
+
+def _load(desk: Desk, path: Path, user: UserId = SUPERVISOR) -> CommandResult:
+    return desk.engine.load_limits(partial(load_limits, path), path.name, user)
+
+
+def test_a_supervisor_loads_a_limits_file_into_a_running_desk_each_change_audited(tmp_path: Path) -> None:
+    desk = open_desk(tmp_path / "desk.sqlite3")
+    desk.limit("max_order_qty", 500)
+    desk.limit("order_rate", 10)
+    path = tmp_path / "new-limits.toml"
+    path.write_text(
+        '[[limits]]\nmax_order_qty = 500\nmax_long = 2_000\n\n[[limits]]\nsymbol = "XYZ"\nrestricted = "Hold"\n'
+    )
+    result = _load(desk, path)
+    assert result.message == (
+        "Loaded new-limits.toml: 2 limits changed; 1 already so. Limits it does not name are unchanged."
+    )
+    changes = desk.events(LimitChanged)[2:]
+    assert [(c.key, c.old, c.new, c.note) for c in changes] == [
+        (key("max_long"), "", "2000", "loaded from new-limits.toml"),
+        (key("restricted", symbol="XYZ"), "", "Hold", "loaded from new-limits.toml"),
+    ]
+    assert [s.user for s in desk.engine.store.read()][-2:] == [SUPERVISOR, SUPERVISOR]
+    assert desk.engine.book.limits.text(key("order_rate")) == "10"  # not in the file: left as it was
+    assert desk.rules(qty=Decimal(2001)) == {"max_long": Severity.BLOCK, "max_order_qty": Severity.BLOCK}
+    assert _load(desk, path).message == "Every limit in new-limits.toml is already set so; nothing changed."
+
+
+def test_a_limits_file_with_a_mistake_changes_nothing_and_says_where(tmp_path: Path) -> None:
+    desk = open_desk(tmp_path / "desk.sqlite3")
+    path = tmp_path / "new-limits.toml"
+    path.write_text("[[limits]]\nmax_order_qty = 500\nmax_lnog = 2_000\n")
+    result = _load(desk, path)
+    assert not result.accepted
+    assert result.message == (
+        'The limits file was not loaded; nothing changed.\nnew-limits.toml, line 3: unknown limit "max_lnog"; '
+        'did you mean "max_long"?'
+    )
+    assert desk.events(LimitChanged) == []
+
+
+def test_only_a_role_that_may_edit_limits_loads_a_file(tmp_path: Path) -> None:
+    desk = open_desk(tmp_path / "desk.sqlite3")
+    path = tmp_path / "new-limits.toml"
+    path.write_text("[[limits]]\nmax_order_qty = 500\n")
+    assert not _load(desk, path, TRADER).accepted
+    [refused] = desk.events(ActionRefused)
+    assert refused.action is Action.EDIT_LIMITS
+    assert desk.events(LimitChanged) == []
