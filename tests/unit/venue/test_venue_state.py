@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from app.venue.orders import OwnerId
 from app.venue.profiles import SIMA
 from app.venue.venue_app import VenueApplication
 from app.venue.venue_state import restore, saved_state
@@ -77,5 +78,5 @@ def test_the_makers_quotes_are_not_kept() -> None:
     assert book is not None
     assert fresh is not None
     owners = [o.owner for o in book.open_orders()]
-    assert owners.count("C1") == 1
+    assert owners.count(OwnerId("C1")) == 1
     assert len(owners) == len(fresh.open_orders()) + 1  # the new makers' first quotes, and the client's order
