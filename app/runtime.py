@@ -1,10 +1,11 @@
 """Everything the desktop runs besides its windows: the engine, its FIX sessions and the embedded venues.
 
-``Runtime.start`` opens (or creates) the event store in the data directory, starts the embedded venue
-simulator on the configured ports unless told not to (its venues start with empty stores, so the desk logs on
-to them with both sides back at MsgSeqNum 1), connects every order and drop copy session, starts
-the price feed on the market data sessions (quotes into ``runtime.prices``, which marks the positions) and
-the automatic kill switch triggers (lines, and kill cancels left unconfirmed, checked every second); ``stop``
+``Runtime.start`` opens (or creates) the event store in the data directory, starts the embedded venue simulator on the
+configured ports unless told not to (its venues remember their sessions and working orders in ``venues.sqlite3`` beside
+the event store, so the desk logs on again with the numbers continuing; only when that file is new do the desk's
+sessions ask for a sequence reset at logon), connects every order and drop copy session, starts the price feed on the
+market data sessions (quotes into ``runtime.prices``, which marks the positions) and the automatic kill switch triggers
+(lines, and kill cancels left unconfirmed, checked every second); ``stop``
 logs out, snapshots the book for a quick next start, and closes the store. The windows talk to
 ``runtime.engine`` through commands and its change sets; nothing here imports Qt.
 """
@@ -39,6 +40,7 @@ from app.engine.roles import UserDirectory
 from app.engine.smart_routing import SmartRouter
 from app.venue.profiles import DEFAULT_PROFILES, VenueProfile
 from app.venue.simulator import Faults, VenueSimulator
+from app.venue.venue_store import VENUE_STORE_FILE
 
 APP_NAME = "oems-desktop"
 STORE_FILE = "events.db"
@@ -104,7 +106,9 @@ class Runtime:
         destinations = [c.name for c in configs if c.role is SessionRole.ORDERS]
         prices = PriceBook()
         gate = gate or PreTradeGate(destinations, prices, clock)
-        simulator = VenueSimulator(configs, clock, faults, venues) if with_simulator else None
+        simulator = (
+            VenueSimulator(configs, clock, faults, venues, store.parent / VENUE_STORE_FILE) if with_simulator else None
+        )
         if simulator is not None:
             await simulator.start()
         gateway = FixGateway(configs, clock)
@@ -137,7 +141,8 @@ class Runtime:
         feed.attach(engine)
         drop_copies = DropCopyGateway(configs, clock)
         drop_copies.attach(engine)
-        if simulator is not None:  # its venues just started with empty stores: both sides begin again at 1
+        if simulator is not None and simulator.store is not None and simulator.store.fresh:
+            # its venues remember nothing yet: both sides begin again at 1
             for session in (*gateway.sessions.values(), *drop_copies.sessions.values()):
                 session.request_reset()
         await gateway.start()

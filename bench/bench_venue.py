@@ -14,7 +14,9 @@ stored by the session core, encoded and written by the transport, and framed by 
 (it does nothing else with them). The reports are the application's own (the acks, fills and cancels the
 flow above gave session C1), sent in batches of ``BATCH`` as the venue sends one event's reports. Figures:
 the same through a fault script whose one rule never fires (the injector reads every report), then the
-headline ``venue_reports_emitted`` in reports per second.
+headline ``venue_reports_emitted`` in reports per second. Then the same with the venue store (``--store``: each
+batch of reports commits to SQLite before it is written), and the time to save the venue's working client orders
+after the flow (what each market step that changed them costs). Matching itself never touches the store.
 
 Run: ``.venv/bin/python -m bench.bench_venue``
 """
@@ -24,7 +26,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import random
+import tempfile
 import time
+from pathlib import Path
 
 from app.engine.clock import FakeClock, SystemClock
 from app.engine.fix import FixMessage, MsgType
@@ -36,6 +40,8 @@ from app.venue.orders import CancelRequest, NewOrder, OwnerId
 from app.venue.profiles import SIMA, build_market
 from app.venue.simulator import Faults, SimulatedVenue
 from app.venue.venue_app import VenueApplication
+from app.venue.venue_state import saved_state
+from app.venue.venue_store import VENUE_STORE_FILE, VenueStore
 from bench.harness import best_rate, figure
 from tests.support.fix_script import session_config
 
@@ -122,10 +128,13 @@ def session_reports(flow: list[tuple[str, FixMessage]], count: int) -> list[FixM
     return [reports[n % len(reports)] for n in range(count)]
 
 
-async def emit_rate(reports: list[FixMessage], faults: Faults | None, repeats: int = 3) -> float:
-    """Reports per second from a venue to one logged-on session, framed by a reader: the best of ``repeats``."""
+async def emit_rate(
+    reports: list[FixMessage], faults: Faults | None, repeats: int = 3, store: VenueStore | None = None
+) -> float:
+    """Reports per second from a venue to one logged-on session, framed by a reader: the best of ``repeats``; with
+    ``store``, each batch also commits to the venue store."""
     config = session_config("C1", "OEMS", "SIMA", port=0)
-    venue = SimulatedVenue(dataclasses.replace(SIMA, liquidity=None), [config], SystemClock(), faults)
+    venue = SimulatedVenue(dataclasses.replace(SIMA, liquidity=None), [config], SystemClock(), faults, store)
     await venue.start()
     served = venue.served["C1"]
     reader, writer = await asyncio.open_connection("127.0.0.1", served.acceptor.port)
@@ -176,6 +185,23 @@ def main() -> None:
     faults = Faults(parse_script(QUIET_RULE, "<bench>"))
     figure("venue_reports_emitted_through_fault_script", asyncio.run(emit_rate(reports, faults)), "reports/s")
     figure("venue_reports_emitted", asyncio.run(emit_rate(reports, None)), "reports/s")
+    with tempfile.TemporaryDirectory() as folder:
+        store = VenueStore(Path(folder) / VENUE_STORE_FILE)
+        figure("venue_reports_emitted_with_store", asyncio.run(emit_rate(reports, None, store=store)), "reports/s")
+        working = working_venue(flow)
+        count = sum(len(book.open_orders()) for book in map(working.engine.book, working.engine.symbols) if book)
+        save_rate = best_rate(1, lambda: store.save_venue("SIMA", T0, saved_state(working)))
+        figure(f"venue_state_save_{count}_working_orders", 1000 / save_rate, "ms")
+        store.close()
+
+
+def working_venue(flow: list[tuple[str, FixMessage]]) -> VenueApplication:
+    """The venue application after ``flow``: its books as a venue's market step would save them."""
+    app = VenueApplication(SIMA, FakeClock(), "DROP")
+    for session, msg in flow:
+        app.on_message(session, msg)
+        app.release_next(session)
+    return app
 
 
 if __name__ == "__main__":

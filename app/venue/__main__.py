@@ -1,13 +1,15 @@
 """Run the venue simulator on its own: ``python -m app.venue [SESSIONS.toml] [--faults SCRIPT] [--seed N]
-[--halt [VENUE:]SYMBOL[@TIME]] [--resume [VENUE:]SYMBOL@TIME] [--hours VENUE:HH:MM-HH:MM[@ZONE]]``.
+[--halt [VENUE:]SYMBOL[@TIME]] [--resume [VENUE:]SYMBOL@TIME] [--hours VENUE:HH:MM-HH:MM[@ZONE]] [--store PATH]``.
 
 It listens on the ports the sessions file names (the desktop's default file unless another is given) and
 runs until interrupted, so another desktop, or a QuickFIX initiator, can trade against it. With ``--faults``
 the order sessions misbehave as the script says, every venue's or those its rules name (``resources/faults/``
 has examples); ``--seed`` replaces the script's own seed; ``--halt SIMB:ACME@5s --resume SIMB:ACME@20s`` halts
 ACME at SIMB five seconds after the start and lets it trade again at twenty (with or without a script).
-``--hours SIMB:09:30-16:00@America/New_York`` has SIMB take orders only in those hours on its trading days (the
-venues are non-stop without it). A script or option with mistakes is refused before anything starts, each mistake
+``--hours SIMB:09:30-16:00@America/New_York`` has SIMB take orders only in those hours on its trading days (the venues
+are non-stop without it). ``--store PATH`` keeps the venues' sessions (sequence numbers, sent messages) and working
+orders in that SQLite file across restarts, as real venues do; without it they start empty each time. A script or option
+with mistakes is refused before anything starts, each mistake
 named with its file and line, or its option and value.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sqlite3
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -36,18 +39,27 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("sessions", nargs="?", type=Path, default=default_config_path(), help="FIX sessions (TOML)")
     add_fault_options(parser)
     add_hours_option(parser)
+    parser.add_argument(
+        "--store", type=Path, default=None, help="SQLite file the venues remember sessions and orders in"
+    )
     return parser.parse_args(argv)
 
 
 async def serve(
-    path: Path, faults: Faults | None = None, profiles: Mapping[str, VenueProfile] = DEFAULT_PROFILES
+    path: Path,
+    faults: Faults | None = None,
+    profiles: Mapping[str, VenueProfile] = DEFAULT_PROFILES,
+    store: Path | None = None,
 ) -> None:
-    """Start every venue the file names (as ``profiles`` describe it) and run until cancelled."""
-    simulator = VenueSimulator(load_config(path), SystemClock(), faults, profiles)
+    """Start every venue the file names (as ``profiles`` describe it, remembering in ``store`` if given) and run
+    until cancelled."""
+    simulator = VenueSimulator(load_config(path), SystemClock(), faults, profiles, store)
     await simulator.start()
     for venue in simulator.venues:
         ports = ", ".join(f"{name} on {s.acceptor.port}" for name, s in venue.served.items())
         print(f"{venue.profile.name}: {ports} ({hours_words(venue.profile)})", flush=True)
+    if store is not None:
+        print(f"Venue store: {store} ({'new' if simulator.store and simulator.store.fresh else 'restored'})")
     if faults is not None:
         aimed = sum(1 for rule in faults.script.rules if rule.venues)
         count = len(faults.script.rules)
@@ -70,9 +82,12 @@ def main(argv: list[str]) -> int:
         return refuse_hours(problem)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     try:
-        asyncio.run(serve(args.sessions, faults, profiles))
+        asyncio.run(serve(args.sessions, faults, profiles, args.store))
     except OemsError as problem:
         print(f"The venue simulator cannot start: {problem}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as problem:
+        print(f"The venue simulator cannot use its store {args.store}: {problem}", file=sys.stderr)
         return 2
     except OSError as problem:
         print(

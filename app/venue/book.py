@@ -7,7 +7,7 @@ order give equal lists. A FIX acceptor turns those records into ExecutionReports
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -246,6 +246,27 @@ class OrderBook:
     def open_orders(self, owner: OwnerId | None = None) -> list[OrderState]:
         """Live orders (of ``owner`` if given) in arrival order, untriggered stops included."""
         return [o.snapshot() for o in self._registry.live.values() if owner is None or o.owner == owner]
+
+    def working_orders(self) -> list[tuple[RestingOrder, list[ClOrdId]]]:
+        """Live orders in arrival order, each with the ClOrdIDs it had before its current one (oldest first): what a
+        venue keeps across a restart."""
+        return [(o, self._registry.earlier_cl_ord_ids(o)) for o in self._registry.live.values()]
+
+    def restore(self, o: RestingOrder, earlier: Sequence[ClOrdId]) -> None:
+        """Put back a live order kept across a restart (``earlier``: its former ClOrdIDs, oldest first), with its
+        time priority: restore a book's orders in arrival order, before it trades."""
+        chain = [*earlier, o.cl_ord_id]
+        o.cl_ord_id = chain[0]
+        self._registry.add(o)
+        for cl_ord_id in chain[1:]:
+            self._registry.rename(o, cl_ord_id)
+        self._seq = max(self._seq, o.seq)
+        if o.expire_at is not None:
+            self._expiries.push(o)
+        if o.waits_for_trigger:
+            self._stops.push(o)
+        elif o.price is not None:
+            self._side(o).add(o, o.price)
 
     def resting_orders(self) -> Iterator[OrderState]:
         """Orders in the price levels, bids then asks, each side best first and in time priority."""

@@ -1,8 +1,9 @@
 """The ClOrdIDs a venue has received on each session, with the first request that carried each.
 
-A real venue refuses a request whose ClOrdID (11) its session has already used (OrderCancelReject 102=6),
-unless the request is a possible resend (PossResend 97=Y or PossDupFlag 43=Y) of the very same request: then it
-answers without acting twice. This log tells which is which; it keeps the newest ``KEEP_CL_ORD_IDS`` of each
+A real venue refuses a request whose ClOrdID (11) its session has already used (a new order with 35=8 150=8 103=6, a
+cancel or replace with OrderCancelReject 102=6), in any symbol, unless the request is a possible resend (PossResend 97=Y
+or PossDupFlag 43=Y) of the very same request: then it answers without acting twice. This log tells which is which; it
+keeps the newest ``KEEP_CL_ORD_IDS`` of each
 session, so a venue that runs all day holds a bounded number.
 """
 
@@ -40,9 +41,11 @@ class ClOrdIdLog:
             del seen[next(iter(seen))]
 
 
-def same_request(first: object, again: CancelRequest | ReplaceRequest) -> bool:
-    """Whether ``again`` restates the request ``first`` exactly, the OrderID (37) aside: a resend may name the order
-    the venue has acknowledged since the first went."""
-    if not isinstance(first, CancelRequest | ReplaceRequest) or type(first) is not type(again):
+def same_request(first: object, again: OrderRequest) -> bool:
+    """Whether ``again`` restates the request ``first`` exactly, the OrderID (37) of a cancel or replace aside: a
+    resend may name the order the venue has acknowledged since the first went."""
+    if type(first) is not type(again):
         return False
+    if isinstance(again, NewOrder) or not isinstance(first, CancelRequest | ReplaceRequest):
+        return first == again
     return dataclasses.replace(first, order_id=None) == dataclasses.replace(again, order_id=None)

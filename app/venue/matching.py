@@ -29,6 +29,11 @@ class MatchingEngine:
         book = self._books[symbol] = OrderBook(symbol, tick, lot, self._ids)
         return book
 
+    @property
+    def ids(self) -> VenueIds:
+        """The id counters the books share."""
+        return self._ids
+
     def book(self, symbol: str) -> OrderBook | None:
         """The book for ``symbol``, if the venue lists it."""
         return self._books.get(symbol)

@@ -31,6 +31,15 @@ class IdSource:
         self.prefix = prefix
         self._next = start
 
+    @property
+    def next_number(self) -> int:
+        """The number the next id will carry."""
+        return self._next
+
+    def continue_from(self, number: int) -> None:
+        """Carry on from ``number``: a venue restored from its store never repeats an id it gave out."""
+        self._next = max(self._next, number)
+
     def __call__(self) -> str:
         """The next id."""
         n = self._next

@@ -51,6 +51,10 @@ class OrderRegistry:
         order.cl_ord_id = cl_ord_id
         self._by_client[(order.owner, cl_ord_id)] = order
 
+    def earlier_cl_ord_ids(self, order: RestingOrder) -> list[ClOrdId]:
+        """The ClOrdIDs ``order`` had before its current one, oldest first."""
+        return list(self._aliases.get(order.order_id, ()))
+
     def finish(self, order: RestingOrder) -> None:
         """``order`` is no longer live; forget the oldest finished order beyond ``keep_finished``."""
         if self.live.pop(order.order_id, None) is None:

@@ -1,7 +1,8 @@
 """One FIX session the simulator serves as the acceptor: its listening socket, its store and its session core.
 
-The store lives in memory and belongs to the venue: ``open_served`` gives the session a fresh, empty one, at
-start and when a fault script restarts the venue with its store wiped (its numbers start again at 1).
+The store belongs to the venue: in memory (a fresh, empty one at start), or the simulator's durable store
+(``venue_store.py``) holding what the session kept from its earlier runs. A fault script that restarts the venue
+with its store wiped gives the session an empty one (its numbers start again at 1).
 """
 
 from __future__ import annotations
@@ -44,9 +45,10 @@ class Served:
         self.acceptor.write(self.config.name, self.app.send(self.session, bodies))
 
 
-def open_served(served: Served, clock: Clock, hear: Hear) -> None:
-    """Give ``served`` a fresh, empty store and session core whose application messages go to ``hear``."""
-    served.store = MemorySessionStore()
+def open_served(served: Served, clock: Clock, hear: Hear, store: MemorySessionStore | None = None) -> None:
+    """Give ``served`` a store (by default a fresh, empty one) and a session core whose application messages go to
+    ``hear``."""
+    served.store = MemorySessionStore() if store is None else store
     served.session = FixSession(acceptor_config(served.config), clock, served.store, initiator=False)
     served.app = MemoryApplication(served.store, functools.partial(hear, served.config.name))
     served.acceptor.add(served.session, served.app, served.wire)

@@ -14,6 +14,11 @@ With a fault script, each order session gets its own ``FaultInjector`` (the scri
 those aimed at this one, ``venue NAME: ...``; the same seed) on its wire
 (``fault_wire.py``); a timer on the venue's clock fires held messages and time rules when due. A
 "restart with empty store" gives the session a new, empty store: its numbers start again at 1.
+
+With a store (``venue_store.py``, ``VenueSimulator(..., store_path=...)``) the venues remember across a restart, as
+real ones do: each session's sequence numbers and sent messages, and each venue's working client orders and id
+counters (``venue_state.py``), saved at each market step that changed them and when the simulator stops. A venue
+restored from its store expires the DAY orders of any close passed since it was saved, at its first market step.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ import dataclasses
 import functools
 import logging
 from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
 from typing import Final
 
 from app.engine.clock import Clock
@@ -49,6 +56,8 @@ from app.venue.market_data_server import MarketDataServer
 from app.venue.profiles import DEFAULT_PROFILES, VenueProfile
 from app.venue.served import Served, open_served
 from app.venue.venue_app import Outbound, VenueApplication
+from app.venue.venue_state import change_mark, restore, saved_state
+from app.venue.venue_store import VenueStore
 
 _log = logging.getLogger(__name__)
 
@@ -74,11 +83,23 @@ class SimulatedVenue:
     """One venue: its market, and an acceptor per session the desk has with it."""
 
     def __init__(
-        self, profile: VenueProfile, configs: Sequence[SessionConfig], clock: Clock, faults: Faults | None = None
+        self,
+        profile: VenueProfile,
+        configs: Sequence[SessionConfig],
+        clock: Clock,
+        faults: Faults | None = None,
+        store: VenueStore | None = None,
     ) -> None:
-        self.profile, self.clock = profile, clock
+        self.profile, self.clock, self.store = profile, clock, store
         drop_copy = next((c.name for c in configs if c.role is SessionRole.DROP_COPY), None)
         self.app = VenueApplication(profile, clock, drop_copy_session=drop_copy)
+        kept = None if store is None else store.venue_state(profile.name)
+        since = clock.now()
+        if store is not None and kept is not None:
+            saved_ts, state = kept
+            since = datetime.fromisoformat(saved_ts)
+            _log.info("%s: %d working orders restored from %s", profile.name, restore(self.app, state), store.path)
+        self._saved = change_mark(self.app)
         self.served: dict[str, Served] = {}
         mine = None if faults is None else faults.for_venue(profile.name)
         for config in configs:
@@ -89,8 +110,9 @@ class SimulatedVenue:
             served = self.served[config.name] = Served(config, Acceptor(config.host, config.port), wire)
             self._open(served)
         self.calendar = profile.calendar
-        self.next_close = self.calendar.next_close(clock.now())
-        """When DAY orders next expire, on the venue's clock: the next trading day's close."""
+        self.next_close = self.calendar.next_close(since)
+        """When DAY orders next expire, on the venue's clock: the next trading day's close (after the last save, for a
+        venue restored from its store)."""
         self.market_data: MarketDataServer | None = None
         """The shared market data sessions, where this venue's quotes for their subscribers go."""
         self._ticker: asyncio.Task[None] | None = None
@@ -98,8 +120,16 @@ class SimulatedVenue:
         self._timer: asyncio.TimerHandle | None = None
 
     def _open(self, served: Served) -> None:
-        """Give ``served`` a fresh, empty store and session core (at start, and when a fault restarts it)."""
-        open_served(served, self.clock, self._hear)
+        """Give ``served`` its store and a session core (at start, and when a fault restarts it)."""
+        kept = None if self.store is None else self.store.session_store(served.config.name)
+        open_served(served, self.clock, self._hear, kept)
+
+    def save(self) -> None:
+        """Save the venue's working orders and id counters to its store, if it has one and they changed."""
+        mark = change_mark(self.app)
+        if self.store is not None and mark != self._saved:
+            self.store.save_venue(self.profile.name, self.clock.now().isoformat(), saved_state(self.app))
+            self._saved = mark
 
     async def start(self) -> None:
         """Listen on every session's port and start the market (and the fault timers)."""
@@ -119,6 +149,7 @@ class SimulatedVenue:
             await asyncio.gather(self._ticker, return_exceptions=True)
         for served in self.served.values():
             await served.acceptor.close()
+        self.save()
 
     def tick(self) -> None:
         """One market step on the venue's clock: makers requote, due GTD orders expire, and at the close DAY
@@ -129,6 +160,7 @@ class SimulatedVenue:
             out += self.app.close_session()
             self.next_close = self.calendar.next_close(now)
         self._send(out)
+        self.save()
 
     def _hear(self, name: str, received: Received) -> list[FixMessage]:
         """A request from the desk: answer what the venue says at once; the rest after the ack latency. A fault
@@ -181,6 +213,8 @@ class SimulatedVenue:
         """What a fault script asks of the venue, for session ``name``."""
         if isinstance(action, WipeStore):
             _log.info("%s: %s restarts with an empty store (fault script)", self.profile.name, name)
+            if self.store is not None:
+                self.store.wipe_session(name)
             self._open(self.served[name])
         elif isinstance(action, PossResend):
             self._send([Outbound(name, action.message)])
@@ -218,7 +252,8 @@ class SimulatedVenue:
 class VenueSimulator:
     """Every simulated venue the configuration names, as ``profiles`` (by name) describe it (the defaults unless
     told otherwise, e.g. by ``--hours``), each with the fault script if one is given, and the shared market data
-    sessions quoting all of them."""
+    sessions quoting all of them. With ``store_path`` the venues remember across restarts in that SQLite file
+    (created if missing; ``store.fresh`` says so); without, everything lives in memory."""
 
     def __init__(
         self,
@@ -226,7 +261,9 @@ class VenueSimulator:
         clock: Clock,
         faults: Faults | None = None,
         profiles: Mapping[str, VenueProfile] = DEFAULT_PROFILES,
+        store_path: Path | None = None,
     ) -> None:
+        self.store = None if store_path is None else VenueStore(store_path)
         names = [c.name for c in configs if c.role is SessionRole.ORDERS and c.name in profiles]
         self.venues: list[SimulatedVenue] = []
         for name in names:
@@ -236,7 +273,7 @@ class VenueSimulator:
                 if c.name in (name, name + MARKET_DATA_SUFFIX)
                 or (c.role is SessionRole.DROP_COPY and c.copied_venue == name)
             ]
-            self.venues.append(SimulatedVenue(profiles[name], own, clock, faults))
+            self.venues.append(SimulatedVenue(profiles[name], own, clock, faults, self.store))
         served = {name for venue in self.venues for name in venue.served}
         shared = [c for c in configs if c.role is SessionRole.MARKET_DATA and c.name not in served]
         self.market_data = None
@@ -263,3 +300,5 @@ class VenueSimulator:
             await self.market_data.close()
         for venue in self.venues:
             await venue.close()
+        if self.store is not None:
+            self.store.close()

@@ -14,9 +14,10 @@ gateway per session, so fills can reach an order whose cancel or replace is pend
 ClOrdID. Status and market data requests are answered at once from the book as it stands (a new order
 still held is not in it yet). A venue keeping hours (``profile.open``) refuses new orders and replaces outside
 them ("market closed: opens Mon ... 09:30 America/New_York", OrdRejReason 2) and its makers stand still; cancels
-work at any hour. A cancel or replace under a ClOrdID the session has already used (``cl_ord_ids.py``) is refused
-at once (35=9, 102=6), unless it is a possible resend (97=Y or 43=Y) of the very same request: that one gets the
-order's status under its ClOrdID (150=I) once the request has taken effect, and nothing while it still waits.
+work at any hour. A request under a ClOrdID the session has already used (``cl_ord_ids.py``: in any symbol, on any kind
+of request) is refused at once (a new order 35=8 150=8 103=6, a cancel or replace 35=9 102=6), unless it is a possible
+resend (97=Y or 43=Y) of the very same request: that one gets the order's status under its ClOrdID (150=I) once the
+request has taken effect, and nothing while it still waits.
 Market makers requote on `step_market`; GTD orders expire on `expire` (one given an ExpireDate,
 432, at the close of the last trading day through it), DAY orders on `close_session`.
 
@@ -46,7 +47,7 @@ from app.engine.fix import FixMessage, MsgType
 from app.engine.fix.tags import ADMIN_MSG_TYPES
 from app.engine.ids import ClOrdId, ExecId, VenueOrderId
 from app.venue.book import OrderBook
-from app.venue.cl_ord_ids import ClOrdIdLog, same_request
+from app.venue.cl_ord_ids import ClOrdIdLog, OrderRequest, same_request
 from app.venue.drop_copy import drop_copy
 from app.venue.fix_rejects import InvalidFieldError, session_reject, unsupported
 from app.venue.fix_reports import Addressed, ReportWriter, request_state
@@ -125,10 +126,10 @@ class VenueApplication:
         house = frozenset(maker.owner for maker in self.makers) | {HOUSE}
         self.writer = ReportWriter(clock, profile.fee_per_share, house)
         self.feed = MarketDataFeed(self.engine)
-        self._ids = IdSource(f"{profile.name}-R")
+        self.report_ids = IdSource(f"{profile.name}-R")
         self._held: dict[str, deque[_Held]] = {}
         self._fills: dict[ExecId, _Fill] = {}
-        self._cl_ord_ids = ClOrdIdLog()
+        self.cl_ord_ids = ClOrdIdLog()
         self._handlers: dict[str, Callable[[str, FixMessage], list[Outbound]]] = {
             MsgType.NEW_ORDER_SINGLE: self._on_new_order,
             MsgType.ORDER_CANCEL_REQUEST: self._on_cancel,
@@ -159,15 +160,28 @@ class VenueApplication:
             return [Outbound(session, session_reject(msg, problem))]
 
     def _on_new_order(self, session: str, msg: FixMessage) -> list[Outbound]:
+        """A new order: refused at once under a ClOrdID the session has used (in any symbol, or on a cancel or
+        replace), unless it may be a resend of that very order; else held."""
         order, account = read_new_order(msg, OwnerId(session))
-        self._cl_ord_ids.remember(session, order)
+        first = self.cl_ord_ids.first(session, order.cl_ord_id)
+        if first is None:
+            self.cl_ord_ids.remember(session, order)
+            return self._take_new(session, order, account)
+        if not ((msg.poss_resend or msg.poss_dup) and same_request(first, order)):
+            words = _duplicate_words(order.cl_ord_id, first, "order")
+            refused = self._refused_new(order, RejectReason.DUPLICATE_CL_ORD_ID, words)
+            return self._deliver(self.writer.results([refused], order, account))
+        return self._again(session, order, lambda: self._take_new(session, order, account))
+
+    def _take_new(self, session: str, order: NewOrder, account: str | None) -> list[Outbound]:
+        """Hold a new order; acknowledge it as pending when the profile does."""
         if order.expire_on is not None and order.expire_at is None:
             order = dataclasses.replace(order, expire_at=self.calendar.good_through(order.expire_on))
         self._hold(_Held(session, order, account))
         if not self.profile.pending_acks:
             return []
         state = request_state(order, OrderStatus.PENDING_NEW)
-        ack = self.writer.execution(state, ExecType.PENDING_NEW, self._ids(), account=account)
+        ack = self.writer.execution(state, ExecType.PENDING_NEW, self.report_ids(), account=account)
         return self._deliver([Addressed(order.owner, ack, execution=True)])
 
     def _on_cancel(self, session: str, msg: FixMessage) -> list[Outbound]:
@@ -179,32 +193,29 @@ class VenueApplication:
     def _amend(self, session: str, request: CancelRequest | ReplaceRequest, resent: bool) -> list[Outbound]:
         """A cancel or replace: refused at once under a ClOrdID the session has used, unless it may be a resend of
         that very request (``resent``: 97=Y or 43=Y); else held."""
-        first = self._cl_ord_ids.first(session, request.cl_ord_id)
+        first = self.cl_ord_ids.first(session, request.cl_ord_id)
         if first is None:
-            self._cl_ord_ids.remember(session, request)
+            self.cl_ord_ids.remember(session, request)
             return self._take(session, request)
         if not (resent and same_request(first, request)):
-            words = _FIRST_USE[type(first)]
-            text = (
-                f"ClOrdID {request.cl_ord_id} is already in use on this session ({words}); send a new ClOrdID, or "
-                "the very same request again with PossResend (97=Y)"
-            )
+            text = _duplicate_words(request.cl_ord_id, first, "request")
             refused = self._refused(request, RejectReason.DUPLICATE_CL_ORD_ID, text, self._live_target(request))
             return self._deliver(self.writer.results([refused]))
-        return self._again(session, request)
+        return self._again(session, request, lambda: self._take(session, request))
 
-    def _again(self, session: str, request: CancelRequest | ReplaceRequest) -> list[Outbound]:
+    def _again(self, session: str, request: OrderRequest, take: Callable[[], list[Outbound]]) -> list[Outbound]:
         """A possible resend of a request already received, answered without acting twice: once the request has
         taken effect, the order's status under its ClOrdID (150=I); nothing while it waits (its own answer will
-        come); a request refused the first time is looked at again."""
+        come); a request refused the first time is looked at again (``take``)."""
         found = self._find(request.owner, request.cl_ord_id)
         if found is not None:
-            cl, orig = request.cl_ord_id, request.orig_cl_ord_id
-            status = self.writer.execution(found[1], ExecType.ORDER_STATUS, self._ids(), cl_ord_id=cl, orig=orig)
+            cl = request.cl_ord_id
+            orig = None if isinstance(request, NewOrder) else request.orig_cl_ord_id
+            status = self.writer.execution(found[1], ExecType.ORDER_STATUS, self.report_ids(), cl_ord_id=cl, orig=orig)
             return [Outbound(session, status)]
         if any(same_request(held.request, request) for held in self._held.get(session, ())):
             return []
-        return self._take(session, request)
+        return take()
 
     def _take(self, session: str, request: CancelRequest | ReplaceRequest) -> list[Outbound]:
         """Hold a cancel or replace; acknowledge it as pending when the profile does and the order is live."""
@@ -218,7 +229,7 @@ class VenueApplication:
         status, exec_type = _PENDING[type(request)]
         self.writer.pending[target.order_id] = status
         cl, orig = request.cl_ord_id, request.orig_cl_ord_id
-        ack = self.writer.execution(target, exec_type, self._ids(), cl_ord_id=cl, orig=orig)
+        ack = self.writer.execution(target, exec_type, self.report_ids(), cl_ord_id=cl, orig=orig)
         return self._deliver([Addressed(request.owner, ack, execution=True)])
 
     def _on_mass_cancel(self, session: str, msg: FixMessage) -> list[Outbound]:
@@ -233,7 +244,7 @@ class VenueApplication:
         if book is not None:
             state = book.order(query.order_id) if query.order_id else book.find(owner, query.cl_ord_id)
         mine = state if state is not None and state.owner == owner else None
-        return [Outbound(session, order_status(self.writer, query, mine, self._ids()))]
+        return [Outbound(session, order_status(self.writer, query, mine, self.report_ids()))]
 
     def _on_mass_status(self, session: str, msg: FixMessage) -> list[Outbound]:
         query = read_mass_status_request(msg)
@@ -242,7 +253,7 @@ class VenueApplication:
         books = [book for book in map(self.engine.book, symbols) if book is not None]
         side = query.side
         states = [state for book in books for state in book.open_orders(owner) if side is None or state.side is side]
-        return [Outbound(session, m) for m in mass_status(self.writer, query, states, self._ids)]
+        return [Outbound(session, m) for m in mass_status(self.writer, query, states, self.report_ids)]
 
     def _on_market_data(self, session: str, msg: FixMessage) -> list[Outbound]:
         return [Outbound(session, m) for m in self.feed.request(session, msg)]
@@ -372,7 +383,7 @@ class VenueApplication:
             else:
                 results = book.cancel_all(owner, side=query.side)
         canceled = sum(isinstance(r, Canceled) for r in results)
-        report = mass_cancel_report(query, self._ids(), canceled, refusal)
+        report = mass_cancel_report(query, self.report_ids(), canceled, refusal)
         return [Outbound(session, report), *self._settle(results)]
 
     def _already_pending(self, request: CancelRequest | ReplaceRequest, target: OrderState) -> Rejected:
@@ -384,9 +395,13 @@ class VenueApplication:
         """The venue is outside its hours: ``request`` is refused with ``words`` saying when it opens."""
         reason = RejectReason.MARKET_CLOSED
         if isinstance(request, NewOrder):
-            exec_id, cl, symbol = ExecId(self._ids()), request.cl_ord_id, request.symbol
-            return Rejected(exec_id, RequestKind.NEW, reason, words, request.owner, cl, None, symbol, None)
+            return self._refused_new(request, reason, words)
         return self._refused(request, reason, words, self._live_target(request))
+
+    def _refused_new(self, order: NewOrder, reason: RejectReason, text: str) -> Rejected:
+        """The new ``order`` refused for ``reason`` (``text`` says why)."""
+        exec_id, cl, symbol = ExecId(self.report_ids()), order.cl_ord_id, order.symbol
+        return Rejected(exec_id, RequestKind.NEW, reason, text, order.owner, cl, None, symbol, None)
 
     def _refused(
         self, request: CancelRequest | ReplaceRequest, reason: RejectReason, text: str, target: OrderState | None
@@ -394,7 +409,7 @@ class VenueApplication:
         """``request`` refused for ``reason`` (``text`` says why); ``target`` is the order it named, if live."""
         kind = RequestKind.CANCEL if isinstance(request, CancelRequest) else RequestKind.REPLACE
         cl, orig, symbol = request.cl_ord_id, request.orig_cl_ord_id, request.symbol
-        return Rejected(ExecId(self._ids()), kind, reason, text, request.owner, cl, orig, symbol, target)
+        return Rejected(ExecId(self.report_ids()), kind, reason, text, request.owner, cl, orig, symbol, target)
 
     def _live_target(self, request: CancelRequest | ReplaceRequest) -> OrderState | None:
         book = self.engine.book(request.symbol)
@@ -438,3 +453,11 @@ class VenueApplication:
             if a.execution and self.drop_copy_session is not None:
                 out.append(Outbound(self.drop_copy_session, drop_copy(a.message, a.owner)))
         return out
+
+
+def _duplicate_words(cl_ord_id: ClOrdId, first: OrderRequest, what: str) -> str:
+    """Why a ``what`` (order or request) reusing ``cl_ord_id``, first carried by ``first``, is refused."""
+    return (
+        f"ClOrdID {cl_ord_id} is already in use on this session ({_FIRST_USE[type(first)]}); send a new ClOrdID, or "
+        f"the very same {what} again with PossResend (97=Y)"
+    )

@@ -16,6 +16,7 @@ from app.engine.fix.session_fsm import SessionState
 from app.engine.ids import OrderId
 from app.engine.prices import Quote
 from app.runtime import Runtime
+from app.venue.venue_store import VENUE_STORE_FILE
 from tests.support.engine_kit import DESK, TRADER, spec
 from tests.support.ports import free_ports
 
@@ -70,13 +71,16 @@ def test_orders_trade_on_every_simulated_venue_and_cancel_waits_for_the_venue(tm
     asyncio.run(scenario())
 
 
-def test_a_second_start_on_the_same_store_logs_on_to_the_fresh_embedded_venues(tmp_path: Path) -> None:
-    """The embedded venues keep nothing between starts; the desk's store keeps its sequence numbers. Without a
-    reset at the first logon every order and drop copy session stopped on "MsgSeqNum too low" the second day."""
+def test_every_session_logs_on_at_each_start_whether_the_venues_remember_or_not(tmp_path: Path) -> None:
+    """The desk's store keeps its sequence numbers; the embedded venues keep theirs in ``venues.sqlite3`` (the second
+    day). When that file is new (the first day, and the third after it was deleted) the desk asks for a reset at the
+    first logon: without one every order and drop copy session stopped on "MsgSeqNum too low"."""
 
     async def scenario() -> None:
         configs = tuple(free_ports(load_config(default_config_path())))
-        for _day in range(2):
+        for day in range(3):
+            if day == 2:
+                (tmp_path / VENUE_STORE_FILE).unlink()
             runtime = await Runtime.start(tmp_path / "desk.db", configs, SystemClock(), directory=DESK)
             sessions = [*runtime.gateway.sessions.values(), *runtime.drop_copies.sessions.values()]
             settled = (SessionState.ACTIVE, SessionState.STOPPED)

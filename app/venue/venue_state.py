@@ -1,0 +1,136 @@
+"""What a venue keeps across a restart, as JSON text: its clients' working orders and its id counters.
+
+Each working client order (the market makers' quotes are not kept: they quote anew) with its OrderID, its ClOrdID
+chain, side, type, time in force, quantity, prices, expiry, filled quantity and notional (so CumQty and AvgPx carry
+on) and its time priority; and the counters behind OrderIDs, ExecIDs and match ids, so no id given out before the
+restart is given again. ``restore`` puts the orders back into the books of a venue just built, behind the makers'
+first quotes at the same price (the makers requote at the next market step, and trade with any order the restored
+book has crossed), and has each session's ClOrdID log remember the ClOrdIDs its orders carry.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from app.engine.enums import OrderStatus, OrdType, Side, TimeInForce
+from app.engine.ids import ClOrdId, VenueOrderId
+from app.venue.book import OrderBook
+from app.venue.orders import IdSource, NewOrder, OwnerId, ReplaceRequest, RestingOrder
+from app.venue.venue_app import VenueApplication
+
+_VERSION = 1
+
+
+def saved_state(app: VenueApplication) -> str:
+    """The venue's working client orders and id counters, as JSON text."""
+    orders = [
+        _order_json(o, earlier)
+        for symbol in app.engine.symbols
+        for o, earlier in _book(app, symbol).working_orders()
+        if o.owner not in app.writer.house
+    ]
+    return json.dumps({"version": _VERSION, "counters": _counters(app), "orders": orders}, separators=(",", ":"))
+
+
+def restore(app: VenueApplication, text: str) -> int:
+    """Put back what ``saved_state`` saved into ``app``, a venue just built; how many orders came back."""
+    state = json.loads(text)
+    if state.get("version") != _VERSION:
+        raise ValueError(f"the venue store holds state version {state.get('version')}, this simulator reads {_VERSION}")
+    for source, number in zip(_sources(app), state["counters"], strict=True):
+        source.continue_from(number)
+    orders = sorted((_order_from(item) for item in state["orders"]), key=lambda kept: kept[0].seq)
+    for o, earlier in orders:
+        _book(app, o.symbol).restore(o, earlier)
+        _remember(app, o, earlier)
+    return len(orders)
+
+
+def _book(app: VenueApplication, symbol: str) -> OrderBook:
+    book = app.engine.book(symbol)
+    if book is None:
+        raise ValueError(f"the venue store holds an order in {symbol}, which venue {app.profile.name} does not list")
+    return book
+
+
+def _sources(app: VenueApplication) -> list[IdSource]:
+    ids = app.engine.ids
+    return [ids.order_ids, ids.exec_ids, ids.trade_ids, app.report_ids]
+
+
+def _counters(app: VenueApplication) -> list[int]:
+    return [source.next_number for source in _sources(app)]
+
+
+def change_mark(app: VenueApplication) -> tuple[int, ...]:
+    """A value that moves whenever the venue's orders may have changed (every change gives out an id): what to
+    compare with the last save's to know whether to save again."""
+    return tuple(_counters(app))
+
+
+def _order_json(o: RestingOrder, earlier: list[ClOrdId]) -> dict[str, object]:
+    return {
+        "order_id": o.order_id,
+        "owner": o.owner,
+        "cl_ord_ids": [*earlier, o.cl_ord_id],
+        "symbol": o.symbol,
+        "side": o.side.name,
+        "ord_type": o.ord_type.name,
+        "tif": o.tif.name,
+        "qty": str(o.qty),
+        "price": _text(o.price),
+        "stop_px": _text(o.stop_px),
+        "expire_at": None if o.expire_at is None else o.expire_at.isoformat(),
+        "seq": o.seq,
+        "cum_qty": str(o.cum_qty),
+        "notional": str(o.notional),
+        "status": o.status.name,
+        "triggered": o.triggered,
+    }
+
+
+def _order_from(item: dict[str, Any]) -> tuple[RestingOrder, list[ClOrdId]]:
+    *earlier, current = (ClOrdId(c) for c in item["cl_ord_ids"])
+    side = Side[item["side"]]
+    o = RestingOrder(
+        order_id=VenueOrderId(item["order_id"]),
+        owner=OwnerId(item["owner"]),
+        cl_ord_id=current,
+        symbol=item["symbol"],
+        side=side,
+        ord_type=OrdType[item["ord_type"]],
+        tif=TimeInForce[item["tif"]],
+        qty=Decimal(item["qty"]),
+        price=_decimal(item["price"]),
+        stop_px=_decimal(item["stop_px"]),
+        expire_at=None if item["expire_at"] is None else datetime.fromisoformat(item["expire_at"]),
+        seq=item["seq"],
+        is_buy=side.sign > 0,
+        cum_qty=Decimal(item["cum_qty"]),
+        notional=Decimal(item["notional"]),
+        status=OrderStatus[item["status"]],
+        triggered=item["triggered"],
+    )
+    return o, earlier
+
+
+def _remember(app: VenueApplication, o: RestingOrder, earlier: list[ClOrdId]) -> None:
+    """The session that owns ``o`` has used every ClOrdID of its chain: the first on a new order, the rest on
+    replaces (the log keeps which request first carried each, to refuse or recognise a reuse)."""
+    chain = [*earlier, o.cl_ord_id]
+    log = app.cl_ord_ids
+    log.remember(o.owner, NewOrder(o.owner, chain[0], o.symbol, o.side, o.qty, o.ord_type, o.price, o.stop_px, o.tif))
+    for orig, cl_ord_id in itertools.pairwise(chain):
+        log.remember(o.owner, ReplaceRequest(o.owner, cl_ord_id, orig, o.symbol, o.qty, o.price, o.stop_px))
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)

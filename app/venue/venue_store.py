@@ -1,0 +1,109 @@
+"""The simulator's durable memory: one SQLite file (WAL) that keeps what a real venue keeps across a client's restart.
+
+Per session served: where it stands (its ``SessionRecord``: epoch, next MsgSeqNum in) and every message it sent, so
+the desk logs on again with the numbers continuing and a ResendRequest after a restart is answered. Per venue: its
+working client orders and id counters as ``venue_state.py`` writes them (one JSON document per venue, replaced at
+each save). The sessions' writes commit with each save, before the transport writes a byte; the venue's orders are
+saved at every market step they changed and when the simulator stops, so a clean stop loses nothing and a crash
+at most one step's changes. Tests use the simulator without a store: everything then lives in memory.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Final
+
+from app.engine.fix.session_store import MemorySessionStore
+from app.engine.store_records import SessionRecord
+
+VENUE_STORE_FILE: Final = "venues.sqlite3"
+"""The venue store's file name in the desk's data directory."""
+
+_SCHEMA: Final = """
+CREATE TABLE IF NOT EXISTS session_records (
+    name TEXT PRIMARY KEY, epoch INTEGER NOT NULL, started_ts TEXT NOT NULL, next_in_seq INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS session_messages (
+    name TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL, raw BLOB NOT NULL, PRIMARY KEY (key, seq)
+);
+CREATE TABLE IF NOT EXISTS venue_state (venue TEXT PRIMARY KEY, saved_ts TEXT NOT NULL, state TEXT NOT NULL);
+"""
+
+
+class VenueStore:
+    """The venues' SQLite file: sessions' numbers and sent messages, and each venue's saved state."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fresh = not path.exists()
+        """Whether the file did not exist before: the venues start with nothing remembered."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def session_store(self, name: str) -> DurableSessionStore:
+        """The store of session ``name``, holding what it kept from its earlier runs."""
+        return DurableSessionStore(self, name)
+
+    def wipe_session(self, name: str) -> None:
+        """Forget everything session ``name`` kept: it starts again at MsgSeqNum 1 (a fault script's restart)."""
+        with self._db:  # one commit, or none on an error
+            self._db.execute("DELETE FROM session_records WHERE name = ?", (name,))
+            self._db.execute("DELETE FROM session_messages WHERE name = ?", (name,))
+
+    def save_session(self, record: SessionRecord, sent: list[tuple[int, bytes]]) -> None:
+        """Record where a session stands and the messages it is about to send, in one commit."""
+        with self._db:  # one commit, or none on an error
+            self._db.execute("INSERT OR REPLACE INTO session_records VALUES (?, ?, ?, ?)", record)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO session_messages VALUES (?, ?, ?, ?)",
+                [(record.name, record.key, seq, raw) for seq, raw in sent],
+            )
+
+    def session_record(self, name: str) -> SessionRecord | None:
+        """Where session ``name`` stood when last saved, or None if it never ran on this store."""
+        row = self._db.execute("SELECT * FROM session_records WHERE name = ?", (name,)).fetchone()
+        return None if row is None else SessionRecord(*row)
+
+    def sent_messages(self, name: str) -> list[tuple[str, int, bytes]]:
+        """Every message session ``name`` sent, as (epoch key, MsgSeqNum, bytes), oldest first."""
+        rows = self._db.execute(
+            "SELECT key, seq, raw FROM session_messages WHERE name = ? ORDER BY rowid", (name,)
+        ).fetchall()
+        return [(key, seq, bytes(raw)) for key, seq, raw in rows]
+
+    def save_venue(self, venue: str, saved_ts: str, state: str) -> None:
+        """Replace venue ``venue``'s saved state (``venue_state.py``'s JSON), saved at ``saved_ts`` (ISO-8601)."""
+        with self._db:  # one commit, or none on an error
+            self._db.execute("INSERT OR REPLACE INTO venue_state VALUES (?, ?, ?)", (venue, saved_ts, state))
+
+    def venue_state(self, venue: str) -> tuple[str, str] | None:
+        """Venue ``venue``'s saved state and when it was saved; None if it was never saved here."""
+        row = self._db.execute("SELECT saved_ts, state FROM venue_state WHERE venue = ?", (venue,)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def close(self) -> None:
+        """Close the file."""
+        self._db.close()
+
+
+class DurableSessionStore(MemorySessionStore):
+    """A venue session's store that also writes through to the ``VenueStore``: it reads from memory, loaded from
+    the file when it opens, and each save commits to the file as well."""
+
+    def __init__(self, venues: VenueStore, name: str) -> None:
+        super().__init__()
+        self._venues = venues
+        record = venues.session_record(name)
+        if record is not None:
+            self._records[name] = record
+        for key, seq, raw in venues.sent_messages(name):
+            self._sent.setdefault(key, {})[seq] = raw
+
+    def save(self, record: SessionRecord, sent: list[tuple[int, bytes]]) -> None:
+        """Record where the session stands and the messages it is about to send, in memory and in the file."""
+        self._venues.save_session(record, sent)
+        super().save(record, sent)

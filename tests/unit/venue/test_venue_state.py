@@ -1,0 +1,82 @@
+"""A venue's working client orders and id counters survive a restart through ``venue_state``: the same orders,
+ClOrdID chains, fills and time priority come back, ids carry on, and the makers' quotes are not kept."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.venue.orders import OwnerId
+from app.venue.profiles import SIMA
+from app.venue.venue_app import VenueApplication
+from app.venue.venue_state import restore, saved_state
+from tests.unit.venue.fix_kit import Client, venue
+
+
+def _restarted(app: VenueApplication) -> VenueApplication:
+    again = VenueApplication(app.profile, app.clock, "DROPCOPY")
+    restore(again, saved_state(app))
+    return again
+
+
+def _working(app: VenueApplication) -> list[tuple[str, str, Decimal, Decimal, Decimal]]:
+    books = [book for book in map(app.engine.book, app.engine.symbols) if book is not None]
+    return [(o.order_id, o.cl_ord_id, o.qty, o.cum_qty, o.avg_px) for book in books for o in book.open_orders()]
+
+
+def test_working_orders_come_back_with_their_fills_chains_and_ids_carrying_on() -> None:
+    c1 = Client(venue(), "C1")
+    c1.new("a1", "1", "100", "99.00")
+    c1.new("a2", "1", "300", "98.00")
+    c1.replace("a3", "a2", "200", "98.00")
+    c1.new("b1", "2", "50", "11.00", symbol="BOLT", tif="1")
+    c2 = Client(c1.app, "C2")
+    c2.new("s1", "2", "40", "99.00")  # fills 40 of a1
+    c1.new("done", "1", "10", "50.00")
+    c1.cancel("done-x", "done")
+    before = _working(c1.app)
+    again = _restarted(c1.app)
+    assert _working(again) == before
+    assert [row[1] for row in before] == ["a1", "a3", "b1"]
+    assert before[0][3:] == (Decimal(40), Decimal("99.00"))
+    back = Client(again, "C1")
+    [status] = back.mine(back.send("H", [(11, "a2"), (55, "ACME"), (54, "1")]))  # by its first ClOrdID
+    assert (status[150], status[39], status[37]) == ("I", "0", before[1][0])
+    [ack] = back.mine(back.new("a4", "1", "10", "97.00"))
+    assert ack[37] not in {row[0] for row in before}
+    assert ack[17] != status[17]
+
+
+def test_time_priority_survives_a_restart() -> None:
+    c1 = Client(venue(), "C1")
+    c1.new("first", "1", "100", "99.00")
+    c1.new("second", "1", "100", "99.00")
+    again = _restarted(c1.app)
+    seller = Client(again, "C2")
+    seller.new("s", "2", "100", "99.00")
+    book = again.engine.book("ACME")
+    assert book is not None
+    assert [o.cl_ord_id for o in book.open_orders()] == ["second"]
+
+
+def test_a_clordid_of_a_restored_order_cannot_name_a_new_order_in_another_symbol() -> None:
+    c1 = Client(venue(), "C1")
+    c1.new("a1", "1", "100", "99.00")
+    c1.replace("a2", "a1", "200", "99.00")
+    back = Client(_restarted(c1.app), "C1")
+    refusals = [back.mine(back.new(cl, "1", "10", "10.00", symbol="BOLT")) for cl in ("a1", "a2")]
+    assert [(m[150], m[103]) for [m] in refusals] == [("8", "6"), ("8", "6")]
+    assert "(an earlier replace request had it)" in refusals[1][0][58]
+
+
+def test_the_makers_quotes_are_not_kept() -> None:
+    c1 = Client(VenueApplication(SIMA, venue().clock, "DROPCOPY"), "C1")
+    symbol = SIMA.listings[0].symbol
+    c1.new("far", "1", "10", "1.00", symbol=symbol)
+    again = _restarted(c1.app)
+    book = again.engine.book(symbol)
+    fresh = VenueApplication(SIMA, venue().clock, "DROPCOPY").engine.book(symbol)
+    assert book is not None
+    assert fresh is not None
+    owners = [o.owner for o in book.open_orders()]
+    assert owners.count(OwnerId("C1")) == 1
+    assert len(owners) == len(fresh.open_orders()) + 1  # the new makers' first quotes, and the client's order
