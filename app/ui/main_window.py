@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,7 +51,8 @@ from app.ui.breaks_view import QtBreaks
 from app.ui.bridge import EngineBridge
 from app.ui.chart_series import AckLatencies, PriceHistory
 from app.ui.charts import QtLatencyChart, QtPnlChart, QtPriceChart
-from app.ui.executions_model import ExecutionsModel, todays_executions
+from app.ui.column_widths import fit_columns
+from app.ui.executions_model import EXECUTION_SAMPLES, ExecutionsModel, todays_executions
 from app.ui.kill_switch_dialog import QtKillSwitchDialog
 from app.ui.kill_switch_panel import QtKillSwitchPanel
 from app.ui.limits_editor import QtLimitsEditor
@@ -72,6 +73,8 @@ SUMMARY_MS = 1000
 BANNER_STYLE = "background: #f59e0b; color: #111827; font-weight: bold; padding: 4px;"
 _SIDE_KEYS = {Side.BUY: "Ctrl+B", Side.SELL: "Ctrl+S", Side.SELL_SHORT: "Ctrl+H"}
 KILL_SWITCH_KEYS = "Ctrl+Shift+K"
+FIRST_SIZE = QSize(1600, 1000)
+"""The window's size on a first start, when the screen has room for it."""
 
 
 class MainWindow(QMainWindow):
@@ -137,6 +140,7 @@ class MainWindow(QMainWindow):
         self.ticket_dock = self._dock("Ticket", self.ticket, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tables = {"executions": _table(self.executions), "positions": _table(self.positions)}
         """The small tables whose column widths and order are kept, by settings name (the blotter's too)."""
+        fit_columns(self.tables["executions"], EXECUTION_SAMPLES)
         executions = self._dock("Executions", self.tables["executions"], Qt.DockWidgetArea.BottomDockWidgetArea)
         positions = self._dock("Positions", self.tables["positions"], Qt.DockWidgetArea.BottomDockWidgetArea)
         kill = self.kill_dock = self._dock("Kill switch", self.kill_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -164,7 +168,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(charts[0], charts[1])
         self.tabifyDockWidget(charts[0], charts[2])
         charts[0].raise_()
-        self._first_sizes = ([kill], [watchlist])
+        self._first_sizes = ([kill], [watchlist, charts[0]])
         self.statusBar().addPermanentWidget(self.who)
         self.down = QLabel()
         self.down.setObjectName("sessions_down")
@@ -441,15 +445,13 @@ class MainWindow(QMainWindow):
         self.set_theme(Theme.named(settings.value("theme", Theme.LIGHT.value)))
         geometry, state = settings.value("geometry"), settings.value("state")
         if geometry is None:
-            self.resize(1400, 800)
+            self.resize(first_size(self.screen().availableSize()))
         else:
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
-        else:  # a first start: the blotter gets most of the room, the docks below and beside it a quarter
-            bottom, side = self._first_sizes
-            self.resizeDocks(bottom, [self.height() // 4], Qt.Orientation.Vertical)
-            self.resizeDocks(side, [self.width() // 4], Qt.Orientation.Horizontal)
+        else:
+            self.lay_out_docks()
         for name, table in self._column_tables().items():
             columns = settings.value(f"{name}/columns")
             if columns is not None:
@@ -461,6 +463,18 @@ class MainWindow(QMainWindow):
             self.watchlist.add(symbol)
         if watched:
             self.price_chart.show_symbol(self.watchlist.model.symbols()[0])
+
+    def lay_out_docks(self) -> None:
+        """The first start's layout for the window's size: the docks below the blotter a quarter of the height;
+        the ticket as wide as its fields; the watchlist and charts beside the blotter wide enough for every
+        watchlist column (a quarter of the width on a wide screen), the watchlist over the taller chart."""
+        bottom, (watchlist, chart) = self._first_sizes
+        self.resizeDocks(bottom, [self.height() // 4], Qt.Orientation.Vertical)
+        side = max(self.watchlist.wanted_width, self.width() // 4)
+        self.resizeDocks(
+            [self.ticket_dock, watchlist], [self.ticket.sizeHint().width(), side], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks([watchlist, chart], [self.height() * 3 // 10, self.height() // 2], Qt.Orientation.Vertical)
 
     def _column_tables(self) -> dict[str, QTableView]:
         return {"blotter": self.blotter.table, **self.tables}
@@ -480,6 +494,12 @@ class MainWindow(QMainWindow):
         """Save the layout, then close."""
         self.save_layout()
         super().closeEvent(event)
+
+
+def first_size(screen: QSize) -> QSize:
+    """The window's size on its first start: ``FIRST_SIZE``, or less on a smaller ``screen`` (its room for
+    windows)."""
+    return FIRST_SIZE.boundedTo(screen)
 
 
 def _stacked(banner: QLabel, body: QWidget) -> QWidget:
