@@ -73,6 +73,8 @@ SUMMARY_MS = 1000
 BANNER_STYLE = "background: #f59e0b; color: #111827; font-weight: bold; padding: 4px;"
 _SIDE_KEYS = {Side.BUY: "Ctrl+B", Side.SELL: "Ctrl+S", Side.SELL_SHORT: "Ctrl+H"}
 KILL_SWITCH_KEYS = "Ctrl+Shift+K"
+DOCK_SEPARATORS = 24
+"""Pixels the dock separators and frames take across the window."""
 FIRST_SIZE = QSize(1600, 1000)
 """The window's size on a first start, when the screen has room for it."""
 
@@ -136,7 +138,8 @@ class MainWindow(QMainWindow):
         self.banner = QLabel(banner, wordWrap=True)
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setVisible(bool(banner))
-        self.setCentralWidget(_stacked(self.banner, self.blotter))
+        self._centre = _stacked(self.banner, self.blotter)
+        self.setCentralWidget(self._centre)
         self.ticket_dock = self._dock("Ticket", self.ticket, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tables = {"executions": _table(self.executions), "positions": _table(self.positions)}
         """The small tables whose column widths and order are kept, by settings name (the blotter's too)."""
@@ -466,14 +469,15 @@ class MainWindow(QMainWindow):
 
     def lay_out_docks(self) -> None:
         """The first start's layout for the window's size: the docks below the blotter a quarter of the height;
-        the ticket as wide as its fields; the watchlist and charts beside the blotter wide enough for every
-        watchlist column (a quarter of the width on a wide screen), the watchlist over the taller chart."""
+        the watchlist and charts beside the blotter wide enough for every watchlist column (a quarter of the width
+        on a wide screen), the watchlist over the taller chart; the ticket as wide as its fields and their messages
+        where there is room."""
         bottom, (watchlist, chart) = self._first_sizes
         self.resizeDocks(bottom, [self.height() // 4], Qt.Orientation.Vertical)
         side = max(self.watchlist.wanted_width, self.width() // 4)
-        self.resizeDocks(
-            [self.ticket_dock, watchlist], [self.ticket.sizeHint().width(), side], Qt.Orientation.Horizontal
-        )
+        left = self.width() - side - self._centre.minimumSizeHint().width() - DOCK_SEPARATORS
+        ticket = max(self.ticket.minimumSizeHint().width(), min(self.ticket.sizeHint().width(), left))
+        self.resizeDocks([self.ticket_dock, watchlist], [ticket, side], Qt.Orientation.Horizontal)
         self.resizeDocks([watchlist, chart], [self.height() * 3 // 10, self.height() // 2], Qt.Orientation.Vertical)
 
     def _column_tables(self) -> dict[str, QTableView]:

@@ -45,6 +45,7 @@ from app.engine.parents import Parent
 from app.engine.prices import PriceBook, ReferencePrices
 from app.engine.risk.verdict import Severity
 from app.engine.smart_routing import SMART
+from app.ui.elided_label import QtElidedLabel
 from app.ui.order_text import SIDE_COLOURS
 from app.ui.quote_line import QtQuoteLine
 from app.ui.risk_verdict import QtRiskVerdict
@@ -54,6 +55,8 @@ _TYPES = {"Limit": OrdType.LIMIT, "Market": OrdType.MARKET, "Stop": OrdType.STOP
 _TIFS = {"DAY": TimeInForce.DAY, "GTC": TimeInForce.GTC, "IOC": TimeInForce.IOC, "FOK": TimeInForce.FOK}
 _TIFS["GTD"] = TimeInForce.GTD
 _ERROR_STYLE = "color: #dc2626;"
+ERROR_WIDTH = 200
+"""The room the ticket asks for beside its fields for a problem's words (longer ones are cut, whole as tooltip)."""
 _FINDING_COLOURS = {Severity.BLOCK: "#dc2626", Severity.WARN: "#d97706"}
 _FINDING_WORDS = {Severity.BLOCK: "Blocked", Severity.WARN: "Warning"}
 NO_TEMPLATE = "None: one account"
@@ -354,8 +357,8 @@ class QtOrderTicket(QWidget):
             super().keyPressEvent(event)
 
 
-def _error_label() -> QLabel:
-    label = QLabel(wordWrap=True)
+def _error_label() -> QtElidedLabel:
+    label = QtElidedLabel(ERROR_WIDTH)
     label.setStyleSheet(_ERROR_STYLE)
     return label
 
