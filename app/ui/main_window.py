@@ -40,6 +40,7 @@ from app.engine.fix.gateway import FixGateway
 from app.engine.fix.quote_feed import QuoteFeed
 from app.engine.ids import UserId
 from app.engine.kill_terms import ScopeKind
+from app.engine.listings import VenueListings
 from app.engine.parents import Parent
 from app.engine.prices import PriceBook
 from app.engine.roles import Action, allows, refusal
@@ -86,7 +87,8 @@ class MainWindow(QMainWindow):
     shows above the blotter.
 
     ``prices`` feed the watchlist, the ticket's quote line, the marks and the price chart; ``feed`` (when the
-    desk has market data sessions) subscribes to the symbols the trader adds and says what goes wrong. With a
+    desk has market data sessions) subscribes to the symbols the trader adds and says what goes wrong. ``listings``
+    (which venue lists which symbol) let the ticket choose and check the destination. With a
     ``gateway`` the Sessions dock shows its order sessions, then ``drop_copies`` and ``feed``'s sessions.
     """
 
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
         prices: PriceBook | None = None,
         feed: QuoteFeed | None = None,
         drop_copies: DropCopyGateway | None = None,
+        listings: VenueListings | None = None,
     ) -> None:
         super().__init__(parent)
         self._engine, self.user, self._feed = engine, user, feed
@@ -117,7 +120,7 @@ class MainWindow(QMainWindow):
         self.price_bridge = PriceBridge(self.prices, parent=self)
         self.blotter = QtBlotter(engine, user, self)
         self.ticket = QtOrderTicket(
-            engine, destinations, accounts, user, self, prices=self.prices, settings=self._settings
+            engine, destinations, accounts, user, self, prices=self.prices, settings=self._settings, listings=listings
         )
         self.executions = ExecutionsModel(engine, self)
         self.positions = PositionsModel(engine, self)
