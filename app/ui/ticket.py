@@ -59,7 +59,7 @@ _TIFS = {"DAY": TimeInForce.DAY, "GTC": TimeInForce.GTC, "IOC": TimeInForce.IOC,
 _TIFS["GTD"] = TimeInForce.GTD
 _ERROR_STYLE = "color: #dc2626;"
 _WARNING_STYLE = "color: #d97706;"
-ERROR_WIDTH = 200
+ERROR_WIDTH = 160
 """The room the ticket asks for beside its fields for a problem's words (longer ones are cut, whole as tooltip)."""
 _FINDING_COLOURS = {Severity.BLOCK: "#dc2626", Severity.WARN: "#d97706"}
 _FINDING_WORDS = {Severity.BLOCK: "Blocked", Severity.WARN: "Warning"}
