@@ -118,6 +118,7 @@ async def run_desktop(
         runtime.destinations,
         user=user,
         accounts=runtime.accounts(),
+        listings=runtime.listings(),
         admin=admin,
         banner=banner,
         prices=runtime.prices,

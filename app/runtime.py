@@ -29,6 +29,7 @@ from app.engine.fix.drop_copy import DropCopyGateway
 from app.engine.fix.gateway import FixGateway
 from app.engine.fix.quote_feed import QuoteFeed
 from app.engine.kill_triggers import KillTriggers, TriggerGrades
+from app.engine.listings import VenueListings
 from app.engine.marks import follow_marks
 from app.engine.opening_marks import OpeningMarks
 from app.engine.prices import PriceBook
@@ -162,6 +163,12 @@ class Runtime:
     def accounts(self) -> list[str]:
         """The desk's accounts, for the ticket: those its limits name."""
         return sorted(self.engine.book.limits.accounts())
+
+    def listings(self) -> VenueListings:
+        """What each destination lists, as far as the desk knows: the simulated venues' profiles (nothing known of
+        a real venue's)."""
+        venues = self.simulator.venues if self.simulator is not None else []
+        return VenueListings({venue.profile.name: venue.profile.symbols for venue in venues})
 
     @property
     def destinations(self) -> list[str]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from app.engine.enums import OrderStatus
 from app.engine.order import Order
-from app.ui.order_text import STATUS_LOOKS, px_text, qty_text, time_text
+from app.ui.order_text import px_text, qty_text, status_look, time_text
 
 SortKey = int | float | str
 
@@ -43,7 +43,7 @@ _STATUS_RANK = {status: rank for rank, status in enumerate(OrderStatus)}
 
 COLUMNS: tuple[Column, ...] = (
     Column("ClOrdID", lambda o: str(o.cl_ord_id), lambda o: str(o.cl_ord_id), width=150),
-    Column("Status", lambda o: STATUS_LOOKS[o.status].text, lambda o: _STATUS_RANK[o.status], width=230),
+    Column("Status", lambda o: status_look(o).text, lambda o: _STATUS_RANK[o.status], width=230),
     Column("Side", lambda o: o.spec.side.label, lambda o: o.spec.side.label),
     Column("Symbol", lambda o: o.spec.symbol, lambda o: o.spec.symbol),
     Column("Qty", lambda o: qty_text(o.qty), lambda o: _number(o.qty), numeric=True),

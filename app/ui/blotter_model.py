@@ -47,7 +47,7 @@ from app.ui.blotter_columns import (
     TIME_COLUMN,
     chain_text,
 )
-from app.ui.order_text import SIDE_COLOURS, STATUS_LOOKS, qty_text, status_icon
+from app.ui.order_text import SIDE_COLOURS, STATUS_LOOKS, qty_text, status_icon, status_tooltip
 
 ORDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 """The role that gives the row's ``OrderId``."""
@@ -226,7 +226,7 @@ class BlotterModel(QAbstractTableModel):
             note = order_note(order, *self._open_about(order.order_id)) if order.anomalies or order.break_qty else None
             return chain_text(order) if note is None else f"{note}\n\n{chain_text(order)}"
         if col == STATUS_COLUMN:
-            return "\n".join(filter(None, (order.status.label, order.text)))
+            return status_tooltip(order)
         return None
 
     # Filter, sort and groups: each change lays every row out afresh, in one layout change -----------------

@@ -102,18 +102,25 @@ class QtBlotter(QWidget):
         return action
 
     def _lay_out(self) -> None:
-        bar = QHBoxLayout()
-        bar.addWidget(self.group)
-        bar.addWidget(self.search, 1)
-        bar.addWidget(self.group_by_parent)
-        for action in (self.cancel_action, self.amend_action, self.cancel_all_action):
-            button = QPushButton(f"{action.text()}  ({action.shortcut().toString()})")
+        """The filters in one row and the commands under them, with short captions (the menus and tooltips say them
+        in full): in one row they would make the blotter too wide to leave the watchlist and the chart their room on
+        a 1280-pixel screen."""
+        filters, commands = QHBoxLayout(), QHBoxLayout()
+        filters.addWidget(self.group)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.group_by_parent)
+        captions = {self.cancel_action: "Cancel", self.amend_action: "Amend…"}
+        captions[self.cancel_all_action] = "Cancel all shown…"
+        for action, caption in captions.items():
+            button = QPushButton(f"{caption}  ({action.shortcut().toString()})")
             button.clicked.connect(action.trigger)
             action.changed.connect(lambda b=button, a=action: _follow(b, a))
-            bar.addWidget(button)
+            commands.addWidget(button)
+        commands.addStretch(1)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addLayout(bar)
+        column.addLayout(filters)
+        column.addLayout(commands)
         column.addWidget(self.table)
 
     def set_user(self, user: UserId, cancel_refusal: str | None = None, amend_refusal: str | None = None) -> None:

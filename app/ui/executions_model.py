@@ -48,6 +48,11 @@ EXECUTION_COLUMNS: tuple[Cell, ...] = (
     ("Account", lambda r: str(r.order.spec.account), False),
     ("ExecID", lambda r: r.exec_id, False),
 )
+EXECUTION_SAMPLES: tuple[str, ...] = (
+    "00:00:00.000", "Correction", "OEMS00AA-000000-00000", "Sell short", "WWWWW", "100,000", "10000.00", "SIMA",
+    "ACC1", "",
+)  # fmt: skip
+"""The longest usual text of each column, for its default width (``fit_columns``); the last one stretches."""
 
 
 class ExecutionsModel(RowsModel[ExecutionRow]):

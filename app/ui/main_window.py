@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +40,7 @@ from app.engine.fix.gateway import FixGateway
 from app.engine.fix.quote_feed import QuoteFeed
 from app.engine.ids import UserId
 from app.engine.kill_terms import ScopeKind
+from app.engine.listings import VenueListings
 from app.engine.parents import Parent
 from app.engine.prices import PriceBook
 from app.engine.roles import Action, allows, refusal
@@ -51,7 +52,8 @@ from app.ui.breaks_view import QtBreaks
 from app.ui.bridge import EngineBridge
 from app.ui.chart_series import AckLatencies, PriceHistory
 from app.ui.charts import QtLatencyChart, QtPnlChart, QtPriceChart
-from app.ui.executions_model import ExecutionsModel, todays_executions
+from app.ui.column_widths import fit_columns
+from app.ui.executions_model import EXECUTION_SAMPLES, ExecutionsModel, todays_executions
 from app.ui.kill_switch_dialog import QtKillSwitchDialog
 from app.ui.kill_switch_panel import QtKillSwitchPanel
 from app.ui.limits_editor import QtLimitsEditor
@@ -72,6 +74,10 @@ SUMMARY_MS = 1000
 BANNER_STYLE = "background: #f59e0b; color: #111827; font-weight: bold; padding: 4px;"
 _SIDE_KEYS = {Side.BUY: "Ctrl+B", Side.SELL: "Ctrl+S", Side.SELL_SHORT: "Ctrl+H"}
 KILL_SWITCH_KEYS = "Ctrl+Shift+K"
+DOCK_SEPARATORS = 24
+"""Pixels the dock separators and frames take across the window."""
+FIRST_SIZE = QSize(1600, 1000)
+"""The window's size on a first start, when the screen has room for it."""
 
 
 class MainWindow(QMainWindow):
@@ -81,7 +87,8 @@ class MainWindow(QMainWindow):
     shows above the blotter.
 
     ``prices`` feed the watchlist, the ticket's quote line, the marks and the price chart; ``feed`` (when the
-    desk has market data sessions) subscribes to the symbols the trader adds and says what goes wrong. With a
+    desk has market data sessions) subscribes to the symbols the trader adds and says what goes wrong. ``listings``
+    (which venue lists which symbol) let the ticket choose and check the destination. With a
     ``gateway`` the Sessions dock shows its order sessions, then ``drop_copies`` and ``feed``'s sessions.
     """
 
@@ -100,6 +107,7 @@ class MainWindow(QMainWindow):
         prices: PriceBook | None = None,
         feed: QuoteFeed | None = None,
         drop_copies: DropCopyGateway | None = None,
+        listings: VenueListings | None = None,
     ) -> None:
         super().__init__(parent)
         self._engine, self.user, self._feed = engine, user, feed
@@ -112,7 +120,7 @@ class MainWindow(QMainWindow):
         self.price_bridge = PriceBridge(self.prices, parent=self)
         self.blotter = QtBlotter(engine, user, self)
         self.ticket = QtOrderTicket(
-            engine, destinations, accounts, user, self, prices=self.prices, settings=self._settings
+            engine, destinations, accounts, user, self, prices=self.prices, settings=self._settings, listings=listings
         )
         self.executions = ExecutionsModel(engine, self)
         self.positions = PositionsModel(engine, self)
@@ -133,10 +141,12 @@ class MainWindow(QMainWindow):
         self.banner = QLabel(banner, wordWrap=True)
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setVisible(bool(banner))
-        self.setCentralWidget(_stacked(self.banner, self.blotter))
+        self._centre = _stacked(self.banner, self.blotter)
+        self.setCentralWidget(self._centre)
         self.ticket_dock = self._dock("Ticket", self.ticket, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tables = {"executions": _table(self.executions), "positions": _table(self.positions)}
         """The small tables whose column widths and order are kept, by settings name (the blotter's too)."""
+        fit_columns(self.tables["executions"], EXECUTION_SAMPLES)
         executions = self._dock("Executions", self.tables["executions"], Qt.DockWidgetArea.BottomDockWidgetArea)
         positions = self._dock("Positions", self.tables["positions"], Qt.DockWidgetArea.BottomDockWidgetArea)
         kill = self.kill_dock = self._dock("Kill switch", self.kill_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -164,7 +174,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(charts[0], charts[1])
         self.tabifyDockWidget(charts[0], charts[2])
         charts[0].raise_()
-        self._first_sizes = ([kill], [watchlist])
+        self._first_sizes = ([kill], [watchlist, charts[0]])
         self.statusBar().addPermanentWidget(self.who)
         self.down = QLabel()
         self.down.setObjectName("sessions_down")
@@ -441,15 +451,13 @@ class MainWindow(QMainWindow):
         self.set_theme(Theme.named(settings.value("theme", Theme.LIGHT.value)))
         geometry, state = settings.value("geometry"), settings.value("state")
         if geometry is None:
-            self.resize(1400, 800)
+            self.resize(first_size(self.screen().availableSize()))
         else:
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
-        else:  # a first start: the blotter gets most of the room, the docks below and beside it a quarter
-            bottom, side = self._first_sizes
-            self.resizeDocks(bottom, [self.height() // 4], Qt.Orientation.Vertical)
-            self.resizeDocks(side, [self.width() // 4], Qt.Orientation.Horizontal)
+        else:
+            self.lay_out_docks()
         for name, table in self._column_tables().items():
             columns = settings.value(f"{name}/columns")
             if columns is not None:
@@ -461,6 +469,19 @@ class MainWindow(QMainWindow):
             self.watchlist.add(symbol)
         if watched:
             self.price_chart.show_symbol(self.watchlist.model.symbols()[0])
+
+    def lay_out_docks(self) -> None:
+        """The first start's layout for the window's size: the docks below the blotter a quarter of the height;
+        the watchlist and charts beside the blotter wide enough for every watchlist column (a quarter of the width
+        on a wide screen), the watchlist over the taller chart; the ticket as wide as its fields and their messages
+        where there is room."""
+        bottom, (watchlist, chart) = self._first_sizes
+        self.resizeDocks(bottom, [self.height() // 4], Qt.Orientation.Vertical)
+        side = max(self.watchlist.wanted_width, self.width() // 4)
+        left = self.width() - side - self._centre.minimumSizeHint().width() - DOCK_SEPARATORS
+        ticket = max(self.ticket.minimumSizeHint().width(), min(self.ticket.sizeHint().width(), left))
+        self.resizeDocks([self.ticket_dock, watchlist], [ticket, side], Qt.Orientation.Horizontal)
+        self.resizeDocks([watchlist, chart], [self.height() * 3 // 10, self.height() // 2], Qt.Orientation.Vertical)
 
     def _column_tables(self) -> dict[str, QTableView]:
         return {"blotter": self.blotter.table, **self.tables}
@@ -480,6 +501,12 @@ class MainWindow(QMainWindow):
         """Save the layout, then close."""
         self.save_layout()
         super().closeEvent(event)
+
+
+def first_size(screen: QSize) -> QSize:
+    """The window's size on its first start: ``FIRST_SIZE``, or less on a smaller ``screen`` (its room for
+    windows)."""
+    return FIRST_SIZE.boundedTo(screen)
 
 
 def _stacked(banner: QLabel, body: QWidget) -> QWidget:

@@ -3,7 +3,9 @@
 Pending states (pending new, pending cancel, pending replace, unknown) say outright what is awaited, carry
 an icon (an hourglass while the venue's answer is awaited, a warning sign for unknown) and are drawn in
 italics in a colour no finished state uses, so nobody mistakes a cancel sent for a cancel done, whatever
-colours they can tell apart.
+colours they can tell apart. An order the venue had taken and now says it does not know (a status answer after the
+embedded simulator restarted) reads "Not working: venue no longer knows it", not "Rejected by venue": its state
+is the engine's (rejected, not working); only the words say what happened.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 
 from app.engine.enums import OrderStatus, Side
+from app.engine.order import LinkOutcome, Order
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,7 @@ class StatusLook:
     italic: bool = False
 
 
+_ACCEPTED = LinkOutcome.ACCEPTED
 _PENDING_COLOUR = "#d97706"
 _UNKNOWN_COLOUR = "#dc2626"
 
@@ -48,6 +52,32 @@ STATUS_LOOKS: dict[OrderStatus, StatusLook] = {
     OrderStatus.DENIED: StatusLook("Denied by risk", "#b91c1c"),
 }
 """Every status's look; a test checks that no pending look is shared with a finished one."""
+
+GONE_AT_VENUE = StatusLook("Not working: venue no longer knows it", STATUS_LOOKS[OrderStatus.REJECTED].colour)
+"""How an order the venue had taken and now says it does not know is drawn (instead of "Rejected by venue")."""
+GONE_AT_VENUE_WHY = (
+    "The venue no longer knows this order (a simulated venue forgets its orders when it restarts); it is not working."
+)
+
+
+def gone_at_venue(order: Order) -> bool:
+    """Whether ``order`` is rejected although the venue had accepted it: a venue rejects only what it has not
+    taken, so that rejection is a status answer saying it no longer knows the order (it forgot it, as the embedded
+    simulator does when it restarts), not a refusal of the order."""
+    return order.status is OrderStatus.REJECTED and bool(order.chain) and order.chain[0].outcome is _ACCEPTED
+
+
+def status_look(order: Order) -> StatusLook:
+    """How ``order``'s status is drawn: its status's look, or ``GONE_AT_VENUE`` for an order the venue forgot."""
+    return GONE_AT_VENUE if gone_at_venue(order) else STATUS_LOOKS[order.status]
+
+
+def status_tooltip(order: Order) -> str:
+    """What ``order``'s status means in full, with what the venue last said about it."""
+    meaning = GONE_AT_VENUE_WHY if gone_at_venue(order) else order.status.label
+    said = f"The venue said: {order.text}" if order.text and gone_at_venue(order) else order.text
+    return "\n".join(filter(None, (meaning, said)))
+
 
 SIDE_COLOURS: dict[Side, str] = {Side.BUY: "#1d4ed8", Side.SELL: "#b91c1c", Side.SELL_SHORT: "#9333ea"}
 """Buy blue, sell red, sell short purple: the ticket and the blotter use the same three."""

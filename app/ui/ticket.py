@@ -13,7 +13,9 @@ the order a block, booked to the template's first account until a PM allocates i
 
 "Stage as parent" turns Submit into staging a parent (care) order that stays on the desk; ``slice_from`` opens
 the ticket on a parent (symbol and side locked, its unsliced quantity filled in) so the order sent is one of its
-children. The destination ``SMART`` (offered when the engine routes) lets the engine choose the venue.
+children. The destination ``SMART`` (offered when the engine routes) lets the engine choose the venue. With the
+venues' ``listings`` the ticket defaults the destination per symbol to a venue that lists it, and says under the
+destination, before Submit, when the one chosen does not.
 """
 
 from __future__ import annotations
@@ -39,12 +41,14 @@ from app.engine.commands import CommandResult, SubmitOrder
 from app.engine.engine import Engine
 from app.engine.enums import OrdType, Side, TimeInForce
 from app.engine.ids import OrderId, UserId
+from app.engine.listings import VenueListings
 from app.engine.order import FieldError, OrderSpec
 from app.engine.parent_terms import ParentSpec
 from app.engine.parents import Parent
 from app.engine.prices import PriceBook, ReferencePrices
 from app.engine.risk.verdict import Severity
 from app.engine.smart_routing import SMART
+from app.ui.elided_label import QtElidedLabel
 from app.ui.order_text import SIDE_COLOURS
 from app.ui.quote_line import QtQuoteLine
 from app.ui.risk_verdict import QtRiskVerdict
@@ -54,6 +58,9 @@ _TYPES = {"Limit": OrdType.LIMIT, "Market": OrdType.MARKET, "Stop": OrdType.STOP
 _TIFS = {"DAY": TimeInForce.DAY, "GTC": TimeInForce.GTC, "IOC": TimeInForce.IOC, "FOK": TimeInForce.FOK}
 _TIFS["GTD"] = TimeInForce.GTD
 _ERROR_STYLE = "color: #dc2626;"
+_WARNING_STYLE = "color: #d97706;"
+ERROR_WIDTH = 160
+"""The room the ticket asks for beside its fields for a problem's words (longer ones are cut, whole as tooltip)."""
 _FINDING_COLOURS = {Severity.BLOCK: "#dc2626", Severity.WARN: "#d97706"}
 _FINDING_WORDS = {Severity.BLOCK: "Blocked", Severity.WARN: "Warning"}
 NO_TEMPLATE = "None: one account"
@@ -78,9 +85,11 @@ class QtOrderTicket(QWidget):
         *,
         prices: ReferencePrices | None = None,
         settings: QSettings | None = None,
+        listings: VenueListings | None = None,
     ) -> None:
         super().__init__(parent)
         self._engine, self._user = engine, user
+        self._listings = listings or VenueListings()
         self._settings = settings
         self._touched: set[str] = set()
         self.symbol = QLineEdit(placeholderText="e.g. AAPL")
@@ -95,6 +104,9 @@ class QtOrderTicket(QWidget):
         self.account = _combo(list(accounts), editable=True)
         self.allocation = _combo([NO_TEMPLATE])
         self.destination = _combo([*destinations, *([SMART] if engine.router is not None else [])])
+        self.venue_note = QtElidedLabel()
+        self.venue_note.setObjectName("ticket_venue_note")
+        self.venue_note.setStyleSheet(_WARNING_STYLE)
         self.stage_parent = QCheckBox("Stage as parent (work it by slicing)")
         self.slicing = QLabel()
         self._parent_id: OrderId | None = None
@@ -137,11 +149,12 @@ class QtOrderTicket(QWidget):
                 QWidget.setTabOrder(previous, widget)
             previous = widget
         last = len(self._fields())
-        for n, widget in enumerate((self.stage_parent, self.slicing, self.quote, self.verdict, self.submit_button)):
+        below = (self.venue_note, self.stage_parent, self.slicing, self.quote, self.verdict, self.submit_button)
+        for n, widget in enumerate(below):
             grid.addWidget(widget, last + n, 0, 1, 3)
-        grid.addWidget(self.result, last + 5, 0, 1, 3)
+        grid.addWidget(self.result, last + len(below), 0, 1, 3)
         grid.setColumnStretch(2, 1)
-        grid.setRowStretch(last + 6, 1)
+        grid.setRowStretch(last + len(below) + 1, 1)
         if previous is not None:
             QWidget.setTabOrder(previous, self.override)
             QWidget.setTabOrder(self.override, self.submit_button)
@@ -291,8 +304,15 @@ class QtOrderTicket(QWidget):
             self._settings.setValue(f"ticket/{spec.symbol}", [spec.account, str(spec.qty), self.ord_type.currentText()])
 
     def use_symbol_defaults(self) -> None:
-        """Fill account, quantity and type with what was last sent for this symbol, where still untouched."""
+        """Fill account, quantity and type with what was last sent for this symbol, where still untouched; and,
+        unless the trader chose one, a destination that lists the symbol when the one shown does not."""
         symbol = self.symbol.text().strip().upper()
+        venues = self._listings.venues_for(symbol)
+        if "destination" not in self._touched and venues and self._listings.not_listed(self._destination(), symbol):
+            self.destination.blockSignals(True)  # chosen for the symbol, not by the trader: the next symbol may
+            self.destination.setCurrentText(venues[0])  # change it again
+            self.destination.blockSignals(False)
+            self._refresh()
         remembered = self._settings.value(f"ticket/{symbol}") if self._settings is not None and symbol else None
         if not isinstance(remembered, list) or len(remembered) != len(_REMEMBERED):
             return
@@ -329,7 +349,16 @@ class QtOrderTicket(QWidget):
         self.side.setStyleSheet(f"color: {colour}; font-weight: bold;")
         spec, problems = read_entry(entry, self._user)
         self._show_problems(problems)
+        self._show_venue_note(entry)
         self._show_risk(dataclasses.replace(spec, parent_id=self._parent_id), problems)
+
+    def _destination(self) -> str:
+        return self.destination.currentText().strip()
+
+    def _show_venue_note(self, entry: TicketEntry) -> None:
+        """Say under the destination, before Submit, when the venue chosen does not list the symbol."""
+        note = self._listings.not_listed(entry.destination.strip(), entry.symbol.strip().upper())
+        self.venue_note.setText(note or "")
 
     def _show_problems(self, problems: list[FieldError]) -> None:
         by_field = {p.field: p.message for p in reversed(problems)}
@@ -354,8 +383,8 @@ class QtOrderTicket(QWidget):
             super().keyPressEvent(event)
 
 
-def _error_label() -> QLabel:
-    label = QLabel(wordWrap=True)
+def _error_label() -> QtElidedLabel:
+    label = QtElidedLabel(ERROR_WIDTH)
     label.setStyleSheet(_ERROR_STYLE)
     return label
 

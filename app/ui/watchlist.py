@@ -1,11 +1,13 @@
-"""The watchlist dock: type a symbol and press Enter to watch it; click a row to chart it."""
+"""The watchlist dock: type a symbol and press Enter to watch it; click a row to chart it. Every column opens wide
+enough for its usual text (``wanted_width`` says how wide that makes the list)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
-from app.ui.watchlist_model import WatchlistModel
+from app.ui.column_widths import fit_columns
+from app.ui.watchlist_model import WATCHLIST_SAMPLES, WatchlistModel
 
 
 class QtWatchlist(QWidget):
@@ -28,6 +30,8 @@ class QtWatchlist(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
+        self.wanted_width = fit_columns(self.table, WATCHLIST_SAMPLES) + 4
+        """How wide the watchlist must be to show every column whole (the main window's first layout gives it that)."""
         layout.addWidget(self.entry)
         layout.addWidget(self.table)
         self.entry.returnPressed.connect(self._on_enter)

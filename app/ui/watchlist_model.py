@@ -27,6 +27,10 @@ _HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
 
 
+WATCHLIST_SAMPLES = ("WWWW", "1000.00", "1000.00", "1000.00", "+10.00 (+1.00%)", "00:00:00.000")
+"""The longest usual text of each column, for its default width (``fit_columns``)."""
+
+
 class WatchlistModel(RowsModel[str]):
     """Symbols the trader watches, drawn from their latest quotes."""
 

@@ -84,6 +84,7 @@ def test_the_status_bar_counts_unknown_orders_in_red(qtbot: QtBot, window: MainW
 def test_screenshot_of_the_main_window(qtbot: QtBot, window: MainWindow, engine: Engine, tmp_path: Path) -> None:
     """Fill a realistic book and save the real window's picture for the README."""
     window.resize(1500, 720)
+    window.lay_out_docks()  # as a first start at this size would
     book = [
         ("AAPL", Side.BUY, 500, "189.40", 500),
         ("MSFT", Side.SELL, 1200, "412.10", 300),

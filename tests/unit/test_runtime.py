@@ -1,4 +1,5 @@
-"""The runtime's limits file: it seeds a new desk once; a desk with limits comes up from its log, file or not."""
+"""The runtime: its limits file seeds a new desk once (a desk with limits comes up from its log, file or not);
+what its venues list."""
 
 from __future__ import annotations
 
@@ -80,3 +81,17 @@ def test_a_seeded_desk_starts_with_its_limits_file_broken(tmp_path: Path) -> Non
     assert asyncio.run(start_and_stop()) == ["HEDGE"]
     limits_file.write_text("max_order_qty = [broken", encoding="utf-8")
     assert asyncio.run(start_and_stop()) == ["HEDGE"]
+
+
+def test_the_desk_knows_what_the_simulated_venues_list_and_nothing_of_real_ones(tmp_path: Path) -> None:
+    configs = tuple(free_ports(load_config(default_config_path())))
+
+    async def listings(with_simulator: bool) -> tuple[list[str], bool | None]:
+        runtime = await Runtime.start(tmp_path / f"{with_simulator}.sqlite3", configs, FakeClock(), directory=DESK,
+                                      with_simulator=with_simulator)  # fmt: skip
+        known = runtime.listings()
+        await runtime.stop()
+        return known.venues_for("DYNA"), known.lists("SIMA", "DYNA")
+
+    assert asyncio.run(listings(with_simulator=True)) == (["SIMB"], False)
+    assert asyncio.run(listings(with_simulator=False)) == ([], None)
