@@ -3,6 +3,7 @@ and locking, every refusal in words, and the same state after a restart with or 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -555,3 +556,20 @@ def test_corrective_versions_and_their_moves_survive_a_restart(desk: BlockDesk, 
     proposed = [e for e in _logged(again) if isinstance(e, AllocationProposed)]
     assert all(from_json(AllocationProposed, to_json(e)) == e for e in proposed)
     again.store.close()
+
+
+def test_a_release_logged_before_versions_named_their_fills_still_prices_late_fills_alone(desk: BlockDesk) -> None:
+    """Versions in older logs name no fills: the release is taken to cover the first fills up to its quantity."""
+    engine = desk.engine
+    desk.fill(300, "10")
+    desk.fill(200, "11")
+    engine.propose_allocation(desk.order_id, PM)
+    engine.release_allocation(desk.order_id, 1, PM)
+    block = engine.book.allocations.blocks[desk.order_id]
+    old = block.versions[0]
+    block.versions[0] = replace(old, proposed=replace(old.proposed, settled=()))  # as an older log restores it
+    assert not block.out_of_date(desk.order)
+    desk.fill(100, "12")
+    supplement = _settles(desk)
+    assert (supplement.qty, supplement.px) == (D(100), D(12))
+    _sums_to_the_block(desk)
