@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from app.engine.allocation.terms import AllocationLeg, AllocationTemplate
+from app.engine.allocation.terms import AllocationLeg, AllocationTemplate, SettledFill
 from app.engine.enums import ExecType, OrderStatus
 from app.engine.fast_init import fast_frozen_init
 from app.engine.fix.alerts import AlertKind, AlertLevel
@@ -43,7 +43,8 @@ class AnomalyKind(StrEnum):
     """The venue reports more filled than the order's quantity."""
     ALLOCATION_OUT_OF_DATE = "allocation_out_of_date"
     """A fill, bust or correction of a block after its allocation was released: the released allocation stays
-    locked and the difference sits in the block's account until a supplement is released."""
+    locked; a late fill sits in the block's account until a supplement is released, and a bust or correction of a
+    released fill stays with the funds until a corrective version is released."""
     UNREADABLE_REPORT = "unreadable_report"
     """An execution report we could not read (a code FIX 4.4 does not define, a field missing or malformed):
     refused to the venue, applied to nothing, kept with its raw text for a person to settle with the venue."""
@@ -510,23 +511,39 @@ class AllocationProposed:
     notional: Decimal
     commission: Decimal
     released_qty: Decimal = Decimal(0)
-    """What earlier releases already allocated: above zero makes this a supplement, which allocates only what
-    filled since (``block_qty - released_qty``) at the late fills' average price (``late_px``)."""
+    """The part of ``block_qty`` this version leaves as it is (earlier releases settled it): above zero makes this
+    a supplement or a corrective version, which moves only the rest (``block_qty - released_qty``, below zero when
+    it takes quantity back) at ``late_px``: the late fills' average price, or the busted or corrected fills' own."""
     late_px: Decimal = Decimal(0)
+    settled: tuple[SettledFill, ...] = ()
+    """The venue fills this version and the releases before it account for, as they stood when it was made (empty
+    in logs written before corrective versions existed)."""
+    corrects: int = 0
+    """For a corrective version, the released version whose fills were busted or corrected since; 0 otherwise."""
+    busted: tuple[str, ...] = ()
+    """For a corrective version, the ExecIDs of the released fills busted since."""
+    corrected: tuple[str, ...] = ()
+    """For a corrective version, the ExecIDs of the released fills corrected since."""
 
     @property
     def is_supplement(self) -> bool:
-        """Whether this version settles quantity filled after an earlier release."""
+        """Whether this version settles what changed after an earlier release (late fills, busts or corrections)."""
         return self.released_qty > 0
 
     @property
+    def is_corrective(self) -> bool:
+        """Whether this version settles busts or corrections of fills already released (with the funds)."""
+        return self.corrects > 0
+
+    @property
     def qty(self) -> Decimal:
-        """The quantity this version allocates: the whole fill, or for a supplement what filled since release."""
+        """The quantity this version allocates: the whole fill, for a supplement what filled since release, for a
+        corrective version the difference (below zero when it takes quantity back)."""
         return self.block_qty - self.released_qty
 
     @property
     def px(self) -> Decimal:
-        """The price each leg is allocated at: the block's average, or for a supplement the late fills' average."""
+        """The price each leg is allocated at: the block's average, or ``late_px`` for a supplement or corrective."""
         return self.late_px if self.is_supplement else self.avg_px
 
 

@@ -33,6 +33,7 @@ from app.engine.allocation import rules
 from app.engine.allocation.book import Block
 from app.engine.allocation.split import PX_PLACES, RESIDUAL_RULE
 from app.engine.allocation.terms import AllocationTemplate, TargetBasis, TemplateLeg
+from app.engine.allocation.words import corrective_text
 from app.engine.commands import CommandResult
 from app.engine.engine import Engine
 from app.engine.events import AllocationProposed
@@ -54,6 +55,7 @@ class QtAllocationEditor(QWidget):
         self._engine, self._user, self._accounts = engine, user, list(accounts)
         self._refusal: str | None = None
         self._filling = False
+        self._shown: AllocationProposed | None = None
         self.blocks = QComboBox()
         self.state = QLabel(wordWrap=True)
         self.legs = QTableWidget(0, len(COLUMNS))
@@ -187,8 +189,12 @@ class QtAllocationEditor(QWidget):
             self.problem.clear()
             self._fill_legs(latest.proposed)
         editable = (settling or not locked) and self._refusal is None
+        shown = self._shown
+        pro_rata_only = shown is not None and shown.is_corrective  # a corrective version goes by the released legs
         self.legs.setEditTriggers(
-            QTableWidget.EditTrigger.AllEditTriggers if editable else QTableWidget.EditTrigger.NoEditTriggers
+            QTableWidget.EditTrigger.AllEditTriggers
+            if editable and not pro_rata_only
+            else QTableWidget.EditTrigger.NoEditTriggers
         )
         for button in (self.propose_button, self.release_button, self.pro_rata_button):
             button.setEnabled(editable)
@@ -209,6 +215,7 @@ class QtAllocationEditor(QWidget):
 
     def _fill_legs(self, proposed: AllocationProposed | None) -> None:
         self._filling = True
+        self._shown = proposed
         legs = proposed.legs if proposed is not None else ()
         self.legs.setRowCount(len(legs))
         for row, leg in enumerate(legs):
@@ -308,7 +315,8 @@ def _state_text(order: Order, block: Block) -> str:
     if block.release is not None:
         text += f" · version {block.release.version} RELEASED by {block.release.user}: locked"
         if block.out_of_date(order):
-            text += " · OUT OF DATE: filled since release (in the block's account): propose and release a supplement"
+            text += " · OUT OF DATE: changed since release: propose and release a "
+            text += "corrective version" if block.released_fills_changed(order) else "supplement"
     if latest is not None and not block.released(latest.proposed.version):
         kind = "supplement" if latest.proposed.is_supplement else "version"
         text += f" · {kind} {latest.proposed.version} proposed"
@@ -318,8 +326,10 @@ def _state_text(order: Order, block: Block) -> str:
 
 
 def _version_text(block: Block, proposed: AllocationProposed, at: str) -> str:
-    legs = ", ".join(f"{leg.account} {leg.qty:,}" for leg in proposed.legs)
     released = " · released" if block.released(proposed.version) else ""
+    if proposed.is_corrective:
+        return f"v{proposed.version} by {proposed.user} at {at}: {corrective_text(proposed)}{released}"
+    legs = ", ".join(f"{leg.account} {leg.qty:,}" for leg in proposed.legs)
     kind = f" supplement of {proposed.qty:,}" if proposed.is_supplement else ""
     places = f" (the late fills' average to {PX_PLACES} places, half-even)" if proposed.is_supplement else ""
     return f"v{proposed.version}{kind} by {proposed.user} at {at}: {legs} @ {proposed.px}{places}{released}"

@@ -135,3 +135,31 @@ def test_a_fill_after_release_is_an_anomaly_and_the_pm_releases_a_supplement(
     assert not editor.propose_button.isEnabled()
     assert engine.positions.get(AccountId("FUND2"), "AAPL").net_qty == Decimal(280 + 40)
     assert engine.positions.get(AccountId("FUND1"), "AAPL").net_qty == Decimal(420 + 60)
+
+
+def test_a_bust_after_release_is_settled_by_a_corrective_version_said_in_words(
+    qtbot: QtBot, engine: Engine, settings: QSettings
+) -> None:
+    window = pm_window(qtbot, engine, settings)
+    save_template(qtbot, window)
+    editor = window.allocations
+    order_id, venue = enter_block_at(qtbot, window, engine)
+    extra = venue.fill(100, Decimal("10.02"))
+    engine.apply_venue_messages([extra])
+    qtbot.waitUntil(lambda: window.bridge.idle)
+    window.blotter.select(order_id)
+    editor.propose_button.click()
+    editor.release_button.click()
+    engine.apply_venue_messages([venue.bust(extra)])
+    qtbot.waitUntil(lambda: window.bridge.idle)
+    assert "propose and release a corrective version" in editor.state.text()
+    assert cells(editor.legs, QTY_COLUMN) == ["-60", "-40"]  # taken back pro rata by the released 480 and 320
+    assert cells(editor.legs, 2) == ["10.02", "10.02"]  # at the busted fill's price
+    assert editor.legs.editTriggers() == QTableWidget.EditTrigger.NoEditTriggers  # it goes by the released legs
+    editor.propose_button.click()
+    said = f"corrects version 1 for the bust of {extra.exec_id}: FUND1 -60, FUND2 -40 at 10.02"
+    assert said in editor.versions.item(1).text()
+    editor.release_button.click()
+    assert "OUT OF DATE" not in editor.state.text()
+    assert engine.positions.get(AccountId("FUND2"), "AAPL").net_qty == Decimal(280)
+    assert engine.positions.get(AccountId("FUND1"), "AAPL").net_qty == Decimal(420)

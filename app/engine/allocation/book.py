@@ -5,7 +5,8 @@ snapshot as those events' JSON text, so it comes back exactly after a restart.
 
 A fill (or a bust) that arrives after a block's allocation was released never changes a released version: the
 late quantity stays in the block's own account and the allocation shows as out of date (``Block.out_of_date``)
-until a PM proposes and releases a supplement, which allocates only what filled since the last release.
+until a PM proposes and releases a supplement, which allocates only what filled since the last release. A bust or
+correction of a released fill is settled the same way by a corrective version (see ``rules``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from app.engine.allocation.terms import AllocationTemplate
+from app.engine.allocation.terms import ZERO, AllocationTemplate, SettledFill
 from app.engine.events import (
     AllocationProposed,
     AllocationReleased,
@@ -71,9 +72,38 @@ class Block:
         """Version ``number`` (numbered from 1)."""
         return self.versions[number - 1]
 
+    def settled(self, order: Order) -> dict[str, SettledFill]:
+        """The venue fills the latest release accounts for, by ExecID, as they stood then (for a release logged
+        before versions named their fills: the first of ``order``'s fills that made up its quantity)."""
+        assert self.release is not None
+        proposed = self.version(self.release.version).proposed
+        if proposed.settled:
+            return {fill.exec_id: fill for fill in proposed.settled}
+        found: dict[str, SettledFill] = {}
+        for fill in standing_fills(order).values():
+            if sum((f.qty for f in found.values()), ZERO) >= proposed.block_qty:
+                break
+            found[fill.exec_id] = fill
+        return found
+
+    def released_fills_changed(self, order: Order) -> bool:
+        """Whether a fill of the latest release was busted or corrected since (a corrective version is due)."""
+        standing = standing_fills(order)
+        return any(standing.get(exec_id) != fill for exec_id, fill in self.settled(order).items())
+
     def out_of_date(self, order: Order) -> bool:
-        """Released, and the block has changed since the latest release (the difference is in the block's account)."""
-        return self.release is not None and self.version(self.release.version).stale_for(order)
+        """Released, and the block has changed since the latest release: a late fill (in the block's account), or
+        a bust or correction of a released fill (the funds still hold what the release gave them)."""
+        if self.release is None:
+            return False
+        return self.version(self.release.version).stale_for(order) or standing_fills(order) != self.settled(order)
+
+
+def standing_fills(order: Order) -> dict[str, SettledFill]:
+    """The order's venue fills not busted, as the venue last stated them, by ExecID in the order they arrived."""
+    return {
+        exec_id: SettledFill(exec_id, fill.qty, fill.px) for exec_id, fill in order.fills.items() if not fill.busted
+    }
 
 
 class AllocationBook:

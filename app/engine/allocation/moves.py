@@ -2,17 +2,23 @@
 its quantity at the version's price (what was not allocated stays in the block's account, at that price).
 
 A supplement moves only the fills that arrived since the last release: earlier releases took the others out, and
-the quantity they left unallocated (kept under an ``ALLOC-`` key) stays where it is."""
+the quantity they left unallocated (kept under an ``ALLOC-`` key) stays where it is.
+
+A corrective version (a bust or correction of released fills) is not a trade: it folds each account's part of the
+difference into what that account holds of the block, so the account's quantity and cost of the block change and
+nothing is realised (a fund given 100 at 10.50 that gives back 50 at 10 holds 50 at 11)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
+from app.engine.allocation.split import stated_px
 from app.engine.enums import SIDE_SIGNS
 from app.engine.events import AllocationProposed
-from app.engine.ids import AccountId, ExecId
+from app.engine.ids import AccountId, ExecId, OrderId
 from app.engine.order import Order
-from app.engine.positions import Positions
+from app.engine.positions import Position, Positions
 
 _MOVED = "ALLOC-"
 """How the ExecIDs of allocated (or left unallocated) quantity begin, set apart from the venue's fills."""
@@ -27,8 +33,28 @@ def move_block(positions: Positions, order: Order, allocation: AllocationPropose
         legs.append((order.spec.account, rest, f"{_MOVED}{allocation.version}-UNALLOCATED"))
     touched = {order.spec.account, *(account for account, _, _ in legs)}
     before = {account: positions.get(account, symbol).realized_pnl for account in touched}
-    block = positions.get(order.spec.account, symbol)
-    block.remove_fills([key for key in block.fills if key[0] == order.order_id and not key[1].startswith(_MOVED)])
-    for account, qty, exec_id in legs:
-        positions.get(account, symbol).add((order.order_id, ExecId(exec_id)), sign * qty, px)
+    if allocation.is_corrective:
+        for account, qty, exec_id in legs:
+            _fold(positions.get(account, symbol), order.order_id, sign * qty, px, ExecId(exec_id))
+    else:
+        block = positions.get(order.spec.account, symbol)
+        block.remove_fills([key for key in block.fills if key[0] == order.order_id and not key[1].startswith(_MOVED)])
+        for account, qty, exec_id in legs:
+            positions.get(account, symbol).add((order.order_id, ExecId(exec_id)), sign * qty, px)
     return {account: positions.get(account, symbol).realized_pnl - before[account] for account in touched}
+
+
+def _fold(position: Position, order_id: OrderId, signed_qty: Decimal, px: Decimal, exec_id: ExecId) -> None:
+    """Fold ``signed_qty`` at ``px`` into what ``position`` holds of block ``order_id``: one allocated fill (where
+    the first was) of the combined quantity at the combined cost's average."""
+    keys = [key for key in position.fills if key[0] == order_id and key[1].startswith(_MOVED)]
+    if not keys:
+        position.add((order_id, exec_id), signed_qty, px)
+        return
+    held = [position.fills[key] for key in keys]
+    qty = sum((q for q, _ in held), signed_qty)
+    cost = sum((Fraction(q) * Fraction(p) for q, p in held), Fraction(signed_qty) * Fraction(px))
+    if qty:
+        position.correct(keys[0], qty, stated_px(cost / Fraction(qty)))
+        keys = keys[1:]
+    position.remove_fills(keys)

@@ -6,22 +6,30 @@ the PM likes: each proposal is a new version. Releasing the latest version moves
 the allocation; a version made before the block's latest fill must be proposed again first.
 
 A released version stays locked. When the block fills further after a release, the next version is a
-supplement: it allocates only the quantity filled since the latest release, at those late fills' average
-price, by the same split and residual rule, and its own release moves that quantity. A bust or correction
-after a release is flagged but cannot be settled by a supplement (it would take quantity back from accounts
-already settled): the released accounts keep it until it is settled with them outside the desk.
+supplement: it allocates only the fills that arrived since the latest release (each version names the fills it
+accounts for), at their own average price, by the same split and residual rule, and its own release moves that
+quantity. A supplement never prices fills the desk has not received: when the venue states more filled than the
+fills that reached the desk, it is refused until they arrive.
+
+A bust or correction of a released fill is settled by a corrective version: it takes back from (or gives to) the
+accounts the difference between what was released and what those fills stand at now, pro rata by what each
+account was released (the split rule), at the difference's own price (its notional over its quantity), and is
+released like a supplement. A late fill and a bust pending together are settled in turn, the corrective version
+first: one version has one price and one split, and a take-back at the busted fill's price by the released legs
+cannot share them with late fills at their own price by the template. A correction in price only moves no
+quantity, so no version can carry it: it is refused in words, to be settled with the accounts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
-from app.engine.allocation.book import AllocationBook, Block
+from app.engine.allocation.book import AllocationBook, Block, standing_fills
 from app.engine.allocation.split import commission_exact, notional_exact, split_cents, split_quantity, stated_px
-from app.engine.allocation.terms import ZERO, AllocationLeg, AllocationTemplate
+from app.engine.allocation.terms import ZERO, AllocationLeg, AllocationTemplate, SettledFill
 from app.engine.enums import ExecType
 from app.engine.events import (
     TRADE_EXEC_TYPES,
@@ -59,48 +67,109 @@ def proposal(
     if isinstance(found, str):
         return found
     order, block = found
-    released_qty = released_px = ZERO
-    if block.release is not None:
-        if not block.out_of_date(order):
-            return _locked(order_id, block) + " Nothing has filled since, so there is no supplement to propose."
+    standing = standing_fills(order)
+    if block.release is None:
+        if order.cum_qty == ZERO:
+            return f"Nothing of {order_id} has been filled yet, so there is nothing to allocate."
+        chosen = _legs_for(order, block, legs, order.cum_qty, "")
+        if isinstance(chosen, str):
+            return chosen
+        return replace(_priced(order, block, user, chosen, order.avg_px), settled=tuple(standing.values()))
+    if not block.out_of_date(order):
+        return _locked(order_id, block) + " Nothing has filled since, so there is no supplement to propose."
+    settled = block.settled(order)
+    if block.released_fills_changed(order):
+        return _corrective(order, block, user, legs, settled, standing)
+    late = [fill for exec_id, fill in standing.items() if exec_id not in settled]
+    if not late:
         released = block.version(block.release.version).proposed
-        released_qty, released_px = released.block_qty, released.avg_px
-    filled = order.cum_qty - released_qty
-    if filled < ZERO or (released_qty and filled == ZERO):
         return (
-            f"{order_id} was busted or corrected after its release ({order.cum_qty} at {order.avg_px} now, "
-            f"{released_qty} at {released_px} released); a supplement only allocates quantity filled since the "
-            "release, so the difference stays with the released accounts to be settled with them."
+            f"The venue now states {order_id} filled {order.cum_qty} at {order.avg_px}, but no fill since version "
+            f"{released.version} was released ({released.block_qty} at {released.avg_px}) has reached the desk, so "
+            "there are no late fills to price a supplement at; ask the venue for the missing fills first."
         )
-    if filled == ZERO:
-        return f"Nothing of {order_id} has been filled yet, so there is nothing to allocate."
+    filled = sum((fill.qty for fill in late), ZERO)
+    chosen = _legs_for(order, block, legs, filled, " since the release")
+    if isinstance(chosen, str):
+        return chosen
+    late_px = _notional(late) / Fraction(filled)
+    supplement = _priced(order, block, user, chosen, late_px)
+    return replace(
+        supplement, released_qty=order.cum_qty - filled, late_px=stated_px(late_px), settled=tuple(standing.values())
+    )
+
+
+def _corrective(
+    order: Order,
+    block: Block,
+    user: UserId,
+    legs: Sequence[LegQty] | None,
+    settled: dict[str, SettledFill],
+    standing: dict[str, SettledFill],
+) -> AllocationProposed | str:
+    """The version that settles the busts and corrections of released fills with the accounts that hold them, or
+    why it cannot: the difference goes pro rata by what each account was released, at the difference's own price."""
+    assert block.release is not None
+    released = block.release.version
+    now = [standing[exec_id] for exec_id in settled if exec_id in standing]
+    qty = sum((fill.qty for fill in now), ZERO) - sum((fill.qty for fill in settled.values()), ZERO)
+    if qty == ZERO:
+        return (
+            f"Fills of {order.order_id} released in version {released} were corrected in price only; a corrective "
+            "version moves quantity at one price, so settle the price difference with the released accounts."
+        )
+    px = (_notional(now) - _notional(settled.values())) / Fraction(qty)
+    held = _held(order, block)
+    if not any(part > ZERO for part in held.values()):
+        return f"No account holds any of {order.order_id} from its releases, so there is nothing to correct."
+    parts = split_quantity(abs(qty), [max(part, ZERO) for part in held.values()], block.basis.lot)
+    pro_rata = [(account, part.copy_sign(qty)) for account, part in zip(held, parts, strict=True) if part]
+    if legs is not None and list(legs) != pro_rata:
+        split = ", ".join(f"{account} {part}" for account, part in pro_rata)
+        return (
+            f"A corrective version of {order.order_id} goes pro rata by the released legs ({split}); "
+            "it cannot be edited."
+        )
+    corrective = _priced(order, block, user, pro_rata, px)
+    return replace(
+        corrective,
+        released_qty=order.cum_qty - qty,
+        late_px=stated_px(px),
+        settled=tuple(now),
+        corrects=released,
+        busted=tuple(exec_id for exec_id in settled if exec_id not in standing),
+        corrected=tuple(fill.exec_id for fill in now if fill != settled[fill.exec_id]),
+    )
+
+
+def _held(order: Order, block: Block) -> dict[AccountId, Decimal]:
+    """What each account was given of the block by its releases so far (what a release left unallocated is held by
+    the block's own account), in the order the accounts were first given something."""
+    held: dict[AccountId, Decimal] = {}
+    for release, _ in block.releases:
+        proposed = block.version(release.version).proposed
+        for leg in proposed.legs:
+            held[leg.account] = held.get(leg.account, ZERO) + leg.qty
+        rest = proposed.qty - sum((leg.qty for leg in proposed.legs), ZERO)
+        if rest:
+            held[order.spec.account] = held.get(order.spec.account, ZERO) + rest
+    return held
+
+
+def _notional(fills: Iterable[SettledFill]) -> Fraction:
+    """What ``fills`` traded for, exactly."""
+    return sum((Fraction(fill.qty) * Fraction(fill.px) for fill in fills), Fraction(0))
+
+
+def _legs_for(
+    order: Order, block: Block, legs: Sequence[LegQty] | None, filled: Decimal, since: str
+) -> Sequence[LegQty] | str:
+    """The edited ``legs`` if they are sound, else pro rata by the block's basis over ``filled``; or why not."""
     basis = block.basis
     if legs is None:
         weights = [leg.target for leg in basis.legs]
-        legs = list(zip([leg.account for leg in basis.legs], split_quantity(filled, weights, basis.lot), strict=True))
-    elif problem := _legs_problem(legs, order, basis, filled, " since the release" if released_qty else ""):
-        return problem
-    if not released_qty:
-        return _priced(order, block, user, legs, order.avg_px)
-    late_px = _late_px(order, released_qty)
-    supplement = _priced(order, block, user, legs, late_px)
-    return replace(supplement, released_qty=released_qty, late_px=stated_px(late_px))
-
-
-def _late_px(order: Order, released_qty: Decimal) -> Fraction:
-    """The average price of the fills that came after the first ``released_qty`` (in the order they arrived),
-    exactly."""
-    seen, qty, notional = ZERO, ZERO, Fraction(0)
-    for fill in order.fills.values():
-        if fill.busted:
-            continue
-        if seen >= released_qty:
-            qty += fill.qty
-            notional += Fraction(fill.qty) * Fraction(fill.px)
-        seen += fill.qty
-    if not qty:  # fills we never received (a quantity break): the venue's average is all there is
-        return Fraction(order.avg_px)
-    return notional / Fraction(qty)
+        return list(zip([leg.account for leg in basis.legs], split_quantity(filled, weights, basis.lot), strict=True))
+    return _legs_problem(legs, order, basis, filled, since) or legs
 
 
 def late_anomaly(book: AllocationBook, order: Order, events: Sequence[Event]) -> AnomalyRecorded | None:
@@ -112,13 +181,16 @@ def late_anomaly(book: AllocationBook, order: Order, events: Sequence[Event]) ->
     if not trades:
         return None
     released = block.version(block.release.version).proposed
-    late = order.cum_qty - released.block_qty
-    what = ", ".join(f"{e.exec_id} ({e.exec_type.name.lower().replace('_', ' ')})" for e in trades)
-    settle = (
-        f"the late {late} stays in account {order.spec.account} until a PM proposes and releases a supplement"
-        if late > ZERO
-        else "a supplement cannot take quantity back, so settle the difference with the released accounts"
-    )
+    settled = block.settled(order)
+    what = ", ".join(f"{e.exec_id} ({_kind_of(e)})" for e in trades)
+    if any(e.ref_exec_id in settled for e in trades):
+        settle = (
+            "the released accounts keep what they were given until a PM proposes and releases a corrective version "
+            "(the difference pro rata by the released legs, at its own price)"
+        )
+    else:
+        late = order.cum_qty - released.block_qty
+        settle = f"the late {late} stays in account {order.spec.account} until a PM proposes and releases a supplement"
     return AnomalyRecorded(
         AnomalyKind.ALLOCATION_OUT_OF_DATE,
         f"Execution {what} changed block {order.order_id} after version {released.version} of its allocation was "
@@ -126,6 +198,12 @@ def late_anomaly(book: AllocationBook, order: Order, events: Sequence[Event]) ->
         f"{settle}.",
         order.order_id,
     )
+
+
+def _kind_of(trade: ExecutionApplied) -> str:
+    """What a report did, in words: "trade", or "trade cancel of X60" for a bust (the fill it busted)."""
+    kind = trade.exec_type.name.lower().replace("_", " ")
+    return f"{kind} of {trade.ref_exec_id}" if trade.ref_exec_id else kind
 
 
 def release(

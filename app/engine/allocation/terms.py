@@ -92,3 +92,12 @@ class AllocationLeg:
     """Quantity times the block's average price, in cents (the parts sum to the block's notional)."""
     commission: Decimal = ZERO
     """At ``rate_bps`` of the notional, in cents (the parts sum to the block's commission)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SettledFill:
+    """One venue fill as an allocation version accounted for it: its ExecID, quantity and price then."""
+
+    exec_id: str
+    qty: Decimal
+    px: Decimal

@@ -3,9 +3,11 @@ and locking, every refusal in words, and the same state after a restart with or 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +15,7 @@ from app.engine.allocation.terms import AllocationTemplate, TargetBasis, Templat
 from app.engine.clock import FakeClock
 from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
-from app.engine.enums import Side
+from app.engine.enums import ExecType, OrderStatus, Side
 from app.engine.events import (
     ActionRefused,
     AllocationProposed,
@@ -30,6 +32,7 @@ from app.engine.order_timeline import order_timeline
 from app.engine.recovery import decode_event
 from app.engine.roles import Action
 from app.engine.serialization import from_json, to_json
+from app.engine.venue_messages import ExecutionReport
 from tests.support.engine_kit import PM, SUPERVISOR, TRADER, VIEWER, open_engine, spec
 from tests.support.reports import VenueOrder
 
@@ -405,15 +408,168 @@ def test_a_supplement_refuses_more_than_filled_since_release_and_a_bust(desk: Bl
     assert "Nothing has filled since" in engine.propose_allocation(desk.order_id, PM).message  # back as released
 
 
-def test_a_bust_after_release_is_an_anomaly_and_no_supplement_can_take_it_back(desk: BlockDesk) -> None:
+def _released_200(desk: BlockDesk) -> ExecutionReport:
+    """100 at 10 and 100 at 11 filled and released pro rata (FUND1 100, FUND2 60, FUND3 40 at 10.5); the first fill."""
+    first = desk.venue.fill(100, D(10))
+    desk.engine.apply_venue_messages([first, desk.venue.fill(100, D(11))])
+    assert desk.engine.propose_allocation(desk.order_id, PM).accepted
+    assert desk.engine.release_allocation(desk.order_id, 1, PM).accepted
+    return first
+
+
+def _settles(desk: BlockDesk) -> AllocationProposed:
+    """Propose and release the next version (a corrective one or a supplement); the version."""
+    result = desk.engine.propose_allocation(desk.order_id, PM)
+    assert result.accepted, result.message
+    assert desk.engine.release_allocation(desk.order_id, desk.latest().version, PM).accepted
+    return desk.latest()
+
+
+def _funds(desk: BlockDesk) -> dict[str, tuple[Decimal, Decimal]]:
+    """Each account's quantity and average cost to 8 places (the places an averaged price is stated to)."""
+    return {account: (qty, cost.quantize(D("1e-8"))) for account in ACCOUNTS for qty, cost in [desk.position(account)]}
+
+
+def _sums_to_the_block(desk: BlockDesk) -> None:
+    assert sum(desk.position(account)[0] for account in ACCOUNTS) == desk.order.cum_qty
+    assert not desk.engine.book.allocations.blocks[desk.order_id].out_of_date(desk.order)
+    assert "Nothing has filled since" in desk.engine.propose_allocation(desk.order_id, PM).message
+
+
+def test_a_bust_after_release_is_taken_back_from_the_funds_by_a_corrective_version(desk: BlockDesk) -> None:
     engine = desk.engine
-    early = desk.venue.fill(300, D(10))
-    engine.apply_venue_messages([early, desk.venue.fill(200, D(10))])
+    first = _released_200(desk)
+    engine.apply_venue_messages([desk.venue.bust(first)])
+    (anomaly,) = _anomalies(engine)
+    assert f"(trade cancel of {first.exec_id}) changed block" in anomaly.detail
+    assert "until a PM proposes and releases a corrective version" in anomaly.detail
+    assert desk.position("FUND1") == (D(100), D("10.5"))  # the funds keep it until the corrective release
+    corrective = _settles(desk)
+    assert corrective.corrects == 1
+    assert (corrective.qty, corrective.px) == (D(-100), D(10))  # what the bust took, at the busted fill's price
+    assert [(leg.account, leg.qty) for leg in corrective.legs] == [
+        ("FUND1", D(-50)),
+        ("FUND2", D(-30)),
+        ("FUND3", D(-20)),
+    ]
+    assert corrective.notional == D(-1000)
+    texts = [entry.what for entry in order_timeline(engine.store, desk.order_id)]
+    said = f"corrects version 1 for the bust of {first.exec_id}: FUND1 -50, FUND2 -30, FUND3 -20 at 10"
+    assert any(said in text for text in texts)
+    # Each fund now holds its part of what the block stands at (100 at 11): a bust is not a trade, nothing realised.
+    assert _funds(desk) == {"BLOCK": (0, 0), "FUND1": (50, 11), "FUND2": (30, 11), "FUND3": (20, 11)}
+    assert all(engine.positions.get(AccountId(a), "AAPL").realized_pnl == 0 for a in ACCOUNTS)
+    _sums_to_the_block(desk)
+
+
+@pytest.mark.parametrize(
+    ("qty", "px", "moved", "legs", "funds"),
+    [
+        # up: 150 at 10.20 stands where 100 at 10 was released, so +50 at (1,530 - 1,000) / 50 = 10.6
+        (150, "10.2", (D(50), D("10.6")), (25, 15, 10), {"FUND1": (125, "10.52"), "FUND2": (75, "10.52")}),
+        # down: 50 at 10 stands, so -50 at 10; the funds hold their part of 50 at 10 + 100 at 11
+        (50, "10", (D(-50), D(10)), (-25, -15, -10), {"FUND1": (75, "10.66666667"), "FUND3": (30, "10.66666667")}),
+    ],
+)
+def test_a_correction_after_release_moves_the_difference_at_its_own_price(
+    desk: BlockDesk, qty: int, px: str, moved: tuple[Decimal, Decimal], legs: tuple[int, ...], funds: dict[str, Any]
+) -> None:
+    first = _released_200(desk)
+    desk.engine.apply_venue_messages([desk.venue.correct(first, qty, D(px))])
+    corrective = _settles(desk)
+    assert (corrective.qty, corrective.px) == moved
+    assert [leg.qty for leg in corrective.legs] == [D(q) for q in legs]
+    assert corrective.corrected == (first.exec_id,)
+    for account, (held, cost) in funds.items():
+        assert _funds(desk)[account] == (D(held), D(cost))
+    _sums_to_the_block(desk)
+
+
+def _corrected_then_late(desk: BlockDesk) -> None:
+    """Released 200; the first fill corrected down to 50, then a late fill of 100 at 12."""
+    first = _released_200(desk)
+    desk.engine.apply_venue_messages([desk.venue.correct(first, 50, D(10))])
+    desk.fill(100, "12")
+
+
+def test_a_correction_then_a_late_fill_are_settled_in_turn_at_their_own_prices(desk: BlockDesk) -> None:
+    _corrected_then_late(desk)
+    engine = desk.engine
+    edited = engine.propose_allocation(desk.order_id, PM, [(AccountId("FUND1"), D(-50))])
+    assert not edited.accepted
+    assert "goes pro rata by the released legs (FUND1 -25, FUND2 -15, FUND3 -10); it cannot be edited" in (
+        edited.message
+    )
+    corrective = _settles(desk)  # the correction first: it has its own price and goes by the released legs
+    assert (corrective.is_corrective, corrective.qty, corrective.px) == (True, D(-50), D(10))
+    assert desk.engine.book.allocations.blocks[desk.order_id].out_of_date(desk.order)  # the late fill is still due
+    assert desk.position("BLOCK") == (D(100), D(12))
+    supplement = _settles(desk)
+    assert (supplement.is_corrective, supplement.qty, supplement.px) == (False, D(100), D(12))  # not 11.2
+    assert [leg.qty for leg in supplement.legs] == [D(50), D(30), D(20)]
+    # 50 at 10 + 100 at 11 + 100 at 12 stand: 2,800 / 250 = 11.2, and each fund holds its part at that price.
+    assert _funds(desk) == {
+        "BLOCK": (0, 0),
+        "FUND1": (125, D("11.2")),
+        "FUND2": (75, D("11.2")),
+        "FUND3": (50, D("11.2")),
+    }
+    _sums_to_the_block(desk)
+
+
+def test_a_correction_in_price_only_is_refused_in_words(desk: BlockDesk) -> None:
+    first = _released_200(desk)
+    desk.engine.apply_venue_messages([desk.venue.correct(first, 100, D("10.1"))])
+    refused = desk.engine.propose_allocation(desk.order_id, PM)
+    assert not refused.accepted
+    assert "corrected in price only" in refused.message
+
+
+def test_a_supplement_never_prices_late_fills_the_desk_has_not_received(desk: BlockDesk) -> None:
+    _released_200(desk)
+    desk.venue.fill(100, D(12))  # the venue filled 100 more, but that report never reached the desk
+    desk.engine.apply_venue_messages([desk.venue.report(ExecType.ORDER_STATUS, OrderStatus.PARTIALLY_FILLED)])
+    assert desk.order.cum_qty == D(300)
+    refused = desk.engine.propose_allocation(desk.order_id, PM)
+    assert not refused.accepted
+    assert "no fill since version 1 was released (200 at 10.5) has reached the desk" in refused.message
+    assert "ask the venue for the missing fills" in refused.message
+
+
+@pytest.mark.parametrize("snapshot", [True, False])
+def test_corrective_versions_and_their_moves_survive_a_restart(desk: BlockDesk, snapshot: bool) -> None:
+    _corrected_then_late(desk)
+    _settles(desk)
+    before = _state(desk.engine)
+    if snapshot:
+        desk.engine.close()
+    else:
+        desk.engine.store.close()
+    again = desk.open()
+    assert _state(again) == before
+    block = again.book.allocations.blocks[desk.order_id]
+    assert block.out_of_date(again.ledger.orders[desk.order_id])  # the late fill is still to settle, after a restart
+    desk.engine = again
+    supplement = _settles(desk)
+    assert (supplement.qty, supplement.px) == (D(100), D(12))
+    _sums_to_the_block(desk)
+    proposed = [e for e in _logged(again) if isinstance(e, AllocationProposed)]
+    assert all(from_json(AllocationProposed, to_json(e)) == e for e in proposed)
+    again.store.close()
+
+
+def test_a_release_logged_before_versions_named_their_fills_still_prices_late_fills_alone(desk: BlockDesk) -> None:
+    """Versions in older logs name no fills: the release is taken to cover the first fills up to its quantity."""
+    engine = desk.engine
+    desk.fill(300, "10")
+    desk.fill(200, "11")
     engine.propose_allocation(desk.order_id, PM)
     engine.release_allocation(desk.order_id, 1, PM)
-    engine.apply_venue_messages([desk.venue.bust(early)])
-    (anomaly,) = _anomalies(engine)
-    assert "cannot take quantity back" in anomaly.detail
-    refused = engine.propose_allocation(desk.order_id, PM)
-    assert not refused.accepted
-    assert "busted or corrected after its release" in refused.message
+    block = engine.book.allocations.blocks[desk.order_id]
+    old = block.versions[0]
+    block.versions[0] = replace(old, proposed=replace(old.proposed, settled=()))  # as an older log restores it
+    assert not block.out_of_date(desk.order)
+    desk.fill(100, "12")
+    supplement = _settles(desk)
+    assert (supplement.qty, supplement.px) == (D(100), D(12))
+    _sums_to_the_block(desk)
