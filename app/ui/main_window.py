@@ -265,6 +265,7 @@ class MainWindow(QMainWindow):
         self.bridge.ordersChanged.connect(self.allocations.follow_orders)
         self.bridge.ordersChanged.connect(self.parents.refresh)
         self.parents.sliceAsked.connect(self.slice_parent)
+        self.blotter.parent_actions = self.parents.add_actions
         self.parents.said.connect(self.say)
         self.blotter.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_allocation())
         self.bridge.fillsArrived.connect(self.executions.add)
@@ -307,6 +308,7 @@ class MainWindow(QMainWindow):
             self.positions.reload()  # a release moves positions between accounts
         if self._engine.book.parents.name in views:
             self.parents.refresh()
+            self.blotter.model.refresh_parents()
 
     def slice_parent(self, parent: Parent) -> None:
         """Open the ticket on a slice of ``parent``."""

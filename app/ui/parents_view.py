@@ -1,6 +1,7 @@
 """The Parents dock: every parent (care) order on the desk with its filled, average price, working and unsliced
 quantities and state, read from its children; "Slice..." opens the ticket on a parent, "Close" ends it, and
-"Cancel" ends it and cancels its live children.
+"Cancel" ends it and cancels its live children. The blotter's menu on a parent's row offers the same
+(``add_actions``).
 
 Parents are few, so the view re-reads them all when any order or the parents book changes.
 """
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QMenu,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -108,12 +110,26 @@ class QtParents(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.row(rows[0].row()).parent if rows else None
 
+    def add_actions(self, menu: QMenu, parent_id: OrderId) -> None:
+        """Put "Slice...", "Close" and "Cancel with children..." for ``parent_id`` on ``menu`` (the blotter's)."""
+        parent = self._engine.book.parents.get(parent_id)
+        if parent is None:
+            return
+        menu.addAction("Slice...").triggered.connect(lambda: self.slice_parent(parent))
+        menu.addAction("Close").triggered.connect(lambda: self.close_parent(parent, cancel_children=False))
+        menu.addAction("Cancel with children...").triggered.connect(lambda: self.cancel_parent(parent))
+
     def slice_selected(self) -> None:
         """Ask for the ticket on the selected parent, if it is still open."""
         parent = self.selected()
         if parent is None:
             self.said.emit("Select a parent to slice.")
-        elif parent.figures(self._engine.ledger).state not in _OPEN:
+        else:
+            self.slice_parent(parent)
+
+    def slice_parent(self, parent: Parent) -> None:
+        """Ask for the ticket on ``parent``, if it is still open."""
+        if parent.figures(self._engine.ledger).state not in _OPEN:
             self.said.emit(f"{parent.parent_id} is closed or done; nothing is left to slice.")
         else:
             self.sliceAsked.emit(parent)
@@ -121,20 +137,26 @@ class QtParents(QWidget):
     def cancel_selected(self) -> None:
         """Offer to cancel the selected parent with its live children."""
         parent = self.selected()
-        if parent is None:
-            return
+        if parent is not None:
+            self.cancel_parent(parent)
+
+    def cancel_parent(self, parent: Parent) -> None:
+        """Offer to cancel ``parent`` with its live children."""
         live = len(parent.figures(self._engine.ledger).live_children)
         asked = QMessageBox.question(
             self, "Cancel parent", f"Cancel {parent.parent_id} and its {live} live child order(s)?"
         )
         if asked == QMessageBox.StandardButton.Yes:
-            self.close_selected(cancel_children=True)
+            self.close_parent(parent, cancel_children=True)
 
     def close_selected(self, *, cancel_children: bool) -> None:
         """End the selected parent (cancelling its live children if asked) and say what happened."""
         parent = self.selected()
-        if parent is None:
-            return
+        if parent is not None:
+            self.close_parent(parent, cancel_children=cancel_children)
+
+    def close_parent(self, parent: Parent, *, cancel_children: bool) -> None:
+        """End ``parent`` (cancelling its live children if asked) and say what happened."""
         result = self._engine.close_parent(parent.parent_id, self.user, cancel_children=cancel_children)
         self.said.emit(result.message)
         self.refresh()
