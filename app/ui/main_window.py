@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         self.breaks = QtBreaks(engine, self)
         self.allocations = QtAllocationEditor(engine, user, accounts, self)
         self.anomalies = QtAnomalies(engine, user, self)
-        self.parents = QtParents(engine, user, self)
+        self.parents = QtParents(engine, user, self, destinations)
         self.summary = QLabel()
         self.who = QLabel()
         self.banner = QLabel(banner, wordWrap=True)
@@ -306,8 +306,9 @@ class MainWindow(QMainWindow):
             self.allocations.reload()
             self.ticket.show_templates()
             self.positions.reload()  # a release moves positions between accounts
-        if self._engine.book.parents.name in views:
+        if self._engine.book.parents.name in views or self._engine.book.twaps.name in views:
             self.parents.refresh()
+        if self._engine.book.parents.name in views:
             self.blotter.model.refresh_parents()
 
     def slice_parent(self, parent: Parent) -> None:

@@ -1,5 +1,6 @@
 """Parent (care) orders in the blotter: grouped by parent, each parent is a row with its state, filled, average
-price, working and unsliced quantities, its children under it; its row's menu offers the Parents dock's actions."""
+price, working and unsliced quantities, its children under it; its row's menu offers the Parents dock's actions,
+TWAP among them."""
 
 from __future__ import annotations
 
@@ -76,10 +77,37 @@ def test_a_parents_row_menu_offers_the_parents_actions_and_slice_opens_the_ticke
     row = window.blotter.model.row_of(parent)
     assert row is not None
     menu = window.blotter.row_menu(row)
-    assert [a.text() for a in menu.actions()] == ["Slice...", "Close", "Cancel with children..."]
+    assert [a.text() for a in menu.actions()] == ["Slice...", "Algo: TWAP...", "Close", "Cancel with children..."]
     child_row = window.blotter.model.row_of(child)
     assert child_row is not None
     assert "Amend…" in [a.text() for a in window.blotter.row_menu(child_row).actions()]
 
     menu.actions()[0].trigger()
     assert parent in window.ticket.slicing.text()
+
+
+def test_a_parent_handed_to_twap_from_the_parents_dock_slices_at_once_and_says_so(
+    qtbot: QtBot, window: MainWindow, engine: Engine
+) -> None:
+    parent = stage(engine, 600)
+    qtbot.waitUntil(lambda: window.bridge.idle and window.parents.model.rowCount() == 1)
+    window.parents.select(parent)
+    dialog = window.parents.twap_selected()
+    assert dialog is not None
+    assert [dialog.destination.itemText(n) for n in range(dialog.destination.count())] == ["SIM1", "SIM2", "SMART"]
+    dialog.slices.setValue(0)  # the spin box keeps it at 1 at least
+    dialog.slices.setValue(3)
+    dialog.minutes.setValue(15)
+    dialog.destination.setCurrentText("SIM2")
+    result = dialog.send()
+    assert result.accepted, result.message
+    children = [o for o in engine.ledger.orders.values() if o.spec.parent_id == parent]
+    assert [(o.qty, o.spec.destination) for o in children] == [(Decimal(200), "SIM2")]
+    qtbot.waitUntil(lambda: window.bridge.idle and window.parents.model.row(0).algo != "")
+    assert window.parents.model.row(0).algo == "TWAP over 15 min in 3 slices to SIM2: 1 taken"
+
+    again = window.parents.open_twap(engine.book.parents.parents[parent])
+    refused = again.send()
+    assert not refused.accepted
+    assert again.isVisible()
+    assert again.answer.text().startswith(f"{parent} is already worked by a TWAP")
