@@ -159,6 +159,7 @@ class Runtime:
             self.triggers.check_lines()
             self.triggers.check_marks()
             self.engine.retry_kill_cancels()
+            self.engine.run_twaps()
 
     def accounts(self) -> list[str]:
         """The desk's accounts, for the ticket: those its limits name."""

@@ -15,19 +15,23 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from app.engine.enums import OrderStatus, OrdType, Side
-from app.engine.events import OrderSubmitted
+from app.engine.events import OrderSubmitted, ParentStaged
 from app.engine.ids import AccountId, ClOrdId, OrderId, UserId
 from app.engine.ledger import OrderLedger
 from app.engine.order import OrderSpec
+from app.engine.parent_terms import ParentSpec
+from app.engine.parents import ParentBook
 from bench.harness import figure
 
 ORDERS = 100_000
+PARENTS = 1_000
 _SYMBOLS = ("AAPL", "MSFT", "NVDA", "AMZN", "GOOG", "META", "TSLA", "JPM", "XOM", "KO")
 _DONE = (OrderStatus.FILLED, OrderStatus.CANCELED, OrderStatus.PARTIALLY_FILLED, OrderStatus.NEW)
 
 
-def build_ledger(count: int, seed: int = 7) -> OrderLedger:
-    """A ledger of ``count`` varied orders: symbols, sides, quantities, prices, states, times."""
+def build_ledger(count: int, seed: int = 7, parents: ParentBook | None = None) -> OrderLedger:
+    """A ledger of ``count`` varied orders: symbols, sides, quantities, prices, states, times; with ``parents``,
+    one order in ten is a child of one of ``PARENTS`` parents staged in that book."""
     rng = random.Random(seed)
     ledger = OrderLedger()
     start = datetime(2026, 1, 5, 14, 30, tzinfo=UTC)
@@ -41,9 +45,16 @@ def build_ledger(count: int, seed: int = 7) -> OrderLedger:
             destination=f"SIM{rng.randrange(3) + 1}",
             trader=UserId(f"trader{rng.randrange(5)}"),
             limit_px=Decimal(rng.randrange(1000, 50000)) / 100,
+            parent_id=OrderId(f"P-260105-{n // 10 % PARENTS + 1}") if parents is not None and n % 10 == 0 else None,
         )
         order_id = OrderId(f"OEMS-260105-{n + 1}")
-        ledger.apply(OrderSubmitted(order_id, ClOrdId(order_id), spec), start + timedelta(milliseconds=n))
+        submitted = OrderSubmitted(order_id, ClOrdId(order_id), spec)
+        if parents is not None and spec.parent_id is not None:
+            if spec.parent_id not in parents.parents:
+                terms = ParentSpec(spec.symbol, spec.side, Decimal(10**9), spec.account, spec.trader)
+                parents.apply(ParentStaged(spec.parent_id, terms), start)
+            parents.apply(submitted, start)
+        ledger.apply(submitted, start + timedelta(milliseconds=n))
         order = ledger.orders[order_id]
         order.status = rng.choice(_DONE)
         order.cum_qty = order.qty if order.status is OrderStatus.FILLED else order.qty / 2
@@ -84,6 +95,25 @@ def sort_and_filter(count: int = ORDERS) -> float:
     return max(sorts.values()) * 1000
 
 
+def grouped(count: int = ORDERS) -> None:
+    """Print the times to group ``count`` orders (one in ten a child of one of ``PARENTS`` parents) by parent,
+    and to show a change of one child (its parent's row rebuilt and repainted). Needs a Qt application."""
+    from app.ui.blotter_model import BlotterModel
+
+    book = ParentBook()
+    ledger = build_ledger(count, parents=book)
+    model = BlotterModel(ledger, parents=book)
+    started = time.perf_counter()
+    model.set_grouped(True)
+    figure("blotter_group_by_parent_100k", (time.perf_counter() - started) * 1000, "ms")
+    figure("blotter_grouped_rows", model.rowCount(), "rows")
+    child = OrderId("OEMS-260105-11")
+    ledger.orders[child].cum_qty += 1
+    started = time.perf_counter()
+    model.refresh([child])
+    figure("blotter_grouped_child_change_100k", (time.perf_counter() - started) * 1000, "ms")
+
+
 def main() -> None:
     """Build the ledger, then time the model's sorts and filters over it."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -91,6 +121,7 @@ def main() -> None:
 
     app = QCoreApplication.instance() or QCoreApplication([])
     worst = sort_and_filter()
+    grouped()
     del app
     figure("blotter_sort_worst_100k", worst, "ms")
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
-from app.engine import kill_cancels, kill_rules, parent_rules, recovery
+from app.engine import kill_cancels, kill_rules, parent_rules, recovery, twap
 from app.engine.allocation import rules as allocation_rules
 from app.engine.allocation.terms import AllocationTemplate
 from app.engine.book_snapshots import BookSnapshots
@@ -51,6 +51,7 @@ from app.engine.events import (
     ReplaceRequested,
     SmartRouted,
     StatusRequested,
+    TwapStarted,
 )
 from app.engine.ids import SYSTEM_USER, ClOrdId, OrderId, UserId
 from app.engine.kill_switch import KillSwitchStatus, status_of
@@ -329,6 +330,32 @@ class Engine:
             else (f"{parent_id} closed; its {len(ready)} live child order(s) keep working")
         )
         return CommandResult(True, parent_id, note + (f", {waiting} waiting on the venue first." if waiting else "."))
+
+    def start_twap(
+        self, parent_id: OrderId, user: UserId, *, minutes: int, slices: int, destination: str
+    ) -> CommandResult:
+        """Hand an open parent to the TWAP slicer (``twap.py``): ``slices`` children over ``minutes`` to
+        ``destination``, the first now; ``run_twaps`` takes the rest as they fall due."""
+        parent = self.book.parents.get(parent_id)
+        if parent is None:
+            return CommandResult.refused(f"There is no parent order {parent_id}.")
+        if refused := self._refused(user, Action.ENTER_ORDER, owner=parent.spec.trader):
+            return refused
+        running = self.book.twaps.get(parent_id)
+        problem = twap.plan_problem(minutes, slices) or (
+            f"{parent_id} is closed; nothing more can be sliced from it." if parent.closed is not None else None
+        )
+        if problem is None and running is not None and running.running:
+            problem = f"{parent_id} is already worked by a TWAP ({running.describe()})."
+        if problem is not None:
+            return CommandResult.refused(problem, parent_id)
+        self.record([TwapStarted(parent_id, minutes, slices, destination, user)], user)
+        twap.run_twaps(self)
+        return CommandResult(True, parent_id, f"{parent_id}: TWAP over {minutes} min in {slices} slices started.")
+
+    def run_twaps(self) -> None:
+        """Take the TWAP slices due now (the runtime calls this every second or so)."""
+        twap.run_twaps(self)
 
     def check_new(self, spec: OrderSpec) -> Verdict:
         """What ``submit`` would decide on ``spec`` now: the kill switches first, then the risk gate (the ticket

@@ -633,6 +633,36 @@ class SmartRouted:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class TwapStarted:
+    """A parent was handed to the TWAP slicer: ``slices`` children, evenly spaced over ``minutes`` from now (the
+    event's time), each sent to ``destination`` in the name of ``started_by``."""
+
+    parent_id: OrderId
+    minutes: int
+    slices: int
+    destination: str
+    started_by: UserId
+
+
+@dataclass(frozen=True, slots=True)
+class TwapSliced:
+    """The TWAP slicer took slice ``number`` (from 1) of a parent: the child it sent, or none and why."""
+
+    parent_id: OrderId
+    number: int
+    child_id: OrderId | None
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class TwapStopped:
+    """The TWAP slicer of a parent stopped before its last slice, and why (in words)."""
+
+    parent_id: OrderId
+    reason: str
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -680,6 +710,9 @@ Event = (
     | ParentStaged
     | ParentClosed
     | SmartRouted
+    | TwapStarted
+    | TwapSliced
+    | TwapStopped
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -731,6 +764,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ParentStaged,
         ParentClosed,
         SmartRouted,
+        TwapStarted,
+        TwapSliced,
+        TwapStopped,
     )
 }
 """Each event class by the kind name the log stores."""

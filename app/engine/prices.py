@@ -64,13 +64,19 @@ class PriceBook:
         """Every symbol with a quote, sorted."""
         return sorted(self._quotes)
 
-    def update(self, quotes: Iterable[Quote]) -> None:
-        """Take a batch of new quotes and tell each listener once."""
+    def update(self, quotes: Iterable[Quote], *, reference: bool = True) -> None:
+        """Take a batch of new quotes and tell each listener once.
+
+        Quotes that are not the ``reference`` (a venue's own feed while a consolidated feed gives the desk's
+        prices) are kept per venue for smart routing only: they neither change ``quote`` nor reach the listeners,
+        so marks, risk and the watchlist do not flip between venues.
+        """
         batch = list(quotes)
         for quote in batch:
-            self._quotes[quote.symbol] = quote
+            if reference:
+                self._quotes[quote.symbol] = quote
             self._by_venue.setdefault(quote.symbol, {})[quote.venue] = quote
-        if batch:
+        if batch and reference:
             for listener in self._listeners:
                 listener(batch)
 

@@ -34,6 +34,7 @@ from app.engine.risk.activity import RecentActivity
 from app.engine.risk.daily_pnl import DailyPnl
 from app.engine.risk.exposure import WorkingExposure
 from app.engine.risk.limits import Limits
+from app.engine.twap import TwapBook
 from app.engine.users.book import UserBook
 
 
@@ -79,6 +80,7 @@ class Projections:
         self.allocations = AllocationBook()
         self.anomalies = AnomalyBook()
         self.parents = ParentBook()
+        self.twaps = TwapBook()
         self.desk_views: tuple[DeskView, ...] = (
             self.kill,
             self.users,
@@ -89,6 +91,7 @@ class Projections:
             self.allocations,
             self.anomalies,
             self.parents,
+            self.twaps,
         )
         self._desk_by_type = _by_event_type(self.desk_views)
         self.before_change: Callable[[Event], None] | None = None

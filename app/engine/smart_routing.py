@@ -2,14 +2,15 @@
 
 A buy goes where the ask is lowest, a sell where the bid is highest, among the configured venues whose quote
 for the symbol is fresh (a venue that quotes the symbol takes it); a tie goes to the venue configured first.
-A venue's quotes are those its own market-data session sends: one named after it, or ``<venue>-MD`` (see
-resources/sessions.toml). A consolidated feed (the simulator's ``SIM-MD``) names no venue, so routes nothing.
+A venue's quotes are those its own market-data session sends: one named after it, or ``<venue>-MD`` (the shipped
+resources/sessions.toml has SIMA-MD, SIMB-MD and SIMC-MD). A consolidated feed (the simulator's ``SIM-MD``) names no
+venue, so routes nothing.
 The choice and why are recorded with the order, and the order carries the real venue from then on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -25,6 +26,12 @@ VENUE_FEED_SUFFIX = "-MD"
 """A market-data session named ``<venue>-MD`` is that venue's own feed."""
 FRESH_FOR = timedelta(seconds=30)
 """How old a quote may be and still route an order."""
+
+
+def venue_feeds(feeds: Iterable[str], venues: Iterable[str]) -> frozenset[str]:
+    """Which of the market-data sessions ``feeds`` are one of ``venues``' own feed (named ``<venue>-MD``)."""
+    own = {f"{venue}{VENUE_FEED_SUFFIX}" for venue in venues}
+    return frozenset(feed for feed in feeds if feed in own)
 
 
 class VenueQuotes(Protocol):

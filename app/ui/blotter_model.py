@@ -4,7 +4,9 @@ The model never re-reads the whole ledger after the first load (or a reload, ``r
 the ids the bridge says changed, inserts orders that now pass the filter where the sort puts them
 (``beginInsertRows``), removes those that no longer pass, and emits ``dataChanged`` for changed rows only.
 Rows whose filled quantity grew flash for a moment. An order with open anomalies or an open quantity break carries a
-warning icon on its ClOrdID, whose tooltip says what is wrong.
+warning icon on its ClOrdID, whose tooltip says what is wrong. Grouped by parent, each parent (care) order on the
+desk is a row too (``parent_rows.py``), its children under it; the parents are few, so each is rebuilt from its
+children whenever one of them changes.
 
 There is no ``QSortFilterProxyModel``: a proxy asks ``data`` for two cells per comparison and calls a Python
 ``filterAcceptsRow`` per row on every change of layout, which costs most of a second at 100,000 orders,
@@ -36,6 +38,7 @@ from app.engine.enums import OrderStatus
 from app.engine.ids import OrderId
 from app.engine.ledger import OrderLedger
 from app.engine.order import ZERO, Order
+from app.engine.parents import ParentBook, ParentFigures
 from app.ui.anomaly_text import OpenAbout, no_open_anomalies, order_note
 from app.ui.blotter_columns import (
     CL_ORD_ID_COLUMN,
@@ -48,6 +51,7 @@ from app.ui.blotter_columns import (
     chain_text,
 )
 from app.ui.order_text import SIDE_COLOURS, STATUS_LOOKS, qty_text, status_icon, status_tooltip
+from app.ui.parent_rows import parent_row, parent_status_text
 
 ORDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 """The role that gives the row's ``OrderId``."""
@@ -90,12 +94,15 @@ class BlotterModel(QAbstractTableModel):
     The filter is a status group and a search text (every word must appear in the ClOrdID, order id, symbol,
     account, trader, venue, parent or status). Grouped by parent, each child order follows its parent (the parent
     placed by the sort, its children sorted among themselves) and the parent's Filled and Leaves count its
-    children's fills.
+    children's fills; the parents of ``parents`` (care orders) are rows then too.
     """
 
-    def __init__(self, ledger: OrderLedger, parent: QObject | None = None) -> None:
+    def __init__(self, ledger: OrderLedger, parent: QObject | None = None, parents: ParentBook | None = None) -> None:
         super().__init__(parent)
-        self._ledger = ledger
+        self._ledger, self._parents = ledger, parents
+        self._parent_orders: dict[OrderId, Order] = {}
+        """Each care order as its blotter row, by parent id."""
+        self._parent_figures: dict[OrderId, ParentFigures] = {}
         self._group = StatusGroup.ALL
         self._words: list[str] = []
         self._sorted_by: tuple[int, bool] | None = None
@@ -122,10 +129,11 @@ class BlotterModel(QAbstractTableModel):
         self._warning: QIcon | None = None
         self._load()
 
-    def reset(self, ledger: OrderLedger) -> None:
-        """Show ``ledger`` instead (the engine reloaded its projections): one model reset, filter and sort kept."""
+    def reset(self, ledger: OrderLedger, parents: ParentBook | None = None) -> None:
+        """Show ``ledger`` and ``parents`` instead (the engine reloaded its projections): one model reset, filter
+        and sort kept."""
         self.beginResetModel()
-        self._ledger = ledger
+        self._ledger, self._parents = ledger, parents
         self._flash_until.clear()
         self._fixed_text.clear()
         self._column_keys.clear()
@@ -142,6 +150,9 @@ class BlotterModel(QAbstractTableModel):
         """How many orders stand in each status (all of them, shown or not), kept as changes arrive."""
         for order in orders.values():
             self._adopt(order)
+        self._parent_orders.clear()
+        self._parent_figures.clear()
+        self._rebuild_parents(list(self._parents.parents) if self._parents is not None else [])
         self._lay_out()
 
     def rowCount(self, parent: AnyIndex = _NO_PARENT) -> int:  # noqa: N802 - Qt override
@@ -161,8 +172,15 @@ class BlotterModel(QAbstractTableModel):
         return None
 
     def order_at(self, row: int) -> Order:
-        """The order shown in ``row``."""
-        return self._ledger.orders[self._ids[row]]
+        """The order shown in ``row`` (a parent's row, for a care order)."""
+        return self._find(self._ids[row])
+
+    def is_parent(self, order_id: OrderId) -> bool:
+        """Whether ``order_id`` is a parent (care) order's row."""
+        return order_id in self._parent_orders
+
+    def _find(self, order_id: OrderId) -> Order:
+        return self._ledger.orders.get(order_id) or self._parent_orders[order_id]
 
     def row_of(self, order_id: OrderId) -> int | None:
         """The row showing ``order_id``, if it is shown."""
@@ -190,11 +208,13 @@ class BlotterModel(QAbstractTableModel):
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """What a cell shows, for each role the view asks about."""
-        order = self._ledger.orders[self._ids[index.row()]]
+        order = self._find(self._ids[index.row()])
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if self.grouped and col in _GROUP_COLUMNS:
                 return self._group_text(order, col)
+            if col == STATUS_COLUMN and order.order_id in self._parent_figures:
+                return parent_status_text(self._parent_figures[order.order_id])
             return COLUMNS[col].text(order)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == STATUS_COLUMN:
@@ -274,6 +294,9 @@ class BlotterModel(QAbstractTableModel):
     def _lay_out(self) -> None:
         orders = self._ledger.orders
         ids, shown = list(orders), list(orders.values())
+        if self.grouped and self._parent_orders:
+            ids += self._parent_orders
+            shown += self._parent_orders.values()
         if self._group is not StatusGroup.ALL:
             wanted = _GROUP_STATUSES[self._group]
             ids, shown = _keep([o.status in wanted for o in shown], ids, shown)
@@ -296,7 +319,9 @@ class BlotterModel(QAbstractTableModel):
         return self._sorted_by is not None and self._sorted_by[1]
 
     def _accepts(self, order: Order) -> bool:
-        """Whether ``order`` is in the group shown and matches every search word."""
+        """Whether ``order`` is in the group shown and matches every search word (a parent's row: grouped only)."""
+        if not self.grouped and order.order_id in self._parent_orders:
+            return False
         if self._group is not StatusGroup.ALL and order.status not in _GROUP_STATUSES[self._group]:
             return False
         if not self._words:
@@ -334,10 +359,11 @@ class BlotterModel(QAbstractTableModel):
         )
         if not self.grouped:
             return own
-        orders, descending = self._ledger.orders, int(self._descending)
+        orders, parents, descending = self._ledger.orders, self._parent_orders, int(self._descending)
 
         def in_family(order: Order) -> Any:
-            parent = orders.get(order.spec.parent_id) if order.spec.parent_id else None
+            parent_id = order.spec.parent_id
+            parent = (orders.get(parent_id) or parents.get(parent_id)) if parent_id else None
             if parent is None:
                 return (own(order), order.order_id, descending, own(order))
             return (own(parent), parent.order_id, 1 - descending, own(order))
@@ -356,9 +382,13 @@ class BlotterModel(QAbstractTableModel):
             self._children.setdefault(parent_id, []).append(order.order_id)
 
     def _group_text(self, order: Order, col: int) -> str:
-        children = [self._ledger.orders[i] for i in self._children.get(order.order_id, ())]
         if col == CL_ORD_ID_COLUMN:
-            return f"    ↳ {order.cl_ord_id}" if order.spec.parent_id in self._ledger.orders else str(order.cl_ord_id)
+            parent_id = order.spec.parent_id
+            under = parent_id is not None and (parent_id in self._ledger.orders or parent_id in self._parent_orders)
+            return f"    ↳ {order.cl_ord_id}" if under else str(order.cl_ord_id)
+        if order.order_id in self._parent_orders:
+            return COLUMNS[col].text(order)  # its figures are its children's already
+        children = [self._ledger.orders[i] for i in self._children.get(order.order_id, ())]
         filled = order.cum_qty + sum((c.cum_qty for c in children), ZERO)
         if not children:
             return COLUMNS[col].text(order)
@@ -373,6 +403,7 @@ class BlotterModel(QAbstractTableModel):
         wanted = [i for i in dict.fromkeys(order_ids) if i in orders]
         for order_id in wanted:
             self._adopt(orders[order_id])
+        wanted += self._rebuild_parents(order_ids)
         for kept in self._column_keys.values():
             for order_id in wanted:
                 kept.pop(order_id, None)
@@ -383,9 +414,9 @@ class BlotterModel(QAbstractTableModel):
         leaving: list[int] = []
         entering: list[OrderId] = []
         repaint: list[int] = []
-        key, keys, row_of, accepts = self._key_function(), self._keys, self._row_of, self._accepts
+        key, keys, row_of, accepts, find = self._key_function(), self._keys, self._row_of, self._accepts, self._find
         for order_id in wanted:
-            order = orders[order_id]
+            order = find(order_id)
             row = row_of.get(order_id)
             if not accepts(order):
                 if row is not None:
@@ -400,7 +431,33 @@ class BlotterModel(QAbstractTableModel):
         for first, last in _runs(sorted(repaint)):
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
         if leaving or entering:
-            self._move(sorted(leaving, reverse=True), [orders[i] for i in entering])
+            self._move(sorted(leaving, reverse=True), [find(i) for i in entering])
+
+    def refresh_parents(self) -> None:
+        """Show the parents book as it stands (a parent was staged or closed)."""
+        if self._parents is not None:
+            self.refresh(list(self._parents.parents))
+
+    def _rebuild_parents(self, order_ids: list[OrderId]) -> list[OrderId]:
+        """Build afresh the rows of the parents among ``order_ids`` and of the parents of those orders (new ones
+        too); return those parents' ids."""
+        book = self._parents
+        if book is None:
+            return []
+        orders, parents = self._ledger.orders, book.parents
+        touched: dict[OrderId, None] = {}
+        for order_id in order_ids:
+            order = orders.get(order_id)
+            parent_id = order.spec.parent_id if order is not None else order_id
+            if parent_id is not None and parent_id in parents:
+                touched[parent_id] = None
+        for parent_id in touched:
+            figures = self._parent_figures[parent_id] = parents[parent_id].figures(self._ledger)
+            row = self._parent_orders[parent_id] = parent_row(parents[parent_id], figures)
+            self._adopt(row)
+            for kept in self._column_keys.values():
+                kept.pop(parent_id, None)
+        return list(touched)
 
     def _move(self, leaving: list[int], entering: list[Order]) -> None:
         """Take out the rows ``leaving`` (bottom up), put ``entering`` where they sort (orders that land side by
@@ -444,14 +501,16 @@ class BlotterModel(QAbstractTableModel):
         family = list(order_ids)
         for order_id in order_ids:
             family += self._children.get(order_id, ())
-            parent_id = self._ledger.orders[order_id].spec.parent_id
-            if parent_id is not None and parent_id in self._ledger.orders:
+            parent_id = self._find(order_id).spec.parent_id
+            if parent_id is not None and (parent_id in self._ledger.orders or parent_id in self._parent_orders):
                 family.append(parent_id)
         return list(dict.fromkeys(family))
 
     def _count(self, order_ids: list[OrderId]) -> None:
         orders, counts = self._ledger.orders, self.counts
         for order_id in order_ids:
+            if order_id not in orders:
+                continue  # a parent's row: not an order at a venue
             status = orders[order_id].status
             before = self._status.get(order_id)
             if status is not before:
@@ -463,7 +522,7 @@ class BlotterModel(QAbstractTableModel):
     def _note_fills(self, order_ids: list[OrderId]) -> None:
         until = self._clock.elapsed() + FLASH_MS
         for order_id in order_ids:
-            cum = self._ledger.orders[order_id].cum_qty
+            cum = self._find(order_id).cum_qty
             if cum > self._cum.get(order_id, cum):
                 self._flash_until[order_id] = until
             self._cum[order_id] = cum

@@ -48,7 +48,9 @@ class QtBlotter(QWidget):
     def __init__(self, engine: Engine, user: UserId, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._engine, self._user = engine, user
-        self.model = BlotterModel(engine.ledger, self)
+        self.model = BlotterModel(engine.ledger, self, engine.book.parents)
+        self.parent_actions: Callable[[QMenu, OrderId], None] | None = None
+        """Puts a parent's actions on the menu of its row (the Parents dock's ``add_actions``)."""
         self.confirm: QMessageBox | None = None
         """The last cancel-all confirmation asked (kept for tests; it runs window-modal)."""
         self.table = QTableView()
@@ -166,7 +168,7 @@ class QtBlotter(QWidget):
     def reset(self, engine: Engine) -> None:
         """Show ``engine``'s orders afresh (its projections were rebuilt), keeping the filter and the sort."""
         self._engine = engine
-        self.model.reset(engine.ledger)
+        self.model.reset(engine.ledger, engine.book.parents)
 
     def select(self, order_id: OrderId) -> None:
         """Make ``order_id``'s row the current, only selected row (if the filter shows it)."""
@@ -265,20 +267,31 @@ class QtBlotter(QWidget):
         return window
 
     def _on_context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        menu = self.row_menu(index.row() if index.isValid() else -1)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def row_menu(self, row: int) -> QMenu:
+        """The right-click menu of ``row`` (-1: below the rows): a parent's actions on a parent's row, else the
+        order actions."""
         menu = QMenu(self)
+        order_id = self.model.order_at(row).order_id if row >= 0 else None
+        if order_id is not None and self.model.is_parent(order_id):
+            if self.parent_actions is not None:
+                self.parent_actions(menu, order_id)
+            return menu
         menu.addActions(
             [self.timeline_action, self.cancel_action, self.amend_action, self.status_action, self.cancel_all_action]
         )
-        index = self.table.indexAt(pos)
-        if index.isValid():
-            symbol = self.model.order_at(index.row()).spec.symbol
+        if order_id is not None:
+            symbol = self.model.order_at(row).spec.symbol
             by_symbol = menu.addAction(f"Cancel all working in {symbol}…")
             by_symbol.setEnabled(self.cancel_all_action.isEnabled())
             by_symbol.triggered.connect(lambda: self.cancel_symbol(symbol))
         everything = menu.addAction("Cancel every working order, shown or not…")
         everything.setEnabled(self.cancel_all_action.isEnabled())
         everything.triggered.connect(self.cancel_everything)
-        menu.popup(self.table.viewport().mapToGlobal(pos))
+        return menu
 
     def column_menu(self) -> QMenu:
         """A menu with a tick for each column: untick to hide it (one column always stays)."""

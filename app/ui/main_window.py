@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         self.breaks = QtBreaks(engine, self)
         self.allocations = QtAllocationEditor(engine, user, accounts, self)
         self.anomalies = QtAnomalies(engine, user, self)
-        self.parents = QtParents(engine, user, self)
+        self.parents = QtParents(engine, user, self, destinations)
         self.summary = QLabel()
         self.who = QLabel()
         self.banner = QLabel(banner, wordWrap=True)
@@ -275,6 +275,7 @@ class MainWindow(QMainWindow):
         self.bridge.ordersChanged.connect(self.allocations.follow_orders)
         self.bridge.ordersChanged.connect(self.parents.refresh)
         self.parents.sliceAsked.connect(self.slice_parent)
+        self.blotter.parent_actions = self.parents.add_actions
         self.parents.said.connect(self.say)
         self.blotter.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_allocation())
         self.bridge.fillsArrived.connect(self.executions.add)
@@ -315,8 +316,10 @@ class MainWindow(QMainWindow):
             self.allocations.reload()
             self.ticket.show_templates()
             self.positions.reload()  # a release moves positions between accounts
-        if self._engine.book.parents.name in views:
+        if self._engine.book.parents.name in views or self._engine.book.twaps.name in views:
             self.parents.refresh()
+        if self._engine.book.parents.name in views:
+            self.blotter.model.refresh_parents()
 
     def slice_parent(self, parent: Parent) -> None:
         """Open the ticket on a slice of ``parent``."""

@@ -64,7 +64,7 @@ def test_stage_slice_and_fill_a_parent_from_the_desktop(qtbot: QtBot, tmp_path: 
             assert not ticket.side.isEnabled()
             assert parent_id in ticket.slicing.text()
             ticket.qty.setText("10")
-            assert ticket.destination.findText(SMART) >= 0  # offered; the demo's consolidated feed routes nothing
+            assert ticket.destination.findText(SMART) >= 0  # offered (the demo routes it by each venue's own feed)
             ticket.destination.setCurrentText("SIMB")
             sliced = ticket.submit()
             assert sliced is not None

@@ -9,6 +9,11 @@ Snapshots and increments keep a small book per symbol; everything read in one so
 alert and kept in ``refused``; a message that cannot be read is answered with a session Reject and its
 symbol subscribed again for a fresh snapshot.
 
+A session named ``<venue>-MD`` after an order session is that venue's own feed, read for smart routing. When a
+consolidated feed (any other market data session) is configured, it alone gives the desk's prices and the venue
+feeds' quotes are kept per venue only; a venue feed refusing a symbol the venue does not list is said as a note
+(that venue is left out of routing it), not kept in ``refused``.
+
 Market data is not the system of record: nothing per tick goes to the event log or the store. The session
 itself keeps the store's rules (each message we send is stored with its MsgSeqNum before it is written,
 and the session's record rides along); the record is also saved when the line drops.
@@ -46,6 +51,7 @@ from app.engine.fix.session_writes import send_stored
 from app.engine.fix.tags import MsgType, SessionRejectReason
 from app.engine.fix.transport import Backoff
 from app.engine.prices import PriceBook, Quote
+from app.engine.smart_routing import venue_feeds
 
 if TYPE_CHECKING:
     from app.engine.engine import ChangeSet, Engine
@@ -109,6 +115,11 @@ class QuoteFeed(SessionGroup):
         self._requests: dict[str, dict[str, str]] = {}
         """Per session: MDReqID -> symbol of the subscriptions made on the current connection."""
         self._books: dict[tuple[str, str], TopOfBook] = {}
+        venues = [c.name for c in configs if c.role is SessionRole.ORDERS]
+        self.venue_feeds = venue_feeds(self.configs, venues)
+        """The sessions that are a venue's own feed (for smart routing)."""
+        consolidated = set(self.configs) - self.venue_feeds
+        self._routing_only = self.venue_feeds if consolidated else frozenset()
         for symbol in symbols:
             self._add(symbol.strip())
 
@@ -159,7 +170,8 @@ class QuoteFeed(SessionGroup):
                 again += [symbol] if symbol is not None else []
         if touched:
             ts = self.clock.now()
-            self.prices.update(self._books[(name, symbol)].quote(symbol, name, ts) for symbol in touched)
+            quotes = (self._books[(name, symbol)].quote(symbol, name, ts) for symbol in touched)
+            self.prices.update(quotes, reference=name not in self._routing_only)
         if out.line_lost:
             self._forget(name)
         bodies: list[FixMessage] = []
@@ -182,7 +194,10 @@ class QuoteFeed(SessionGroup):
         elif kind == MsgType.MARKET_DATA_REQUEST_REJECT:
             refusal = request_reject(msg)
             symbol = self._requests.get(name, {}).pop(refusal.req_id, None)
-            if symbol is not None:
+            if symbol is not None and name in self.venue_feeds:
+                text = f"{name} does not quote {symbol} ({refusal.reason}): smart routing leaves that venue out for it."
+                self._say(name, [Alert(AlertLevel.INFO, text, REFUSED)])
+            elif symbol is not None:
                 self.refused[symbol] = refusal.reason
                 self._say(
                     name,

@@ -30,3 +30,15 @@ def test_the_book_keeps_the_latest_quote_and_tells_listeners_once_per_batch() ->
     assert acme.age(T0 + timedelta(seconds=5)) == timedelta(seconds=4)
     assert book.quote("ZZZ") is None
     assert book.symbols() == ["ACME", "BOLT"]
+
+
+def test_quotes_that_are_not_the_reference_are_kept_per_venue_only() -> None:
+    book = PriceBook()
+    heard: list[list[Quote]] = []
+    book.subscribe(heard.append)
+    consolidated = Quote("ACME", Decimal(10), Decimal(11), None, T0, "SIM-MD")
+    book.update([consolidated])
+    book.update([Quote("ACME", Decimal(9), Decimal(12), None, T0, "SIMA-MD")], reference=False)
+    assert book.quote("ACME") == consolidated
+    assert heard == [[consolidated]]
+    assert {venue: q.ask for venue, q in book.venue_quotes("ACME").items()} == {"SIM-MD": 11, "SIMA-MD": 12}

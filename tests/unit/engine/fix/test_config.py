@@ -174,7 +174,7 @@ def test_the_shipped_simulator_file_loads_with_three_venues_drop_copies_and_mark
     assert by_role == {
         SessionRole.ORDERS: ["SIMA", "SIMB", "SIMC"],
         SessionRole.DROP_COPY: ["SIMA-DC", "SIMB-DC", "SIMC-DC"],
-        SessionRole.MARKET_DATA: ["SIM-MD"],
+        SessionRole.MARKET_DATA: ["SIM-MD", "SIMA-MD", "SIMB-MD", "SIMC-MD"],
     }
     assert all(s.host == "127.0.0.1" and s.schedule.non_stop for s in sessions)
     assert [s.port for s in sessions if s.role is SessionRole.ORDERS] == [19871, 19872, 19873]

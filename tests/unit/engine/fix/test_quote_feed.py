@@ -17,7 +17,7 @@ from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
 from app.engine.fix import tags
 from app.engine.fix.alerts import AlertLevel
-from app.engine.fix.config import SessionRole
+from app.engine.fix.config import SessionConfig, SessionRole
 from app.engine.fix.message import FixMessage, parse_message
 from app.engine.fix.quote_feed import QuoteFeed
 from app.engine.fix.session import Outgoing, SessionOutput
@@ -42,21 +42,24 @@ class Wire:
 
 
 class PriceDesk:
-    """Engine + price feed on a temp store, with a scripted market data venue."""
+    """Engine + price feed on a temp store, with a scripted market data venue on session ``name`` (the feed also
+    configured with the ``others``, never logged on)."""
 
-    def __init__(self, path: Path, symbols: Sequence[str]) -> None:
+    def __init__(
+        self, path: Path, symbols: Sequence[str], name: str = MD, others: Sequence[SessionConfig] = ()
+    ) -> None:
         self.clock = FakeClock(START)
         self.path = path
         self.engine: Engine = open_engine(path, clock=self.clock)[0]
         self.prices = PriceBook()
         self.batches: list[list[Quote]] = []
         self.prices.subscribe(self.batches.append)
-        config = dataclasses.replace(session_config(MD, "DESK", "VENUE"), role=SessionRole.MARKET_DATA)
-        self.feed = QuoteFeed([config], self.clock, self.prices, symbols)
+        config = dataclasses.replace(session_config(name, "DESK", "VENUE"), role=SessionRole.MARKET_DATA)
+        self.feed = QuoteFeed([config, *others], self.clock, self.prices, symbols)
         self.feed.attach(self.engine)
         self.wire = Wire()
-        self.feed.initiators[MD] = self.wire  # type: ignore[assignment]
-        self.session = self.feed.sessions[MD]
+        self.feed.initiators[name] = self.wire  # type: ignore[assignment]
+        self.session = self.feed.sessions[name]
         self.venue = Peer(self.clock, sender="VENUE", target="DESK")
 
     def logon(self) -> None:
@@ -248,3 +251,37 @@ def test_a_halt_at_the_venue_is_told_in_words_and_the_resume_too(desk: PriceDesk
     assert said[-2][1].endswith("trading in ACME is halted.")
     assert said[-1][0] is AlertLevel.INFO
     assert said[-1][1].endswith("ACME trades again.")
+
+
+def market_data(name: str) -> SessionConfig:
+    return dataclasses.replace(session_config(name, "DESK", name), role=SessionRole.MARKET_DATA)
+
+
+def test_a_venues_own_feed_beside_a_consolidated_one_is_kept_for_routing_and_its_gaps_are_no_refusal(
+    tmp_path: Path,
+) -> None:
+    sima = session_config("SIMA", "DESK", "SIMA")
+    desk = PriceDesk(tmp_path / "desk.db", ["ACME", "DYNA"], name="SIMA-MD", others=[sima, market_data(MD)])
+    assert desk.feed.venue_feeds == {"SIMA-MD"}
+    desk.logon()
+    acme, dyna = desk.subscriptions()["ACME"], desk.subscriptions()["DYNA"]
+    desk.hear(MsgType.MARKET_DATA_SNAPSHOT, book(acme, "ACME", "99.98", "100.02"))
+    assert desk.prices.quote("ACME") is None  # the consolidated feed gives the desk's prices
+    assert desk.batches == []
+    routed = desk.prices.venue_quotes("ACME")["SIMA-MD"]
+    assert (routed.bid, routed.ask) == (D("99.98"), D("100.02"))
+    desk.hear(MsgType.MARKET_DATA_REQUEST_REJECT, [(262, dyna), (281, "0"), (58, "SIMA does not list DYNA")])
+    assert desk.feed.refused == {}
+    said = [a for _, a in desk.feed.alerts if "DYNA" in a.text]
+    assert [(a.level, a.text.split(" (")[0]) for a in said] == [(AlertLevel.INFO, "SIMA-MD does not quote DYNA")]
+    desk.engine.close()
+
+
+def test_a_venues_own_feed_alone_gives_the_desks_prices(tmp_path: Path) -> None:
+    sima = session_config("SIMA", "DESK", "SIMA")
+    desk = PriceDesk(tmp_path / "desk.db", ["ACME"], name="SIMA-MD", others=[sima])
+    desk.logon()
+    desk.hear(MsgType.MARKET_DATA_SNAPSHOT, book(desk.subscriptions()["ACME"], "ACME", "99.98", "100.02"))
+    assert desk.quote("ACME") == (D("99.98"), D("100.02"), None)
+    assert set(desk.prices.venue_quotes("ACME")) == {"SIMA-MD"}
+    desk.engine.close()

@@ -1,0 +1,149 @@
+"""The TWAP slicer through the real engine and store on a fake clock: slices evenly spaced and sized, each an
+ordinary order through the gate and audited, stopped by the parent's close or a kill switch, refused in words, and
+the same schedule after a restart with or without a snapshot (slices that fell due while down taken then)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+
+from app.engine.clock import FakeClock
+from app.engine.engine import Engine
+from app.engine.enums import Side
+from app.engine.events import TwapSliced, TwapStarted, TwapStopped
+from app.engine.ids import AccountId, OrderId, UserId
+from app.engine.kill_terms import KillGrade, Scope, ScopeKind
+from app.engine.parent_terms import ParentSpec
+from app.engine.recovery import decode_event
+from app.engine.serialization import from_json, to_json
+from app.engine.twap import slice_qty
+from tests.support.engine_kit import SUPERVISOR, TRADER, VIEWER, open_engine
+
+D = Decimal
+T = TypeVar("T")
+
+
+class TwapDesk:
+    """A desk with one staged parent of 1000 AAPL, on a fake clock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.clock = path / "desk.sqlite3", FakeClock()
+        self.engine = self.open()
+        spec = ParentSpec("AAPL", Side.BUY, D(1000), AccountId("ACC1"), TRADER, limit_px=D(10))
+        staged = self.engine.stage_parent(spec, TRADER)
+        assert staged.order_id is not None
+        self.parent_id: OrderId = staged.order_id
+
+    def open(self) -> Engine:
+        return open_engine(self.path, clock=self.clock)[0]
+
+    def start(self, minutes: int = 10, slices: int = 3, user: UserId = TRADER) -> str:
+        result = self.engine.start_twap(self.parent_id, user, minutes=minutes, slices=slices, destination="SIM1")
+        assert result.accepted, result.message
+        return result.message
+
+    def children(self, engine: Engine | None = None) -> list[tuple[Decimal, str]]:
+        orders = (engine or self.engine).ledger.orders.values()
+        return [(o.qty, o.spec.destination) for o in orders if o.spec.parent_id == self.parent_id]
+
+    def after(self, seconds: float, engine: Engine | None = None) -> None:
+        self.clock.advance(seconds)
+        (engine or self.engine).run_twaps()
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> TwapDesk:
+    return TwapDesk(tmp_path)
+
+
+def test_slices_are_sent_evenly_spaced_each_an_even_share_of_what_is_left(desk: TwapDesk) -> None:
+    assert "TWAP over 10 min in 3 slices started" in desk.start(minutes=10, slices=3)
+    assert desk.children() == [(D(333), "SIM1")]  # the first at once
+    desk.after(199)
+    assert len(desk.children()) == 1
+    desk.after(1)  # 200 s: the second slice
+    assert desk.children() == [(D(333), "SIM1"), (D(333), "SIM1")]
+    desk.after(3600)
+    assert desk.children() == [(D(333), "SIM1"), (D(333), "SIM1"), (D(334), "SIM1")]  # the last takes the rest
+    desk.after(3600)
+    assert len(desk.children()) == 3
+    twap = desk.engine.book.twaps.get(desk.parent_id)
+    assert twap is not None
+    assert not twap.running
+    assert twap.describe() == "TWAP over 10 min in 3 slices to SIM1: 3 taken; done"
+    notes = [e.note for e in _logged(desk.engine, TwapSliced)]
+    assert notes == ["slice 1 of 3: 333", "slice 2 of 3: 333", "slice 3 of 3: 334"]
+
+
+def test_closing_the_parent_stops_the_slicer(desk: TwapDesk) -> None:
+    desk.start(minutes=10, slices=5)
+    desk.engine.close_parent(desk.parent_id, TRADER)
+    desk.after(600)
+    assert len(desk.children()) == 1
+    assert [e.reason for e in _logged(desk.engine, TwapStopped)] == ["the parent was closed"]
+
+
+def test_a_kill_switch_over_the_parent_stops_the_slicer(desk: TwapDesk) -> None:
+    desk.start(minutes=10, slices=5)
+    scope = Scope(ScopeKind.SYMBOL, "AAPL")
+    assert desk.engine.engage_kill_switch(scope, KillGrade.HALT, SUPERVISOR, scope.name, "test").accepted
+    desk.after(600)
+    assert len(desk.children()) == 1
+    [stopped] = _logged(desk.engine, TwapStopped)
+    assert stopped.reason.startswith("kill switch ")
+    assert stopped.reason.endswith(" is engaged")
+
+
+def test_a_twap_is_refused_in_words_when_it_cannot_run(desk: TwapDesk) -> None:
+    def refusal(parent_id: OrderId, user: UserId = TRADER, minutes: int = 10, slices: int = 3) -> str:
+        result = desk.engine.start_twap(parent_id, user, minutes=minutes, slices=slices, destination="SIM1")
+        assert not result.accepted
+        return result.message
+
+    assert refusal(OrderId("P-nope")) == "There is no parent order P-nope."
+    assert refusal(desk.parent_id, minutes=0) == "A TWAP runs over at least 1 minute."
+    assert refusal(desk.parent_id, slices=0) == "A TWAP takes between 1 and 1000 slices, not 0."
+    assert "viewer" in refusal(desk.parent_id, user=VIEWER).lower()
+    desk.start()
+    assert refusal(desk.parent_id).startswith(f"{desk.parent_id} is already worked by a TWAP")
+    assert desk.engine.book.twaps.get(desk.parent_id) is not None
+
+
+@pytest.mark.parametrize("snapshot", [True, False])
+def test_the_schedule_survives_a_restart_and_catches_up(desk: TwapDesk, snapshot: bool) -> None:
+    desk.start(minutes=10, slices=4)
+    desk.after(150)
+    before = desk.engine.book.twaps.rows()
+    if snapshot:
+        desk.engine.close()
+    else:
+        desk.engine.store.close()
+    again = desk.open()
+    assert again.book.twaps.rows() == before
+    assert len(desk.children(again)) == 2
+    desk.after(300, again)  # 450 s: the third and fourth fell due (150 s apart)
+    assert [qty for qty, _ in desk.children(again)] == [D(250)] * 4
+    again.store.close()
+
+
+def test_slice_sizes_are_whole_and_the_last_takes_the_rest() -> None:
+    assert slice_qty(D(1000), 3) == D(333)
+    assert slice_qty(D(2), 3) == D(0)
+    assert slice_qty(D("7.5"), 1) == D("7.5")
+
+
+def test_twap_events_round_trip_through_json() -> None:
+    events = [
+        TwapStarted(OrderId("P-1"), 30, 6, "SMART", TRADER),
+        TwapSliced(OrderId("P-1"), 2, OrderId("OEMS-1"), "slice 2 of 6: 100"),
+        TwapSliced(OrderId("P-1"), 3, None, "refused"),
+        TwapStopped(OrderId("P-1"), "the parent was closed"),
+    ]
+    assert [from_json(type(e), to_json(e)) for e in events] == events
+
+
+def _logged(engine: Engine, kind: type[T]) -> list[T]:
+    return [e for e in (decode_event(r) for r in engine.store.read()) if isinstance(e, kind)]
