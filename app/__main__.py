@@ -39,6 +39,7 @@ from app.engine.ids import UserId
 from app.engine.risk.limits_file import load_limits
 from app.engine.users.admin import UserAdmin
 from app.engine.users.demo import DEMO_BANNER, prepare_demo
+from app.gc_pace import pace_collector
 from app.runtime import STORE_FILE, Runtime, data_dir
 from app.ui.first_start_dialog import QtFirstStartDialog
 from app.ui.log_in_dialog import QtLogInDialog
@@ -181,6 +182,7 @@ async def shown(dialog: QDialog) -> bool:
 
 def main(argv: list[str]) -> int:
     """Entry point; returns the exit code."""
+    pace_collector()
     args = parse_args(argv)
     try:
         faults = read_faults(args)
