@@ -45,6 +45,9 @@ class RecentActivity:
         self.messages: dict[str, deque[datetime]] = {}
         self.terms: dict[Terms, datetime] = {}
         self._terms_seen: deque[tuple[datetime, Terms]] = deque()
+        self._texts: dict[datetime, str] = {}
+        """The kept times' ISO text as the last ``rows`` wrote them: in a burst a snapshot starts every few seconds
+        over tens of thousands of kept times, and formatting them all each time stalled the loop for 100+ ms."""
 
     def apply(self, event: Any, ts: datetime) -> None:
         """Follows no event of its own (see the class docstring)."""
@@ -84,11 +87,13 @@ class RecentActivity:
         """The kept times as plain rows, compactly: a burst sends many messages at one time, and only the last
         time each terms were sent matters. Rows: ``(kind, trader, time, how many)`` and ``("terms", time, ...)``."""
         rows: list[tuple[Any, ...]] = []
+        texts = _Texts(self._texts)
         for kind, by_trader in (("order", self.orders), ("message", self.messages)):
             for trader, times in by_trader.items():
-                rows += [(kind, trader, ts.isoformat(), len(list(same))) for ts, same in groupby(times)]
+                rows += [(kind, trader, texts[ts], len(list(same))) for ts, same in groupby(times)]
         for (symbol, side, qty, px), ts in sorted(self.terms.items(), key=_when):
-            rows.append(("terms", ts.isoformat(), symbol, side.value, str(qty), None if px is None else str(px)))
+            rows.append(("terms", texts[ts], symbol, side.value, str(qty), None if px is None else str(px)))
+        self._texts = texts  # only the times still kept
         return rows
 
     def load_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -104,6 +109,20 @@ class RecentActivity:
                 kind, trader, ts, *count = row
                 times = (self.orders if kind == "order" else self.messages).setdefault(trader, deque())
                 times.extend(repeat(datetime.fromisoformat(ts), count[0] if count else 1))
+
+
+class _Texts(dict[datetime, str]):
+    """Times to ISO text: as written before when they were, else formatted now."""
+
+    __slots__ = ("_written",)
+
+    def __init__(self, written: dict[datetime, str]) -> None:
+        super().__init__()
+        self._written = written
+
+    def __missing__(self, ts: datetime) -> str:
+        text = self[ts] = self._written.get(ts) or ts.isoformat()
+        return text
 
 
 def _when(item: tuple[Terms, datetime]) -> datetime:
