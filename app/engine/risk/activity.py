@@ -48,12 +48,15 @@ class RecentActivity:
         self._texts: dict[datetime, str] = {}
         """The kept times' ISO text as the last ``rows`` wrote them: in a burst a snapshot starts every few seconds
         over tens of thousands of kept times, and formatting them all each time stalled the loop for 100+ ms."""
+        self._rows: list[tuple[Any, ...]] | None = None
+        """What ``rows`` last gave, until something is sent (a fill burst sends nothing: its snapshots reuse them)."""
 
     def apply(self, event: Any, ts: datetime) -> None:
         """Follows no event of its own (see the class docstring)."""
 
     def order_sent(self, spec: OrderSpec, ts: datetime) -> None:
         """A new order went out: it counts as an order and a message, and its terms are remembered."""
+        self._rows = None
         _note(self.orders, spec.trader, ts)
         _note(self.messages, spec.trader, ts)
         terms = terms_of(spec)
@@ -66,6 +69,7 @@ class RecentActivity:
 
     def message_sent(self, trader: str, ts: datetime) -> None:
         """An amend or cancel went out."""
+        self._rows = None
         _note(self.messages, trader, ts)
 
     def count(self, trader: str, *, orders: bool, since: datetime, cap: int) -> int:
@@ -86,6 +90,8 @@ class RecentActivity:
     def rows(self) -> list[tuple[Any, ...]]:
         """The kept times as plain rows, compactly: a burst sends many messages at one time, and only the last
         time each terms were sent matters. Rows: ``(kind, trader, time, how many)`` and ``("terms", time, ...)``."""
+        if self._rows is not None:
+            return self._rows
         rows: list[tuple[Any, ...]] = []
         texts = _Texts(self._texts)
         for kind, by_trader in (("order", self.orders), ("message", self.messages)):
@@ -93,11 +99,12 @@ class RecentActivity:
                 rows += [(kind, trader, texts[ts], len(list(same))) for ts, same in groupby(times)]
         for (symbol, side, qty, px), ts in sorted(self.terms.items(), key=_when):
             rows.append(("terms", texts[ts], symbol, side.value, str(qty), None if px is None else str(px)))
-        self._texts = texts  # only the times still kept
+        self._texts, self._rows = texts, rows  # only the times still kept
         return rows
 
     def load_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """Restore what ``rows`` wrote (an older snapshot's rows name one time each)."""
+        self._rows = None
         for row in rows:
             if row[0] == "terms":
                 _, ts, symbol, side, qty, px = row

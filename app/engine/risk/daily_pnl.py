@@ -106,7 +106,7 @@ class DailyPnl:
     def day_of(self, ts: datetime, roll: DayRoll) -> date:
         """The trading day ``ts`` falls in."""
         span = self._span
-        if span is None or span[0] != roll or not span[1] <= ts < span[2]:
+        if span is None or span[0] is not roll or not span[1] <= ts < span[2]:  # the limits keep one roll
             span = self._span = (roll, ts, roll.ends(ts), roll.trading_day(ts))
         return span[3]
 
