@@ -8,7 +8,9 @@ orders; the reports are built before the clock starts), with each rate's ratio t
 is the best of three runs on fresh stores. Then the memory one live order costs (50,000 orders, each acked
 and partly filled): the book's Python objects (tracemalloc over the book rebuilt from its snapshot) and the
 process's RSS growth while building it.
-The headline, ``engine_events_committed``, is the 100-report batches on the durable store.
+The headline, ``engine_events_committed``, is the 100-report batches on the durable store. Beside it, where
+that run's CPU went per event (``time.process_time``, so a loaded machine's waits do not count): the SQLite
+commit, the periodic snapshot's pieces, and the rest (deciding, serializing, hashing, applying).
 
 Run: ``.venv/bin/python -m bench.bench_engine`` (``--profile`` prints cProfile's top 10 functions for
 each batch size; the rates it prints are then slowed by the profiler).
@@ -34,8 +36,8 @@ from app.engine.clock import FakeClock
 from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
 from app.engine.enums import Side
-from app.engine.ids import AccountId, ClOrdId
-from app.engine.store import EventStore
+from app.engine.ids import AccountId, ClOrdId, OrderId
+from app.engine.store import EventStore, Transaction
 from app.engine.store_schema import create_store_file
 from app.engine.venue_messages import ExecutionReport
 from bench.harness import figure
@@ -80,33 +82,67 @@ def _reports(venue: Sequence[VenueOrder], fills: int) -> list[ExecutionReport]:
     return reports
 
 
-def engine_rate(path: Path, per_batch: int, profile: bool) -> float:
-    """Events/s applied and committed by ``apply_venue_messages`` in batches of ``per_batch`` (durable)."""
+class _CpuSplit:
+    """CPU seconds spent committing and writing snapshot pieces (the rest of a run's CPU is the engine's apply)."""
+
+    def __init__(self) -> None:
+        self.commit = 0.0
+        self.snapshot = 0.0
+
+
+class _TimedStore(EventStore):
+    """The store, timing the CPU of each commit."""
+
+    split = _CpuSplit()
+
+    def _commit(self, tx: Transaction) -> None:
+        began = time.process_time()
+        try:
+            super()._commit(tx)
+        finally:
+            self.split.commit += time.process_time() - began
+
+
+class _TimedEngine(Engine):
+    """The engine, timing the CPU of each batch's snapshot piece."""
+
+    def _snapshot_a_piece(self, changed: set[OrderId]) -> None:
+        began = time.process_time()
+        try:
+            super()._snapshot_a_piece(changed)
+        finally:
+            _TimedStore.split.snapshot += time.process_time() - began
+
+
+def engine_rate(path: Path, per_batch: int, profile: bool) -> tuple[float, list[float]]:
+    """Events/s applied and committed by ``apply_venue_messages`` in batches of ``per_batch`` (durable), and the
+    CPU µs per event spent applying, committing and writing snapshot pieces."""
     setup, outbound = open_engine(path)  # orders are put in place with durable writes off ...
     venue = _submit_orders(setup, outbound, LIVE_ORDERS, f"B{per_batch}-")
     setup.store.close()
     reports = _reports(venue, fills=2)
-    engine = Engine.open(
-        path, clock=FakeClock(), gate=PassGate(), outbound=RecordingOutbound(), directory=DESK
-    )  # ... then FULL
+    engine = _TimedEngine(_TimedStore.open(path), FakeClock(), PassGate(), RecordingOutbound(), directory=DESK)
+    engine.reload()  # ... then FULL
     batches = [reports[i : i + per_batch] for i in range(0, len(reports), per_batch)]
     first = engine.store.last_seq
     profiler = cProfile.Profile() if profile else None
+    split = _TimedStore.split = _CpuSplit()
     gc.collect()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
     for batch in batches:
         engine.apply_venue_messages(batch)
     if profiler:
         profiler.disable()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     events = engine.store.last_seq - first
     engine.store.close()
     if profiler:
         print(f"--- cProfile, batches of {per_batch} (top 10 by own time) ---")
         pstats.Stats(profiler).sort_stats("tottime").print_stats(10)
-    return events / seconds
+    per_event = [cpu - split.commit - split.snapshot, split.commit, split.snapshot]
+    return events / seconds, [part / events * 1e6 for part in per_event]
 
 
 def raw_rate(source: Path, path: Path, per_tx: int = BASELINE_PER_TX) -> float:
@@ -168,16 +204,18 @@ def main(argv: list[str]) -> None:
         print("(profiling: every rate below is slowed by cProfile)", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as name:
         folder = Path(name)
-        rates: dict[int, list[float]] = {100: [], 1000: []}
+        rates: dict[int, list[tuple[float, list[float]]]] = {100: [], 1000: []}
         for repeat in range(1 if profile else REPEATS):
             for per_batch, runs in rates.items():
                 runs.append(engine_rate(folder / f"engine-{per_batch}-{repeat}.sqlite3", per_batch, profile))
-        grouped, big = max(rates[100]), max(rates[1000])
+        (grouped, split), (big, _) = max(rates[100]), max(rates[1000])
         raw = max(raw_rate(folder / "engine-100-0.sqlite3", folder / f"raw-{n}.sqlite3") for n in range(REPEATS))
         figure("raw_executemany_100_per_tx", raw, "rows/s")
         figure("engine_events_committed_1000_per_batch", big, "events/s")
         figure("engine_vs_raw_1000_per_batch", big / raw, "ratio")
         figure("engine_vs_raw_100_per_batch", grouped / raw, "ratio")
+        for name, part in zip(("apply", "commit", "snapshot_pieces"), split, strict=True):
+            figure(f"engine_cpu_per_event_{name}", part, "us (100 per batch)")
         book_bytes, rss_bytes = memory_per_order(folder)
         figure("memory_per_live_order_book", book_bytes, "bytes")
         figure("memory_per_live_order_rss", rss_bytes, "bytes")

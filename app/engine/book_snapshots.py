@@ -38,6 +38,7 @@ from app.engine.snapshot import (
     order_row,
     pack,
     position_row,
+    time_texts,
 )
 from app.engine.store import EventStore
 
@@ -127,6 +128,7 @@ class _Job:
         self._pending: dict[OrderId, int] = {oid: n for n in todo for oid in layout.segments[n]}
         self._captured: dict[OrderId, Row] = {}
         self._written: dict[int, int] = {}
+        self._times = time_texts()
         self._totals = book_totals(book)  # small: read (and frozen as bytes) now
         self._positions: list[tuple[PositionKey, Row, FillBlocks, list[int]]] = []
         self._pieces: list[_Piece] = [self._segment_piece(n) for n in todo]
@@ -140,7 +142,7 @@ class _Job:
         order_id = getattr(event, "order_id", None)
         if order_id in self._pending:
             del self._pending[order_id]
-            self._captured[order_id] = order_row(self._orders[order_id])
+            self._captured[order_id] = order_row(self._orders[order_id], self._times)
 
     def step(self, store: EventStore) -> bool:
         """Write one piece (or, when none is left, the header); whether the snapshot is complete."""
@@ -157,11 +159,11 @@ class _Job:
 
     def _segment_piece(self, n: int) -> _Piece:
         def write(store: EventStore) -> None:
-            pending, captured, orders = self._pending, self._captured, self._orders
+            pending, captured, orders, times = self._pending, self._captured, self._orders, self._times
             rows = []
             for order_id in self.layout.segments[n]:
                 if pending.pop(order_id, None) is not None:
-                    rows.append(order_row(orders[order_id]))  # unchanged since the snapshot began
+                    rows.append(order_row(orders[order_id], times))  # unchanged since the snapshot began
                 else:
                     rows.append(captured.pop(order_id))
             self._written[n] = store.save_snapshot_part(pack(rows))

@@ -870,10 +870,15 @@ class _Batch:
         self._ts_text = ""
 
     def record(self, event: Event, user: UserId) -> None:
-        """Append ``event`` to the log and apply it to the projections."""
-        ts = self.engine.clock.now()
-        if ts != self._ts:  # a batch's events mostly share a clock reading: format it once
-            self._ts, self._ts_text = ts, ts.isoformat()
+        """Append ``event`` to the log and apply it to the projections.
+
+        A batch's events commit together, at one moment: they carry the time the clock read at the first of them
+        (read and formatted once, not per event: a fill burst's batches hold hundreds).
+        """
+        ts = self._ts
+        if ts is None:
+            ts = self._ts = self.engine.clock.now()
+            self._ts_text = ts.isoformat()
         order_id = getattr(event, "order_id", None)
         stored = self.tx.append(type(event).__name__, self._ts_text, user, to_json(event), order_id)
         self.changes.recorded.append(Recorded(stored.seq, ts, user, event))

@@ -160,10 +160,12 @@ def _record_fill(order: Order, e: ExecutionApplied) -> None:
     elif kind is _TRADE_CORRECT and e.ref_exec_id in order.fills:
         order.fills[e.ref_exec_id] = Fill(e.last_qty, e.last_px)
     elif kind in TRADE_EXEC_TYPES:
-        order.fills[e.exec_id] = Fill(e.last_qty, e.last_px)
+        order.fills[e.exec_id] = _new_tuple(Fill, (e.last_qty, e.last_px, False))
 
 
 _NO_FILL = Fill(ZERO, ZERO)
+_new_tuple = tuple.__new__
+"""A named tuple from all its values without its Python ``__new__``: one fill per report is made this way."""
 
 
 def _settle(order: Order, cl_ord_id: ClOrdId, outcome: LinkOutcome) -> None:

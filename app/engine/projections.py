@@ -126,19 +126,20 @@ class Projections:
         """Move the position; what it realised counts toward the account's trading day, and what it held before
         the day's first fill is what it carried into the day."""
         position = self.positions.get(order.spec.account, order.spec.symbol)
-        before, roll = position.realized_pnl, self.limits.day_roll()
-        self.daily.before_fill(position, ts, roll)
+        before, day = position.realized_pnl, self.daily.day_of(ts, self.limits.day_roll())
+        self.daily.before_fill(position, day)
         _apply_fill(position, order, event)
         if position.realized_pnl != before:
-            self.daily.realised(order.spec.account, position.realized_pnl - before, ts, roll)
+            self.daily.realised(order.spec.account, position.realized_pnl - before, day)
 
     def _allocated(self, event: AllocationReleased, ts: datetime) -> None:
         """Move the block's position to its accounts; what that realises counts toward each account's day."""
         allocation = self.allocations.blocks[event.order_id].version(event.version).proposed
         moved = move_block(self.positions, self.ledger.orders[event.order_id], allocation)
+        day = self.daily.day_of(ts, self.limits.day_roll())
         for account, realised in moved.items():
             if realised:
-                self.daily.realised(account, realised, ts, self.limits.day_roll())
+                self.daily.realised(account, realised, day)
 
 
 def _by_event_type(views: Sequence[DeskView]) -> dict[type, DeskView]:

@@ -27,7 +27,8 @@ T = TypeVar("T")
 
 def to_json(obj: Any) -> str:
     """A dataclass instance as its canonical JSON text."""
-    return _codec(type(obj)).encode(obj)
+    encode = _ENCODERS.get(type(obj))
+    return _codec(type(obj)).encode(obj) if encode is None else encode(obj)
 
 
 def from_json(cls: type[T], text: str) -> T:
@@ -47,12 +48,15 @@ class _Codec:
 
 
 _CODECS: dict[type, _Codec] = {}
+_ENCODERS: dict[type, Callable[[Any], str]] = {}
+"""Each compiled class's encoder, one lookup away: ``to_json`` runs for every event recorded."""
 
 
 def _codec(cls: type) -> _Codec:
     codec = _CODECS.get(cls)
     if codec is None:
         codec = _CODECS[cls] = _compile(cls)
+        _ENCODERS[cls] = codec.encode
     return codec
 
 

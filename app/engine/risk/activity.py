@@ -45,12 +45,18 @@ class RecentActivity:
         self.messages: dict[str, deque[datetime]] = {}
         self.terms: dict[Terms, datetime] = {}
         self._terms_seen: deque[tuple[datetime, Terms]] = deque()
+        self._texts: dict[datetime, str] = {}
+        """The kept times' ISO text as the last ``rows`` wrote them: in a burst a snapshot starts every few seconds
+        over tens of thousands of kept times, and formatting them all each time stalled the loop for 100+ ms."""
+        self._rows: list[tuple[Any, ...]] | None = None
+        """What ``rows`` last gave, until something is sent (a fill burst sends nothing: its snapshots reuse them)."""
 
     def apply(self, event: Any, ts: datetime) -> None:
         """Follows no event of its own (see the class docstring)."""
 
     def order_sent(self, spec: OrderSpec, ts: datetime) -> None:
         """A new order went out: it counts as an order and a message, and its terms are remembered."""
+        self._rows = None
         _note(self.orders, spec.trader, ts)
         _note(self.messages, spec.trader, ts)
         terms = terms_of(spec)
@@ -63,6 +69,7 @@ class RecentActivity:
 
     def message_sent(self, trader: str, ts: datetime) -> None:
         """An amend or cancel went out."""
+        self._rows = None
         _note(self.messages, trader, ts)
 
     def count(self, trader: str, *, orders: bool, since: datetime, cap: int) -> int:
@@ -83,16 +90,21 @@ class RecentActivity:
     def rows(self) -> list[tuple[Any, ...]]:
         """The kept times as plain rows, compactly: a burst sends many messages at one time, and only the last
         time each terms were sent matters. Rows: ``(kind, trader, time, how many)`` and ``("terms", time, ...)``."""
+        if self._rows is not None:
+            return self._rows
         rows: list[tuple[Any, ...]] = []
+        texts = _Texts(self._texts)
         for kind, by_trader in (("order", self.orders), ("message", self.messages)):
             for trader, times in by_trader.items():
-                rows += [(kind, trader, ts.isoformat(), len(list(same))) for ts, same in groupby(times)]
+                rows += [(kind, trader, texts[ts], len(list(same))) for ts, same in groupby(times)]
         for (symbol, side, qty, px), ts in sorted(self.terms.items(), key=_when):
-            rows.append(("terms", ts.isoformat(), symbol, side.value, str(qty), None if px is None else str(px)))
+            rows.append(("terms", texts[ts], symbol, side.value, str(qty), None if px is None else str(px)))
+        self._texts, self._rows = texts, rows  # only the times still kept
         return rows
 
     def load_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """Restore what ``rows`` wrote (an older snapshot's rows name one time each)."""
+        self._rows = None
         for row in rows:
             if row[0] == "terms":
                 _, ts, symbol, side, qty, px = row
@@ -104,6 +116,20 @@ class RecentActivity:
                 kind, trader, ts, *count = row
                 times = (self.orders if kind == "order" else self.messages).setdefault(trader, deque())
                 times.extend(repeat(datetime.fromisoformat(ts), count[0] if count else 1))
+
+
+class _Texts(dict[datetime, str]):
+    """Times to ISO text: as written before when they were, else formatted now."""
+
+    __slots__ = ("_written",)
+
+    def __init__(self, written: dict[datetime, str]) -> None:
+        super().__init__()
+        self._written = written
+
+    def __missing__(self, ts: datetime) -> str:
+        text = self[ts] = self._written.get(ts) or ts.isoformat()
+        return text
 
 
 def _when(item: tuple[Terms, datetime]) -> datetime:

@@ -54,17 +54,16 @@ class DailyPnl:
         """A symbol's opening mark for a trading day."""
         self.opening[event.symbol] = (date.fromisoformat(event.day), event.px)
 
-    def before_fill(self, position: Position, ts: datetime, roll: DayRoll) -> None:
-        """A fill at ``ts`` is about to move ``position``: keep what it was, if this is its day's first fill."""
-        day = self.day_of(ts, roll)
+    def before_fill(self, position: Position, day: date) -> None:
+        """A fill of trading ``day`` (``day_of`` its time) is about to move ``position``: keep what it was, if this
+        is its day's first fill."""
         key = (position.account, position.symbol)
         held = self.carried.get(key)
         if held is None or held[0] != day:
             self.carried[key] = (day, position.net_qty, position.avg_cost)
 
-    def realised(self, account: str, amount: Decimal, ts: datetime, roll: DayRoll) -> None:
-        """A fill at ``ts`` moved ``account``'s realised P&L by ``amount``."""
-        day = self.day_of(ts, roll)
+    def realised(self, account: str, amount: Decimal, day: date) -> None:
+        """A fill of trading ``day`` moved ``account``'s realised P&L by ``amount``."""
         held = self.by_account.get(account)
         total = held[1] if held is not None and held[0] == day else ZERO
         self.by_account[account] = (day, total + amount)
@@ -107,7 +106,7 @@ class DailyPnl:
     def day_of(self, ts: datetime, roll: DayRoll) -> date:
         """The trading day ``ts`` falls in."""
         span = self._span
-        if span is None or span[0] != roll or not span[1] <= ts < span[2]:
+        if span is None or span[0] is not roll or not span[1] <= ts < span[2]:  # the limits keep one roll
             span = self._span = (roll, ts, roll.ends(ts), roll.trading_day(ts))
         return span[3]
 

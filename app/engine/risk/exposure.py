@@ -14,7 +14,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
-from app.engine.enums import Side
+from app.engine.enums import LIVE_STATUSES, Side
 from app.engine.ids import AccountId, OrderId
 from app.engine.ledger import OrderLedger
 from app.engine.order import ZERO, Order
@@ -56,7 +56,7 @@ NONE_WORKING = SideSum(ZERO, ZERO, ZERO)
 
 def stake_of(order: Order) -> Stake | None:
     """The order's stake, or None when it can no longer execute."""
-    if not order.status.is_live:
+    if order.status not in LIVE_STATUSES:
         return None
     qty, px = order.leaves_qty, order.limit_px or order.stop_px
     pending = order.pending
@@ -64,12 +64,17 @@ def stake_of(order: Order) -> Stake | None:
         new = pending.amendment
         qty = max(qty, new.qty - order.cum_qty)
         new_px = new.limit_px or new.stop_px
-        if px is not None and new_px is not None and order.spec.side is Side.BUY:
+        if px is not None and new_px is not None and order.spec.side is _BUY:
             px = max(px, new_px)
-    if qty <= 0:
+    if qty <= ZERO:
         return None
     spec = order.spec
-    return Stake(spec.account, spec.symbol, spec.side is Side.BUY, qty, px)
+    stake: Stake = _new_tuple(Stake, (spec.account, spec.symbol, spec.side is _BUY, qty, px))  # once per report
+    return stake
+
+
+_BUY = Side.BUY
+_new_tuple = tuple.__new__
 
 
 class WorkingExposure:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from app.engine.clock import FakeClock
 from app.engine.commands import CancelOrder, ReplaceOrder, SubmitOrder
 from app.engine.engine import ChangeSet
 from app.engine.enums import ExecType, OrderStatus
@@ -445,3 +447,27 @@ def test_a_clordid_denied_by_the_gate_is_not_reported_as_already_sent(tmp_path: 
     assert not again.accepted
     assert "denied by the risk gate and never sent" in again.message
     assert outbound.sent == []
+
+
+class _TickingClock(FakeClock):
+    """A clock that moves on a millisecond each time it is read."""
+
+    def now(self) -> datetime:
+        read = super().now()
+        self.advance(0.001)
+        return read
+
+
+def test_a_batchs_events_carry_one_time_the_clock_read_once_and_the_log_keeps_it(tmp_path: Path) -> None:
+    engine, _ = open_engine(tmp_path / "store.sqlite3", clock=_TickingClock())
+    venue = [VenueOrder(f"C{n}", 100) for n in range(3)]
+    for order in venue:
+        engine.submit(SubmitOrder(spec(), TRADER, ClOrdId(order.cl_ord_id)))
+    changes = engine.apply_venue_messages([order.ack() for order in venue] + [order.fill(40, 10) for order in venue])
+    [ts] = {recorded.ts for recorded in changes.recorded}
+    assert len(changes.recorded) == 6
+    assert {engine.ledger.orders[OrderId(order.cl_ord_id)].updated_at for order in venue} == {ts}
+    logged = list(engine.store.read())[-6:]
+    assert {event.ts for event in logged} == {ts.isoformat()}
+    submitted = [event.ts for event in list(engine.store.read())[:3]]
+    assert len(set(submitted)) == 3  # each command its own batch, its own reading

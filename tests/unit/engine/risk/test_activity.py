@@ -62,3 +62,15 @@ def test_rows_of_an_older_snapshot_one_time_each_still_load() -> None:
     restored = RecentActivity()
     restored.load_rows(older)
     assert _checks(restored) == _checks(activity)
+
+
+def test_rows_written_again_as_the_minute_moves_on_equal_rows_written_afresh() -> None:
+    written, fresh = _busy(), _busy()
+    written.rows()  # keeps its times' text for the next snapshot
+    for n in range(50):
+        ts = NOW + timedelta(seconds=61 + n / 10)  # the first second of the burst leaves the kept minute
+        for kept in (written, fresh):
+            kept.order_sent(spec(side=Side.SELL, limit_px=Decimal(n % 4 + 1)), ts)
+            kept.message_sent(UserId("trader2"), ts)
+    assert written.rows() == fresh.rows()
+    assert written.rows() == fresh.rows()
