@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from app.engine.commands import SubmitOrder
 from app.engine.enums import OrdType
 from app.engine.events import TwapSliced, TwapStarted, TwapStopped
-from app.engine.ids import OrderId
+from app.engine.ids import ClOrdId, OrderId
 from app.engine.order import ZERO, OrderSpec
 from app.engine.parent_terms import ParentSpec
 from app.engine.serialization import from_json, to_json
@@ -142,14 +142,26 @@ def _run(engine: Engine, twap: Twap, now: datetime) -> None:
         return
     while twap.running and twap.taken < twap.due(now):
         number = twap.taken + 1
-        qty = slice_qty(parent.figures(engine.ledger).unsliced, plan.slices - twap.taken)
+        cl_ord_id = slice_cl_ord_id(engine.id_prefix, plan.parent_id, number)
+        sent = engine.ledger.find(cl_ord_id)  # sent before a crash that came before its TwapSliced
+        qty = (
+            sent.spec.qty
+            if sent is not None
+            else slice_qty(parent.figures(engine.ledger).unsliced, plan.slices - twap.taken)
+        )
         if qty <= ZERO:
             engine.record([TwapSliced(plan.parent_id, number, None, "nothing left to slice")], plan.started_by)
             continue
-        result = engine.submit(SubmitOrder(child_spec(plan, qty, parent.spec), plan.started_by))
-        note = f"slice {number} of {plan.slices}: {qty}" + ("" if result.accepted else f" refused: {result.message}")
+        result = engine.submit(SubmitOrder(child_spec(plan, qty, parent.spec), plan.started_by, cl_ord_id=cl_ord_id))
         child = result.order_id if result.accepted else None
+        note = f"slice {number} of {plan.slices}: {qty}" + ("" if result.accepted else f" refused: {result.message}")
         engine.record([TwapSliced(plan.parent_id, number, child, note)], plan.started_by)
+
+
+def slice_cl_ord_id(prefix: str, parent_id: OrderId, number: int) -> ClOrdId:
+    """The ClOrdID of slice ``number``: fixed by the plan, so a slice sent just before a crash that came before
+    its ``TwapSliced`` is found again after the restart (a known ClOrdID sends nothing) instead of sent twice."""
+    return ClOrdId(f"{prefix}-{parent_id}-T{number}")
 
 
 def child_spec(plan: TwapStarted, qty: Decimal, terms: ParentSpec) -> OrderSpec:

@@ -11,6 +11,7 @@ from typing import TypeVar
 import pytest
 
 from app.engine.clock import FakeClock
+from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
 from app.engine.enums import Side
 from app.engine.events import TwapSliced, TwapStarted, TwapStopped
@@ -19,7 +20,7 @@ from app.engine.kill_terms import KillGrade, Scope, ScopeKind
 from app.engine.parent_terms import ParentSpec
 from app.engine.recovery import decode_event
 from app.engine.serialization import from_json, to_json
-from app.engine.twap import slice_qty
+from app.engine.twap import child_spec, slice_cl_ord_id, slice_qty
 from tests.support.engine_kit import SUPERVISOR, TRADER, VIEWER, open_engine
 
 D = Decimal
@@ -147,3 +148,29 @@ def test_twap_events_round_trip_through_json() -> None:
 
 def _logged(engine: Engine, kind: type[T]) -> list[T]:
     return [e for e in (decode_event(r) for r in engine.store.read()) if isinstance(e, kind)]
+
+
+def test_a_slice_sent_just_before_a_crash_is_not_sent_again(desk: TwapDesk) -> None:
+    """The crash came after the slice's submit committed and before its TwapSliced: the restart finds it by its
+    ClOrdID (fixed by the plan) and records it, sending nothing more."""
+    desk.start(minutes=10, slices=3)
+    desk.clock.advance(200)
+    twap = desk.engine.book.twaps.get(desk.parent_id)
+    assert twap is not None
+    parent = desk.engine.book.parents.get(desk.parent_id)
+    assert parent is not None
+    child = child_spec(twap.plan, D(333), parent.spec)
+    cl_ord_id = slice_cl_ord_id(desk.engine.id_prefix, desk.parent_id, 2)
+    assert desk.engine.submit(SubmitOrder(child, TRADER, cl_ord_id=cl_ord_id)).accepted  # slice 2 went, then a crash
+    desk.engine.close()
+    again = desk.open()
+    again.run_twaps()
+    assert desk.children(again) == [(D(333), "SIM1"), (D(333), "SIM1")]  # slice 2 found again, not sent twice
+    desk.after(200, again)
+    assert desk.children(again) == [(D(333), "SIM1"), (D(333), "SIM1"), (D(334), "SIM1")]
+    assert [e.note for e in _logged(again, TwapSliced)] == [
+        "slice 1 of 3: 333",
+        "slice 2 of 3: 333",
+        "slice 3 of 3: 334",
+    ]
+    again.store.close()
