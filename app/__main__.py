@@ -31,6 +31,7 @@ import qasync
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from app.engine import collector
 from app.engine.clock import SystemClock
 from app.engine.engine import Engine
 from app.engine.errors import OemsError
@@ -39,7 +40,6 @@ from app.engine.ids import UserId
 from app.engine.risk.limits_file import load_limits
 from app.engine.users.admin import UserAdmin
 from app.engine.users.demo import DEMO_BANNER, prepare_demo
-from app.gc_pace import pace_collector
 from app.runtime import STORE_FILE, Runtime, data_dir
 from app.ui.first_start_dialog import QtFirstStartDialog
 from app.ui.log_in_dialog import QtLogInDialog
@@ -182,7 +182,7 @@ async def shown(dialog: QDialog) -> bool:
 
 def main(argv: list[str]) -> int:
     """Entry point; returns the exit code."""
-    pace_collector()
+    collector.pace()
     args = parse_args(argv)
     try:
         faults = read_faults(args)

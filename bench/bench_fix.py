@@ -43,6 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.engine import collector
 from app.engine.clock import SystemClock
 from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
@@ -59,7 +60,6 @@ from app.engine.fix.transport import READ_SIZE, Acceptor
 from app.engine.ids import ClOrdId
 from app.engine.risk import DestinationGate
 from app.engine.store import EventStore
-from app.gc_pace import pace_collector
 from bench.harness import figure, percentile
 from bench.quickfix_baseline import initiator_rate
 from tests.support.engine_kit import DESK, TRADER, spec
@@ -250,7 +250,7 @@ def run(workdir: Path, profile: bool) -> None:
 
 
 def main() -> None:
-    pace_collector()  # as the desktop runs
+    collector.pace()  # as the desktop runs
     with tempfile.TemporaryDirectory() as tmp:
         for name in ("stages", "full", "normal", "quickfix"):
             (Path(tmp) / name).mkdir()

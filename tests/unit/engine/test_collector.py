@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.gc_pace import YOUNG_COLLECTION_EVERY, pace_collector
+from app.engine.collector import YOUNG_COLLECTION_EVERY, pace
 
 
 @pytest.fixture
@@ -42,5 +42,5 @@ def collections_while_allocating(count: int) -> int:
 def test_a_paced_collector_lets_a_batch_of_reports_allocate_without_collecting() -> None:
     batch = YOUNG_COLLECTION_EVERY // 2  # about a socket read's worth of reports, a few dozen containers each
     assert collections_while_allocating(batch) > 0  # the default pace collects many times
-    pace_collector()
+    pace()
     assert collections_while_allocating(batch) == 0
