@@ -3,7 +3,10 @@
 Each working client order (the market makers' quotes are not kept: they quote anew) with its OrderID, its ClOrdID
 chain, side, type, time in force, quantity, prices, expiry, filled quantity and notional (so CumQty and AvgPx carry
 on) and its time priority; and the counters behind OrderIDs, ExecIDs and match ids, so no id given out before the
-restart is given again. ``restore`` puts the orders back into the books of a venue just built, behind the makers'
+restart is given again. The state is saved once per market step, after that step's reports went out, so a crash
+can come after reports whose ids the last save does not count: ``restore`` carries each counter on past
+``RESTART_GAP`` more ids than saved (a desk that applied ExecID N before the crash must never see N name another
+fill). ``restore`` puts the orders back into the books of a venue just built, behind the makers'
 first quotes at the same price (the makers requote at the next market step, and trade with any order the restored
 book has crossed), and has each session's ClOrdID log remember the ClOrdIDs its orders carry.
 """
@@ -24,6 +27,9 @@ from app.venue.venue_app import VenueApplication
 
 _VERSION = 1
 
+RESTART_GAP = 1_000_000
+"""Ids skipped at a restart: far more than a venue gives out between two saves (a market step, 0.25 s)."""
+
 
 def saved_state(app: VenueApplication) -> str:
     """The venue's working client orders and id counters, as JSON text."""
@@ -42,7 +48,7 @@ def restore(app: VenueApplication, text: str) -> int:
     if state.get("version") != _VERSION:
         raise ValueError(f"the venue store holds state version {state.get('version')}, this simulator reads {_VERSION}")
     for source, number in zip(_sources(app), state["counters"], strict=True):
-        source.continue_from(number)
+        source.continue_from(number + RESTART_GAP)
     orders = sorted((_order_from(item) for item in state["orders"]), key=lambda kept: kept[0].seq)
     for o, earlier in orders:
         _book(app, o.symbol).restore(o, earlier)

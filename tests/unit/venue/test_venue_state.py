@@ -80,3 +80,17 @@ def test_the_makers_quotes_are_not_kept() -> None:
     owners = [o.owner for o in book.open_orders()]
     assert owners.count(OwnerId("C1")) == 1
     assert len(owners) == len(fresh.open_orders()) + 1  # the new makers' first quotes, and the client's order
+
+
+def test_ids_given_out_after_the_last_save_are_never_given_again() -> None:
+    """A crash after a fill's report went out but before the next save: the restarted venue must not reuse the
+    fill's ExecID (the desk applied it) or the order's OrderID."""
+    c1 = Client(venue(), "C1")
+    saved = saved_state(c1.app)
+    [ack] = c1.mine(c1.new("late", "1", "100", "50.00"))  # sent, then the crash, before any save
+    again = VenueApplication(c1.app.profile, c1.app.clock, "DROPCOPY")
+    restore(again, saved)
+    back = Client(again, "C1")
+    [ack_again] = back.mine(back.new("next", "1", "100", "50.00"))
+    assert ack_again[17] != ack[17]
+    assert ack_again[37] != ack[37]
