@@ -7,7 +7,7 @@ order give equal lists. A FIX acceptor turns those records into ExecutionReports
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -247,10 +247,14 @@ class OrderBook:
         """Live orders (of ``owner`` if given) in arrival order, untriggered stops included."""
         return [o.snapshot() for o in self._registry.live.values() if owner is None or o.owner == owner]
 
+    def live_orders(self) -> Iterable[RestingOrder]:
+        """Live orders in arrival order."""
+        return self._registry.live.values()
+
     def working_orders(self) -> list[tuple[RestingOrder, list[ClOrdId]]]:
         """Live orders in arrival order, each with the ClOrdIDs it had before its current one (oldest first): what a
         venue keeps across a restart."""
-        return [(o, self._registry.earlier_cl_ord_ids(o)) for o in self._registry.live.values()]
+        return [(o, self._registry.earlier_cl_ord_ids(o)) for o in self.live_orders()]
 
     def restore(self, o: RestingOrder, earlier: Sequence[ClOrdId]) -> None:
         """Put back a live order kept across a restart (``earlier``: its former ClOrdIDs, oldest first), with its

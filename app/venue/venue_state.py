@@ -3,8 +3,9 @@
 Each working client order (the market makers' quotes are not kept: they quote anew) with its OrderID, its ClOrdID
 chain, side, type, time in force, quantity, prices, expiry, filled quantity and notional (so CumQty and AvgPx carry
 on) and its time priority; and the counters behind OrderIDs, ExecIDs and match ids, so no id given out before the
-restart is given again. The state is saved once per market step, after that step's reports went out, so a crash
-can come after reports whose ids the last save does not count: ``restore`` carries each counter on past
+restart is given again. The state is saved at the market step after a client's order changed (and at least every
+``_IDS_BETWEEN_SAVES`` ids the makers' requotes use), after that step's reports went out, so a crash can come after
+reports whose ids the last save does not count: ``restore`` carries each counter on past
 ``RESTART_GAP`` more ids than saved (a desk that applied ExecID N before the crash must never see N name another
 fill). ``restore`` puts the orders back into the books of a venue just built, behind the makers'
 first quotes at the same price (the makers requote at the next market step, and trade with any order the restored
@@ -28,7 +29,7 @@ from app.venue.venue_app import VenueApplication
 _VERSION = 1
 
 RESTART_GAP = 1_000_000
-"""Ids skipped at a restart: far more than a venue gives out between two saves (a market step, 0.25 s)."""
+"""Ids skipped at a restart: far more than a venue gives out between two saves."""
 
 
 def saved_state(app: VenueApplication) -> str:
@@ -72,10 +73,22 @@ def _counters(app: VenueApplication) -> list[int]:
     return [source.next_number for source in _sources(app)]
 
 
-def change_mark(app: VenueApplication) -> tuple[int, ...]:
-    """A value that moves whenever the venue's orders may have changed (every change gives out an id): what to
-    compare with the last save's to know whether to save again."""
-    return tuple(_counters(app))
+def change_mark(app: VenueApplication) -> tuple[object, ...]:
+    """A value that moves whenever a client's working order changed, and each time the id counters pass another
+    ``_IDS_BETWEEN_SAVES``: what to compare with the last save's to know whether to save again. (The makers requote
+    at every step and give out ids as they do; saving for that alone would rewrite every order four times a
+    second.)"""
+    orders = tuple(
+        (o.order_id, o.cl_ord_id, o.qty, o.price, o.stop_px, o.cum_qty, o.status, o.triggered)
+        for symbol in app.engine.symbols
+        for o in _book(app, symbol).live_orders()
+        if o.owner not in app.writer.house
+    )
+    return orders, tuple(count // _IDS_BETWEEN_SAVES for count in _counters(app))
+
+
+_IDS_BETWEEN_SAVES = RESTART_GAP // 10
+"""At most this many ids given out between two saves however quiet the clients are, well inside ``RESTART_GAP``."""
 
 
 def _order_json(o: RestingOrder, earlier: list[ClOrdId]) -> dict[str, object]:

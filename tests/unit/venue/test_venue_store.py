@@ -12,6 +12,7 @@ from app.venue.profiles import SIMA
 from app.venue.simulator import SimulatedVenue
 from app.venue.venue_store import VenueStore
 from tests.support.fix_script import session_config
+from tests.unit.venue.fix_kit import Client
 
 
 def test_a_sessions_numbers_and_messages_survive_a_reopen(tmp_path: Path) -> None:
@@ -46,4 +47,23 @@ def test_a_fault_scripts_wiped_store_forgets_the_session_in_the_file_too(tmp_pat
     assert served.store.session_record("SIMA") is None
     assert venues.session_record("SIMA") is None
     assert venues.sent_messages("SIMA") == []
+    venues.close()
+
+
+def test_the_venue_saves_when_a_clients_order_changes_not_at_every_requote(tmp_path: Path) -> None:
+    venues = VenueStore(tmp_path / "venues.sqlite3")
+    clock = FakeClock()
+    venue = SimulatedVenue(SIMA, [session_config("SIMA", "DESK", "SIMA")], clock, store=venues)
+    for _ in range(20):  # the makers requote at every step, giving out ids
+        clock.advance(0.25)
+        venue.tick()
+    assert venues.venue_state("SIMA") is None
+    Client(venue.app, "C1").new("a1", "1", "100", "90.00")
+    venue.tick()
+    kept = venues.venue_state("SIMA")
+    assert kept is not None
+    assert '"a1"' in kept[1]
+    clock.advance(0.25)
+    venue.tick()
+    assert venues.venue_state("SIMA") == kept  # nothing of the client's changed since
     venues.close()
