@@ -75,3 +75,17 @@ def test_an_order_sent_but_never_acknowledged_that_the_venue_does_not_know_says_
     tip = _tooltip(window, order_id)
     assert "no record of this order" in tip
     assert f"The venue said: {FORGOTTEN.format(order_id)}" in tip
+
+
+def test_an_order_the_venue_does_not_know_is_found_by_what_its_row_says(
+    qtbot: QtBot, window: MainWindow, engine: Engine
+) -> None:
+    order_id, venue = _sent(engine)
+    refused, _ = _sent(engine)
+    engine.apply_venue_messages([VenueOrder(refused, 100).report(ExecType.REJECTED, OrderStatus.REJECTED)])
+    engine.apply_venue_messages([venue.report(ExecType.ORDER_STATUS, OrderStatus.REJECTED)])
+    wait_for_status(qtbot, window, order_id, "Not working: venue has no record of it")
+    window.blotter.search.setText("no record")
+    assert window.blotter.model.shown_ids() == [order_id]
+    window.blotter.search.setText("rejected")
+    assert window.blotter.model.shown_ids() == [refused]
