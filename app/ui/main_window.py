@@ -171,8 +171,9 @@ class MainWindow(QMainWindow):
         """The three charts as tabs of one dock: Qt orphans a tab bar when a second group of docks is tabified, and
         the orphan showed as a clipped fragment under the price chart's symbol box."""
         self.charts.setDocumentMode(True)
-        for title, chart in (("Price", self.price_chart), ("P&&L", self.pnl_chart), ("Ack latency", self.latency_chart)):
-            self.charts.addTab(chart, title)
+        self.charts.addTab(self.price_chart, "Price")
+        self.charts.addTab(self.pnl_chart, "P&&L")
+        self.charts.addTab(self.latency_chart, "Ack latency")
         charts = self._dock("Charts", self.charts, Qt.DockWidgetArea.RightDockWidgetArea)
         self._first_sizes = ([kill], [watchlist, charts])
         self.statusBar().addPermanentWidget(self.who)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDockWidget, QTableView, QTabBar
+from PySide6.QtWidgets import QDockWidget, QTabBar, QTableView
 from pytestqt.qtbot import QtBot
 
 from app.engine.commands import SubmitOrder
