@@ -606,8 +606,21 @@ class StatusRequested:
     status_req_id: str
 
 
+class _AboutParent:
+    """An event about a parent (care) order: its ``order_id`` is the parent's, so the log indexes it under the
+    parent and the parent's timeline finds it."""
+
+    __slots__ = ()
+    parent_id: OrderId
+
+    @property
+    def order_id(self) -> OrderId:
+        """The parent's id, as the log indexes the event."""
+        return self.parent_id
+
+
 @dataclass(frozen=True, slots=True)
-class ParentStaged:
+class ParentStaged(_AboutParent):
     """A parent (care) order was staged on the desk, to be worked by slicing; nothing went to a venue."""
 
     parent_id: OrderId
@@ -615,7 +628,7 @@ class ParentStaged:
 
 
 @dataclass(frozen=True, slots=True)
-class ParentClosed:
+class ParentClosed(_AboutParent):
     """A trader ended a parent: no more children may be sliced from it. ``canceled``: its live children were
     canceled with it (else they keep working)."""
 
@@ -634,7 +647,7 @@ class SmartRouted:
 
 
 @dataclass(frozen=True, slots=True)
-class TwapStarted:
+class TwapStarted(_AboutParent):
     """A parent was handed to the TWAP slicer: ``slices`` children, evenly spaced over ``minutes`` from now (the
     event's time), each sent to ``destination`` in the name of ``started_by``."""
 
@@ -646,7 +659,7 @@ class TwapStarted:
 
 
 @dataclass(frozen=True, slots=True)
-class TwapSliced:
+class TwapSliced(_AboutParent):
     """The TWAP slicer took slice ``number`` (from 1) of a parent: the child it sent, or none and why."""
 
     parent_id: OrderId
@@ -656,7 +669,7 @@ class TwapSliced:
 
 
 @dataclass(frozen=True, slots=True)
-class TwapStopped:
+class TwapStopped(_AboutParent):
     """The TWAP slicer of a parent stopped before its last slice, and why (in words)."""
 
     parent_id: OrderId

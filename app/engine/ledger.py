@@ -142,11 +142,20 @@ def _executed(ledger: OrderLedger, e: ExecutionApplied, ts: datetime) -> Order:
     _record_fill(order, e)
     first = order.chain[0] if order.chain else None
     if first is not None and first.outcome is _UNANSWERED and e.status not in PENDING_STATUSES:
-        first.outcome = LinkOutcome.REJECTED if e.status is OrderStatus.REJECTED else LinkOutcome.ACCEPTED
+        first.outcome = _first_answer(e)
     if e.accepted_cl_ord_id is not None:
         _settle(order, e.accepted_cl_ord_id, LinkOutcome.ACCEPTED)
         order.cl_ord_id = e.accepted_cl_ord_id
     return order
+
+
+def _first_answer(e: ExecutionApplied) -> LinkOutcome:
+    """What became of the new order, from the first report that settles it: a rejection that is a status answer
+    (150=I, 39=8) says the venue does not know the order (it never had it, or forgot it), so the order was lost
+    on the way, not refused."""
+    if e.status is not OrderStatus.REJECTED:
+        return LinkOutcome.ACCEPTED
+    return LinkOutcome.LOST if e.exec_type is ExecType.ORDER_STATUS else LinkOutcome.REJECTED
 
 
 def _record_fill(order: Order, e: ExecutionApplied) -> None:

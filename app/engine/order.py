@@ -128,7 +128,8 @@ class LinkOutcome(StrEnum):
     REJECTED = "rejected"
     """The venue refused it; the ClOrdID before it is current again."""
     LOST = "lost"
-    """The venue never received it (its status answer did not know it); the ClOrdID before it is current."""
+    """The venue does not have it (its status answer did not know it): the ClOrdID before a lost cancel or replace is
+    current again; a lost new order is not working."""
     IN_DOUBT = "in doubt"
     """Sent (or waiting to be resent), then the line dropped or the desk restarted before any answer: the venue
     may or may not have it, and only its status answer can say (still awaiting an answer, like PENDING)."""

@@ -4,6 +4,10 @@ out, interleaved by time, with who and when.
 ``order_timeline(store, order_id)`` reads the order's events (by order id), the messages received naming
 any ClOrdID of its chain, and the messages sent with its events. An order has at most a few hundred of
 each, and every query uses an index, so the read is short; views still run it off the GUI thread.
+
+A parent (care) order's events are indexed under the parent, so its timeline says when it was staged, each TWAP
+and each slice the TWAP took (with the child it sent), and its close. A child a TWAP sent says so on its own
+timeline too: "Sent as slice n of TWAP <parent>", read from the parent's ``TwapSliced`` that names it.
 """
 
 from __future__ import annotations
@@ -24,19 +28,26 @@ from app.engine.events import (
     LineLost,
     OrderDenied,
     OrderSubmitted,
+    ParentClosed,
+    ParentStaged,
     ReplaceDenied,
     ReplaceRequested,
     RequestLost,
     RequestRejected,
     SmartRouted,
+    TwapSliced,
+    TwapStarted,
+    TwapStopped,
 )
 from app.engine.fix import tags
 from app.engine.fix.message import parse_message
 from app.engine.fix.tags import MsgType
 from app.engine.serialization import from_json
 from app.engine.store import EventStore
+from app.engine.store_records import StoredEvent
 
 SOH = b"\x01"
+_SLICED = TwapSliced.__name__
 
 
 class Source(IntEnum):
@@ -66,15 +77,14 @@ class TimelineEntry:
 
 def order_timeline(store: EventStore, order_id: str) -> list[TimelineEntry]:
     """Everything known about ``order_id``, oldest first (empty if the log has no such order)."""
-    records = store.read_order(order_id)
     keyed: list[tuple[datetime, Source, TimelineEntry]] = []
     cl_ord_ids: set[str] = {order_id}
     decided: dict[int, datetime] = {}
-    for record in records:
-        event = from_json(EVENT_TYPES[record.kind], record.data)
+    for record, event in _events(store, order_id):
         cl_ord_ids.update(_cl_ord_ids(event))
         ts = decided[record.seq] = datetime.fromisoformat(record.ts)
-        keyed.append((ts, Source.EVENT, TimelineEntry(ts, Source.EVENT, record.user, describe(event))))
+        what = _slice_text(event) if isinstance(event, TwapSliced) and event.child_id == order_id else describe(event)
+        keyed.append((ts, Source.EVENT, TimelineEntry(ts, Source.EVENT, record.user, what)))
     for session, _seq, event_seq, raw in store.outbound_for_events(decided):
         entry = _wire_entry(raw, Source.SENT, session.partition(":")[0], None)
         # SendingTime (52) has milliseconds only: a message goes after the event it was stored with.
@@ -84,6 +94,22 @@ def order_timeline(store: EventStore, order_id: str) -> list[TimelineEntry]:
         keyed.append((entry.ts, Source.RECEIVED, entry))
     keyed.sort(key=lambda k: (k[0], k[1]))
     return [entry for _, _, entry in keyed]
+
+
+def _events(store: EventStore, order_id: str) -> list[tuple[StoredEvent, Event]]:
+    """The order's events and, for a child a TWAP sent, its parent's ``TwapSliced`` naming it, in log order."""
+    found = [(record, from_json(EVENT_TYPES[record.kind], record.data)) for record in store.read_order(order_id)]
+    parents = {e.spec.parent_id for _, e in found if isinstance(e, OrderSubmitted) and e.spec.parent_id}
+    for parent_id in parents:
+        slices = [(r, from_json(TwapSliced, r.data)) for r in store.read_order(parent_id) if r.kind == _SLICED]
+        found += [(record, sliced) for record, sliced in slices if sliced.child_id == order_id]
+    found.sort(key=lambda pair: pair[0].seq)
+    return found
+
+
+def _slice_text(event: TwapSliced) -> str:
+    """A TWAP's slice as its child's timeline says it."""
+    return f"Sent as slice {event.number} of TWAP {event.parent_id} ({event.note})"
 
 
 def describe(event: Event) -> str:
@@ -113,7 +139,26 @@ def describe(event: Event) -> str:
             return _note_text(event)
         case ActionRefused(action=action, reason=reason):
             return f"Refused {action.value}: {reason}"
-    return allocation_text(event) or type(event).__name__
+    return allocation_text(event) or _parent_text(event) or type(event).__name__
+
+
+def _parent_text(event: Event) -> str | None:
+    """An event of a parent (care) order, as its timeline says it; None for any other event."""
+    match event:
+        case ParentStaged(spec=spec):
+            price = f" limit {spec.limit_px}" if spec.limit_px is not None else " at market"
+            return f"Parent staged: {spec.side.label} {spec.qty} {spec.symbol}{price} for {spec.account}; nothing sent"
+        case ParentClosed(canceled=canceled, reason=reason):
+            children = "its live children canceled" if canceled else "live children keep working"
+            return f"Parent closed, {children}" + (f": {reason}" if reason else "")
+        case TwapStarted(minutes=minutes, slices=slices, destination=destination):
+            return f"TWAP started: {slices} slices over {minutes} min to {destination}"
+        case TwapSliced(number=number, child_id=child_id, note=note):
+            sent = f"sent as {child_id}" if child_id is not None else "nothing sent"
+            return f"TWAP slice {number}: {sent} ({note})"
+        case TwapStopped(reason=reason):
+            return f"TWAP stopped: {reason}"
+    return None
 
 
 def _note_text(event: AnomalyRecorded | AnomalyAcknowledged | SmartRouted) -> str:

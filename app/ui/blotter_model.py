@@ -50,7 +50,7 @@ from app.ui.blotter_columns import (
     TIME_COLUMN,
     chain_text,
 )
-from app.ui.order_text import SIDE_COLOURS, STATUS_LOOKS, qty_text, status_icon, status_tooltip
+from app.ui.order_text import SIDE_COLOURS, STATUS_LOOKS, qty_text, status_icon, status_look, status_tooltip
 from app.ui.parent_rows import parent_row, parent_status_text
 
 ORDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -66,6 +66,9 @@ _ITALIC.setItalic(True)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _GROUP_COLUMNS = frozenset({CL_ORD_ID_COLUMN, FILLED_COLUMN, LEAVES_COLUMN})
 _STATUS_WORDS = {status: look.text.lower() for status, look in STATUS_LOOKS.items()}
+_WORDS_VARY = frozenset({OrderStatus.REJECTED})
+"""The statuses whose words depend on more than the status (``status_look``): a rejected order may be one the venue
+does not know."""
 _STATUS_BRUSHES = {status: QBrush(QColor(look.colour)) for status, look in STATUS_LOOKS.items()}
 _SIDE_BRUSHES = {side: QBrush(QColor(colour)) for side, colour in SIDE_COLOURS.items()}
 
@@ -213,9 +216,7 @@ class BlotterModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if self.grouped and col in _GROUP_COLUMNS:
                 return self._group_text(order, col)
-            if col == STATUS_COLUMN and order.order_id in self._parent_figures:
-                return parent_status_text(self._parent_figures[order.order_id])
-            return COLUMNS[col].text(order)
+            return self.status_text(order) if col == STATUS_COLUMN else COLUMNS[col].text(order)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == STATUS_COLUMN:
                 return _STATUS_BRUSHES[order.status]
@@ -233,6 +234,11 @@ class BlotterModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(order, col)
         return order.order_id if role == ORDER_ID_ROLE else None
+
+    def status_text(self, order: Order) -> str:
+        """What the Status cell of ``order``'s row says (a parent's state and figures, for a parent's row)."""
+        figures = self._parent_figures.get(order.order_id)
+        return status_look(order).text if figures is None else parent_status_text(figures)
 
     def _marker(self, order: Order) -> QIcon | None:
         if not (order.break_qty or (order.anomalies and self._open_about(order.order_id)[0])):
@@ -330,13 +336,18 @@ class BlotterModel(QAbstractTableModel):
         return all(word in text for word in self._words)
 
     def _search_texts(self, orders: list[Order]) -> list[str]:
-        """What the search looks in, per order: ids, symbol, account, trader, venue and status, in lower case.
+        """What the search looks in, per order: ids, symbol, account, trader, venue and the status as the row says
+        it, in lower case.
 
-        The part that never changes is kept per order (``_adopt``); only the ClOrdID and status are read afresh.
+        The part that never changes is kept per order (``_adopt``); only the ClOrdID and status are read afresh, the
+        status from its status's words unless the row says more (a parent's row, an order the venue does not know).
         """
-        fixed = self._fixed_text
-        status = _STATUS_WORDS
-        return [f"{fixed[o.order_id]} {o.cl_ord_id.lower()} {status[o.status]}" for o in orders]
+        fixed, status, parents, status_text = self._fixed_text, _STATUS_WORDS, self._parent_figures, self.status_text
+        return [
+            f"{fixed[o.order_id]} {o.cl_ord_id.lower()} "
+            + (status_text(o).lower() if o.status in _WORDS_VARY or o.order_id in parents else status[o.status])
+            for o in orders
+        ]
 
     def _sort_keys(self, ids: list[OrderId], shown: list[Order]) -> list[Any]:
         """The sort keys of ``shown`` (whose ids are ``ids``), from the column's kept keys where it has them."""

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
     QTableView,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -166,15 +167,15 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.allocations_dock, self.parents_dock)
         executions.raise_()
         watchlist = self._dock("Watchlist", self.watchlist, Qt.DockWidgetArea.RightDockWidgetArea)
-        charts = [
-            self._dock(title, chart, Qt.DockWidgetArea.RightDockWidgetArea)
-            for title, chart in (("Price chart", self.price_chart), ("P&&L", self.pnl_chart),
-                                 ("Ack latency", self.latency_chart))
-        ]  # fmt: skip
-        self.tabifyDockWidget(charts[0], charts[1])
-        self.tabifyDockWidget(charts[0], charts[2])
-        charts[0].raise_()
-        self._first_sizes = ([kill], [watchlist, charts[0]])
+        self.charts = QTabWidget()
+        """The three charts as tabs of one dock: Qt orphans a tab bar when a second group of docks is tabified, and
+        the orphan showed as a clipped fragment under the price chart's symbol box."""
+        self.charts.setDocumentMode(True)
+        self.charts.addTab(self.price_chart, "Price")
+        self.charts.addTab(self.pnl_chart, "P&&L")
+        self.charts.addTab(self.latency_chart, "Ack latency")
+        charts = self._dock("Charts", self.charts, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._first_sizes = ([kill], [watchlist, charts])
         self.statusBar().addPermanentWidget(self.who)
         self.down = QLabel()
         self.down.setObjectName("sessions_down")

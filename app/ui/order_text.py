@@ -4,8 +4,10 @@ Pending states (pending new, pending cancel, pending replace, unknown) say outri
 an icon (an hourglass while the venue's answer is awaited, a warning sign for unknown) and are drawn in
 italics in a colour no finished state uses, so nobody mistakes a cancel sent for a cancel done, whatever
 colours they can tell apart. An order the venue had taken and now says it does not know (a status answer after the
-embedded simulator restarted) reads "Not working: venue no longer knows it", not "Rejected by venue": its state
-is the engine's (rejected, not working); only the words say what happened.
+embedded simulator restarted) reads "Not working: venue no longer knows it", and one it never acknowledged and
+now says it does not know (sent, then the venue restarted before answering) reads "Not working: venue has no
+record of it"; neither reads "Rejected by venue", since the venue refused nothing. Their state is the engine's
+(rejected, not working); only the words say what happened.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ class StatusLook:
     italic: bool = False
 
 
-_ACCEPTED = LinkOutcome.ACCEPTED
 _PENDING_COLOUR = "#d97706"
 _UNKNOWN_COLOUR = "#dc2626"
 
@@ -55,28 +56,43 @@ STATUS_LOOKS: dict[OrderStatus, StatusLook] = {
 
 GONE_AT_VENUE = StatusLook("Not working: venue no longer knows it", STATUS_LOOKS[OrderStatus.REJECTED].colour)
 """How an order the venue had taken and now says it does not know is drawn (instead of "Rejected by venue")."""
-GONE_AT_VENUE_WHY = (
-    "The venue no longer knows this order (a simulated venue forgets its orders when it restarts); it is not working."
-)
+NEVER_AT_VENUE = StatusLook("Not working: venue has no record of it", GONE_AT_VENUE.colour)
+"""How an order the venue never acknowledged and now says it does not know is drawn (not "Rejected by venue")."""
+_GONE_WHY = {
+    LinkOutcome.ACCEPTED: "The venue no longer knows this order (a simulated venue forgets its orders when it "
+    "restarts); it is not working.",
+    LinkOutcome.LOST: "The venue has no record of this order: it never got it, or lost it before answering (a "
+    "simulated venue forgets its orders when it restarts). It is not working; send it again if it is still wanted.",
+}
+_GONE_LOOKS = {LinkOutcome.ACCEPTED: GONE_AT_VENUE, LinkOutcome.LOST: NEVER_AT_VENUE}
 
 
-def gone_at_venue(order: Order) -> bool:
-    """Whether ``order`` is rejected although the venue had accepted it: a venue rejects only what it has not
-    taken, so that rejection is a status answer saying it no longer knows the order (it forgot it, as the embedded
-    simulator does when it restarts), not a refusal of the order."""
-    return order.status is OrderStatus.REJECTED and bool(order.chain) and order.chain[0].outcome is _ACCEPTED
+def gone_at_venue(order: Order) -> LinkOutcome | None:
+    """For a rejected order the venue refused nothing: what had become of its new order (accepted, or lost) before
+    the venue said it does not know it; None for any other order.
+
+    A venue rejects only what it has not taken, so a rejection after it accepted the order is a status answer
+    saying it no longer knows it (it forgot it, as the embedded simulator does when it restarts); a new order
+    whose first answer was such a status answer (its link is lost) never reached the venue, or was forgotten there.
+    """
+    if order.status is not OrderStatus.REJECTED or not order.chain:
+        return None
+    outcome = order.chain[0].outcome
+    return outcome if outcome in _GONE_LOOKS else None
 
 
 def status_look(order: Order) -> StatusLook:
-    """How ``order``'s status is drawn: its status's look, or ``GONE_AT_VENUE`` for an order the venue forgot."""
-    return GONE_AT_VENUE if gone_at_venue(order) else STATUS_LOOKS[order.status]
+    """How ``order``'s status is drawn: its status's look, or how an order the venue does not know reads."""
+    gone = gone_at_venue(order)
+    return STATUS_LOOKS[order.status] if gone is None else _GONE_LOOKS[gone]
 
 
 def status_tooltip(order: Order) -> str:
     """What ``order``'s status means in full, with what the venue last said about it."""
-    meaning = GONE_AT_VENUE_WHY if gone_at_venue(order) else order.status.label
-    said = f"The venue said: {order.text}" if order.text and gone_at_venue(order) else order.text
-    return "\n".join(filter(None, (meaning, said)))
+    gone = gone_at_venue(order)
+    if gone is None:
+        return "\n".join(filter(None, (order.status.label, order.text)))
+    return "\n".join(filter(None, (_GONE_WHY[gone], order.text and f"The venue said: {order.text}")))
 
 
 SIDE_COLOURS: dict[Side, str] = {Side.BUY: "#1d4ed8", Side.SELL: "#b91c1c", Side.SELL_SHORT: "#9333ea"}

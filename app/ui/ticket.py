@@ -2,11 +2,12 @@
 
 Tab walks the fields in reading order, Enter sends, Esc clears. The side sets the colour of the ticket's
 Submit button and side box (buy blue, sell red, sell short purple) so the side is never a guess. While the
-trader types, each touched field shows its problem beside it, and once the order is complete the risk
-gate's findings show above Submit, one line each (blocks red, warnings amber), under the symbol's bid, ask
-and last (with their age once stale); what the engine answered shows below it. When only warnings stand in
-the way and the user's role may override them, a reason box appears (``QtRiskVerdict``, shared with the
-amend dialog): a reason typed there goes with the order, and the override is recorded. Each symbol
+trader types, each touched field shows its problem right under it, in words wrapped to the ticket's width (so
+every message reads whole however narrow the dock; a field that is right takes no room for one). Once the
+order is complete the risk gate's findings show above Submit, one line each (blocks red, warnings amber), under
+the symbol's bid, ask and last (with their age once stale); what the engine answered shows below it. When only
+warnings stand in the way and the user's role may override them, a reason box appears (``QtRiskVerdict``, shared
+with the amend dialog): a reason typed there goes with the order, and the override is recorded. Each symbol
 remembers the account, quantity and type last sent for it (in ``QSettings``); leaving the symbol field fills
 those in, unless the trader has already typed them. Choosing an allocation template instead of an account makes
 the order a block, booked to the template's first account until a PM allocates it.
@@ -46,9 +47,8 @@ from app.engine.order import FieldError, OrderSpec
 from app.engine.parent_terms import ParentSpec
 from app.engine.parents import Parent
 from app.engine.prices import PriceBook, ReferencePrices
-from app.engine.risk.verdict import Severity
 from app.engine.smart_routing import SMART
-from app.ui.elided_label import QtElidedLabel
+from app.ui.message_label import QtMessageLabel
 from app.ui.order_text import SIDE_COLOURS
 from app.ui.quote_line import QtQuoteLine
 from app.ui.risk_verdict import QtRiskVerdict
@@ -59,10 +59,6 @@ _TIFS = {"DAY": TimeInForce.DAY, "GTC": TimeInForce.GTC, "IOC": TimeInForce.IOC,
 _TIFS["GTD"] = TimeInForce.GTD
 _ERROR_STYLE = "color: #dc2626;"
 _WARNING_STYLE = "color: #d97706;"
-ERROR_WIDTH = 160
-"""The room the ticket asks for beside its fields for a problem's words (longer ones are cut, whole as tooltip)."""
-_FINDING_COLOURS = {Severity.BLOCK: "#dc2626", Severity.WARN: "#d97706"}
-_FINDING_WORDS = {Severity.BLOCK: "Blocked", Severity.WARN: "Warning"}
 NO_TEMPLATE = "None: one account"
 """The allocation choice of an order that is not a block."""
 _REMEMBERED = ("account", "qty", "ord_type")
@@ -104,9 +100,8 @@ class QtOrderTicket(QWidget):
         self.account = _combo(list(accounts), editable=True)
         self.allocation = _combo([NO_TEMPLATE])
         self.destination = _combo([*destinations, *([SMART] if engine.router is not None else [])])
-        self.venue_note = QtElidedLabel()
+        self.venue_note = QtMessageLabel(_WARNING_STYLE)
         self.venue_note.setObjectName("ticket_venue_note")
-        self.venue_note.setStyleSheet(_WARNING_STYLE)
         self.stage_parent = QCheckBox("Stage as parent (work it by slicing)")
         self.slicing = QLabel()
         self._parent_id: OrderId | None = None
@@ -115,7 +110,7 @@ class QtOrderTicket(QWidget):
         self.verdict = QtRiskVerdict()
         self.risk, self.override = self.verdict.findings, self.verdict.override
         self.result = QLabel(wordWrap=True)
-        self.errors = {name: _error_label() for name in self._fields()}
+        self.errors = {name: QtMessageLabel(_ERROR_STYLE) for name in self._fields()}
         self._lay_out()
         self._connect()
         self.clear()
@@ -138,22 +133,25 @@ class QtOrderTicket(QWidget):
         }
 
     def _lay_out(self) -> None:
+        """Each field on a row, its label before it and its problem (when it has one) under both, wrapped to the
+        ticket's width: at any width the ticket gets, every word of every message shows."""
         grid = QGridLayout(self)
+        grid.setVerticalSpacing(2)
         previous: QWidget | None = None
-        for row, (name, (label, widget)) in enumerate(self._fields().items()):
-            grid.addWidget(QLabel(label), row, 0)
-            grid.addWidget(widget, row, 1)
-            grid.addWidget(self.errors[name], row, 2)
+        for n, (name, (label, widget)) in enumerate(self._fields().items()):
+            grid.addWidget(QLabel(label), 2 * n, 0)
+            grid.addWidget(widget, 2 * n, 1)
+            grid.addWidget(self.errors[name], 2 * n + 1, 0, 1, 2)
             widget.setObjectName(f"ticket_{name}")
             if previous is not None:
                 QWidget.setTabOrder(previous, widget)
             previous = widget
-        last = len(self._fields())
+        last = 2 * len(self._fields())
         below = (self.venue_note, self.stage_parent, self.slicing, self.quote, self.verdict, self.submit_button)
         for n, widget in enumerate(below):
-            grid.addWidget(widget, last + n, 0, 1, 3)
-        grid.addWidget(self.result, last + len(below), 0, 1, 3)
-        grid.setColumnStretch(2, 1)
+            grid.addWidget(widget, last + n, 0, 1, 2)
+        grid.addWidget(self.result, last + len(below), 0, 1, 2)
+        grid.setColumnStretch(1, 1)
         grid.setRowStretch(last + len(below) + 1, 1)
         if previous is not None:
             QWidget.setTabOrder(previous, self.override)
@@ -358,12 +356,12 @@ class QtOrderTicket(QWidget):
     def _show_venue_note(self, entry: TicketEntry) -> None:
         """Say under the destination, before Submit, when the venue chosen does not list the symbol."""
         note = self._listings.not_listed(entry.destination.strip(), entry.symbol.strip().upper())
-        self.venue_note.setText(note or "")
+        self.venue_note.say(note or "")
 
     def _show_problems(self, problems: list[FieldError]) -> None:
         by_field = {p.field: p.message for p in reversed(problems)}
         for name, label in self.errors.items():
-            label.setText(by_field.get(name, "") if name in self._touched else "")
+            label.say(by_field.get(name, "") if name in self._touched else "")
 
     def _show_risk(self, spec: OrderSpec, problems: list[FieldError]) -> None:
         verdict = None if problems else self._engine.check_new(spec)
@@ -381,12 +379,6 @@ class QtOrderTicket(QWidget):
             self.clear()
         else:
             super().keyPressEvent(event)
-
-
-def _error_label() -> QtElidedLabel:
-    label = QtElidedLabel(ERROR_WIDTH)
-    label.setStyleSheet(_ERROR_STYLE)
-    return label
 
 
 def _combo(items: list[str], *, editable: bool = False) -> QComboBox:

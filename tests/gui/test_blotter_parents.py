@@ -111,3 +111,22 @@ def test_a_parent_handed_to_twap_from_the_parents_dock_slices_at_once_and_says_s
     assert not refused.accepted
     assert again.isVisible()
     assert again.answer.text().startswith(f"{parent} is already worked by a TWAP")
+
+
+def test_search_finds_parents_and_children_by_the_state_their_rows_show(
+    qtbot: QtBot, window: MainWindow, engine: Engine
+) -> None:
+    working, staged, done = stage(engine, 1000), stage(engine, 50), stage(engine, 70)
+    child = submit(engine, 300, working)
+    window.parents.close_parent(engine.book.parents.parents[done], cancel_children=False)
+    window.blotter.group_by_parent.setChecked(True)
+    qtbot.waitUntil(lambda: window.bridge.idle and window.blotter.model.rowCount() == 4)
+    assert shown(window, STATUS_COLUMN)[3] == "Parent done"
+    for words, found in (
+        ("staged", [staged]),
+        ("done", [done]),
+        ("unsliced", [working, staged]),
+        ("working", [working, f"    ↳ {child}", staged]),  # the child's row says "Working"; "0 working" too
+    ):
+        window.blotter.search.setText(words)
+        assert shown(window, CL_ORD_ID_COLUMN) == found, words

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDockWidget, QTableView
+from PySide6.QtWidgets import QDockWidget, QTabBar, QTableView
 from pytestqt.qtbot import QtBot
 
 from app.engine.commands import SubmitOrder
@@ -93,3 +93,27 @@ def test_a_saved_layout_wins_over_the_first_one(qtbot: QtBot, engine: Engine, se
     again.show()
     qtbot.waitUntil(lambda: again.width() == 1280)
     assert _dock(again, "Watchlist").width() == narrow
+
+
+def _tab_bars_in_sight(window: MainWindow) -> list[list[str]]:
+    """The tabs of each dock group's tab bar drawn inside the window."""
+    bars = window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    shown = [bar for bar in bars if bar.isVisible() and window.rect().intersects(bar.geometry())]
+    return [[bar.tabText(i) for i in range(bar.count())] for bar in shown]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (1920, 1080)])
+def test_no_stray_tab_bar_shows_first_or_after_a_restart(
+    qtbot: QtBot, engine: Engine, settings: QSettings, width: int, height: int
+) -> None:
+    window = _window(qtbot, engine, settings, width, height)
+    bottom = ["Executions", "Positions", "Kill switch", "Limits", "Breaks", "Anomalies", "Allocations", "Parents"]
+    assert _tab_bars_in_sight(window) == [bottom]
+    assert [window.charts.tabText(i) for i in range(window.charts.count())] == ["Price", "P&&L", "Ack latency"]
+    window.close()
+    again = MainWindow(engine, ["SIMA", "SIMB"], user=TRADER, settings=settings)
+    qtbot.addWidget(again)
+    again.resize(width, height)
+    again.show()
+    qtbot.waitUntil(lambda: again.width() == width)
+    assert _tab_bars_in_sight(again) == [bottom]

@@ -1,45 +1,103 @@
-"""The ticket's problems beside their fields: one line each, cut with "…" when there is no room (whole as the
-tooltip), and the form neither grows nor moves whatever they say."""
+"""The ticket's problems under their fields, in words wrapped to the field's width: at 1280x800 and 1920x1080
+every message of a badly filled ticket reads whole inside the Ticket dock, and a field that is right takes no
+room for one."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, QSettings
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app.engine.engine import Engine
+from app.engine.prices import PriceBook, Quote
+from app.ui.main_window import MainWindow
 from app.ui.ticket import QtOrderTicket
 from tests.gui.test_ticket import make_ticket
+from tests.support.engine_kit import TRADER
+
+LONG_QTY = "twelve hundred and fifty shares, please"
+SYMBOLS = ("ACME", "BOLT", "DYNA", "FLUX")
 
 
-def _places(ticket: QtOrderTicket) -> list[tuple[int, int, int, int]]:
-    """Where every field and the Submit button are drawn."""
-    widgets = [widget for _, widget in ticket._fields().values()] + [ticket.submit_button]
-    return [(w.x(), w.y(), w.width(), w.height()) for w in widgets]
+def _window(qtbot: QtBot, engine: Engine, settings: QSettings, width: int, height: int) -> MainWindow:
+    """The desktop as a first start at ``width`` x ``height`` lays it out, with a watchlist as a trader has one."""
+    prices = PriceBook()
+    now = engine.clock.now()
+    prices.update([Quote(s, Decimal("199.95"), Decimal("199.97"), Decimal("199.96"), now) for s in SYMBOLS])
+    window = MainWindow(engine, ["SIMA", "SIMB"], user=TRADER, settings=settings, prices=prices)
+    qtbot.addWidget(window)
+    for symbol in SYMBOLS:
+        window.watchlist.add(symbol)
+    window.resize(width, height)
+    window.show()
+    window.lay_out_docks()
+    qtbot.waitUntil(lambda: window.width() == width)
+    return window
 
 
-def test_problems_take_one_line_and_the_form_does_not_move(qtbot: QtBot, engine: Engine) -> None:
+def _badly_filled(ticket: QtOrderTicket) -> None:
+    """A stop-limit GTD order with every field that can be wrong wrong, then Submit: every field says why."""
+    ticket.ord_type.setCurrentText("Stop limit")
+    ticket.tif.setCurrentText("GTD")
+    QTest.keyClicks(ticket.qty, LONG_QTY)
+    QTest.keyClicks(ticket.limit_px, "a hundred")
+    QTest.keyClicks(ticket.stop_px, "ninety-nine and a half")
+    ticket.account.setCurrentText("")
+    ticket.destination.setCurrentIndex(-1)
+    assert ticket.submit() is None
+
+
+def _shown(ticket: QtOrderTicket) -> list[QLabel]:
+    return [label for label in ticket.errors.values() if label.isVisible()]
+
+
+def _unread(ticket: QtOrderTicket, label: QLabel) -> str | None:
+    """Why ``label`` does not read whole inside the ticket's visible area, or None when it does."""
+    if label.height() < label.heightForWidth(label.width()):
+        return f"{label.text()!r}: {label.height()} px high, needs {label.heightForWidth(label.width())}"
+    place = QRect(label.mapTo(ticket, QPoint(0, 0)), label.size())
+    room = ticket.visibleRegion().boundingRect()
+    return None if room.contains(place) else f"{label.text()!r}: at {place}, outside what shows of the ticket ({room})"
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (1920, 1080)])
+def test_every_message_reads_whole_in_the_ticket_dock(
+    qtbot: QtBot, engine: Engine, settings: QSettings, tmp_path: Path, width: int, height: int
+) -> None:
+    window = _window(qtbot, engine, settings, width, height)
+    ticket = window.ticket
+    _badly_filled(ticket)
+    qtbot.wait(20)  # the layout settles
+    assert window.grab().save(str(tmp_path / f"ticket_messages_{width}x{height}.png"))
+    shown = _shown(ticket)
+    fields = {"symbol", "qty", "limit_px", "stop_px", "account", "destination"}
+    assert {name for name, label in ticket.errors.items() if label in shown} >= fields
+    assert ticket.errors["qty"].text().startswith("Quantity must be a number, like 100 or 12.5")
+    assert LONG_QTY in ticket.errors["qty"].text()  # the whole message, not a cut one
+    for label in shown:
+        assert label.width() >= 150, f"{label.text()!r} is squeezed into {label.width()} px"
+        assert _unread(ticket, label) is None
+    assert window.blotter.width() >= 400  # the messages do not take the blotter's room
+    assert (window.width(), window.height()) == (width, height)  # nor push the window off the screen
+
+
+def test_a_message_goes_under_its_field_and_leaves_when_the_field_is_right(qtbot: QtBot, engine: Engine) -> None:
     ticket = make_ticket(qtbot, engine)
-    ticket.resize(ticket.sizeHint())
+    ticket.resize(320, 800)
     ticket.show()
     qtbot.waitExposed(ticket)
-    before, wanted = _places(ticket), ticket.sizeHint()
-    QTest.keyClicks(ticket.qty, "twelve hundred and fifty shares, please")
-    ticket.submit()  # every field now says what is wrong with it
-    qtbot.wait(10)
+    below = ticket.ord_type.y()
+    QTest.keyClicks(ticket.qty, "12x")
     label = ticket.errors["qty"]
-    assert label.text().startswith("Quantity must be a number, like 100 or 12.5")
-    assert label.toolTip() == label.text()
-    assert label.height() == label.fontMetrics().height()  # one line, not a word a line
-    assert ticket.sizeHint() == wanted
-    assert _places(ticket) == before
-    assert label.shown_text().endswith("…")
-    assert label.shown_text()[:-1] in label.text()
-
-
-def test_a_problem_shows_whole_when_there_is_room(qtbot: QtBot, engine: Engine) -> None:
-    ticket = make_ticket(qtbot, engine)
-    ticket.resize(900, ticket.sizeHint().height())
-    ticket.show()
-    qtbot.waitExposed(ticket)
-    ticket.submit()
-    assert ticket.errors["symbol"].shown_text() == ticket.errors["symbol"].text() == "Enter a symbol."
+    qtbot.waitUntil(lambda: ticket.ord_type.y() >= label.y() + label.height() > label.y())  # the next field moves
+    assert label.y() >= ticket.qty.y() + ticket.qty.height()  # under the quantity
+    ticket.qty.clear()
+    QTest.keyClicks(ticket.qty, "100")
+    assert label.text() == ""
+    qtbot.waitUntil(lambda: not label.isVisible())
+    qtbot.waitUntil(lambda: ticket.ord_type.y() == below)

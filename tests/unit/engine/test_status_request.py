@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from app.engine.commands import CancelOrder
 from app.engine.enums import ExecType, OrderStatus
 from app.engine.events import EVENT_TYPES, ActionRefused, StatusRequested
 from app.engine.ids import OrderId
+from app.engine.order import LinkOutcome
 from app.engine.serialization import from_json
 from app.engine.venue_messages import StatusRequest
-from tests.support.engine_kit import TRADER, VIEWER
+from tests.support.engine_kit import TRADER, VIEWER, open_engine
 from tests.unit.engine.order_desk import Desk
 
 
@@ -61,3 +64,28 @@ def test_the_request_restates_the_order_for_the_venue(tmp_path: Path) -> None:
         order.venue_order_id,
     )  # fmt: skip
     assert asked.venue_order_id is not None
+
+
+@pytest.mark.parametrize("snapshot", [False, True])
+def test_a_new_order_the_venue_does_not_know_was_lost_not_refused(tmp_path: Path, snapshot: bool) -> None:
+    """Sent, no ack, the line dropped (the venue restarted): a status answer with OrdStatus 8 says the venue has no
+    such order, so the new order's link is lost, which the desktop reads as "venue has no record of it"; a replay or
+    a snapshot gives the same."""
+    desk = Desk(tmp_path)
+    desk.steps("line_lost")
+    desk.send(desk.venue.report(ExecType.ORDER_STATUS, OrderStatus.REJECTED))
+    assert desk.order.status is OrderStatus.REJECTED
+    assert [link.outcome for link in desk.order.chain] == [LinkOutcome.LOST]
+    if snapshot:
+        desk.engine.snapshot()
+    desk.engine.close()
+    again, _ = open_engine(tmp_path / "desk.sqlite3")
+    assert [link.outcome for link in again.ledger.orders[desk.order_id].chain] == [LinkOutcome.LOST]
+    again.close()
+
+
+def test_a_new_order_the_venue_rejects_is_refused(tmp_path: Path) -> None:
+    desk = Desk(tmp_path)
+    desk.steps("rejected")
+    assert desk.order.status is OrderStatus.REJECTED
+    assert [link.outcome for link in desk.order.chain] == [LinkOutcome.REJECTED]

@@ -17,6 +17,7 @@ from app.engine.enums import Side
 from app.engine.events import TwapSliced, TwapStarted, TwapStopped
 from app.engine.ids import AccountId, OrderId, UserId
 from app.engine.kill_terms import KillGrade, Scope, ScopeKind
+from app.engine.order_timeline import order_timeline
 from app.engine.parent_terms import ParentSpec
 from app.engine.recovery import decode_event
 from app.engine.serialization import from_json, to_json
@@ -174,3 +175,27 @@ def test_a_slice_sent_just_before_a_crash_is_not_sent_again(desk: TwapDesk) -> N
         "slice 3 of 3: 334",
     ]
     again.store.close()
+
+
+def test_each_slice_is_on_its_childs_timeline_and_every_slice_on_the_parents(desk: TwapDesk) -> None:
+    desk.start(minutes=10, slices=3)
+    desk.after(200)
+    children = [o.order_id for o in desk.engine.ledger.orders.values() if o.spec.parent_id == desk.parent_id]
+    assert len(children) == 2
+    for number, child in enumerate(children, start=1):
+        said = [e.what for e in order_timeline(desk.engine.store, child)]
+        assert said[0].startswith("Risk gate passed")
+        [slice_line] = [line for line in said if "slice" in line]
+        assert slice_line.startswith(f"Sent as slice {number} of TWAP {desk.parent_id}")
+    parent = order_timeline(desk.engine.store, desk.parent_id)
+    assert [(e.who, e.what.split(":")[0]) for e in parent] == [
+        ("trader1", "Parent staged"),
+        ("trader1", "TWAP started"),
+        ("trader1", "TWAP slice 1"),
+        ("trader1", "TWAP slice 2"),
+    ]
+    assert parent[2].what.startswith(f"TWAP slice 1: sent as {children[0]} (slice 1 of 3: 333")
+    desk.engine.close_parent(desk.parent_id, TRADER)
+    desk.after(1)
+    closing = [e.what for e in order_timeline(desk.engine.store, desk.parent_id)][-2:]
+    assert closing == ["Parent closed, live children keep working", "TWAP stopped: the parent was closed"]
