@@ -178,7 +178,7 @@ class FixGateway(DeskSessions[InboundMessage]):
         return None
 
     def _refuse(
-        self, session: FixSession, received: Received, bad: FixRejectError
+        self, session: FixSession, received: Received, bad: FixRejectError, alerts: list[Alert]
     ) -> tuple[list[Outgoing], InboundMessage | None]:
         """An execution report we cannot read is refused and still kept, for the engine's Anomalies
         (``report_messages.unreadable_report`` says why a fill in it is held, not applied). One without a ClOrdID
@@ -186,13 +186,14 @@ class FixGateway(DeskSessions[InboundMessage]):
         Reject would be wrong by the dictionary; any other with the session Reject the fault calls for."""
         msg = received.message
         if msg.msg_type != _EXECUTION_REPORT:
-            return super()._refuse(session, received, bad)
+            return super()._refuse(session, received, bad, alerts)
         if bad.tag == tags.CL_ORD_ID and bad.reject_reason == SessionRejectReason.REQUIRED_TAG_MISSING:
             words = "ClOrdID (11) is missing: this desk finds its orders by it"
             body = business_reject_message(msg, BusinessRejectReason.CONDITIONALLY_REQUIRED_FIELD_MISSING, words, None)
             refusal, answer = [session.send(body)], "a BusinessMessageReject (380=5)"
         else:
-            refusal, answer = super()._refuse(session, received, bad)[0], f"a session Reject (373={bad.reject_reason})"
+            refusal = super()._refuse(session, received, bad, alerts)[0]
+            answer = f"a session Reject (373={bad.reject_reason})"
         problem = f"{bad}; answered with {answer}."
         return refusal, unreadable_report(msg, received.raw, session.config.name, problem)
 
