@@ -11,7 +11,8 @@ the request they refuse) and applied in one engine transaction, together with th
 MsgSeqNum, the raw messages (for the audit timeline) and any session messages it sends in answer. Then:
 DK for executions of orders we do not know (a status answer about one is no execution: the engine records it
 as an anomaly), status requests for every live order after a logon
-(``status_requests.py``: one mass status where the venue takes it), and the unknown state for unanswered
+(``status_requests.py``: one mass status where the venue takes it; a status answer to a request of an earlier
+logon or run is old news, recorded as an alert and not applied), and the unknown state for unanswered
 requests when a line drops. A message that cannot be read is answered
 with a session Reject and goes no further, except an execution report: refused all the same (a
 BusinessMessageReject when it lacks its ClOrdID), it reaches the engine as an unreadable report, an anomaly.
@@ -151,12 +152,15 @@ class FixGateway(DeskSessions[InboundMessage]):
             self.engine.line_lost(name)
         if out.logged_on:
             return self._status.after_logon(session)
-        return self._status.follow_up(name)
+        return self._status.follow_up(session)
 
     def _read(self, session: FixSession, received: Received, alerts: list[Alert]) -> InboundMessage | None:
         msg, name = received.message, session.config.name
         kind = msg.msg_type
         if kind == _EXECUTION_REPORT:
+            if (stale := self._status.stale(name, msg)) is not None:
+                alerts.append(Alert(AlertLevel.INFO, stale, AlertKind.IGNORED))
+                return None
             if self._status.answers(name, msg):
                 return self._mass_status_answer(msg, name)
             return execution_report(msg, name)
