@@ -46,13 +46,14 @@ class Wire:
 class Line:
     """One of the desk's sessions logged on to a scripted counterparty, fed bytes by hand."""
 
-    def __init__(self, sessions: SessionGroup, name: str, clock: FakeClock) -> None:
+    def __init__(self, sessions: SessionGroup, name: str, clock: FakeClock, first_seq: int = 1) -> None:
         self.sessions = sessions
         self.wire = Wire()
         sessions.initiators[name] = self.wire  # type: ignore[assignment]
         self.session = sessions.sessions[name]
         config = self.session.config
         self.peer = Peer(clock, sender=config.target_comp_id, target=config.sender_comp_id)
+        self.peer.next_seq = first_seq
         self.carry(self.session.connected())
         self.hear(MsgType.LOGON, [(tags.ENCRYPT_METHOD, 0), (tags.HEART_BT_INT, 30)])
 
@@ -80,7 +81,8 @@ class Line:
 class Desk:
     """Engine + gateway on a temp store, logged on to a scripted venue (and its drop copy, if wanted)."""
 
-    def __init__(self, path: Path, *, drop_copy: bool = False, mass_status: bool = False) -> None:
+    def __init__(self, path: Path, *, drop_copy: bool = False, mass_status: bool = False, venue_seq: int = 1) -> None:
+        """``venue_seq``: the venue's next MsgSeqNum, for a desk restarted on the store of an earlier one."""
         self.clock = FakeClock()
         config = dataclasses.replace(session_config("SIMA", "DESK", "VENUE"), mass_status=mass_status)
         self.gateway = FixGateway([config], self.clock)
@@ -89,7 +91,7 @@ class Desk:
         )
         self.engine.reload()
         self.gateway.attach(self.engine)
-        self.line = Line(self.gateway, "SIMA", self.clock)
+        self.line = Line(self.gateway, "SIMA", self.clock, venue_seq)
         self.wire, self.session, self.venue = self.line.wire, self.line.session, self.line.peer
         copy_config = dataclasses.replace(session_config("SIMA-DC", "DESK", "VENUE-DC"), role=SessionRole.DROP_COPY)
         self.drop_copies = DropCopyGateway([copy_config] if drop_copy else [], self.clock)

@@ -10,7 +10,8 @@ stops them, and keeps and tells their alerts (the health view lists every group'
 sequence, ``carry_out``:
 
 - reads each application message with the subclass's mapping (``_read``); one it cannot read is answered
-  with a session Reject naming the reason and the tag (``_refuse``, where a subclass may answer otherwise and
+  with a session Reject naming the reason and the tag, its "reject sent" alert recorded and told like any
+  other (``_refuse``, where a subclass may answer otherwise and
   keep something of it for the engine: the order sessions keep an unreadable execution report);
 - applies what was read (``_apply``) in one engine transaction, together with the session's new outbound
   messages, the received raw messages (the audit trail), the session's record (its next inbound MsgSeqNum)
@@ -140,7 +141,7 @@ class DeskSessions(SessionGroup, Generic[T]):
             try:
                 message = self._read(session, received, alerts)
             except FixRejectError as bad:
-                refusal, held = self._refuse(session, received, bad)
+                refusal, held = self._refuse(session, received, bad, alerts)
                 answers += refusal
                 if held is not None:  # refused, yet kept for the engine: its raw text joins the audit trail too
                     kept.append(received)
@@ -180,11 +181,15 @@ class DeskSessions(SessionGroup, Generic[T]):
         """Map one received application message (None: nothing to apply; add an alert to say why). Raise
         ``FixRejectError`` for one that cannot be read."""
 
-    def _refuse(self, session: FixSession, received: Received, bad: FixRejectError) -> tuple[list[Outgoing], T | None]:
+    def _refuse(
+        self, session: FixSession, received: Received, bad: FixRejectError, alerts: list[Alert]
+    ) -> tuple[list[Outgoing], T | None]:
         """Answer a message ``_read`` could not read, and say what of it still goes to the engine. Here: a session
-        Reject naming the reason and the tag, and nothing."""
+        Reject naming the reason and the tag (its "reject sent" alert joins ``alerts``), and nothing."""
         reason = SessionRejectReason(bad.reject_reason)
-        return session.reject(received, reason, str(bad), bad.tag).sends, None
+        refusal = session.reject(received, reason, str(bad), bad.tag)
+        alerts += refusal.alerts
+        return refusal.sends, None
 
     @abc.abstractmethod
     def _apply(

@@ -11,7 +11,8 @@ the request they refuse) and applied in one engine transaction, together with th
 MsgSeqNum, the raw messages (for the audit timeline) and any session messages it sends in answer. Then:
 DK for executions of orders we do not know (a status answer about one is no execution: the engine records it
 as an anomaly), status requests for every live order after a logon
-(``status_requests.py``: one mass status where the venue takes it), and the unknown state for unanswered
+(``status_requests.py``: one mass status where the venue takes it; a status answer to a request of an earlier
+logon or run is old news, recorded as an alert and not applied), and the unknown state for unanswered
 requests when a line drops. A message that cannot be read is answered
 with a session Reject and goes no further, except an execution report: refused all the same (a
 BusinessMessageReject when it lacks its ClOrdID), it reaches the engine as an unreadable report, an anomaly.
@@ -151,12 +152,15 @@ class FixGateway(DeskSessions[InboundMessage]):
             self.engine.line_lost(name)
         if out.logged_on:
             return self._status.after_logon(session)
-        return self._status.follow_up(name)
+        return self._status.follow_up(session)
 
     def _read(self, session: FixSession, received: Received, alerts: list[Alert]) -> InboundMessage | None:
         msg, name = received.message, session.config.name
         kind = msg.msg_type
         if kind == _EXECUTION_REPORT:
+            if (stale := self._status.stale(name, msg)) is not None:
+                alerts.append(Alert(AlertLevel.INFO, stale, AlertKind.IGNORED))
+                return None
             if self._status.answers(name, msg):
                 return self._mass_status_answer(msg, name)
             return execution_report(msg, name)
@@ -178,7 +182,7 @@ class FixGateway(DeskSessions[InboundMessage]):
         return None
 
     def _refuse(
-        self, session: FixSession, received: Received, bad: FixRejectError
+        self, session: FixSession, received: Received, bad: FixRejectError, alerts: list[Alert]
     ) -> tuple[list[Outgoing], InboundMessage | None]:
         """An execution report we cannot read is refused and still kept, for the engine's Anomalies
         (``report_messages.unreadable_report`` says why a fill in it is held, not applied). One without a ClOrdID
@@ -186,13 +190,14 @@ class FixGateway(DeskSessions[InboundMessage]):
         Reject would be wrong by the dictionary; any other with the session Reject the fault calls for."""
         msg = received.message
         if msg.msg_type != _EXECUTION_REPORT:
-            return super()._refuse(session, received, bad)
+            return super()._refuse(session, received, bad, alerts)
         if bad.tag == tags.CL_ORD_ID and bad.reject_reason == SessionRejectReason.REQUIRED_TAG_MISSING:
             words = "ClOrdID (11) is missing: this desk finds its orders by it"
             body = business_reject_message(msg, BusinessRejectReason.CONDITIONALLY_REQUIRED_FIELD_MISSING, words, None)
             refusal, answer = [session.send(body)], "a BusinessMessageReject (380=5)"
         else:
-            refusal, answer = super()._refuse(session, received, bad)[0], f"a session Reject (373={bad.reject_reason})"
+            refusal = super()._refuse(session, received, bad, alerts)[0]
+            answer = f"a session Reject (373={bad.reject_reason})"
         problem = f"{bad}; answered with {answer}."
         return refusal, unreadable_report(msg, received.raw, session.config.name, problem)
 

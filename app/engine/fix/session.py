@@ -20,6 +20,7 @@ own store key, so no sent message is ever overwritten.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Final
 
@@ -31,7 +32,7 @@ from app.engine.fix.alerts import Alert, AlertKind, AlertLevel
 from app.engine.fix.config import SessionConfig
 from app.engine.fix.errors import FieldMissingError, FixCodecError, FixParseError
 from app.engine.fix.framer import FixFramer, Frame, Garbled
-from app.engine.fix.message import FixMessage, parse_message
+from app.engine.fix.message import FixMessage, parse_message, tag_key
 from app.engine.fix.session_fsm import SessionEvent, SessionState, next_state
 from app.engine.fix.session_store import SessionStore
 from app.engine.fix.tags import ADMIN_MSG_TYPES, MsgType, SessionRejectReason
@@ -55,6 +56,13 @@ _ACTED_ON_HERE: Final = frozenset({_HEARTBEAT, _TEST_REQUEST, _RESEND_REQUEST, _
 """Session messages the core handles itself; every other message in sequence goes to the application."""
 _NEEDED_NUMBERS: Final = {_RESEND_REQUEST: (tags.BEGIN_SEQ_NO, tags.END_SEQ_NO), _SEQUENCE_RESET: (tags.NEW_SEQ_NO,)}
 """Fields a session message cannot be acted on without; read before it is sequenced, so a bad one is rejected."""
+_FIELDS_CHECKED: Final = frozenset({_TEST_REQUEST, _LOGON, *_NEEDED_NUMBERS})
+"""Message types with fields ``_readable_session_fields`` checks (application messages have none)."""
+_BEGIN_KEY, _TYPE_KEY, _SEQ_KEY = tag_key(tags.BEGIN_STRING), tag_key(tags.MSG_TYPE), tag_key(tags.MSG_SEQ_NUM)
+_SENDER_KEY, _TARGET_KEY = tag_key(tags.SENDER_COMP_ID), tag_key(tags.TARGET_COMP_ID)
+_SENDING_TIME_KEY, _POSS_DUP_KEY = tag_key(tags.SENDING_TIME), tag_key(tags.POSS_DUP_FLAG)
+_MAX_DIGITS: Final = 18
+"""Longest MsgSeqNum read on the fast path, as ``values.parse_int`` allows."""
 
 
 @fast_frozen_init  # one per message sent
@@ -311,11 +319,19 @@ class FixSession:
             self._alert(AlertKind.DROPPED, AlertLevel.WARNING, f"dropped a message: {bad}")
 
     def _acceptable(self, msg: FixMessage) -> int | None:
-        """The checks every message passes before its MsgSeqNum is looked at: its MsgSeqNum, None once handled."""
-        config = self.config
+        """The checks every message passes before its MsgSeqNum is looked at: its MsgSeqNum, None once handled.
+
+        Read on every message, so the header is read straight from the message's first values (by wire tag); a
+        field missing or malformed is then read again through the message's accessors, which raise the error
+        that names it."""
+        config, first = self.config, msg.first_values()
         try:
-            seq, kind = msg.seq_num, msg.msg_type
-            if msg.begin_string != config.begin_string:
+            seq_text, kind = first.get(_SEQ_KEY), first[_TYPE_KEY]
+            if seq_text is not None and len(seq_text) <= _MAX_DIGITS and seq_text.isascii() and seq_text.isdigit():
+                seq = int(seq_text)
+            else:
+                seq = msg.seq_num
+            if first[_BEGIN_KEY] != config.begin_string:
                 self._logout_and_drop(f"BeginString must be {config.begin_string}, not {msg.begin_string}")
                 return None
             if self.state not in _LOGGED_ON and kind != _LOGON:
@@ -324,13 +340,17 @@ class FixSession:
                 else:
                     self._drop(f"the first message was {_type_name(kind)}, not a Logon")
                 return None
-            if msg.sender_comp_id != config.target_comp_id or msg.target_comp_id != config.sender_comp_id:
+            sender, target = first.get(_SENDER_KEY), first.get(_TARGET_KEY)
+            if sender is None or target is None:
+                sender, target = msg.sender_comp_id, msg.target_comp_id  # raises FieldMissingError naming it
+            if sender != config.target_comp_id or target != config.sender_comp_id:
                 text = f"CompIDs must be {config.target_comp_id}->{config.sender_comp_id}"
                 self._reject(seq, SessionRejectReason.COMPID_PROBLEM, text, tags.SENDER_COMP_ID, kind)
                 self._logout_and_drop(text)
                 return None
-            _readable_session_fields(msg, kind)
-            return seq if self._timely(msg, seq, kind) else None
+            if kind in _FIELDS_CHECKED:
+                _readable_session_fields(msg, kind)
+            return seq if self._timely(msg, first, seq, kind) else None
         except FixCodecError as bad:
             if not self.is_active:
                 self._drop(f"a Logon that cannot be read: {bad}")
@@ -348,8 +368,8 @@ class FixSession:
                 self._alert(AlertKind.DROPPED, AlertLevel.WARNING, f"dropped a message: {bad}")
             return None
 
-    def _timely(self, msg: FixMessage, seq: int, kind: str) -> bool:
-        text = msg.get(tags.SENDING_TIME)
+    def _timely(self, msg: FixMessage, first: Mapping[str, str], seq: int, kind: str) -> bool:
+        text = first.get(_SENDING_TIME_KEY)
         if text is not None and text == self._in_time_text and self._in_time is not None:
             sending_time = self._in_time  # a burst shares its SendingTimes; each is checked once per read
         else:
@@ -361,7 +381,7 @@ class FixSession:
                 self._logout_and_drop(text)
                 return False
             self._in_time_text, self._in_time = text, sending_time
-        if kind != _SEQUENCE_RESET and msg.poss_dup:
+        if kind != _SEQUENCE_RESET and first.get(_POSS_DUP_KEY, "N") != "N" and msg.poss_dup:  # raises if not Y
             original = msg.orig_sending_time
             if original is None:
                 if seq == self.next_in:

@@ -8,12 +8,18 @@ single report naming no order. Those naming an order of ours go to the engine li
 the last report is in, every order that was live when we asked and that the venue did not name gets its own
 OrderStatusRequest (35=H), so an order the venue never received, or finished while we were away, is still
 answered for. A venue without ``mass_status`` gets one OrderStatusRequest per live order straight away.
+
+An answer to a request of an earlier logon (or an earlier run) is old news: a report the venue resends after a
+reconnect (43=Y) tells where the order stood then, and taken as fresh it could free a cancel or replace whose
+fate is in doubt on what the venue knew before it. So every request's id is unique across connections and runs
+(made of the session's epoch and its next MsgSeqNum when asked, which both live in the store), and a status
+answer naming a request of ours other than this logon's is not applied: ``stale`` says why, for the session's
+alerts.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -41,28 +47,53 @@ class _Round:
     complete: bool = False
 
 
+MASS_PREFIX: Final = "MASS-"
+"""Starts the MassStatusReqID (584) of every mass status request this desk sends."""
+STATUS_PREFIX: Final = "STATUS-"
+"""Starts the OrdStatusReqID (790) of every status request sent after a logon."""
+
+
 class StatusRequests:
     """The status requests of one set of order sessions, and the mass status answers they wait for."""
 
     def __init__(self, ledger: Callable[[], OrderLedger]) -> None:
         self._ledger = ledger
         self._rounds: dict[str, _Round] = {}
-        self._ids = itertools.count(1)
+        self._asked: dict[str, set[str]] = {}
+        """The ids of the requests sent on each session since its last logon, mass and single."""
 
     def after_logon(self, session: FixSession) -> list[FixMessage]:
         """The requests to send once ``session`` is logged on: about every live order routed to it. A mass status
-        request's id (584) is made of the session's epoch and the MsgSeqNum it goes out under, so an answer to a
+        request's id (584) is made of the session's epoch and the next MsgSeqNum it sends, so an answer to a
         request of an earlier connection (or an earlier run) is never taken for this one's."""
         name = session.config.name
         live = [order for order in self._ledger().live() if order.spec.destination == name]
         self._rounds.pop(name, None)  # an answer to a request sent before this logon no longer counts
+        self._asked[name] = set()
         if not live:
             return []
         if not session.config.mass_status:
-            return self._one_each(live)
-        req_id = f"MASS-{session.record.epoch}-{session.next_out}"
+            return self._one_each(session, live)
+        req_id = f"{MASS_PREFIX}{_stamp(session)}"
         self._rounds[name] = _Round(req_id, frozenset(order.order_id for order in live))
+        self._asked[name].add(req_id)
         return [mass_status_message(req_id)]
+
+    def stale(self, session: str, msg: FixMessage) -> str | None:
+        """Why ``msg`` (an ExecutionReport) is an old status answer not to apply: one naming a request of ours
+        (584 or 790) that was not sent on ``session`` since its last logon. None for any other report."""
+        if msg.get(tags.EXEC_TYPE) != ORDER_STATUS:
+            return None
+        asked = self._asked.get(session, set())
+        for tag, prefix in ((tags.MASS_STATUS_REQ_ID, MASS_PREFIX), (tags.ORD_STATUS_REQ_ID, STATUS_PREFIX)):
+            req_id = msg.get(tag)
+            if req_id is not None and req_id.startswith(prefix) and req_id not in asked:
+                again = " (sent again, 43=Y)" if msg.poss_dup else ""
+                return (
+                    f"{session}: ignored a status answer{again} about ClOrdID {msg.get(tags.CL_ORD_ID)} to request "
+                    f"{req_id}, asked before the last logon: where the order stood then is no news now."
+                )
+        return None
 
     def answers(self, session: str, msg: FixMessage) -> bool:
         """Whether ``msg`` (an ExecutionReport) answers our mass status request on ``session``; if so, note it."""
@@ -78,19 +109,29 @@ class StatusRequests:
             round_.complete = True
         return True
 
-    def follow_up(self, session: str) -> list[FixMessage]:
+    def follow_up(self, session: FixSession) -> list[FixMessage]:
         """Once the mass status answer on ``session`` is complete: a status request for each order it asked
         about, still live, that the venue did not name."""
-        round_ = self._rounds.get(session)
+        name = session.config.name
+        round_ = self._rounds.get(name)
         if round_ is None or not round_.complete:
             return []
-        del self._rounds[session]
+        del self._rounds[name]
         orders = self._ledger().orders
         missing = [orders[order_id] for order_id in sorted(round_.asked - round_.named)]
-        return self._one_each(order for order in missing if order.status.is_live)
+        return self._one_each(session, [order for order in missing if order.status.is_live])
 
-    def _one_each(self, orders: Iterable[Order]) -> list[FixMessage]:
-        return [status_request_message(StatusRequest.for_order(order, f"STATUS-{next(self._ids)}")) for order in orders]
+    def _one_each(self, session: FixSession, orders: Sequence[Order]) -> list[FixMessage]:
+        stamp = _stamp(session)
+        ids = [f"{STATUS_PREFIX}{stamp}-{n}" for n, _ in enumerate(orders, 1)]
+        self._asked.setdefault(session.config.name, set()).update(ids)
+        return [status_request_message(StatusRequest.for_order(o, i)) for o, i in zip(orders, ids, strict=True)]
+
+
+def _stamp(session: FixSession) -> str:
+    """The session's epoch and next outbound MsgSeqNum: together never the same twice, across runs too (the store
+    keeps both; the requests this stamp names take that number or later ones)."""
+    return f"{session.record.epoch}-{session.next_out}"
 
 
 def _cl_ord_id(msg: FixMessage) -> ClOrdId | None:

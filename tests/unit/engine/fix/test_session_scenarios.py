@@ -10,11 +10,13 @@ from datetime import time
 import pytest
 
 from app.engine.fix import tags
+from app.engine.fix.alerts import AlertKind
 from app.engine.fix.message import FixMessage
 from app.engine.fix.schedule import SessionSchedule
 from app.engine.fix.session_fsm import SessionState
 from app.engine.fix.session_store import MemorySessionStore
 from app.engine.fix.tags import MsgType
+from app.engine.fix.values import FixValue
 from tests.support.fix_script import START, Desk, execution, minutes, reframe
 
 
@@ -431,3 +433,46 @@ def test_a_session_message_missing_what_it_needs_is_rejected_and_the_session_goe
     assert desk.session.next_in == 3
     desk.hear(MsgType.EXECUTION_REPORT, execution("C-2", "E-2"))
     assert desk.delivered() == ["C-2"]
+
+
+_HEADER: list[tuple[int, FixValue]] = [
+    (tags.SENDER_COMP_ID, "VENUE"),
+    (tags.TARGET_COMP_ID, "DESK"),
+    (tags.MSG_SEQ_NUM, 2),
+]
+
+
+@pytest.mark.parametrize(
+    ("header", "reason", "tag"),
+    [
+        ([(tags.SENDER_COMP_ID, "VENUE"), (tags.MSG_SEQ_NUM, 2)], "1", "56"),  # TargetCompID missing
+        ([(tags.TARGET_COMP_ID, "DESK"), (tags.MSG_SEQ_NUM, 2)], "1", "49"),  # SenderCompID missing
+        ([*_HEADER, (tags.POSS_DUP_FLAG, "X")], "6", "43"),  # PossDupFlag neither Y nor N
+    ],
+)
+def test_a_header_field_missing_or_malformed_is_rejected_naming_it_and_the_session_goes_on(
+    header: list[tuple[int, FixValue]], reason: str, tag: str
+) -> None:
+    desk = Desk()
+    desk.logon()
+    fields = [*execution("C-2", "E-2"), *header, (tags.SENDING_TIME, desk.clock.now())]
+    (reject,) = desk.hear_bytes(FixMessage(MsgType.EXECUTION_REPORT, fields).encode())
+    assert (reject.msg_type, reject.get(tags.REF_SEQ_NUM)) == ("3", "2")
+    assert (reject.get(tags.SESSION_REJECT_REASON), reject.get(tags.REF_TAG_ID)) == (reason, tag)
+    assert desk.session.state is SessionState.ACTIVE
+    desk.peer.next_seq = 3
+    desk.hear(MsgType.EXECUTION_REPORT, execution("C-3", "E-3"))
+    assert desk.delivered() == ["C-3"]
+
+
+def test_a_msg_seq_num_that_is_no_number_drops_the_message_and_the_session_goes_on() -> None:
+    desk = Desk()
+    desk.logon()
+    fields = [*execution("C-2", "E-2"), (tags.SENDER_COMP_ID, "VENUE"), (tags.TARGET_COMP_ID, "DESK")]
+    raw = FixMessage(
+        MsgType.EXECUTION_REPORT, [*fields, (tags.MSG_SEQ_NUM, "2x"), (tags.SENDING_TIME, desk.clock.now())]
+    )
+    assert desk.hear_bytes(raw.encode()) == []
+    assert [a.kind for a in desk.alerts][-1] is AlertKind.DROPPED
+    desk.hear(MsgType.EXECUTION_REPORT, execution("C-3", "E-3"))
+    assert desk.delivered() == ["C-3"]

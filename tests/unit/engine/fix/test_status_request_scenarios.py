@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.engine.commands import CancelOrder
 from app.engine.enums import ExecType, OrderStatus
 from app.engine.events import AnomalyKind
 from app.engine.fix import tags
+from app.engine.fix.alerts import AlertKind
 from app.engine.fix.message import FixMessage
 from app.engine.fix.tags import MsgType
 from app.engine.fix.values import FixValue
 from app.engine.order import Order
+from tests.support.engine_kit import TRADER
 from tests.support.fix_reports import report_fields
 from tests.support.gateway_desk import Desk
 from tests.support.reports import VenueOrder
@@ -119,3 +122,55 @@ def test_no_live_orders_no_status_requests(tmp_path: Path) -> None:
     desk = Desk(tmp_path / "desk.db", mass_status=True)
     desk.line.reconnect()
     assert desk.sent(MsgType.ORDER_MASS_STATUS_REQUEST) == desk.sent(MsgType.ORDER_STATUS_REQUEST) == []
+
+
+def _status_answer(venue: VenueOrder, *ids: tuple[int, FixValue]) -> list[tuple[int, FixValue]]:
+    """The venue's 150=I report that ``venue`` is working (39=0), naming the request it answers by ``ids``."""
+    return [*report_fields(venue.report(ExecType.ORDER_STATUS, OrderStatus.NEW)), *ids]
+
+
+def test_a_resent_answer_to_an_earlier_mass_request_cannot_free_a_cancel_in_doubt(tmp_path: Path) -> None:
+    desk = Desk(tmp_path / "desk.db", mass_status=True)
+    order, venue = _live_order(desk)
+    desk.line.reconnect()
+    (earlier,) = desk.sent(MsgType.ORDER_MASS_STATUS_REQUEST)
+    asked_at = desk.clock.now()
+    desk._carry(desk.session.connection_lost())
+    assert desk.engine.cancel(CancelOrder(order.order_id, TRADER)).accepted  # goes by resend, or is gap-filled
+    desk._carry(desk.session.connected())
+    desk.hear(MsgType.LOGON, [(tags.ENCRYPT_METHOD, 0), (tags.HEART_BT_INT, 30)])
+    assert order.status is OrderStatus.UNKNOWN  # the cancel is in doubt until the venue says
+    current = desk.sent(MsgType.ORDER_MASS_STATUS_REQUEST)[1]
+    # The venue resends its answer to the earlier round: the order was working then, before our cancel.
+    old_answer = _status_answer(venue, (tags.MASS_STATUS_REQ_ID, earlier[tags.MASS_STATUS_REQ_ID]))
+    desk.hear(MsgType.EXECUTION_REPORT, [*old_answer, (tags.TOT_NUM_REPORTS, 1), (tags.LAST_RPT_REQUESTED, True)],
+              poss_dup=True, orig_sending_time=asked_at)  # fmt: skip
+    assert order.status is OrderStatus.UNKNOWN
+    assert order.pending is not None
+    (ignored,) = [a for a in desk.alerts() if a.kind is AlertKind.IGNORED]
+    assert earlier[tags.MASS_STATUS_REQ_ID] in ignored.text
+    assert "43=Y" in ignored.text
+    assert desk.sent(MsgType.REJECT) == []
+    _mass_answer(desk, current, venue, total=1, last=True)  # this round's answer: the venue never had the cancel
+    assert (order.status, order.pending) == (OrderStatus.NEW, None)
+
+
+def test_status_request_ids_are_not_reused_after_a_restart_and_a_late_answer_to_the_old_one_is_ignored(
+    tmp_path: Path,
+) -> None:
+    desk = Desk(tmp_path / "desk.db")
+    order, venue = desk.submit(100)  # no ack yet: its fate is unknown until a status answer
+    desk.line.reconnect()
+    (before,) = desk.sent(MsgType.ORDER_STATUS_REQUEST)
+    desk.engine.store.close()
+    again = Desk(tmp_path / "desk.db", venue_seq=desk.venue.next_seq)
+    (after,) = again.sent(MsgType.ORDER_STATUS_REQUEST)
+    assert after[tags.CL_ORD_ID] == before[tags.CL_ORD_ID] == order.cl_ord_id
+    assert after[tags.ORD_STATUS_REQ_ID] != before[tags.ORD_STATUS_REQ_ID]
+    late = _status_answer(venue, (tags.ORD_STATUS_REQ_ID, before[tags.ORD_STATUS_REQ_ID]))
+    again.hear(MsgType.EXECUTION_REPORT, late)
+    (ignored,) = [a for a in again.alerts() if a.kind is AlertKind.IGNORED]
+    assert before[tags.ORD_STATUS_REQ_ID] in ignored.text
+    assert again.order(order.order_id).status is OrderStatus.UNKNOWN
+    again.hear(MsgType.EXECUTION_REPORT, _status_answer(venue, (tags.ORD_STATUS_REQ_ID, after[tags.ORD_STATUS_REQ_ID])))
+    assert again.order(order.order_id).status is OrderStatus.NEW

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from app.engine.enums import ExecType, OrderStatus
-from app.engine.events import AnomalyKind, AnomalyRecorded
+from app.engine.events import AnomalyKind, AnomalyRecorded, SessionAlertRaised
 from app.engine.fix import tags
+from app.engine.fix.alerts import AlertKind
 from app.engine.fix.tags import MsgType
 from app.engine.fix.values import FixValue
 from app.engine.order import Order
@@ -116,3 +117,23 @@ def test_an_execution_for_an_order_we_do_not_know_is_still_dk_d(desk: Desk) -> N
     desk.report(VenueOrder("NOT-OURS", 10).report(ExecType.NEW, OrderStatus.NEW))
     assert len(desk.sent(MsgType.DONT_KNOW_TRADE)) == 1
     assert desk.anomalies() == [AnomalyKind.UNKNOWN_ORDER]
+
+
+def test_a_session_reject_we_send_is_recorded_and_told_to_the_health_view(desk: Desk) -> None:
+    heard: list[SessionAlertRaised] = []
+    desk.gateway.subscribe_alerts(lambda _at, alert: heard.append(alert))
+    _, venue = _acked(desk)
+    desk.hear(MsgType.EXECUTION_REPORT, _with(report_fields(venue.ack()), tags.EXEC_TYPE, "Z"))
+    (reject,) = desk.sent(MsgType.REJECT)
+    (recorded,) = [a for a in desk.alerts() if a.kind is AlertKind.REJECT_SENT]
+    assert f"rejected message {reject[tags.REF_SEQ_NUM]}" in recorded.text
+    assert recorded in heard
+    assert desk.gateway.last_alert["SIMA"][1] == recorded
+
+
+def test_a_session_reject_of_another_message_type_is_told_too(desk: Desk) -> None:
+    order, _ = _acked(desk)  # a cancel reject naming no reason the desk can read
+    desk.hear(MsgType.ORDER_CANCEL_REJECT, [(tags.CL_ORD_ID, "X-1"), (tags.ORIG_CL_ORD_ID, order.cl_ord_id)])
+    (reject,) = desk.sent(MsgType.REJECT)
+    assert [a.kind for a in desk.alerts()].count(AlertKind.REJECT_SENT) == 1
+    assert reject[tags.REF_MSG_TYPE] == MsgType.ORDER_CANCEL_REJECT
