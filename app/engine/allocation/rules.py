@@ -17,7 +17,11 @@ account was released (the split rule), at the difference's own price (its notion
 released like a supplement. A late fill and a bust pending together are settled in turn, the corrective version
 first: one version has one price and one split, and a take-back at the busted fill's price by the released legs
 cannot share them with late fills at their own price by the template. A correction in price only moves no
-quantity, so no version can carry it: it is refused in words, to be settled with the accounts.
+quantity: its corrective version reprices what each account holds of the block by the same price difference (the
+notional's change over the quantity released), so each account's average moves by it and nothing is realised.
+
+A version after a release names only the fills new or changed since that release (and the busted ones), so its
+event stays small however many fills the block has; the book rebuilds the whole set from the version it builds on.
 """
 
 from __future__ import annotations
@@ -74,7 +78,9 @@ def proposal(
         chosen = _legs_for(order, block, legs, order.cum_qty, "")
         if isinstance(chosen, str):
             return chosen
-        return replace(_priced(order, block, user, chosen, order.avg_px), settled=tuple(standing.values()))
+        exact = _average(order, standing.values())
+        first = _priced(order, block, user, chosen, exact)
+        return replace(first, late_px=stated_px(exact), settled=tuple(standing.values()))
     if not block.out_of_date(order):
         return _locked(order_id, block) + " Nothing has filled since, so there is no supplement to propose."
     settled = block.settled(order)
@@ -94,9 +100,22 @@ def proposal(
         return chosen
     late_px = _notional(late) / Fraction(filled)
     supplement = _priced(order, block, user, chosen, late_px)
+    named, since = _named(block, late, standing.values())
     return replace(
-        supplement, released_qty=order.cum_qty - filled, late_px=stated_px(late_px), settled=tuple(standing.values())
+        supplement, released_qty=order.cum_qty - filled, late_px=stated_px(late_px), settled=named, since=since
     )
+
+
+def _named(
+    block: Block, changed: Iterable[SettledFill], whole: Iterable[SettledFill]
+) -> tuple[tuple[SettledFill, ...], int]:
+    """The fills a version after a release names, and the version it builds on: only those ``changed`` since the
+    latest release when that release named its own fills (so a version's size does not grow with the block's fill
+    count), else the ``whole`` set it accounts for."""
+    assert block.release is not None
+    if block.version(block.release.version).fills:
+        return tuple(changed), block.release.version
+    return tuple(whole), 0
 
 
 def _corrective(
@@ -113,17 +132,17 @@ def _corrective(
     released = block.release.version
     now = [standing[exec_id] for exec_id in settled if exec_id in standing]
     qty = sum((fill.qty for fill in now), ZERO) - sum((fill.qty for fill in settled.values()), ZERO)
-    if qty == ZERO:
-        return (
-            f"Fills of {order.order_id} released in version {released} were corrected in price only; a corrective "
-            "version moves quantity at one price, so settle the price difference with the released accounts."
-        )
-    px = (_notional(now) - _notional(settled.values())) / Fraction(qty)
+    difference = _notional(now) - _notional(settled.values())
     held = _held(order, block)
     if not any(part > ZERO for part in held.values()):
         return f"No account holds any of {order.order_id} from its releases, so there is nothing to correct."
-    parts = split_quantity(abs(qty), [max(part, ZERO) for part in held.values()], block.basis.lot)
-    pro_rata = [(account, part.copy_sign(qty)) for account, part in zip(held, parts, strict=True) if part]
+    if qty == ZERO:  # in price only: each account's holding of the block is repriced by the same difference
+        pro_rata = [(account, part) for account, part in held.items() if part > ZERO]
+        px = difference / Fraction(sum((part for _, part in pro_rata), ZERO))
+    else:
+        parts = split_quantity(abs(qty), [max(part, ZERO) for part in held.values()], block.basis.lot)
+        pro_rata = [(account, part.copy_sign(qty)) for account, part in zip(held, parts, strict=True) if part]
+        px = difference / Fraction(qty)
     if legs is not None and list(legs) != pro_rata:
         split = ", ".join(f"{account} {part}" for account, part in pro_rata)
         return (
@@ -131,14 +150,17 @@ def _corrective(
             "it cannot be edited."
         )
     corrective = _priced(order, block, user, pro_rata, px)
+    corrected = [fill for fill in now if fill != settled[fill.exec_id]]
+    named, since = _named(block, corrected, now)
     return replace(
         corrective,
         released_qty=order.cum_qty - qty,
         late_px=stated_px(px),
-        settled=tuple(now),
+        settled=named,
+        since=since,
         corrects=released,
         busted=tuple(exec_id for exec_id in settled if exec_id not in standing),
-        corrected=tuple(fill.exec_id for fill in now if fill != settled[fill.exec_id]),
+        corrected=tuple(fill.exec_id for fill in corrected),
     )
 
 
@@ -154,6 +176,14 @@ def _held(order: Order, block: Block) -> dict[AccountId, Decimal]:
         if rest:
             held[order.spec.account] = held.get(order.spec.account, ZERO) + rest
     return held
+
+
+def _average(order: Order, fills: Iterable[SettledFill]) -> Fraction:
+    """The block's exact average price: its standing ``fills``' notional over their quantity (the venue's AvgPx may
+    be rounded), or the venue's AvgPx while some of what it states filled has not reached the desk."""
+    fills = list(fills)
+    filled = sum((fill.qty for fill in fills), ZERO)
+    return _notional(fills) / Fraction(filled) if filled == order.cum_qty else Fraction(order.avg_px)
 
 
 def _notional(fills: Iterable[SettledFill]) -> Fraction:

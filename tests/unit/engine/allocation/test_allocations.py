@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from app.engine.allocation.terms import AllocationTemplate, TargetBasis, TemplateLeg
+from app.engine.allocation.book import standing_fills
+from app.engine.allocation.terms import AllocationTemplate, SettledFill, TargetBasis, TemplateLeg
 from app.engine.clock import FakeClock
 from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
@@ -485,6 +486,24 @@ def test_a_correction_after_release_moves_the_difference_at_its_own_price(
     _sums_to_the_block(desk)
 
 
+def test_versions_after_a_release_name_only_the_fills_that_changed(desk: BlockDesk) -> None:
+    """A block's later versions do not grow with its fill count: each names what changed since the release."""
+    fills = [desk.venue.fill(10, D(10) + D(i) / 100) for i in range(40)]
+    desk.engine.apply_venue_messages(fills)
+    first = _settles(desk)
+    assert len(first.settled) == 40
+    desk.engine.apply_venue_messages([desk.venue.bust(fills[3]), desk.venue.correct(fills[7], 20, D("10.5"))])
+    corrective = _settles(desk)
+    assert (corrective.since, corrective.busted, corrective.corrected) == (1, (fills[3].exec_id,), (fills[7].exec_id,))
+    assert corrective.settled == (SettledFill(fills[7].exec_id, D(20), D("10.5")),)
+    desk.fill(30, "12")
+    supplement = _settles(desk)
+    assert (supplement.since, [fill.px for fill in supplement.settled]) == (corrective.version, [D(12)])
+    block = desk.engine.book.allocations.blocks[desk.order_id]
+    assert block.settled(desk.order) == standing_fills(desk.order)  # the whole set, rebuilt from the changes
+    _sums_to_the_block(desk)
+
+
 def _corrected_then_late(desk: BlockDesk) -> None:
     """Released 200; the first fill corrected down to 50, then a late fill of 100 at 12."""
     first = _released_200(desk)
@@ -517,12 +536,26 @@ def test_a_correction_then_a_late_fill_are_settled_in_turn_at_their_own_prices(d
     _sums_to_the_block(desk)
 
 
-def test_a_correction_in_price_only_is_refused_in_words(desk: BlockDesk) -> None:
+@pytest.mark.parametrize(("px", "by", "cost"), [("10.1", "+0.05", "10.55"), ("9.99", "-0.005", "10.495")])
+def test_a_correction_in_price_only_reprices_each_funds_holding_by_the_difference(
+    desk: BlockDesk, px: str, by: str, cost: str
+) -> None:
     first = _released_200(desk)
-    desk.engine.apply_venue_messages([desk.venue.correct(first, 100, D("10.1"))])
-    refused = desk.engine.propose_allocation(desk.order_id, PM)
-    assert not refused.accepted
-    assert "corrected in price only" in refused.message
+    desk.engine.apply_venue_messages([desk.venue.correct(first, 100, D(px))])
+    corrective = _settles(desk)
+    # 100 at 10 became 100 at ``px``: the 200 released cost (px - 10) * 100 more, so each share costs that over 200.
+    assert (corrective.reprices, corrective.qty, corrective.px) == (True, D(0), D(by))
+    assert [(leg.account, leg.qty) for leg in corrective.legs] == [
+        ("FUND1", D(100)),
+        ("FUND2", D(60)),
+        ("FUND3", D(40)),
+    ]
+    assert corrective.notional == (D(px) - 10) * 100
+    assert _funds(desk) == {"BLOCK": (0, 0), "FUND1": (100, D(cost)), "FUND2": (60, D(cost)), "FUND3": (40, D(cost))}
+    assert all(desk.engine.positions.get(AccountId(a), "AAPL").realized_pnl == 0 for a in ACCOUNTS)
+    said = f"corrects version 1 for the correction of {first.exec_id} in price: FUND1 100, FUND2 60, FUND3 40 repriced"
+    assert any(said in entry.what for entry in order_timeline(desk.engine.store, desk.order_id))
+    _sums_to_the_block(desk)
 
 
 def test_a_supplement_never_prices_late_fills_the_desk_has_not_received(desk: BlockDesk) -> None:
