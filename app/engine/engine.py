@@ -20,7 +20,7 @@ from typing import Protocol
 
 from app.engine import kill_cancels, kill_rules, parent_rules, recovery, twap
 from app.engine.allocation import rules as allocation_rules
-from app.engine.allocation.terms import AllocationTemplate
+from app.engine.allocation.terms import AllocationTemplate, CommissionRate
 from app.engine.book_snapshots import BookSnapshots
 from app.engine.clock import Clock
 from app.engine.commands import CancelOrder, CommandResult, ReplaceOrder, SetLimit, SubmitOrder
@@ -53,7 +53,7 @@ from app.engine.events import (
     StatusRequested,
     TwapStarted,
 )
-from app.engine.ids import SYSTEM_USER, ClOrdId, OrderId, UserId
+from app.engine.ids import SYSTEM_USER, AccountId, ClOrdId, OrderId, UserId
 from app.engine.kill_switch import KillSwitchStatus, status_of
 from app.engine.kill_terms import KillGrade, KillTrigger, Scope
 from app.engine.ledger import OrderLedger
@@ -618,12 +618,18 @@ class Engine:
         return CommandResult(True, message=f"Allocation template {name} removed.")
 
     def propose_allocation(
-        self, order_id: OrderId, user: UserId, legs: Sequence[allocation_rules.LegQty] | None = None
+        self,
+        order_id: OrderId,
+        user: UserId,
+        legs: Sequence[allocation_rules.LegQty] | None = None,
+        rates: Mapping[AccountId, CommissionRate] | None = None,
     ) -> CommandResult:
-        """Propose a new version of the block's allocation: pro-rata by its template, or the edited ``legs``."""
+        """Propose a new version of the block's allocation: pro-rata by its template, or the edited ``legs``, with
+        the commission ``rates`` the PM set on accounts' legs (the others at the template's)."""
         if refused := self._refused(user, Action.ALLOCATE, order_id):
             return refused
-        proposed = allocation_rules.proposal(self.book.allocations, self.ledger.get(order_id), order_id, user, legs)
+        order = self.ledger.get(order_id)
+        proposed = allocation_rules.proposal(self.book.allocations, order, order_id, user, legs, rates)
         if isinstance(proposed, str):
             return CommandResult.refused(proposed, order_id)
         self.record([proposed], user)
