@@ -237,11 +237,17 @@ def test_a_sell_block_moves_short_positions(tmp_path: Path) -> None:
     ).order_id
     assert order_id is not None
     venue = VenueOrder(order_id, 100)
-    engine.apply_venue_messages([venue.ack(), venue.fill(100, D(10))])
+    fill = venue.fill(100, D(10))
+    engine.apply_venue_messages([venue.ack(), fill])
     engine.propose_allocation(order_id, UserId("super1"))
     engine.release_allocation(order_id, 1, SUPERVISOR)
     assert engine.positions.get(AccountId("FUND1"), "AAPL").net_qty == D(-50)
     assert engine.positions.get(AccountId("BLOCK"), "AAPL").net_qty == D(0)
+    engine.apply_venue_messages([venue.correct(fill, 100, D("10.2"))])  # sold higher: each fund's short is repriced
+    assert engine.propose_allocation(order_id, PM).accepted
+    assert engine.release_allocation(order_id, 2, PM).accepted
+    short = engine.positions.get(AccountId("FUND1"), "AAPL")
+    assert (short.net_qty, short.avg_cost, short.realized_pnl) == (D(-50), D("10.2"), D(0))
 
 
 def _logged(engine: Engine) -> list[Event]:
