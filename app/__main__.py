@@ -10,8 +10,9 @@ Who logs in: on a desk with no users the first-start dialog opens the supervisor
 show the log-in dialog. ``--demo`` runs on a store of its own with three demo users (created on its first
 start), logs in as demo-trader with no typing and shows a banner saying so.
 ``--limits FILE`` loads a limits file into the desk once someone has logged in, as that user: each limit it
-names is set (an audited change; a supervisor's role is needed), the others stay; a file with a mistake is
-named with its line, changes nothing, and the desktop starts all the same.
+names is set (an audited change; a supervisor's role is needed), the others stay (with ``--replace-limits`` they
+are removed: the file becomes the whole set); a file with a mistake is named with its line, changes nothing, and
+the desktop starts all the same.
 ``--faults SCRIPT [--seed N]`` makes the embedded venues misbehave as a fault script says (a script with
 mistakes is refused, each named with its file and line, exit status 2); ``--hours SIMB:09:30-16:00@America/New_York``
 has a venue keep hours (the demo's are non-stop; a bad value is refused, named with its option and value).
@@ -66,7 +67,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help=f"demo users on a store of their own ({data_dir(demo=True)}), logged in as demo-trader",
     )
     parser.add_argument(
-        "--limits", type=Path, default=None, help="a limits file (TOML) to load once logged in (a supervisor's role)"
+        "--limits",
+        type=Path,
+        default=None,
+        help="a limits file (TOML) to load once logged in (a supervisor's role); limits it does not name stay",
+    )
+    parser.add_argument(
+        "--replace-limits",
+        action="store_true",
+        help="with --limits: the file becomes the whole set, every limit it does not name is removed",
     )
     parser.add_argument("--quit-after", type=float, default=0, help=argparse.SUPPRESS)  # smoke tests
     add_fault_options(parser)
@@ -149,7 +158,7 @@ def cannot_start(problem: OemsError, args: argparse.Namespace) -> int:
 
 def load_limits_file(engine: Engine, path: Path, user: UserId, args: argparse.Namespace) -> None:
     """Load the limits file at ``path`` as ``user``; say what came of it (a refusal in a message box too)."""
-    loaded = engine.load_limits(partial(load_limits, path), path.name, user)
+    loaded = engine.load_limits(partial(load_limits, path), path.name, user, replace_all=args.replace_limits)
     print(loaded.message, file=sys.stdout if loaded.accepted else sys.stderr)
     if not loaded.accepted and not args.quit_after:
         QMessageBox.warning(None, "Limits file not loaded", loaded.message)

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from app.engine import kill_cancels, kill_rules, parent_rules, recovery, twap
 from app.engine.allocation import rules as allocation_rules
-from app.engine.allocation.terms import AllocationTemplate
+from app.engine.allocation.terms import AllocationTemplate, CommissionRate
 from app.engine.book_snapshots import BookSnapshots
 from app.engine.clock import Clock
 from app.engine.commands import CancelOrder, CommandResult, ReplaceOrder, SetLimit, SubmitOrder
@@ -53,7 +53,7 @@ from app.engine.events import (
     StatusRequested,
     TwapStarted,
 )
-from app.engine.ids import SYSTEM_USER, ClOrdId, OrderId, UserId
+from app.engine.ids import SYSTEM_USER, AccountId, ClOrdId, OrderId, UserId
 from app.engine.kill_switch import KillSwitchStatus, status_of
 from app.engine.kill_terms import KillGrade, KillTrigger, Scope
 from app.engine.ledger import OrderLedger
@@ -67,6 +67,7 @@ from app.engine.report_rules import execution_events, reject_events, unreadable_
 from app.engine.risk import RiskGate
 from app.engine.risk.limit_keys import LimitKey
 from app.engine.risk.limits import limit_problem
+from app.engine.risk.limits_file import limits_loaded
 from app.engine.risk.override import decide
 from app.engine.risk.verdict import Verdict
 from app.engine.roles import Action, Role, UserDirectory, allows, ownership_refusal, refusal
@@ -570,9 +571,12 @@ class Engine:
                 batch.record(LimitChanged(key, "", text, f"first start: loaded from {source}"), SYSTEM_USER)
         return True
 
-    def load_limits(self, read: Callable[[], Mapping[LimitKey, str]], source: str, user: UserId) -> CommandResult:
+    def load_limits(
+        self, read: Callable[[], Mapping[LimitKey, str]], source: str, user: UserId, *, replace_all: bool = False
+    ) -> CommandResult:
         """Set the limits a limits file names (``read`` reads it) as ``user``, each change an audited
-        ``LimitChanged``, all in one batch; limits the file does not name stay as they are.
+        ``LimitChanged``, all in one batch; limits the file does not name stay as they are, or, to ``replace_all``,
+        are removed (the file becomes the whole set).
 
         A file with mistakes (``ConfigError``: file, line and problem) changes nothing.
         """
@@ -582,18 +586,15 @@ class Engine:
             limits = read()
         except ConfigError as error:
             return CommandResult.refused(f"The limits file was not loaded; nothing changed.\n{error}")
-        current = self.book.limits
-        changes = [(key, current.text(key), text) for key, text in sorted(limits.items()) if current.text(key) != text]
+        changes = self.book.limits.changes_to(limits, replace_all=replace_all)
+        said = limits_loaded(source, len(limits), changes, replace_all=replace_all)
         if not changes:
-            return CommandResult.refused(f"Every limit in {source} is already set so; nothing changed.")
+            return CommandResult.refused(said)
+        note = f"{'replaced all limits with' if replace_all else 'loaded from'} {source}"
         with self._batch() as batch:
             for key, old, new in changes:
-                batch.record(LimitChanged(key, old, new, f"loaded from {source}"), user)
-        same = len(limits) - len(changes)
-        kept = f"; {same} already so" if same else ""
-        return CommandResult(
-            True, None, f"Loaded {source}: {len(changes)} limits changed{kept}. Limits it does not name are unchanged."
-        )
+                batch.record(LimitChanged(key, old, new, note), user)
+        return CommandResult(True, None, said)
 
     # Allocation ------------------------------------------------------------------------------------
 
@@ -618,12 +619,18 @@ class Engine:
         return CommandResult(True, message=f"Allocation template {name} removed.")
 
     def propose_allocation(
-        self, order_id: OrderId, user: UserId, legs: Sequence[allocation_rules.LegQty] | None = None
+        self,
+        order_id: OrderId,
+        user: UserId,
+        legs: Sequence[allocation_rules.LegQty] | None = None,
+        rates: Mapping[AccountId, CommissionRate] | None = None,
     ) -> CommandResult:
-        """Propose a new version of the block's allocation: pro-rata by its template, or the edited ``legs``."""
+        """Propose a new version of the block's allocation: pro-rata by its template, or the edited ``legs``, with
+        the commission ``rates`` the PM set on accounts' legs (the others at the template's)."""
         if refused := self._refused(user, Action.ALLOCATE, order_id):
             return refused
-        proposed = allocation_rules.proposal(self.book.allocations, self.ledger.get(order_id), order_id, user, legs)
+        order = self.ledger.get(order_id)
+        proposed = allocation_rules.proposal(self.book.allocations, order, order_id, user, legs, rates)
         if isinstance(proposed, str):
             return CommandResult.refused(proposed, order_id)
         self.record([proposed], user)

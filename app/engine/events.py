@@ -515,15 +515,21 @@ class AllocationProposed:
     a supplement or a corrective version, which moves only the rest (``block_qty - released_qty``, below zero when
     it takes quantity back) at ``late_px``: the late fills' average price, or the busted or corrected fills' own."""
     late_px: Decimal = Decimal(0)
+    """The price this version's quantity moves at (the late fills' average, or the busted or corrected fills' own;
+    for a first version the standing fills' exact average, as the venue's AvgPx may be rounded); for a version that
+    reprices, the price difference. Zero in first versions logged before: they moved at ``avg_px``."""
     settled: tuple[SettledFill, ...] = ()
     """The venue fills this version and the releases before it account for, as they stood when it was made (empty
-    in logs written before corrective versions existed)."""
+    in logs written before corrective versions existed); with ``since``, only those new or changed since then."""
     corrects: int = 0
     """For a corrective version, the released version whose fills were busted or corrected since; 0 otherwise."""
     busted: tuple[str, ...] = ()
     """For a corrective version, the ExecIDs of the released fills busted since."""
     corrected: tuple[str, ...] = ()
     """For a corrective version, the ExecIDs of the released fills corrected since."""
+    since: int = 0
+    """The released version whose fills this one builds on: ``settled`` then names only the fills new or changed
+    since it, and ``busted`` those gone (0: ``settled`` names them all)."""
 
     @property
     def is_supplement(self) -> bool:
@@ -536,6 +542,12 @@ class AllocationProposed:
         return self.corrects > 0
 
     @property
+    def reprices(self) -> bool:
+        """Whether this corrective version settles a correction in price only: no quantity moves, each leg's quantity
+        (its share of the corrected fills) changes in cost by ``px``, the price difference."""
+        return self.is_corrective and self.block_qty == self.released_qty
+
+    @property
     def qty(self) -> Decimal:
         """The quantity this version allocates: the whole fill, for a supplement what filled since release, for a
         corrective version the difference (below zero when it takes quantity back)."""
@@ -543,8 +555,8 @@ class AllocationProposed:
 
     @property
     def px(self) -> Decimal:
-        """The price each leg is allocated at: the block's average, or ``late_px`` for a supplement or corrective."""
-        return self.late_px if self.is_supplement else self.avg_px
+        """The price each leg is allocated at (for a version that reprices, the price difference)."""
+        return self.late_px if self.is_supplement or self.late_px else self.avg_px
 
 
 @dataclass(frozen=True, slots=True)

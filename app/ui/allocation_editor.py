@@ -1,10 +1,11 @@
 """The allocation editor: a PM splits a block's fills over its accounts, previews, proposes and releases.
 
 Pick a block (or select it in the blotter): the legs table shows each account's quantity, the block's average
-price, the notional and the commission, pro-rata by the block's template at first. Editing a quantity previews
-at once, with the sums and the residual rule under the table and any problem in words. Propose records a new
-version; Release moves the positions and locks the allocation. Every version is listed with who made it and
-when. A role that may not allocate (trader, viewer) sees all of it read-only, with the reason on the buttons.
+price, the notional, the commission and its rate, pro-rata at the block's template's rates at first. Editing a
+quantity or a rate ("5 bps", "0.02/sh") previews at once, with the sums and the residual rule under the table
+and any problem in words. Propose records a new version (the rates with it); Release moves the positions and
+locks the allocation. Every version is listed with who made it and when. A role that may not allocate (trader,
+viewer) sees all of it read-only, with the reason on the buttons.
 Templates are saved below: a name, % or quantities, and ``ACCOUNT target`` pairs.
 """
 
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 from app.engine.allocation import rules
 from app.engine.allocation.book import Block
 from app.engine.allocation.split import PX_PLACES, RESIDUAL_RULE
-from app.engine.allocation.terms import AllocationTemplate, TargetBasis, TemplateLeg
+from app.engine.allocation.terms import AllocationTemplate, CommissionRate, TargetBasis, TemplateLeg
 from app.engine.allocation.words import corrective_text
 from app.engine.commands import CommandResult
 from app.engine.engine import Engine
@@ -41,8 +42,10 @@ from app.engine.ids import AccountId, OrderId, UserId
 from app.engine.order import Order
 from app.engine.roles import Action, allows, refusal
 
-COLUMNS = ("Account", "Quantity", "Avg price", "Notional", "Commission", "Rate (bps)")
+COLUMNS = ("Account", "Quantity", "Avg price", "Notional", "Commission", "Commission rate")
 QTY_COLUMN = 1
+RATE_COLUMN = 5
+_EDITABLE = (QTY_COLUMN, RATE_COLUMN)
 _ERROR_STYLE = "color: #dc2626;"
 _BASES = {"% of the fill": TargetBasis.PCT, "Target quantities": TargetBasis.QTY}
 
@@ -203,13 +206,15 @@ class QtAllocationEditor(QWidget):
         """Back to the block's template, pro-rata over what is filled."""
         self._fill_legs(self._preview(None))
 
-    def _preview(self, legs: list[rules.LegQty] | None) -> AllocationProposed | None:
+    def _preview(
+        self, legs: list[rules.LegQty] | None, rates: dict[AccountId, CommissionRate] | None = None
+    ) -> AllocationProposed | None:
         """What proposing would record now (nothing is recorded); a problem goes under the table."""
         order_id = self.current_block()
         if order_id is None:
             return None
         book, order = self._engine.book.allocations, self._engine.ledger.get(order_id)
-        proposed = rules.proposal(book, order, order_id, self._user, legs)
+        proposed = rules.proposal(book, order, order_id, self._user, legs, rates)
         self.problem.setText(proposed if isinstance(proposed, str) else "")
         return None if isinstance(proposed, str) else proposed
 
@@ -221,9 +226,9 @@ class QtAllocationEditor(QWidget):
         for row, leg in enumerate(legs):
             assert proposed is not None
             texts = (leg.account, str(leg.qty), str(proposed.px), f"{leg.notional:,}", f"{leg.commission:,}")
-            for col, text in enumerate((*texts, str(leg.rate_bps))):
+            for col, text in enumerate((*texts, str(leg.rate))):
                 item = QTableWidgetItem(text)
-                if col != QTY_COLUMN:
+                if col not in _EDITABLE:
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -255,6 +260,21 @@ class QtAllocationEditor(QWidget):
             legs.append((AccountId(account), qty))
         return legs
 
+    def edited_rates(self) -> dict[AccountId, CommissionRate] | None:
+        """Each leg's commission rate as edited ("5 bps", "0.02 per share"); None when one cannot be read (said)."""
+        rates: dict[AccountId, CommissionRate] = {}
+        for row in range(self.legs.rowCount()):
+            account, text = self._cell(row, 0), self._cell(row, RATE_COLUMN)
+            rate = CommissionRate.parse(text or "0")
+            if rate is None:
+                self.problem.setText(
+                    f"The commission rate for {account} must be basis points (5 or 5 bps) or an amount per share "
+                    f"(0.02/sh or 0.02 per share), not '{text}'."
+                )
+                return None
+            rates[AccountId(account)] = rate
+        return rates
+
     def _cell(self, row: int, column: int) -> str:
         item = self.legs.item(row, column)
         return item.text() if item is not None else ""
@@ -263,18 +283,18 @@ class QtAllocationEditor(QWidget):
         """A quantity was edited: recompute each leg's notional and commission and the sums."""
         if self._filling:
             return
-        legs = self.edited_legs()
-        if legs is not None and (proposed := self._preview(legs)) is not None:
+        legs, rates = self.edited_legs(), self.edited_rates()
+        if legs is not None and rates is not None and (proposed := self._preview(legs, rates)) is not None:
             self._fill_legs(proposed)
 
     # Commands ---------------------------------------------------------------------------------------
 
     def propose(self) -> CommandResult | None:
         """Record the legs as shown as a new version."""
-        order_id, legs = self.current_block(), self.edited_legs()
-        if order_id is None or legs is None:
+        order_id, legs, rates = self.current_block(), self.edited_legs(), self.edited_rates()
+        if order_id is None or legs is None or rates is None:
             return None
-        return self._said(self._engine.propose_allocation(order_id, self._user, legs))
+        return self._said(self._engine.propose_allocation(order_id, self._user, legs, rates))
 
     def release(self) -> CommandResult | None:
         """Release the latest version: the positions move and the allocation locks."""

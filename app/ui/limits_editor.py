@@ -3,12 +3,15 @@
 Anyone may read the limits; only a role that may change them gets a working form (others see why not).
 Each change goes to the engine as a command and is recorded as an event naming who changed what, from
 which value to which. Selecting a row puts that limit in the form; an empty value removes it. "Load limits
-file..." sets every limit a limits file names (app/engine/risk/limits_file.py), each change audited the same
-way; a file with a mistake is named with its line and changes nothing.
+file (merge)..." sets every limit a limits file names (app/engine/risk/limits_file.py), each change audited the
+same way, and leaves the others as they are (the button's note says so); "Replace all limits with file..." makes
+the file the whole set, removing every limit it does not name, after a confirmation that says how many. A file
+with a mistake is named with its line and changes nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -29,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.engine.commands import CommandResult, SetLimit
 from app.engine.engine import Engine
+from app.engine.errors import ConfigError
 from app.engine.ids import UserId
 from app.engine.risk.limit_keys import FIELDS, LimitKey, Scope
 from app.engine.risk.limit_kinds import LIMIT_KINDS
@@ -59,13 +64,19 @@ class QtLimitsEditor(QWidget):
         self.scope = {name: QLineEdit(placeholderText="any") for name in FIELDS}
         self.value = QLineEdit(placeholderText="empty removes the limit")
         self.set_button = QPushButton("Set limit")
-        self.load_button = QPushButton("Load limits file...")
+        self.load_button = QPushButton("Load limits file (merge)...")
+        self.load_button.setToolTip("Sets every limit the file names; limits it does not name stay as they are.")
+        self.replace_button = QPushButton("Replace all limits with file...")
+        self.replace_button.setToolTip("The file becomes the whole set: every limit it does not name is removed.")
+        self.confirm: Callable[[str], bool] = self._ask
+        """Asks the supervisor to confirm replacing all limits (the question in words); tests answer it."""
         self.message = QLabel(wordWrap=True)
         self._lay_out()
         self.kind.currentTextChanged.connect(self._on_kind)
         self.table.itemSelectionChanged.connect(self._on_selected)
         self.set_button.clicked.connect(self.apply_change)
-        self.load_button.clicked.connect(self._choose_file)
+        self.load_button.clicked.connect(lambda: self._choose_file(self.load_file))
+        self.replace_button.clicked.connect(lambda: self._choose_file(self.replace_with_file))
         self.value.returnPressed.connect(self.apply_change)
         self._on_kind(self.kind.currentText())
         self._allow_editing()
@@ -84,6 +95,8 @@ class QtLimitsEditor(QWidget):
         box.addLayout(form)
         box.addWidget(self.set_button)
         box.addWidget(self.load_button)
+        box.addWidget(QLabel("Loading a file merges it: limits it does not name stay as they are.", wordWrap=True))
+        box.addWidget(self.replace_button)
         box.addWidget(self.message)
 
     def set_user(self, user: UserId) -> None:
@@ -94,7 +107,8 @@ class QtLimitsEditor(QWidget):
     def _allow_editing(self) -> None:
         role = self._engine.directory.role_of(self._user)
         may = allows(role, Action.EDIT_LIMITS)
-        for widget in (self.kind, self.level, self.value, self.set_button, self.load_button, *self.scope.values()):
+        buttons = (self.set_button, self.load_button, self.replace_button)
+        for widget in (self.kind, self.level, self.value, *buttons, *self.scope.values()):
             widget.setEnabled(may)
         self._say("" if may else refusal(self._user, role, Action.EDIT_LIMITS), ok=may)
 
@@ -120,6 +134,30 @@ class QtLimitsEditor(QWidget):
         """Ask the engine to set every limit the limits file at ``path`` names; say what it answered."""
         return self._answered(self._engine.load_limits(partial(load_limits, path), path.name, self._user))
 
+    def replace_with_file(self, path: Path) -> CommandResult | None:
+        """Make the limits file at ``path`` the whole set once the supervisor confirms (None if they do not): every
+        limit it names set, every other removed, each change audited."""
+        read = partial(load_limits, path)
+        try:
+            limits = read()
+        except ConfigError:  # the engine says what is wrong with it, where, and changes nothing
+            return self._answered(self._engine.load_limits(read, path.name, self._user, replace_all=True))
+        changes = self._engine.book.limits.changes_to(limits, replace_all=True)
+        removed = [key.describe() for key, _, new in changes if not new]
+        question = (
+            f"Replace ALL limits with {path.name}? {len(changes) - len(removed)} limits it names will be set or "
+            f"changed, and {len(removed)} limits in force that it does not name will be removed"
+            + (f": {', '.join(removed)}." if removed else ".")
+        )
+        if changes and not self.confirm(question):
+            self._say(f"Limits not replaced with {path.name}; nothing changed.", ok=True)
+            return None
+        return self._answered(self._engine.load_limits(lambda: limits, path.name, self._user, replace_all=True))
+
+    def _ask(self, question: str) -> bool:
+        answer = QMessageBox.question(self, "Replace all limits", question)
+        return answer == QMessageBox.StandardButton.Yes
+
     def _answered(self, result: CommandResult) -> CommandResult:
         """Say what the engine answered; show the limits again if they changed."""
         self._say(result.message, ok=result.accepted)
@@ -127,10 +165,10 @@ class QtLimitsEditor(QWidget):
             self.reload()
         return result
 
-    def _choose_file(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self, "Load limits file", "", "Limits files (*.toml);;All files (*)")
+    def _choose_file(self, then: Callable[[Path], object]) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, "Limits file", "", "Limits files (*.toml);;All files (*)")
         if chosen:
-            self.load_file(Path(chosen))
+            then(Path(chosen))
 
     def _on_kind(self, name: str) -> None:
         kind = LIMIT_KINDS[name]

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.engine.engine import Engine
 from app.engine.ids import AccountId, OrderId
-from app.ui.allocation_editor import QTY_COLUMN
+from app.ui.allocation_editor import QTY_COLUMN, RATE_COLUMN
 from app.ui.main_window import MainWindow
 from tests.support.engine_kit import PM, TRADER
 from tests.support.reports import VenueOrder
@@ -93,6 +93,30 @@ def test_a_pm_saves_a_template_enters_a_block_and_allocates_it(
     assert not editor.propose_button.isEnabled()
     assert engine.positions.get(AccountId("FUND2"), "AAPL").net_qty == Decimal(280)
     assert engine.positions.get(AccountId("FUND1"), "AAPL").net_qty == Decimal(420)  # 400 + the 20 left over
+
+
+def test_a_pm_sets_a_legs_commission_per_share_and_it_is_proposed_with_it(
+    qtbot: QtBot, engine: Engine, settings: QSettings
+) -> None:
+    window = pm_window(qtbot, engine, settings)
+    save_template(qtbot, window)
+    editor = window.allocations
+    order_id = enter_block(qtbot, window, engine)
+    window.blotter.select(order_id)
+    assert cells(editor.legs, RATE_COLUMN) == ["10 bps", "10 bps"]  # the template's
+    assert cells(editor.legs, 4) == ["4.21", "2.80"]  # 10 bps of 4,204.20 and 2,802.80: 7.01 by the residual rule
+    editor.legs.item(1, RATE_COLUMN).setText("a lot")  # type: ignore[union-attr]
+    assert "The commission rate for FUND2 must be basis points" in editor.problem.text()
+    editor.legs.item(1, RATE_COLUMN).setText("0.02/sh")  # type: ignore[union-attr]
+    assert editor.problem.text() == ""
+    assert cells(editor.legs, 4) == ["4.20", "5.60"]  # 280 shares at 0.02
+    assert cells(editor.legs, RATE_COLUMN) == ["10 bps", "0.02 per share"]
+    editor.propose_button.click()
+    legs = engine.book.allocations.blocks[order_id].versions[-1].proposed.legs
+    assert [(leg.per_share, leg.commission) for leg in legs] == [
+        (None, Decimal("4.20")),
+        (Decimal("0.02"), Decimal("5.60")),
+    ]
 
 
 def test_a_trader_sees_allocations_read_only_and_why(qtbot: QtBot, engine: Engine, settings: QSettings) -> None:

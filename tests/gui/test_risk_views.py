@@ -100,6 +100,35 @@ def test_a_supervisor_edits_a_limit_and_the_change_is_an_event(qtbot: QtBot, des
     assert "'lots' is not a number" in editor.message.text()
 
 
+def test_replacing_all_limits_with_a_file_is_confirmed_first_and_removes_the_others(
+    qtbot: QtBot, desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = QtLimitsEditor(desk.engine, SUPERVISOR)
+    qtbot.addWidget(editor)
+    before = editor.table.rowCount()
+    chosen = tmp_path / "whole-set.toml"
+    chosen.write_text("[[limits]]\nmax_long = 900\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(chosen), ""))
+    asked: list[str] = []
+
+    def says_no(question: str) -> bool:
+        asked.append(question)
+        return False
+
+    editor.confirm = says_no
+    editor.replace_button.click()
+    assert asked[0].startswith("Replace ALL limits with whole-set.toml? 1 limits it names will be set or changed")
+    assert f"{before} limits in force that it does not name will be removed" in asked[0]
+    assert editor.message.text() == "Limits not replaced with whole-set.toml; nothing changed."
+    assert editor.table.rowCount() == before
+    editor.confirm = lambda question: True
+    editor.replace_button.click()
+    assert editor.message.text().startswith("Replaced all limits with whole-set.toml: 1 limits changed")
+    assert desk.engine.book.limits.items() == [(key("max_long"), "900")]
+    assert editor.table.rowCount() == 1
+    assert "does not name" in editor.load_button.toolTip()
+
+
 def test_a_supervisor_loads_a_limits_file_from_the_editor(
     qtbot: QtBot, desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

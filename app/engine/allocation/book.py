@@ -38,6 +38,9 @@ class Version:
 
     proposed: AllocationProposed
     at: datetime
+    fills: dict[str, SettledFill] = field(default_factory=dict)
+    """Every venue fill this version and the releases before it account for, by ExecID (what ``proposed`` names,
+    over the fills of the version it builds on); empty for a version logged before versions named their fills."""
 
     def stale_for(self, order: Order) -> bool:
         """Whether the block has filled (or been busted or corrected) since this version was made."""
@@ -76,9 +79,10 @@ class Block:
         """The venue fills the latest release accounts for, by ExecID, as they stood then (for a release logged
         before versions named their fills: the first of ``order``'s fills that made up its quantity)."""
         assert self.release is not None
-        proposed = self.version(self.release.version).proposed
-        if proposed.settled:
-            return {fill.exec_id: fill for fill in proposed.settled}
+        released = self.version(self.release.version)
+        if released.fills:
+            return released.fills
+        proposed = released.proposed
         found: dict[str, SettledFill] = {}
         for fill in standing_fills(order).values():
             if sum((f.qty for f in found.values()), ZERO) >= proposed.block_qty:
@@ -104,6 +108,18 @@ def standing_fills(order: Order) -> dict[str, SettledFill]:
     return {
         exec_id: SettledFill(exec_id, fill.qty, fill.px) for exec_id, fill in order.fills.items() if not fill.busted
     }
+
+
+def _fills_of(block: Block, proposed: AllocationProposed) -> dict[str, SettledFill]:
+    """Every fill ``proposed`` accounts for: those it names, over those of the version it builds on less the busted."""
+    named = {fill.exec_id: fill for fill in proposed.settled}
+    if not proposed.since:
+        return named
+    fills = dict(block.version(proposed.since).fills)
+    for exec_id in proposed.busted:
+        fills.pop(exec_id, None)
+    fills.update(named)
+    return fills
 
 
 class AllocationBook:
@@ -132,7 +148,8 @@ class AllocationBook:
         elif kind is BlockBasisSet:
             self.blocks[event.order_id] = Block(event.order_id, event.template)
         elif kind is AllocationProposed:
-            self.blocks[event.order_id].versions.append(Version(event, ts))
+            block = self.blocks[event.order_id]
+            block.versions.append(Version(event, ts, _fills_of(block, event)))
         elif kind is AllocationReleased:
             self.blocks[event.order_id].releases.append((event, ts))
 

@@ -6,7 +6,8 @@ the quantity they left unallocated (kept under an ``ALLOC-`` key) stays where it
 
 A corrective version (a bust or correction of released fills) is not a trade: it folds each account's part of the
 difference into what that account holds of the block, so the account's quantity and cost of the block change and
-nothing is realised (a fund given 100 at 10.50 that gives back 50 at 10 holds 50 at 11)."""
+nothing is realised (a fund given 100 at 10.50 that gives back 50 at 10 holds 50 at 11). One that reprices (a
+correction in price only) changes each account's cost of the block by its quantity times the price difference."""
 
 from __future__ import annotations
 
@@ -29,13 +30,15 @@ def move_block(positions: Positions, order: Order, allocation: AllocationPropose
     symbol, sign, px = order.spec.symbol, SIDE_SIGNS[order.spec.side], allocation.px
     legs = [(leg.account, leg.qty, f"{_MOVED}{allocation.version}-{leg.account}") for leg in allocation.legs]
     rest = allocation.qty - sum((leg.qty for leg in allocation.legs), Decimal(0))
-    if rest:
+    if rest and not allocation.reprices:
         legs.append((order.spec.account, rest, f"{_MOVED}{allocation.version}-UNALLOCATED"))
     touched = {order.spec.account, *(account for account, _, _ in legs)}
     before = {account: positions.get(account, symbol).realized_pnl for account in touched}
     if allocation.is_corrective:
+        moved = Decimal(0) if allocation.reprices else Decimal(1)  # a repricing changes the cost, not the quantity
         for account, qty, exec_id in legs:
-            _fold(positions.get(account, symbol), order.order_id, sign * qty, px, ExecId(exec_id))
+            cost = Fraction(sign * qty) * Fraction(px)
+            _fold(positions.get(account, symbol), order.order_id, sign * qty * moved, cost, ExecId(exec_id))
     else:
         block = positions.get(order.spec.account, symbol)
         block.remove_fills([key for key in block.fills if key[0] == order.order_id and not key[1].startswith(_MOVED)])
@@ -44,16 +47,17 @@ def move_block(positions: Positions, order: Order, allocation: AllocationPropose
     return {account: positions.get(account, symbol).realized_pnl - before[account] for account in touched}
 
 
-def _fold(position: Position, order_id: OrderId, signed_qty: Decimal, px: Decimal, exec_id: ExecId) -> None:
-    """Fold ``signed_qty`` at ``px`` into what ``position`` holds of block ``order_id``: one allocated fill (where
-    the first was) of the combined quantity at the combined cost's average."""
+def _fold(position: Position, order_id: OrderId, signed_qty: Decimal, signed_cost: Fraction, exec_id: ExecId) -> None:
+    """Fold ``signed_qty`` costing ``signed_cost`` into what ``position`` holds of block ``order_id``: one allocated
+    fill (where the first was) of the combined quantity at the combined cost's average."""
     keys = [key for key in position.fills if key[0] == order_id and key[1].startswith(_MOVED)]
     if not keys:
-        position.add((order_id, exec_id), signed_qty, px)
+        if signed_qty:
+            position.add((order_id, exec_id), signed_qty, stated_px(signed_cost / Fraction(signed_qty)))
         return
     held = [position.fills[key] for key in keys]
     qty = sum((q for q, _ in held), signed_qty)
-    cost = sum((Fraction(q) * Fraction(p) for q, p in held), Fraction(signed_qty) * Fraction(px))
+    cost = sum((Fraction(q) * Fraction(p) for q, p in held), signed_cost)
     if qty:
         position.correct(keys[0], qty, stated_px(cost / Fraction(qty)))
         keys = keys[1:]

@@ -17,19 +17,30 @@ account was released (the split rule), at the difference's own price (its notion
 released like a supplement. A late fill and a bust pending together are settled in turn, the corrective version
 first: one version has one price and one split, and a take-back at the busted fill's price by the released legs
 cannot share them with late fills at their own price by the template. A correction in price only moves no
-quantity, so no version can carry it: it is refused in words, to be settled with the accounts.
+quantity: its corrective version reprices what each account holds of the block by the same price difference (the
+notional's change over the quantity released), so each account's average moves by it and nothing is realised.
+
+A version after a release names only the fills new or changed since that release (and the busted ones), so its
+event stays small however many fills the block has; the book rebuilds the whole set from the version it builds on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
 from app.engine.allocation.book import AllocationBook, Block, standing_fills
-from app.engine.allocation.split import commission_exact, notional_exact, split_cents, split_quantity, stated_px
-from app.engine.allocation.terms import ZERO, AllocationLeg, AllocationTemplate, SettledFill
+from app.engine.allocation.split import notional_exact, split_cents, split_quantity, stated_px
+from app.engine.allocation.terms import (
+    ZERO,
+    AllocationLeg,
+    AllocationTemplate,
+    CommissionBasis,
+    CommissionRate,
+    SettledFill,
+)
 from app.engine.enums import ExecType
 from app.engine.events import (
     TRADE_EXEC_TYPES,
@@ -60,13 +71,22 @@ def basis_for(book: AllocationBook, name: str) -> AllocationTemplate | str:
 
 
 def proposal(
-    book: AllocationBook, order: Order | None, order_id: OrderId, user: UserId, legs: Sequence[LegQty] | None
+    book: AllocationBook,
+    order: Order | None,
+    order_id: OrderId,
+    user: UserId,
+    legs: Sequence[LegQty] | None,
+    rates: Mapping[AccountId, CommissionRate] | None = None,
 ) -> AllocationProposed | str:
-    """The next version of the block's allocation (from its basis, or the edited ``legs``), or why not."""
+    """The next version of the block's allocation (from its basis, or the edited ``legs``), or why not; ``rates``
+    are the commission rates the PM set on accounts' legs (the others take the template's)."""
     found = _block(book, order, order_id)
     if isinstance(found, str):
         return found
     order, block = found
+    rates = dict(rates or {})
+    if problem := next(filter(None, (rate.problem(account) for account, rate in rates.items())), None):
+        return problem
     standing = standing_fills(order)
     if block.release is None:
         if order.cum_qty == ZERO:
@@ -74,12 +94,14 @@ def proposal(
         chosen = _legs_for(order, block, legs, order.cum_qty, "")
         if isinstance(chosen, str):
             return chosen
-        return replace(_priced(order, block, user, chosen, order.avg_px), settled=tuple(standing.values()))
+        exact = _average(order, standing.values())
+        first = _priced(order, block, user, chosen, exact, rates)
+        return replace(first, late_px=stated_px(exact), settled=tuple(standing.values()))
     if not block.out_of_date(order):
         return _locked(order_id, block) + " Nothing has filled since, so there is no supplement to propose."
     settled = block.settled(order)
     if block.released_fills_changed(order):
-        return _corrective(order, block, user, legs, settled, standing)
+        return _corrective(order, block, user, (legs, rates), settled, standing)
     late = [fill for exec_id, fill in standing.items() if exec_id not in settled]
     if not late:
         released = block.version(block.release.version).proposed
@@ -93,17 +115,30 @@ def proposal(
     if isinstance(chosen, str):
         return chosen
     late_px = _notional(late) / Fraction(filled)
-    supplement = _priced(order, block, user, chosen, late_px)
+    supplement = _priced(order, block, user, chosen, late_px, rates)
+    named, since = _named(block, late, standing.values())
     return replace(
-        supplement, released_qty=order.cum_qty - filled, late_px=stated_px(late_px), settled=tuple(standing.values())
+        supplement, released_qty=order.cum_qty - filled, late_px=stated_px(late_px), settled=named, since=since
     )
+
+
+def _named(
+    block: Block, changed: Iterable[SettledFill], whole: Iterable[SettledFill]
+) -> tuple[tuple[SettledFill, ...], int]:
+    """The fills a version after a release names, and the version it builds on: only those ``changed`` since the
+    latest release when that release named its own fills (so a version's size does not grow with the block's fill
+    count), else the ``whole`` set it accounts for."""
+    assert block.release is not None
+    if block.version(block.release.version).fills:
+        return tuple(changed), block.release.version
+    return tuple(whole), 0
 
 
 def _corrective(
     order: Order,
     block: Block,
     user: UserId,
-    legs: Sequence[LegQty] | None,
+    edited: tuple[Sequence[LegQty] | None, dict[AccountId, CommissionRate]],
     settled: dict[str, SettledFill],
     standing: dict[str, SettledFill],
 ) -> AllocationProposed | str:
@@ -113,33 +148,45 @@ def _corrective(
     released = block.release.version
     now = [standing[exec_id] for exec_id in settled if exec_id in standing]
     qty = sum((fill.qty for fill in now), ZERO) - sum((fill.qty for fill in settled.values()), ZERO)
-    if qty == ZERO:
-        return (
-            f"Fills of {order.order_id} released in version {released} were corrected in price only; a corrective "
-            "version moves quantity at one price, so settle the price difference with the released accounts."
-        )
-    px = (_notional(now) - _notional(settled.values())) / Fraction(qty)
+    difference = _notional(now) - _notional(settled.values())
     held = _held(order, block)
     if not any(part > ZERO for part in held.values()):
         return f"No account holds any of {order.order_id} from its releases, so there is nothing to correct."
-    parts = split_quantity(abs(qty), [max(part, ZERO) for part in held.values()], block.basis.lot)
-    pro_rata = [(account, part.copy_sign(qty)) for account, part in zip(held, parts, strict=True) if part]
-    if legs is not None and list(legs) != pro_rata:
+    if qty == ZERO:  # in price only: each account's holding of the block is repriced by the same difference
+        pro_rata = [(account, part) for account, part in held.items() if part > ZERO]
+        px = difference / Fraction(sum((part for _, part in pro_rata), ZERO))
+    else:
+        parts = split_quantity(abs(qty), [max(part, ZERO) for part in held.values()], block.basis.lot)
+        pro_rata = [(account, part.copy_sign(qty)) for account, part in zip(held, parts, strict=True) if part]
+        px = difference / Fraction(qty)
+    legs, rates = edited
+    charged = _charged(block)
+    if (legs is not None and list(legs) != pro_rata) or any(charged.get(a, r) != r for a, r in rates.items()):
         split = ", ".join(f"{account} {part}" for account, part in pro_rata)
         return (
-            f"A corrective version of {order.order_id} goes pro rata by the released legs ({split}); "
-            "it cannot be edited."
+            f"A corrective version of {order.order_id} goes pro rata by the released legs ({split}) at the "
+            "commission rates they were released at; it cannot be edited."
         )
-    corrective = _priced(order, block, user, pro_rata, px)
+    corrective = _priced(order, block, user, pro_rata, px, charged, reprices=qty == ZERO)
+    corrected = [fill for fill in now if fill != settled[fill.exec_id]]
+    named, since = _named(block, corrected, now)
     return replace(
         corrective,
         released_qty=order.cum_qty - qty,
         late_px=stated_px(px),
-        settled=tuple(now),
+        settled=named,
+        since=since,
         corrects=released,
         busted=tuple(exec_id for exec_id in settled if exec_id not in standing),
-        corrected=tuple(fill.exec_id for fill in now if fill != settled[fill.exec_id]),
+        corrected=tuple(fill.exec_id for fill in corrected),
     )
+
+
+def _charged(block: Block) -> dict[AccountId, CommissionRate]:
+    """The commission rate each account was last released at (a corrective version charges or refunds by it)."""
+    return {
+        leg.account: leg.rate for release, _ in block.releases for leg in block.version(release.version).proposed.legs
+    }
 
 
 def _held(order: Order, block: Block) -> dict[AccountId, Decimal]:
@@ -154,6 +201,14 @@ def _held(order: Order, block: Block) -> dict[AccountId, Decimal]:
         if rest:
             held[order.spec.account] = held.get(order.spec.account, ZERO) + rest
     return held
+
+
+def _average(order: Order, fills: Iterable[SettledFill]) -> Fraction:
+    """The block's exact average price: its standing ``fills``' notional over their quantity (the venue's AvgPx may
+    be rounded), or the venue's AvgPx while some of what it states filled has not reached the desk."""
+    fills = list(fills)
+    filled = sum((fill.qty for fill in fills), ZERO)
+    return _notional(fills) / Fraction(filled) if filled == order.cum_qty else Fraction(order.avg_px)
 
 
 def _notional(fills: Iterable[SettledFill]) -> Fraction:
@@ -273,18 +328,37 @@ def _legs_problem(
 
 
 def _priced(
-    order: Order, block: Block, user: UserId, legs: Sequence[LegQty], px: Decimal | Fraction
+    order: Order,
+    block: Block,
+    user: UserId,
+    legs: Sequence[LegQty],
+    px: Decimal | Fraction,
+    rates: Mapping[AccountId, CommissionRate],
+    *,
+    reprices: bool = False,
 ) -> AllocationProposed:
-    """Each leg at ``px`` (exact), its notional and commission in cents by the residual rule."""
-    basis = block.basis
-    rates = [basis.rate_of(account) for account, _ in legs]
+    """Each leg at ``px`` (exact), its notional and commission in cents by the residual rule (the commission's total
+    half-even); each account's commission at its rate in ``rates``, else the template's. A version that ``reprices``
+    moves no shares, so it charges no commission per share (only basis points of the notional's change)."""
+    chosen = [rates.get(account) or block.basis.rate_of(account) for account, _ in legs]
     notional, notionals = split_cents([notional_exact(qty, px) for _, qty in legs])
     commission, commissions = split_cents(
-        [commission_exact(qty, px, rate) for (_, qty), rate in zip(legs, rates, strict=True)]
+        [
+            Fraction(0) if reprices and rate.basis is CommissionBasis.PER_SHARE else rate.exact(qty, px)
+            for (_, qty), rate in zip(legs, chosen, strict=True)
+        ],
+        half_even=True,
     )
     priced = tuple(
-        AllocationLeg(account, qty, rate, n, c)
-        for (account, qty), rate, n, c in zip(legs, rates, notionals, commissions, strict=True)
+        AllocationLeg(
+            account,
+            qty,
+            rate.amount if rate.basis is CommissionBasis.BPS else ZERO,
+            n,
+            c,
+            rate.amount if rate.basis is CommissionBasis.PER_SHARE else None,
+        )
+        for (account, qty), rate, n, c in zip(legs, chosen, notionals, commissions, strict=True)
     )
     version = len(block.versions) + 1
     return AllocationProposed(order.order_id, version, user, order.cum_qty, order.avg_px, priced, notional, commission)

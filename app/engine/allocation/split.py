@@ -12,7 +12,8 @@ Every split is pro-rata and follows one stated rule, so the parts always sum EXA
    account in that same ranking.
 
 So each part is within one unit of its exact share, no part is negative, and the same inputs always give
-the same parts. Money totals are the exact sum rounded half up to the cent, then split by the same rule.
+the same parts. Money totals are the exact sum rounded to the cent (notionals half up, commissions half-even),
+then split by the same rule.
 """
 
 from __future__ import annotations
@@ -52,10 +53,12 @@ def split_quantity(total: Decimal, weights: Sequence[Decimal], lot: Decimal = De
     return [Decimal(part).scaleb(-places) for part in _distribute(whole, shares, int(lot * scale))]
 
 
-def split_cents(exact: Sequence[Fraction]) -> tuple[Decimal, list[Decimal]]:
-    """Exact money amounts rounded to cents: the total (their exact sum, half up) and parts that sum to it."""
+def split_cents(exact: Sequence[Fraction], *, half_even: bool = False) -> tuple[Decimal, list[Decimal]]:
+    """Exact money amounts rounded to cents: the total (their exact sum, half up, or ``half_even``) and parts that
+    sum to it."""
     cents = [amount * 100 for amount in exact]
-    total = _round_half_up(sum(cents, Fraction(0)))
+    whole = sum(cents, Fraction(0))
+    total = round(whole) if half_even else _round_half_up(whole)
     return Decimal(total).scaleb(-2), [Decimal(part).scaleb(-2) for part in _distribute(total, cents, 1)]
 
 

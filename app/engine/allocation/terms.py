@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from fractions import Fraction
 
+from app.engine.allocation.split import commission_exact
 from app.engine.ids import AccountId
 
 ZERO = Decimal(0)
@@ -44,12 +46,12 @@ class AllocationTemplate:
     lot: Decimal = Decimal(1)
     """Parts are whole lots (an odd lot left by the fill goes by the residual rule)."""
 
-    def rate_of(self, account: AccountId) -> Decimal:
-        """The commission rate for ``account``: its own, else the template's."""
+    def rate_of(self, account: AccountId) -> CommissionRate:
+        """The commission rate for ``account``: its own, else the template's (basis points)."""
         for leg in self.legs:
             if leg.account == account and leg.rate_bps is not None:
-                return leg.rate_bps
-        return self.rate_bps
+                return CommissionRate(leg.rate_bps)
+        return CommissionRate(self.rate_bps)
 
     def problems(self, accounts: Collection[str]) -> list[str]:
         """What is wrong with the template, in words; ``accounts`` are the desk's accounts."""
@@ -81,6 +83,54 @@ class AllocationTemplate:
         return found
 
 
+class CommissionBasis(StrEnum):
+    """What a commission rate is counted in."""
+
+    BPS = "bps"
+    """Basis points of the leg's notional."""
+    PER_SHARE = "per share"
+    """An amount per share (unit) the leg moves."""
+
+
+@dataclass(frozen=True, slots=True)
+class CommissionRate:
+    """A commission rate a PM sets on an account's leg: basis points of the notional, or an amount per share."""
+
+    amount: Decimal
+    basis: CommissionBasis = CommissionBasis.BPS
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.basis.value}"
+
+    def exact(self, qty: Decimal, px: Decimal | Fraction) -> Fraction:
+        """The commission on ``qty`` at ``px``, exactly (below zero when quantity is taken back)."""
+        if self.basis is CommissionBasis.PER_SHARE:
+            return Fraction(qty) * Fraction(self.amount)
+        return commission_exact(qty, px, self.amount)
+
+    def problem(self, account: str) -> str | None:
+        """What is wrong with the rate for ``account``, in words, or None."""
+        if not self.amount.is_finite() or self.amount < ZERO:
+            return f"The commission rate for {account} cannot be {self.amount} {self.basis.value}."
+        return None
+
+    @classmethod
+    def parse(cls, text: str) -> CommissionRate | None:
+        """A rate as typed: "5" or "5 bps" (basis points), "0.02/sh" or "0.02 per share"; None if unreadable."""
+        words = text.lower().replace(",", "").strip()
+        basis = CommissionBasis.BPS
+        for suffix, meant in (("bps", CommissionBasis.BPS), ("per share", CommissionBasis.PER_SHARE)):
+            if words.endswith(suffix):
+                words, basis = words.removesuffix(suffix), meant
+        if words.endswith("/sh"):
+            words, basis = words.removesuffix("/sh"), CommissionBasis.PER_SHARE
+        try:
+            amount = Decimal(words.strip())
+        except InvalidOperation:
+            return None
+        return cls(amount, basis) if amount.is_finite() else None
+
+
 @dataclass(frozen=True, slots=True)
 class AllocationLeg:
     """One account's part of an allocation, at the block's average price."""
@@ -91,7 +141,16 @@ class AllocationLeg:
     notional: Decimal = ZERO
     """Quantity times the block's average price, in cents (the parts sum to the block's notional)."""
     commission: Decimal = ZERO
-    """At ``rate_bps`` of the notional, in cents (the parts sum to the block's commission)."""
+    """At the leg's rate, in cents, half-even (the parts sum to the block's commission)."""
+    per_share: Decimal | None = None
+    """A commission per share the PM set for this leg (``rate_bps`` is then zero); None: ``rate_bps`` applies."""
+
+    @property
+    def rate(self) -> CommissionRate:
+        """The leg's commission rate."""
+        if self.per_share is not None:
+            return CommissionRate(self.per_share, CommissionBasis.PER_SHARE)
+        return CommissionRate(self.rate_bps)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,8 +30,15 @@ def allocation_text(event: Event) -> str | None:
 
 
 def corrective_text(proposed: AllocationProposed) -> str:
-    """What a corrective version does: "corrects version 1 for the bust of EXEC-7: FUND1 -50, FUND2 -30 at 10"."""
+    """What a corrective version does: "corrects version 1 for the bust of EXEC-7: FUND1 -50, FUND2 -30 at 10", or
+    "corrects version 1 for the correction of EXEC-7 in price: FUND1 100, FUND2 60 repriced by +0.05"."""
     changes = [f"the bust of {exec_id}" for exec_id in proposed.busted]
     changes += [f"the correction of {exec_id}" for exec_id in proposed.corrected]
+    if proposed.reprices:
+        legs = ", ".join(f"{leg.account} {leg.qty}" for leg in proposed.legs)
+        return (
+            f"corrects version {proposed.corrects} for {' and '.join(changes)} in price: {legs} repriced by "
+            f"{proposed.px:+}"
+        )
     legs = ", ".join(f"{leg.account} {leg.qty:+}" for leg in proposed.legs)
     return f"corrects version {proposed.corrects} for {' and '.join(changes)}: {legs} at {proposed.px}"

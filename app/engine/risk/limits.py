@@ -8,7 +8,7 @@ app/engine/risk/limit_keys.py); the resolution is cached per order shape until a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -84,6 +84,14 @@ class Limits:
     def items(self) -> list[tuple[LimitKey, str]]:
         """Every limit in force (not removed), sorted by kind, level and scope."""
         return sorted((key, text) for key, text in self.texts.items() if text)
+
+    def changes_to(self, limits: Mapping[LimitKey, str], *, replace_all: bool) -> list[tuple[LimitKey, str, str]]:
+        """What would make the limits in force those of ``limits``, as (key, old, new): each it sets differently,
+        and when it is to ``replace_all``, each in force it does not name, removed (new "")."""
+        changes = [(key, self.text(key), text) for key, text in sorted(limits.items()) if self.text(key) != text]
+        if replace_all:
+            changes += [(key, text, "") for key, text in self.items() if key not in limits]
+        return changes
 
     def apply(self, event: LimitChanged, ts: datetime) -> None:
         """Take in one change."""

@@ -18,11 +18,14 @@ and every other key is a limit (app/engine/risk/limit_kinds.py lists them)::
     restricted = "Inside information: compliance hold"
 
 ``load_limits`` returns every limit or raises ``ConfigError`` naming the file, the line and each problem.
+Loading a file into a running desk merges it (the limits it does not name stay) unless a supervisor chooses to
+replace all limits with it (those it does not name are removed); ``limits_loaded`` says which, in words.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
@@ -99,3 +102,17 @@ def _read_table(table: dict[str, Any], line: Any, limits: dict[LimitKey, str], p
             problems.append(ConfigProblem(line(name), problem.rstrip(".")))
         else:
             limits[key] = written.strip()
+
+
+def limits_loaded(source: str, named: int, changes: Sequence[tuple[LimitKey, str, str]], *, replace_all: bool) -> str:
+    """What loading the limits file ``source`` (naming ``named`` limits) did by ``changes`` (key, old, new)."""
+    removed = sum(1 for _, _, new in changes if not new)
+    changed, same = len(changes) - removed, named - (len(changes) - removed)
+    kept = f"; {same} already so" if same else ""
+    if not replace_all:
+        if not changes:
+            return f"Every limit in {source} is already set so; nothing changed."
+        return f"Loaded {source}: {changed} limits changed{kept}. Limits it does not name are unchanged."
+    if not changes:
+        return f"The limits in force are already exactly those of {source}; nothing changed."
+    return f"Replaced all limits with {source}: {changed} limits changed{kept}, {removed} not in it removed."

@@ -11,7 +11,15 @@ from typing import Any
 
 import pytest
 
-from app.engine.allocation.terms import AllocationTemplate, TargetBasis, TemplateLeg
+from app.engine.allocation.book import standing_fills
+from app.engine.allocation.terms import (
+    AllocationTemplate,
+    CommissionBasis,
+    CommissionRate,
+    SettledFill,
+    TargetBasis,
+    TemplateLeg,
+)
 from app.engine.clock import FakeClock
 from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
@@ -48,6 +56,8 @@ GROWTH = AllocationTemplate(
     ),
     rate_bps=D(5),
 )
+
+BPS_10 = CommissionRate(D(10))
 
 
 class BlockDesk:
@@ -227,11 +237,17 @@ def test_a_sell_block_moves_short_positions(tmp_path: Path) -> None:
     ).order_id
     assert order_id is not None
     venue = VenueOrder(order_id, 100)
-    engine.apply_venue_messages([venue.ack(), venue.fill(100, D(10))])
+    fill = venue.fill(100, D(10))
+    engine.apply_venue_messages([venue.ack(), fill])
     engine.propose_allocation(order_id, UserId("super1"))
     engine.release_allocation(order_id, 1, SUPERVISOR)
     assert engine.positions.get(AccountId("FUND1"), "AAPL").net_qty == D(-50)
     assert engine.positions.get(AccountId("BLOCK"), "AAPL").net_qty == D(0)
+    engine.apply_venue_messages([venue.correct(fill, 100, D("10.2"))])  # sold higher: each fund's short is repriced
+    assert engine.propose_allocation(order_id, PM).accepted
+    assert engine.release_allocation(order_id, 2, PM).accepted
+    short = engine.positions.get(AccountId("FUND1"), "AAPL")
+    assert (short.net_qty, short.avg_cost, short.realized_pnl) == (D(-50), D("10.2"), D(0))
 
 
 def _logged(engine: Engine) -> list[Event]:
@@ -485,6 +501,24 @@ def test_a_correction_after_release_moves_the_difference_at_its_own_price(
     _sums_to_the_block(desk)
 
 
+def test_versions_after_a_release_name_only_the_fills_that_changed(desk: BlockDesk) -> None:
+    """A block's later versions do not grow with its fill count: each names what changed since the release."""
+    fills = [desk.venue.fill(10, D(10) + D(i) / 100) for i in range(40)]
+    desk.engine.apply_venue_messages(fills)
+    first = _settles(desk)
+    assert len(first.settled) == 40
+    desk.engine.apply_venue_messages([desk.venue.bust(fills[3]), desk.venue.correct(fills[7], 20, D("10.5"))])
+    corrective = _settles(desk)
+    assert (corrective.since, corrective.busted, corrective.corrected) == (1, (fills[3].exec_id,), (fills[7].exec_id,))
+    assert corrective.settled == (SettledFill(fills[7].exec_id, D(20), D("10.5")),)
+    desk.fill(30, "12")
+    supplement = _settles(desk)
+    assert (supplement.since, [fill.px for fill in supplement.settled]) == (corrective.version, [D(12)])
+    block = desk.engine.book.allocations.blocks[desk.order_id]
+    assert block.settled(desk.order) == standing_fills(desk.order)  # the whole set, rebuilt from the changes
+    _sums_to_the_block(desk)
+
+
 def _corrected_then_late(desk: BlockDesk) -> None:
     """Released 200; the first fill corrected down to 50, then a late fill of 100 at 12."""
     first = _released_200(desk)
@@ -497,9 +531,8 @@ def test_a_correction_then_a_late_fill_are_settled_in_turn_at_their_own_prices(d
     engine = desk.engine
     edited = engine.propose_allocation(desk.order_id, PM, [(AccountId("FUND1"), D(-50))])
     assert not edited.accepted
-    assert "goes pro rata by the released legs (FUND1 -25, FUND2 -15, FUND3 -10); it cannot be edited" in (
-        edited.message
-    )
+    assert "goes pro rata by the released legs (FUND1 -25, FUND2 -15, FUND3 -10)" in edited.message
+    assert "it cannot be edited" in edited.message
     corrective = _settles(desk)  # the correction first: it has its own price and goes by the released legs
     assert (corrective.is_corrective, corrective.qty, corrective.px) == (True, D(-50), D(10))
     assert desk.engine.book.allocations.blocks[desk.order_id].out_of_date(desk.order)  # the late fill is still due
@@ -517,12 +550,26 @@ def test_a_correction_then_a_late_fill_are_settled_in_turn_at_their_own_prices(d
     _sums_to_the_block(desk)
 
 
-def test_a_correction_in_price_only_is_refused_in_words(desk: BlockDesk) -> None:
+@pytest.mark.parametrize(("px", "by", "cost"), [("10.1", "+0.05", "10.55"), ("9.99", "-0.005", "10.495")])
+def test_a_correction_in_price_only_reprices_each_funds_holding_by_the_difference(
+    desk: BlockDesk, px: str, by: str, cost: str
+) -> None:
     first = _released_200(desk)
-    desk.engine.apply_venue_messages([desk.venue.correct(first, 100, D("10.1"))])
-    refused = desk.engine.propose_allocation(desk.order_id, PM)
-    assert not refused.accepted
-    assert "corrected in price only" in refused.message
+    desk.engine.apply_venue_messages([desk.venue.correct(first, 100, D(px))])
+    corrective = _settles(desk)
+    # 100 at 10 became 100 at ``px``: the 200 released cost (px - 10) * 100 more, so each share costs that over 200.
+    assert (corrective.reprices, corrective.qty, corrective.px) == (True, D(0), D(by))
+    assert [(leg.account, leg.qty) for leg in corrective.legs] == [
+        ("FUND1", D(100)),
+        ("FUND2", D(60)),
+        ("FUND3", D(40)),
+    ]
+    assert corrective.notional == (D(px) - 10) * 100
+    assert _funds(desk) == {"BLOCK": (0, 0), "FUND1": (100, D(cost)), "FUND2": (60, D(cost)), "FUND3": (40, D(cost))}
+    assert all(desk.engine.positions.get(AccountId(a), "AAPL").realized_pnl == 0 for a in ACCOUNTS)
+    said = f"corrects version 1 for the correction of {first.exec_id} in price: FUND1 100, FUND2 60, FUND3 40 repriced"
+    assert any(said in entry.what for entry in order_timeline(desk.engine.store, desk.order_id))
+    _sums_to_the_block(desk)
 
 
 def test_a_supplement_never_prices_late_fills_the_desk_has_not_received(desk: BlockDesk) -> None:
@@ -573,3 +620,70 @@ def test_a_release_logged_before_versions_named_their_fills_still_prices_late_fi
     supplement = _settles(desk)
     assert (supplement.qty, supplement.px) == (D(100), D(12))
     _sums_to_the_block(desk)
+
+
+def test_a_pm_sets_each_legs_commission_in_bps_or_per_share_and_a_corrective_version_refunds_at_it(
+    desk: BlockDesk,
+) -> None:
+    engine = desk.engine
+    first = desk.venue.fill(100, D("10.5"))
+    engine.apply_venue_messages([first, desk.venue.fill(100, D("10.5"))])
+    rates = {AccountId("FUND1"): CommissionRate(D("0.02"), CommissionBasis.PER_SHARE), AccountId("FUND3"): BPS_10}
+    assert engine.propose_allocation(desk.order_id, PM, None, rates).accepted
+    proposed = desk.latest()
+    # FUND1 100 at 0.02 a share = 2; FUND2 630 at the template's 2 bps = 0.126; FUND3 420 at 10 bps = 0.42.
+    assert [(str(leg.rate), leg.commission) for leg in proposed.legs] == [
+        ("0.02 per share", D("2.00")),
+        ("2 bps", D("0.13")),
+        ("10 bps", D("0.42")),
+    ]
+    assert proposed.commission == D("2.55")  # 2.546, and the parts sum to it
+    assert from_json(AllocationProposed, to_json(proposed)) == proposed  # the rates are part of the audited version
+    assert engine.release_allocation(desk.order_id, 1, PM).accepted
+    engine.apply_venue_messages([desk.venue.bust(first)])
+    corrective = _settles(desk)
+    assert [(leg.account, leg.qty, leg.commission) for leg in corrective.legs] == [
+        ("FUND1", D(-50), D("-1.00")),  # 50 shares back at 0.02: refunded at the rate the fund was charged
+        ("FUND2", D(-30), D("-0.06")),  # -0.063
+        ("FUND3", D(-20), D("-0.21")),  # 210 back at 10 bps
+    ]
+
+
+def test_commission_rates_are_checked_rounded_half_even_and_kept_by_a_corrective_version(desk: BlockDesk) -> None:
+    engine = desk.engine
+    first = _released_200(desk)
+    negative = engine.propose_allocation(desk.order_id, PM, None, {AccountId("FUND1"): CommissionRate(D(-1))})
+    assert not negative.accepted
+    assert "The commission rate for FUND1 cannot be -1 bps" in negative.message
+    engine.apply_venue_messages([desk.venue.bust(first)])
+    changed = engine.propose_allocation(desk.order_id, PM, None, {AccountId("FUND1"): BPS_10})
+    assert not changed.accepted
+    assert "at the commission rates they were released at" in changed.message
+    corrective = _settles(desk)
+    assert [leg.rate for leg in corrective.legs] == [CommissionRate(D(5)), CommissionRate(D(2)), CommissionRate(D(5))]
+    assert [leg.commission for leg in corrective.legs] == [D("-0.25"), D("-0.06"), D("-0.10")]  # refunded at them
+
+
+@pytest.mark.parametrize(("per_share", "charged"), [("0.00125", "0.12"), ("0.00135", "0.14")])
+def test_a_commission_of_half_a_cent_rounds_half_even(desk: BlockDesk, per_share: str, charged: str) -> None:
+    desk.fill(100, "10")
+    rate = CommissionRate(D(per_share), CommissionBasis.PER_SHARE)
+    result = desk.engine.propose_allocation(
+        desk.order_id, PM, [(AccountId("FUND1"), D(100))], {AccountId("FUND1"): rate}
+    )
+    assert result.accepted, result.message
+    assert desk.latest().commission == D(charged)  # 0.125 -> 0.12, 0.135 -> 0.14
+
+
+@pytest.mark.parametrize(
+    ("typed", "rate"),
+    [
+        ("5", CommissionRate(D(5))),
+        ("2.5 bps", CommissionRate(D("2.5"))),
+        ("0.02/sh", CommissionRate(D("0.02"), CommissionBasis.PER_SHARE)),
+        ("0.015 per share", CommissionRate(D("0.015"), CommissionBasis.PER_SHARE)),
+        ("cheap", None),
+    ],
+)
+def test_a_commission_rate_reads_as_typed(typed: str, rate: CommissionRate | None) -> None:
+    assert CommissionRate.parse(typed) == rate

@@ -124,6 +124,32 @@ def test_a_supervisor_loads_a_limits_file_into_a_running_desk_each_change_audite
     assert _load(desk, path).message == "Every limit in new-limits.toml is already set so; nothing changed."
 
 
+def test_replacing_all_limits_with_a_file_removes_those_it_does_not_name_each_audited(tmp_path: Path) -> None:
+    desk = open_desk(tmp_path / "desk.sqlite3")
+    desk.limit("max_order_qty", 500)
+    desk.limit("order_rate", 10)
+    path = tmp_path / "whole-set.toml"
+    path.write_text("[[limits]]\nmax_order_qty = 500\nmax_long = 2_000\n")
+    result = desk.engine.load_limits(partial(load_limits, path), path.name, SUPERVISOR, replace_all=True)
+    assert result.message == (
+        "Replaced all limits with whole-set.toml: 1 limits changed; 1 already so, 1 not in it removed."
+    )
+    changes = desk.events(LimitChanged)[2:]
+    note = "replaced all limits with whole-set.toml"
+    assert [(c.key, c.old, c.new, c.note) for c in changes] == [
+        (key("max_long"), "", "2000", note),
+        (key("order_rate"), "10", "", note),  # not in the file: removed, and the removal audited
+    ]
+    assert desk.engine.book.limits.items() == [(key("max_long"), "2000"), (key("max_order_qty"), "500")]
+    again = desk.engine.load_limits(partial(load_limits, path), path.name, SUPERVISOR, replace_all=True)
+    assert (again.accepted, again.message) == (
+        False,
+        "The limits in force are already exactly those of whole-set.toml; nothing changed.",
+    )
+    trader = desk.engine.load_limits(partial(load_limits, path), path.name, TRADER, replace_all=True)
+    assert not trader.accepted
+
+
 def test_a_limits_file_with_a_mistake_changes_nothing_and_says_where(tmp_path: Path) -> None:
     desk = open_desk(tmp_path / "desk.sqlite3")
     path = tmp_path / "new-limits.toml"
