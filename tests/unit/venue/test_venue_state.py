@@ -4,6 +4,7 @@ state, ids carry on, the makers' quotes are not kept, and a save writes only wha
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from app.venue.orders import OwnerId
@@ -136,3 +137,16 @@ def test_a_save_writes_only_the_orders_that_changed_since_the_last() -> None:
         (True, 0, 0),
         (True, 1, 0),
     ]
+
+
+def test_a_state_saved_by_the_previous_version_comes_back() -> None:
+    """Version 1 kept the working orders inside the counters' document: a store written then still restores."""
+    c1 = Client(venue(), "C1")
+    c1.new("a1", "1", "100", "99.00")
+    c1.replace("a2", "a1", "200", "99.00")
+    full = saved_state(c1.app)
+    orders = [json.loads(row.state) for row in full.changed]
+    version_1 = json.dumps({**json.loads(full.counters), "version": 1, "orders": orders})
+    again = VenueApplication(c1.app.profile, c1.app.clock, "DROPCOPY")
+    assert restore(again, SavedVenue("2026-01-05T14:30:00+00:00", version_1, [])) == 1
+    assert _working(again) == _working(c1.app)
