@@ -1,10 +1,10 @@
 """Everything the desktop runs besides its windows: the engine, its FIX sessions and the embedded venues.
 
 ``Runtime.start`` opens (or creates) the event store in the data directory, starts the embedded venue simulator on the
-configured ports unless told not to (its venues remember their sessions and working orders in ``venues.sqlite3`` beside
-the event store, so the desk logs on again with the numbers continuing; when that file is new, or the desk's store is
-new to a session (a wiped desk, the venues' file kept), the session asks for a sequence reset at logon, the venue
-keeps its book, and the desk's first mass status asks even with nothing live, so the orders an earlier desk left
+configured ports unless told not to (its venues remember their sessions and orders of the day in ``venues.sqlite3``
+beside the event store, so the desk logs on again with the numbers continuing; when that file is new, or the desk's
+store is new to a session (a wiped desk, the venues' file kept), the session asks for a sequence reset at logon, the
+venue keeps its book, and the desk's first mass status asks even with nothing live, so the orders an earlier desk left
 working show as foreign orders), connects every order and drop copy session, starts the price feed on the
 market data sessions (quotes into ``runtime.prices``, which marks the positions) and the automatic kill switch triggers
 (lines, and kill cancels left unconfirmed, checked every second); ``stop``
