@@ -104,7 +104,10 @@ class SimulatedVenue:
             _log.info("%s: %d orders of the day restored from %s", profile.name, restore(self.app, kept), store.path)
         self._uncross_due = kept is not None
         """Whether the first market step while open must trade what the restore left crossed."""
-        self._saved = counters_mark(self.app)
+        self._saved = () if kept is not None else counters_mark(self.app)
+        """The id counters' mark at the last save; none for a venue restored, so its first market step saves the
+        counters it carries on from (a crash before any client's order changed again must not repeat the ids given
+        out since, a status answer's among them)."""
         self.served: dict[str, Served] = {}
         mine = None if faults is None else faults.for_venue(profile.name)
         for config in configs:

@@ -176,3 +176,25 @@ def test_orders_a_restore_left_crossed_trade_at_the_first_market_step(tmp_path: 
     assert [(s.cum_qty, s.avg_px) for s in states if s is not None] == [(60, Decimal("10.10"))] * 2
     assert _orders(crossed) == {"buy": "PARTIALLY_FILLED", "sell": "FILLED"}
     crossed.close()
+
+
+def test_a_restored_venue_saves_its_counters_at_its_first_step_so_a_second_crash_repeats_no_id(tmp_path: Path) -> None:
+    path = tmp_path / "venues.sqlite3"
+    clock = FakeClock()
+    symbol = QUIET_SIMA.listings[0].symbol
+    ask = [(11, "a1"), (55, symbol), (54, "1")]
+    venue = _sima(VenueStore(path), clock)
+    Client(venue.app, "SIMA").new("a1", "1", "100", "10.00", symbol=symbol)
+    venue.tick()
+    answers: list[str | None] = []
+    for _ in range(2):  # restored, asked for a status, one quiet step, then a crash (no close)
+        assert venue.store is not None
+        venue.store.close()
+        venue = _sima(VenueStore(path), clock)
+        back = Client(venue.app, "SIMA")
+        [status] = back.mine(back.send("H", ask))
+        answers.append(status[17])
+        venue.tick()
+    assert answers[0] != answers[1]
+    assert venue.store is not None
+    venue.store.close()
