@@ -293,18 +293,15 @@ class OrderBook:
             if bid is None or ask is None or bid.price < ask.price:
                 break
             buy, sell = bid.front(), ask.front()
+            later_buys = buy.seq > sell.seq
+            taker, maker, taker_level, maker_level = (buy, sell, bid, ask) if later_buys else (sell, buy, ask, bid)
             qty = min(buy.leaves, sell.leaves)
-            if buy.seq > sell.seq:
-                self._trade(buy, sell, ask, qty, out)
-                bid.take(qty, buy.status is OrderStatus.FILLED)
-            else:
-                self._trade(sell, buy, bid, qty, out)
-                ask.take(qty, sell.status is OrderStatus.FILLED)
+            self._trade(taker, maker, maker_level, qty, out)
+            taker_level.take(qty, not taker.live)
+            taker.resting = taker.live
             for level, side in ((bid, bids), (ask, asks)):
                 if level.qty <= 0:
                     side.drop(level)
-            for o in (buy, sell):
-                o.resting = o.live
         self._run_stops(out)
         return out
 

@@ -441,7 +441,7 @@ class VenueApplication:
         if trades:
             self._remember(trades)
         if self.touched is not None:
-            self._note(results)
+            self._note(results, self.touched)
         symbols = {r.symbol if isinstance(r, Trade) else r.order.symbol for r in results if not isinstance(r, Rejected)}
         md = self.feed.changed(symbols, trades) if results else []
         return [*self._deliver(reports), *(Outbound(session, m) for session, m in md)]
@@ -456,10 +456,9 @@ class VenueApplication:
         while len(fills) > KEEP_FILLS:
             del fills[next(iter(fills))]
 
-    def _note(self, results: list[Result]) -> None:
-        """Note the client orders ``results`` changed in ``touched``."""
-        house, touched = self.writer.house, self.touched
-        assert touched is not None
+    def _note(self, results: list[Result], touched: dict[VenueOrderId, str]) -> None:
+        """Note in ``touched`` the client orders ``results`` changed."""
+        house = self.writer.house
         for r in results:
             if isinstance(r, Rejected):
                 continue
