@@ -1,9 +1,11 @@
 """Everything the desktop runs besides its windows: the engine, its FIX sessions and the embedded venues.
 
 ``Runtime.start`` opens (or creates) the event store in the data directory, starts the embedded venue simulator on the
-configured ports unless told not to (its venues remember their sessions and working orders in ``venues.sqlite3`` beside
-the event store, so the desk logs on again with the numbers continuing; only when that file is new do the desk's
-sessions ask for a sequence reset at logon), connects every order and drop copy session, starts the price feed on the
+configured ports unless told not to (its venues remember their sessions and orders of the day in ``venues.sqlite3``
+beside the event store, so the desk logs on again with the numbers continuing; when that file is new, or the desk's
+store is new to a session (a wiped desk, the venues' file kept), the session asks for a sequence reset at logon, the
+venue keeps its book, and the desk's first mass status asks even with nothing live, so the orders an earlier desk left
+working show as foreign orders), connects every order and drop copy session, starts the price feed on the
 market data sessions (quotes into ``runtime.prices``, which marks the positions) and the automatic kill switch triggers
 (lines, and kill cancels left unconfirmed, checked every second); ``stop``
 logs out, snapshots the book for a quick next start, and closes the store. The windows talk to
@@ -142,10 +144,16 @@ class Runtime:
         feed.attach(engine)
         drop_copies = DropCopyGateway(configs, clock)
         drop_copies.attach(engine)
-        if simulator is not None and simulator.store is not None and simulator.store.fresh:
-            # its venues remember nothing yet: both sides begin again at 1
-            for session in (*gateway.sessions.values(), *drop_copies.sessions.values()):
+        venues_fresh = simulator is not None and simulator.store is not None and simulator.store.fresh
+        for session in (*gateway.sessions.values(), *drop_copies.sessions.values()):
+            name = session.config.name
+            new_here = session.store.session_record(name) is None
+            if venues_fresh or new_here:
+                # the venues remember nothing yet, or this desk never logged on to this session (a new or wiped desk
+                # store, the venue's kept): both sides begin again at 1, and the venue keeps its book
                 session.request_reset()
+            if new_here and not venues_fresh and name in gateway.sessions:
+                gateway.survey(name)  # whatever the venue still works for an earlier desk shows as a foreign order
         await gateway.start()
         await drop_copies.start()
         await feed.start()

@@ -7,9 +7,9 @@ the order sessions misbehave as the script says, every venue's or those its rule
 has examples); ``--seed`` replaces the script's own seed; ``--halt SIMB:ACME@5s --resume SIMB:ACME@20s`` halts
 ACME at SIMB five seconds after the start and lets it trade again at twenty (with or without a script).
 ``--hours SIMB:09:30-16:00@America/New_York`` has SIMB take orders only in those hours on its trading days (the venues
-are non-stop without it). ``--store PATH`` keeps the venues' sessions (sequence numbers, sent messages) and working
-orders in that SQLite file across restarts, as real venues do; without it they start empty each time. A script or option
-with mistakes is refused before anything starts, each mistake
+are non-stop without it). ``--store PATH`` keeps the venues' sessions (sequence numbers, sent messages) and orders of
+the day (working and finished) in that SQLite file across restarts, as real venues do; without it they start empty each
+time. A script or option with mistakes is refused before anything starts, each mistake
 named with its file and line, or its option and value.
 """
 

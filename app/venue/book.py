@@ -251,26 +251,59 @@ class OrderBook:
         """Live orders in arrival order."""
         return self._registry.live.values()
 
-    def working_orders(self) -> list[tuple[RestingOrder, list[ClOrdId]]]:
-        """Live orders in arrival order, each with the ClOrdIDs it had before its current one (oldest first): what a
-        venue keeps across a restart."""
-        return [(o, self._registry.earlier_cl_ord_ids(o)) for o in self.live_orders()]
+    def known_orders(self) -> list[tuple[RestingOrder, list[ClOrdId]]]:
+        """Every order the book still knows, live or finished, in the order it took them, each with the ClOrdIDs it
+        had before its current one (oldest first): what a venue keeps across a restart."""
+        return [(o, self._registry.earlier_cl_ord_ids(o)) for o in self._registry.known()]
+
+    def known(self, order_id: VenueOrderId) -> tuple[RestingOrder, list[ClOrdId]] | None:
+        """An order the book still knows, live or finished, with its earlier ClOrdIDs; None once forgotten."""
+        o = self._registry.get(order_id)
+        return None if o is None else (o, self._registry.earlier_cl_ord_ids(o))
 
     def restore(self, o: RestingOrder, earlier: Sequence[ClOrdId]) -> None:
-        """Put back a live order kept across a restart (``earlier``: its former ClOrdIDs, oldest first), with its
-        time priority: restore a book's orders in arrival order, before it trades."""
+        """Put back an order kept across a restart (``earlier``: its former ClOrdIDs, oldest first): a live one with
+        its time priority, a finished one only to be found. Restore a book's orders in arrival order, then
+        ``uncross`` it before it trades."""
         chain = [*earlier, o.cl_ord_id]
         o.cl_ord_id = chain[0]
         self._registry.add(o)
         for cl_ord_id in chain[1:]:
             self._registry.rename(o, cl_ord_id)
         self._seq = max(self._seq, o.seq)
+        if not o.live:
+            self._registry.finish(o)
+            return
         if o.expire_at is not None:
             self._expiries.push(o)
         if o.waits_for_trigger:
             self._stops.push(o)
         elif o.price is not None:
             self._side(o).add(o, o.price)
+
+    def uncross(self) -> list[Result]:
+        """Trade a crossed book (a restored buy at or above a restored or new offer) until it is not: the best bid's
+        and best offer's front orders trade, the one that came later (by time priority) taking at the price of the
+        one that was there first, as if it had just arrived; then the stops the trades reach. Nothing while halted
+        or when the book is not crossed."""
+        out: list[Result] = []
+        bids, asks = self._bids, self._asks
+        while not self.halted:
+            bid, ask = bids.best(), asks.best()
+            if bid is None or ask is None or bid.price < ask.price:
+                break
+            buy, sell = bid.front(), ask.front()
+            later_buys = buy.seq > sell.seq
+            taker, maker, taker_level, maker_level = (buy, sell, bid, ask) if later_buys else (sell, buy, ask, bid)
+            qty = min(buy.leaves, sell.leaves)
+            self._trade(taker, maker, maker_level, qty, out)
+            taker_level.take(qty, not taker.live)
+            taker.resting = taker.live
+            for level, side in ((bid, bids), (ask, asks)):
+                if level.qty <= 0:
+                    side.drop(level)
+        self._run_stops(out)
+        return out
 
     def resting_orders(self) -> Iterator[OrderState]:
         """Orders in the price levels, bids then asks, each side best first and in time priority."""

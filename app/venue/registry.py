@@ -51,6 +51,10 @@ class OrderRegistry:
         order.cl_ord_id = cl_ord_id
         self._by_client[(order.owner, cl_ord_id)] = order
 
+    def known(self) -> list[RestingOrder]:
+        """Every order still remembered, live or finished, in the order they were added."""
+        return list(self._orders.values())
+
     def earlier_cl_ord_ids(self, order: RestingOrder) -> list[ClOrdId]:
         """The ClOrdIDs ``order`` had before its current one, oldest first."""
         return list(self._aliases.get(order.order_id, ()))

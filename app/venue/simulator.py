@@ -16,9 +16,11 @@ those aimed at this one, ``venue NAME: ...``; the same seed) on its wire
 "restart with empty store" gives the session a new, empty store: its numbers start again at 1.
 
 With a store (``venue_store.py``, ``VenueSimulator(..., store_path=...)``) the venues remember across a restart, as
-real ones do: each session's sequence numbers and sent messages, and each venue's working client orders and id
-counters (``venue_state.py``), saved at each market step that changed them and when the simulator stops. A venue
-restored from its store expires the DAY orders of any close passed since it was saved, at its first market step.
+real ones do: each session's sequence numbers and sent messages, and each venue's client orders of the trading day,
+working or finished, and id counters (``venue_state.py``), the orders that changed saved at each market step and
+when the simulator stops; the finished ones are dropped at the close. A venue restored from its store, at its first
+market step while open, trades any orders the restore left crossed, and expires the DAY orders of any close passed
+since it was saved.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ from app.venue.market_data_server import MarketDataServer
 from app.venue.profiles import DEFAULT_PROFILES, VenueProfile
 from app.venue.served import Served, open_served
 from app.venue.venue_app import Outbound, VenueApplication
-from app.venue.venue_state import change_mark, restore, saved_state
+from app.venue.venue_state import changes, counters_mark, restore
 from app.venue.venue_store import VenueStore
 
 _log = logging.getLogger(__name__)
@@ -95,11 +97,17 @@ class SimulatedVenue:
         self.app = VenueApplication(profile, clock, drop_copy_session=drop_copy)
         kept = None if store is None else store.venue_state(profile.name)
         since = clock.now()
+        if store is not None:
+            self.app.touched = {}
         if store is not None and kept is not None:
-            saved_ts, state = kept
-            since = datetime.fromisoformat(saved_ts)
-            _log.info("%s: %d working orders restored from %s", profile.name, restore(self.app, state), store.path)
-        self._saved = change_mark(self.app)
+            since = datetime.fromisoformat(kept.saved_ts)
+            _log.info("%s: %d orders of the day restored from %s", profile.name, restore(self.app, kept), store.path)
+        self._uncross_due = kept is not None
+        """Whether the first market step while open must trade what the restore left crossed."""
+        self._saved = () if kept is not None else counters_mark(self.app)
+        """The id counters' mark at the last save; none for a venue restored, so its first market step saves the
+        counters it carries on from (a crash before any client's order changed again must not repeat the ids given
+        out since, a status answer's among them)."""
         self.served: dict[str, Served] = {}
         mine = None if faults is None else faults.for_venue(profile.name)
         for config in configs:
@@ -124,11 +132,12 @@ class SimulatedVenue:
         kept = None if self.store is None else self.store.session_store(served.config.name)
         open_served(served, self.clock, self._hear, kept)
 
-    def save(self) -> None:
-        """Save the venue's working orders and id counters to its store, if it has one and they changed."""
-        mark = change_mark(self.app)
-        if self.store is not None and mark != self._saved:
-            self.store.save_venue(self.profile.name, self.clock.now().isoformat(), saved_state(self.app))
+    def save(self, day_rolled: bool = False) -> None:
+        """Save the client orders that changed and the id counters to the venue's store, if it has one and anything
+        changed (``day_rolled``: the close passed, the day's finished orders go)."""
+        mark = counters_mark(self.app)
+        if self.store is not None and (self.app.touched or mark != self._saved or day_rolled):
+            self.store.save_venue(self.profile.name, self.clock.now().isoformat(), changes(self.app, day_rolled))
             self._saved = mark
 
     async def start(self) -> None:
@@ -152,15 +161,20 @@ class SimulatedVenue:
         self.save()
 
     def tick(self) -> None:
-        """One market step on the venue's clock: makers requote, due GTD orders expire, and at the close DAY
-        orders expire."""
-        out = self.app.step_market() + self.app.expire()
+        """One market step on the venue's clock: what a restore left crossed trades (the first step while open),
+        makers requote, due GTD orders expire, and at the close DAY orders expire."""
         now = self.clock.now()
-        if self.next_close is not None and now >= self.next_close:
+        out: list[Outbound] = []
+        if self._uncross_due and self.calendar.is_open(now):
+            self._uncross_due = False
+            out += self.app.uncross()
+        out += self.app.step_market() + self.app.expire()
+        rolled = self.next_close is not None and now >= self.next_close
+        if rolled:
             out += self.app.close_session()
             self.next_close = self.calendar.next_close(now)
         self._send(out)
-        self.save()
+        self.save(rolled)
 
     def _hear(self, name: str, received: Received) -> list[FixMessage]:
         """A request from the desk: answer what the venue says at once; the rest after the ack latency. A fault

@@ -130,6 +130,9 @@ class VenueApplication:
         self._held: dict[str, deque[_Held]] = {}
         self._fills: dict[ExecId, _Fill] = {}
         self.cl_ord_ids = ClOrdIdLog()
+        self.touched: dict[VenueOrderId, str] | None = None
+        """With a store keeping the venue's state (``venue_state.py``), a dict: the client orders whose state changed
+        since the last save, by OrderID, with their symbols. None (the default): nothing is noted."""
         self._handlers: dict[str, Callable[[str, FixMessage], list[Outbound]]] = {
             MsgType.NEW_ORDER_SINGLE: self._on_new_order,
             MsgType.ORDER_CANCEL_REQUEST: self._on_cancel,
@@ -298,6 +301,11 @@ class VenueApplication:
         """The close: DAY orders expire."""
         return self._settle(self.engine.close_session())
 
+    def uncross(self) -> list[Outbound]:
+        """Trade every crossed book (as orders restored from a store may leave one), symbols in order."""
+        books = [book for book in map(self.engine.book, self.engine.symbols) if book is not None]
+        return self._settle([r for book in books for r in book.uncross()])
+
     # ----------------------------------------------------------------- the venue's own acts (fault scripts)
 
     def fill_first(self, session: str, cl_ord_id: ClOrdId) -> list[Outbound]:
@@ -432,6 +440,8 @@ class VenueApplication:
         trades = [r for r in results if isinstance(r, Trade)]
         if trades:
             self._remember(trades)
+        if self.touched is not None:
+            self._note(results, self.touched)
         symbols = {r.symbol if isinstance(r, Trade) else r.order.symbol for r in results if not isinstance(r, Rejected)}
         md = self.feed.changed(symbols, trades) if results else []
         return [*self._deliver(reports), *(Outbound(session, m) for session, m in md)]
@@ -445,6 +455,16 @@ class VenueApplication:
                     fills[fill.exec_id] = _Fill(trade.symbol, fill.order.order_id, trade.qty, trade.price)
         while len(fills) > KEEP_FILLS:
             del fills[next(iter(fills))]
+
+    def _note(self, results: list[Result], touched: dict[VenueOrderId, str]) -> None:
+        """Note in ``touched`` the client orders ``results`` changed."""
+        house = self.writer.house
+        for r in results:
+            if isinstance(r, Rejected):
+                continue
+            for state in (r.buy.order, r.sell.order) if isinstance(r, Trade) else (r.order,):
+                if state.owner not in house:
+                    touched[state.order_id] = state.symbol
 
     def _deliver(self, reports: list[Addressed]) -> list[Outbound]:
         out: list[Outbound] = []

@@ -1,15 +1,20 @@
-"""What a venue keeps across a restart, as JSON text: its clients' working orders and its id counters.
+"""What a venue keeps across a restart: its clients' orders of the trading day and its id counters.
 
-Each working client order (the market makers' quotes are not kept: they quote anew) with its OrderID, its ClOrdID
-chain, side, type, time in force, quantity, prices, expiry, filled quantity and notional (so CumQty and AvgPx carry
-on) and its time priority; and the counters behind OrderIDs, ExecIDs and match ids, so no id given out before the
-restart is given again. The state is saved at the market step after a client's order changed (and at least every
-``_IDS_BETWEEN_SAVES`` ids the makers' requotes use), after that step's reports went out, so a crash can come after
-reports whose ids the last save does not count: ``restore`` carries each counter on past
-``RESTART_GAP`` more ids than saved (a desk that applied ExecID N before the crash must never see N name another
-fill). ``restore`` puts the orders back into the books of a venue just built, behind the makers'
-first quotes at the same price (the makers requote at the next market step, and trade with any order the restored
-book has crossed), and has each session's ClOrdID log remember the ClOrdIDs its orders carry.
+Each client order the venue's books still know, working or finished (the market makers' quotes are not kept: they
+quote anew), with its OrderID, its ClOrdID chain, side, type, time in force, quantity, prices, expiry, filled quantity
+and notional (so CumQty and AvgPx carry on), status and time priority: a working order works again, a finished one
+answers an OrderStatusRequest with its final state (150=I) until the venue's day roll drops it. And the counters behind
+OrderIDs, ExecIDs and match ids, so no id given out before the restart is given again.
+
+``changes`` is what to write at a save: the counters and only the orders whose state changed since the last save (the
+venue application notes them, ``VenueApplication.touched``), or the OrderIDs of those the books forgot; ``saved_state``
+is everything, as a first save writes it. A save comes at the market step after a client's order changed (and at least
+every ``_IDS_BETWEEN_SAVES`` ids the makers' requotes use), after that step's reports went out, so a crash can come
+after reports whose ids the last save does not count: ``restore`` carries each counter on past ``RESTART_GAP`` more ids
+than saved (a desk that applied ExecID N before the crash must never see N name another fill). ``restore`` puts the
+orders back into the books of a venue just built, working ones behind the makers' first quotes at the same price (a
+restored book may be crossed: the venue's first market step trades it, ``OrderBook.uncross``), and has each session's
+ClOrdID log remember the ClOrdIDs its orders carry.
 """
 
 from __future__ import annotations
@@ -25,36 +30,67 @@ from app.engine.ids import ClOrdId, VenueOrderId
 from app.venue.book import OrderBook
 from app.venue.orders import IdSource, NewOrder, OwnerId, ReplaceRequest, RestingOrder
 from app.venue.venue_app import VenueApplication
+from app.venue.venue_store import OrderRow, SavedVenue, VenueChanges
 
-_VERSION = 1
+_VERSION = 2
+_READS = (1, 2)
+"""Version 1 kept the working orders inside the counters' document; version 2 keeps one row per order."""
 
 RESTART_GAP = 1_000_000
 """Ids skipped at a restart: far more than a venue gives out between two saves."""
 
 
-def saved_state(app: VenueApplication) -> str:
-    """The venue's working client orders and id counters, as JSON text."""
-    orders = [
-        _order_json(o, earlier)
+def saved_state(app: VenueApplication) -> VenueChanges:
+    """Every client order the venue's books know, and its id counters: a save from nothing."""
+    rows = [
+        _row(o, earlier)
         for symbol in app.engine.symbols
-        for o, earlier in _book(app, symbol).working_orders()
+        for o, earlier in _book(app, symbol).known_orders()
         if o.owner not in app.writer.house
     ]
-    return json.dumps({"version": _VERSION, "counters": _counters(app), "orders": orders}, separators=(",", ":"))
+    return VenueChanges(_counters_json(app), rows, [])
 
 
-def restore(app: VenueApplication, text: str) -> int:
-    """Put back what ``saved_state`` saved into ``app``, a venue just built; how many orders came back."""
-    state = json.loads(text)
-    if state.get("version") != _VERSION:
+def changes(app: VenueApplication, day_rolled: bool = False) -> VenueChanges:
+    """The id counters and the client orders changed since the last call (``app.touched``, emptied): what a save
+    writes. ``day_rolled``: the venue's trading day ended, its finished orders go."""
+    touched = app.touched or {}
+    rows: list[OrderRow] = []
+    gone: list[str] = []
+    for order_id, symbol in touched.items():
+        known = _book(app, symbol).known(order_id)
+        if known is None:
+            gone.append(order_id)
+        else:
+            rows.append(_row(*known))
+    touched.clear()
+    return VenueChanges(_counters_json(app), rows, gone, day_rolled)
+
+
+def restore(app: VenueApplication, saved: SavedVenue) -> int:
+    """Put back what was saved into ``app``, a venue just built; how many orders came back."""
+    state = json.loads(saved.counters)
+    if state.get("version") not in _READS:
         raise ValueError(f"the venue store holds state version {state.get('version')}, this simulator reads {_VERSION}")
     for source, number in zip(_sources(app), state["counters"], strict=True):
         source.continue_from(number + RESTART_GAP)
-    orders = sorted((_order_from(item) for item in state["orders"]), key=lambda kept: kept[0].seq)
+    items = [*state.get("orders", ()), *map(json.loads, saved.orders)]
+    orders = sorted(map(_order_from, items), key=lambda kept: kept[0].seq)
     for o, earlier in orders:
         _book(app, o.symbol).restore(o, earlier)
         _remember(app, o, earlier)
     return len(orders)
+
+
+def counters_mark(app: VenueApplication) -> tuple[int, ...]:
+    """A value that moves each time the id counters pass another ``_IDS_BETWEEN_SAVES``: with nothing of the
+    clients' changed, the venue saves again only then. (The makers requote at every step and give out ids as they
+    do; saving for that alone would write four times a second.)"""
+    return tuple(count // _IDS_BETWEEN_SAVES for count in _counters(app))
+
+
+_IDS_BETWEEN_SAVES = RESTART_GAP // 10
+"""At most this many ids given out between two saves however quiet the clients are, well inside ``RESTART_GAP``."""
 
 
 def _book(app: VenueApplication, symbol: str) -> OrderBook:
@@ -73,22 +109,12 @@ def _counters(app: VenueApplication) -> list[int]:
     return [source.next_number for source in _sources(app)]
 
 
-def change_mark(app: VenueApplication) -> tuple[object, ...]:
-    """A value that moves whenever a client's working order changed, and each time the id counters pass another
-    ``_IDS_BETWEEN_SAVES``: what to compare with the last save's to know whether to save again. (The makers requote
-    at every step and give out ids as they do; saving for that alone would rewrite every order four times a
-    second.)"""
-    orders = tuple(
-        (o.order_id, o.cl_ord_id, o.qty, o.price, o.stop_px, o.cum_qty, o.status, o.triggered)
-        for symbol in app.engine.symbols
-        for o in _book(app, symbol).live_orders()
-        if o.owner not in app.writer.house
-    )
-    return orders, tuple(count // _IDS_BETWEEN_SAVES for count in _counters(app))
+def _counters_json(app: VenueApplication) -> str:
+    return json.dumps({"version": _VERSION, "counters": _counters(app)}, separators=(",", ":"))
 
 
-_IDS_BETWEEN_SAVES = RESTART_GAP // 10
-"""At most this many ids given out between two saves however quiet the clients are, well inside ``RESTART_GAP``."""
+def _row(o: RestingOrder, earlier: list[ClOrdId]) -> OrderRow:
+    return OrderRow(o.order_id, o.live, json.dumps(_order_json(o, earlier), separators=(",", ":")))
 
 
 def _order_json(o: RestingOrder, earlier: list[ClOrdId]) -> dict[str, object]:
@@ -134,6 +160,8 @@ def _order_from(item: dict[str, Any]) -> tuple[RestingOrder, list[ClOrdId]]:
         status=OrderStatus[item["status"]],
         triggered=item["triggered"],
     )
+    if not o.live:
+        o.finish(o.status)
     return o, earlier
 
 

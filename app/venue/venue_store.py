@@ -1,16 +1,19 @@
 """The simulator's durable memory: one SQLite file (WAL) that keeps what a real venue keeps across a client's restart.
 
 Per session served: where it stands (its ``SessionRecord``: epoch, next MsgSeqNum in) and every message it sent, so
-the desk logs on again with the numbers continuing and a ResendRequest after a restart is answered. Per venue: its
-working client orders and id counters as ``venue_state.py`` writes them (one JSON document per venue, replaced at
-each save). The sessions' writes commit with each save, before the transport writes a byte; the venue's orders are
-saved at every market step they changed and when the simulator stops, so a clean stop loses nothing and a crash
-at most one step's changes. Tests use the simulator without a store: everything then lives in memory.
+the desk logs on again with the numbers continuing and a ResendRequest after a restart is answered. Per venue: its id
+counters (one small JSON document, replaced at each save) and one row per client order of its trading day, working
+or finished, as ``venue_state.py`` writes them; a save writes only the orders that changed since the last one and
+deletes those the venue forgot, and the day roll deletes the finished ones. The sessions' writes commit with each save,
+before the transport writes a byte; the venue's orders are saved at every market step they changed and when the
+simulator stops, so a clean stop loses nothing and a crash at most one step's changes. Tests use the simulator
+without a store: everything then lives in memory.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -28,7 +31,40 @@ CREATE TABLE IF NOT EXISTS session_messages (
     name TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL, raw BLOB NOT NULL, PRIMARY KEY (key, seq)
 );
 CREATE TABLE IF NOT EXISTS venue_state (venue TEXT PRIMARY KEY, saved_ts TEXT NOT NULL, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS venue_orders (
+    venue TEXT NOT NULL, order_id TEXT NOT NULL, live INTEGER NOT NULL, state TEXT NOT NULL,
+    PRIMARY KEY (venue, order_id)
+);
 """
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRow:
+    """One client order as the venue keeps it: its OrderID, whether it is still working, and its state (JSON)."""
+
+    order_id: str
+    live: bool
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class VenueChanges:
+    """What a save writes for one venue: its id counters (JSON), the orders that changed, the OrderIDs of those it
+    forgot, and whether its trading day rolled (the finished orders of the day go)."""
+
+    counters: str
+    changed: list[OrderRow]
+    gone: list[str]
+    day_rolled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SavedVenue:
+    """What the store holds of one venue: when it was last saved, its id counters (JSON) and its orders' states."""
+
+    saved_ts: str
+    counters: str
+    orders: list[str]
 
 
 class VenueStore:
@@ -75,15 +111,28 @@ class VenueStore:
         ).fetchall()
         return [(key, seq, bytes(raw)) for key, seq, raw in rows]
 
-    def save_venue(self, venue: str, saved_ts: str, state: str) -> None:
-        """Replace venue ``venue``'s saved state (``venue_state.py``'s JSON), saved at ``saved_ts`` (ISO-8601)."""
-        with self._db:  # one commit, or none on an error
-            self._db.execute("INSERT OR REPLACE INTO venue_state VALUES (?, ?, ?)", (venue, saved_ts, state))
+    def save_venue(self, venue: str, saved_ts: str, changes: VenueChanges) -> None:
+        """Apply ``changes`` to venue ``venue``'s saved state, saved at ``saved_ts`` (ISO-8601), in one commit."""
+        db = self._db
+        with db:  # one commit, or none on an error
+            db.execute("INSERT OR REPLACE INTO venue_state VALUES (?, ?, ?)", (venue, saved_ts, changes.counters))
+            db.executemany(
+                "INSERT OR REPLACE INTO venue_orders VALUES (?, ?, ?, ?)",
+                [(venue, row.order_id, row.live, row.state) for row in changes.changed],
+            )
+            db.executemany(
+                "DELETE FROM venue_orders WHERE venue = ? AND order_id = ?", [(venue, oid) for oid in changes.gone]
+            )
+            if changes.day_rolled:
+                db.execute("DELETE FROM venue_orders WHERE venue = ? AND live = 0", (venue,))
 
-    def venue_state(self, venue: str) -> tuple[str, str] | None:
-        """Venue ``venue``'s saved state and when it was saved; None if it was never saved here."""
+    def venue_state(self, venue: str) -> SavedVenue | None:
+        """What venue ``venue`` saved; None if it was never saved here."""
         row = self._db.execute("SELECT saved_ts, state FROM venue_state WHERE venue = ?", (venue,)).fetchone()
-        return None if row is None else (row[0], row[1])
+        if row is None:
+            return None
+        orders = self._db.execute("SELECT state FROM venue_orders WHERE venue = ?", (venue,)).fetchall()
+        return SavedVenue(row[0], row[1], [state for (state,) in orders])
 
     def close(self) -> None:
         """Close the file."""

@@ -140,6 +140,11 @@ class FixGateway(DeskSessions[InboundMessage]):
         dont_know = self.engine.apply_venue_messages(messages, also=store, notes=notes).dont_know
         return [dont_know_message(report) for report in dont_know]
 
+    def survey(self, name: str) -> None:
+        """Ask session ``name``'s venue about every order it holds for us at the next logon, live orders of ours or
+        not (``StatusRequests.survey``)."""
+        self._status.survey(name)
+
     def _after(self, session: FixSession, out: SessionOutput) -> list[FixMessage]:
         """A lost line leaves the requests it had not answered unknown; after a logon, ask where every live order
         on it stands; once a mass status answer is complete, ask about each order it left out.

@@ -61,6 +61,13 @@ class StatusRequests:
         self._rounds: dict[str, _Round] = {}
         self._asked: dict[str, set[str]] = {}
         """The ids of the requests sent on each session since its last logon, mass and single."""
+        self._surveys: set[str] = set()
+
+    def survey(self, session: str) -> None:
+        """At ``session``'s next logon, send the mass status request even with no live order of ours (to a venue that
+        takes one): the desk is new to a venue that may still work an earlier desk's orders on this session (a wiped
+        desk store); the answer names them, and the engine records each as a foreign order."""
+        self._surveys.add(session)
 
     def after_logon(self, session: FixSession) -> list[FixMessage]:
         """The requests to send once ``session`` is logged on: about every live order routed to it. A mass status
@@ -70,7 +77,9 @@ class StatusRequests:
         live = [order for order in self._ledger().live() if order.spec.destination == name]
         self._rounds.pop(name, None)  # an answer to a request sent before this logon no longer counts
         self._asked[name] = set()
-        if not live:
+        surveyed = name in self._surveys
+        self._surveys.discard(name)
+        if not live and not (surveyed and session.config.mass_status):
             return []
         if not session.config.mass_status:
             return self._one_each(session, live)

@@ -1,20 +1,27 @@
-"""A venue's working client orders and id counters survive a restart through ``venue_state``: the same orders,
-ClOrdID chains, fills and time priority come back, ids carry on, and the makers' quotes are not kept."""
+"""A venue's client orders of the day and id counters survive a restart through ``venue_state``: the same working
+orders, ClOrdID chains, fills and time priority come back, finished orders answer a status request with their final
+state, ids carry on, the makers' quotes are not kept, and a save writes only what changed."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from app.venue.orders import OwnerId
 from app.venue.profiles import SIMA
 from app.venue.venue_app import VenueApplication
-from app.venue.venue_state import restore, saved_state
+from app.venue.venue_state import changes, restore, saved_state
+from app.venue.venue_store import SavedVenue, VenueChanges
 from tests.unit.venue.fix_kit import Client, venue
+
+
+def _kept(saved: VenueChanges) -> SavedVenue:
+    return SavedVenue("2026-01-05T14:30:00+00:00", saved.counters, [row.state for row in saved.changed])
 
 
 def _restarted(app: VenueApplication) -> VenueApplication:
     again = VenueApplication(app.profile, app.clock, "DROPCOPY")
-    restore(again, saved_state(app))
+    restore(again, _kept(saved_state(app)))
     return again
 
 
@@ -86,7 +93,7 @@ def test_ids_given_out_after_the_last_save_are_never_given_again() -> None:
     """A crash after a fill's report went out but before the next save: the restarted venue must not reuse the
     fill's ExecID (the desk applied it) or the order's OrderID."""
     c1 = Client(venue(), "C1")
-    saved = saved_state(c1.app)
+    saved = _kept(saved_state(c1.app))
     [ack] = c1.mine(c1.new("late", "1", "100", "50.00"))  # sent, then the crash, before any save
     again = VenueApplication(c1.app.profile, c1.app.clock, "DROPCOPY")
     restore(again, saved)
@@ -94,3 +101,52 @@ def test_ids_given_out_after_the_last_save_are_never_given_again() -> None:
     [ack_again] = back.mine(back.new("next", "1", "100", "50.00"))
     assert ack_again[17] != ack[17]
     assert ack_again[37] != ack[37]
+
+
+def test_finished_orders_answer_a_status_request_with_their_final_state_after_a_restart() -> None:
+    c1 = Client(venue(), "C1")
+    c1.new("filled", "1", "100", "99.00")
+    Client(c1.app, "C2").new("s1", "2", "100", "99.00")
+    c1.new("gone", "1", "50", "98.00")
+    c1.cancel("gone-x", "gone")
+    back = Client(_restarted(c1.app), "C1")
+    answers = [back.mine(back.send("H", [(11, cl), (55, "ACME"), (54, "1")])) for cl in ("filled", "gone", "gone-x")]
+    assert [(m[150], m[39], m[14], m[151]) for [m] in answers] == [
+        ("I", "2", "100", "0"),
+        ("I", "4", "0", "0"),
+        ("I", "4", "0", "0"),
+    ]
+    assert answers[0][0][6] == "99.00"
+    [refused] = back.mine(back.new("filled", "1", "10", "10.00", symbol="BOLT"))
+    assert (refused[150], refused[103]) == ("8", "6")  # its ClOrdID is still in use
+
+
+def test_a_save_writes_only_the_orders_that_changed_since_the_last() -> None:
+    app = venue()
+    app.touched = {}
+    c1 = Client(app, "C1")
+    for n in range(5):
+        c1.new(f"a{n}", "1", "100", f"9{n}.00")
+    assert len(changes(app).changed) == 5
+    assert changes(app).changed == []
+    c1.replace("a2-r", "a2", "200", "92.00")
+    Client(app, "C2").new("s", "2", "30", "94.00")  # fills 30 of a4, C2's order finishes
+    rows = changes(app).changed
+    assert sorted((row.live, row.state.count('"a2-r"'), row.state.count('"s"')) for row in rows) == [
+        (False, 0, 1),
+        (True, 0, 0),
+        (True, 1, 0),
+    ]
+
+
+def test_a_state_saved_by_the_previous_version_comes_back() -> None:
+    """Version 1 kept the working orders inside the counters' document: a store written then still restores."""
+    c1 = Client(venue(), "C1")
+    c1.new("a1", "1", "100", "99.00")
+    c1.replace("a2", "a1", "200", "99.00")
+    full = saved_state(c1.app)
+    orders = [json.loads(row.state) for row in full.changed]
+    version_1 = json.dumps({**json.loads(full.counters), "version": 1, "orders": orders})
+    again = VenueApplication(c1.app.profile, c1.app.clock, "DROPCOPY")
+    assert restore(again, SavedVenue("2026-01-05T14:30:00+00:00", version_1, [])) == 1
+    assert _working(again) == _working(c1.app)

@@ -1,18 +1,41 @@
 """The venue store keeps each session's standing and sent messages, and each venue's state, across a reopen; a
-session wiped by a fault script starts again from nothing."""
+session wiped by a fault script starts again from nothing; a venue saves only the client orders that changed, drops
+its finished ones at the close, and trades what a restore left crossed at its first market step."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from decimal import Decimal
 from pathlib import Path
 
 from app.engine.clock import FakeClock
+from app.engine.ids import ClOrdId
 from app.engine.store_records import SessionRecord
 from app.venue.faults import WipeStore
+from app.venue.orders import OwnerId
 from app.venue.profiles import SIMA
 from app.venue.simulator import SimulatedVenue
-from app.venue.venue_store import VenueStore
+from app.venue.venue_store import OrderRow, VenueChanges, VenueStore
 from tests.support.fix_script import session_config
 from tests.unit.venue.fix_kit import Client
+
+QUIET_SIMA = dataclasses.replace(SIMA, liquidity=None, ack_latency_ms=0, pending_acks=False)
+"""SIMA without market makers: every order in its books is a test's own."""
+SEVEN_HOURS = 7 * 3600
+"""From the fake clock's start (09:30 New York) past SIMA's close (16:00 New York)."""
+
+
+def _sima(venues: VenueStore, clock: FakeClock) -> SimulatedVenue:
+    return SimulatedVenue(QUIET_SIMA, [session_config("SIMA", "DESK", "SIMA")], clock, store=venues)
+
+
+def _orders(venues: VenueStore) -> dict[str, str]:
+    """Each kept order's current ClOrdID and status."""
+    kept = venues.venue_state("SIMA")
+    assert kept is not None
+    items = [json.loads(state) for state in kept.orders]
+    return {item["cl_ord_ids"][-1]: item["status"] for item in items}
 
 
 def test_a_sessions_numbers_and_messages_survive_a_reopen(tmp_path: Path) -> None:
@@ -22,7 +45,7 @@ def test_a_sessions_numbers_and_messages_survive_a_reopen(tmp_path: Path) -> Non
     store = venues.session_store("SIMA")
     store.save(SessionRecord("SIMA", 1, "2026-01-05T14:30:00+00:00", 7), [(1, b"one"), (2, b"two")])
     store.save(SessionRecord("SIMA", 2, "2026-01-05T15:00:00+00:00", 3), [(1, b"again")])
-    venues.save_venue("SIMA", "2026-01-05T15:00:00+00:00", "{}")
+    venues.save_venue("SIMA", "2026-01-05T15:00:00+00:00", VenueChanges("{}", [OrderRow("O1", True, "[1]")], []))
     venues.close()
 
     again = VenueStore(path)
@@ -32,7 +55,9 @@ def test_a_sessions_numbers_and_messages_survive_a_reopen(tmp_path: Path) -> Non
     assert kept.outbound_messages("SIMA:1", 2, None) == [(2, b"two")]
     assert kept.last_outbound_seq("SIMA:2") == 1
     assert again.session_store("SIMB").session_record("SIMB") is None
-    assert again.venue_state("SIMA") == ("2026-01-05T15:00:00+00:00", "{}")
+    kept_venue = again.venue_state("SIMA")
+    assert kept_venue is not None
+    assert (kept_venue.saved_ts, kept_venue.counters, kept_venue.orders) == ("2026-01-05T15:00:00+00:00", "{}", ["[1]"])
     assert again.venue_state("SIMB") is None
     again.close()
 
@@ -62,8 +87,114 @@ def test_the_venue_saves_when_a_clients_order_changes_not_at_every_requote(tmp_p
     venue.tick()
     kept = venues.venue_state("SIMA")
     assert kept is not None
-    assert '"a1"' in kept[1]
+    assert ['"a1"' in state for state in kept.orders] == [True]
     clock.advance(0.25)
     venue.tick()
     assert venues.venue_state("SIMA") == kept  # nothing of the client's changed since
     venues.close()
+
+
+def test_a_save_rewrites_the_orders_that_changed_and_deletes_those_forgotten(tmp_path: Path) -> None:
+    venues = VenueStore(tmp_path / "venues.sqlite3")
+    rows = [OrderRow(f"O{n}", True, f"[{n}]") for n in range(3)]
+    venues.save_venue("SIMA", "2026-01-05T15:00:00+00:00", VenueChanges("{}", rows, []))
+    venues.save_venue("SIMA", "2026-01-05T15:01:00+00:00", VenueChanges("{}", [OrderRow("O1", False, "[9]")], ["O2"]))
+    kept = venues.venue_state("SIMA")
+    assert kept is not None
+    assert sorted(kept.orders) == ["[0]", "[9]"]
+    venues.save_venue("SIMA", "2026-01-05T21:00:00+00:00", VenueChanges("{}", [], [], day_rolled=True))
+    kept = venues.venue_state("SIMA")
+    assert kept is not None
+    assert kept.orders == ["[0]"]
+    venues.close()
+
+
+def test_finished_orders_are_kept_for_the_day_and_dropped_at_the_close(tmp_path: Path) -> None:
+    venues = VenueStore(tmp_path / "venues.sqlite3")
+    clock = FakeClock()
+    venue = _sima(venues, clock)
+    symbol = QUIET_SIMA.listings[0].symbol
+    c1 = Client(venue.app, "SIMA")
+    c1.new("day", "1", "100", "10.00", symbol=symbol)
+    c1.new("gtc", "1", "100", "9.00", symbol=symbol, tif="1")
+    c1.new("filled", "1", "100", "11.00", symbol=symbol)
+    Client(venue.app, "OTHER").new("s", "2", "100", "11.00", symbol=symbol)
+    venue.tick()
+    assert _orders(venues) == {"day": "NEW", "gtc": "NEW", "filled": "FILLED", "s": "FILLED"}
+    clock.advance(SEVEN_HOURS)
+    venue.tick()
+    assert _orders(venues) == {"gtc": "NEW"}
+    venues.close()
+
+
+def test_a_restarted_venue_answers_for_an_order_that_filled_before_the_restart(tmp_path: Path) -> None:
+    path = tmp_path / "venues.sqlite3"
+    clock = FakeClock()
+    venue = _sima(VenueStore(path), clock)
+    symbol = QUIET_SIMA.listings[0].symbol
+    Client(venue.app, "SIMA").new("filled", "2", "100", "11.00", symbol=symbol)
+    Client(venue.app, "OTHER").new("b", "1", "100", "11.00", symbol=symbol)
+    venue.tick()
+    assert venue.store is not None
+    venue.store.close()
+
+    again = _sima(VenueStore(path), clock)
+    back = Client(again.app, "SIMA")
+    [status] = back.mine(back.send("H", [(11, "filled"), (55, symbol), (54, "2")]))
+    assert (status[150], status[39], status[14], status[6]) == ("I", "2", "100", "11.00")
+    assert again.store is not None
+    again.store.close()
+
+
+def test_orders_a_restore_left_crossed_trade_at_the_first_market_step(tmp_path: Path) -> None:
+    """Two clients' orders kept apart by the price they rested at: the buy at 10.00 came first, then a sell at
+    10.05; the restored venue is asked to keep a buy above the sell (as a restored buy above a new maker's offer
+    would be), and trades them at its first step at the earlier order's price."""
+    path = tmp_path / "venues.sqlite3"
+    clock = FakeClock()
+    venue = _sima(VenueStore(path), clock)
+    symbol = QUIET_SIMA.listings[0].symbol
+    Client(venue.app, "SIMA").new("buy", "1", "100", "10.00", symbol=symbol)
+    Client(venue.app, "OTHER").new("sell", "2", "60", "10.05", symbol=symbol)
+    venue.tick()
+    assert venue.store is not None
+    venue.store.close()
+    crossed = VenueStore(path)
+    kept = crossed.venue_state("SIMA")
+    assert kept is not None
+    raised = [state.replace('"price":"10.00"', '"price":"10.10"') for state in kept.orders]
+    rows = [OrderRow(json.loads(state)["order_id"], True, state) for state in raised]
+    crossed.save_venue("SIMA", kept.saved_ts, VenueChanges(kept.counters, rows, []))
+
+    again = _sima(crossed, clock)
+    book = again.app.engine.book(symbol)
+    assert book is not None
+    assert (book.best_bid(), book.best_ask()) == (Decimal("10.10"), Decimal("10.05"))
+    again.tick()
+    assert (book.best_bid(), book.best_ask()) == (Decimal("10.10"), None)
+    states = [book.find(OwnerId(owner), ClOrdId(cl)) for owner, cl in (("SIMA", "buy"), ("OTHER", "sell"))]
+    assert [(s.cum_qty, s.avg_px) for s in states if s is not None] == [(60, Decimal("10.10"))] * 2
+    assert _orders(crossed) == {"buy": "PARTIALLY_FILLED", "sell": "FILLED"}
+    crossed.close()
+
+
+def test_a_restored_venue_saves_its_counters_at_its_first_step_so_a_second_crash_repeats_no_id(tmp_path: Path) -> None:
+    path = tmp_path / "venues.sqlite3"
+    clock = FakeClock()
+    symbol = QUIET_SIMA.listings[0].symbol
+    ask = [(11, "a1"), (55, symbol), (54, "1")]
+    venue = _sima(VenueStore(path), clock)
+    Client(venue.app, "SIMA").new("a1", "1", "100", "10.00", symbol=symbol)
+    venue.tick()
+    answers: list[str | None] = []
+    for _ in range(2):  # restored, asked for a status, one quiet step, then a crash (no close)
+        assert venue.store is not None
+        venue.store.close()
+        venue = _sima(VenueStore(path), clock)
+        back = Client(venue.app, "SIMA")
+        [status] = back.mine(back.send("H", ask))
+        answers.append(status[17])
+        venue.tick()
+    assert answers[0] != answers[1]
+    assert venue.store is not None
+    venue.store.close()
