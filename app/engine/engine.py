@@ -38,6 +38,7 @@ from app.engine.events import (
     DayOpeningMark,
     DropCopyWatched,
     Event,
+    ExecutionApplied,
     KillSwitchEngaged,
     KillSwitchReleased,
     LimitChanged,
@@ -63,7 +64,7 @@ from app.engine.parent_terms import ParentSpec
 from app.engine.positions import Positions
 from app.engine.projections import Projections
 from app.engine.reconciliation import Reconciliation, copy_events, due_events
-from app.engine.report_rules import execution_events, reject_events, unreadable_events
+from app.engine.report_rules import execution_events, plain_fill, reject_events, unreadable_events
 from app.engine.risk import RiskGate
 from app.engine.risk.limit_keys import LimitKey
 from app.engine.risk.limits import limit_problem
@@ -731,13 +732,17 @@ class Engine:
                     continue
                 order = self.ledger.find(message.cl_ord_id) or self.ledger.find(message.orig_cl_ord_id)
                 if isinstance(message, ExecutionReport):
-                    if order is None and message.exec_type is not ExecType.ORDER_STATUS:  # a status answer: no DK
-                        batch.changes.dont_know.append(message)
-                    events = execution_events(order, message)
+                    if order is not None and (fill := plain_fill(order, message)) is not None:
+                        batch.record_execution(order, fill)  # the commonest report, decided and applied in one go
+                        events: Sequence[Event] = (fill,)
+                    else:
+                        if order is None and message.exec_type is not ExecType.ORDER_STATUS:  # a status answer: no DK
+                            batch.changes.dont_know.append(message)
+                        events = execution_events(order, message)
+                        batch.record_all(events)
                 else:
                     events = reject_events(order, message)
-                for event in events:
-                    batch.record(event, SYSTEM_USER)
+                    batch.record_all(events)
                 if order is not None and (late := allocation_rules.late_anomaly(self.book.allocations, order, events)):
                     batch.record(late, SYSTEM_USER)
             if batch.changes.orders and self.book.kill.cancelling():
@@ -882,16 +887,27 @@ class _Batch:
         A batch's events commit together, at one moment: they carry the time the clock read at the first of them
         (read and formatted once, not per event: a fill burst's batches hold hundreds).
         """
+        ts = self._append(event, getattr(event, "order_id", None), user)
+        changed = self.engine.book.apply(event, ts)
+        if changed:
+            self.changes.orders.add(changed)
+
+    def record_execution(self, order: Order, event: ExecutionApplied) -> None:
+        """Record the system's ``event`` about ``order`` (its own order, already found): as ``record`` does, with no
+        search for the order or for the projections that follow the event."""
+        order_id = order.order_id
+        self.engine.book.apply_execution(order, event, self._append(event, order_id, SYSTEM_USER))
+        self.changes.orders.add(order_id)
+
+    def _append(self, event: Event, order_id: OrderId | None, user: UserId) -> datetime:
+        """Append ``event`` to the transaction and the change set; the batch's time."""
         ts = self._ts
         if ts is None:
             ts = self._ts = self.engine.clock.now()
             self._ts_text = ts.isoformat()
-        order_id = getattr(event, "order_id", None)
         stored = self.tx.append(type(event).__name__, self._ts_text, user, to_json(event), order_id)
         self.changes.recorded.append(Recorded(stored.seq, ts, user, event))
-        changed = self.engine.book.apply(event, ts)
-        if changed:
-            self.changes.orders.add(changed)
+        return ts
 
     def record_all(self, events: Sequence[Event]) -> None:
         """Record each of ``events`` as the system's doing."""

@@ -66,6 +66,9 @@ class OrderLedger:
 
     def apply(self, event: Event, ts: datetime) -> OrderId | None:
         """Write down what ``event`` says; return the order it changed, if any."""
+        if type(event) is ExecutionApplied:
+            executed(self.orders[event.order_id], event, ts)
+            return event.order_id
         if type(event) is AnomalyRecorded and event.order_id is None:
             self.orphan_anomalies += 1
             return None
@@ -128,9 +131,10 @@ def _request(ledger: OrderLedger, e: CancelRequested | ReplaceRequested, ts: dat
     return order
 
 
-def _executed(ledger: OrderLedger, e: ExecutionApplied, ts: datetime) -> Order:
-    order = ledger.orders[e.order_id]
+def executed(order: Order, e: ExecutionApplied, ts: datetime) -> None:
+    """Write down what execution ``e`` says about ``order`` (its own order, already found)."""
     order.status, order.resume_status = e.status, e.resume_status
+    order.updated_at = ts
     order.qty, order.limit_px, order.stop_px = e.qty, e.limit_px, e.stop_px
     order.cum_qty, order.leaves_qty, order.avg_px = e.cum_qty, e.leaves_qty, e.avg_px
     order.tally_qty = e.tally_qty
@@ -146,7 +150,6 @@ def _executed(ledger: OrderLedger, e: ExecutionApplied, ts: datetime) -> Order:
     if e.accepted_cl_ord_id is not None:
         _settle(order, e.accepted_cl_ord_id, LinkOutcome.ACCEPTED)
         order.cl_ord_id = e.accepted_cl_ord_id
-    return order
 
 
 def _first_answer(e: ExecutionApplied) -> LinkOutcome:
@@ -219,7 +222,6 @@ _HANDLERS: dict[type, Callable[[OrderLedger, Any, datetime], Order]] = {
     ReplaceDenied: _replace_denied,
     CancelRequested: _request,
     ReplaceRequested: _request,
-    ExecutionApplied: _executed,
     RequestRejected: _rejected,
     RequestLost: _lost,
     LineLost: _line_lost,

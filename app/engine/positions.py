@@ -86,13 +86,16 @@ class Position:
         else:
             self.sold_qty -= q
         net = self.net_qty
+        size, held = abs(q), abs(net)  # each once: Decimal's abs rounds to the context, so it is no free copy
         long = net > ZERO
         if net == ZERO or long == buying:
-            self.avg_cost = (self.avg_cost * abs(net) + px * abs(q)) / (abs(net) + abs(q))
+            self.avg_cost = (self.avg_cost * held + px * size) / (held + size)
             self.net_qty = net + q
             return
-        closing = min(abs(q), abs(net))
-        self.realized_pnl += closing * (px - self.avg_cost) * (1 if long else -1)
+        closing = held if held < size else size  # min(), without its call (a tie keeps the first, as min does)
+        # A short's P&L as the long's negated: rounding is symmetric, so this is the exact value the product by -1
+        # gave (the realised total never being -0, adding a -0 or a 0 to it leaves the same Decimal).
+        self.realized_pnl += closing * (px - self.avg_cost) if long else closing * (self.avg_cost - px)
         self.net_qty = net + q
         if self.net_qty == ZERO:
             self.avg_cost = ZERO

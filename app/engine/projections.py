@@ -25,7 +25,7 @@ from app.engine.events import (
 )
 from app.engine.ids import OrderId
 from app.engine.kill_switch import KillSwitchBoard
-from app.engine.ledger import OrderLedger
+from app.engine.ledger import OrderLedger, executed
 from app.engine.order import Order
 from app.engine.parents import ParentBook
 from app.engine.positions import Position, Positions
@@ -99,17 +99,13 @@ class Projections:
 
     def apply(self, event: Event, ts: datetime) -> OrderId | None:
         """Apply one event to every projection; return the order it changed, if any."""
+        if type(event) is ExecutionApplied:
+            return self.apply_execution(self.ledger.orders[event.order_id], event, ts)
+        kind = type(event)
         if self.before_change is not None:
             self.before_change(event)
         order_id = self.ledger.apply(event, ts)
-        kind = type(event)
-        if type(event) is ExecutionApplied:
-            order = self.ledger.orders[event.order_id]
-            if event.counted:
-                self._fill(order, event, ts)
-            if self.reconciliation.watched:
-                self.reconciliation.order_fill(order.spec.destination, event, ts)
-        elif (view := self._desk_by_type.get(kind)) is not None:
+        if (view := self._desk_by_type.get(kind)) is not None:
             view.apply(event, ts)
             if isinstance(event, AllocationReleased):
                 self._allocated(event, ts)
@@ -121,6 +117,18 @@ class Projections:
             elif kind is ReplaceRequested or kind is CancelRequested:
                 self.activity.message_sent(order.spec.trader, ts)
         return order_id
+
+    def apply_execution(self, order: Order, event: ExecutionApplied, ts: datetime) -> OrderId:
+        """Apply an execution to every projection, its order already found (the venue path's fills come this way)."""
+        if self.before_change is not None:
+            self.before_change(event)
+        executed(order, event, ts)
+        if event.counted:
+            self._fill(order, event, ts)
+        if self.reconciliation.watched:
+            self.reconciliation.order_fill(order.spec.destination, event, ts)
+        self.exposure.order_changed(order)
+        return order.order_id
 
     def _fill(self, order: Order, event: ExecutionApplied, ts: datetime) -> None:
         """Move the position; what it realised counts toward the account's trading day, and what it held before

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal as D  # noqa: N817 - short, for the many literals below
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.engine.ids import AccountId, ExecId, OrderId
 from app.engine.positions import Position, Positions
@@ -90,3 +92,44 @@ def test_unrealised_pnl_totals_the_positions_that_have_a_mark() -> None:
     assert positions.total_unrealized() == 0
     positions.set_mark("AAPL", D(101))
     assert positions.total_unrealized() == D(10) - D(8)  # MSFT has no price: it adds nothing
+
+
+def _reference_trade(state: list[D], q: D, px: D) -> None:
+    """The average-cost arithmetic as first written (net, avg, realised, bought, sold): the cheaper one must give
+    exactly these Decimals, exponents and signs included."""
+    net, avg, realised, bought, sold = state
+    if q == 0:
+        return
+    if q > 0:
+        bought += q
+    else:
+        sold -= q
+    long = net > 0
+    if net == 0 or long == (q > 0):
+        avg = (avg * abs(net) + px * abs(q)) / (abs(net) + abs(q))
+        net = net + q
+    else:
+        realised += min(abs(q), abs(net)) * (px - avg) * (1 if long else -1)
+        net = net + q
+        if net == 0:
+            avg = D(0)
+        elif (net > 0) != long:
+            avg = px
+    state[:] = [net, avg, realised, bought, sold]
+
+
+_quantities = st.builds(lambda n, places: D(n).scaleb(-places), st.integers(-500, 500), st.integers(0, 2)) | st.builds(
+    lambda n, places: D(n * 10**places).scaleb(-places), st.integers(-6, 6), st.integers(0, 2)
+)  # the second: few sizes, written with more or fewer zeros, so a fill often closes a position exactly
+_prices = st.builds(lambda n, places: D(n).scaleb(-places), st.integers(0, 20_000), st.integers(0, 4))
+
+
+@given(st.lists(st.tuples(_quantities, _prices), max_size=30))
+def test_the_average_cost_arithmetic_gives_exactly_the_decimals_it_always_gave(fills: list[tuple[D, D]]) -> None:
+    position = Position(ACC, "AAPL")
+    state = [D(0)] * 5
+    for n, (qty, px) in enumerate(fills):
+        position.add((OrderId("O"), ExecId(f"E{n}")), qty, px)
+        _reference_trade(state, qty, px)
+        got = [position.net_qty, position.avg_cost, position.realized_pnl, position.bought_qty, position.sold_qty]
+        assert [str(v) for v in got] == [str(v) for v in state]
