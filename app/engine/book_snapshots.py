@@ -33,10 +33,10 @@ from app.engine.snapshot import (
     PositionKey,
     Row,
     book_totals,
-    fill_rows,
+    fill_block,
     header,
     order_row,
-    pack,
+    order_segment,
     position_row,
     time_texts,
 )
@@ -166,7 +166,7 @@ class _Job:
                     rows.append(order_row(orders[order_id], times))  # unchanged since the snapshot began
                 else:
                     rows.append(captured.pop(order_id))
-            self._written[n] = store.save_snapshot_part(pack(rows))
+            self._written[n] = store.save_snapshot_part(order_segment(rows))
 
         return write
 
@@ -187,7 +187,7 @@ class _Job:
     @staticmethod
     def _fill_piece(parts: list[int], fills: list[tuple[FillKey, tuple[Decimal, Decimal]]]) -> _Piece:
         def write(store: EventStore) -> None:
-            parts.append(store.save_snapshot_part(pack(fill_rows(fills))))
+            parts.append(store.save_snapshot_part(fill_block(fills)))
 
         return write
 
