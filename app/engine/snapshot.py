@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from app.engine import collector
 from app.engine.enums import OrderStatus, OrdType, Side, TimeInForce
@@ -239,13 +239,12 @@ def _rebuild(head: Any, parts: Mapping[int, bytes]) -> Loaded:
     ledger.ids_issued, ledger.orphan_anomalies = int(ids_issued), int(orphan_anomalies)
     orders, by_cl_ord_id = ledger.orders, ledger.by_cl_ord_id
     for part in segment_parts:
-        segment = _segment(_unpickle(parts[part]), values)
-        for order in segment:
-            orders[order.order_id] = order
-            by_cl_ord_id[ClOrdId(order.order_id)] = order.order_id  # as the ledger does: its first ClOrdID
-            for link in order.chain:
-                by_cl_ord_id[link.cl_ord_id] = order.order_id
-        layout.segments.append([order.order_id for order in segment])
+        order_ids, segment = _segment(_unpickle(parts[part]), values)
+        orders.update(zip(order_ids, segment, strict=True))
+        first_ids = cast("list[ClOrdId]", order_ids)  # as the ledger does: an order's id is its first ClOrdID
+        by_cl_ord_id.update(zip(first_ids, order_ids, strict=True))
+        by_cl_ord_id.update([(link.cl_ord_id, order.order_id) for order in segment for link in order.chain])
+        layout.segments.append(order_ids)
         layout.segment_parts.append(part)
     for row in positions:
         position, fill_parts = _position(row, values, parts)
@@ -258,8 +257,8 @@ def _rebuild(head: Any, parts: Mapping[int, bytes]) -> Loaded:
     return Loaded(projections, layout)
 
 
-def _segment(columns: tuple[tuple[Any, ...], ...], v: _Values) -> list[Order]:
-    """The orders of one segment's piece: each column turned into values by one C-level ``map``."""
+def _segment(columns: tuple[tuple[Any, ...], ...], v: _Values) -> tuple[list[OrderId], list[Order]]:
+    """The order ids and orders of one segment's piece: each column turned into values by one C-level ``map``."""
     (
         order_ids, specs, statuses, cl_ord_ids, created_at, updated_at, qty, limit_px, stop_px, resume_status,
         chains, venue_order_ids, cum_qty, leaves_qty, avg_px, tally_qty, exec_ids, fill_ids, fill_terms, anomalies,
@@ -269,7 +268,7 @@ def _segment(columns: tuple[tuple[Any, ...], ...], v: _Values) -> list[Order]:
         raise ValueError("the columns of an order segment differ in length")
     d, t = v.decimal.__getitem__, v.time.__getitem__
     fills = map(dict, map(partial(zip, strict=True), fill_ids, map(partial(map, v.fill.__getitem__), fill_terms)))
-    return list(
+    return list(order_ids), list(
         map(
             Order,
             order_ids,
