@@ -24,11 +24,12 @@ from __future__ import annotations
 import io
 import pickle
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
+from itertools import islice, repeat
 from typing import Any, cast
 
 from app.engine import collector
@@ -154,15 +155,47 @@ def order_row(o: Order, times: Mapping[datetime, str]) -> Row:
     fill_terms = [(_text(f.qty), _text(f.px), f.busted) for f in o.fills.values()]
     return (
         o.order_id, spec, o.status.value, o.cl_ord_id, times[o.created_at], times[o.updated_at],
-        _text(o.qty), _text(o.limit_px), _text(o.stop_px), o.resume_status.value, chain, o.venue_order_id,
-        _text(o.cum_qty), _text(o.leaves_qty), _text(o.avg_px), _text(o.tally_qty), sorted(o.exec_ids),
-        list(o.fills), fill_terms, o.anomalies, o.text,
+        _text(o.qty), _text(o.limit_px), _text(o.stop_px), o.resume_status.value, o.venue_order_id,
+        _text(o.cum_qty), _text(o.leaves_qty), _text(o.avg_px), _text(o.tally_qty), o.anomalies, o.text,
+        chain, sorted(o.exec_ids), list(o.fills), fill_terms,
     )  # fmt: skip
 
 
+_SCALARS = 17
+"""The fields of an ``order_row`` with one plain value each (its first ones); the spec is the second."""
+
+
 def order_segment(rows: list[Row]) -> bytes:
-    """The orders of one segment (rows from ``order_row``) as the bytes of its piece: by columns."""
-    return pack(tuple(zip(*rows, strict=True)))
+    """The orders of one segment (rows from ``order_row``) as the bytes of its piece.
+
+    The piece holds: a column per scalar field (the spec as an index into the segment's distinct specs), the
+    distinct specs, and the chains, exec ids and fills of all its orders run together as columns, with how many
+    each order has. No container per order is left to build but the order's own.
+    """
+    columns = list(zip(*(row[:_SCALARS] for row in rows), strict=True))
+    specs: dict[Row, int] = {}
+    columns[1] = tuple(specs.setdefault(spec, len(specs)) for spec in columns[1])
+    chains, exec_ids, fill_ids, fill_terms = ([row[n] for row in rows] for n in range(_SCALARS, _SCALARS + 4))
+    links = [link for chain in chains for link in chain]
+    terms = [term for order_terms in fill_terms for term in order_terms]
+    return pack(
+        (
+            columns,
+            list(specs),
+            [len(chain) for chain in chains],
+            *_transposed(links, 5),
+            [len(ids) for ids in exec_ids],
+            [exec_id for ids in exec_ids for exec_id in ids],
+            [len(ids) for ids in fill_ids],
+            [exec_id for ids in fill_ids for exec_id in ids],
+            *_transposed(terms, 3),
+        )
+    )
+
+
+def _transposed(rows: list[Row], width: int) -> list[tuple[Any, ...]]:
+    """Rows of ``width`` values as ``width`` columns (empty columns for no rows)."""
+    return list(zip(*rows, strict=True)) if rows else [()] * width
 
 
 def _amendment_row(a: Amendment | None) -> Row | None:
@@ -178,11 +211,11 @@ def position_row(p: Position) -> Row:
 
 
 def fill_block(fills: list[tuple[FillKey, tuple[Decimal, Decimal]]]) -> bytes:
-    """Position fills (key, (signed qty, price)) as the bytes of one block: order ids, exec ids, (qty, price) texts."""
+    """Position fills (key, (signed qty, price)) as the bytes of one block: columns of order ids, exec ids, quantities
+    and prices."""
     order_ids = [order_id for (order_id, _), _ in fills]
     exec_ids = [exec_id for (_, exec_id), _ in fills]
-    terms = [(_text(qty), _text(px)) for _, (qty, px) in fills]
-    return pack((order_ids, exec_ids, terms))
+    return pack((order_ids, exec_ids, [_text(qty) for _, (qty, _) in fills], [_text(px) for _, (_, px) in fills]))
 
 
 # Reading rows ---------------------------------------------------------------------------------------
@@ -206,7 +239,7 @@ class _Values:
     """Text back to values, each distinct text converted once: a book repeats its prices and times a lot.
 
     ``None`` (an optional price or time left out) maps to itself, so optional and required fields are read alike.
-    Fills are immutable, so orders with the same terms share one; so do specs, which the engine never changes.
+    Fills, amendments and specs are immutable: the orders with the same ones share one.
     """
 
     def __init__(self) -> None:
@@ -216,6 +249,8 @@ class _Values:
         d = self.decimal
         self.fill = _Memo(lambda terms: _new_tuple(Fill, (d[terms[0]], d[terms[1]], bool(terms[2]))))
         self.position_fill = _Memo(lambda terms: (d[terms[0]], d[terms[1]]))
+        self.amendment = _Memo(lambda terms: Amendment(d[terms[0]], d[terms[1]], d[terms[2]]))
+        self.amendment[None] = None
         self.spec = _Memo(partial(_spec, values=self))
 
 
@@ -257,42 +292,42 @@ def _rebuild(head: Any, parts: Mapping[int, bytes]) -> Loaded:
     return Loaded(projections, layout)
 
 
-def _segment(columns: tuple[tuple[Any, ...], ...], v: _Values) -> tuple[list[OrderId], list[Order]]:
+def _segment(piece: tuple[Any, ...], v: _Values) -> tuple[list[OrderId], list[Order]]:
     """The order ids and orders of one segment's piece: each column turned into values by one C-level ``map``."""
+    columns, spec_rows, link_counts, *link_columns, exec_counts, exec_ids, fill_counts, fill_ids = piece[:-3]
+    fill_qty, fill_px, fill_busted = piece[-3:]
     (
-        order_ids, specs, statuses, cl_ord_ids, created_at, updated_at, qty, limit_px, stop_px, resume_status,
-        chains, venue_order_ids, cum_qty, leaves_qty, avg_px, tally_qty, exec_ids, fill_ids, fill_terms, anomalies,
-        texts,
+        order_ids, spec_index, statuses, cl_ord_ids, created_at, updated_at, qty, limit_px, stop_px, resume_status,
+        venue_order_ids, cum_qty, leaves_qty, avg_px, tally_qty, anomalies, texts,
     ) = columns  # fmt: skip
-    if len({len(column) for column in columns}) != 1:
+    if len({len(order_ids), *map(len, columns), len(link_counts), len(exec_counts), len(fill_counts)}) != 1:
         raise ValueError("the columns of an order segment differ in length")
     d, t = v.decimal.__getitem__, v.time.__getitem__
-    fills = map(dict, map(partial(zip, strict=True), fill_ids, map(partial(map, v.fill.__getitem__), fill_terms)))
-    return list(order_ids), list(
+    specs = list(map(v.spec.__getitem__, spec_rows))
+    links = iter(_links(link_columns, v))
+    chains = map(list, map(islice, repeat(links), link_counts))
+    exec_sets = map(set, map(islice, repeat(iter(exec_ids)), exec_counts))
+    fills = iter(map(v.fill.__getitem__, zip(fill_qty, fill_px, fill_busted, strict=True)))
+    fill_keys = map(islice, repeat(iter(fill_ids)), fill_counts)
+    fill_dicts = map(dict, map(partial(zip, strict=True), fill_keys, map(islice, repeat(fills), fill_counts)))
+    orders = list(
         map(
-            Order,
-            order_ids,
-            map(v.spec.__getitem__, specs),
-            map(_STATUS, statuses),
-            cl_ord_ids,
-            map(t, created_at),
-            map(t, updated_at),
-            map(d, qty),
-            map(d, limit_px),
-            map(d, stop_px),
-            map(_STATUS, resume_status),
-            map(partial(_chain, values=v), chains),
-            venue_order_ids,
-            map(d, cum_qty),
-            map(d, leaves_qty),
-            map(d, avg_px),
-            map(d, tally_qty),
-            map(set, exec_ids),
-            fills,
-            map(int, anomalies),
-            texts,
+            Order, order_ids, map(specs.__getitem__, spec_index), map(_STATUS, statuses), cl_ord_ids,
+            map(t, created_at), map(t, updated_at), map(d, qty), map(d, limit_px), map(d, stop_px),
+            map(_STATUS, resume_status), chains, venue_order_ids, map(d, cum_qty), map(d, leaves_qty), map(d, avg_px),
+            map(d, tally_qty), exec_sets, fill_dicts, map(int, anomalies), texts,
         )
-    )
+    )  # fmt: skip
+    if next(links, None) is not None or next(fills, None) is not None:
+        raise ValueError("an order segment holds more chain links or fills than its orders")
+    return list(order_ids), orders
+
+
+def _links(columns: list[tuple[Any, ...]], v: _Values) -> list[ChainLink]:
+    """The chain links of a segment's orders, run together, from their columns."""
+    cl_ord_ids, origs, kinds, outcomes, amendments = columns
+    terms = map(v.amendment.__getitem__, amendments)
+    return list(map(ChainLink, cl_ord_ids, origs, map(_KIND, kinds), map(_OUTCOME, outcomes), terms))
 
 
 def _spec(row: Row, values: _Values) -> OrderSpec:
@@ -304,14 +339,6 @@ def _spec(row: Row, values: _Values) -> OrderSpec:
     )  # fmt: skip
 
 
-def _chain(rows: Iterable[Row], values: _Values) -> list[ChainLink]:
-    d, links = values.decimal, []
-    for cl_ord_id, orig, kind, outcome, amendment in rows:
-        terms = None if amendment is None else Amendment(d[amendment[0]], d[amendment[1]], d[amendment[2]])
-        links.append(ChainLink(cl_ord_id, orig, _KIND(kind), _OUTCOME(outcome), terms))
-    return links
-
-
 def _position(row: Row, v: _Values, parts: Mapping[int, bytes]) -> tuple[Position, tuple[int, ...]]:
     account, symbol, net_qty, avg_cost, realized, bought, sold, fill_parts = row
     position = Position(
@@ -319,8 +346,7 @@ def _position(row: Row, v: _Values, parts: Mapping[int, bytes]) -> tuple[Positio
         v.decimal[sold],
     )  # fmt: skip
     for part in fill_parts:
-        order_ids, exec_ids, terms = _unpickle(parts[part])
-        position.fills.update(
-            zip(zip(order_ids, exec_ids, strict=True), map(v.position_fill.__getitem__, terms), strict=True)
-        )
+        order_ids, exec_ids, qty, px = _unpickle(parts[part])
+        terms = map(v.position_fill.__getitem__, zip(qty, px, strict=True))
+        position.fills.update(zip(zip(order_ids, exec_ids, strict=True), terms, strict=True))
     return position, tuple(fill_parts)

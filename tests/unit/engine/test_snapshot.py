@@ -160,8 +160,9 @@ def test_a_segment_whose_columns_differ_in_length_is_reported_as_damaged(tmp_pat
     snap = _latest(desk.engine.store)
     header = snapshot._unpickle(snap.blob)
     segment = header[2][0]
-    columns = snapshot._unpickle(snap.parts[segment])
-    short = (columns[0] + columns[0], *columns[1:])  # one order id too many: the rows no longer line up
+    piece = snapshot._unpickle(snap.parts[segment])
+    piece[0][0] += piece[0][0]  # its order ids twice over: the other columns no longer line up with them
+    short = piece
     snap = dataclasses.replace(snap, parts={**snap.parts, segment: snapshot.pack(short)})
     with pytest.raises(StoreCorruptError, match="snapshot of the book is damaged"):
         snapshot.load(snap)
