@@ -97,7 +97,13 @@ def header(totals: bytes, positions: list[Row], segment_parts: list[int]) -> byt
     return pack((totals, positions, segment_parts))
 
 
-def load(snap: Snapshot) -> Loaded | None:
+Progress = Callable[[int, int], None]
+"""Called as (order segments loaded, segments in all) while a snapshot is loaded."""
+_PROGRESS_EVERY = 50
+"""Segments between progress reports (10,000 orders)."""
+
+
+def load(snap: Snapshot, progress: Progress | None = None) -> Loaded | None:
     """The book in ``snap``, or None when it is from an older schema this program does not read."""
     if snap.schema_version > SCHEMA_VERSION:
         raise SnapshotVersionError(
@@ -109,7 +115,7 @@ def load(snap: Snapshot) -> Loaded | None:
         return None
     try:
         with collector.paused():  # loading makes millions of objects; collection passes would double the time
-            return _rebuild(_unpickle(snap.blob), snap.parts)
+            return _rebuild(_unpickle(snap.blob), snap.parts, progress)
     except pickle.UnpicklingError as err:
         raise StoreCorruptError(f"The saved snapshot of the book is damaged ({err}).") from err
     except (EOFError, IndexError, KeyError, TypeError, ValueError, ArithmeticError) as err:
@@ -264,7 +270,7 @@ _KIND, _OUTCOME = _members(RequestKind), _members(LinkOutcome)
 _new_tuple = tuple.__new__  # a named tuple from a ready tuple, without its Python __new__
 
 
-def _rebuild(head: Any, parts: Mapping[int, bytes]) -> Loaded:
+def _rebuild(head: Any, parts: Mapping[int, bytes], progress: Progress | None) -> Loaded:
     totals, positions, segment_parts = head
     ids_issued, orphan_anomalies, marks, desk = _unpickle(totals)
     values = _Values()
@@ -273,7 +279,9 @@ def _rebuild(head: Any, parts: Mapping[int, bytes]) -> Loaded:
     ledger = projections.ledger
     ledger.ids_issued, ledger.orphan_anomalies = int(ids_issued), int(orphan_anomalies)
     orders, by_cl_ord_id = ledger.orders, ledger.by_cl_ord_id
-    for part in segment_parts:
+    for done, part in enumerate(segment_parts):
+        if progress is not None and done % _PROGRESS_EVERY == 0:
+            progress(done, len(segment_parts))
         order_ids, segment = _segment(_unpickle(parts[part]), values)
         orders.update(zip(order_ids, segment, strict=True))
         first_ids = cast("list[ClOrdId]", order_ids)  # as the ledger does: an order's id is its first ClOrdID

@@ -189,6 +189,23 @@ def test_orders_loaded_with_the_same_terms_change_apart_and_end_as_a_full_replay
     assert state(engine.book) == state(replayed)
 
 
+def test_loading_a_snapshot_reports_its_progress_segment_by_segment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(book_snapshots, "SEGMENT_ORDERS", 2)
+    monkeypatch.setattr(snapshot, "_PROGRESS_EVERY", 1)
+    desk = Desk(tmp_path)
+    for n in range(5):
+        _order(desk, f"P{n}")  # six orders: three segments
+    desk.engine.snapshot()
+    said: list[tuple[int, int]] = []
+    assert snapshot.load(_latest(desk.engine.store), lambda done, total: said.append((done, total))) is not None
+    assert said == [(0, 3), (1, 3), (2, 3)]
+    steps: list[tuple[str, int, int]] = []
+    desk.engine.reload(lambda what, done, total: steps.append((what, done, total)))
+    assert ("Loading the saved book (blocks of orders)", 2, 3) in steps
+
+
 def _order(desk: Desk, cl_ord_id: str) -> VenueOrder:
     desk.engine.submit(SubmitOrder(spec(), TRADER, ClOrdId(cl_ord_id)))
     venue = VenueOrder(cl_ord_id, 100)
