@@ -14,6 +14,9 @@ nothing to replay). Each start runs in a fresh process; the best of a few is rep
 then two diagnostics of the snapshot load: the store's query for the newest snapshot, and the unpickling
 with the garbage collector off (compare with the snapshot load phase of a normal start).
 The headline, ``startup_1m_events``, is the start after a crash: the slower, and the one a desk needs.
+Each start also prints its process's CPU time (``*_start_cpu``): on a machine shared with other work it moves
+far less than the wall clock, so compare those when the wall figures scatter. ``bench_desktop_start`` times the
+desktop's part (window built and painted) on the same store.
 
 Run: ``.venv/bin/python -m bench.bench_startup`` (``--rebuild`` to build the stores again).
 """
