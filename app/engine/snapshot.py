@@ -12,7 +12,7 @@ functions below, never by the pickle.
 
 Pieces are laid out for a fast start: a segment or block is stored by columns (one tuple per field, not one
 row per order), so loading turns each column into values with C-level ``map`` loops over memo lookups, and each
-distinct decimal text is written once per piece (interned, so the pickle refers back to it) and read once.
+distinct decimal text is written once per piece (one object, so the pickle refers back to it) and read once.
 
 Its schema version is stored beside it: a snapshot from a newer program is refused with a clear error,
 one from an older program is set aside so the log is replayed from the start (never misread). Raise
@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import io
 import pickle
-import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -137,8 +136,7 @@ class _PlainUnpickler(pickle.Unpickler):
 
 
 def _text(value: Decimal | None) -> str | None:
-    """A decimal's text, interned: a piece then holds each distinct text once (the pickle refers back to it)."""
-    return None if value is None else sys.intern(str(value))
+    return None if value is None else str(value)
 
 
 def time_texts() -> Mapping[datetime, str]:
@@ -151,24 +149,26 @@ def order_row(o: Order, times: Mapping[datetime, str]) -> Row:
     """One order as a row of plain values (``times``: from ``time_texts``, shared by the rows of one snapshot)."""
     s = o.spec
     spec = (
-        s.symbol, s.side.value, _text(s.qty), s.ord_type.value, s.account, s.destination, s.trader, s.tif.value,
+        s.symbol, s.side.value, str(s.qty), s.ord_type.value, s.account, s.destination, s.trader, s.tif.value,
         _text(s.limit_px), _text(s.stop_px), None if s.expire_at is None else times[s.expire_at], s.parent_id, s.text,
     )  # fmt: skip
     chain = [
         (link.cl_ord_id, link.orig_cl_ord_id, link.kind.value, link.outcome.value, _amendment_row(link.amendment))
         for link in o.chain
     ]
-    fill_terms = [(_text(f.qty), _text(f.px), f.busted) for f in o.fills.values()]
+    fill_terms = [(str(f.qty), str(f.px), f.busted) for f in o.fills.values()]
     return (
         o.order_id, spec, o.status.value, o.cl_ord_id, times[o.created_at], times[o.updated_at],
-        _text(o.qty), _text(o.limit_px), _text(o.stop_px), o.resume_status.value, o.venue_order_id,
-        _text(o.cum_qty), _text(o.leaves_qty), _text(o.avg_px), _text(o.tally_qty), o.anomalies, o.text,
+        str(o.qty), _text(o.limit_px), _text(o.stop_px), o.resume_status.value, o.venue_order_id,
+        str(o.cum_qty), str(o.leaves_qty), str(o.avg_px), str(o.tally_qty), o.anomalies, o.text,
         chain, sorted(o.exec_ids), list(o.fills), fill_terms,
     )  # fmt: skip
 
 
 _SCALARS = 17
 """The fields of an ``order_row`` with one plain value each (its first ones); the spec is the second."""
+_DECIMAL_COLUMNS = (6, 7, 8, 11, 12, 13, 14)
+"""Those holding decimal texts: quantity, limit and stop price, cum, leaves, average price, tally."""
 
 
 def order_segment(rows: list[Row]) -> bytes:
@@ -179,6 +179,8 @@ def order_segment(rows: list[Row]) -> bytes:
     each order has. No container per order is left to build but the order's own.
     """
     columns = list(zip(*(row[:_SCALARS] for row in rows), strict=True))
+    for n in _DECIMAL_COLUMNS:
+        columns[n] = _shared(columns[n])
     specs: dict[Row, int] = {}
     columns[1] = tuple(specs.setdefault(spec, len(specs)) for spec in columns[1])
     chains, exec_ids, fill_ids, fill_terms = ([row[n] for row in rows] for n in range(_SCALARS, _SCALARS + 4))
@@ -194,9 +196,15 @@ def order_segment(rows: list[Row]) -> bytes:
             [exec_id for ids in exec_ids for exec_id in ids],
             [len(ids) for ids in fill_ids],
             [exec_id for ids in fill_ids for exec_id in ids],
-            *_transposed(terms, 3),
+            *map(_shared, _transposed(terms, 3)),
         )
     )
+
+
+def _shared(texts: Sequence[str | None]) -> tuple[str | None, ...]:
+    """The texts with each distinct one the same object: the pickle then writes it once and refers back to it."""
+    first: dict[str | None, str | None] = {}
+    return tuple(map(first.setdefault, texts, texts))
 
 
 def _transposed(rows: list[Row], width: int) -> list[tuple[Any, ...]]:
@@ -205,7 +213,7 @@ def _transposed(rows: list[Row], width: int) -> list[tuple[Any, ...]]:
 
 
 def _amendment_row(a: Amendment | None) -> Row | None:
-    return None if a is None else (_text(a.qty), _text(a.limit_px), _text(a.stop_px))
+    return None if a is None else (str(a.qty), _text(a.limit_px), _text(a.stop_px))
 
 
 def position_row(p: Position) -> Row:
@@ -221,7 +229,8 @@ def fill_block(fills: list[tuple[FillKey, tuple[Decimal, Decimal]]]) -> bytes:
     and prices."""
     order_ids = [order_id for (order_id, _), _ in fills]
     exec_ids = [exec_id for (_, exec_id), _ in fills]
-    return pack((order_ids, exec_ids, [_text(qty) for _, (qty, _) in fills], [_text(px) for _, (_, px) in fills]))
+    qty, px = _shared([str(qty) for _, (qty, _) in fills]), _shared([str(px) for _, (_, px) in fills])
+    return pack((order_ids, exec_ids, qty, px))
 
 
 # Reading rows ---------------------------------------------------------------------------------------
