@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from itertools import islice
+from itertools import chain, islice, repeat
 
 from app.engine.events import Event
 from app.engine.ids import OrderId
@@ -33,10 +33,10 @@ from app.engine.snapshot import (
     PositionKey,
     Row,
     book_totals,
-    fill_rows,
+    fill_block,
     header,
     order_row,
-    pack,
+    order_segment,
     position_row,
     time_texts,
 )
@@ -55,7 +55,9 @@ class BookSnapshots:
 
     def __init__(self, layout: Layout | None = None, changed: Iterable[OrderId] = ()) -> None:
         self.layout = layout if layout is not None else Layout()
-        self._segment_of = {order_id: n for n, segment in enumerate(self.layout.segments) for order_id in segment}
+        segments = self.layout.segments  # a start indexes every order: by C-level loops
+        numbers = chain.from_iterable(map(repeat, range(len(segments)), map(len, segments)))
+        self._segment_of = dict(zip(chain.from_iterable(segments), numbers, strict=True))
         self._dirty: set[int] = set()
         self.job: _Job | None = None
         self.note(changed)
@@ -166,7 +168,7 @@ class _Job:
                     rows.append(order_row(orders[order_id], times))  # unchanged since the snapshot began
                 else:
                     rows.append(captured.pop(order_id))
-            self._written[n] = store.save_snapshot_part(pack(rows))
+            self._written[n] = store.save_snapshot_part(order_segment(rows))
 
         return write
 
@@ -187,7 +189,7 @@ class _Job:
     @staticmethod
     def _fill_piece(parts: list[int], fills: list[tuple[FillKey, tuple[Decimal, Decimal]]]) -> _Piece:
         def write(store: EventStore) -> None:
-            parts.append(store.save_snapshot_part(pack(fill_rows(fills))))
+            parts.append(store.save_snapshot_part(fill_block(fills)))
 
         return write
 

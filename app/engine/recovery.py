@@ -67,7 +67,7 @@ def _from_snapshot(store: EventStore, report: Progress) -> tuple[snapshot.Loaded
     if snap is None:
         return _empty(), 0
     report("Loading the saved book", 0, 1)
-    loaded = snapshot.load(snap)
+    loaded = snapshot.load(snap, lambda done, total: report("Loading the saved book (blocks of orders)", done, total))
     if loaded is None:
         report(f"The saved book is from an older version (schema {snap.schema_version}); rebuilding", 0, 1)
         return _empty(), 0

@@ -133,12 +133,11 @@ def _decode_expr(hint: Any, value: str, scope: dict[str, Any]) -> str:
     if (item := _tuple_item(hint)) is not None:
         return f"tuple([{_decode_expr(item, '_x', scope)} for _x in {value}])"
     name = f"_decode_{getattr(hint, '__name__', 'value')}"
-    if hint is Decimal:
-        scope[name] = Decimal
-    elif hint is datetime:
+    if hint is Decimal or _is_str_enum(hint):  # a lookup in a dict of known values: no call
+        scope[name] = _DECIMALS if hint is Decimal else _Members(hint)
+        return f"{name}[{value}]"
+    if hint is datetime:
         scope[name] = datetime.fromisoformat
-    elif _is_str_enum(hint):
-        scope[name] = _enum_decoder(hint)
     elif dataclasses.is_dataclass(hint) and isinstance(hint, type):
         scope[name] = _codec(hint).decode
     else:
@@ -146,17 +145,36 @@ def _decode_expr(hint: Any, value: str, scope: dict[str, Any]) -> str:
     return f"{name}({value})"
 
 
-def _enum_decoder(cls: type[Enum]) -> Callable[[Any], Any]:
-    """The member of ``cls`` with a value, by one dict lookup (calling the enum class is slow)."""
-    members = {member.value: member for member in cls}
+class _DecimalTexts(dict[Any, Decimal]):
+    """Decimal texts to their values, each converted once (``texts[text]``, a C-level dict lookup when known): a log
+    repeats its prices and quantities a lot. Decimals never change, so one value serves every event that has it;
+    the memo is emptied when it reaches ``_DECIMALS_KEPT`` texts, so a long day's distinct prices cannot pile up."""
 
-    def decode(value: Any) -> Any:
-        member = members.get(value)
-        if member is None:
-            raise ValueError(f"{value!r} is not a valid {cls.__name__}")
-        return member
+    __slots__ = ()
 
-    return decode
+    def __missing__(self, text: Any) -> Decimal:
+        if len(self) >= _DECIMALS_KEPT:
+            self.clear()
+        value = self[text] = Decimal(text)
+        return value
+
+
+_DECIMALS_KEPT = 65_536
+_DECIMALS = _DecimalTexts()
+
+
+class _Members(dict[Any, Any]):
+    """An enum's members by value: ``members[value]`` is one C-level dict lookup (calling the enum class is slow);
+    an unknown value is a ValueError naming the enum."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, cls: type[Enum]) -> None:
+        super().__init__((member.value, member) for member in cls)
+        self._name = cls.__name__
+
+    def __missing__(self, value: Any) -> Any:
+        raise ValueError(f"{value!r} is not a valid {self._name}")
 
 
 def _is_str_enum(hint: Any) -> bool:

@@ -1,14 +1,18 @@
 """Snapshots of the book in pieces of plain values, loaded only by a program that knows their version.
 
 A snapshot is a small header plus pieces, each a pickle of plain values only (tuples, lists, strings,
-numbers, None): an order segment is the rows of a run of orders in the order they were made, a fill block
-a run of one position's fills in the order they arrived (``book_snapshots`` decides how long a run is). Decimals and
-times are text, enums their values. The header holds the ledger's counters, the marks, the desk views'
-rows, each position's totals with the ids of its fill blocks, and the ids of the order segments. Pieces are
-stored apart (``EventStore.save_snapshot_part``) and shared: the next snapshot rewrites only the segments
-and blocks that changed (see ``book_snapshots``). Everything is read back by an unpickler that refuses
-every class and function, so a doctored piece cannot run code, and rows are turned back into the engine's
-objects by the functions below, never by the pickle.
+numbers, None): an order segment is a run of orders in the order they were made, a fill block a run of one
+position's fills in the order they arrived (``book_snapshots`` decides how long a run is). Decimals and times
+are text, enums their values. The header holds the ledger's counters, the marks, the desk views' rows, each
+position's totals with the ids of its fill blocks, and the ids of the order segments. Pieces are stored apart
+(``EventStore.save_snapshot_part``) and shared: the next snapshot rewrites only the segments and blocks that
+changed (see ``book_snapshots``). Everything is read back by an unpickler that refuses every class and
+function, so a doctored piece cannot run code, and rows are turned back into the engine's objects by the
+functions below, never by the pickle.
+
+Pieces are laid out for a fast start: a segment or block is stored by columns (one tuple per field, not one
+row per order), so loading turns each column into values with C-level ``map`` loops over memo lookups, and each
+distinct decimal text is written once per piece (one object, so the pickle refers back to it) and read once.
 
 Its schema version is stored beside it: a snapshot from a newer program is refused with a clear error,
 one from an older program is set aside so the log is replayed from the start (never misread). Raise
@@ -19,11 +23,13 @@ from __future__ import annotations
 
 import io
 import pickle
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from itertools import islice, repeat
+from typing import Any, cast
 
 from app.engine import collector
 from app.engine.enums import OrderStatus, OrdType, Side, TimeInForce
@@ -34,9 +40,10 @@ from app.engine.positions import FillKey, Position
 from app.engine.projections import Projections
 from app.engine.store_records import Snapshot
 
-SCHEMA_VERSION = 5
-"""5: the anomaly book's desk view; 4: in pieces (order segments, fill blocks) under a header; 3: one pickle with
-desk views; 2: rows of plain values (1 was a pickle of the engine's objects). Raise it when a row changes shape."""
+SCHEMA_VERSION = 6
+"""6: segments and fill blocks by columns, an order's fills as two lists; 5: the anomaly book's desk view; 4: in
+pieces (order segments, fill blocks) under a header; 3: one pickle with desk views; 2: rows of plain values (1 was a
+pickle of the engine's objects). Raise it when a row changes shape."""
 
 Row = tuple[Any, ...]
 PositionKey = tuple[AccountId, str]
@@ -89,7 +96,13 @@ def header(totals: bytes, positions: list[Row], segment_parts: list[int]) -> byt
     return pack((totals, positions, segment_parts))
 
 
-def load(snap: Snapshot) -> Loaded | None:
+Progress = Callable[[int, int], None]
+"""Called as (order segments loaded, segments in all) while a snapshot is loaded."""
+_PROGRESS_EVERY = 50
+"""Segments between progress reports (10,000 orders)."""
+
+
+def load(snap: Snapshot, progress: Progress | None = None) -> Loaded | None:
     """The book in ``snap``, or None when it is from an older schema this program does not read."""
     if snap.schema_version > SCHEMA_VERSION:
         raise SnapshotVersionError(
@@ -101,7 +114,7 @@ def load(snap: Snapshot) -> Loaded | None:
         return None
     try:
         with collector.paused():  # loading makes millions of objects; collection passes would double the time
-            return _rebuild(_unpickle(snap.blob), snap.parts)
+            return _rebuild(_unpickle(snap.blob), snap.parts, progress)
     except pickle.UnpicklingError as err:
         raise StoreCorruptError(f"The saved snapshot of the book is damaged ({err}).") from err
     except (EOFError, IndexError, KeyError, TypeError, ValueError, ArithmeticError) as err:
@@ -122,8 +135,8 @@ class _PlainUnpickler(pickle.Unpickler):
 # Writing rows ---------------------------------------------------------------------------------------
 
 
-def _text(value: Decimal | datetime | None) -> str | None:
-    return None if value is None else str(value) if isinstance(value, Decimal) else value.isoformat()
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def time_texts() -> Mapping[datetime, str]:
@@ -137,19 +150,66 @@ def order_row(o: Order, times: Mapping[datetime, str]) -> Row:
     s = o.spec
     spec = (
         s.symbol, s.side.value, str(s.qty), s.ord_type.value, s.account, s.destination, s.trader, s.tif.value,
-        _text(s.limit_px), _text(s.stop_px), _text(s.expire_at), s.parent_id, s.text,
+        _text(s.limit_px), _text(s.stop_px), None if s.expire_at is None else times[s.expire_at], s.parent_id, s.text,
     )  # fmt: skip
     chain = [
         (link.cl_ord_id, link.orig_cl_ord_id, link.kind.value, link.outcome.value, _amendment_row(link.amendment))
         for link in o.chain
     ]
-    fills = [(exec_id, str(f.qty), str(f.px), f.busted) for exec_id, f in o.fills.items()]
+    fill_terms = [(str(f.qty), str(f.px), f.busted) for f in o.fills.values()]
     return (
         o.order_id, spec, o.status.value, o.cl_ord_id, times[o.created_at], times[o.updated_at],
-        str(o.qty), _text(o.limit_px), _text(o.stop_px), o.resume_status.value, chain, o.venue_order_id,
-        str(o.cum_qty), str(o.leaves_qty), str(o.avg_px), str(o.tally_qty), sorted(o.exec_ids), fills,
-        o.anomalies, o.text,
+        str(o.qty), _text(o.limit_px), _text(o.stop_px), o.resume_status.value, o.venue_order_id,
+        str(o.cum_qty), str(o.leaves_qty), str(o.avg_px), str(o.tally_qty), o.anomalies, o.text,
+        chain, sorted(o.exec_ids), list(o.fills), fill_terms,
     )  # fmt: skip
+
+
+_SCALARS = 17
+"""The fields of an ``order_row`` with one plain value each (its first ones); the spec is the second."""
+_DECIMAL_COLUMNS = (6, 7, 8, 11, 12, 13, 14)
+"""Those holding decimal texts: quantity, limit and stop price, cum, leaves, average price, tally."""
+
+
+def order_segment(rows: list[Row]) -> bytes:
+    """The orders of one segment (rows from ``order_row``) as the bytes of its piece.
+
+    The piece holds: a column per scalar field (the spec as an index into the segment's distinct specs), the
+    distinct specs, and the chains, exec ids and fills of all its orders run together as columns, with how many
+    each order has. No container per order is left to build but the order's own.
+    """
+    columns = list(zip(*(row[:_SCALARS] for row in rows), strict=True))
+    for n in _DECIMAL_COLUMNS:
+        columns[n] = _shared(columns[n])
+    specs: dict[Row, int] = {}
+    columns[1] = tuple(specs.setdefault(spec, len(specs)) for spec in columns[1])
+    chains, exec_ids, fill_ids, fill_terms = ([row[n] for row in rows] for n in range(_SCALARS, _SCALARS + 4))
+    links = [link for chain in chains for link in chain]
+    terms = [term for order_terms in fill_terms for term in order_terms]
+    return pack(
+        (
+            columns,
+            list(specs),
+            [len(chain) for chain in chains],
+            *_transposed(links, 5),
+            [len(ids) for ids in exec_ids],
+            [exec_id for ids in exec_ids for exec_id in ids],
+            [len(ids) for ids in fill_ids],
+            [exec_id for ids in fill_ids for exec_id in ids],
+            *map(_shared, _transposed(terms, 3)),
+        )
+    )
+
+
+def _shared(texts: Sequence[str | None]) -> tuple[str | None, ...]:
+    """The texts with each distinct one the same object: the pickle then writes it once and refers back to it."""
+    first: dict[str | None, str | None] = {}
+    return tuple(map(first.setdefault, texts, texts))
+
+
+def _transposed(rows: list[Row], width: int) -> list[tuple[Any, ...]]:
+    """Rows of ``width`` values as ``width`` columns (empty columns for no rows)."""
+    return list(zip(*rows, strict=True)) if rows else [()] * width
 
 
 def _amendment_row(a: Amendment | None) -> Row | None:
@@ -164,9 +224,13 @@ def position_row(p: Position) -> Row:
     )  # fmt: skip
 
 
-def fill_rows(fills: list[tuple[FillKey, tuple[Decimal, Decimal]]]) -> list[Row]:
-    """Position fills (key, (signed qty, price)) as rows of plain values."""
-    return [(order_id, exec_id, str(qty), str(px)) for (order_id, exec_id), (qty, px) in fills]
+def fill_block(fills: list[tuple[FillKey, tuple[Decimal, Decimal]]]) -> bytes:
+    """Position fills (key, (signed qty, price)) as the bytes of one block: columns of order ids, exec ids, quantities
+    and prices."""
+    order_ids = [order_id for (order_id, _), _ in fills]
+    exec_ids = [exec_id for (_, exec_id), _ in fills]
+    qty, px = _shared([str(qty) for _, (qty, _) in fills]), _shared([str(px) for _, (_, px) in fills])
+    return pack((order_ids, exec_ids, qty, px))
 
 
 # Reading rows ---------------------------------------------------------------------------------------
@@ -187,14 +251,22 @@ class _Memo(dict[Any, Any]):
 
 
 class _Values:
-    """Text back to values, each distinct text converted once: a book repeats its prices and times a lot."""
+    """Text back to values, each distinct text converted once: a book repeats its prices and times a lot.
+
+    ``None`` (an optional price or time left out) maps to itself, so optional and required fields are read alike.
+    Fills, amendments and specs are immutable: the orders with the same ones share one.
+    """
 
     def __init__(self) -> None:
         self.decimal = _Memo(Decimal)
         self.time = _Memo(datetime.fromisoformat)
-
-    def maybe_decimal(self, text: str | None) -> Decimal | None:
-        return None if text is None else self.decimal[text]
+        self.decimal[None] = self.time[None] = None
+        d = self.decimal
+        self.fill = _Memo(lambda terms: _new_tuple(Fill, (d[terms[0]], d[terms[1]], bool(terms[2]))))
+        self.position_fill = _Memo(lambda terms: (d[terms[0]], d[terms[1]]))
+        self.amendment = _Memo(lambda terms: Amendment(d[terms[0]], d[terms[1]], d[terms[2]]))
+        self.amendment[None] = None
+        self.spec = _Memo(partial(_spec, values=self))
 
 
 def _members(enum: Any) -> Callable[[str], Any]:
@@ -204,9 +276,10 @@ def _members(enum: Any) -> Callable[[str], Any]:
 
 _STATUS, _SIDE, _ORD_TYPE, _TIF = _members(OrderStatus), _members(Side), _members(OrdType), _members(TimeInForce)
 _KIND, _OUTCOME = _members(RequestKind), _members(LinkOutcome)
+_new_tuple = tuple.__new__  # a named tuple from a ready tuple, without its Python __new__
 
 
-def _rebuild(head: Any, parts: Mapping[int, bytes]) -> Loaded:
+def _rebuild(head: Any, parts: Mapping[int, bytes], progress: Progress | None) -> Loaded:
     totals, positions, segment_parts = head
     ids_issued, orphan_anomalies, marks, desk = _unpickle(totals)
     values = _Values()
@@ -215,17 +288,15 @@ def _rebuild(head: Any, parts: Mapping[int, bytes]) -> Loaded:
     ledger = projections.ledger
     ledger.ids_issued, ledger.orphan_anomalies = int(ids_issued), int(orphan_anomalies)
     orders, by_cl_ord_id = ledger.orders, ledger.by_cl_ord_id
-    specs: dict[Row, OrderSpec] = {}
-    for part in segment_parts:
-        segment = []
-        for row in _unpickle(parts[part]):
-            order = _order(row, values, specs)
-            orders[order.order_id] = order
-            by_cl_ord_id[ClOrdId(order.order_id)] = order.order_id  # as the ledger does: its first ClOrdID
-            for link in order.chain:
-                by_cl_ord_id[link.cl_ord_id] = order.order_id
-            segment.append(order.order_id)
-        layout.segments.append(segment)
+    for done, part in enumerate(segment_parts):
+        if progress is not None and done % _PROGRESS_EVERY == 0:
+            progress(done, len(segment_parts))
+        order_ids, segment = _segment(_unpickle(parts[part]), values)
+        orders.update(zip(order_ids, segment, strict=True))
+        first_ids = cast("list[ClOrdId]", order_ids)  # as the ledger does: an order's id is its first ClOrdID
+        by_cl_ord_id.update(zip(first_ids, order_ids, strict=True))
+        by_cl_ord_id.update([(link.cl_ord_id, order.order_id) for order in segment for link in order.chain])
+        layout.segments.append(order_ids)
         layout.segment_parts.append(part)
     for row in positions:
         position, fill_parts = _position(row, values, parts)
@@ -238,42 +309,51 @@ def _rebuild(head: Any, parts: Mapping[int, bytes]) -> Loaded:
     return Loaded(projections, layout)
 
 
-def _order(row: Row, v: _Values, specs: dict[Row, OrderSpec]) -> Order:
+def _segment(piece: tuple[Any, ...], v: _Values) -> tuple[list[OrderId], list[Order]]:
+    """The order ids and orders of one segment's piece: each column turned into values by one C-level ``map``."""
+    columns, spec_rows, link_counts, *link_columns, exec_counts, exec_ids, fill_counts, fill_ids = piece[:-3]
+    fill_qty, fill_px, fill_busted = piece[-3:]
     (
-        order_id, spec_row, status, cl_ord_id, created_at, updated_at, qty, limit_px, stop_px, resume_status,
-        chain, venue_order_id, cum_qty, leaves_qty, avg_px, tally_qty, exec_ids, fills, anomalies, text,
-    ) = row  # fmt: skip
-    spec = specs.get(spec_row)
-    if spec is None:
-        spec = specs[spec_row] = _spec(spec_row, v)
-    d, t = v.decimal, v.time  # the hot loop of a start: plain dict lookups, no calls
-    return Order(
-        order_id, spec, _STATUS(status), cl_ord_id, t[created_at], t[updated_at],
-        d[qty], None if limit_px is None else d[limit_px], None if stop_px is None else d[stop_px],
-        _STATUS(resume_status), [_link(link, v) for link in chain], venue_order_id, d[cum_qty],
-        d[leaves_qty], d[avg_px], d[tally_qty], set(exec_ids),
-        {e: _fill((d[q], d[px], busted)) for e, q, px, busted in fills}, int(anomalies), text,
+        order_ids, spec_index, statuses, cl_ord_ids, created_at, updated_at, qty, limit_px, stop_px, resume_status,
+        venue_order_ids, cum_qty, leaves_qty, avg_px, tally_qty, anomalies, texts,
+    ) = columns  # fmt: skip
+    if len({len(order_ids), *map(len, columns), len(link_counts), len(exec_counts), len(fill_counts)}) != 1:
+        raise ValueError("the columns of an order segment differ in length")
+    d, t = v.decimal.__getitem__, v.time.__getitem__
+    specs = list(map(v.spec.__getitem__, spec_rows))
+    links = iter(_links(link_columns, v))
+    chains = map(list, map(islice, repeat(links), link_counts))
+    exec_sets = map(set, map(islice, repeat(iter(exec_ids)), exec_counts))
+    fills = iter(map(v.fill.__getitem__, zip(fill_qty, fill_px, fill_busted, strict=True)))
+    fill_keys = map(islice, repeat(iter(fill_ids)), fill_counts)
+    fill_dicts = map(dict, map(partial(zip, strict=True), fill_keys, map(islice, repeat(fills), fill_counts)))
+    orders = list(
+        map(
+            Order, order_ids, map(specs.__getitem__, spec_index), map(_STATUS, statuses), cl_ord_ids,
+            map(t, created_at), map(t, updated_at), map(d, qty), map(d, limit_px), map(d, stop_px),
+            map(_STATUS, resume_status), chains, venue_order_ids, map(d, cum_qty), map(d, leaves_qty), map(d, avg_px),
+            map(d, tally_qty), exec_sets, fill_dicts, map(int, anomalies), texts,
+        )
     )  # fmt: skip
+    if next(links, None) is not None or next(fills, None) is not None:
+        raise ValueError("an order segment holds more chain links or fills than its orders")
+    return list(order_ids), orders
 
 
-_fill = Fill._make  # a Fill from a ready tuple, without the named tuple's Python __new__
+def _links(columns: list[tuple[Any, ...]], v: _Values) -> list[ChainLink]:
+    """The chain links of a segment's orders, run together, from their columns."""
+    cl_ord_ids, origs, kinds, outcomes, amendments = columns
+    terms = map(v.amendment.__getitem__, amendments)
+    return list(map(ChainLink, cl_ord_ids, origs, map(_KIND, kinds), map(_OUTCOME, outcomes), terms))
 
 
-def _spec(row: Row, v: _Values) -> OrderSpec:
+def _spec(row: Row, values: _Values) -> OrderSpec:
     symbol, side, qty, ord_type, account, destination, trader, tif, limit_px, stop_px, expire_at, parent, text = row
+    d = values.decimal
     return OrderSpec(
-        symbol, _SIDE(side), v.decimal[qty], _ORD_TYPE(ord_type), account, destination, trader,
-        _TIF(tif), v.maybe_decimal(limit_px), v.maybe_decimal(stop_px), None if expire_at is None else
-        v.time[expire_at], parent, text,
+        symbol, _SIDE(side), d[qty], _ORD_TYPE(ord_type), account, destination, trader, _TIF(tif), d[limit_px],
+        d[stop_px], values.time[expire_at], parent, text,
     )  # fmt: skip
-
-
-def _link(row: Row, v: _Values) -> ChainLink:
-    cl_ord_id, orig, kind, outcome, amendment = row
-    terms = None
-    if amendment is not None:
-        terms = Amendment(v.decimal[amendment[0]], v.maybe_decimal(amendment[1]), v.maybe_decimal(amendment[2]))
-    return ChainLink(cl_ord_id, orig, _KIND(kind), _OUTCOME(outcome), terms)
 
 
 def _position(row: Row, v: _Values, parts: Mapping[int, bytes]) -> tuple[Position, tuple[int, ...]]:
@@ -282,8 +362,8 @@ def _position(row: Row, v: _Values, parts: Mapping[int, bytes]) -> tuple[Positio
         account, symbol, v.decimal[net_qty], v.decimal[avg_cost], v.decimal[realized], v.decimal[bought],
         v.decimal[sold],
     )  # fmt: skip
-    fills, d = position.fills, v.decimal
     for part in fill_parts:
-        for order_id, exec_id, qty, px in _unpickle(parts[part]):
-            fills[(order_id, exec_id)] = (d[qty], d[px])
+        order_ids, exec_ids, qty, px = _unpickle(parts[part])
+        terms = map(v.position_fill.__getitem__, zip(qty, px, strict=True))
+        position.fills.update(zip(zip(order_ids, exec_ids, strict=True), terms, strict=True))
     return position, tuple(fill_parts)

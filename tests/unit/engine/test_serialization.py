@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.engine import serialization
 from app.engine.enums import ExecType, OrderStatus
 from app.engine.events import AnomalyKind, AnomalyRecorded, ExecutionApplied, ReplaceRequested
 from app.engine.ids import ClOrdId, OrderId
@@ -71,6 +72,15 @@ executions = st.builds(
 def test_an_execution_is_written_exactly_as_a_generic_encoder_writes_it(event: ExecutionApplied) -> None:
     assert to_json(event) == _generic(event)
     assert from_json(ExecutionApplied, to_json(event)) == event
+    assert _generic(from_json(ExecutionApplied, to_json(event))) == to_json(event)  # 1.50 stays 1.50, not 1.5
+
+
+def test_decimals_read_back_keep_their_written_form_however_many_were_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(serialization, "_DECIMALS_KEPT", 3)  # the memo of decimal texts is emptied every 3
+    written = ["1.5", "1.50", "1.500", "2", "2.0", "1.5", "1.50"]
+    read = [from_json(Amendment, to_json(Amendment(Decimal(text), None, None))).qty for text in written]
+    assert [str(qty) for qty in read] == written
+    assert len(serialization._DECIMALS) <= 3
 
 
 def test_nested_terms_and_optional_fields_keep_their_generic_form() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -151,6 +152,58 @@ def test_a_damaged_snapshot_is_reported_as_damaged(tmp_path: Path, damage: str) 
         snap = dataclasses.replace(snap, parts={k: v for k, v in snap.parts.items() if k != some_part})
     with pytest.raises(StoreCorruptError, match="snapshot of the book is damaged"):
         snapshot.load(snap)
+
+
+def test_a_segment_whose_columns_differ_in_length_is_reported_as_damaged(tmp_path: Path) -> None:
+    desk = _busy_desk(tmp_path)
+    desk.engine.snapshot()
+    snap = _latest(desk.engine.store)
+    header = snapshot._unpickle(snap.blob)
+    segment = header[2][0]
+    piece = snapshot._unpickle(snap.parts[segment])
+    piece[0][0] += piece[0][0]  # its order ids twice over: the other columns no longer line up with them
+    short = piece
+    snap = dataclasses.replace(snap, parts={**snap.parts, segment: snapshot.pack(short)})
+    with pytest.raises(StoreCorruptError, match="snapshot of the book is damaged"):
+        snapshot.load(snap)
+
+
+def test_orders_loaded_with_the_same_terms_change_apart_and_end_as_a_full_replay_does(tmp_path: Path) -> None:
+    desk = Desk(tmp_path)
+    engine = desk.engine
+    twins = [_order(desk, f"T{n}") for n in range(2)]  # the same spec, filled alike: their values are shared
+    fills = [twin.fill(40, 25) for twin in twins]
+    desk.send(*fills)
+    engine.snapshot()
+    engine.reload()
+    first, second = (engine.book.ledger.orders[engine.book.ledger.by_cl_ord_id[ClOrdId(f"T{n}")]] for n in range(2))
+    assert first.spec == second.spec
+    assert list(first.fills.values()) == list(second.fills.values())
+    desk.send(twins[0].fill(10, 26), twins[1].bust(fills[1]))
+    assert (first.cum_qty, second.cum_qty) == (Decimal(50), Decimal(0))
+    assert sum(f.busted for f in first.fills.values()) == 0
+    assert sum(f.busted for f in second.fills.values()) == 1
+    replayed = Projections()
+    for stored in engine.store.read():
+        replayed.apply(recovery.decode_event(stored), datetime.fromisoformat(stored.ts))
+    assert state(engine.book) == state(replayed)
+
+
+def test_loading_a_snapshot_reports_its_progress_segment_by_segment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(book_snapshots, "SEGMENT_ORDERS", 2)
+    monkeypatch.setattr(snapshot, "_PROGRESS_EVERY", 1)
+    desk = Desk(tmp_path)
+    for n in range(5):
+        _order(desk, f"P{n}")  # six orders: three segments
+    desk.engine.snapshot()
+    said: list[tuple[int, int]] = []
+    assert snapshot.load(_latest(desk.engine.store), lambda done, total: said.append((done, total))) is not None
+    assert said == [(0, 3), (1, 3), (2, 3)]
+    steps: list[tuple[str, int, int]] = []
+    desk.engine.reload(lambda what, done, total: steps.append((what, done, total)))
+    assert ("Loading the saved book (blocks of orders)", 2, 3) in steps
 
 
 def _order(desk: Desk, cl_ord_id: str) -> VenueOrder:
