@@ -63,6 +63,7 @@ from app.ui.password_dialog import QtChangePasswordDialog
 from app.ui.positions_model import PositionsModel, money_text
 from app.ui.price_bridge import PriceBridge
 from app.ui.session_health import QtSessionHealth
+from app.ui.table_view import ShownRowsTable
 from app.ui.theme import Theme, apply_theme
 from app.ui.ticket import QtOrderTicket
 from app.ui.users_dialog import QtUsersDialog
@@ -532,7 +533,7 @@ def _scrolled(widget: QWidget) -> QScrollArea:
 
 
 def _table(model: ExecutionsModel | PositionsModel) -> QTableView:
-    table = QTableView()
+    table = ShownRowsTable()
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setAlternatingRowColors(True)
