@@ -248,7 +248,7 @@ def time_the_parts(split: TickSplit, engine: Any, window: Any) -> None:
     timed_handle = split.timed("repaint", handle)
 
     def event(e: QEvent) -> bool:
-        return timed_handle(e) if e.type() == QEvent.Type.UpdateRequest else handle(e)
+        return bool(timed_handle(e) if e.type() == QEvent.Type.UpdateRequest else handle(e))
 
     window.event = event
 
