@@ -236,9 +236,9 @@ def time_the_parts(split: TickSplit, engine: Any, window: Any) -> None:
         (bridge.fillsArrived, window.price_chart.on_fills, "gui_emit.chart_fills"),
         (bridge.positionsChanged, window.positions.reload, "gui_emit.positions"),
         (window._summary_timer.timeout, window.update_summary, "timer_summary"),
-        (window.price_chart._timer.timeout, window.price_chart.redraw, "timer_price_chart"),
+        (window.price_chart._timer.timeout, window.price_chart.redraw_if_shown, "timer_price_chart"),
         (window.pnl_chart._timer.timeout, window.pnl_chart.sample, "timer_pnl_chart"),
-        (window.latency_chart._timer.timeout, window.latency_chart.redraw, "timer_latency_chart"),
+        (window.latency_chart._timer.timeout, window.latency_chart.redraw_if_shown, "timer_latency_chart"),
         (window.kill_panel._timer.timeout, window.kill_panel.refresh, "timer_kill_panel"),
     ]
     for signal, slot, part in slots:

@@ -172,6 +172,8 @@ class MainWindow(QMainWindow):
             for title, chart in (("Price chart", self.price_chart), ("P&&L", self.pnl_chart),
                                  ("Ack latency", self.latency_chart))
         ]  # fmt: skip
+        for dock, chart in zip(charts, (self.price_chart, self.pnl_chart, self.latency_chart), strict=True):
+            chart.follow(dock)
         self.tabifyDockWidget(charts[0], charts[1])
         self.tabifyDockWidget(charts[0], charts[2])
         charts[0].raise_()
