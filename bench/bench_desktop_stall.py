@@ -204,6 +204,7 @@ async def burst(folder: Path, *, snapshots: bool = True) -> Burst:
     heartbeat.timeout.connect(tick)
     heartbeat.start()
     split.ticks.clear()
+    split.spent.clear()  # the orders' submits before the burst are no tick's
     emits_before = window.bridge.emits
     start = time.perf_counter()
     sent = 0
