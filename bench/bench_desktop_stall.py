@@ -8,6 +8,13 @@ frozen screen. The time the window's views take per bridge emit is printed on it
 apart from the engine's apply and commit. Then the blotter's sort and filter times at 100,000 orders
 (``bench_blotter``).
 
+Where the long ticks go: every part of the loop's work is timed into the tick it delays (the engine's apply,
+its commit, its snapshot piece and its listeners; the bridge's emit and each view's slot behind it; the
+window's repaint; the window's own timers). For the ticks at or above the p99 stall, ``desktop_split_*`` prints
+the mean time of each part per long tick, and ``desktop_split_unaccounted`` what none of them covers (Qt's own
+event handling, the collector, and the machine's other processes taking the core); ``desktop_total_*`` each
+part's time over the whole burst.
+
 ``--no-snapshot`` runs the burst without the engine's periodic snapshot (it takes about a second on the
 loop today; the figures then show the stall the window and the engine's batches cause by themselves).
 
@@ -22,9 +29,11 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
 
 from bench.bench_blotter import sort_and_filter
 from bench.harness import figure, percentile
@@ -37,6 +46,8 @@ FILLS_PER_ORDER = 4
 READ_BATCH = 250
 """Reports per batch: about what one 64 KiB socket read holds."""
 TICK_MS = 5
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def main() -> None:
@@ -60,6 +71,10 @@ def main() -> None:
     figure("desktop_gui_emit_longest", max(run.emit_times), "ms")
     figure("desktop_gui_emit_total", sum(run.emit_times), "ms")
     figure("desktop_stall_longest", max(run.stalls), "ms")
+    for part, ms in run.totals.items():
+        figure(f"desktop_total_{part}", ms, "ms")
+    for part, ms in run.split.items():
+        figure(f"desktop_split_{part}", ms, "ticks" if part == "long_ticks" else "ms")
     sort_and_filter()
     figure("desktop_stall_p99", percentile(run.stalls, 99), "ms")
 
@@ -78,6 +93,57 @@ class Burst:
     applied: int
     seconds: float
     """From the first report to the last applied (10 s when the engine keeps up)."""
+    split: dict[str, float]
+    """The mean time (ms) each part of the loop's work took per long tick (at or above the p99 stall)."""
+    totals: dict[str, float]
+    """Each part's time (ms) over the whole burst."""
+
+
+class TickSplit:
+    """Times parts of the loop's work into the heartbeat tick they delay."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+        """What each part took since the last tick (ms)."""
+        self.ticks: list[tuple[float, dict[str, float]]] = []
+        """Each tick's lateness and what each part took before it."""
+
+    def timed(self, part: str, run: Callable[P, R]) -> Callable[P, R]:
+        """``run``, with its time added to ``part`` of the tick it delays."""
+
+        def timed_run(*args: P.args, **kwargs: P.kwargs) -> R:
+            began = time.perf_counter()
+            try:
+                return run(*args, **kwargs)
+            finally:
+                self.spent[part] = self.spent.get(part, 0.0) + (time.perf_counter() - began) * 1000
+
+        return timed_run
+
+    def tick(self, lateness: float) -> None:
+        """A heartbeat came ``lateness`` ms late: what was timed since counts toward it."""
+        self.ticks.append((lateness, self.spent))
+        self.spent = {}
+
+    def totals(self) -> dict[str, float]:
+        """Each part's time over the whole burst (ms): steadier than the long ticks on a shared machine."""
+        totals: dict[str, float] = {}
+        for _, parts in self.ticks:
+            for name, ms in parts.items():
+                totals[name] = totals.get(name, 0.0) + ms
+        return dict(sorted(totals.items()))
+
+    def long_ticks(self) -> dict[str, float]:
+        """Each part's mean time over the ticks at or above the p99 lateness, and what no part covers."""
+        threshold = percentile([late for late, _ in self.ticks], 99)
+        slow = [(late, parts) for late, parts in self.ticks if late >= threshold]
+        names = sorted({name for _, parts in slow for name in parts})
+        split = {name: sum(parts.get(name, 0.0) for _, parts in slow) / len(slow) for name in names}
+        outer = [name for name in names if "." not in name]  # "a.b" is a part of "a", already in its time
+        split["unaccounted"] = sum(late + TICK_MS - sum(parts.get(n, 0.0) for n in outer) for late, parts in slow)
+        split["unaccounted"] /= len(slow)
+        split["long_ticks"] = len(slow)
+        return split
 
 
 async def burst(folder: Path, *, snapshots: bool = True) -> Burst:
@@ -102,8 +168,10 @@ async def burst(folder: Path, *, snapshots: bool = True) -> Burst:
     settings = QSettings(str(folder / "desktop.ini"), QSettings.Format.IniFormat)
     window = MainWindow(engine, ["SIM1"], user=TRADER, settings=settings)
     window.show()
+    split = TickSplit()
+    time_the_parts(split, engine, window)
     emit_times: list[float] = []
-    emit = window.bridge._emit  # the bench times the views behind each emit
+    emit = window.bridge._throttle._flush  # the bench times the views behind each emit
 
     def timed_emit() -> None:
         began = time.perf_counter()
@@ -129,11 +197,14 @@ async def burst(folder: Path, *, snapshots: bool = True) -> Burst:
         nonlocal last
         now = time.perf_counter()
         lateness.append(max(0.0, (now - last) * 1000 - TICK_MS))
+        split.tick(lateness[-1])
         last = now
 
     heartbeat = QTimer(interval=TICK_MS, timerType=Qt.TimerType.PreciseTimer)
     heartbeat.timeout.connect(tick)
     heartbeat.start()
+    split.ticks.clear()
+    split.spent.clear()  # the orders' submits before the burst are no tick's
     emits_before = window.bridge.emits
     start = time.perf_counter()
     sent = 0
@@ -155,7 +226,45 @@ async def burst(folder: Path, *, snapshots: bool = True) -> Burst:
     emits = window.bridge.emits - emits_before
     window.close()
     engine.close()
-    return Burst(lateness, batches, emits, emit_times, sent, seconds)
+    return Burst(lateness, batches, emits, emit_times, sent, seconds, split.long_ticks(), split.totals())
+
+
+def time_the_parts(split: TickSplit, engine: Any, window: Any) -> None:
+    """Have ``split`` time the engine's apply and its parts, the bridge's emit and each view's slot behind it, the
+    window's repaints and its timers (by wrapping them: the bench's instruments, not the desktop's)."""
+    from PySide6.QtCore import QEvent
+
+    engine.apply_venue_messages = split.timed("engine_apply", engine.apply_venue_messages)
+    engine.store._commit = split.timed("engine_apply.commit", engine.store._commit)
+    engine._snapshot_a_piece = split.timed("engine_apply.snapshot_piece", engine._snapshot_a_piece)
+    engine._publish = split.timed("engine_apply.listeners", engine._publish)
+    throttle = window.bridge._throttle
+    throttle._flush = split.timed("gui_emit", throttle._flush)
+    bridge = window.bridge
+    slots = [
+        (bridge.ordersChanged, window.blotter.refresh, "gui_emit.blotter"),
+        (bridge.ordersChanged, window.allocations.follow_orders, "gui_emit.allocations"),
+        (bridge.ordersChanged, window.parents.refresh, "gui_emit.parents"),
+        (bridge.ordersChanged, window.price_chart.on_orders, "gui_emit.chart_orders"),
+        (bridge.fillsArrived, window.executions.add, "gui_emit.executions"),
+        (bridge.fillsArrived, window.price_chart.on_fills, "gui_emit.chart_fills"),
+        (bridge.positionsChanged, window.positions.reload, "gui_emit.positions"),
+        (window._summary_timer.timeout, window.update_summary, "timer_summary"),
+        (window.price_chart._timer.timeout, window.price_chart.redraw_if_shown, "timer_price_chart"),
+        (window.pnl_chart._timer.timeout, window.pnl_chart.sample, "timer_pnl_chart"),
+        (window.latency_chart._timer.timeout, window.latency_chart.redraw_if_shown, "timer_latency_chart"),
+        (window.kill_panel._timer.timeout, window.kill_panel.refresh, "timer_kill_panel"),
+    ]
+    for signal, slot, part in slots:
+        signal.disconnect(slot)
+        signal.connect(split.timed(part, slot))
+    handle = window.event
+    timed_handle = split.timed("repaint", handle)
+
+    def event(e: QEvent) -> bool:
+        return bool(timed_handle(e) if e.type() == QEvent.Type.UpdateRequest else handle(e))
+
+    window.event = event
 
 
 if __name__ == "__main__":

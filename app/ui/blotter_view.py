@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +36,7 @@ from app.ui.amend_dialog import QtAmendDialog
 from app.ui.blotter_columns import COLUMNS
 from app.ui.blotter_model import ORDER_ID_ROLE, BlotterModel, StatusGroup
 from app.ui.order_timeline_view import QtOrderTimeline
+from app.ui.table_view import ShownRowsTable
 
 
 class QtBlotter(QWidget):
@@ -53,7 +53,7 @@ class QtBlotter(QWidget):
         """Puts a parent's actions on the menu of its row (the Parents dock's ``add_actions``)."""
         self.confirm: QMessageBox | None = None
         """The last cancel-all confirmation asked (kept for tests; it runs window-modal)."""
-        self.table = QTableView()
+        self.table = ShownRowsTable()
         self.table.setObjectName("blotter_table")
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()

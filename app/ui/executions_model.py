@@ -2,6 +2,11 @@
 
 The day's earlier executions are read from the event log on a worker thread when the window opens
 (``todays_executions``, which the price chart's fill markers share) and go before those that arrive live.
+
+Live executions are added at once after a quiet spell; while they keep coming, those that arrive within
+``HOLD_MS`` of the last addition wait and go in together when it is up. Each addition lays the whole table out
+afresh (Qt repaints every row on screen when rows are inserted, even below the screen), so in a burst of fills
+the table is laid out four times a second instead of at every emit of the bridge; no execution is dropped.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from app.engine import history
 from app.engine.engine import Engine
@@ -22,6 +27,8 @@ from app.ui.order_text import px_text, qty_text, time_text
 from app.ui.table_model import Cell, RowsModel
 
 _KIND = {ExecType.TRADE_CANCEL: "Bust", ExecType.TRADE_CORRECT: "Correction"}
+HOLD_MS = 250
+"""How long executions that arrive right after an addition wait to be added together."""
 
 
 class ExecutionRow(NamedTuple):
@@ -61,14 +68,38 @@ class ExecutionsModel(RowsModel[ExecutionRow]):
     def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
         super().__init__(EXECUTION_COLUMNS, parent)
         self._engine = engine
+        self._waiting: list[ExecutionRow] = []
+        """Executions held until ``_hold`` is up."""
+        self._hold = QTimer(self)
+        self._hold.setSingleShot(True)
+        self._hold.setInterval(HOLD_MS)
+        self._hold.timeout.connect(self._add_waiting)
+
+    @property
+    def waiting(self) -> int:
+        """How many executions are held, to be added when the hold is up."""
+        return len(self._waiting)
 
     def show_earlier(self, found: list[Recorded]) -> None:
         """Put the day's executions recorded before the window opened (``todays_executions``) above the rows."""
         self.replace_all([*self._rows_of(found), *self._rows])
 
     def add(self, recorded: list[Recorded]) -> None:
-        """Append the executions among ``recorded``."""
-        self.append(self._rows_of(recorded))
+        """Append the executions among ``recorded``: now after a quiet spell, else when the hold is up."""
+        rows = self._rows_of(recorded)
+        if not rows:
+            return
+        if self._hold.isActive():
+            self._waiting += rows
+            return
+        self.append(rows)
+        self._hold.start()
+
+    def _add_waiting(self) -> None:
+        rows, self._waiting = self._waiting, []
+        if rows:
+            self.append(rows)
+            self._hold.start()
 
     def _rows_of(self, recorded: list[Recorded]) -> list[ExecutionRow]:
         rows = []

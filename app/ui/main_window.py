@@ -64,6 +64,7 @@ from app.ui.password_dialog import QtChangePasswordDialog
 from app.ui.positions_model import PositionsModel, money_text
 from app.ui.price_bridge import PriceBridge
 from app.ui.session_health import QtSessionHealth
+from app.ui.table_view import ShownRowsTable
 from app.ui.theme import Theme, apply_theme
 from app.ui.ticket import QtOrderTicket
 from app.ui.users_dialog import QtUsersDialog
@@ -175,6 +176,8 @@ class MainWindow(QMainWindow):
         self.charts.addTab(self.pnl_chart, "P&&L")
         self.charts.addTab(self.latency_chart, "Ack latency")
         charts = self._dock("Charts", self.charts, Qt.DockWidgetArea.RightDockWidgetArea)
+        for chart in (self.price_chart, self.pnl_chart, self.latency_chart):
+            chart.follow(charts)
         self._first_sizes = ([kill], [watchlist, charts])
         self.statusBar().addPermanentWidget(self.who)
         self.down = QLabel()
@@ -533,7 +536,7 @@ def _scrolled(widget: QWidget) -> QScrollArea:
 
 
 def _table(model: ExecutionsModel | PositionsModel) -> QTableView:
-    table = QTableView()
+    table = ShownRowsTable()
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setAlternatingRowColors(True)

@@ -15,8 +15,9 @@ from app.ui.throttle import Throttle
 class PriceBridge(QObject):
     """Subscribes to ``prices`` and re-emits the latest quote of each symbol that moved, coalesced."""
 
-    quotesChanged = Signal(list)  # noqa: N815 - Qt signal naming
-    """The latest ``Quote`` of each symbol that changed since the last emit, each once."""
+    quotesChanged = Signal(object)  # noqa: N815 - Qt signal naming
+    """The latest ``Quote`` of each symbol that changed since the last emit, each once: one list, the same to every
+    slot (as the engine bridge's, read and never changed)."""
 
     def __init__(self, prices: PriceBook, *, max_rate: float = 30.0, parent: QObject | None = None) -> None:
         super().__init__(parent)

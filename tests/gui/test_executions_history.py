@@ -34,6 +34,7 @@ def test_todays_fills_and_working_orders_are_shown_after_a_restart_then_new_fill
     engine, _ = open_engine(tmp_path / "s.db", clock=clock)
     window = MainWindow(engine, ["SIM1"], user=TRADER, settings=settings)
     qtbot.addWidget(window)
+    window.show()  # the price chart draws on its timer while it is on screen
     executions, chart = window.executions, window.price_chart
     qtbot.waitUntil(lambda: executions.rowCount() == 2)
     assert [executions.index(r, 5).data() for r in range(2)] == ["30", "20"]
