@@ -64,7 +64,7 @@ from app.engine.parent_terms import ParentSpec
 from app.engine.positions import Positions
 from app.engine.projections import Projections
 from app.engine.reconciliation import Reconciliation, copy_events, due_events
-from app.engine.report_rules import execution_events, plain_fill, reject_events, unreadable_events
+from app.engine.report_rules import execution_events, plain_report, reject_events, unreadable_events
 from app.engine.risk import RiskGate
 from app.engine.risk.limit_keys import LimitKey
 from app.engine.risk.limits import limit_problem
@@ -732,9 +732,9 @@ class Engine:
                     continue
                 order = self.ledger.find(message.cl_ord_id) or self.ledger.find(message.orig_cl_ord_id)
                 if isinstance(message, ExecutionReport):
-                    if order is not None and (fill := plain_fill(order, message)) is not None:
-                        batch.record_execution(order, fill)  # the commonest report, decided and applied in one go
-                        events: Sequence[Event] = (fill,)
+                    if order is not None and (plain := plain_report(order, message)) is not None:
+                        batch.record_execution(order, plain)  # the commonest reports, decided and applied in one go
+                        events: Sequence[Event] = (plain,)
                     else:
                         if order is None and message.exec_type is not ExecType.ORDER_STATUS:  # a status answer: no DK
                             batch.changes.dont_know.append(message)
