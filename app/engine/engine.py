@@ -54,6 +54,7 @@ from app.engine.events import (
     StatusRequested,
     TwapStarted,
 )
+from app.engine.execution_json import execution_json
 from app.engine.ids import SYSTEM_USER, AccountId, ClOrdId, OrderId, UserId
 from app.engine.kill_switch import KillSwitchStatus, status_of
 from app.engine.kill_terms import KillGrade, KillTrigger, Scope
@@ -64,7 +65,7 @@ from app.engine.parent_terms import ParentSpec
 from app.engine.positions import Positions
 from app.engine.projections import Projections
 from app.engine.reconciliation import Reconciliation, copy_events, due_events
-from app.engine.report_rules import execution_events, plain_fill, reject_events, unreadable_events
+from app.engine.report_rules import execution_events, plain_report, reject_events, unreadable_events
 from app.engine.risk import RiskGate
 from app.engine.risk.limit_keys import LimitKey
 from app.engine.risk.limits import limit_problem
@@ -732,9 +733,9 @@ class Engine:
                     continue
                 order = self.ledger.find(message.cl_ord_id) or self.ledger.find(message.orig_cl_ord_id)
                 if isinstance(message, ExecutionReport):
-                    if order is not None and (fill := plain_fill(order, message)) is not None:
-                        batch.record_execution(order, fill)  # the commonest report, decided and applied in one go
-                        events: Sequence[Event] = (fill,)
+                    if order is not None and (plain := plain_report(order, message)) is not None:
+                        batch.record_execution(order, plain)  # the commonest reports, decided and applied in one go
+                        events: Sequence[Event] = (plain,)
                     else:
                         if order is None and message.exec_type is not ExecType.ORDER_STATUS:  # a status answer: no DK
                             batch.changes.dont_know.append(message)
@@ -896,16 +897,19 @@ class _Batch:
         """Record the system's ``event`` about ``order`` (its own order, already found): as ``record`` does, with no
         search for the order or for the projections that follow the event."""
         order_id = order.order_id
-        self.engine.book.apply_execution(order, event, self._append(event, order_id, SYSTEM_USER))
+        ts = self._append(event, order_id, SYSTEM_USER, execution_json(event))
+        self.engine.book.apply_execution(order, event, ts)
         self.changes.orders.add(order_id)
 
-    def _append(self, event: Event, order_id: OrderId | None, user: UserId) -> datetime:
-        """Append ``event`` to the transaction and the change set; the batch's time."""
+    def _append(self, event: Event, order_id: OrderId | None, user: UserId, data: str | None = None) -> datetime:
+        """Append ``event`` (its log text ``data`` when already written) to the transaction and the change set;
+        the batch's time."""
         ts = self._ts
         if ts is None:
             ts = self._ts = self.engine.clock.now()
             self._ts_text = ts.isoformat()
-        stored = self.tx.append(type(event).__name__, self._ts_text, user, to_json(event), order_id)
+        text = to_json(event) if data is None else data
+        stored = self.tx.append(type(event).__name__, self._ts_text, user, text, order_id)
         self.changes.recorded.append(Recorded(stored.seq, ts, user, event))
         return ts
 

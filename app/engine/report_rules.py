@@ -8,6 +8,8 @@ fills is checked against the venue's CumQty and any difference is a break the us
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from app.engine.enums import LIVE_STATUSES, TERMINAL_STATUSES, ExecType, OrderStatus
 from app.engine.events import (
     TRADE_EXEC_TYPES,
@@ -58,19 +60,27 @@ def execution_events(order: Order | None, report: ExecutionReport) -> list[Event
     return _Application(order, report).events()
 
 
-def plain_fill(order: Order, report: ExecutionReport) -> ExecutionApplied | None:
-    """The one event of the commonest report, decided in one pass; None for anything the general rules must weigh.
+def plain_report(order: Order, report: ExecutionReport) -> ExecutionApplied | None:
+    """The one event of the commonest reports (a plain fill, a plain ack), decided in one pass; None for anything
+    the general rules (``execution_events``) must weigh."""
+    kind = report.exec_type
+    if kind is _NEW:
+        return _plain_ack(order, report)
+    return _plain_fill(order, report) if kind is _TRADE or kind in TRADE_EXEC_TYPES else None
+
+
+def _plain_fill(order: Order, report: ExecutionReport) -> ExecutionApplied | None:
+    """The event of a plain fill, or None when the report is not one.
 
     A plain fill is a trade (150=F) for a working order with no cancel or replace awaiting an answer, under an
     ExecID never seen (nor busted before it came), whose CumQty moves on from ours by at least nothing and stays
     within the order, with our tally and the venue's CumQty agreeing before and after. For such a report the
-    general rules (``execution_events``) come to exactly this event and no anomaly; a test runs random report
-    streams through both and compares every event and every projection.
+    general rules come to exactly this event and no anomaly; a test runs random report streams through both and
+    compares every event and every projection.
     """
     exec_id, held, cum = report.exec_id, order.cum_qty, report.cum_qty
     if (
-        report.exec_type not in TRADE_EXEC_TYPES
-        or order.status not in _PLAINLY_WORKING
+        order.status not in _PLAINLY_WORKING
         or cum < held
         or exec_id in order.fills  # a fill seen before, or one whose bust came first
         or exec_id in order.exec_ids
@@ -84,9 +94,43 @@ def plain_fill(order: Order, report: ExecutionReport) -> ExecutionApplied | None
         return None
     filled = report.ord_status is _FILLED or cum >= qty
     status = _FILLED if filled else _PARTIALLY_FILLED
+    return _applied(order, report, status, cum, ZERO if filled else qty - cum, tally, counted=True)
+
+
+def _plain_ack(order: Order, report: ExecutionReport) -> ExecutionApplied | None:
+    """The event of a plain ack, or None when the report is not one.
+
+    A plain ack is a 150=0 for an order pending new with no cancel or replace awaiting an answer, under an ExecID
+    never seen, restating the CumQty we hold (within the order) with our tally agreeing: the order is now new and
+    nothing else changes. The general rules come to exactly this event and no anomaly (the same test compares).
+    """
+    held = order.cum_qty
+    if (
+        order.status is not _PENDING_NEW
+        or report.cum_qty != held
+        or held != order.tally_qty
+        or held > order.qty
+        or report.exec_id in order.exec_ids
+        or order.pending is not None
+    ):
+        return None
+    return _applied(order, report, _NEW_STATUS, held, order.qty - held, held, counted=False)
+
+
+def _applied(
+    order: Order,
+    report: ExecutionReport,
+    status: OrderStatus,
+    cum: Decimal,
+    leaves: Decimal,
+    tally: Decimal,
+    *,
+    counted: bool,
+) -> ExecutionApplied:
+    """The event of a plain report: the order's own terms, the report's facts, moving to ``status`` outright."""
     return ExecutionApplied(
         order.order_id,
-        exec_id,
+        report.exec_id,
         report.exec_type,
         report.cl_ord_id,
         report.ord_status,
@@ -95,13 +139,13 @@ def plain_fill(order: Order, report: ExecutionReport) -> ExecutionApplied | None
         report.last_qty,
         report.last_px,
         cum,
-        ZERO if filled else qty - cum,
+        leaves,
         report.avg_px,
-        qty,
+        order.qty,
         order.limit_px,
         order.stop_px,
         tally,
-        True,
+        counted,
         report.venue_order_id,
         None,
         report.ref_exec_id,
@@ -157,6 +201,8 @@ _ORDER_STATUS, _IN_DOUBT = ExecType.ORDER_STATUS, LinkOutcome.IN_DOUBT
 _FULL_FILL, _PARTIAL_FILL = Trigger.FULL_FILL, Trigger.PARTIAL_FILL
 _REJECTED, _REJECTED_STATUS = ExecType.REJECTED, OrderStatus.REJECTED
 _PARTIALLY_FILLED = OrderStatus.PARTIALLY_FILLED
+_NEW, _TRADE = ExecType.NEW, ExecType.TRADE
+_NEW_STATUS, _PENDING_NEW = OrderStatus.NEW, OrderStatus.PENDING_NEW
 _PLAINLY_WORKING = frozenset({OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED, OrderStatus.REPLACED})
 """The states where the transition table takes a fill to partially filled or filled, by the quantities alone."""
 

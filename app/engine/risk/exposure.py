@@ -23,6 +23,9 @@ SideKey = tuple[AccountId, str, bool]
 """(account, symbol, is a buy)."""
 
 
+_new_tuple = tuple.__new__
+
+
 class Stake(NamedTuple):
     """What one working order could still do."""
 
@@ -45,9 +48,10 @@ class SideSum(NamedTuple):
 
     def plus(self, qty: Decimal, px: Decimal | None) -> SideSum:
         """These orders and ``qty`` more at ``px`` (None: at market); a negative ``qty`` takes away."""
+        total, value, unpriced = self
         if px is None:
-            return SideSum(self.qty + qty, self.value, self.unpriced + qty)
-        return SideSum(self.qty + qty, self.value + qty * px, self.unpriced)
+            return _new_tuple(SideSum, (total + qty, value, unpriced + qty))  # once per fill: no Python __new__
+        return _new_tuple(SideSum, (total + qty, value + qty * px, unpriced))
 
 
 NONE_WORKING = SideSum(ZERO, ZERO, ZERO)
@@ -74,7 +78,6 @@ def stake_of(order: Order) -> Stake | None:
 
 
 _BUY = Side.BUY
-_new_tuple = tuple.__new__
 
 
 class WorkingExposure:
@@ -86,19 +89,22 @@ class WorkingExposure:
         """Per account, per (symbol, is a buy) with orders working: their sums."""
 
     def order_changed(self, order: Order) -> None:
-        """Replace the order's stake with what it is now."""
-        old = self.stakes.pop(order.order_id, None)
-        new = stake_of(order)
-        if new is not None:
-            self.stakes[order.order_id] = new
-        if old == new:  # an ack, a status change: the sums stand
+        """Replace the order's stake with what it is now (a fill: one change of the same side's sums)."""
+        order_id, stakes = order.order_id, self.stakes
+        old, new = stakes.get(order_id), stake_of(order)
+        if new is None:
+            if old is not None:
+                del stakes[order_id]
+                self._add(old, -old.qty)
             return
-        if old is not None and new is not None and old[:3] == new[:3] and old.px == new.px:
-            self._add(new, new.qty - old.qty)  # a fill: one change of the same sums
-            return
-        if old is not None:
+        stakes[order_id] = new
+        if old is None:
+            self._add(new, new.qty)
+        elif old.px == new.px and old.symbol == new.symbol and old.buy is new.buy and old.account == new.account:
+            if old.qty != new.qty:  # an ack or a status change leaves it as it was
+                self._add(new, new.qty - old.qty)
+        else:
             self._add(old, -old.qty)
-        if new is not None:
             self._add(new, new.qty)
 
     def rebuild(self, ledger: OrderLedger) -> None:

@@ -30,7 +30,10 @@ def _order(n: int) -> Order:
 @given(
     st.lists(
         st.tuples(
-            st.integers(0, 3), st.integers(0, 100), st.sampled_from(STATUSES), st.sampled_from([None, "10", "10.25"])
+            st.integers(0, 3),
+            st.integers(0, 100),
+            st.sampled_from(STATUSES),
+            st.sampled_from([None, "10", "10.00", "10.25"]),
         ),
         max_size=30,
     )

@@ -1,8 +1,9 @@
-"""The plain fill's fast path (report_rules.plain_fill) against the general report rules.
+"""The plain fill's and plain ack's fast path (report_rules.plain_report) against the general report rules.
 
-Which reports take it, which do not, and a property: random report streams (fills, duplicates, late
-arrivals, busts and corrections, fills that overrun the order or disagree with our tally, cancels and
-amends racing fills, their answers and refusals) go through two engines, one with the fast path and one
+Which reports take it, which do not, and a property: random report streams (acks early, late, twice or after a
+fill, fills, duplicates, late arrivals, busts and corrections, fills that overrun the order or disagree with our
+tally, cancels and amends racing fills and acks, their answers and refusals) go through two engines, one with the
+fast path and one
 with only the general rules. Every event (its text and its hash), every change set, every order, position,
 exposure sum and desk view must come out the same, and so must the fast engine's book replayed from its log.
 """
@@ -25,7 +26,7 @@ from app.engine.enums import ExecType, OrderStatus, Side
 from app.engine.events import ExecutionApplied
 from app.engine.ids import AccountId, ClOrdId, OrderId
 from app.engine.order import Amendment, Order, RequestKind
-from app.engine.report_rules import execution_events, plain_fill
+from app.engine.report_rules import execution_events, plain_report
 from app.engine.venue_messages import ExecutionReport, VenueMessage
 from tests.support.engine_kit import TRADER, open_engine, spec
 from tests.support.reports import VenueOrder
@@ -43,10 +44,10 @@ def _working(tmp: Path, qty: int = 100) -> tuple[Engine, Order, VenueOrder]:
     return engine, order, venue
 
 
-def test_a_plain_fill_is_decided_as_the_general_rules_decide_it(tmp_path: Path) -> None:
+def test_a_plain_report_is_decided_as_the_general_rules_decide_it(tmp_path: Path) -> None:
     engine, order, venue = _working(tmp_path)
     for report in (venue.fill(30, 10), venue.fill(70, 11)):  # a partial, then the fill that completes it
-        fast = plain_fill(order, report)
+        fast = plain_report(order, report)
         assert fast is not None
         assert [fast] == execution_events(order, report)
         engine.apply_venue_messages([report])
@@ -67,9 +68,36 @@ def test_anything_unusual_is_left_to_the_general_rules(tmp_path: Path) -> None:
         "an ack": venue.ack(),
     }
     for what, report in unusual.items():
-        assert plain_fill(order, report) is None, what
+        assert plain_report(order, report) is None, what
     engine.cancel(CancelOrder(order.order_id, TRADER))
-    assert plain_fill(order, venue.fill(10, 10)) is None, "a fill racing our cancel"
+    assert plain_report(order, venue.fill(10, 10)) is None, "a fill racing our cancel"
+    engine.store.close()
+
+
+def test_a_plain_ack_is_decided_as_the_general_rules_decide_it(tmp_path: Path) -> None:
+    engine, _ = open_engine(tmp_path / "a.sqlite3", id_prefix="OEMS")
+    engine.submit(SubmitOrder(spec(qty=Decimal(100), account=ACCOUNT), TRADER, cl_ord_id=ClOrdId("A-1")))
+    order = engine.ledger.get(OrderId("A-1"))
+    assert order is not None
+    ack = VenueOrder("A-1", 100).ack()
+    fast = plain_report(order, ack)
+    assert fast is not None
+    assert [fast] == execution_events(order, ack)
+    engine.apply_venue_messages([ack])
+    assert order.status is OrderStatus.NEW
+    assert plain_report(order, ack) is None, "a duplicate ack"
+    engine.store.close()
+
+
+def test_an_ack_that_is_not_plain_is_left_to_the_general_rules(tmp_path: Path) -> None:
+    engine, _ = open_engine(tmp_path / "a.sqlite3", id_prefix="OEMS")
+    engine.submit(SubmitOrder(spec(qty=Decimal(100), account=ACCOUNT), TRADER, cl_ord_id=ClOrdId("A-1")))
+    order = engine.ledger.get(OrderId("A-1"))
+    assert order is not None
+    venue = VenueOrder("A-1", 100)
+    assert plain_report(order, dataclasses.replace(venue.ack(), cum_qty=Decimal(10))) is None, "a CumQty of fills"
+    engine.cancel(CancelOrder(order.order_id, TRADER))
+    assert plain_report(order, venue.ack()) is None, "an ack racing our cancel"
     engine.store.close()
 
 
@@ -77,7 +105,7 @@ def test_a_fill_whose_bust_came_first_is_left_to_the_general_rules(tmp_path: Pat
     engine, order, venue = _working(tmp_path)
     fill = venue.fill(30, 10)
     engine.apply_venue_messages([venue.bust(fill)])
-    assert plain_fill(order, fill) is None
+    assert plain_report(order, fill) is None
     engine.store.close()
 
 
@@ -103,12 +131,14 @@ def _draw_step(data: st.DataObject, venue: _Venue) -> tuple[str, object]:
     side, order_id = venue.orders[i], OrderId(f"S-{i}")
     step = data.draw(
         st.sampled_from(["fill", "fill", "fill", "fill", "again", "bust", "correct", "skew", "cancel", "replace"])
-        | st.sampled_from(["answer", "refuse", "end", "batch", "hold", "overtaken", "release", "zero", "lost"])
+        | st.sampled_from(["answer", "refuse", "end", "batch", "hold", "overtaken", "release", "zero", "lost", "ack"])
     )
     if step in ("cancel", "replace", "lost"):
         return "command", _desk_step(data, step, order_id)
     if step in ("answer", "refuse") and i in venue.pending:
         return "messages", [_answer(venue, i, accept=step == "answer")]
+    if step == "ack":  # early, late, again, or after fills (a CumQty of its own)
+        return "messages", [venue.sends(side.ack())]
     if step == "end":
         return "messages", [venue.sends(side.report(ExecType.EXPIRED, OrderStatus.EXPIRED))]
     if step == "hold":
@@ -201,7 +231,8 @@ def test_random_streams_give_the_same_events_and_book_with_or_without_the_fast_p
             order_spec = spec(qty=Decimal(100), side=sides[i], account=ACCOUNT, limit_px=Decimal(100))
             for engine in (fast, general):
                 engine.submit(SubmitOrder(order_spec, TRADER, cl_ord_id=ClOrdId(f"S-{i}")))
-        acks = [venue.sends(v.ack()) for v in venue.orders]
+        acked = data.draw(st.lists(st.booleans(), min_size=count, max_size=count))  # the rest: acked (or not) later
+        acks = [venue.sends(v.ack()) for v, ack in zip(venue.orders, acked, strict=True) if ack]
         steps: list[tuple[str, object]] = [("messages", acks)]
         steps += [_draw_step(data, venue) for _ in range(data.draw(st.integers(1, 25)))]
         for kind, what in steps:
@@ -225,7 +256,7 @@ def test_random_streams_give_the_same_events_and_book_with_or_without_the_fast_p
 def _deliver(fast: Engine, general: Engine, messages: Sequence[VenueMessage]) -> None:
     """Apply ``messages`` as one batch to both engines, the second without the fast path; they must agree."""
     fast_changes = fast.apply_venue_messages(messages)
-    with mock.patch("app.engine.engine.plain_fill", return_value=None):
+    with mock.patch("app.engine.engine.plain_report", return_value=None):
         general_changes = general.apply_venue_messages(messages)
     assert _changes(fast_changes) == _changes(general_changes)
     assert _book(fast) == _book(general)
@@ -253,17 +284,20 @@ def _note_request(engine: Engine, cmd: object, venue: _Venue) -> None:
         venue.pending[i] = (pending.kind, pending.cl_ord_id, qty)
 
 
-def test_the_fast_path_is_taken_by_a_fill_burst(tmp_path: Path) -> None:
-    engine, order, venue = _working(tmp_path, qty=1000)
+def test_the_fast_path_is_taken_by_an_ack_and_a_fill_burst(tmp_path: Path) -> None:
+    engine, _ = open_engine(tmp_path / "b.sqlite3", id_prefix="OEMS")
+    engine.submit(SubmitOrder(spec(qty=Decimal(1000), account=ACCOUNT), TRADER, cl_ord_id=ClOrdId("B-1")))
+    order, venue = engine.ledger.get(OrderId("B-1")), VenueOrder("B-1", 1000)
+    assert order is not None
     taken: list[bool] = []
 
     def watched(order: Order, report: ExecutionReport) -> ExecutionApplied | None:
-        fill = plain_fill(order, report)
+        fill = plain_report(order, report)
         taken.append(fill is not None)
         return fill
 
-    with mock.patch("app.engine.engine.plain_fill", watched):
-        engine.apply_venue_messages([venue.fill(10, 100 + n) for n in range(20)])
-    assert taken == [True] * 20
+    with mock.patch("app.engine.engine.plain_report", watched):
+        engine.apply_venue_messages([venue.ack()] + [venue.fill(10, 100 + n) for n in range(20)])
+    assert taken == [True] * 21
     assert order.cum_qty == 200
     engine.store.close()
