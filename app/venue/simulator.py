@@ -19,7 +19,8 @@ With a store (``venue_store.py``, ``VenueSimulator(..., store_path=...)``) the v
 real ones do: each session's sequence numbers and sent messages, and each venue's client orders of the trading day,
 working or finished, and id counters (``venue_state.py``), the orders that changed saved at each market step and
 when the simulator stops; the finished ones are dropped at the close. A venue restored from its store, at its first
-market step while open, trades any orders the restore left crossed, and expires the DAY orders of any close passed
+market step while open, trades any orders the restore left crossed (a halted book's at the first step after it
+resumes), and expires the DAY orders of any close passed
 since it was saved.
 """
 
@@ -161,13 +162,13 @@ class SimulatedVenue:
         self.save()
 
     def tick(self) -> None:
-        """One market step on the venue's clock: what a restore left crossed trades (the first step while open),
-        makers requote, due GTD orders expire, and at the close DAY orders expire."""
+        """One market step on the venue's clock: what a restore left crossed trades (the first step while open and the
+        book not halted), makers requote, due GTD orders expire, and at the close DAY orders expire."""
         now = self.clock.now()
         out: list[Outbound] = []
         if self._uncross_due and self.calendar.is_open(now):
-            self._uncross_due = False
             out += self.app.uncross()
+            self._uncross_due = any(self.app.halted())  # a halted book stays crossed: again at each step till it trades
         out += self.app.step_market() + self.app.expire()
         rolled = self.next_close is not None and now >= self.next_close
         if rolled:

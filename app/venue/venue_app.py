@@ -369,6 +369,10 @@ class VenueApplication:
         """Let ``symbol`` trade again after a halt; nothing for a symbol that is not halted."""
         return self._trading_status(symbol, halted=False)
 
+    def halted(self) -> list[str]:
+        """The symbols whose trading is halted, in listing order."""
+        return [symbol for symbol in self.engine.symbols if (book := self.engine.book(symbol)) and book.halted]
+
     def _trading_status(self, symbol: str, *, halted: bool) -> list[Outbound]:
         book = self.engine.book(symbol)
         if book is None or book.halted is halted:

@@ -74,8 +74,10 @@ def restore(app: VenueApplication, saved: SavedVenue) -> int:
         raise ValueError(f"the venue store holds state version {state.get('version')}, this simulator reads {_VERSION}")
     for source, number in zip(_sources(app), state["counters"], strict=True):
         source.continue_from(number + RESTART_GAP)
-    items = [*state.get("orders", ()), *map(json.loads, saved.orders)]
-    orders = sorted(map(_order_from, items), key=lambda kept: kept[0].seq)
+    inline = [_order_from(item) for item in state.get("orders", ())]
+    if app.touched is not None:  # version 1: the first save replaces the document they came in, so they go as rows
+        app.touched.update((o.order_id, o.symbol) for o, _ in inline)
+    orders = sorted([*inline, *(_order_from(json.loads(row)) for row in saved.orders)], key=lambda kept: kept[0].seq)
     for o, earlier in orders:
         _book(app, o.symbol).restore(o, earlier)
         _remember(app, o, earlier)

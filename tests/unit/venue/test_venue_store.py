@@ -198,3 +198,32 @@ def test_a_restored_venue_saves_its_counters_at_its_first_step_so_a_second_crash
     assert answers[0] != answers[1]
     assert venue.store is not None
     venue.store.close()
+
+
+def test_a_book_restored_crossed_while_halted_trades_at_the_first_step_after_it_resumes(tmp_path: Path) -> None:
+    path = tmp_path / "venues.sqlite3"
+    clock = FakeClock()
+    symbol = QUIET_SIMA.listings[0].symbol
+    venue = _sima(VenueStore(path), clock)
+    Client(venue.app, "SIMA").new("buy", "1", "100", "10.00", symbol=symbol)
+    Client(venue.app, "OTHER").new("sell", "2", "60", "10.05", symbol=symbol)
+    venue.tick()
+    assert venue.store is not None
+    venue.store.close()
+    crossed = VenueStore(path)
+    kept = crossed.venue_state("SIMA")
+    assert kept is not None
+    raised = [state.replace('"price":"10.00"', '"price":"10.10"') for state in kept.orders]
+    rows = [OrderRow(json.loads(state)["order_id"], True, state) for state in raised]
+    crossed.save_venue("SIMA", kept.saved_ts, VenueChanges(kept.counters, rows, []))
+
+    again = _sima(crossed, clock)
+    book = again.app.engine.book(symbol)
+    assert book is not None
+    again.app.halt(symbol)
+    again.tick()
+    assert (book.best_bid(), book.best_ask()) == (Decimal("10.10"), Decimal("10.05"))
+    again.app.resume(symbol)
+    again.tick()
+    assert (book.best_bid(), book.best_ask()) == (Decimal("10.10"), None)
+    crossed.close()
