@@ -8,9 +8,10 @@ OrderIDs, ExecIDs and match ids, so no id given out before the restart is given 
 
 ``changes`` is what to write at a save: the counters and only the orders whose state changed since the last save (the
 venue application notes them, ``VenueApplication.touched``), or the OrderIDs of those the books forgot; ``saved_state``
-is everything, as a first save writes it. A save comes at the market step after a client's order changed (and at least
-every ``_IDS_BETWEEN_SAVES`` ids the makers' requotes use), after that step's reports went out, so a crash can come
-after reports whose ids the last save does not count: ``restore`` carries each counter on past ``RESTART_GAP`` more ids
+is everything, as a first save writes it. A save comes before the reports of a client's order changing go out (and
+at least every ``_IDS_BETWEEN_SAVES`` ids the makers' requotes use), but reports that change no client order (status
+answers, acks of requests still held) give out ids too, so a crash can come after reports whose ids the last save does
+not count: ``restore`` carries each counter on past ``RESTART_GAP`` more ids
 than saved (a desk that applied ExecID N before the crash must never see N name another fill). ``restore`` puts the
 orders back into the books of a venue just built, working ones behind the makers' first quotes at the same price (a
 restored book may be crossed: the venue's first market step trades it, ``OrderBook.uncross``), and has each session's
