@@ -17,9 +17,11 @@ those aimed at this one, ``venue NAME: ...``; the same seed) on its wire
 
 With a store (``venue_store.py``, ``VenueSimulator(..., store_path=...)``) the venues remember across a restart, as
 real ones do: each session's sequence numbers and sent messages, and each venue's client orders of the trading day,
-working or finished, and id counters (``venue_state.py``), the orders that changed saved at each market step and
-when the simulator stops; the finished ones are dropped at the close. A venue restored from its store, at its first
-market step while open, trades any orders the restore left crossed, and expires the DAY orders of any close passed
+working or finished, and id counters (``venue_state.py``), the orders that changed saved before any report of the
+change goes out (a request taking effect, a market step, a fault script's act) and when the simulator stops; the
+finished ones are dropped at the close. A venue restored from its store, at its first
+market step while open, trades any orders the restore left crossed (a halted book's at the first step after it
+resumes), and expires the DAY orders of any close passed
 since it was saved.
 """
 
@@ -135,8 +137,10 @@ class SimulatedVenue:
     def save(self, day_rolled: bool = False) -> None:
         """Save the client orders that changed and the id counters to the venue's store, if it has one and anything
         changed (``day_rolled``: the close passed, the day's finished orders go)."""
+        if self.store is None:
+            return
         mark = counters_mark(self.app)
-        if self.store is not None and (self.app.touched or mark != self._saved or day_rolled):
+        if self.app.touched or mark != self._saved or day_rolled:
             self.store.save_venue(self.profile.name, self.clock.now().isoformat(), changes(self.app, day_rolled))
             self._saved = mark
 
@@ -161,20 +165,19 @@ class SimulatedVenue:
         self.save()
 
     def tick(self) -> None:
-        """One market step on the venue's clock: what a restore left crossed trades (the first step while open),
-        makers requote, due GTD orders expire, and at the close DAY orders expire."""
+        """One market step on the venue's clock: what a restore left crossed trades (the first step while open and the
+        book not halted), makers requote, due GTD orders expire, and at the close DAY orders expire."""
         now = self.clock.now()
         out: list[Outbound] = []
         if self._uncross_due and self.calendar.is_open(now):
-            self._uncross_due = False
             out += self.app.uncross()
+            self._uncross_due = any(self.app.halted())  # a halted book stays crossed: again at each step till it trades
         out += self.app.step_market() + self.app.expire()
         rolled = self.next_close is not None and now >= self.next_close
         if rolled:
             out += self.app.close_session()
             self.next_close = self.calendar.next_close(now)
-        self._send(out)
-        self.save(rolled)
+        self._send(out, rolled)
 
     def _hear(self, name: str, received: Received) -> list[FixMessage]:
         """A request from the desk: answer what the venue says at once; the rest after the ack latency. A fault
@@ -204,11 +207,16 @@ class SimulatedVenue:
             self.tick()
 
     def _route(self, name: str, outbound: list[Outbound]) -> list[FixMessage]:
-        """The messages for session ``name``, in order; the others (drop copies, other sessions) go out now."""
+        """The messages for session ``name``, in order; the others (drop copies, other sessions) go out now. Either
+        way the order changes they tell of are saved first (``_send``)."""
         self._send([o for o in outbound if o.session != name])
         return [o.message for o in outbound if o.session == name]
 
-    def _send(self, outbound: list[Outbound]) -> None:
+    def _send(self, outbound: list[Outbound], day_rolled: bool = False) -> None:
+        """Save what changed (``save``), then send ``outbound``: a report never goes out before the order change
+        it tells of is in the store, so a crash after it cannot bring back the order as it was (and trade it
+        twice)."""
+        self.save(day_rolled)
         by_session: dict[str, list[FixMessage]] = {}
         for item in outbound:
             by_session.setdefault(item.session, []).append(item.message)

@@ -11,10 +11,11 @@ pending states), and the request takes effect when the driver calls ``release_ne
 does ``profile.ack_latency_ms`` after each request held (``held(session)`` counts them). Each session's
 requests take effect in the order they came; another session's may overtake them, as on a venue with one
 gateway per session, so fills can reach an order whose cancel or replace is pending, under its old
-ClOrdID. Status and market data requests are answered at once from the book as it stands (a new order
-still held is not in it yet). A venue keeping hours (``profile.open``) refuses new orders and replaces outside
-them ("market closed: opens Mon ... 09:30 America/New_York", OrdRejReason 2) and its makers stand still; cancels
-work at any hour. A request under a ClOrdID the session has already used (``cl_ord_ids.py``: in any symbol, on any kind
+ClOrdID. Status and market data requests are answered at once from the book as it stands; a new order still
+held is not in it yet and is reported pending new (39=A), as FIX 4.4 has it, to a status or mass status request.
+A venue keeping hours (``profile.open``) refuses new orders and replaces outside them ("market closed: opens
+Mon ... 09:30 America/New_York", OrdRejReason 2) and its makers stand still; cancels work at any hour.
+A request under a ClOrdID the session has already used (``cl_ord_ids.py``: in any symbol, on any kind
 of request) is refused at once (a new order 35=8 150=8 103=6, a cancel or replace 35=9 102=6), unless it is a possible
 resend (97=Y or 43=Y) of the very same request: that one gets the order's status under its ClOrdID (150=I) once the
 request has taken effect, and nothing while it still waits.
@@ -247,6 +248,8 @@ class VenueApplication:
         if book is not None:
             state = book.order(query.order_id) if query.order_id else book.find(owner, query.cl_ord_id)
         mine = state if state is not None and state.owner == owner else None
+        if mine is None and not query.order_id:
+            mine = next((s for s in self._waiting(session) if s.cl_ord_id == query.cl_ord_id), None)
         return [Outbound(session, order_status(self.writer, query, mine, self.report_ids()))]
 
     def _on_mass_status(self, session: str, msg: FixMessage) -> list[Outbound]:
@@ -255,11 +258,20 @@ class VenueApplication:
         symbols = self.engine.symbols if query.scope == MASS_ALL else [query.symbol or ""]
         books = [book for book in map(self.engine.book, symbols) if book is not None]
         side = query.side
-        states = [state for book in books for state in book.open_orders(owner) if side is None or state.side is side]
+        states = [state for book in books for state in book.open_orders(owner)]
+        states += [state for state in self._waiting(session) if query.scope == MASS_ALL or state.symbol == query.symbol]
+        states = [state for state in states if side is None or state.side is side]
         return [Outbound(session, m) for m in mass_status(self.writer, query, states, self.report_ids)]
 
     def _on_market_data(self, session: str, msg: FixMessage) -> list[Outbound]:
         return [Outbound(session, m) for m in self.feed.request(session, msg)]
+
+    def _waiting(self, session: str) -> list[OrderState]:
+        """The new orders of ``session`` received and still held (not yet in a book), as pending new (39=A): what a
+        status request about one of them must hear, not "unknown", or the client takes an order the venue will work
+        for one it refused."""
+        held = self._held.get(session, ())
+        return [request_state(h.request, OrderStatus.PENDING_NEW) for h in held if isinstance(h.request, NewOrder)]
 
     def _hold(self, held: _Held) -> None:
         self._held.setdefault(held.session, deque()).append(held)
@@ -356,6 +368,10 @@ class VenueApplication:
     def resume(self, symbol: str) -> list[Outbound]:
         """Let ``symbol`` trade again after a halt; nothing for a symbol that is not halted."""
         return self._trading_status(symbol, halted=False)
+
+    def halted(self) -> list[str]:
+        """The symbols whose trading is halted, in listing order."""
+        return [symbol for symbol in self.engine.symbols if (book := self.engine.book(symbol)) and book.halted]
 
     def _trading_status(self, symbol: str, *, halted: bool) -> list[Outbound]:
         book = self.engine.book(symbol)

@@ -8,9 +8,10 @@ OrderIDs, ExecIDs and match ids, so no id given out before the restart is given 
 
 ``changes`` is what to write at a save: the counters and only the orders whose state changed since the last save (the
 venue application notes them, ``VenueApplication.touched``), or the OrderIDs of those the books forgot; ``saved_state``
-is everything, as a first save writes it. A save comes at the market step after a client's order changed (and at least
-every ``_IDS_BETWEEN_SAVES`` ids the makers' requotes use), after that step's reports went out, so a crash can come
-after reports whose ids the last save does not count: ``restore`` carries each counter on past ``RESTART_GAP`` more ids
+is everything, as a first save writes it. A save comes before the reports of a client's order changing go out (and
+at least every ``_IDS_BETWEEN_SAVES`` ids the makers' requotes use), but reports that change no client order (status
+answers, acks of requests still held) give out ids too, so a crash can come after reports whose ids the last save does
+not count: ``restore`` carries each counter on past ``RESTART_GAP`` more ids
 than saved (a desk that applied ExecID N before the crash must never see N name another fill). ``restore`` puts the
 orders back into the books of a venue just built, working ones behind the makers' first quotes at the same price (a
 restored book may be crossed: the venue's first market step trades it, ``OrderBook.uncross``), and has each session's
@@ -74,8 +75,10 @@ def restore(app: VenueApplication, saved: SavedVenue) -> int:
         raise ValueError(f"the venue store holds state version {state.get('version')}, this simulator reads {_VERSION}")
     for source, number in zip(_sources(app), state["counters"], strict=True):
         source.continue_from(number + RESTART_GAP)
-    items = [*state.get("orders", ()), *map(json.loads, saved.orders)]
-    orders = sorted(map(_order_from, items), key=lambda kept: kept[0].seq)
+    inline = [_order_from(item) for item in state.get("orders", ())]
+    if app.touched is not None:  # version 1: the first save replaces the document they came in, so they go as rows
+        app.touched.update((o.order_id, o.symbol) for o, _ in inline)
+    orders = sorted([*inline, *(_order_from(json.loads(row)) for row in saved.orders)], key=lambda kept: kept[0].seq)
     for o, earlier in orders:
         _book(app, o.symbol).restore(o, earlier)
         _remember(app, o, earlier)

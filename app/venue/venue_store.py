@@ -5,8 +5,9 @@ the desk logs on again with the numbers continuing and a ResendRequest after a r
 counters (one small JSON document, replaced at each save) and one row per client order of its trading day, working
 or finished, as ``venue_state.py`` writes them; a save writes only the orders that changed since the last one and
 deletes those the venue forgot, and the day roll deletes the finished ones. The sessions' writes commit with each save,
-before the transport writes a byte; the venue's orders are saved at every market step they changed and when the
-simulator stops, so a clean stop loses nothing and a crash at most one step's changes. Tests use the simulator
+before the transport writes a byte; the venue's orders are saved whenever they changed, in a commit just before the
+sessions' one for the reports that tell of it, so a crash never brings back an order as it was before a report the
+desk may have read (it would trade again what it already reported filled). Tests use the simulator
 without a store: everything then lives in memory.
 """
 

@@ -89,9 +89,11 @@ class Desk:
 
 
 @asynccontextmanager
-async def desk_under(tmp_path: Path, script: str) -> AsyncIterator[Desk]:
-    """The desk logged on to SIMA, whose order session follows ``script``."""
+async def desk_under(tmp_path: Path, script: str, mass_status: bool = True) -> AsyncIterator[Desk]:
+    """The desk logged on to SIMA, whose order session follows ``script`` (``mass_status``: whether the desk asks
+    after its orders with one OrderMassStatusRequest at logon, as shipped, or one OrderStatusRequest each)."""
     [config] = free_ports(tuple(c for c in load_config(default_config_path()) if c.name == "SIMA"))
+    config = dataclasses.replace(config, mass_status=mass_status)
     assert config.role is SessionRole.ORDERS
     clock = SystemClock()
     simulator = VenueSimulator([config], clock, Faults(parse_script(script, "<test>")))
@@ -110,11 +112,13 @@ async def desk_under(tmp_path: Path, script: str) -> AsyncIterator[Desk]:
         await simulator.close()
 
 
-def play(tmp_path: Path, script: str, story: Callable[[Desk], Coroutine[Any, Any, None]]) -> None:
+def play(
+    tmp_path: Path, script: str, story: Callable[[Desk], Coroutine[Any, Any, None]], mass_status: bool = True
+) -> None:
     """Run ``story`` with the desk logged on to SIMA under ``script``."""
 
     async def scene() -> None:
-        async with desk_under(tmp_path, script) as desk:
+        async with desk_under(tmp_path, script, mass_status) as desk:
             await story(desk)
 
     asyncio.run(scene())
@@ -215,6 +219,28 @@ def test_after_a_reconnect_one_mass_status_request_answers_for_every_live_order(
         assert desk.order(resting).status is OrderStatus.NEW
 
     play(tmp_path, "2nd ack: disconnect before\n", story)
+
+
+def test_an_order_resent_at_logon_and_still_held_by_the_venue_stays_pending_new_to_the_status_answer(
+    tmp_path: Path,
+) -> None:
+    """An order sent while the line is down goes out by resend at the next logon; the desk's OrderStatusRequest
+    reaches the venue while the order still waits out its ack latency there. The venue answers pending new (39=A),
+    so the order stays pending until the ack makes it NEW: never taken for lost, no anomaly, and cancelable."""
+
+    async def story(desk: Desk) -> None:
+        session = desk.gateway.sessions["SIMA"]
+        await desk.until(lambda: session.state is not SessionState.ACTIVE)
+        oid = desk.buy(10, FAR_BELOW)
+        await desk.until(lambda: desk.venue_status(oid) is OrderStatus.NEW)
+        await desk.until(lambda: desk.history(oid).count("ExecutionApplied") == 2)
+        assert desk.sent_types()[MsgType.ORDER_STATUS_REQUEST] == 1
+        order = desk.order(oid)
+        assert (order.status, order.anomalies) == (OrderStatus.NEW, 0)
+        assert desk.engine.cancel(CancelOrder(oid, TRADER)).accepted
+        await desk.reaches(oid, OrderStatus.CANCELED)
+
+    play(tmp_path, "at 300ms: disconnect\n", story, mass_status=False)
 
 
 def test_an_unsolicited_cancel_ends_the_order_with_the_venues_reason(tmp_path: Path) -> None:

@@ -150,3 +150,24 @@ def test_a_state_saved_by_the_previous_version_comes_back() -> None:
     again = VenueApplication(c1.app.profile, c1.app.clock, "DROPCOPY")
     assert restore(again, SavedVenue("2026-01-05T14:30:00+00:00", version_1, [])) == 1
     assert _working(again) == _working(c1.app)
+
+
+def test_orders_kept_by_a_version_1_store_survive_the_first_save_after_the_upgrade() -> None:
+    """Version 1 kept the working orders inside the counters' document, which every save replaces: a restore from
+    it must have the first save write those orders as rows, or a second restart finds none."""
+    c1 = Client(venue(), "C1")
+    c1.new("a1", "1", "100", "99.00")
+    c1.new("a2", "2", "50", "101.00")
+    full = saved_state(c1.app)
+    inline = [json.loads(row.state) for row in full.changed]
+    v1 = SavedVenue(
+        "2026-01-05T14:30:00+00:00", json.dumps({**json.loads(full.counters), "version": 1, "orders": inline}), []
+    )
+    upgraded = VenueApplication(c1.app.profile, c1.app.clock, "DROPCOPY")
+    upgraded.touched = {}
+    assert restore(upgraded, v1) == 2
+    first_save = changes(upgraded)
+    assert json.loads(first_save.counters)["version"] == 2
+    after = VenueApplication(c1.app.profile, c1.app.clock, "DROPCOPY")
+    assert restore(after, _kept(first_save)) == 2
+    assert [row[1] for row in _working(after)] == ["a1", "a2"]

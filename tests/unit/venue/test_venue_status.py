@@ -124,3 +124,23 @@ def test_a_mass_cancel_naming_a_side_cancels_only_that_side() -> None:
     book = app.engine.book("ACME")
     assert book is not None
     assert [o.cl_ord_id for o in book.open_orders()] == ["a2", "z2"]
+
+
+def test_a_new_order_still_held_is_pending_new_to_a_status_and_a_mass_status_request() -> None:
+    """A new order received but not yet in the book (the venue's ack latency: an order resent at logon, say) is
+    pending new (39=A), not unknown: a desk told 39=8 would take an order the venue goes on to work for refused."""
+    app = venue()
+    c1, c2 = Client(app, "C1"), Client(app, "C2")
+    c1.new("a1", "1", "100", "99.00")
+    c1.new("h1", "2", "30", "101.00", release=False)
+    [status] = c1.mine(c1.send("H", [(11, "h1"), (55, "ACME"), (54, "2")], release=False))
+    assert (status[150], status[39], status[37], status[151], status[14]) == ("I", "A", "NONE", "30", "0")
+    [other] = c2.mine(c2.send("H", [(11, "h1"), (55, "ACME"), (54, "2")], release=False))
+    assert other[39] == "8"
+    reports = c1.mine(c1.send("AF", [(584, "m1"), (585, "7")], release=False))
+    assert [(m[11], m[39]) for m in reports] == [("a1", "0"), ("h1", "A")]
+    by_symbol = c1.mine(c1.send("AF", [(584, "m2"), (585, "1"), (55, "BOLT")], release=False))
+    assert [m[39] for m in by_symbol] == ["8"]
+    app.release_next("C1")
+    [worked] = c1.mine(c1.send("H", [(11, "h1"), (55, "ACME"), (54, "2")]))
+    assert (worked[39], worked[37]) == ("0", "TST-O2")

@@ -9,7 +9,12 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from app.engine.clock import FakeClock
+from app.engine.fix import FixMessage
+from app.engine.fix.session import Received
+from app.engine.fix.values import FixValue
 from app.engine.ids import ClOrdId
 from app.engine.store_records import SessionRecord
 from app.venue.faults import WipeStore
@@ -18,7 +23,7 @@ from app.venue.profiles import SIMA
 from app.venue.simulator import SimulatedVenue
 from app.venue.venue_store import OrderRow, VenueChanges, VenueStore
 from tests.support.fix_script import session_config
-from tests.unit.venue.fix_kit import Client
+from tests.unit.venue.fix_kit import T0, Client
 
 QUIET_SIMA = dataclasses.replace(SIMA, liquidity=None, ack_latency_ms=0, pending_acks=False)
 """SIMA without market makers: every order in its books is a test's own."""
@@ -198,3 +203,64 @@ def test_a_restored_venue_saves_its_counters_at_its_first_step_so_a_second_crash
     assert answers[0] != answers[1]
     assert venue.store is not None
     venue.store.close()
+
+
+def test_a_book_restored_crossed_while_halted_trades_at_the_first_step_after_it_resumes(tmp_path: Path) -> None:
+    path = tmp_path / "venues.sqlite3"
+    clock = FakeClock()
+    symbol = QUIET_SIMA.listings[0].symbol
+    venue = _sima(VenueStore(path), clock)
+    Client(venue.app, "SIMA").new("buy", "1", "100", "10.00", symbol=symbol)
+    Client(venue.app, "OTHER").new("sell", "2", "60", "10.05", symbol=symbol)
+    venue.tick()
+    assert venue.store is not None
+    venue.store.close()
+    crossed = VenueStore(path)
+    kept = crossed.venue_state("SIMA")
+    assert kept is not None
+    raised = [state.replace('"price":"10.00"', '"price":"10.10"') for state in kept.orders]
+    rows = [OrderRow(json.loads(state)["order_id"], True, state) for state in raised]
+    crossed.save_venue("SIMA", kept.saved_ts, VenueChanges(kept.counters, rows, []))
+
+    again = _sima(crossed, clock)
+    book = again.app.engine.book(symbol)
+    assert book is not None
+    again.app.halt(symbol)
+    again.tick()
+    assert (book.best_bid(), book.best_ask()) == (Decimal("10.10"), Decimal("10.05"))
+    again.app.resume(symbol)
+    again.tick()
+    assert (book.best_bid(), book.best_ask()) == (Decimal("10.10"), None)
+    crossed.close()
+
+
+def test_a_fill_is_saved_before_its_report_is_written_so_a_crash_cannot_trade_the_order_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OTHER's buy rests and is saved; the desk's sell (through the venue's session, taking effect after its ack
+    latency) fills it. The venue crashes before its next market step: the restored venue must know both orders
+    filled, and must have known it before writing the first report about it."""
+    path = tmp_path / "venues.sqlite3"
+    clock = FakeClock()
+    symbol = QUIET_SIMA.listings[0].symbol
+    venue = _sima(VenueStore(path), clock)
+    Client(venue.app, "OTHER").new("b1", "1", "100", "10.00", symbol=symbol)
+    venue.tick()
+    reader = VenueStore(path)
+    seen: list[dict[str, str]] = []
+    monkeypatch.setattr(venue.served["SIMA"].acceptor, "write", lambda *_: seen.append(_orders(reader)))
+    fields: list[tuple[int, FixValue]] = [(11, "s1"), (55, symbol), (54, "2"), (38, "100"), (40, "2"), (44, "10.00")]
+    sell = FixMessage("D", [*fields, (59, "0"), (60, T0)])
+    assert venue._hear("SIMA", Received(2, sell, b"")) == []  # held for the ack latency
+    venue._release("SIMA")
+    assert seen == [{"b1": "FILLED", "s1": "FILLED"}]
+    assert venue.store is not None
+    venue.store.close()  # the crash: no market step, no close
+
+    again = _sima(VenueStore(path), clock)
+    seller = Client(again.app, "THIRD")
+    assert seller.mine(seller.new("s2", "2", "100", "10.00", symbol=symbol))[0][39] == "0"  # rests: b1 is not back
+    assert _orders(reader)["b1"] == "FILLED"
+    reader.close()
+    assert again.store is not None
+    again.store.close()
