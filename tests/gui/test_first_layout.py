@@ -20,7 +20,8 @@ from tests.support.reports import VenueOrder
 SYMBOLS = ("ACME", "BOLT", "DYNA", "FLUX")
 
 
-def _window(qtbot: QtBot, engine: Engine, settings: QSettings, width: int, height: int) -> MainWindow:
+def first_start_window(qtbot: QtBot, engine: Engine, settings: QSettings, width: int, height: int) -> MainWindow:
+    """The desktop as a first start at ``width`` x ``height`` lays it out, with a watchlist as a trader has one."""
     prices = PriceBook()
     now = engine.clock.now()
     prices.update([Quote(s, Decimal("199.95"), Decimal("199.97"), Decimal("199.96"), now) for s in SYMBOLS])
@@ -61,7 +62,7 @@ def _dock(window: MainWindow, title: str) -> QDockWidget:
 def test_every_watchlist_column_shows_beside_a_usable_chart(
     qtbot: QtBot, engine: Engine, settings: QSettings, width: int, height: int
 ) -> None:
-    window = _window(qtbot, engine, settings, width, height)
+    window = first_start_window(qtbot, engine, settings, width, height)
     assert _cut_off(window.watchlist.table) == []
     chart = window.price_chart
     assert chart.width() >= 400
@@ -70,7 +71,7 @@ def test_every_watchlist_column_shows_beside_a_usable_chart(
 
 
 def test_the_executions_show_whole_clordids(qtbot: QtBot, engine: Engine, settings: QSettings) -> None:
-    window = _window(qtbot, engine, settings, 1280, 800)
+    window = first_start_window(qtbot, engine, settings, 1280, 800)
     order_id = engine.submit(SubmitOrder(spec(qty=Decimal(500), limit_px=Decimal("100.00")), TRADER)).order_id
     assert order_id is not None
     venue = VenueOrder(order_id, 500)
@@ -82,7 +83,7 @@ def test_the_executions_show_whole_clordids(qtbot: QtBot, engine: Engine, settin
 
 
 def test_a_saved_layout_wins_over_the_first_one(qtbot: QtBot, engine: Engine, settings: QSettings) -> None:
-    window = _window(qtbot, engine, settings, 1280, 800)
+    window = first_start_window(qtbot, engine, settings, 1280, 800)
     window.resizeDocks([_dock(window, "Watchlist")], [320], Qt.Orientation.Horizontal)
     qtbot.waitUntil(lambda: _dock(window, "Watchlist").width() < 340)
     narrow = _dock(window, "Watchlist").width()
@@ -106,7 +107,7 @@ def _tab_bars_in_sight(window: MainWindow) -> list[list[str]]:
 def test_no_stray_tab_bar_shows_first_or_after_a_restart(
     qtbot: QtBot, engine: Engine, settings: QSettings, width: int, height: int
 ) -> None:
-    window = _window(qtbot, engine, settings, width, height)
+    window = first_start_window(qtbot, engine, settings, width, height)
     bottom = ["Executions", "Positions", "Kill switch", "Limits", "Breaks", "Anomalies", "Allocations", "Parents"]
     assert _tab_bars_in_sight(window) == [bottom]
     assert [window.charts.tabText(i) for i in range(window.charts.count())] == ["Price", "P&&L", "Ack latency"]

@@ -4,7 +4,6 @@ room for one."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,30 +13,11 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app.engine.engine import Engine
-from app.engine.prices import PriceBook, Quote
-from app.ui.main_window import MainWindow
 from app.ui.ticket import QtOrderTicket
+from tests.gui.test_first_layout import first_start_window
 from tests.gui.test_ticket import make_ticket
-from tests.support.engine_kit import TRADER
 
 LONG_QTY = "twelve hundred and fifty shares, please"
-SYMBOLS = ("ACME", "BOLT", "DYNA", "FLUX")
-
-
-def _window(qtbot: QtBot, engine: Engine, settings: QSettings, width: int, height: int) -> MainWindow:
-    """The desktop as a first start at ``width`` x ``height`` lays it out, with a watchlist as a trader has one."""
-    prices = PriceBook()
-    now = engine.clock.now()
-    prices.update([Quote(s, Decimal("199.95"), Decimal("199.97"), Decimal("199.96"), now) for s in SYMBOLS])
-    window = MainWindow(engine, ["SIMA", "SIMB"], user=TRADER, settings=settings, prices=prices)
-    qtbot.addWidget(window)
-    for symbol in SYMBOLS:
-        window.watchlist.add(symbol)
-    window.resize(width, height)
-    window.show()
-    window.lay_out_docks()
-    qtbot.waitUntil(lambda: window.width() == width)
-    return window
 
 
 def _badly_filled(ticket: QtOrderTicket) -> None:
@@ -69,7 +49,7 @@ def _unread(ticket: QtOrderTicket, label: QLabel) -> str | None:
 def test_every_message_reads_whole_in_the_ticket_dock(
     qtbot: QtBot, engine: Engine, settings: QSettings, tmp_path: Path, width: int, height: int
 ) -> None:
-    window = _window(qtbot, engine, settings, width, height)
+    window = first_start_window(qtbot, engine, settings, width, height)
     ticket = window.ticket
     _badly_filled(ticket)
     qtbot.wait(20)  # the layout settles

@@ -151,14 +151,13 @@ def test_a_restarted_venue_answers_for_an_order_that_filled_before_the_restart(t
     again.store.close()
 
 
-def test_orders_a_restore_left_crossed_trade_at_the_first_market_step(tmp_path: Path) -> None:
-    """Two clients' orders kept apart by the price they rested at: the buy at 10.00 came first, then a sell at
-    10.05; the restored venue is asked to keep a buy above the sell (as a restored buy above a new maker's offer
-    would be), and trades them at its first step at the earlier order's price."""
+def _restored_crossed(tmp_path: Path) -> tuple[VenueStore, SimulatedVenue, str]:
+    """A venue restored with a client's buy at 10.10 above another client's sell at 10.05 (as a restored buy above a
+    new maker's offer would be): the saved buy rested at 10.00 and its row was raised before the restart."""
     path = tmp_path / "venues.sqlite3"
     clock = FakeClock()
-    venue = _sima(VenueStore(path), clock)
     symbol = QUIET_SIMA.listings[0].symbol
+    venue = _sima(VenueStore(path), clock)
     Client(venue.app, "SIMA").new("buy", "1", "100", "10.00", symbol=symbol)
     Client(venue.app, "OTHER").new("sell", "2", "60", "10.05", symbol=symbol)
     venue.tick()
@@ -170,8 +169,14 @@ def test_orders_a_restore_left_crossed_trade_at_the_first_market_step(tmp_path: 
     raised = [state.replace('"price":"10.00"', '"price":"10.10"') for state in kept.orders]
     rows = [OrderRow(json.loads(state)["order_id"], True, state) for state in raised]
     crossed.save_venue("SIMA", kept.saved_ts, VenueChanges(kept.counters, rows, []))
+    return crossed, _sima(crossed, clock), symbol
 
-    again = _sima(crossed, clock)
+
+def test_orders_a_restore_left_crossed_trade_at_the_first_market_step(tmp_path: Path) -> None:
+    """Two clients' orders kept apart by the price they rested at: the buy at 10.00 came first, then a sell at
+    10.05; the restored venue is asked to keep a buy above the sell (as a restored buy above a new maker's offer
+    would be), and trades them at its first step at the earlier order's price."""
+    crossed, again, symbol = _restored_crossed(tmp_path)
     book = again.app.engine.book(symbol)
     assert book is not None
     assert (book.best_bid(), book.best_ask()) == (Decimal("10.10"), Decimal("10.05"))
@@ -206,23 +211,7 @@ def test_a_restored_venue_saves_its_counters_at_its_first_step_so_a_second_crash
 
 
 def test_a_book_restored_crossed_while_halted_trades_at_the_first_step_after_it_resumes(tmp_path: Path) -> None:
-    path = tmp_path / "venues.sqlite3"
-    clock = FakeClock()
-    symbol = QUIET_SIMA.listings[0].symbol
-    venue = _sima(VenueStore(path), clock)
-    Client(venue.app, "SIMA").new("buy", "1", "100", "10.00", symbol=symbol)
-    Client(venue.app, "OTHER").new("sell", "2", "60", "10.05", symbol=symbol)
-    venue.tick()
-    assert venue.store is not None
-    venue.store.close()
-    crossed = VenueStore(path)
-    kept = crossed.venue_state("SIMA")
-    assert kept is not None
-    raised = [state.replace('"price":"10.00"', '"price":"10.10"') for state in kept.orders]
-    rows = [OrderRow(json.loads(state)["order_id"], True, state) for state in raised]
-    crossed.save_venue("SIMA", kept.saved_ts, VenueChanges(kept.counters, rows, []))
-
-    again = _sima(crossed, clock)
+    crossed, again, symbol = _restored_crossed(tmp_path)
     book = again.app.engine.book(symbol)
     assert book is not None
     again.app.halt(symbol)
