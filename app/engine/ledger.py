@@ -25,6 +25,7 @@ from app.engine.events import (
     RequestLost,
     RequestRejected,
 )
+from app.engine.fast_init import new_tuple
 from app.engine.ids import ClOrdId, OrderId
 from app.engine.order import ZERO, ChainLink, Fill, LinkOutcome, Order, OrderSpec, RequestKind
 
@@ -172,11 +173,10 @@ def _record_fill(order: Order, e: ExecutionApplied) -> None:
     elif kind is _TRADE_CORRECT and e.ref_exec_id in order.fills:
         order.fills[e.ref_exec_id] = Fill(e.last_qty, e.last_px)
     elif kind in TRADE_EXEC_TYPES:
-        order.fills[e.exec_id] = _new_tuple(Fill, (e.last_qty, e.last_px, False))
+        order.fills[e.exec_id] = new_tuple(Fill, (e.last_qty, e.last_px, False))
 
 
 _NO_FILL = Fill(ZERO, ZERO)
-_new_tuple = tuple.__new__
 """A named tuple from all its values without its Python ``__new__``: one fill per report is made this way."""
 
 

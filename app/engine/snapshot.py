@@ -34,6 +34,7 @@ from typing import Any, cast
 from app.engine import collector
 from app.engine.enums import OrderStatus, OrdType, Side, TimeInForce
 from app.engine.errors import SnapshotVersionError, StoreCorruptError
+from app.engine.fast_init import new_tuple
 from app.engine.ids import AccountId, ClOrdId, OrderId
 from app.engine.order import Amendment, ChainLink, Fill, LinkOutcome, Order, OrderSpec, RequestKind
 from app.engine.positions import FillKey, Position
@@ -262,7 +263,7 @@ class _Values:
         self.time = _Memo(datetime.fromisoformat)
         self.decimal[None] = self.time[None] = None
         d = self.decimal
-        self.fill = _Memo(lambda terms: _new_tuple(Fill, (d[terms[0]], d[terms[1]], bool(terms[2]))))
+        self.fill = _Memo(lambda terms: new_tuple(Fill, (d[terms[0]], d[terms[1]], bool(terms[2]))))
         self.position_fill = _Memo(lambda terms: (d[terms[0]], d[terms[1]]))
         self.amendment = _Memo(lambda terms: Amendment(d[terms[0]], d[terms[1]], d[terms[2]]))
         self.amendment[None] = None
@@ -276,7 +277,6 @@ def _members(enum: Any) -> Callable[[str], Any]:
 
 _STATUS, _SIDE, _ORD_TYPE, _TIF = _members(OrderStatus), _members(Side), _members(OrdType), _members(TimeInForce)
 _KIND, _OUTCOME = _members(RequestKind), _members(LinkOutcome)
-_new_tuple = tuple.__new__  # a named tuple from a ready tuple, without its Python __new__
 
 
 def _rebuild(head: Any, parts: Mapping[int, bytes], progress: Progress | None) -> Loaded:

@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Any
 
 from app.engine.errors import ChainBrokenError, DiskFullError, DuplicateOutboundError, StoreError
+from app.engine.fast_init import new_tuple
 from app.engine.store_records import Credential, SessionRecord, Snapshot, StoredEvent, chain_hash
 from app.engine.store_schema import (
     GENESIS_HASH,
@@ -61,7 +62,6 @@ _READ_CHUNK_SQL = f"SELECT {_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIM
 _SNAPSHOT_COLUMNS = "schema_version, last_seq, last_hash, created_ts, blob"
 
 _Row = tuple[int, str, str, str, str | None, str, str]
-_stored_event = tuple.__new__  # a StoredEvent from a ready tuple, without the Python __new__: one per event
 
 
 class Transaction:
@@ -104,7 +104,7 @@ class Transaction:
         row = (seq, ts, user, kind, oid, data, digest)
         self._rows.append(row)  # a plain tuple: executemany binds those fastest
         self._last_seq, self._last_hash = seq, digest
-        stored: StoredEvent = _stored_event(StoredEvent, row)
+        stored: StoredEvent = new_tuple(StoredEvent, row)
         return stored
 
     def add_outbound(self, session: str, msg_seq: int, raw: bytes, event_seq: int | None = None) -> None:

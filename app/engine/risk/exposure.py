@@ -15,15 +15,13 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from app.engine.enums import LIVE_STATUSES, Side
+from app.engine.fast_init import new_tuple
 from app.engine.ids import AccountId, OrderId
 from app.engine.ledger import OrderLedger
 from app.engine.order import ZERO, Order
 
 SideKey = tuple[AccountId, str, bool]
 """(account, symbol, is a buy)."""
-
-
-_new_tuple = tuple.__new__
 
 
 class Stake(NamedTuple):
@@ -50,8 +48,8 @@ class SideSum(NamedTuple):
         """These orders and ``qty`` more at ``px`` (None: at market); a negative ``qty`` takes away."""
         total, value, unpriced = self
         if px is None:
-            return _new_tuple(SideSum, (total + qty, value, unpriced + qty))  # once per fill: no Python __new__
-        return _new_tuple(SideSum, (total + qty, value + qty * px, unpriced))
+            return new_tuple(SideSum, (total + qty, value, unpriced + qty))  # once per fill: no Python __new__
+        return new_tuple(SideSum, (total + qty, value + qty * px, unpriced))
 
 
 NONE_WORKING = SideSum(ZERO, ZERO, ZERO)
@@ -73,7 +71,7 @@ def stake_of(order: Order) -> Stake | None:
     if qty <= ZERO:
         return None
     spec = order.spec
-    stake: Stake = _new_tuple(Stake, (spec.account, spec.symbol, spec.side is _BUY, qty, px))  # once per report
+    stake: Stake = new_tuple(Stake, (spec.account, spec.symbol, spec.side is _BUY, qty, px))  # once per report
     return stake
 
 
