@@ -8,7 +8,7 @@ not do is disabled with a tooltip saying why (the engine refuses it anyway): the
 (Ctrl+Shift+K) is for supervisors. The User menu switches user, changes one's own password and, for
 supervisors, opens the users dialog. Window geometry, dock layout, the tables' columns (order, width, which are
 hidden, the blotter's and the executions' sort), the watchlist and the theme are kept in ``QSettings`` and restored on
-the next start. When the engine
+the next start (a layout saved by an older version first brought up to date: ``saved_layouts``). When the engine
 reloads its projections every view reads them afresh (``follow_reload``).
 """
 
@@ -64,6 +64,7 @@ from app.ui.parents_view import QtParents
 from app.ui.password_dialog import QtChangePasswordDialog
 from app.ui.positions_model import PositionsModel, money_text
 from app.ui.price_bridge import PriceBridge
+from app.ui.saved_layouts import up_to_date
 from app.ui.session_health import QtSessionHealth
 from app.ui.table_model import SortedRows
 from app.ui.table_view import ShownRowsTable
@@ -466,7 +467,7 @@ class MainWindow(QMainWindow):
         else:
             self.restoreGeometry(geometry)
         if state is not None:
-            self.restoreState(state)
+            self.restoreState(up_to_date(state))
         else:
             self.lay_out_docks()
         for name, table in self._column_tables().items():
