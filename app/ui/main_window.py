@@ -230,7 +230,9 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, s=side: self.ticket.prepare(s))
             orders.addAction(action)
         orders.addSeparator()
-        orders.addActions([self.blotter.cancel_action, self.blotter.amend_action, self.blotter.cancel_all_action])
+        blotter = self.blotter
+        orders.addActions([blotter.cancel_action, blotter.amend_action, blotter.cancel_all_action])
+        orders.addActions([blotter.cancel_symbol_action, blotter.cancel_everything_action])
         orders.setToolTipsVisible(True)
         people = self.menuBar().addMenu("&User")
         self.switch_action = QAction("Switch user…", self)

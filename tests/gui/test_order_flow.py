@@ -243,3 +243,27 @@ def test_double_clicking_an_order_opens_its_history(qtbot: QtBot, window: MainWi
     assert timeline.isVisible()
     assert str(second) in timeline.windowTitle()
     assert str(first) not in timeline.windowTitle()
+
+
+def test_cancel_all_in_the_orders_symbol_and_cancel_everything_have_hotkeys(
+    qtbot: QtBot, window: MainWindow, engine: Engine, outbound: RecordingOutbound
+) -> None:
+    ids = [engine.submit(SubmitOrder(spec(symbol=s), TRADER)).order_id for s in ("AAPL", "MSFT", "AAPL")]
+    qtbot.waitUntil(lambda: window.blotter.model.rowCount() == 3)
+    assert ids[2] is not None
+    window.blotter.select(ids[2])
+    QTest.keyClick(window, Qt.Key.Key_Delete, Qt.KeyboardModifier.ShiftModifier)
+    confirm = window.blotter.confirm
+    assert confirm is not None
+    assert confirm.text() == "Cancel 2 working orders in AAPL?"
+    QTest.keyClick(confirm, Qt.Key.Key_Return)  # the default button keeps them
+    window.blotter.search.setText("msft")
+    qtbot.waitUntil(lambda: window.blotter.model.rowCount() == 1)
+    QTest.keyClick(window, Qt.Key.Key_F12, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    everything = window.blotter.confirm
+    assert everything is not None
+    assert everything is not confirm
+    assert everything.text() == "Cancel 3 working orders shown or not?"
+    everything.buttons()[0].click()
+    cancels = [r for r in outbound.sent if r.kind is RequestKind.CANCEL]
+    assert sorted(r.orig_cl_ord_id or "" for r in cancels) == sorted(str(i) for i in ids)
