@@ -17,7 +17,7 @@ from app.engine.ids import OrderId
 from app.engine.order import RequestKind
 from app.ui.blotter_columns import STATUS_COLUMN
 from app.ui.main_window import MainWindow
-from app.ui.order_text import status_icon
+from app.ui.order_text import px_text, status_icon
 from app.ui.order_timeline_view import QtOrderTimeline
 from tests.gui.conftest import status_shown, wait_for_status
 from tests.support.engine_kit import TRADER, RecordingOutbound, spec
@@ -153,8 +153,17 @@ def test_amend_from_the_blotter_shows_amend_pending_and_warns_of_lost_priority(
     qtbot.addWidget(dialog)
     assert "keeps its place" in dialog.priority.text()
     dialog.qty.clear()
+    QTest.keyClicks(dialog.qty, "60")
+    assert "keeps its place" in dialog.priority.text()  # less quantity keeps the order's place
+    dialog.limit_px.clear()
+    QTest.keyClicks(dialog.limit_px, "101")
+    assert "loses" in dialog.priority.text()  # a new price goes to the back of the queue
+    dialog.limit_px.clear()
+    QTest.keyClicks(dialog.limit_px, px_text(engine.ledger.orders[order_id].limit_px))
+    assert "keeps its place" in dialog.priority.text()
+    dialog.qty.clear()
     QTest.keyClicks(dialog.qty, "150")
-    assert "loses" in dialog.priority.text()
+    assert "loses" in dialog.priority.text()  # and so does more quantity
     dialog.send()
     assert outbound.sent[-1].kind is RequestKind.REPLACE
     wait_for_status(qtbot, window, order_id, "Amend pending")
