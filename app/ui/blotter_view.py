@@ -1,10 +1,11 @@
 """The blotter widget: a filter bar over the order table, with cancel, amend and the timeline from the row.
 
 Delete cancels the selected orders, F2 amends the current one, Ctrl+Shift+Delete cancels every working
-order the filter shows (after a confirmation that says how many), Enter (or a double-click) opens the
-current order's timeline; the same actions are on the right-click menu and the bar's buttons, and the menu
-also cancels every working order in the row's symbol, and asks the venue where the selected orders stand
-(Request status: the one click that settles an order whose fate is unknown). Each command's answer goes
+order the filter shows, Shift+Delete every working order in the current order's symbol, Ctrl+Shift+F12 every
+working order whether shown or not (each after a confirmation that says how many), Enter (or a double-click) opens
+the current order's timeline; the same actions are on the right-click menu (and the first three on the bar's
+buttons), and the menu also asks the venue where the selected orders stand (Request status: the one click that
+settles an order whose fate is unknown). Each command's answer goes
 out through ``said`` for the status bar. Selected orders stay selected when a change moves their rows.
 Columns can be dragged into another order, resized, and hidden or shown from the header's right-click menu
 (the main window keeps those choices for the next start).
@@ -88,6 +89,12 @@ class QtBlotter(QWidget):
         self.cancel_all_action = self._action(
             "Cancel all shown working…", QKeySequence("Ctrl+Shift+Del"), self.cancel_all
         )
+        self.cancel_symbol_action = self._action(
+            "Cancel all working in the order's symbol…", QKeySequence("Shift+Del"), self.cancel_current_symbol
+        )
+        self.cancel_everything_action = self._action(
+            "Cancel every working order, shown or not…", QKeySequence("Ctrl+Shift+F12"), self.cancel_everything
+        )
         self.status_action = self._action("Request status", QKeySequence(), self.request_status_selected)
         self.timeline_action = QAction("Timeline…", self.table, shortcut=QKeySequence(Qt.Key.Key_Return))
         self.timeline_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the ticket's Enter sends
@@ -135,6 +142,8 @@ class QtBlotter(QWidget):
         for action, refusal in (
             (self.cancel_action, cancel_refusal),
             (self.cancel_all_action, cancel_refusal),
+            (self.cancel_symbol_action, cancel_refusal),
+            (self.cancel_everything_action, cancel_refusal),
             (self.status_action, cancel_refusal),
             (self.amend_action, amend_refusal),
         ):
@@ -190,6 +199,14 @@ class QtBlotter(QWidget):
         """Ask to cancel every working order in ``symbol`` (shown or not), saying how many; cancel if confirmed."""
         ids = [order.order_id for order in self._engine.ledger.live() if order.spec.symbol == symbol]
         return self._confirm_cancel(ids, f"in {symbol}")
+
+    def cancel_current_symbol(self) -> QMessageBox | None:
+        """Ask to cancel every working order in the current order's symbol (``cancel_symbol``)."""
+        order_id = self.table.currentIndex().data(ORDER_ID_ROLE)
+        if order_id is None:
+            self.said.emit("Select an order to cancel the working orders in its symbol.")
+            return None
+        return self.cancel_symbol(self._engine.ledger.orders[order_id].spec.symbol)
 
     def cancel_everything(self) -> QMessageBox | None:
         """Ask to cancel every working order, whatever the filter shows, saying how many; cancel if confirmed."""
@@ -285,12 +302,10 @@ class QtBlotter(QWidget):
         )
         if order_id is not None:
             symbol = self.model.order_at(row).spec.symbol
-            by_symbol = menu.addAction(f"Cancel all working in {symbol}…")
-            by_symbol.setEnabled(self.cancel_all_action.isEnabled())
+            by_symbol = menu.addAction(f"Cancel all working in {symbol}…  ({_keys(self.cancel_symbol_action)})")
+            by_symbol.setEnabled(self.cancel_symbol_action.isEnabled())
             by_symbol.triggered.connect(lambda: self.cancel_symbol(symbol))
-        everything = menu.addAction("Cancel every working order, shown or not…")
-        everything.setEnabled(self.cancel_all_action.isEnabled())
-        everything.triggered.connect(self.cancel_everything)
+        menu.addAction(self.cancel_everything_action)
         return menu
 
     def column_menu(self) -> QMenu:
@@ -319,3 +334,8 @@ def _follow(button: QPushButton, action: QAction) -> None:
     """Keep a bar button as enabled as its action, with the same tooltip (which says why when it is not)."""
     button.setEnabled(action.isEnabled())
     button.setToolTip(action.toolTip())
+
+
+def _keys(action: QAction) -> str:
+    """``action``'s shortcut as the menus write it."""
+    return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)

@@ -1,4 +1,5 @@
-"""The executions view's model: each fill, bust and correction of the day, newest last.
+"""The executions view's model: each fill, bust and correction of the day, newest last (the view shows them through
+``SortedRows``: newest on top until the trader sorts by another column).
 
 The day's earlier executions are read from the event log on a worker thread when the window opens
 (``todays_executions``, which the price chart's fill markers share) and go before those that arrive live.
@@ -11,9 +12,10 @@ the table is laid out four times a second instead of at every emit of the bridge
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -60,13 +62,19 @@ EXECUTION_SAMPLES: tuple[str, ...] = (
     "ACC1", "",
 )  # fmt: skip
 """The longest usual text of each column, for its default width (``fit_columns``); the last one stretches."""
+EXECUTION_KEYS: tuple[Callable[[ExecutionRow], Any], ...] = tuple(
+    {"Time": lambda r: r.ts, "Qty": lambda r: r.qty, "Price": lambda r: r.px}.get(title, text)
+    for title, text, _ in EXECUTION_COLUMNS
+)
+"""What each column sorts by: times and numbers by value, the rest by their text."""
+TIME_COLUMN = 0
 
 
 class ExecutionsModel(RowsModel[ExecutionRow]):
     """Executions as the bridge reports them, after the day's earlier ones."""
 
     def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
-        super().__init__(EXECUTION_COLUMNS, parent)
+        super().__init__(EXECUTION_COLUMNS, parent, EXECUTION_KEYS)
         self._engine = engine
         self._waiting: list[ExecutionRow] = []
         """Executions held until ``_hold`` is up."""

@@ -7,8 +7,9 @@ name of the logged-in user. The title and the status bar say who that is and the
 not do is disabled with a tooltip saying why (the engine refuses it anyway): the toolbar's kill switch
 (Ctrl+Shift+K) is for supervisors. The User menu switches user, changes one's own password and, for
 supervisors, opens the users dialog. Window geometry, dock layout, the tables' columns (order, width, which are
-hidden, the blotter's sort), the watchlist and the theme are kept in ``QSettings`` and restored on the next
-start. When the engine reloads its projections every view reads them afresh (``follow_reload``).
+hidden, the blotter's and the executions' sort), the watchlist and the theme are kept in ``QSettings`` and restored on
+the next start (a layout saved by an older version first brought up to date: ``saved_layouts``). When the engine
+reloads its projections every view reads them afresh (``follow_reload``).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from app.ui.bridge import EngineBridge
 from app.ui.chart_series import AckLatencies, PriceHistory
 from app.ui.charts import QtLatencyChart, QtPnlChart, QtPriceChart
 from app.ui.column_widths import fit_columns
-from app.ui.executions_model import EXECUTION_SAMPLES, ExecutionsModel, todays_executions
+from app.ui.executions_model import EXECUTION_SAMPLES, TIME_COLUMN, ExecutionsModel, todays_executions
 from app.ui.kill_switch_dialog import QtKillSwitchDialog
 from app.ui.kill_switch_panel import QtKillSwitchPanel
 from app.ui.limits_editor import QtLimitsEditor
@@ -63,7 +64,9 @@ from app.ui.parents_view import QtParents
 from app.ui.password_dialog import QtChangePasswordDialog
 from app.ui.positions_model import PositionsModel, money_text
 from app.ui.price_bridge import PriceBridge
+from app.ui.saved_layouts import up_to_date
 from app.ui.session_health import QtSessionHealth
+from app.ui.table_model import SortedRows
 from app.ui.table_view import ShownRowsTable
 from app.ui.theme import Theme, apply_theme
 from app.ui.ticket import QtOrderTicket
@@ -146,8 +149,10 @@ class MainWindow(QMainWindow):
         self._centre = _stacked(self.banner, self.blotter)
         self.setCentralWidget(self._centre)
         self.ticket_dock = self._dock("Ticket", self.ticket, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.tables = {"executions": _table(self.executions), "positions": _table(self.positions)}
+        self.tables = {"executions": _table(SortedRows(self.executions, self)), "positions": _table(self.positions)}
         """The small tables whose column widths and order are kept, by settings name (the blotter's too)."""
+        self.tables["executions"].setSortingEnabled(True)
+        self.tables["executions"].sortByColumn(TIME_COLUMN, Qt.SortOrder.DescendingOrder)  # newest on top
         fit_columns(self.tables["executions"], EXECUTION_SAMPLES)
         executions = self._dock("Executions", self.tables["executions"], Qt.DockWidgetArea.BottomDockWidgetArea)
         positions = self._dock("Positions", self.tables["positions"], Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -225,7 +230,9 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, s=side: self.ticket.prepare(s))
             orders.addAction(action)
         orders.addSeparator()
-        orders.addActions([self.blotter.cancel_action, self.blotter.amend_action, self.blotter.cancel_all_action])
+        blotter = self.blotter
+        orders.addActions([blotter.cancel_action, blotter.amend_action, blotter.cancel_all_action])
+        orders.addActions([blotter.cancel_symbol_action, blotter.cancel_everything_action])
         orders.setToolTipsVisible(True)
         people = self.menuBar().addMenu("&User")
         self.switch_action = QAction("Switch user…", self)
@@ -462,7 +469,7 @@ class MainWindow(QMainWindow):
         else:
             self.restoreGeometry(geometry)
         if state is not None:
-            self.restoreState(state)
+            self.restoreState(up_to_date(state))
         else:
             self.lay_out_docks()
         for name, table in self._column_tables().items():
@@ -494,7 +501,7 @@ class MainWindow(QMainWindow):
         return {"blotter": self.blotter.table, **self.tables}
 
     def save_layout(self) -> None:
-        """Keep geometry, dock layout, each table's columns (order, width, hidden, the blotter's sort), the theme
+        """Keep geometry, dock layout, each table's columns (order, width, hidden, sort), the theme
         and the watchlist in the settings."""
         self._settings.setValue("geometry", self.saveGeometry())
         self._settings.setValue("state", self.saveState())
@@ -535,7 +542,7 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     return area
 
 
-def _table(model: ExecutionsModel | PositionsModel) -> QTableView:
+def _table(model: SortedRows | PositionsModel) -> QTableView:
     table = ShownRowsTable()
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

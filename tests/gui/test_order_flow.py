@@ -17,7 +17,7 @@ from app.engine.ids import OrderId
 from app.engine.order import RequestKind
 from app.ui.blotter_columns import STATUS_COLUMN
 from app.ui.main_window import MainWindow
-from app.ui.order_text import status_icon
+from app.ui.order_text import px_text, status_icon
 from app.ui.order_timeline_view import QtOrderTimeline
 from tests.gui.conftest import status_shown, wait_for_status
 from tests.support.engine_kit import TRADER, RecordingOutbound, spec
@@ -153,8 +153,17 @@ def test_amend_from_the_blotter_shows_amend_pending_and_warns_of_lost_priority(
     qtbot.addWidget(dialog)
     assert "keeps its place" in dialog.priority.text()
     dialog.qty.clear()
+    QTest.keyClicks(dialog.qty, "60")
+    assert "keeps its place" in dialog.priority.text()  # less quantity keeps the order's place
+    dialog.limit_px.clear()
+    QTest.keyClicks(dialog.limit_px, "101")
+    assert "loses" in dialog.priority.text()  # a new price goes to the back of the queue
+    dialog.limit_px.clear()
+    QTest.keyClicks(dialog.limit_px, px_text(engine.ledger.orders[order_id].limit_px))
+    assert "keeps its place" in dialog.priority.text()
+    dialog.qty.clear()
     QTest.keyClicks(dialog.qty, "150")
-    assert "loses" in dialog.priority.text()
+    assert "loses" in dialog.priority.text()  # and so does more quantity
     dialog.send()
     assert outbound.sent[-1].kind is RequestKind.REPLACE
     wait_for_status(qtbot, window, order_id, "Amend pending")
@@ -243,3 +252,27 @@ def test_double_clicking_an_order_opens_its_history(qtbot: QtBot, window: MainWi
     assert timeline.isVisible()
     assert str(second) in timeline.windowTitle()
     assert str(first) not in timeline.windowTitle()
+
+
+def test_cancel_all_in_the_orders_symbol_and_cancel_everything_have_hotkeys(
+    qtbot: QtBot, window: MainWindow, engine: Engine, outbound: RecordingOutbound
+) -> None:
+    ids = [engine.submit(SubmitOrder(spec(symbol=s), TRADER)).order_id for s in ("AAPL", "MSFT", "AAPL")]
+    qtbot.waitUntil(lambda: window.blotter.model.rowCount() == 3)
+    assert ids[2] is not None
+    window.blotter.select(ids[2])
+    QTest.keyClick(window, Qt.Key.Key_Delete, Qt.KeyboardModifier.ShiftModifier)
+    confirm = window.blotter.confirm
+    assert confirm is not None
+    assert confirm.text() == "Cancel 2 working orders in AAPL?"
+    QTest.keyClick(confirm, Qt.Key.Key_Return)  # the default button keeps them
+    window.blotter.search.setText("msft")
+    qtbot.waitUntil(lambda: window.blotter.model.rowCount() == 1)
+    QTest.keyClick(window, Qt.Key.Key_F12, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    everything = window.blotter.confirm
+    assert everything is not None
+    assert everything is not confirm
+    assert everything.text() == "Cancel 3 working orders shown or not?"
+    everything.buttons()[0].click()
+    cancels = [r for r in outbound.sent if r.kind is RequestKind.CANCEL]
+    assert sorted(r.orig_cl_ord_id or "" for r in cancels) == sorted(str(i) for i in ids)
