@@ -49,7 +49,9 @@ CASES = (
     Case("lot_size", "100", BLOCK, {"qty": Decimal(150)}),
     Case("market_hours", "00:00-01:00 UTC", BLOCK, {}),  # the desk's clock reads 14:30 UTC
     Case("order_rate", "1", BLOCK, {}, (("rate_window_s", "10"),), sent_before=True),
+    Case("order_rate", "1", WARN, {}, (("rate_window_s", "10"),), sent_before=True),
     Case("message_rate", "1", BLOCK, {}, (("rate_window_s", "10"),), sent_before=True),
+    Case("message_rate", "1", WARN, {}, (("rate_window_s", "10"),), sent_before=True),
     Case("duplicate_window_s", "10", WARN, {}, sent_before=True),
 )
 
