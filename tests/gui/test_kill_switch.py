@@ -14,6 +14,7 @@ from app.engine.enums import OrderStatus
 from app.engine.ids import OrderId
 from app.engine.kill_terms import KillGrade, Scope, ScopeKind
 from app.ui.main_window import MainWindow
+from tests.gui.conftest import status_shown, wait_for_status
 from tests.support.engine_kit import SUPERVISOR, TRADER, spec
 from tests.support.reports import VenueOrder
 
@@ -71,10 +72,18 @@ def test_a_supervisor_engages_cancel_working_watches_it_confirm_and_resumes(
     assert panel.headline.text() == "Kill switches on: 1 · unconfirmed cancels: 2"
     assert window.statusBar().currentMessage().startswith("Kill switch KS1 is on")
 
-    for order_id, venue in venues.items():
+    first, second = venues
+    for order_id in venues:
+        wait_for_status(qtbot, window, order_id, "Cancel pending")
+    for order_id in venues:  # order by order: the blotter shows which cancels the venue has confirmed
         pending = engine.ledger.orders[order_id].pending
         assert pending is not None
-        engine.apply_venue_messages([venue.canceled(pending.cl_ord_id)])
+        engine.apply_venue_messages([venues[order_id].canceled(pending.cl_ord_id)])
+        if order_id == first:
+            wait_for_status(qtbot, window, first, "Canceled")
+            assert status_shown(window, second).startswith("Cancel pending")
+            qtbot.waitUntil(lambda: cell(panel.table, 0, 4) == "Cancel all: 1 of 2 confirmed, 1 unconfirmed")
+    wait_for_status(qtbot, window, second, "Canceled")
     qtbot.waitUntil(lambda: cell(panel.table, 0, 4) == "Cancel all: 2 of 2 confirmed, 0 unconfirmed")
 
     assert not panel.resume_button.isEnabled()  # nothing selected yet

@@ -14,7 +14,7 @@ from app.engine.ids import AccountId
 from app.engine.order import ZERO
 from app.engine.positions import Position
 from app.engine.risk.exposure import SideSum
-from app.engine.risk.intent import Context, Intent, Measured, Threshold, money, number
+from app.engine.risk.intent import LEVELS, Context, Intent, Measured, Threshold, money, number
 from app.engine.risk.verdict import Finding, Severity
 
 
@@ -164,25 +164,28 @@ class RateCheck:
         self.rule, self.orders = rule, orders
 
     def check(self, intent: Intent, ctx: Context) -> Finding | None:
-        """Block when this one would be more than the limit within the window."""
+        """Block (or warn, at the soft limit) when this one would be more than the limit within the window."""
         if self.orders and intent.order_id is not None:
             return None  # an amend is not a new order
-        applied = ctx.limits.get(self.rule)
+        applied = [(level, a) for level in LEVELS if (a := ctx.limits.get(self.rule, level)) is not None]
         window = ctx.limits.get("rate_window_s")
-        if applied is None or window is None:
+        if not applied or window is None:
             return None
         trader = intent.spec.trader
         day_began = ctx.book.limits.day_began(ctx.now) - _INSTANT  # what was sent at the roll is the new day's
         since = max(ctx.now - timedelta(seconds=float(window.value)), day_began)
-        sent = ctx.book.activity.count(trader, orders=self.orders, since=since, cap=applied.value)
-        if sent < applied.value:
+        cap = max(limit.value for _, limit in applied)
+        sent = ctx.book.activity.count(trader, orders=self.orders, since=since, cap=cap)
+        level, limit = next(((level, limit) for level, limit in applied if sent >= limit.value), (None, None))
+        if level is None or limit is None:
             return None
         what = "new orders" if self.orders else "messages"
+        soft, then = ("", "Wait a moment and send again.") if level is Severity.BLOCK else ("soft ", "")
         reason = (
-            f"{trader} has sent {sent} {what} in the last {window.text} s; the limit is {applied.text} "
-            f"{applied.where()}. Wait a moment and send again."
-        )
-        return Finding(Severity.BLOCK, self.rule, f"{applied.text} per {window.text} s", str(sent + 1), reason)
+            f"{trader} has sent {sent} {what} in the last {window.text} s; the {soft}limit is {limit.text} "
+            f"{limit.where()}. {then}"
+        ).strip()
+        return Finding(level, self.rule, f"{limit.text} per {window.text} s", str(sent + 1), reason)
 
 
 class DuplicateCheck:

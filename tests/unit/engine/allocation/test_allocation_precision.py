@@ -71,11 +71,16 @@ def test_the_accounts_notionals_sum_exactly_to_the_blocks_at_its_exact_average(
     positions = Positions()
     move_block(positions, order, proposed)
     exact = stated_px(Fraction(notional) / Fraction(order.cum_qty))
+    held_cost = Fraction(0)
     for leg in proposed.legs:
         position = positions.get(leg.account, "AAPL")
         assert position.net_qty == leg.qty
         if leg.qty:
             assert position.avg_cost == exact  # the fills' average to 8 places, not the venue's rounded AvgPx
+        held_cost += Fraction(position.net_qty) * Fraction(position.avg_cost)
+    # Each account holds at the one stated price (its cents are the confirm's, not the position's), so what the
+    # accounts hold costs the block's exact notional to within half of the price's last place per share.
+    assert abs(held_cost - Fraction(notional)) <= Fraction(order.cum_qty) * Fraction(1, 2 * 10**8)
 
 
 def test_a_venue_avg_px_rounded_to_cents_does_not_price_the_accounts() -> None:

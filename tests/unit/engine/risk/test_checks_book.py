@@ -9,7 +9,7 @@ from app.engine.enums import OrdType, Side
 from app.engine.events import ReplaceDenied
 from app.engine.order import Amendment
 from app.engine.risk.verdict import Severity
-from tests.support.engine_kit import TRADER
+from tests.support.engine_kit import SUPERVISOR, TRADER
 from tests.support.risk_kit import WARN, Desk
 
 BLOCK = Severity.BLOCK
@@ -285,3 +285,18 @@ def test_an_amend_to_a_more_aggressive_price_is_band_checked_and_fails_closed(de
     assert desk.kinds()[-2:] == ["RiskFlagged", "ReplaceDenied"]
     [denied] = desk.events(ReplaceDenied)
     assert (denied.order_id, denied.rule, denied.reason) == (order_id, "price_band_pct", result.message)
+
+
+def test_a_soft_rate_limit_warns_before_the_hard_one_blocks(desk: Desk) -> None:
+    desk.limit("order_rate", 3)
+    desk.limit("order_rate", 2, WARN)
+    desk.limit("message_rate", 3, WARN)
+    desk.limit("rate_window_s", 10)
+    assert desk.submit().accepted
+    assert desk.check().allowed
+    assert desk.submit(qty=Decimal(101)).accepted
+    verdict = desk.check()
+    assert (verdict.severity, verdict.rule) == (WARN, "order_rate")
+    assert verdict.reason == "trader1 has sent 2 new orders in the last 10 s; the soft limit is 2 for the desk."
+    assert desk.submit(SUPERVISOR, "client asked for a third", qty=Decimal(102), trader=TRADER).accepted
+    assert desk.rules() == {"order_rate": BLOCK, "message_rate": WARN}
