@@ -122,11 +122,11 @@ class Projections:
         """Apply an execution to every projection, its order already found (the venue path's fills come this way)."""
         if self.before_change is not None:
             self.before_change(event)
+        if self.reconciliation.watched:  # first: it keeps a fill a correction restates as it was
+            self.reconciliation.order_fill(order, event, ts)
         executed(order, event, ts)
         if event.counted:
             self._fill(order, event, ts)
-        if self.reconciliation.watched:
-            self.reconciliation.order_fill(order.spec.destination, event, ts)
         self.exposure.order_changed(order)
         return order.order_id
 

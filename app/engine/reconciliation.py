@@ -118,6 +118,10 @@ class Reconciliation:
         """Pairs that need a decision without waiting for the grace period: both sides in, or a break open."""
         self.settled = 0
         """Fills both sessions reported alike, or that came to agree after a break."""
+        self.as_delivered: dict[Key, Account] = {}
+        """What the order session first said of each correction it delivered and of each fill a correction restated
+        (the fill as it was before): a drop copy's copy of either, sent again after the pair settled, is checked
+        against this, not against the fill as it now stands. Corrections are rare, so this stays small."""
 
     @property
     def breaks(self) -> list[Pair]:
@@ -140,15 +144,21 @@ class Reconciliation:
         elif type(event) is DropCopyWatched:
             self._watch(event)
 
-    def order_fill(self, venue: str, event: ExecutionApplied, ts: datetime) -> None:
-        """The order session delivered an execution (the projections call this for every one they apply); only
-        fills, busts and corrections are reconciled."""
+    def order_fill(self, order: Order, event: ExecutionApplied, ts: datetime) -> None:
+        """The order session delivered an execution (the projections call this for every one they apply, before the
+        ledger applies it to ``order``); only fills, busts and corrections are reconciled."""
+        venue = order.spec.destination
         if venue not in self.watched:
             return
         account = account_of(event.exec_type, event.last_qty, event.last_px, event.ref_exec_id)
         if account is None:
             return
         key = (venue, event.exec_id)
+        if account.corrects is not None:
+            self.as_delivered.setdefault(key, account)
+            restated = order.fills.get(account.corrects)
+            if restated is not None:  # still as first delivered: the ledger has not applied this correction yet
+                self.as_delivered.setdefault((venue, account.corrects), Account(restated.qty, restated.px))
         pair = self.pending.get(key)
         if pair is None:
             pair = self.pending[key] = Pair(venue, event.exec_id, ts, event.order_id, event.reported_cl_ord_id)
@@ -185,6 +195,7 @@ class Reconciliation:
         """Watches, then pairs, then the settled count, as plain values."""
         rows: list[tuple[Any, ...]] = [("watch", venue, session) for venue, session in self.watched.items()]
         rows += [("pair", *_pair_row(pair)) for pair in self.pending.values()]
+        rows += [("delivered", venue, exec_id, _account_row(a)) for (venue, exec_id), a in self.as_delivered.items()]
         rows.append(("settled", self.settled))
         return rows
 
@@ -199,6 +210,8 @@ class Reconciliation:
                 self.pending[key] = pair
                 if pair.broken is not None or (pair.on_orders is not None and pair.on_copy is not None):
                     self.disputed.add(key)
+            elif row[0] == "delivered" and (account := _account(row[3])) is not None:
+                self.as_delivered[(row[1], ExecId(row[2]))] = account
             else:
                 self.settled = int(row[1])
 
@@ -260,7 +273,7 @@ def copy_events(
     event = DropCopyExecution(
         venue, report.exec_id, report.cl_ord_id, copy.qty, copy.px, report.symbol, order_id, copy.busts, copy.corrects
     )
-    delivered = None if order is None or pair is not None else _delivered(order, report.exec_id, copy)
+    delivered = None if order is None or pair is not None else _delivered(reconciliation, order, key, copy)
     if delivered is None:
         return [event]
     if delivered == copy:
@@ -269,9 +282,18 @@ def copy_events(
     return [event, ExecutionBreak(venue, report.exec_id, BreakKind.MISMATCH, detail, order_id)]
 
 
-def _delivered(order: Order, exec_id: ExecId, copy: Account) -> Account | None:
+def _delivered(reconciliation: Reconciliation, order: Order, key: Key, copy: Account) -> Account | None:
     """The order session's account of an execution it delivered with no pair waiting (settled already, or before
-    the watch began); None if it has not delivered it."""
+    the watch began); None if it has not delivered it.
+
+    A copy sent again (43=Y after a reconnect) is compared with what the order session said when it delivered the
+    execution, so the original fill of a since-corrected fill still agrees. The copy is compared rather than taken as
+    a no-op because a settled pair can't be told from a fill delivered before the watch began (whose first copy must
+    be checked), and because a resend that states something else than the venue first said is a real disagreement
+    a no-op would hide."""
+    exec_id = key[1]
+    if (first := reconciliation.as_delivered.get(key)) is not None:
+        return first
     if copy.busts is not None:
         busted = order.fills.get(copy.busts)
         return copy if exec_id in order.exec_ids and busted is not None and busted.busted else None

@@ -40,6 +40,9 @@ class AlertKind(StrEnum):
     """The counterparty asked for messages again and they were resent or gap-filled."""
     SEQ_TOO_LOW = "seq_too_low"
     """The counterparty's MsgSeqNum went backwards: the session stopped for a person to look at."""
+    RESET_BY_COUNTERPARTY = "reset_by_counterparty"
+    """The counterparty's Logon reset sequence numbers to 1 (141=Y) though we did not ask: taken, so the session goes
+    on, but messages sent before it can no longer be resent."""
     RESUMED = "resumed"
     """A person resumed a stopped session."""
     REJECT_SENT = "reject_sent"

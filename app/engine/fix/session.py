@@ -423,8 +423,14 @@ class FixSession:
             self.heartbeat_interval = interval
             if reset:
                 self._new_epoch()
-        elif reset and self._next_in != 1:
+        elif reset and self._next_in != 1:  # a reset we did not ask for: taken, as QuickFIX does, but loudly
             self._new_epoch()
+            self._alert(
+                AlertKind.RESET_BY_COUNTERPARTY,
+                AlertLevel.ERROR,
+                f"{self.config.target_comp_id} reset sequence numbers to 1 (141=Y) without our asking: messages "
+                "either side sent before the reset can no longer be asked for again. Check open orders with the venue.",
+            )
         if seq < self.next_in:
             self._too_low(seq)
             return

@@ -341,9 +341,56 @@ def test_a_correction_copied_after_it_settled_or_before_the_watch_agrees_with_th
     assert desk.breaks == [(later.exec_id, BreakKind.MISMATCH)]
 
 
+@pytest.mark.parametrize("busted", [False, True], ids=["corrected", "corrected-then-busted"])
+def test_the_original_fill_sent_again_after_a_correction_agrees_with_the_fill_as_first_delivered(
+    tmp_path: Path, busted: bool
+) -> None:
+    desk = Desk(tmp_path / "desk.db")
+    fill = desk.venue.fill(30)
+    correction = desk.venue.correct(fill, 25, 10)
+    after = [desk.venue.bust(fill)] if busted else []
+    desk.on_orders(fill, correction, *after)
+    desk.on_copy(fill, correction, *after)
+    recorded = desk.engine.store.last_seq
+    desk.on_copy(fill, correction, *after)  # the drop copy resends (43=Y) the day after a reconnect
+    desk.later(60)
+    assert desk.breaks == []
+    assert desk.engine.store.last_seq == recorded
+
+
+def test_an_earlier_correction_sent_again_agrees_with_what_it_said_not_with_the_later_one(tmp_path: Path) -> None:
+    desk = Desk(tmp_path / "desk.db")
+    fill = desk.venue.fill(30)
+    first = desk.venue.correct(fill, 25, 10)
+    second = dataclasses.replace(desk.venue.correct(first, 20, 10), ref_exec_id=fill.exec_id)  # 25 -> 20
+    desk.on_orders(fill, first, second)
+    desk.on_copy(fill, first, second)
+    recorded = desk.engine.store.last_seq
+    desk.on_copy(first, fill)
+    assert desk.engine.store.last_seq == recorded
+    assert desk.breaks == []
+
+
+def test_a_resend_that_differs_from_the_fill_as_first_delivered_is_still_a_mismatch(tmp_path: Path) -> None:
+    desk = Desk(tmp_path / "desk.db")
+    fill = desk.venue.fill(30)
+    correction = desk.venue.correct(fill, 25, 10)
+    desk.on_orders(fill, correction)
+    desk.on_copy(fill, correction)
+    desk.engine.store.close()
+    desk.engine, _ = open_engine(desk.path, clock=desk.clock)  # what was first delivered survives a restart
+    desk.on_copy(dataclasses.replace(fill, last_qty=Decimal(25)))
+    assert desk.breaks == [(fill.exec_id, BreakKind.MISMATCH)]
+    (brk,) = desk.events(ExecutionBreak)
+    assert isinstance(brk, ExecutionBreak)
+    assert brk.detail == (
+        f"Fill {fill.exec_id} on {VENUE}: the order session says 30 @ 10, the drop copy says 25 @ 10."
+    )
+
+
 def _reconciliation_state(engine: Engine) -> tuple[object, ...]:
     r = engine.reconciliation
-    return r.watched, r.pending, r.disputed, r.settled
+    return r.watched, r.pending, r.disputed, r.settled, r.as_delivered
 
 
 def test_breaks_and_waiting_fills_survive_a_restart_from_a_snapshot_and_from_the_log_alone(tmp_path: Path) -> None:
@@ -357,6 +404,7 @@ def test_breaks_and_waiting_fills_survive_a_restart_from_a_snapshot_and_from_the
     desk.on_orders(bust)  # a bust the drop copy has not reported yet
     correction = desk.venue.correct(waiting, 8, 11)
     desk.on_copy(correction)  # a correction the order session has not delivered yet
+    desk.on_orders(desk.venue.correct(wrong, 7, 12))  # the fill as first delivered is kept
     before = _reconciliation_state(desk.engine)
     assert len(desk.engine.reconciliation.breaks) == 2
     assert desk.engine.reconciliation.pending[(VENUE, correction.exec_id)].on_copy == Account(
@@ -375,7 +423,8 @@ def test_breaks_and_waiting_fills_survive_a_restart_from_a_snapshot_and_from_the
 
     fresh = Reconciliation()
     fresh.load_rows(desk.engine.reconciliation.rows())
-    assert (fresh.watched, fresh.pending, fresh.disputed, fresh.settled) == before
+    assert (fresh.watched, fresh.pending, fresh.disputed, fresh.settled, fresh.as_delivered) == before
+    assert fresh.as_delivered[(VENUE, wrong.exec_id)] == Account(Decimal(9), Decimal(12))
 
 
 def test_drop_copy_events_round_trip_through_the_log_format() -> None:

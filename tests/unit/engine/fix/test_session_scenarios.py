@@ -10,7 +10,7 @@ from datetime import time
 import pytest
 
 from app.engine.fix import tags
-from app.engine.fix.alerts import AlertKind
+from app.engine.fix.alerts import AlertKind, AlertLevel
 from app.engine.fix.message import FixMessage
 from app.engine.fix.schedule import SessionSchedule
 from app.engine.fix.session_fsm import SessionState
@@ -123,6 +123,39 @@ def test_reset_on_logon_starts_a_new_epoch_at_one_on_both_sides() -> None:
     assert desk.session.record.epoch == 2
     assert desk.session.next_in == 2
     assert store.outbound_messages("SIMA:1", 1, None)[1][0] == 2  # the old epoch's messages are kept
+
+
+def test_a_logon_reply_numbered_too_high_asks_for_the_gap_and_a_gap_fill_brings_the_expected_number_on() -> None:
+    desk = Desk()
+    desk.connect()
+    desk.peer.next_seq = 5  # the venue sent 1 to 4 while we were away
+    (resend,) = desk.hear(MsgType.LOGON, [(tags.ENCRYPT_METHOD, 0), (tags.HEART_BT_INT, 30)])
+    assert (resend.msg_type, resend.get(tags.BEGIN_SEQ_NO), resend.get(tags.END_SEQ_NO)) == ("2", "1", "0")
+    assert desk.session.state is SessionState.ACTIVE
+    assert desk.session.next_in == 1
+    gap_fill = [(tags.GAP_FILL_FLAG, True), (tags.NEW_SEQ_NO, 6)]
+    desk.hear(MsgType.SEQUENCE_RESET, gap_fill, seq=1, poss_dup=True, orig_sending_time=desk.clock.now() - minutes(1))
+    assert desk.session.next_in == 6
+    desk.hear(MsgType.EXECUTION_REPORT, execution("C-6", "E-6"))
+    assert desk.delivered() == ["C-6"]
+    assert desk.session.next_in == 7
+
+
+def test_an_unasked_reset_in_the_logon_reply_is_taken_and_raised_as_an_error() -> None:
+    desk = Desk()
+    desk.logon()
+    desk.send(MsgType.NEW_ORDER_SINGLE, [(tags.CL_ORD_ID, "C-1")])
+    desk.hear(MsgType.HEARTBEAT)
+    desk.drop_line()
+    (logon,) = desk.connect()
+    assert (logon.seq_num, tags.RESET_SEQ_NUM_FLAG in logon) == (3, False)  # we did not ask for a reset
+    desk.peer.next_seq = 1
+    desk.hear(MsgType.LOGON, [(tags.HEART_BT_INT, 30), (tags.RESET_SEQ_NUM_FLAG, True)])
+    assert desk.session.state is SessionState.ACTIVE
+    assert (desk.session.record.epoch, desk.session.next_in, desk.session.next_out) == (2, 2, 1)
+    (alert,) = [a for a in desk.alerts if a.kind is AlertKind.RESET_BY_COUNTERPARTY]
+    assert alert.level is AlertLevel.ERROR
+    assert "VENUE reset sequence numbers to 1 (141=Y) without our asking" in alert.text
 
 
 def test_the_first_logon_of_a_new_trading_day_resets_both_sides_to_one() -> None:
@@ -341,6 +374,16 @@ def test_sequence_reset_reset_moves_the_expected_number_but_never_down() -> None
     assert desk.session.next_in == 20
 
 
+def test_a_gap_fill_that_does_not_move_the_number_forward_is_rejected_as_a_wrong_value() -> None:
+    desk = Desk()
+    desk.logon()
+    (reject,) = desk.hear(MsgType.SEQUENCE_RESET, [(tags.GAP_FILL_FLAG, True), (tags.NEW_SEQ_NO, 2)])  # 36=2 <= 34=2
+    assert (reject.msg_type, reject.get(tags.SESSION_REJECT_REASON)) == ("3", "5")
+    assert desk.session.next_in == 3  # the SequenceReset itself is taken in sequence
+    desk.hear(MsgType.EXECUTION_REPORT, execution("C-3", "E-3"))
+    assert desk.delivered() == ["C-3"]
+
+
 def test_a_wrong_compid_is_rejected_and_logged_out() -> None:
     desk = Desk()
     desk.logon()
@@ -383,6 +426,17 @@ def test_our_logout_times_out_after_two_seconds_without_a_reply() -> None:
     desk.logon()
     desk._carry_out(desk.session.logout())
     desk.wait(2)
+    assert desk.session.state is SessionState.DISCONNECTED
+
+
+def test_execution_reports_arriving_while_our_logout_is_pending_are_still_delivered() -> None:
+    desk = Desk()
+    desk.logon()
+    desk._carry_out(desk.session.logout())
+    assert desk.session.state is SessionState.LOGOUT_SENT
+    desk.hear(MsgType.EXECUTION_REPORT, execution("C-2", "E-2"))
+    assert desk.delivered() == ["C-2"]
+    desk.hear(MsgType.LOGOUT)
     assert desk.session.state is SessionState.DISCONNECTED
 
 
