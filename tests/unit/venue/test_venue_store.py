@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.engine.clock import FakeClock
-from app.engine.fix import FixMessage
+from app.engine.fix import FixMessage, parse_message
 from app.engine.fix.session import Received
 from app.engine.fix.values import FixValue
 from app.engine.ids import ClOrdId
@@ -253,3 +253,35 @@ def test_a_fill_is_saved_before_its_report_is_written_so_a_crash_cannot_trade_th
     reader.close()
     assert again.store is not None
     again.store.close()
+
+
+def test_a_crash_between_a_fill_and_its_report_leaves_neither_in_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The desk's sell fills OTHER's resting buy; the venue dies while storing the session's report of it (the
+    disk goes, the process is killed). Reopened, the store holds the fill and its report, or neither: a fill kept
+    without its report would reach the desk only through a status answer."""
+    path = tmp_path / "venues.sqlite3"
+    clock = FakeClock()
+    symbol = QUIET_SIMA.listings[0].symbol
+    venues = VenueStore(path)
+    venue = _sima(venues, clock)
+    Client(venue.app, "OTHER").new("b1", "1", "100", "10.00", symbol=symbol)
+    venue.tick()
+    fields: list[tuple[int, FixValue]] = [(11, "s1"), (55, symbol), (54, "2"), (38, "100"), (40, "2"), (44, "10.00")]
+    venue._hear("SIMA", Received(2, FixMessage("D", [*fields, (59, "0"), (60, T0)]), b""))
+
+    def crash(*_: object) -> None:
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(venues, "save_session", crash)
+    with pytest.raises(OSError, match="disk"):
+        venue._release("SIMA")
+    venues.close()
+
+    again = VenueStore(path)
+    reports = [parse_message(raw) for _key, _seq, raw in again.sent_messages("SIMA")]
+    reported = {m.get(11): m.get(39) for m in reports if m.msg_type == "8"}
+    assert _orders(again) == {"b1": "NEW"}
+    assert reported == {}
+    again.close()
