@@ -285,3 +285,21 @@ def test_a_crash_between_a_fill_and_its_report_leaves_neither_in_the_store(
     assert _orders(again) == {"b1": "NEW"}
     assert reported == {}
     again.close()
+
+
+def test_a_restored_order_keeps_the_account_its_reports_echo(tmp_path: Path) -> None:
+    path = tmp_path / "venues.sqlite3"
+    clock = FakeClock()
+    symbol = QUIET_SIMA.listings[0].symbol
+    venue = _sima(VenueStore(path), clock)
+    Client(venue.app, "SIMA").new("a1", "1", "100", "10.00", symbol=symbol, extra=[(1, "ACC-7")])
+    venue.tick()
+    assert venue.store is not None
+    venue.store.close()
+
+    again = _sima(VenueStore(path), clock)
+    back = Client(again.app, "SIMA")
+    [status] = back.mine(back.send("H", [(11, "a1"), (55, symbol), (54, "1")]))
+    assert (status[39], status[1]) == ("0", "ACC-7")
+    assert again.store is not None
+    again.store.close()
