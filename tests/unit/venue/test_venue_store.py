@@ -21,7 +21,7 @@ from app.venue.faults import WipeStore
 from app.venue.orders import OwnerId
 from app.venue.profiles import SIMA
 from app.venue.simulator import SimulatedVenue
-from app.venue.venue_store import OrderRow, VenueChanges, VenueStore
+from app.venue.venue_store import OrderRow, SavedVenue, VenueChanges, VenueStore
 from tests.support.fix_script import session_config
 from tests.unit.venue.fix_kit import T0, Client
 
@@ -303,3 +303,41 @@ def test_a_restored_order_keeps_the_account_its_reports_echo(tmp_path: Path) -> 
     assert (status[39], status[1]) == ("0", "ACC-7")
     assert again.store is not None
     again.store.close()
+
+
+def test_writes_in_nested_units_commit_once_at_the_outermost_and_then_the_writes_put_off_happen(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "venues.sqlite3"
+    venues, reader = VenueStore(path), VenueStore(path)
+    record = SessionRecord("SIMA", 1, "2026-01-05T14:30:00+00:00", 2)
+    seen: list[object] = []
+    with venues.unit():
+        venues.save_venue("SIMA", "2026-01-05T14:30:00+00:00", VenueChanges("{}", [OrderRow("O1", True, "[1]")], []))
+        with venues.unit():
+            venues.save_session(record, [(1, b"report")])
+            venues.after_commit(lambda: seen.append((reader.venue_state("SIMA"), reader.sent_messages("SIMA"))))
+        assert (reader.venue_state("SIMA"), reader.sent_messages("SIMA"), seen) == (None, [], [])
+    assert seen == [(SavedVenue("2026-01-05T14:30:00+00:00", "{}", ["[1]"]), [("SIMA:1", 1, b"report")])]
+    venues.close()
+    reader.close()
+
+
+def test_an_error_in_a_unit_keeps_none_of_its_writes_and_writes_nothing_put_off(tmp_path: Path) -> None:
+    venues = VenueStore(tmp_path / "venues.sqlite3")
+    written: list[str] = []
+
+    def step() -> None:
+        with venues.unit():
+            venues.save_venue(
+                "SIMA", "2026-01-05T14:30:00+00:00", VenueChanges("{}", [OrderRow("O1", True, "[1]")], [])
+            )
+            venues.after_commit(lambda: written.append("report"))
+            raise RuntimeError("crash")
+
+    with pytest.raises(RuntimeError, match="crash"):
+        step()
+    assert (venues.venue_state("SIMA"), written) == (None, [])
+    venues.after_commit(lambda: written.append("at once"))
+    assert written == ["at once"]
+    venues.close()
