@@ -1,10 +1,11 @@
-"""Run the venue simulator on its own: ``python -m app.venue [SESSIONS.toml] [--faults SCRIPT] [--seed N]
+"""Run the venue simulator on its own: ``python -m app.venue [SESSIONS.toml] [--faults SCRIPT] [--fault RULE] [--seed N]
 [--halt [VENUE:]SYMBOL[@TIME]] [--resume [VENUE:]SYMBOL@TIME] [--hours VENUE:HH:MM-HH:MM[@ZONE]] [--store PATH]``.
 
 It listens on the ports the sessions file names (the desktop's default file unless another is given) and
 runs until interrupted, so another desktop, or a QuickFIX initiator, can trade against it. With ``--faults``
 the order sessions misbehave as the script says, every venue's or those its rules name (``resources/faults/``
-has examples); ``--seed`` replaces the script's own seed; ``--halt SIMB:ACME@5s --resume SIMB:ACME@20s`` halts
+has examples); ``--fault "2nd fill: bust"`` adds one rule in the script's words, with or without a script (as often
+as wanted); ``--seed`` replaces the script's own seed; ``--halt SIMB:ACME@5s --resume SIMB:ACME@20s`` halts
 ACME at SIMB five seconds after the start and lets it trade again at twenty (with or without a script).
 ``--hours SIMB:09:30-16:00@America/New_York`` has SIMB take orders only in those hours on its trading days (the venues
 are non-stop without it). ``--store PATH`` keeps the venues' sessions (sequence numbers, sent messages) and orders of

@@ -1,7 +1,9 @@
 """The fault-script options of the simulator's command lines (``python -m app.venue`` and ``python -m app``).
 
 ``--faults SCRIPT`` makes the simulated order sessions misbehave as the script says (every venue's, or those a
-rule names with ``venue NAME:``); ``--seed N`` replaces the script's own seed. ``--halt [VENUE:]SYMBOL[@TIME]``
+rule names with ``venue NAME:``); ``--fault RULE`` (as often as wanted) adds one rule in the script's own words, so
+every fault kind can be asked for on the command line alone (``--fault "2nd fill: bust"``); ``--seed N`` replaces the
+script's own seed. ``--halt [VENUE:]SYMBOL[@TIME]``
 halts a symbol (at one venue, or at every venue listing it) from the start or TIME after it, and
 ``--resume [VENUE:]SYMBOL@TIME`` lets it trade again: each is the script rule ``[venue VENUE:] at TIME: halt
 SYMBOL`` added to the script's, so ``--halt SIMB:ACME@5s --resume SIMB:ACME@20s`` needs no script at all. A script
@@ -25,12 +27,19 @@ from app.venue.profiles import DEFAULT_PROFILES, VenueProfile
 from app.venue.simulator import Faults
 
 COMMAND_LINE = "the command line"
-"""The source named for rules that come from ``--halt`` and ``--resume`` alone."""
+"""The source named for rules that come from ``--fault``, ``--halt`` and ``--resume`` alone."""
 
 
 def add_fault_options(parser: argparse.ArgumentParser) -> None:
     """``--faults SCRIPT``, ``--seed N``, ``--halt`` and ``--resume``, shared with the desktop's command line."""
     parser.add_argument("--faults", type=Path, metavar="SCRIPT", help="make the venues misbehave as this script says")
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help='add one fault script rule, e.g. "2nd fill: bust" or "venue SIMB: 5th message: disconnect"',
+    )
     parser.add_argument("--seed", type=int, help="seed for the script's random draws (default: the script's own)")
     parser.add_argument(
         "--halt",
@@ -49,11 +58,15 @@ def add_fault_options(parser: argparse.ArgumentParser) -> None:
 
 
 def read_faults(args: argparse.Namespace) -> Faults | None:
-    """The fault script the command line names, read, with its ``--halt`` and ``--resume`` rules added;
+    """The fault script the command line names, read, with its ``--fault``, ``--halt`` and ``--resume`` rules added;
     ``FaultScriptError`` lists every mistake."""
     problems: list[ScriptProblem] = []
     parts: list[FaultScript] = []
-    texts = [(f"--{option} {value}", option, value) for option in ("halt", "resume") for value in getattr(args, option)]
+    texts = [
+        (f"--{option} {value}", option, value)
+        for option in ("fault", "halt", "resume")
+        for value in getattr(args, option)
+    ]
     for source, option, value in texts:
         try:
             part = parse_script(_rule_text(option, value), source, DEFAULT_PROFILES)
@@ -99,7 +112,9 @@ def unlisted_symbols(script: FaultScript, profiles: Mapping[str, VenueProfile]) 
 
 
 def _rule_text(option: str, value: str) -> str:
-    """``--halt SIMB:ACME@5s`` as the script line ``venue SIMB: at 5s: halt ACME``."""
+    """``--halt SIMB:ACME@5s`` as the script line ``venue SIMB: at 5s: halt ACME``; a ``--fault`` is one already."""
+    if option == "fault":
+        return value
     target, _, when = value.partition("@")
     venue, _, symbol = target.rpartition(":")
     if not symbol or (option == "resume" and not when):

@@ -31,7 +31,7 @@ import asyncio
 import dataclasses
 import functools
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Final
@@ -213,19 +213,30 @@ class SimulatedVenue:
         return [o.message for o in outbound if o.session == name]
 
     def _send(self, outbound: list[Outbound], day_rolled: bool = False) -> None:
-        """Save what changed (``save``), then send ``outbound``: a report never goes out before the order change
-        it tells of is in the store, so a crash after it cannot bring back the order as it was (and trade it
-        twice)."""
-        self.save(day_rolled)
+        """Save what changed (``save``) and store ``outbound`` in one commit with it, then write it: a report never
+        goes out before the order change it tells of is in the store (a crash after it cannot bring back the order
+        as it was and trade it twice), and a change is never in the store without its reports (the desk gets them
+        by ResendRequest after a crash)."""
         by_session: dict[str, list[FixMessage]] = {}
         for item in outbound:
             by_session.setdefault(item.session, []).append(item.message)
+        if self.store is None:
+            self._stamp_and_write(by_session, lambda write: write())
+            return
+        with self.store.unit():
+            self.save(day_rolled)
+            self._stamp_and_write(by_session, self.store.after_commit)
+
+    def _stamp_and_write(
+        self, by_session: dict[str, list[FixMessage]], then: Callable[[Callable[[], None]], None]
+    ) -> None:
+        """Stamp and store each session's messages now, and have ``then`` write them (once they are committed)."""
         for name, bodies in by_session.items():
             served = self.served.get(name)
             if served is not None:
-                served.send(bodies)
+                then(functools.partial(served.write, served.stamp(bodies)))
             elif self.market_data is not None and self.market_data.serves(name):
-                self.market_data.send(name, bodies)
+                then(functools.partial(self.market_data.send, name, bodies))
             else:
                 _log.debug("%s: no session %s to send %d messages to", self.profile.name, name, len(bodies))
 

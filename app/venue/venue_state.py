@@ -2,8 +2,9 @@
 
 Each client order the venue's books still know, working or finished (the market makers' quotes are not kept: they
 quote anew), with its OrderID, its ClOrdID chain, side, type, time in force, quantity, prices, expiry, filled quantity
-and notional (so CumQty and AvgPx carry on), status and time priority: a working order works again, a finished one
-answers an OrderStatusRequest with its final state (150=I) until the venue's day roll drops it. And the counters behind
+and notional (so CumQty and AvgPx carry on), status, time priority and the Account (1) its reports echo: a working
+order works again, a finished one answers an OrderStatusRequest with its final state (150=I) until the venue's day
+roll drops it. And the counters behind
 OrderIDs, ExecIDs and match ids, so no id given out before the restart is given again.
 
 ``changes`` is what to write at a save: the counters and only the orders whose state changed since the last save (the
@@ -44,7 +45,7 @@ RESTART_GAP = 1_000_000
 def saved_state(app: VenueApplication) -> VenueChanges:
     """Every client order the venue's books know, and its id counters: a save from nothing."""
     rows = [
-        _row(o, earlier)
+        _row(app, o, earlier)
         for symbol in app.engine.symbols
         for o, earlier in _book(app, symbol).known_orders()
         if o.owner not in app.writer.house
@@ -63,7 +64,7 @@ def changes(app: VenueApplication, day_rolled: bool = False) -> VenueChanges:
         if known is None:
             gone.append(order_id)
         else:
-            rows.append(_row(*known))
+            rows.append(_row(app, *known))
     touched.clear()
     return VenueChanges(_counters_json(app), rows, gone, day_rolled)
 
@@ -75,14 +76,17 @@ def restore(app: VenueApplication, saved: SavedVenue) -> int:
         raise ValueError(f"the venue store holds state version {state.get('version')}, this simulator reads {_VERSION}")
     for source, number in zip(_sources(app), state["counters"], strict=True):
         source.continue_from(number + RESTART_GAP)
-    inline = [_order_from(item) for item in state.get("orders", ())]
+    inline = state.get("orders", ())
     if app.touched is not None:  # version 1: the first save replaces the document they came in, so they go as rows
-        app.touched.update((o.order_id, o.symbol) for o, _ in inline)
-    orders = sorted([*inline, *(_order_from(json.loads(row)) for row in saved.orders)], key=lambda kept: kept[0].seq)
-    for o, earlier in orders:
+        app.touched.update((VenueOrderId(item["order_id"]), item["symbol"]) for item in inline)
+    items = sorted([*inline, *(json.loads(row) for row in saved.orders)], key=lambda item: item["seq"])
+    for item in items:
+        o, earlier = _order_from(item)
         _book(app, o.symbol).restore(o, earlier)
         _remember(app, o, earlier)
-    return len(orders)
+        if item.get("account"):
+            app.writer.accounts[o.order_id] = item["account"]
+    return len(items)
 
 
 def counters_mark(app: VenueApplication) -> tuple[int, ...]:
@@ -116,11 +120,12 @@ def _counters_json(app: VenueApplication) -> str:
     return json.dumps({"version": _VERSION, "counters": _counters(app)}, separators=(",", ":"))
 
 
-def _row(o: RestingOrder, earlier: list[ClOrdId]) -> OrderRow:
-    return OrderRow(o.order_id, o.live, json.dumps(_order_json(o, earlier), separators=(",", ":")))
+def _row(app: VenueApplication, o: RestingOrder, earlier: list[ClOrdId]) -> OrderRow:
+    state = _order_json(o, earlier, app.writer.accounts.get(o.order_id))
+    return OrderRow(o.order_id, o.live, json.dumps(state, separators=(",", ":")))
 
 
-def _order_json(o: RestingOrder, earlier: list[ClOrdId]) -> dict[str, object]:
+def _order_json(o: RestingOrder, earlier: list[ClOrdId], account: str | None) -> dict[str, object]:
     return {
         "order_id": o.order_id,
         "owner": o.owner,
@@ -138,6 +143,7 @@ def _order_json(o: RestingOrder, earlier: list[ClOrdId]) -> dict[str, object]:
         "notional": str(o.notional),
         "status": o.status.name,
         "triggered": o.triggered,
+        "account": account,
     }
 
 

@@ -13,7 +13,9 @@ without a store: everything then lives in memory.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -80,6 +82,36 @@ class VenueStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._depth = 0
+        self._after: list[Callable[[], None]] = []
+
+    @contextlib.contextmanager
+    def unit(self) -> Iterator[None]:
+        """Everything written inside, in units nested or not, commits at once when the outermost ends (or none of it
+        if an error ends it); then what was put off until the commit (``after_commit``) happens, in order."""
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if not self._depth:
+                self._db.rollback()
+                self._after.clear()
+            raise
+        self._depth -= 1
+        if not self._depth:
+            self._db.commit()
+            after, self._after = self._after, []
+            for act in after:
+                act()
+
+    def after_commit(self, act: Callable[[], None]) -> None:
+        """Do ``act`` once what the current unit wrote has committed (at once, outside any unit): a message is written
+        only when the change it tells of and the message itself are in the file."""
+        if self._depth:
+            self._after.append(act)
+        else:
+            act()
 
     def session_store(self, name: str) -> DurableSessionStore:
         """The store of session ``name``, holding what it kept from its earlier runs."""
@@ -87,13 +119,13 @@ class VenueStore:
 
     def wipe_session(self, name: str) -> None:
         """Forget everything session ``name`` kept: it starts again at MsgSeqNum 1 (a fault script's restart)."""
-        with self._db:  # one commit, or none on an error
+        with self.unit():
             self._db.execute("DELETE FROM session_records WHERE name = ?", (name,))
             self._db.execute("DELETE FROM session_messages WHERE name = ?", (name,))
 
     def save_session(self, record: SessionRecord, sent: list[tuple[int, bytes]]) -> None:
         """Record where a session stands and the messages it is about to send, in one commit."""
-        with self._db:  # one commit, or none on an error
+        with self.unit():
             self._db.execute("INSERT OR REPLACE INTO session_records VALUES (?, ?, ?, ?)", record)
             self._db.executemany(
                 "INSERT OR REPLACE INTO session_messages VALUES (?, ?, ?, ?)",
@@ -115,7 +147,7 @@ class VenueStore:
     def save_venue(self, venue: str, saved_ts: str, changes: VenueChanges) -> None:
         """Apply ``changes`` to venue ``venue``'s saved state, saved at ``saved_ts`` (ISO-8601), in one commit."""
         db = self._db
-        with db:  # one commit, or none on an error
+        with self.unit():
             db.execute("INSERT OR REPLACE INTO venue_state VALUES (?, ?, ?)", (venue, saved_ts, changes.counters))
             db.executemany(
                 "INSERT OR REPLACE INTO venue_orders VALUES (?, ?, ?, ?)",
@@ -146,7 +178,8 @@ class DurableSessionStore(MemorySessionStore):
 
     def __init__(self, venues: VenueStore, name: str) -> None:
         super().__init__()
-        self._venues = venues
+        self.venues = venues
+        """The file it writes through to."""
         record = venues.session_record(name)
         if record is not None:
             self._records[name] = record
@@ -155,5 +188,5 @@ class DurableSessionStore(MemorySessionStore):
 
     def save(self, record: SessionRecord, sent: list[tuple[int, bytes]]) -> None:
         """Record where the session stands and the messages it is about to send, in memory and in the file."""
-        self._venues.save_session(record, sent)
+        self.venues.save_session(record, sent)
         super().save(record, sent)

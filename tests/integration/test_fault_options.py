@@ -14,6 +14,7 @@ import pytest
 from app.venue.errors import FaultScriptError
 from app.venue.fault_options import add_fault_options, read_faults
 from app.venue.faults import load_script
+from app.venue.faults.rules import Effect
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -110,3 +111,39 @@ def test_a_script_line_and_a_halt_option_with_mistakes_are_each_named_their_own_
         read_faults(_options("--faults", str(bad_script), "--halt", "SIMB:FLUX"))
     said = str(caught.value).splitlines()
     assert [line.split(": ")[0] for line in said] == [f"{bad_script}:3", f"{bad_script}:4", "--halt SIMB:FLUX"]
+
+
+EVERY_KIND = {
+    Effect.DROP: "2nd fill: drop",
+    Effect.GARBLE: "3rd execution report: garble",
+    Effect.DELAY: "1st ack: delay 1.5s",
+    Effect.REORDER: "1st fill on ACME: reorder",
+    Effect.DUPLICATE: "1st fill: duplicate with possdup",
+    Effect.POSS_RESEND: "1st fill: duplicate with possresend past 2",
+    Effect.DISCONNECT: "4th message: disconnect",
+    Effect.DISCONNECT_BEFORE: "2nd fill: disconnect before",
+    Effect.RESTART: "5th message: restart with empty store",
+    Effect.BUST: "2nd fill: bust",
+    Effect.CORRECT: "1st fill: correct px +0.05",
+    Effect.UNSOLICITED_CANCEL: "at 10s: unsolicited cancel on ACME",
+    Effect.FILL_FIRST: "1st cancel request: fill first",
+    Effect.IGNORE: "1st cancel request: ignore",
+    Effect.HALT: "venue SIMB: at 5s: halt ACME",
+    Effect.RESUME: "venue SIMB: at 20s: resume ACME",
+}
+"""One command-line rule per fault kind, in the script's words."""
+
+
+def test_every_fault_kind_can_be_asked_for_on_the_command_line_alone() -> None:
+    assert set(EVERY_KIND) == set(Effect)
+    argv = [arg for rule in EVERY_KIND.values() for arg in ("--fault", rule)]
+    faults = read_faults(_options(*argv))
+    assert faults is not None
+    assert [rule.fault.effect for rule in faults.script.rules] == list(EVERY_KIND)
+    assert faults.script.describe()[0].startswith("--fault 2nd fill: drop: ")
+
+
+def test_a_bad_rule_on_the_command_line_is_refused_naming_the_option() -> None:
+    with pytest.raises(FaultScriptError) as caught:
+        read_faults(_options("--fault", "1st fil: drop"))
+    assert str(caught.value).startswith("--fault 1st fil: drop: expected a message kind")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.engine.clock import FakeClock
-from app.engine.fix import FixMessage
+from app.engine.fix import FixMessage, parse_message
 from app.engine.fix.session import Received
 from app.engine.fix.values import FixValue
 from app.engine.ids import ClOrdId
@@ -21,7 +21,7 @@ from app.venue.faults import WipeStore
 from app.venue.orders import OwnerId
 from app.venue.profiles import SIMA
 from app.venue.simulator import SimulatedVenue
-from app.venue.venue_store import OrderRow, VenueChanges, VenueStore
+from app.venue.venue_store import OrderRow, SavedVenue, VenueChanges, VenueStore
 from tests.support.fix_script import session_config
 from tests.unit.venue.fix_kit import T0, Client
 
@@ -253,3 +253,91 @@ def test_a_fill_is_saved_before_its_report_is_written_so_a_crash_cannot_trade_th
     reader.close()
     assert again.store is not None
     again.store.close()
+
+
+def test_a_crash_between_a_fill_and_its_report_leaves_neither_in_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The desk's sell fills OTHER's resting buy; the venue dies while storing the session's report of it (the
+    disk goes, the process is killed). Reopened, the store holds the fill and its report, or neither: a fill kept
+    without its report would reach the desk only through a status answer."""
+    path = tmp_path / "venues.sqlite3"
+    clock = FakeClock()
+    symbol = QUIET_SIMA.listings[0].symbol
+    venues = VenueStore(path)
+    venue = _sima(venues, clock)
+    Client(venue.app, "OTHER").new("b1", "1", "100", "10.00", symbol=symbol)
+    venue.tick()
+    fields: list[tuple[int, FixValue]] = [(11, "s1"), (55, symbol), (54, "2"), (38, "100"), (40, "2"), (44, "10.00")]
+    venue._hear("SIMA", Received(2, FixMessage("D", [*fields, (59, "0"), (60, T0)]), b""))
+
+    def crash(*_: object) -> None:
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(venues, "save_session", crash)
+    with pytest.raises(OSError, match="disk"):
+        venue._release("SIMA")
+    venues.close()
+
+    again = VenueStore(path)
+    reports = [parse_message(raw) for _key, _seq, raw in again.sent_messages("SIMA")]
+    reported = {m.get(11): m.get(39) for m in reports if m.msg_type == "8"}
+    assert _orders(again) == {"b1": "NEW"}
+    assert reported == {}
+    again.close()
+
+
+def test_a_restored_order_keeps_the_account_its_reports_echo(tmp_path: Path) -> None:
+    path = tmp_path / "venues.sqlite3"
+    clock = FakeClock()
+    symbol = QUIET_SIMA.listings[0].symbol
+    venue = _sima(VenueStore(path), clock)
+    Client(venue.app, "SIMA").new("a1", "1", "100", "10.00", symbol=symbol, extra=[(1, "ACC-7")])
+    venue.tick()
+    assert venue.store is not None
+    venue.store.close()
+
+    again = _sima(VenueStore(path), clock)
+    back = Client(again.app, "SIMA")
+    [status] = back.mine(back.send("H", [(11, "a1"), (55, symbol), (54, "1")]))
+    assert (status[39], status[1]) == ("0", "ACC-7")
+    assert again.store is not None
+    again.store.close()
+
+
+def test_writes_in_nested_units_commit_once_at_the_outermost_and_then_the_writes_put_off_happen(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "venues.sqlite3"
+    venues, reader = VenueStore(path), VenueStore(path)
+    record = SessionRecord("SIMA", 1, "2026-01-05T14:30:00+00:00", 2)
+    seen: list[object] = []
+    with venues.unit():
+        venues.save_venue("SIMA", "2026-01-05T14:30:00+00:00", VenueChanges("{}", [OrderRow("O1", True, "[1]")], []))
+        with venues.unit():
+            venues.save_session(record, [(1, b"report")])
+            venues.after_commit(lambda: seen.append((reader.venue_state("SIMA"), reader.sent_messages("SIMA"))))
+        assert (reader.venue_state("SIMA"), reader.sent_messages("SIMA"), seen) == (None, [], [])
+    assert seen == [(SavedVenue("2026-01-05T14:30:00+00:00", "{}", ["[1]"]), [("SIMA:1", 1, b"report")])]
+    venues.close()
+    reader.close()
+
+
+def test_an_error_in_a_unit_keeps_none_of_its_writes_and_writes_nothing_put_off(tmp_path: Path) -> None:
+    venues = VenueStore(tmp_path / "venues.sqlite3")
+    written: list[str] = []
+
+    def step() -> None:
+        with venues.unit():
+            venues.save_venue(
+                "SIMA", "2026-01-05T14:30:00+00:00", VenueChanges("{}", [OrderRow("O1", True, "[1]")], [])
+            )
+            venues.after_commit(lambda: written.append("report"))
+            raise RuntimeError("crash")
+
+    with pytest.raises(RuntimeError, match="crash"):
+        step()
+    assert (venues.venue_state("SIMA"), written) == (None, [])
+    venues.after_commit(lambda: written.append("at once"))
+    assert written == ["at once"]
+    venues.close()
