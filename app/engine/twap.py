@@ -162,8 +162,8 @@ def _run(engine: Engine, twap: Twap, now: datetime) -> None:
     due = twap.due(now)
     if twap.taken >= due:
         return
-    if reason := _overrun(engine, twap, now):
-        engine.record([TwapStopped(plan.parent_id, reason)], plan.started_by)
+    if overrun := _overrun(engine, twap, now):
+        engine.record([TwapStopped(plan.parent_id, overrun)], plan.started_by)
         return
     for number in range(twap.taken + 1, due + 1):
         cl_ord_id = slice_cl_ord_id(engine.id_prefix, plan.parent_id, number, twap.generation)
