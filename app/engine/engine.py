@@ -311,8 +311,8 @@ class Engine:
         return CommandResult(True, parent_id, f"Parent {parent_id} staged: slice it to work it.")
 
     def close_parent(self, parent_id: OrderId, user: UserId, *, cancel_children: bool = False) -> CommandResult:
-        """End a parent: no more slices; with ``cancel_children`` its live children are canceled too (each one
-        that is not waiting on the venue), else they keep working."""
+        """End a parent: no more slices; with ``cancel_children`` its live children are canceled too (one awaiting
+        the venue's answer to an earlier request gets its cancel when that answer comes), else they keep working."""
         parent = self.book.parents.get(parent_id)
         if parent is None:
             return CommandResult.refused(f"There is no parent order {parent_id}.")
@@ -332,7 +332,8 @@ class Engine:
             if cancel_children
             else (f"{parent_id} closed; its {len(ready)} live child order(s) keep working")
         )
-        return CommandResult(True, parent_id, note + (f", {waiting} waiting on the venue first." if waiting else "."))
+        later = f", {waiting} more once the venue answers their pending request." if waiting else "."
+        return CommandResult(True, parent_id, note + later)
 
     def start_twap(
         self, parent_id: OrderId, user: UserId, *, minutes: int, slices: int, destination: str
@@ -748,6 +749,8 @@ class Engine:
                     batch.record(late, SYSTEM_USER)
             if batch.changes.orders and self.book.kill.cancelling():
                 kill_cancels.cancel_deferred(batch, self.book.kill, self.ledger)
+            for child, status in parent_rules.cancels_due(self.book.parents, self.ledger, batch.changed):
+                batch.cancel(child, status, SYSTEM_USER)  # its parent was closed while it awaited the venue
             if self.reconciliation.disputed:  # a report the drop copy was waiting for may close a break
                 batch.record_all(due_events(self.reconciliation, self.clock.now(), None))
             batch.close_with(notes, also)
