@@ -506,7 +506,9 @@ class Engine:
             if switch.grade is KillGrade.CANCEL_WORKING:
                 day = self.clock.now().strftime("%y%m%d")
                 mass_id = f"{self.id_prefix}-{day}-{switch.switch_id}"
-                kill_cancels.cancel_working(batch, switch, self.ledger.live(), self.outbound.takes_mass_cancel, mass_id)
+                kill_cancels.cancel_working(
+                    batch, switch, self.ledger.orders.values(), self.outbound.takes_mass_cancel, mass_id
+                )
         return CommandResult(True, message=f"Kill switch {switch.switch_id} is on: {switch.describe()}.")
 
     def set_limit(self, cmd: SetLimit) -> CommandResult:

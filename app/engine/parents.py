@@ -51,7 +51,8 @@ class ParentFigures:
     filled: Decimal
     avg_px: Decimal
     working: Decimal
-    """What its live children may still fill (their leaves, an amend up under way counted)."""
+    """What its live children may still fill (their leaves, an amend up under way counted); a child done for the
+    day counts as live: it may be restated the next morning."""
     unsliced: Decimal
     """What may still be sliced: quantity less filled less working (never below zero)."""
     state: ParentState
@@ -78,7 +79,7 @@ class Parent:
                 continue
             filled += child.cum_qty
             notional += child.cum_qty * child.avg_px
-            if child.status.is_live:
+            if not child.status.is_terminal:  # done for the day counts: the venue may restate it tomorrow
                 live.append(child_id)
                 working += max(ZERO, committed(child) - child.cum_qty)
         avg_px = notional / filled if filled else ZERO

@@ -11,7 +11,7 @@ import pytest
 
 from app.engine.commands import CancelOrder, ReplaceOrder, SubmitOrder
 from app.engine.engine import Engine
-from app.engine.enums import OrderStatus, Side
+from app.engine.enums import ExecType, OrderStatus, Side, TimeInForce
 from app.engine.events import ActionRefused, ParentClosed, ParentStaged
 from app.engine.ids import AccountId, OrderId, UserId
 from app.engine.order import Amendment
@@ -241,3 +241,15 @@ def _pending_id(engine: Engine, order_id: OrderId) -> str:
     pending = engine.ledger.orders[order_id].pending
     assert pending is not None
     return pending.cl_ord_id
+
+
+def test_a_child_done_for_the_day_still_holds_its_share_of_the_parent(desk: ParentDesk) -> None:
+    """A GTC child done for the day (39=3) is restated the next morning: its leaves used to be offered for
+    slicing again, committing the parent past its quantity."""
+    child = desk.slice(1000, tif=TimeInForce.GTC)
+    desk.fill(child, 100, "10")
+    desk.engine.apply_venue_messages([desk.venues[child].report(ExecType.DONE_FOR_DAY, OrderStatus.DONE_FOR_DAY)])
+    figures = desk.figures()
+    assert (figures.working, figures.unsliced, figures.live_children) == (D(900), D(0), (child,))
+    refused = desk.engine.submit(SubmitOrder(spec(qty=D(900), parent_id=desk.parent_id), TRADER))
+    assert refused.message == f"Slice of 900 exceeds the 0 left unsliced on {desk.parent_id}."
