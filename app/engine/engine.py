@@ -293,7 +293,13 @@ class Engine:
             return None
         if self.router is None:
             return "Smart routing is not set up on this desk; choose a venue."
-        return self.router.route(spec, self.clock.now())
+
+        def barred(venue: str) -> str | None:  # a venue a kill switch would refuse the order at is skipped
+            at_venue = dataclasses.replace(spec, destination=venue)
+            verdict = kill_rules.check_new(self.book.kill, at_venue, self.ledger, self.positions)
+            return None if verdict.allowed else verdict.reason.rstrip(".")
+
+        return self.router.route(spec, self.clock.now(), barred)
 
     def stage_parent(self, spec: ParentSpec, user: UserId) -> CommandResult:
         """Stage a parent (care) order on the desk to be worked by slicing; nothing goes to a venue."""
