@@ -21,7 +21,7 @@ from app.engine.order_timeline import order_timeline
 from app.engine.parent_terms import ParentSpec
 from app.engine.recovery import decode_event
 from app.engine.serialization import from_json, to_json
-from app.engine.twap import child_spec, slice_cl_ord_id, slice_qty
+from app.engine.twap import TwapBook, child_spec, slice_cl_ord_id, slice_qty
 from tests.support.engine_kit import SUPERVISOR, TRADER, VIEWER, open_engine
 
 D = Decimal
@@ -270,3 +270,15 @@ def test_each_slice_is_on_its_childs_timeline_and_every_slice_on_the_parents(des
     desk.after(1)
     closing = [e.what for e in order_timeline(desk.engine.store, desk.parent_id)][-2:]
     assert closing == ["Parent closed, live children keep working", "TWAP stopped: the parent was closed"]
+
+
+def test_a_snapshot_row_from_before_generations_reads_as_a_first_twap() -> None:
+    plan = TwapStarted(OrderId("P-1"), 30, 6, "SIM1", TRADER)
+    book = TwapBook()
+    book.load_rows([(to_json(plan), "2026-01-05T14:30:00+00:00", 2, None)])
+    twap = book.get(OrderId("P-1"))
+    assert twap is not None
+    assert (twap.taken, twap.generation) == (2, 1)
+    book.apply(TwapStopped(OrderId("P-1"), "the parent was closed"), twap.started_at)
+    book.apply(plan, twap.started_at)
+    assert book.rows()[0][4] == 2
