@@ -293,7 +293,13 @@ class Engine:
             return None
         if self.router is None:
             return "Smart routing is not set up on this desk; choose a venue."
-        return self.router.route(spec, self.clock.now())
+
+        def barred(venue: str) -> str | None:  # a venue a kill switch would refuse the order at is skipped
+            at_venue = dataclasses.replace(spec, destination=venue)
+            verdict = kill_rules.check_new(self.book.kill, at_venue, self.ledger, self.positions)
+            return None if verdict.allowed else verdict.reason.rstrip(".")
+
+        return self.router.route(spec, self.clock.now(), barred)
 
     def stage_parent(self, spec: ParentSpec, user: UserId) -> CommandResult:
         """Stage a parent (care) order on the desk to be worked by slicing; nothing goes to a venue."""
@@ -311,8 +317,8 @@ class Engine:
         return CommandResult(True, parent_id, f"Parent {parent_id} staged: slice it to work it.")
 
     def close_parent(self, parent_id: OrderId, user: UserId, *, cancel_children: bool = False) -> CommandResult:
-        """End a parent: no more slices; with ``cancel_children`` its live children are canceled too (each one
-        that is not waiting on the venue), else they keep working."""
+        """End a parent: no more slices; with ``cancel_children`` its live children are canceled too (one awaiting
+        the venue's answer to an earlier request gets its cancel when that answer comes), else they keep working."""
         parent = self.book.parents.get(parent_id)
         if parent is None:
             return CommandResult.refused(f"There is no parent order {parent_id}.")
@@ -332,7 +338,8 @@ class Engine:
             if cancel_children
             else (f"{parent_id} closed; its {len(ready)} live child order(s) keep working")
         )
-        return CommandResult(True, parent_id, note + (f", {waiting} waiting on the venue first." if waiting else "."))
+        later = f", {waiting} more once the venue answers their pending request." if waiting else "."
+        return CommandResult(True, parent_id, note + later)
 
     def start_twap(
         self, parent_id: OrderId, user: UserId, *, minutes: int, slices: int, destination: str
@@ -505,7 +512,9 @@ class Engine:
             if switch.grade is KillGrade.CANCEL_WORKING:
                 day = self.clock.now().strftime("%y%m%d")
                 mass_id = f"{self.id_prefix}-{day}-{switch.switch_id}"
-                kill_cancels.cancel_working(batch, switch, self.ledger.live(), self.outbound.takes_mass_cancel, mass_id)
+                kill_cancels.cancel_working(
+                    batch, switch, self.ledger.orders.values(), self.outbound.takes_mass_cancel, mass_id
+                )
         return CommandResult(True, message=f"Kill switch {switch.switch_id} is on: {switch.describe()}.")
 
     def set_limit(self, cmd: SetLimit) -> CommandResult:
@@ -748,6 +757,8 @@ class Engine:
                     batch.record(late, SYSTEM_USER)
             if batch.changes.orders and self.book.kill.cancelling():
                 kill_cancels.cancel_deferred(batch, self.book.kill, self.ledger)
+            for child, status in parent_rules.cancels_due(self.book.parents, self.ledger, batch.changed):
+                batch.cancel(child, status, SYSTEM_USER)  # its parent was closed while it awaited the venue
             if self.reconciliation.disputed:  # a report the drop copy was waiting for may close a break
                 batch.record_all(due_events(self.reconciliation, self.clock.now(), None))
             batch.close_with(notes, also)

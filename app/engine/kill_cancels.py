@@ -4,7 +4,8 @@ Per venue: one OrderMassCancelRequest when the venue takes them and the scope is
 (everything, that venue) or one symbol; otherwise one cancel per order (an account's or a trader's orders
 share the venue's session with other orders, which a mass cancel would take too). An order with a
 cancel or amend already awaiting the venue, or whose fate is unknown, is deferred: its cancel goes as
-soon as that answer comes. Orders that are no longer working are left alone.
+soon as that answer comes. Orders finished for good are left alone; one done for the day (39=3) is
+canceled too, since the venue may restate it the next morning.
 
 Each order's pending cancel is recorded (durably, in the switch's transaction) before any request is
 sent; an order covered by a mass cancel reserves its cancel ClOrdID, which its own 35=F carries if the
@@ -85,12 +86,13 @@ class CancelPlan:
     deferred: list[Order] = field(default_factory=list)
 
 
-def plan_cancels(scope: Scope, live: Iterable[Order], takes_mass_cancel: Callable[[str], bool]) -> CancelPlan:
-    """How each live order in ``scope`` gets canceled."""
+def plan_cancels(scope: Scope, orders: Iterable[Order], takes_mass_cancel: Callable[[str], bool]) -> CancelPlan:
+    """How each of ``orders`` in ``scope`` not finished for good gets canceled (one done for the day too: the
+    venue may restate it the next morning)."""
     plan = CancelPlan(scope.target if scope.kind is ScopeKind.SYMBOL else None)
     by_mass = scope.kind in _MASS_SCOPES
-    for order in live:
-        if not scope.covers(order.spec):
+    for order in orders:
+        if order.status.is_terminal or not scope.covers(order.spec):
             continue
         if awaiting_answer(order):
             plan.deferred.append(order)
@@ -128,12 +130,13 @@ def due_cancel(order: Order) -> OrderStatus | None:
 def cancel_working(
     batch: CancelBatch,
     switch: KillSwitch,
-    live: Iterable[Order],
+    orders: Iterable[Order],
     takes_mass_cancel: Callable[[str], bool],
     mass_id_prefix: str,
 ) -> None:
-    """Cancel every working order in the switch's scope; a mass cancel's ClOrdID is the prefix and the venue."""
-    plan = plan_cancels(switch.scope, live, takes_mass_cancel)
+    """Cancel every order of ``orders`` in the switch's scope not finished for good; a mass cancel's ClOrdID is the
+    prefix and the venue."""
+    plan = plan_cancels(switch.scope, orders, takes_mass_cancel)
     user, switch_id = switch.user, switch.switch_id
     for order, status in plan.single:
         batch.cancel(order, status, user)
@@ -221,7 +224,7 @@ def due_retries(
             continue
         for order_id, caught in switch.caught.items():
             order = ledger.orders[order_id]
-            if caught.route is CancelRoute.DEFERRED or not order.status.is_live:
+            if caught.route is CancelRoute.DEFERRED or order.status.is_terminal:
                 continue
             if order.status is OrderStatus.UNKNOWN:
                 continue

@@ -106,7 +106,7 @@ def status_of(switch: KillSwitch, ledger: OrderLedger) -> KillSwitchStatus:
     for order_id, caught in switch.caught.items():
         order = ledger.orders[order_id]
         sent += caught.route is not CancelRoute.DEFERRED
-        confirmed += not order.status.is_live
+        confirmed += order.status.is_terminal  # done for the day is not: the venue may restate it tomorrow
         filled_after += order.cum_qty > caught.cum_qty
         retries += caught.retries
     working = len(switch.caught)

@@ -1,12 +1,16 @@
-"""What the engine checks before a parent is staged, sliced or a child amended, each refusal in words."""
+"""What the engine checks before a parent is staged, sliced or a child amended, each refusal in words; and which
+children of a parent closed with its children canceled are due their cancel now."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
+from app.engine.enums import OrderStatus
 from app.engine.ids import OrderId
+from app.engine.kill_cancels import due_cancel
 from app.engine.ledger import OrderLedger
-from app.engine.order import Amendment, Order, OrderSpec
+from app.engine.order import Amendment, LinkOutcome, Order, OrderSpec, RequestKind
 from app.engine.parents import ParentBook, committed
 
 
@@ -52,3 +56,23 @@ def amend_refusal(book: ParentBook, ledger: OrderLedger, order: Order, amendment
             f"which has {unsliced} left unsliced."
         )
     return None
+
+
+def cancels_due(book: ParentBook, ledger: OrderLedger, changed: Iterable[OrderId]) -> list[tuple[Order, OrderStatus]]:
+    """The children among ``changed`` of parents closed with their children canceled whose cancel is due now, with
+    the state it moves each to: a child that awaited the venue's answer to an earlier request (a cancel or amend,
+    or its fate after a lost line) when its parent closed gets its cancel once that answer comes. A child whose
+    own cancel the venue refused is left to the trader (sending it again at once would only be refused again)."""
+    if not book.canceling:
+        return []
+    due: list[tuple[Order, OrderStatus]] = []
+    for order_id in changed:
+        order = ledger.orders.get(order_id)
+        if order is None or order.spec.parent_id not in book.canceling:
+            continue
+        last = order.chain[-1] if order.chain else None
+        if last is not None and last.kind is RequestKind.CANCEL and last.outcome is LinkOutcome.REJECTED:
+            continue
+        if (status := due_cancel(order)) is not None:
+            due.append((order, status))
+    return due

@@ -32,8 +32,11 @@ class ParentState(StrEnum):
     """At least one child may still execute."""
     DONE = "done"
     """Fully filled, or closed by the trader (children still working keep working)."""
+    CANCELING = "canceling"
+    """Closed by the trader with its live children to be canceled, and a child still live: the venue has not yet
+    confirmed every cancel (or a child awaits the venue's answer to an earlier request before its cancel goes)."""
     CANCELED = "canceled"
-    """Closed by the trader with its live children canceled."""
+    """Closed by the trader with its children canceled: none is live any more (the venues confirmed it)."""
 
     @property
     def label(self) -> str:
@@ -48,7 +51,8 @@ class ParentFigures:
     filled: Decimal
     avg_px: Decimal
     working: Decimal
-    """What its live children may still fill (their leaves, an amend up under way counted)."""
+    """What its live children may still fill (their leaves, an amend up under way counted); a child done for the
+    day counts as live: it may be restated the next morning."""
     unsliced: Decimal
     """What may still be sliced: quantity less filled less working (never below zero)."""
     state: ParentState
@@ -75,7 +79,7 @@ class Parent:
                 continue
             filled += child.cum_qty
             notional += child.cum_qty * child.avg_px
-            if child.status.is_live:
+            if not child.status.is_terminal:  # done for the day counts: the venue may restate it tomorrow
                 live.append(child_id)
                 working += max(ZERO, committed(child) - child.cum_qty)
         avg_px = notional / filled if filled else ZERO
@@ -84,7 +88,9 @@ class Parent:
 
     def _state(self, filled: Decimal, live: list[OrderId]) -> ParentState:
         if self.closed is not None:
-            return ParentState.CANCELED if self.closed.canceled else ParentState.DONE
+            if not self.closed.canceled:
+                return ParentState.DONE
+            return ParentState.CANCELING if live else ParentState.CANCELED
         if filled >= self.spec.qty:
             return ParentState.DONE
         return ParentState.WORKING if live else ParentState.STAGED
@@ -105,6 +111,8 @@ class ParentBook:
 
     def __init__(self) -> None:
         self.parents: dict[OrderId, Parent] = {}
+        self.canceling: set[OrderId] = set()
+        """The parents closed with their children to be canceled (their late children's cancels go when due)."""
 
     def get(self, parent_id: OrderId | None) -> Parent | None:
         """The parent ``parent_id``, if there is one."""
@@ -121,6 +129,8 @@ class ParentBook:
             self.parents[event.parent_id] = Parent(event.parent_id, event.spec, ts)
         elif kind is ParentClosed:
             self.parents[event.parent_id].closed = event
+            if event.canceled:
+                self.canceling.add(event.parent_id)
 
     def rows(self) -> list[tuple[Any, ...]]:
         """Each parent as its staging (and closing) event's JSON text, when staged, and its children."""
@@ -136,9 +146,11 @@ class ParentBook:
 
     def load_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """Restore what ``rows`` wrote."""
-        self.parents = {}
+        self.parents, self.canceling = {}, set()
         for staged_text, at, closed_text, children in rows:
             staged = from_json(ParentStaged, staged_text)
             closed = None if closed_text is None else from_json(ParentClosed, closed_text)
             parent = Parent(staged.parent_id, staged.spec, datetime.fromisoformat(at), closed, list(children))
             self.parents[staged.parent_id] = parent
+            if closed is not None and closed.canceled:
+                self.canceling.add(staged.parent_id)

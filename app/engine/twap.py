@@ -7,8 +7,14 @@ refused slice is recorded as any refused order, and every slice taken is recorde
 slicer stops (``TwapStopped``) when its parent is closed or a kill switch covers it.
 
 The schedule lives in the event log (``TwapStarted`` with its time, then each ``TwapSliced``): the ``TwapBook``
-desk view rebuilds it exactly after a restart, from a snapshot or a replay, and ``run`` catches up on slices
-that fell due while the desk was down.
+desk view rebuilds it exactly after a restart, from a snapshot or a replay. Slices that fell due while the desk
+was down are not sent in a burst when it comes back: each is recorded as missed (a ``TwapSliced`` with no child,
+so the slices left share its quantity) and only the slice due now is sent, the rest at the normal spacing. A TWAP
+whose schedule ended, or whose trading day ended, while the desk was down stops instead (``TwapStopped``, saying
+how many slices were not taken): a TWAP never carries into a new trading day.
+
+A parent may be worked by several TWAPs one after another (a new one once the last stopped); each is a new
+generation, and its slices' ClOrdIDs name it, so a later TWAP never finds an earlier one's slices as its own.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ class Twap:
     """Slices taken so far (sent or refused)."""
     stopped: str | None = None
     """Why it stopped early, if it did."""
+    generation: int = 1
+    """Which TWAP of its parent this is (1 for the first)."""
 
     @property
     def running(self) -> bool:
@@ -56,6 +64,11 @@ class Twap:
             return 0
         spacing = timedelta(minutes=self.plan.minutes) / self.plan.slices
         return min(self.plan.slices, int((now - self.started_at) / spacing) + 1)
+
+    @property
+    def ends(self) -> datetime:
+        """When its schedule ends: one spacing after its last slice was due."""
+        return self.started_at + timedelta(minutes=self.plan.minutes)
 
     def describe(self) -> str:
         """Where it stands, in words."""
@@ -87,22 +100,28 @@ class TwapBook:
         """Take in a TWAP event."""
         kind = type(event)
         if kind is TwapStarted:
-            self.twaps[event.parent_id] = Twap(event, ts)
+            previous = self.twaps.get(event.parent_id)
+            generation = 1 if previous is None else previous.generation + 1
+            self.twaps[event.parent_id] = Twap(event, ts, generation=generation)
         elif kind is TwapSliced:
             self.twaps[event.parent_id].taken = event.number
         elif kind is TwapStopped:
             self.twaps[event.parent_id].stopped = event.reason
 
     def rows(self) -> list[tuple[Any, ...]]:
-        """Each TWAP as its plan's JSON text, when it started, slices taken and why it stopped."""
-        return [(to_json(t.plan), t.started_at.isoformat(), t.taken, t.stopped) for t in self.twaps.values()]
+        """Each TWAP as its plan's JSON text, when it started, slices taken, why it stopped and its generation."""
+        return [
+            (to_json(t.plan), t.started_at.isoformat(), t.taken, t.stopped, t.generation) for t in self.twaps.values()
+        ]
 
     def load_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Restore what ``rows`` wrote."""
+        """Restore what ``rows`` wrote (a snapshot written before generations were kept holds first TWAPs only:
+        a later one reused the first's ClOrdIDs, so it could send nothing)."""
         self.twaps = {}
-        for plan_text, at, taken, stopped in rows:
+        for plan_text, at, taken, stopped, *generation in rows:
             plan = from_json(TwapStarted, plan_text)
-            self.twaps[plan.parent_id] = Twap(plan, datetime.fromisoformat(at), taken, stopped)
+            started = datetime.fromisoformat(at)
+            self.twaps[plan.parent_id] = Twap(plan, started, taken, stopped, generation[0] if generation else 1)
 
 
 def plan_problem(minutes: int, slices: int) -> str | None:
@@ -140,28 +159,59 @@ def _run(engine: Engine, twap: Twap, now: datetime) -> None:
         reason = f"kill switch {switches[0].describe()} is engaged"
         engine.record([TwapStopped(plan.parent_id, reason)], plan.started_by)
         return
-    while twap.running and twap.taken < twap.due(now):
-        number = twap.taken + 1
-        cl_ord_id = slice_cl_ord_id(engine.id_prefix, plan.parent_id, number)
+    due = twap.due(now)
+    if twap.taken >= due:
+        return
+    if overrun := _overrun(engine, twap, now):
+        engine.record([TwapStopped(plan.parent_id, overrun)], plan.started_by)
+        return
+    for number in range(twap.taken + 1, due + 1):
+        cl_ord_id = slice_cl_ord_id(engine.id_prefix, plan.parent_id, number, twap.generation)
         sent = engine.ledger.find(cl_ord_id)  # sent before a crash that came before its TwapSliced
-        qty = (
-            sent.spec.qty
-            if sent is not None
-            else slice_qty(parent.figures(engine.ledger).unsliced, plan.slices - twap.taken)
-        )
-        if qty <= ZERO:
-            engine.record([TwapSliced(plan.parent_id, number, None, "nothing left to slice")], plan.started_by)
-            continue
-        result = engine.submit(SubmitOrder(child_spec(plan, qty, parent.spec), plan.started_by, cl_ord_id=cl_ord_id))
-        child = result.order_id if result.accepted else None
-        note = f"slice {number} of {plan.slices}: {qty}" + ("" if result.accepted else f" refused: {result.message}")
-        engine.record([TwapSliced(plan.parent_id, number, child, note)], plan.started_by)
+        if sent is not None:
+            note = f"slice {number} of {plan.slices}: {sent.spec.qty}"
+            engine.record([TwapSliced(plan.parent_id, number, sent.order_id, note)], plan.started_by)
+        elif number < due:
+            engine.record([TwapSliced(plan.parent_id, number, None, MISSED)], plan.started_by)
+        else:
+            _take(engine, twap, parent.figures(engine.ledger).unsliced, cl_ord_id)
 
 
-def slice_cl_ord_id(prefix: str, parent_id: OrderId, number: int) -> ClOrdId:
-    """The ClOrdID of slice ``number``: fixed by the plan, so a slice sent just before a crash that came before
-    its ``TwapSliced`` is found again after the restart (a known ClOrdID sends nothing) instead of sent twice."""
-    return ClOrdId(f"{prefix}-{parent_id}-T{number}")
+MISSED = "missed while the desk was down; the slices left share its quantity"
+"""What the parent's timeline says of a slice that fell due while the desk was down (it is never sent late)."""
+
+
+def _overrun(engine: Engine, twap: Twap, now: datetime) -> str | None:
+    """Why a TWAP with slices due must stop instead: its trading day or its schedule ended while the desk was down."""
+    left = twap.plan.slices - twap.taken
+    roll = engine.book.limits.day_roll()
+    if roll.trading_day(now) != roll.trading_day(twap.started_at):
+        return f"its trading day ended while the desk was down; {left} slice(s) not taken"
+    if now >= twap.ends:
+        return f"its schedule ended at {twap.ends:%H:%M:%S} while the desk was down; {left} slice(s) not taken"
+    return None
+
+
+def _take(engine: Engine, twap: Twap, unsliced: Decimal, cl_ord_id: ClOrdId) -> None:
+    """Send the next slice (an even share of ``unsliced`` over the slices left) and record it."""
+    plan, number = twap.plan, twap.taken + 1
+    parent = engine.book.parents.parents[plan.parent_id]
+    qty = slice_qty(unsliced, plan.slices - twap.taken)
+    if qty <= ZERO:
+        engine.record([TwapSliced(plan.parent_id, number, None, "nothing left to slice")], plan.started_by)
+        return
+    result = engine.submit(SubmitOrder(child_spec(plan, qty, parent.spec), plan.started_by, cl_ord_id=cl_ord_id))
+    child = result.order_id if result.accepted else None
+    note = f"slice {number} of {plan.slices}: {qty}" + ("" if result.accepted else f" refused: {result.message}")
+    engine.record([TwapSliced(plan.parent_id, number, child, note)], plan.started_by)
+
+
+def slice_cl_ord_id(prefix: str, parent_id: OrderId, number: int, generation: int = 1) -> ClOrdId:
+    """The ClOrdID of slice ``number`` of the parent's TWAP ``generation``: fixed by the plan, so a slice sent just
+    before a crash that came before its ``TwapSliced`` is found again after the restart (a known ClOrdID sends
+    nothing) instead of sent twice; a later TWAP of the same parent has ClOrdIDs of its own."""
+    tag = "" if generation == 1 else f"G{generation}-"
+    return ClOrdId(f"{prefix}-{parent_id}-{tag}T{number}")
 
 
 def child_spec(plan: TwapStarted, qty: Decimal, terms: ParentSpec) -> OrderSpec:

@@ -64,6 +64,8 @@ def parent_status_text(figures: ParentFigures) -> str:
 def _status(figures: ParentFigures, qty: Decimal) -> OrderStatus:
     if figures.state is ParentState.CANCELED:
         return OrderStatus.CANCELED
+    if figures.state is ParentState.CANCELING:
+        return OrderStatus.PENDING_CANCEL
     if figures.state is ParentState.DONE:
         return OrderStatus.FILLED if figures.filled >= qty else OrderStatus.DONE_FOR_DAY
     return OrderStatus.PARTIALLY_FILLED if figures.filled else OrderStatus.NEW

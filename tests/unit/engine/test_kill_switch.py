@@ -11,7 +11,7 @@ import pytest
 from app.engine.clock import FakeClock
 from app.engine.commands import CancelOrder, ReplaceOrder, SetLimit, SubmitOrder
 from app.engine.engine import Engine
-from app.engine.enums import OrderStatus, Side
+from app.engine.enums import ExecType, OrderStatus, Side, TimeInForce
 from app.engine.events import (
     ActionRefused,
     AnomalyRecorded,
@@ -353,6 +353,22 @@ def test_orders_the_venue_fills_before_the_cancel_are_fills_and_counted_as_fille
     [status] = desk.engine.kill_switch_status()
     assert (status.confirmed, status.unconfirmed, status.filled_after) == (2, 0, 1)
     assert status.summary() == "Cancel all: 2 of 2 confirmed, 0 unconfirmed, 1 filled first"
+
+
+def test_a_gtc_order_done_for_the_day_is_canceled_and_not_counted_confirmed_until_it_is(desk: KillDesk) -> None:
+    """Done for the day (39=3) is not finished: the venue restates it the next morning. The switch used to skip
+    it and say "0 of 0 confirmed"."""
+    [order_id] = desk.working(tif=TimeInForce.GTC)
+    venue = desk.venue[order_id]
+    desk.engine.apply_venue_messages([venue.report(ExecType.DONE_FOR_DAY, S.DONE_FOR_DAY)])
+    desk.outbound.sent.clear()
+    desk.kill()
+    assert [(r.kind, r.order_id) for r in desk.outbound.sent] == [(RequestKind.CANCEL, order_id)]
+    [status] = desk.engine.kill_switch_status()
+    assert status.summary() == "Cancel all: 0 of 1 confirmed, 1 unconfirmed"
+    desk.confirm_cancel(order_id)
+    [status] = desk.engine.kill_switch_status()
+    assert status.summary() == "Cancel all: 1 of 1 confirmed, 0 unconfirmed"
 
 
 def test_halt_status_has_no_cancels(desk: KillDesk) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from app.engine.commands import CancelOrder, ReplaceOrder, SubmitOrder
 from app.engine.engine import Engine
-from app.engine.enums import OrderStatus, Side
+from app.engine.enums import ExecType, OrderStatus, Side, TimeInForce
 from app.engine.events import ActionRefused, ParentClosed, ParentStaged
 from app.engine.ids import AccountId, OrderId, UserId
 from app.engine.order import Amendment
@@ -149,6 +149,8 @@ def test_closing_a_parent_stops_slicing_and_may_cancel_its_live_children(desk: P
     assert result.accepted, result.message
     assert engine.ledger.orders[second].status is OrderStatus.PENDING_CANCEL
     assert engine.ledger.orders[first].status is OrderStatus.FILLED
+    assert desk.figures().state is ParentState.CANCELING  # until the venue confirms the cancel
+    engine.apply_venue_messages([desk.venues[second].canceled(cl_ord_id=_pending_id(engine, second))])
     assert desk.figures().state is ParentState.CANCELED
     refused = engine.submit(SubmitOrder(spec(qty=D(10), parent_id=desk.parent_id), TRADER))
     assert refused.message == f"{desk.parent_id} is closed; no more children can be sliced from it."
@@ -209,3 +211,45 @@ def test_parent_events_round_trip_through_json() -> None:
 
 def _logged(engine: Engine) -> list[object]:
     return [decode_event(stored) for stored in engine.store.read()]
+
+
+def test_closing_a_parent_cancels_a_child_awaiting_the_venue_once_its_answer_comes(desk: ParentDesk) -> None:
+    """The child with an amend under way used to be skipped for good, and the parent showed Canceled at once."""
+    engine = desk.engine
+    first, second = desk.slice(300), desk.slice(300)
+    assert engine.replace(ReplaceOrder(second, Amendment(D(250), D(10)), TRADER)).accepted
+    amend = engine.ledger.orders[second].pending
+    assert amend is not None
+    result = engine.close_parent(desk.parent_id, TRADER, cancel_children=True)
+    assert result.message == (
+        f"{desk.parent_id} closed; 1 child order(s) being canceled, "
+        "1 more once the venue answers their pending request."
+    )
+    assert desk.figures().state is ParentState.CANCELING
+    engine.apply_venue_messages([desk.venues[first].fill(300, D(10))])  # its cancel came too late
+    assert desk.figures().state is ParentState.CANCELING
+    venue = desk.venues[second]
+    engine.apply_venue_messages([venue.replaced(amend.cl_ord_id, 250)])
+    assert engine.ledger.orders[second].status is OrderStatus.PENDING_CANCEL  # its cancel went after the amend's answer
+    assert desk.figures().state is ParentState.CANCELING
+    engine.apply_venue_messages([venue.canceled(cl_ord_id=_pending_id(engine, second))])
+    figures = desk.figures()
+    assert (figures.state, figures.filled, figures.live_children) == (ParentState.CANCELED, D(300), ())
+
+
+def _pending_id(engine: Engine, order_id: OrderId) -> str:
+    pending = engine.ledger.orders[order_id].pending
+    assert pending is not None
+    return pending.cl_ord_id
+
+
+def test_a_child_done_for_the_day_still_holds_its_share_of_the_parent(desk: ParentDesk) -> None:
+    """A GTC child done for the day (39=3) is restated the next morning: its leaves used to be offered for
+    slicing again, committing the parent past its quantity."""
+    child = desk.slice(1000, tif=TimeInForce.GTC)
+    desk.fill(child, 100, "10")
+    desk.engine.apply_venue_messages([desk.venues[child].report(ExecType.DONE_FOR_DAY, OrderStatus.DONE_FOR_DAY)])
+    figures = desk.figures()
+    assert (figures.working, figures.unsliced, figures.live_children) == (D(900), D(0), (child,))
+    refused = desk.engine.submit(SubmitOrder(spec(qty=D(900), parent_id=desk.parent_id), TRADER))
+    assert refused.message == f"Slice of 900 exceeds the 0 left unsliced on {desk.parent_id}."

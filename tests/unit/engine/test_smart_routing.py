@@ -10,10 +10,11 @@ from app.engine.clock import FakeClock
 from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
 from app.engine.enums import Side
+from app.engine.kill_terms import KillGrade, Scope, ScopeKind
 from app.engine.order_timeline import order_timeline
 from app.engine.prices import PriceBook, Quote
 from app.engine.smart_routing import SMART, Route, SmartRouter
-from tests.support.engine_kit import TRADER, RecordingOutbound, open_engine, spec
+from tests.support.engine_kit import SUPERVISOR, TRADER, RecordingOutbound, open_engine, spec
 
 D = Decimal
 VENUES = ("SIMA", "SIMB", "SIMC")
@@ -93,3 +94,22 @@ def test_with_no_fresh_quote_or_no_router_a_smart_order_is_refused_in_words(tmp_
     assert "not set up on this desk" in engine.submit(SubmitOrder(spec(destination=SMART), TRADER)).message
     assert outbound.sent == []
     assert engine.ledger.orders == {}
+
+
+def test_a_venue_under_a_kill_switch_is_skipped_and_the_reason_says_so(tmp_path: Path) -> None:
+    """It used to be chosen for its price, and the order denied there by the switch."""
+    clock = FakeClock()
+    engine, outbound = smart_engine(tmp_path, book(clock, SIMA=("10", "10.01"), SIMB=("10", "10.02")), clock)
+    sima = Scope(ScopeKind.VENUE, "SIMA")
+    assert engine.engage_kill_switch(sima, KillGrade.HALT, SUPERVISOR, sima.name, "venue trouble").accepted
+    result = engine.submit(SubmitOrder(spec(destination=SMART), TRADER))
+    assert result.accepted, result.message
+    assert [r.destination for r in outbound.sent] == ["SIMB"]
+    assert result.order_id is not None
+    [reason] = [e.what for e in order_timeline(engine.store, result.order_id) if e.what.startswith("Smart routed")]
+    assert reason.startswith("Smart routed to SIMB: best ask 10.02 (the only venue with a fresh quote); skipped SIMA (")
+    everywhere = Scope(ScopeKind.SYMBOL, "AAPL")
+    assert engine.engage_kill_switch(everywhere, KillGrade.HALT, SUPERVISOR, everywhere.name, "stop").accepted
+    refused = engine.submit(SubmitOrder(spec(destination=SMART), TRADER))
+    assert not refused.accepted
+    assert refused.message.startswith("Smart routing has no venue open to AAPL: skipped SIMA (")

@@ -21,7 +21,7 @@ from app.engine.order_timeline import order_timeline
 from app.engine.parent_terms import ParentSpec
 from app.engine.recovery import decode_event
 from app.engine.serialization import from_json, to_json
-from app.engine.twap import child_spec, slice_cl_ord_id, slice_qty
+from app.engine.twap import TwapBook, child_spec, slice_cl_ord_id, slice_qty
 from tests.support.engine_kit import SUPERVISOR, TRADER, VIEWER, open_engine
 
 D = Decimal
@@ -68,7 +68,7 @@ def test_slices_are_sent_evenly_spaced_each_an_even_share_of_what_is_left(desk: 
     assert len(desk.children()) == 1
     desk.after(1)  # 200 s: the second slice
     assert desk.children() == [(D(333), "SIM1"), (D(333), "SIM1")]
-    desk.after(3600)
+    desk.after(200)
     assert desk.children() == [(D(333), "SIM1"), (D(333), "SIM1"), (D(334), "SIM1")]  # the last takes the rest
     desk.after(3600)
     assert len(desk.children()) == 3
@@ -115,7 +115,7 @@ def test_a_twap_is_refused_in_words_when_it_cannot_run(desk: TwapDesk) -> None:
 
 
 @pytest.mark.parametrize("snapshot", [True, False])
-def test_the_schedule_survives_a_restart_and_catches_up(desk: TwapDesk, snapshot: bool) -> None:
+def test_the_schedule_survives_a_restart_and_misses_what_fell_due_meanwhile(desk: TwapDesk, snapshot: bool) -> None:
     desk.start(minutes=10, slices=4)
     desk.after(150)
     before = desk.engine.book.twaps.rows()
@@ -126,9 +126,80 @@ def test_the_schedule_survives_a_restart_and_catches_up(desk: TwapDesk, snapshot
     again = desk.open()
     assert again.book.twaps.rows() == before
     assert len(desk.children(again)) == 2
-    desk.after(300, again)  # 450 s: the third and fourth fell due (150 s apart)
-    assert [qty for qty, _ in desk.children(again)] == [D(250)] * 4
+    desk.after(300, again)  # 450 s: the third and fourth fell due (150 s apart): the third is missed, not sent late
+    assert [qty for qty, _ in desk.children(again)] == [D(250), D(250), D(500)]
+    assert [e.child_id is None for e in _logged(again, TwapSliced)] == [False, False, True, False]
     again.store.close()
+
+
+def _market_desk(desk: TwapDesk) -> OrderId:
+    spec = ParentSpec("AAPL", Side.BUY, D(1000), AccountId("ACC1"), TRADER)
+    parent_id = desk.engine.stage_parent(spec, TRADER).order_id
+    assert parent_id is not None
+    assert desk.engine.start_twap(parent_id, TRADER, minutes=60, slices=6, destination="SIM1").accepted
+    return parent_id
+
+
+def test_a_twap_never_sends_its_overdue_slices_in_one_burst_the_next_day(desk: TwapDesk) -> None:
+    """The desk closed after slice 1 and came back 20 hours later: nothing is sent (it used to send the five
+    overdue slices at once), and the parent's timeline says why the TWAP stopped."""
+    parent_id = _market_desk(desk)
+    desk.engine.close()
+    desk.clock.advance(20 * 3600)
+    again = desk.open()
+    again.run_twaps()
+    assert len([o for o in again.ledger.orders.values() if o.spec.parent_id == parent_id]) == 1
+    said = [e.what for e in order_timeline(again.store, parent_id)]
+    assert said[-1] == "TWAP stopped: its trading day ended while the desk was down; 5 slice(s) not taken"
+    again.store.close()
+
+
+def test_a_twap_whose_schedule_ended_while_the_desk_was_down_stops(desk: TwapDesk) -> None:
+    parent_id = _market_desk(desk)
+    desk.clock.advance(3601)
+    desk.engine.run_twaps()
+    assert len([o for o in desk.engine.ledger.orders.values() if o.spec.parent_id == parent_id]) == 1
+    [stopped] = _logged(desk.engine, TwapStopped)
+    assert stopped.reason.startswith("its schedule ended at ")
+    assert stopped.reason.endswith(" while the desk was down; 5 slice(s) not taken")
+
+
+def test_slices_missed_while_down_are_recorded_and_the_rest_keep_their_spacing(desk: TwapDesk) -> None:
+    parent_id = _market_desk(desk)  # 1000 in 6 slices, 10 min apart: slice 1 took 166
+    desk.clock.advance(30 * 60 + 5)  # down through slices 2 and 3; slice 4 is due
+    desk.engine.run_twaps()
+    sizes = [o.qty for o in desk.engine.ledger.orders.values() if o.spec.parent_id == parent_id]
+    assert sizes == [D(166), D(278)]  # one slice now, of what is left over the slices left
+    desk.after(9 * 60)
+    assert len([o for o in desk.engine.ledger.orders.values() if o.spec.parent_id == parent_id]) == 2
+    desk.after(60)  # slice 5, on its time
+    assert len([o for o in desk.engine.ledger.orders.values() if o.spec.parent_id == parent_id]) == 3
+    said = [e.what for e in order_timeline(desk.engine.store, parent_id) if e.what.startswith("TWAP slice")]
+    assert said[1:3] == [
+        "TWAP slice 2: nothing sent (missed while the desk was down; the slices left share its quantity)",
+        "TWAP slice 3: nothing sent (missed while the desk was down; the slices left share its quantity)",
+    ]
+
+
+@pytest.mark.parametrize("snapshot", [True, False])
+def test_a_second_twap_on_a_parent_sends_slices_of_its_own(desk: TwapDesk, snapshot: bool) -> None:
+    """It used to reuse the first TWAP's ClOrdIDs, find the first's orders and send nothing."""
+    desk.start(minutes=10, slices=5)  # slice 1: 200
+    scope = Scope(ScopeKind.SYMBOL, "AAPL")
+    assert desk.engine.engage_kill_switch(scope, KillGrade.HALT, SUPERVISOR, scope.name, "test").accepted
+    desk.after(1)  # the TWAP stops
+    assert desk.engine.resume_trading(scope, SUPERVISOR, "ok").accepted
+    desk.start(minutes=10, slices=4)
+    assert desk.children() == [(D(200), "SIM1"), (D(200), "SIM1")]
+    if snapshot:
+        desk.engine.close()
+    else:
+        desk.engine.store.close()
+    desk.engine = desk.open()
+    for _ in range(3):
+        desk.after(150)
+    assert desk.children() == [(D(200), "SIM1")] * 5
+    desk.engine.store.close()
 
 
 def test_slice_sizes_are_whole_and_the_last_takes_the_rest() -> None:
@@ -199,3 +270,15 @@ def test_each_slice_is_on_its_childs_timeline_and_every_slice_on_the_parents(des
     desk.after(1)
     closing = [e.what for e in order_timeline(desk.engine.store, desk.parent_id)][-2:]
     assert closing == ["Parent closed, live children keep working", "TWAP stopped: the parent was closed"]
+
+
+def test_a_snapshot_row_from_before_generations_reads_as_a_first_twap() -> None:
+    plan = TwapStarted(OrderId("P-1"), 30, 6, "SIM1", TRADER)
+    book = TwapBook()
+    book.load_rows([(to_json(plan), "2026-01-05T14:30:00+00:00", 2, None)])
+    twap = book.get(OrderId("P-1"))
+    assert twap is not None
+    assert (twap.taken, twap.generation) == (2, 1)
+    book.apply(TwapStopped(OrderId("P-1"), "the parent was closed"), twap.started_at)
+    book.apply(plan, twap.started_at)
+    assert book.rows()[0][4] == 2
