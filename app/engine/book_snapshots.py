@@ -18,9 +18,10 @@ last in one transaction, makes the snapshot exist; pieces of one that never fini
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Reversible
 from decimal import Decimal
 from itertools import chain, islice, repeat
+from typing import TypeVar
 
 from app.engine.events import Event
 from app.engine.ids import OrderId
@@ -48,6 +49,16 @@ FILL_BLOCK = 2_000
 """Fills per block of a position's fills (about as much work as a segment)."""
 
 _Piece = Callable[[EventStore], None]
+_T = TypeVar("_T")
+
+
+def _last(items: Reversible[_T], count: int) -> list[_T]:
+    """The last ``count`` of ``items`` (a dict or a view of one), in order, reached from the end: a snapshot starts by
+    taking the orders and fills added since the last one, and walking a big book's older ones to get there stalled the
+    engine's loop for tens of milliseconds."""
+    tail = list(islice(reversed(items), count))
+    tail.reverse()
+    return tail
 
 
 class BookSnapshots:
@@ -109,8 +120,8 @@ class BookSnapshots:
 
     def _place_new_orders(self, book: Projections) -> None:
         """Put the orders made since the last snapshot into segments, in the order they were made."""
-        layout, placed = self.layout, len(self._segment_of)
-        for order_id in islice(book.ledger.orders, placed, None):
+        layout, orders = self.layout, book.ledger.orders
+        for order_id in _last(orders, len(orders) - len(self._segment_of)):
             if not layout.segments or len(layout.segments[-1]) >= SEGMENT_ORDERS:
                 layout.segments.append([])
                 layout.segment_parts.append(None)
@@ -180,7 +191,7 @@ class _Job:
         if before is not None and before.revision == position.revision and len(position.fills) >= before.count:
             whole = before.count // FILL_BLOCK
             kept, first = list(before.parts[:whole]), whole * FILL_BLOCK
-        fills = list(islice(position.fills.items(), first, None))
+        fills = _last(position.fills.items(), len(position.fills) - first)
         blocks = FillBlocks(len(position.fills), position.revision, ())
         self._positions.append((key, position_row(position), blocks, kept))
         for start in range(0, len(fills), FILL_BLOCK):
