@@ -856,7 +856,7 @@ class Engine:
             _contained(listener, changes)
 
     def _snapshot_a_piece(self, changed: set[OrderId]) -> None:
-        """Every ``snapshot_every`` events a snapshot begins; each batch then writes one piece of it.
+        """Every ``snapshot_every`` events a snapshot begins; each batch then works on it for a few milliseconds.
 
         A periodic snapshot only speeds up the next start: if it fails, the batch still stands.
         """
