@@ -1,9 +1,10 @@
 """Take snapshots of the book a piece at a time, rewriting only what changed, without stopping the engine.
 
-A snapshot is exactly the book at one seq of the log. Taking it is split into pieces of work (one order
-segment or one block of a position's fills, see ``snapshot``), and the engine does one piece after each
-batch it commits, so no batch waits for more than one piece. While the pieces are being written the book
-moves on; the snapshot still shows it as it stood at its seq because:
+A snapshot is exactly the book at one seq of the log. Taking it is split into pieces (one order segment or one
+block of a position's fills, see ``snapshot``), and after each batch it commits the engine works on them for a few
+milliseconds (``STEP_SECONDS``), by time, not by count: a segment of big orders (thousands of fills each) pauses
+between two orders and resumes after the next batch, and a small book's snapshot is done in one go. While the
+pieces are being written the book moves on; the snapshot still shows it as it stood at its seq because:
 
 - everything small (the ledger's counters, marks, desk views, position totals) is read when it starts;
 - the fills a position gained since the last snapshot are copied when it starts (a cheap list of tuples
@@ -18,9 +19,11 @@ last in one transaction, makes the snapshot exist; pieces of one that never fini
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator, Reversible
 from decimal import Decimal
 from itertools import chain, islice, repeat
+from time import perf_counter
+from typing import TypeVar
 
 from app.engine.events import Event
 from app.engine.ids import OrderId
@@ -46,8 +49,22 @@ SEGMENT_ORDERS = 200
 """Orders per order segment: what one piece of work writes when any of them changed (a few milliseconds)."""
 FILL_BLOCK = 2_000
 """Fills per block of a position's fills (about as much work as a segment)."""
+STEP_SECONDS = 0.004
+"""How long the engine works on a snapshot after a batch (at least one unit: an order's row, a piece's save)."""
 
-_Piece = Callable[[EventStore], None]
+_Piece = Iterator[None]
+"""A piece's work: each ``next`` does one unit of it (an order's row, then the save); exhausted once saved."""
+_DONE = object()
+_T = TypeVar("_T")
+
+
+def _last(items: Reversible[_T], count: int) -> list[_T]:
+    """The last ``count`` of ``items`` (a dict or a view of one), in order, reached from the end: a snapshot starts by
+    taking the orders and fills added since the last one, and walking a big book's older ones to get there stalled the
+    engine's loop for tens of milliseconds."""
+    tail = list(islice(reversed(items), count))
+    tail.reverse()
+    return tail
 
 
 class BookSnapshots:
@@ -79,7 +96,7 @@ class BookSnapshots:
         self.job = _Job(self.layout, book, todo, (last_seq, last_hash, created_ts))
 
     def step(self, store: EventStore) -> int | None:
-        """Write the next piece of the snapshot under way; when it is complete, the seq it was taken at."""
+        """Work on the snapshot under way for ``STEP_SECONDS``; when it is complete, the seq it was taken at."""
         job = self.job
         if job is None:
             return None
@@ -109,8 +126,8 @@ class BookSnapshots:
 
     def _place_new_orders(self, book: Projections) -> None:
         """Put the orders made since the last snapshot into segments, in the order they were made."""
-        layout, placed = self.layout, len(self._segment_of)
-        for order_id in islice(book.ledger.orders, placed, None):
+        layout, orders = self.layout, book.ledger.orders
+        for order_id in _last(orders, len(orders) - len(self._segment_of)):
             if not layout.segments or len(layout.segments[-1]) >= SEGMENT_ORDERS:
                 layout.segments.append([])
                 layout.segment_parts.append(None)
@@ -133,6 +150,7 @@ class _Job:
         self._times = time_texts()
         self._totals = book_totals(book)  # small: read (and frozen as bytes) now
         self._positions: list[tuple[PositionKey, Row, FillBlocks, list[int]]] = []
+        self._store: EventStore | None = None
         self._pieces: list[_Piece] = [self._segment_piece(n) for n in todo]
         for key, position in book.positions.by_key.items():
             self._plan_position(key, position)
@@ -147,10 +165,16 @@ class _Job:
             self._captured[order_id] = order_row(self._orders[order_id], self._times)
 
     def step(self, store: EventStore) -> bool:
-        """Write one piece (or, when none is left, the header); whether the snapshot is complete."""
-        if self._pieces:
-            self._pieces.pop()(store)
-            return False
+        """Do units of the pieces left until ``STEP_SECONDS`` have gone (at least one), then the header if they are
+        all done and time is left; whether the snapshot is complete."""
+        self._store, pieces = store, self._pieces
+        if pieces:
+            deadline = perf_counter() + STEP_SECONDS
+            while pieces:
+                if next(pieces[-1], _DONE) is _DONE:
+                    pieces.pop()
+                if perf_counter() >= deadline:
+                    return False
         self._save_header(store)
         return True
 
@@ -160,17 +184,16 @@ class _Job:
             self.book.before_change = None
 
     def _segment_piece(self, n: int) -> _Piece:
-        def write(store: EventStore) -> None:
-            pending, captured, orders, times = self._pending, self._captured, self._orders, self._times
-            rows = []
-            for order_id in self.layout.segments[n]:
-                if pending.pop(order_id, None) is not None:
-                    rows.append(order_row(orders[order_id], times))  # unchanged since the snapshot began
-                else:
-                    rows.append(captured.pop(order_id))
-            self._written[n] = store.save_snapshot_part(order_segment(rows))
-
-        return write
+        """Segment ``n``: a unit per order (its row as it stood at the snapshot's seq), then its save."""
+        pending, captured, orders, times = self._pending, self._captured, self._orders, self._times
+        rows = []
+        for order_id in self.layout.segments[n]:
+            if pending.pop(order_id, None) is not None:
+                rows.append(order_row(orders[order_id], times))  # unchanged since the snapshot began
+            else:
+                rows.append(captured.pop(order_id))
+            yield
+        self._written[n] = self._saved(order_segment(rows))
 
     def _plan_position(self, key: PositionKey, position: Position) -> None:
         """Read the totals now; copy the fills to write (those since the last snapshot, or all after a change)."""
@@ -180,18 +203,21 @@ class _Job:
         if before is not None and before.revision == position.revision and len(position.fills) >= before.count:
             whole = before.count // FILL_BLOCK
             kept, first = list(before.parts[:whole]), whole * FILL_BLOCK
-        fills = list(islice(position.fills.items(), first, None))
+        fills = _last(position.fills.items(), len(position.fills) - first)
         blocks = FillBlocks(len(position.fills), position.revision, ())
         self._positions.append((key, position_row(position), blocks, kept))
         for start in range(0, len(fills), FILL_BLOCK):
             self._pieces.append(self._fill_piece(kept, fills[start : start + FILL_BLOCK]))
 
-    @staticmethod
-    def _fill_piece(parts: list[int], fills: list[tuple[FillKey, tuple[Decimal, Decimal]]]) -> _Piece:
-        def write(store: EventStore) -> None:
-            parts.append(store.save_snapshot_part(fill_block(fills)))
+    def _fill_piece(self, parts: list[int], fills: list[tuple[FillKey, tuple[Decimal, Decimal]]]) -> _Piece:
+        """A block of fills: one unit, its save."""
+        yield from ()  # a generator all the same, like the segments' pieces
+        parts.append(self._saved(fill_block(fills)))
 
-        return write
+    def _saved(self, blob: bytes) -> int:
+        """Save a piece in the store ``step`` is writing to; its id."""
+        assert self._store is not None  # pieces run only inside ``step``, which sets it
+        return self._store.save_snapshot_part(blob)
 
     def _save_header(self, store: EventStore) -> None:
         layout = self.layout

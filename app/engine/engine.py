@@ -732,19 +732,22 @@ class Engine:
     ) -> ChangeSet:
         """Apply a batch of venue reports in one transaction (group commit); ``also`` joins it, and ``notes``
         (facts about the line, such as session alerts) are recorded in it after the reports."""
+        find, allocations = self.ledger.find, self.book.allocations
         with self._batch() as batch:
             for message in messages:
-                if isinstance(message, MassCancelReport):
-                    kill_cancels.mass_cancel_answered(batch, self.book.kill, self.ledger, message)
-                    continue
-                if isinstance(message, UnreadableReport):
-                    batch.record_all(unreadable_events(self.ledger, message))
-                    continue
-                order = self.ledger.find(message.cl_ord_id) or self.ledger.find(message.orig_cl_ord_id)
+                if type(message) is not ExecutionReport:  # it has no subclasses: one test for the commonest
+                    if isinstance(message, MassCancelReport):
+                        kill_cancels.mass_cancel_answered(batch, self.book.kill, self.ledger, message)
+                        continue
+                    if isinstance(message, UnreadableReport):
+                        batch.record_all(unreadable_events(self.ledger, message))
+                        continue
+                order = find(message.cl_ord_id) or find(message.orig_cl_ord_id)
+                events: Sequence[Event]
                 if isinstance(message, ExecutionReport):
                     if order is not None and (plain := plain_report(order, message)) is not None:
                         batch.record_execution(order, plain)  # the commonest reports, decided and applied in one go
-                        events: Sequence[Event] = (plain,)
+                        events = (plain,)
                     else:
                         if order is None and message.exec_type is not ExecType.ORDER_STATUS:  # a status answer: no DK
                             batch.changes.dont_know.append(message)
@@ -753,16 +756,23 @@ class Engine:
                 else:
                     events = reject_events(order, message)
                     batch.record_all(events)
-                if order is not None and (late := allocation_rules.late_anomaly(self.book.allocations, order, events)):
+                if order is None or not allocations.blocks:  # only a block can be late: most desks hold none
+                    continue
+                if late := allocation_rules.late_anomaly(allocations, order, events):
                     batch.record(late, SYSTEM_USER)
-            if batch.changes.orders and self.book.kill.cancelling():
-                kill_cancels.cancel_deferred(batch, self.book.kill, self.ledger)
-            for child, status in parent_rules.cancels_due(self.book.parents, self.ledger, batch.changed):
-                batch.cancel(child, status, SYSTEM_USER)  # its parent was closed while it awaited the venue
-            if self.reconciliation.disputed:  # a report the drop copy was waiting for may close a break
-                batch.record_all(due_events(self.reconciliation, self.clock.now(), None))
+            self._follow_reports(batch)
             batch.close_with(notes, also)
         return batch.changes
+
+    def _follow_reports(self, batch: _Batch) -> None:
+        """What a batch of reports sets in motion: cancels that waited on a venue's answer (the kill switch's, a
+        closed parent's children) and breaks a report the drop copy waited for may close."""
+        if batch.changes.orders and self.book.kill.cancelling():
+            kill_cancels.cancel_deferred(batch, self.book.kill, self.ledger)
+        for child, status in parent_rules.cancels_due(self.book.parents, self.ledger, batch.changed):
+            batch.cancel(child, status, SYSTEM_USER)  # its parent was closed while it awaited the venue
+        if self.reconciliation.disputed:
+            batch.record_all(due_events(self.reconciliation, self.clock.now(), None))
 
     # Drop copies ------------------------------------------------------------------------------------
 
@@ -862,7 +872,7 @@ class Engine:
             _contained(listener, changes)
 
     def _snapshot_a_piece(self, changed: set[OrderId]) -> None:
-        """Every ``snapshot_every`` events a snapshot begins; each batch then writes one piece of it.
+        """Every ``snapshot_every`` events a snapshot begins; each batch then works on it for a few milliseconds.
 
         A periodic snapshot only speeds up the next start: if it fails, the batch still stands.
         """

@@ -38,7 +38,7 @@ ID_PREFIX = f"OEMS-{START:%y%m%d}-"
 """The engine's ClOrdIDs for cancels and replaces: this prefix and its count of ids issued."""
 SNAPSHOT_EVERY = 300
 """The child's engine begins a snapshot each time this many events have been logged since the last one, and
-writes it a piece per step (segments of ``SEGMENT_ORDERS`` orders), so kills land inside snapshots too."""
+writes it an order's row per step (segments of ``SEGMENT_ORDERS`` orders), so kills land inside snapshots too."""
 SEGMENT_ORDERS = 40
 ORDERS = 500
 SYMBOLS = ("AAPL", "MSFT", "IBM")
@@ -234,6 +234,7 @@ def main(argv: list[str]) -> int:
     store_path, progress_path, seed = Path(argv[0]), Path(argv[1]), int(argv[2])
     steps = build_stream(seed)
     book_snapshots.SEGMENT_ORDERS = SEGMENT_ORDERS
+    book_snapshots.STEP_SECONDS = 0
     engine = Engine.open(
         store_path,
         clock=FakeClock(START),

@@ -3,7 +3,8 @@
 Random desks (new orders, acks, fills, busts, amends, cancels over a few accounts) run with a snapshot
 beginning every few events and tiny segments and fill blocks, so most snapshots are still being written
 while later events change the very orders and positions they have not written yet. Every snapshot saved
-must equal the book rebuilt by replaying the log up to its seq; no batch writes more than one piece; and a
+must equal the book rebuilt by replaying the log up to its seq; no batch writes more than one piece (the time a
+batch may spend on the snapshot is set to nothing: one unit of work, an order's row or a piece's save); and a
 restart from the newest snapshot plus the tail equals the live book (and a replay with no snapshot at all).
 """
 
@@ -100,6 +101,7 @@ def _tiny_pieces() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(book_snapshots, "SEGMENT_ORDERS", 2)
         patch.setattr(book_snapshots, "FILL_BLOCK", 2)
+        patch.setattr(book_snapshots, "STEP_SECONDS", 0)  # one unit per batch: segments pause between their orders
         yield
 
 
@@ -137,11 +139,30 @@ def test_a_snapshot_is_spread_over_the_batches_that_follow(tmp_path: Path) -> No
         desk.act("fill", 1 + n % 11)
     pieces = len(desk.snapshots[0].parts)
     assert pieces >= 12
-    assert desk.pieces_per_batch[start:] == [1] * pieces + [0]  # a piece per batch, then the header
-    assert desk.snapshots[0].last_seq == desk.engine.store.last_seq - pieces
+    # A unit of work per batch (STEP_SECONDS is 0 here): each segment's two orders, then its save; each block of
+    # fills saved at once; then the header.
+    units = [0, 0, 1] * 6 + [1] * (pieces - 6) + [0]
+    assert desk.pieces_per_batch[start:] == units
+    assert desk.snapshots[0].last_seq == desk.engine.store.last_seq - (len(units) - 1)
     assert state(snapshot.load(desk.snapshots[0]).projections) == state(  # type: ignore[union-attr]
         _replayed(desk.engine.store, desk.snapshots[0].last_seq)
     )
+
+
+def test_a_snapshot_takes_as_many_pieces_per_batch_as_its_time_allows(tmp_path: Path) -> None:
+    desk = _Desk(tmp_path / "desk.sqlite3")
+    desk.engine.snapshot_every = 10_000
+    for n in range(12):
+        desk.act("new", n)
+        desk.act("fill", n)
+    desk.engine.snapshot_every = 1
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(book_snapshots, "STEP_SECONDS", 60.0)  # time enough for every piece of this small book
+        desk.act("fill", 0)
+    assert len(desk.snapshots) == 1
+    assert desk.pieces_per_batch[-1] == len(desk.snapshots[0].parts) >= 12  # all in the batch that started it
+    assert desk.snapshots[0].last_seq == desk.engine.store.last_seq
+    assert state(snapshot.load(desk.snapshots[0]).projections) == state(desk.engine.book)  # type: ignore[union-attr]
 
 
 def _replayed(store: EventStore, last_seq: int) -> Projections:

@@ -122,7 +122,10 @@ def test_a_snapshot_that_never_finished_is_not_used_and_its_pieces_are_deleted(t
     finished = _latest(engine.store)
     desk.steps("fill40")
     engine._snapshots.start(engine.book, engine.store.last_seq, engine.store.last_hash, "2026-01-05T00:00:00+00:00")
-    engine._snapshots.step(engine.store)  # one piece written, then the program dies
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(book_snapshots, "STEP_SECONDS", 0)
+        engine._snapshots.step(engine.store)  # the order's row ...
+        engine._snapshots.step(engine.store)  # ... and its segment saved: one piece written, then the program dies
     engine.store.close()
     reopened = EventStore.open(tmp_path / "desk.sqlite3", synchronous_full=False)
     assert _latest(reopened) == finished
