@@ -15,7 +15,9 @@ order, the position, the risk figures and the event log).
 Stages (µs per report, best of three, no socket and no event loop, on the same bytes): the framer alone, the
 parser alone, the session core (framer, parser, header, sequence and SendingTime checks), the mapping to the
 engine's report, then the whole desk path (session, mapping, engine, store and its commit, as configured) and,
-by difference, what the engine and the store add. ``--profile`` prints a cProfile of the loopback intake.
+by difference, what the engine and the store add. ``stage_session_full_lane`` is the session stage again with the
+fast lane off (every frame parsed and checked the full way): the same-run baseline of ``fast_lane.py``.
+``--profile`` prints a cProfile of the loopback intake.
 
 QuickFIX in the same run (when installed: ``python3 dev.py interop``): a QuickFIX/Python 1.16 initiator with
 file stores, measured as ENVIRONMENT.md did (bench/quickfix_baseline.py); our rates are given as ratios to it.
@@ -24,7 +26,11 @@ The machine is shared and noisy: compare figures of one run only, and repeat.
 Reads (as configured): the desk connection's socket reads during the intake, per second, their bytes and reports
 (each read is one batch: one engine transaction and commit), and the share of the intake the desk spent waiting
 in a read rather than working. Measured in session 9: ~145 reads of the full 64 KiB (~345 reports each), and
-under 1% waiting: the loopback intake is CPU-bound, and costs what the no-socket desk path does.
+under 1% waiting: the loopback intake is CPU-bound, and costs what the no-socket desk path does. The intake is
+then split into the desk's own work (``loopback_session_per_report``: the session core on each read;
+``loopback_applied_per_report``: mapping, engine, store and commit) and everything outside it (the socket, the event
+loop, the venue's writes in this same process, the bench's polling), with the share of the intake this process spent
+on the CPU (below 100%: waiting on fsync, the socket or a busy machine).
 
 Send path: ``Engine.submit`` of a limit order, from the call to the bytes handed to the socket, including
 the commit of the order's event and its stored NewOrderSingle; p50 and p99 over the orders, both durabilities.
@@ -57,11 +63,11 @@ from app.engine.fix.gateway import FixGateway
 from app.engine.fix.memory_application import MemoryApplication
 from app.engine.fix.message import FixMessage, parse_message
 from app.engine.fix.report_messages import execution_report
-from app.engine.fix.session import FixSession, Outgoing, Received
+from app.engine.fix.session import FixSession, Outgoing, Received, SessionOutput
 from app.engine.fix.session_fsm import SessionState
 from app.engine.fix.session_store import MemorySessionStore
 from app.engine.fix.tags import MsgType
-from app.engine.fix.transport import READ_SIZE, Acceptor
+from app.engine.fix.transport import READ_SIZE, Acceptor, Connection
 from app.engine.ids import ClOrdId
 from app.engine.risk import DestinationGate
 from app.engine.store import EventStore
@@ -87,6 +93,9 @@ class Loopback:
     p50: float
     p99: float
     reads: Reads
+    work: Work
+    cpu: float
+    """Seconds of this process's CPU time during the intake."""
 
 
 class Reads:
@@ -105,6 +114,28 @@ class Reads:
         self.count += 1
         self.bytes += len(data)
         return data
+
+
+class Work:
+    """Times the desk's own work on each read during the intake: the session core, then the engine and its commit."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.session = self.applied = 0.0
+        session = connection.session
+        self._received, self._carry_out = session.data_received, connection.carry_out
+        session.data_received = self._timed_received  # type: ignore[method-assign]  # looked up at each read
+        connection.carry_out = self._timed_carry_out  # type: ignore[method-assign]
+
+    def _timed_received(self, data: bytes) -> SessionOutput:
+        start = time.perf_counter()
+        out = self._received(data)
+        self.session += time.perf_counter() - start
+        return out
+
+    def _timed_carry_out(self, out: SessionOutput) -> None:
+        start = time.perf_counter()
+        self._carry_out(out)
+        self.applied += time.perf_counter() - start
 
 
 class Desk:
@@ -181,7 +212,7 @@ def stages(workdir: Path) -> None:
     assert venue.is_active, venue.state
     desk.place_bench_order()
     desk_app.carry_out(session, session.data_received(reads(desk.reports(1, ack=True), READ_SIZE)[0]))
-    checked, applied = reads(desk.reports(STAGE_REPORTS), READ_SIZE), reads(desk.reports(STAGE_REPORTS), READ_SIZE)
+    checked, full, applied = (reads(desk.reports(STAGE_REPORTS), READ_SIZE) for _ in range(3))  # fed in this order
 
     def framed() -> list[Frame]:
         framer = FixFramer()
@@ -196,6 +227,10 @@ def stages(workdir: Path) -> None:
     before = desk.filled()
     session_us = best_us(STAGE_REPORTS, lambda: [session.data_received(chunk) for chunk in checked], repeats=1)
     figure("stage_session", session_us, "us/report")  # framer + parser + session checks (the first set)
+    lane, session._lane = session._lane, None  # the same checks, every frame the full way (the same-run baseline)
+    full_us = best_us(STAGE_REPORTS, lambda: [session.data_received(chunk) for chunk in full], repeats=1)
+    figure("stage_session_full_lane", full_us, "us/report")
+    session._lane = lane
     desk_us = best_us(
         STAGE_REPORTS, lambda: [desk_app.carry_out(session, session.data_received(chunk)) for chunk in applied], 1
     )
@@ -235,16 +270,17 @@ async def loopback(workdir: Path, *, synchronous_full: bool) -> Loopback:
     connection = gateway.initiators["SIMA"].connection
     assert connection is not None
     counted = Reads(connection._reader)  # from the read after the one pending now: the intake's own
-    start = time.perf_counter()
+    work = Work(connection)
+    start, cpu = time.perf_counter(), time.process_time()
     for chunk in data:
         writer.write(chunk)
         await writer.drain()
     await until(lambda: desk.filled() == REPORTS - 1)
-    rate = REPORTS / (time.perf_counter() - start)
+    rate, cpu = REPORTS / (time.perf_counter() - start), time.process_time() - cpu
     await gateway.stop()
     engine.close()
     await acceptor.close()
-    return Loopback(rate, percentile(samples, 50), percentile(samples, 99), counted)
+    return Loopback(rate, percentile(samples, 50), percentile(samples, 99), counted, work, cpu)
 
 
 def run(workdir: Path, profile: bool) -> None:
@@ -273,6 +309,11 @@ def run(workdir: Path, profile: bool) -> None:
     figure("loopback_bytes_per_read", counted.bytes / max(counted.count, 1), "bytes")
     figure("loopback_reports_per_read", REPORTS / max(counted.count, 1), "reports")
     figure("loopback_waiting_share", counted.waiting / intake * 100, "%")
+    figure("loopback_session_per_report", synced.work.session / REPORTS * 1e6, "us/report")
+    figure("loopback_applied_per_report", synced.work.applied / REPORTS * 1e6, "us/report")  # engine, store, commit
+    outside = intake - synced.work.session - synced.work.applied  # the socket, the loop, the venue's writes, polling
+    figure("loopback_outside_desk_work_per_report", outside / REPORTS * 1e6, "us/report")
+    figure("loopback_cpu_share", synced.cpu / intake * 100, "%")  # below 100: waiting (fsync, the socket, the CPU)
     if quickfix is not None:
         figure("quickfix_initiator_reports", quickfix, "reports/s")
         figure("fix_reports_no_fsync_vs_quickfix_initiator", unsynced.rate / quickfix, "x")

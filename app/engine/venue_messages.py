@@ -106,6 +106,7 @@ OutboundRequest = VenueRequest | MassCancelRequest | StatusRequest
 """Anything the engine stages for a venue."""
 
 
+@fast_frozen_init  # one per report received
 @dataclass(frozen=True, slots=True)
 class ExecutionReport:
     """An execution report (35=8) as the engine needs it."""

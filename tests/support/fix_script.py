@@ -91,6 +91,7 @@ class Desk:
         heartbeat_interval: int = 30,
         max_resend_age: int = 60,
         reset_on_logon: bool = False,
+        fast_lane: bool = True,
     ) -> None:
         self.clock = clock or FakeClock(START)
         self.store = store or MemorySessionStore()
@@ -103,7 +104,7 @@ class Desk:
             max_resend_age=max_resend_age,
             reset_on_logon=reset_on_logon,
         )
-        self.session = FixSession(config, self.clock, self.store, initiator=initiator)
+        self.session = FixSession(config, self.clock, self.store, initiator=initiator, fast_lane=fast_lane)
         self.peer = Peer(self.clock, sender=target, target=sender)
         self.written: list[FixMessage] = []
         self.received: list[Received] = []

@@ -96,6 +96,13 @@ class FixMessage:
         msg._first = first if len(first) == len(pairs) else dict(reversed(pairs))
         return msg
 
+    @classmethod
+    def _read(cls, pairs: list[tuple[str, str]], first: dict[str, str]) -> FixMessage:
+        """Wrap pairs read from a frame with each tag's first value, both checked by the caller (the fast lane)."""
+        msg = cls.__new__(cls)
+        msg._fields, msg._first = pairs, first
+        return msg
+
     # building
 
     def append(self, tag: int, value: FixValue) -> FixMessage:

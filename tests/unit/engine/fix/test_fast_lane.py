@@ -1,0 +1,154 @@
+"""The fast lane reads and takes exactly what the full way would: the same message, the same rejects, the same
+sequence effects, on plain, unusual and malformed frames alike."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.engine.fix import tags
+from app.engine.fix.fast_lane import LAYOUTS_KEPT, PlainLane
+from app.engine.fix.message import FixMessage, parse_message
+from app.engine.fix.session import SessionOutput
+from app.engine.fix.tags import MsgType
+from app.engine.fix.values import FixValue
+from tests.support.fix_script import START, Desk, Peer, reframe
+
+REPORT: list[tuple[int, FixValue]] = [
+    (tags.ORDER_ID, "V1"), (tags.CL_ORD_ID, "C-1"), (tags.EXEC_ID, "E-1"), (tags.EXEC_TYPE, "F"),
+    (tags.ORD_STATUS, "1"), (tags.SYMBOL, "ACME"), (tags.SIDE, "1"), (tags.LAST_QTY, "1"), (tags.LAST_PX, "10"),
+    (tags.LEAVES_QTY, "9"), (tags.CUM_QTY, "1"), (tags.AVG_PX, "10"),
+]  # fmt: skip
+BODIES = st.sampled_from([REPORT, REPORT[:-1], [*REPORT, (tags.TEXT, "a=b")], [(tags.TEST_REQ_ID, "T1")]])
+KINDS = st.sampled_from([MsgType.EXECUTION_REPORT] * 6 + [MsgType.HEARTBEAT, MsgType.TEST_REQUEST,
+                                                          MsgType.ORDER_CANCEL_REJECT, MsgType.REJECT])  # fmt: skip
+CHANGES = st.sampled_from(
+    ["none"] * 8
+    + ["gap", "too_low", "zero_led_seq", "wrong_sender", "skewed_time", "bad_time", "new_time", "poss_dup",
+       "poss_dup_no_122", "late_header", "twice", "empty_value", "no_equals", "byte", "resend_request",
+       "sequence_reset", "logout"]
+)  # fmt: skip
+
+
+def _edited(peer: Peer, kind: str, body: list[tuple[int, FixValue]], change: str, byte: int) -> bytes:
+    """One message from the peer, changed as ``change`` says (then reframed, so the framer lets it through)."""
+    seq = {"gap": peer.next_seq + 1, "too_low": max(peer.next_seq - 2, 1)}.get(change)
+    sending_time = {"skewed_time": START + timedelta(hours=1), "new_time": peer.clock.now() + timedelta(milliseconds=3)}
+    if change == "resend_request":
+        return peer.message(MsgType.RESEND_REQUEST, [(tags.BEGIN_SEQ_NO, 1), (tags.END_SEQ_NO, 0)])
+    if change == "sequence_reset":
+        return peer.message(MsgType.SEQUENCE_RESET, [(tags.GAP_FILL_FLAG, True), (tags.NEW_SEQ_NO, peer.next_seq + 2)])
+    if change == "logout":
+        return peer.message(MsgType.LOGOUT)
+    raw = peer.message(
+        kind,
+        body,
+        seq=seq,
+        sender="NOBODY" if change == "wrong_sender" else None,
+        sending_time=sending_time.get(change),
+        poss_dup=change in ("poss_dup", "poss_dup_no_122"),
+        orig_sending_time=START if change == "poss_dup" else None,
+    )
+    edits = {
+        "zero_led_seq": (b"\x0134=", b"\x0134=0"),
+        "bad_time": (b"\x0152=2026", b"\x0152=2O26"),
+        "late_header": (b"\x0110=", b"\x01115=OTHER\x0110="),
+        "twice": (b"\x0110=", b"\x0155=ACME\x0110="),
+        "empty_value": (b"\x0155=ACME", b"\x0155="),
+        "no_equals": (b"\x0155=ACME", b"\x0155ACME"),
+    }
+    if change in edits:
+        raw = raw.replace(*edits[change], 1)
+    elif change == "byte":
+        at = raw.index(b"\x0152=") + byte % (len(raw) - raw.index(b"\x0152=") - 8)
+        raw = raw[:at] + bytes([byte]) + raw[at + 1 :]
+    return reframe(raw)
+
+
+def _seen(out: SessionOutput) -> tuple[object, ...]:
+    return (
+        [o.raw for o in out.sends],
+        [(r.seq, r.message.fields, r.message.first_values(), r.raw) for r in out.received],
+        [str(a) for a in out.alerts],
+        out.disconnect,
+        out.logged_on,
+        out.line_lost,
+    )
+
+
+@given(
+    moves=st.lists(st.tuples(KINDS, BODIES, CHANGES, st.integers(0, 255), st.booleans()), min_size=1, max_size=30),
+)
+def test_fast_and_full_lanes_give_the_same_results(
+    moves: list[tuple[str, list[tuple[int, FixValue]], str, int, bool]],
+) -> None:
+    fast, full = Desk(fast_lane=True), Desk(fast_lane=False)
+    for desk in (fast, full):
+        desk.logon()
+    peer = Peer(fast.clock)
+    peer.next_seq = fast.peer.next_seq
+    pending = b""
+    for kind, body, change, byte, joined in moves:
+        pending += _edited(peer, kind, body, change, byte)
+        if joined:  # arrives with the next message, in the same read
+            continue
+        outs = [desk.session.data_received(pending) for desk in (fast, full)]
+        assert _seen(outs[0]) == _seen(outs[1])
+        for desk, out in zip((fast, full), outs, strict=True):
+            desk.store.save(desk.session.record, [(o.seq, o.raw) for o in out.sends if o.new])
+            if out.disconnect is not None:
+                desk.session.connection_lost()
+        assert (fast.session.state, fast.session.next_in, fast.session.next_out, fast.session.stats) == (
+            full.session.state,
+            full.session.next_in,
+            full.session.next_out,
+            full.session.stats,
+        )
+        pending = b""
+        for desk in (fast, full):
+            desk.clock.advance(0.001)
+
+
+PLAIN = FixMessage(MsgType.EXECUTION_REPORT, REPORT).extend(
+    [(tags.SENDER_COMP_ID, "VENUE"), (tags.TARGET_COMP_ID, "DESK"), (tags.MSG_SEQ_NUM, 7), (tags.SENDING_TIME, START)]
+)
+
+
+@given(edits=st.lists(st.tuples(st.integers(0, 400), st.binary(max_size=3)), max_size=4))
+def test_the_lane_reads_a_frame_as_the_parser_does_or_leaves_it(edits: list[tuple[int, bytes]]) -> None:
+    lane = PlainLane()
+    lane.learn(parse_message(PLAIN.encode()))
+    raw = PLAIN.encode()
+    for at, data in edits:  # anywhere after 35= and before the trailer, overwritten or inserted
+        start, end = raw.index(b"\x0135=") + 4, raw.rindex(b"\x0110=") - len(data)
+        body_at = start + at % (end - start)
+        raw = reframe(raw[:body_at] + data + raw[body_at + at % 2 * len(data) :])
+    read = lane.read(raw)
+    if read is not None:
+        parsed = parse_message(raw)
+        assert (read.fields, read.first_values()) == (parsed.fields, parsed.first_values())
+
+
+def test_a_plain_report_of_a_known_layout_is_read_by_the_lane() -> None:
+    lane, raw = PlainLane(), PLAIN.encode()
+    assert lane.read(raw) is None  # nothing learned yet
+    lane.learn(parse_message(raw))
+    assert lane.read(raw) == parse_message(raw)
+    other = reframe(raw.replace(b"\x0155=ACME", b"\x0155=OTHER"))  # same tags, other values
+    assert lane.read(other) == parse_message(other)
+
+
+def test_only_plain_layouts_are_learned_and_only_the_newest_are_kept() -> None:
+    lane = PlainLane()
+    poss_dup = parse_message(PLAIN.copy().append(tags.POSS_DUP_FLAG, True).encode())
+    repeated = parse_message(PLAIN.copy().append(tags.SYMBOL, "OTHER").encode())
+    for msg in (poss_dup, repeated):
+        lane.learn(msg)
+        assert lane.read(msg.encode()) is None
+    layouts = [PLAIN.copy().append(tags.TEXT, "x" * n).append(5000 + n, "y") for n in range(1, LAYOUTS_KEPT + 2)]
+    for msg in layouts:
+        lane.learn(parse_message(msg.encode()))
+    assert lane.read(layouts[0].encode()) is None  # the oldest was forgotten
+    assert all(lane.read(msg.encode()) is not None for msg in layouts[1:])
