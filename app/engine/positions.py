@@ -31,6 +31,11 @@ Totals = tuple[Decimal, Decimal, Decimal, Decimal, Decimal]
 
 FLAT: Totals = (ZERO, ZERO, ZERO, ZERO, ZERO)
 
+KEEP = 200
+"""Fills a position still holds after letting go of older ones."""
+CROWDED = 2 * KEEP
+"""Fills past which a position lets go of older ones (so letting go is rare: once per ``CROWDED - KEEP`` fills)."""
+
 
 class FillHistory(Protocol):
     """Where the fills a position let go of can be read back from."""
@@ -189,14 +194,38 @@ class Positions:
     def __init__(self) -> None:
         self.by_key: dict[tuple[AccountId, str], Position] = {}
         self.marks: dict[str, Decimal] = {}
+        self.history: FillHistory | None = None
+        """Where positions read back the fills they let go of; until there is one, they hold every fill."""
+        self.crowded: set[tuple[AccountId, str]] = set()
+        """Positions holding more than ``CROWDED`` fills, to let go of older ones once the log holds them."""
 
     def get(self, account: AccountId, symbol: str) -> Position:
         """The position, created flat if there was none."""
         key = (account, symbol)
         position = self.by_key.get(key)
         if position is None:
-            position = self.by_key[key] = Position(account, symbol)
+            position = self.by_key[key] = Position(account, symbol, history=self.history)
         return position
+
+    def note(self, position: Position) -> None:
+        """``position`` changed: when it holds too many fills, it lets go of older ones at the next ``let_go``."""
+        if len(position.fills) > CROWDED:
+            self.crowded.add((position.account, position.symbol))
+
+    def read_back_from(self, history: FillHistory) -> None:
+        """From now on positions may let go of fills, reading them back from ``history`` when they need them."""
+        self.history = history
+        for position in self.by_key.values():
+            position.history = history
+            self.note(position)
+
+    def let_go(self) -> None:
+        """Crowded positions let go of all but their latest ``KEEP`` fills: call it only when the log holds every
+        fill applied, and only once there is a history to read them back from."""
+        if self.history is not None:
+            for key in self.crowded:
+                self.by_key[key].let_go(KEEP)
+        self.crowded.clear()
 
     def set_mark(self, symbol: str, px: Decimal) -> None:
         """The latest price to value ``symbol`` at."""
