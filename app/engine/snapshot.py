@@ -4,7 +4,8 @@ A snapshot is a small header plus pieces, each a pickle of plain values only (tu
 numbers, None): an order segment is a run of orders in the order they were made, a fill block a run of one
 position's fills in the order they arrived (``book_snapshots`` decides how long a run is). Decimals and times
 are text, enums their values. The header holds the ledger's counters, the marks, the desk views' rows, each
-position's totals with the ids of its fill blocks, and the ids of the order segments. Pieces are stored apart
+position's totals (with how many fills it let go of and what they add up to) with the ids of the blocks of the
+fills it holds, and the ids of the order segments. Pieces are stored apart
 (``EventStore.save_snapshot_part``) and shared: the next snapshot rewrites only the segments and blocks that
 changed (see ``book_snapshots``). Everything is read back by an unpickler that refuses every class and
 function, so a doctored piece cannot run code, and rows are turned back into the engine's objects by the
