@@ -62,6 +62,7 @@ from app.engine.ledger import OrderLedger
 from app.engine.order import Order, OrderSpec, RequestKind
 from app.engine.order_fsm import IllegalTransition, Situation, Trigger, transition
 from app.engine.parent_terms import ParentSpec
+from app.engine.position_history import LoggedFills
 from app.engine.positions import Positions
 from app.engine.projections import Projections
 from app.engine.reconciliation import Reconciliation, copy_events, due_events
@@ -153,6 +154,7 @@ class Engine:
         self._in_batch = False
         self._snapshot_seq = 0
         self._snapshots = BookSnapshots()
+        self._read_fills_back()
 
     @classmethod
     def open(
@@ -181,8 +183,15 @@ class Engine:
         restored = recovery.restore(self.store, progress)
         self.book, self._snapshot_seq = restored.projections, restored.snapshot_seq
         self._snapshots = restored.snapshots  # a snapshot under way was of the book just replaced: dropped
+        self._read_fills_back()
         for listener in self._reload_listeners:
             _contained(listener)
+
+    def _read_fills_back(self) -> None:
+        """Positions may let go of older fills (the log holds them all now), reading them back from the log."""
+        self._fills_log = LoggedFills(self.store, self.book, self.store.last_seq)
+        self.book.positions.read_back_from(self._fills_log)
+        self.book.positions.let_go()
 
     @property
     def directory(self) -> UserDirectory:
@@ -853,6 +862,9 @@ class Engine:
                     self.reload()
                 raise
             self.outbound.release()
+            if self.book.positions.crowded:  # the log holds their fills now
+                self._fills_log.through = self.store.last_seq
+                self.book.positions.let_go()
             if batch.changes.recorded:
                 self._publish(batch.changes)
                 self._snapshot_a_piece(batch.changes.orders)

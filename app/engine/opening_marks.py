@@ -53,7 +53,7 @@ class OpeningMarks:
             if book.daily.opened(symbol, today):
                 continue
             if held is None:
-                held = {s for (_, s), position in book.positions.by_key.items() if position.fills}
+                held = {s for (_, s), position in book.positions.by_key.items() if position.traded}
             if symbol not in held:
                 continue  # never traded: whatever is opened today starts flat
             if before is not None and before[0] < today:

@@ -4,13 +4,20 @@ Average-cost accounting: buying into a long (or selling into a short) moves the 
 against the position realises P&L at the difference from the average. Unrealised P&L is valued against a
 mark price the caller supplies. A bust or correction of an earlier fill re-derives the position from its
 remaining fills, so a position always equals what its unique, unbusted fills add up to.
+
+A position holds only its recent fills: once the log holds them, the engine lets go of the older ones
+(``Position.let_go``), keeping the totals they add up to (the position's opening). A bust or correction of a fill
+it no longer holds first recalls every fill from a ``FillHistory`` (read from the log), so each figure stays
+exactly what re-trading every fill in order gives.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain, islice
+from typing import Protocol
 
 from app.engine.ids import AccountId, ExecId, OrderId
 
@@ -18,6 +25,24 @@ ZERO = Decimal(0)
 
 FillKey = tuple[OrderId, ExecId]
 """A fill is named by its order and ExecID: ExecIDs are unique per venue, not across venues."""
+
+Totals = tuple[Decimal, Decimal, Decimal, Decimal, Decimal]
+"""A position's figures: net quantity, average cost, realised P&L, bought and sold quantity."""
+
+FLAT: Totals = (ZERO, ZERO, ZERO, ZERO, ZERO)
+
+KEEP = 200
+"""Fills a position still holds after letting go of older ones."""
+CROWDED = 2 * KEEP
+"""Fills past which a position lets go of older ones (so letting go is rare: once per ``CROWDED - KEEP`` fills)."""
+
+
+class FillHistory(Protocol):
+    """Where the fills a position let go of can be read back from."""
+
+    def fills(self, account: AccountId, symbol: str) -> Mapping[FillKey, tuple[Decimal, Decimal]]:
+        """Every fill of the position standing at its last ``let_go`` or later, in the order they arrived."""
+        ...
 
 
 @dataclass(slots=True)
@@ -32,9 +57,15 @@ class Position:
     bought_qty: Decimal = ZERO
     sold_qty: Decimal = ZERO
     fills: dict[FillKey, tuple[Decimal, Decimal]] = field(default_factory=dict)
-    """Each fill still standing, as (signed quantity, price), in the order they arrived."""
+    """The recent fills still standing, as (signed quantity, price), in the order they arrived."""
+    earlier: int = 0
+    """How many fills, all older than ``fills``, the position let go of."""
+    opening: Totals = FLAT
+    """What the fills it let go of add up to: the figures ``fills`` are traded from."""
     revision: int = field(default=0, compare=False)
     """Counts the changes to ``fills`` other than a new fill at the end (a snapshot rewrites them all then)."""
+    history: FillHistory | None = field(default=None, compare=False, repr=False)
+    """Where the fills it let go of are read back from when one of them is busted or corrected."""
 
     def unrealized_pnl(self, mark: Decimal | None) -> Decimal | None:
         """P&L of the open quantity at ``mark``; None when there is no mark to value it at."""
@@ -51,8 +82,34 @@ class Position:
             self.revision += 1
         self._trade(signed_qty, px)
 
+    @property
+    def traded(self) -> bool:
+        """Whether any fill stands in the position (held or let go of)."""
+        return bool(self.fills) or self.earlier > 0
+
+    def let_go(self, keep: int) -> None:
+        """Let go of all but the latest ``keep`` fills, the history holding them: the figures stay as they are."""
+        fills = self.fills
+        count = len(fills) - keep
+        if count <= 0:
+            return
+        figures = self.totals()
+        self._set(self.opening)
+        for key in list(islice(fills, count)):
+            self._trade(*fills.pop(key))
+        self.opening = self.totals()
+        self._set(figures)
+        self.earlier += count
+        self.revision += 1
+
+    def totals(self) -> Totals:
+        """The position's figures (net quantity, average cost, realised P&L, bought, sold)."""
+        return self.net_qty, self.avg_cost, self.realized_pnl, self.bought_qty, self.sold_qty
+
     def remove(self, key: FillKey) -> None:
         """A fill was busted: the position becomes what the other fills add up to."""
+        if key not in self.fills and self.earlier:
+            self._recall()
         if self.fills.pop(key, None) is not None:
             self.revision += 1
             self._rebuild()
@@ -60,6 +117,8 @@ class Position:
     def remove_fills(self, keys: Collection[FillKey]) -> None:
         """Take out the fills ``keys`` (a block's, allocated to other accounts)."""
         if keys:
+            if self.earlier and any(key not in self.fills for key in keys):
+                self._recall()
             for key in keys:
                 self.fills.pop(key, None)
             self.revision += 1
@@ -67,13 +126,39 @@ class Position:
 
     def correct(self, key: FillKey, signed_qty: Decimal, px: Decimal) -> None:
         """A fill was corrected to a new quantity and price."""
+        if key not in self.fills and self.earlier:
+            self._recall()
         if key in self.fills:
             self.fills[key] = (signed_qty, px)
             self.revision += 1
             self._rebuild()
 
+    def recall(self) -> None:
+        """Hold every fill again, reading the ones it let go of back from its history (before looking through them)."""
+        if self.earlier:
+            self._recall()
+
+    def _recall(self) -> None:
+        if self.history is None:
+            raise LookupError(
+                f"the {self.symbol} position of account {self.account} let go of {self.earlier} earlier fills and has "
+                "no history to read them back from: its figures cannot be re-derived after this bust or correction"
+            )
+        recalled = list(islice(self.history.fills(self.account, self.symbol).items(), self.earlier))
+        if len(recalled) < self.earlier:
+            raise LookupError(
+                f"the log holds {len(recalled)} fills of account {self.account}'s {self.symbol} position where it let "
+                f"go of {self.earlier}: its figures cannot be re-derived after this bust or correction"
+            )
+        self.fills = dict(chain(recalled, self.fills.items()))
+        self.earlier, self.opening = 0, FLAT
+        self.revision += 1
+
+    def _set(self, totals: Totals) -> None:
+        self.net_qty, self.avg_cost, self.realized_pnl, self.bought_qty, self.sold_qty = totals
+
     def _rebuild(self) -> None:
-        self.net_qty = self.avg_cost = self.realized_pnl = self.bought_qty = self.sold_qty = ZERO
+        self._set(self.opening)
         for signed_qty, px in self.fills.values():
             self._trade(signed_qty, px)
 
@@ -109,14 +194,38 @@ class Positions:
     def __init__(self) -> None:
         self.by_key: dict[tuple[AccountId, str], Position] = {}
         self.marks: dict[str, Decimal] = {}
+        self.history: FillHistory | None = None
+        """Where positions read back the fills they let go of; until there is one, they hold every fill."""
+        self.crowded: set[tuple[AccountId, str]] = set()
+        """Positions holding more than ``CROWDED`` fills, to let go of older ones once the log holds them."""
 
     def get(self, account: AccountId, symbol: str) -> Position:
         """The position, created flat if there was none."""
         key = (account, symbol)
         position = self.by_key.get(key)
         if position is None:
-            position = self.by_key[key] = Position(account, symbol)
+            position = self.by_key[key] = Position(account, symbol, history=self.history)
         return position
+
+    def note(self, position: Position) -> None:
+        """``position`` changed: when it holds too many fills, it lets go of older ones at the next ``let_go``."""
+        if len(position.fills) > CROWDED:
+            self.crowded.add((position.account, position.symbol))
+
+    def read_back_from(self, history: FillHistory) -> None:
+        """From now on positions may let go of fills, reading them back from ``history`` when they need them."""
+        self.history = history
+        for position in self.by_key.values():
+            position.history = history
+            self.note(position)
+
+    def let_go(self) -> None:
+        """Crowded positions let go of all but their latest ``KEEP`` fills: call it only when the log holds every
+        fill applied, and only once there is a history to read them back from."""
+        if self.history is not None:
+            for key in self.crowded:
+                self.by_key[key].let_go(KEEP)
+        self.crowded.clear()
 
     def set_mark(self, symbol: str, px: Decimal) -> None:
         """The latest price to value ``symbol`` at."""

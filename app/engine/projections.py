@@ -136,16 +136,19 @@ class Projections:
         position = self.positions.get(order.spec.account, order.spec.symbol)
         before, day = position.realized_pnl, self.daily.day_of(ts, self.limits.day_roll())
         self.daily.before_fill(position, day)
-        _apply_fill(position, order, event)
+        apply_fill(position, order, event)
+        self.positions.note(position)
         if position.realized_pnl != before:
             self.daily.realised(order.spec.account, position.realized_pnl - before, day)
 
     def _allocated(self, event: AllocationReleased, ts: datetime) -> None:
         """Move the block's position to its accounts; what that realises counts toward each account's day."""
         allocation = self.allocations.blocks[event.order_id].version(event.version).proposed
-        moved = move_block(self.positions, self.ledger.orders[event.order_id], allocation)
+        order = self.ledger.orders[event.order_id]
+        moved = move_block(self.positions, order, allocation)
         day = self.daily.day_of(ts, self.limits.day_roll())
         for account, realised in moved.items():
+            self.positions.note(self.positions.get(account, order.spec.symbol))
             if realised:
                 self.daily.realised(account, realised, day)
 
@@ -157,7 +160,8 @@ def _by_event_type(views: Sequence[DeskView]) -> dict[type, DeskView]:
 _TRADE_CANCEL, _TRADE_CORRECT = ExecType.TRADE_CANCEL, ExecType.TRADE_CORRECT  # plain names: read per fill
 
 
-def _apply_fill(position: Position, order: Order, event: ExecutionApplied) -> None:
+def apply_fill(position: Position, order: Order, event: ExecutionApplied) -> None:
+    """Move ``position`` by one execution of ``order``: a fill, a bust or a correction."""
     sign = SIDE_SIGNS[order.spec.side]
     kind = event.exec_type
     if kind is _TRADE_CANCEL and event.ref_exec_id:

@@ -16,6 +16,7 @@ from app.engine.book_snapshots import BookSnapshots
 from app.engine.errors import StoreCorruptError
 from app.engine.events import EVENT_TYPES, Event
 from app.engine.ids import OrderId
+from app.engine.position_history import LoggedFills
 from app.engine.projections import Projections
 from app.engine.serialization import from_json
 from app.engine.store import EventStore, StoredEvent
@@ -47,6 +48,7 @@ def restore(store: EventStore, progress: Progress | None = None) -> Restored:
 def _restore(store: EventStore, report: Progress) -> Restored:
     loaded, after = _from_snapshot(store, report)
     projections = loaded.projections
+    projections.positions.read_back_from(LoggedFills(store, projections, after))  # for the fills it let go of
     total = store.last_seq - after
     report("Replaying the order log", 0, total)
     ts_text, ts = "", datetime.min.replace(tzinfo=UTC)

@@ -4,7 +4,8 @@ A snapshot is a small header plus pieces, each a pickle of plain values only (tu
 numbers, None): an order segment is a run of orders in the order they were made, a fill block a run of one
 position's fills in the order they arrived (``book_snapshots`` decides how long a run is). Decimals and times
 are text, enums their values. The header holds the ledger's counters, the marks, the desk views' rows, each
-position's totals with the ids of its fill blocks, and the ids of the order segments. Pieces are stored apart
+position's totals (with how many fills it let go of and what they add up to) with the ids of the blocks of the
+fills it holds, and the ids of the order segments. Pieces are stored apart
 (``EventStore.save_snapshot_part``) and shared: the next snapshot rewrites only the segments and blocks that
 changed (see ``book_snapshots``). Everything is read back by an unpickler that refuses every class and
 function, so a doctored piece cannot run code, and rows are turned back into the engine's objects by the
@@ -41,7 +42,7 @@ from app.engine.positions import FillKey, Position
 from app.engine.projections import Projections
 from app.engine.store_records import Snapshot
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """6: segments and fill blocks by columns, an order's fills as two lists; 5: the anomaly book's desk view; 4: in
 pieces (order segments, fill blocks) under a header; 3: one pickle with desk views; 2: rows of plain values (1 was a
 pickle of the engine's objects). Raise it when a row changes shape."""
@@ -218,10 +219,11 @@ def _amendment_row(a: Amendment | None) -> Row | None:
 
 
 def position_row(p: Position) -> Row:
-    """One position's totals as a row of plain values (the header adds the pieces holding its fills)."""
+    """One position's totals, how many fills it let go of and what they add up to, as a row of plain values (the
+    header adds the pieces holding the fills it holds)."""
     return (
         p.account, p.symbol, str(p.net_qty), str(p.avg_cost), str(p.realized_pnl), str(p.bought_qty),
-        str(p.sold_qty),
+        str(p.sold_qty), p.earlier, tuple(map(str, p.opening)),
     )  # fmt: skip
 
 
@@ -357,10 +359,10 @@ def _spec(row: Row, values: _Values) -> OrderSpec:
 
 
 def _position(row: Row, v: _Values, parts: Mapping[int, bytes]) -> tuple[Position, tuple[int, ...]]:
-    account, symbol, net_qty, avg_cost, realized, bought, sold, fill_parts = row
+    account, symbol, net_qty, avg_cost, realized, bought, sold, earlier, opening, fill_parts = row
     position = Position(
         account, symbol, v.decimal[net_qty], v.decimal[avg_cost], v.decimal[realized], v.decimal[bought],
-        v.decimal[sold],
+        v.decimal[sold], earlier=earlier, opening=tuple(map(v.decimal.__getitem__, opening)),
     )  # fmt: skip
     for part in fill_parts:
         order_ids, exec_ids, qty, px = _unpickle(parts[part])

@@ -41,6 +41,7 @@ def move_block(positions: Positions, order: Order, allocation: AllocationPropose
             _fold(positions.get(account, symbol), order.order_id, sign * qty * moved, cost, ExecId(exec_id))
     else:
         block = positions.get(order.spec.account, symbol)
+        block.recall()
         block.remove_fills([key for key in block.fills if key[0] == order.order_id and not key[1].startswith(_MOVED)])
         for account, qty, exec_id in legs:
             positions.get(account, symbol).add((order.order_id, ExecId(exec_id)), sign * qty, px)
@@ -50,6 +51,7 @@ def move_block(positions: Positions, order: Order, allocation: AllocationPropose
 def _fold(position: Position, order_id: OrderId, signed_qty: Decimal, signed_cost: Fraction, exec_id: ExecId) -> None:
     """Fold ``signed_qty`` costing ``signed_cost`` into what ``position`` holds of block ``order_id``: one allocated
     fill (where the first was) of the combined quantity at the combined cost's average."""
+    position.recall()
     keys = [key for key in position.fills if key[0] == order_id and key[1].startswith(_MOVED)]
     if not keys:
         if signed_qty:

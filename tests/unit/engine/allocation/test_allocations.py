@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from app.engine import positions
 from app.engine.allocation.book import standing_fills
 from app.engine.allocation.terms import (
     AllocationTemplate,
@@ -476,6 +477,33 @@ def test_a_bust_after_release_is_taken_back_from_the_funds_by_a_corrective_versi
     assert _funds(desk) == {"BLOCK": (0, 0), "FUND1": (50, 11), "FUND2": (30, 11), "FUND3": (20, 11)}
     assert all(engine.positions.get(AccountId(a), "AAPL").realized_pnl == 0 for a in ACCOUNTS)
     _sums_to_the_block(desk)
+
+
+def test_blocks_release_and_correct_exactly_when_positions_hold_only_their_latest_fill(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Releases and a corrective version read the fills positions let go of back from the log: the same figures."""
+    figures, let_go = [], []
+    for keep in (positions.KEEP, 1):
+        monkeypatch.setattr(positions, "KEEP", keep)
+        monkeypatch.setattr(positions, "CROWDED", 2 * keep)
+        (tmp_path / str(keep)).mkdir()
+        desk = BlockDesk(tmp_path / str(keep))
+        first = desk.venue.fill(40, D(10))
+        desk.engine.apply_venue_messages([first])
+        for round_ in range(3):  # a release, then two supplements: each fund holds three moved fills
+            for n in range(4):
+                desk.fill(30 + n, f"1{round_}.{n}5")
+            _settles(desk)
+        let_go.append(sum(desk.engine.positions.get(AccountId(a), "AAPL").earlier for a in ACCOUNTS))
+        desk.engine.apply_venue_messages([desk.venue.bust(first)])
+        _settles(desk)
+        figures.append({a: desk.engine.positions.get(AccountId(a), "AAPL").totals() for a in ACCOUNTS})
+        desk.engine.reload()
+        assert {a: desk.engine.positions.get(AccountId(a), "AAPL").totals() for a in ACCOUNTS} == figures[-1]
+    assert let_go[0] == 0
+    assert let_go[1] > 0
+    assert figures[0] == figures[1]
 
 
 @pytest.mark.parametrize(
