@@ -31,8 +31,10 @@ Totals = tuple[Decimal, Decimal, Decimal, Decimal, Decimal]
 
 FLAT: Totals = (ZERO, ZERO, ZERO, ZERO, ZERO)
 
-KEEP = 200
-"""Fills a position still holds after letting go of older ones."""
+KEEP = 1_000
+"""Fills a position still holds after letting go of older ones: a bust or correction of any of them is redone in
+memory; only one of an older fill reads the log back (about 130 µs per execution of the symbol, so seconds for a
+position of tens of thousands of fills, and the desk waits for it). Memory stays under ``CROWDED`` fills each."""
 CROWDED = 2 * KEEP
 """Fills past which a position lets go of older ones (so letting go is rare: once per ``CROWDED - KEEP`` fills)."""
 
