@@ -254,6 +254,7 @@ def time_the_parts(split: TickSplit, engine: Any, window: Any) -> None:
         (window.pnl_chart._timer.timeout, window.pnl_chart.sample, "timer_pnl_chart"),
         (window.latency_chart._timer.timeout, window.latency_chart.redraw_if_shown, "timer_latency_chart"),
         (window.kill_panel._timer.timeout, window.kill_panel.refresh, "timer_kill_panel"),
+        (window.executions._hold.timeout, window.executions._add_waiting, "timer_executions"),
     ]
     for signal, slot, part in slots:
         signal.disconnect(slot)
