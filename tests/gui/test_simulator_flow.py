@@ -165,7 +165,7 @@ def cell(table: QTableWidget, row: int, column: int) -> str:
 def test_the_kill_switch_cancels_working_orders_on_two_venues_counting_down(
     qtbot: QtBot, tmp_path: Path, loop: qasync.QEventLoop
 ) -> None:
-    slow_b = "venue SIMB: every cancel ack: delay 1s"  # SIMA confirms at once, SIMB a second later
+    slow_b = "venue SIMB: every cancel ack: delay 2s"  # SIMA confirms at once, SIMB 2 s later (the panel shows it)
 
     async def scenario() -> None:
         async with simulator_desk(qtbot, tmp_path, user=SUPERVISOR, faults=slow_b) as (runtime, window):
