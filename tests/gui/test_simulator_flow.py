@@ -88,7 +88,7 @@ def cancel_from_the_blotter(window: MainWindow, order_id: OrderId) -> None:
 def test_an_order_typed_into_the_ticket_goes_pending_new_then_working_then_filled(
     qtbot: QtBot, tmp_path: Path, loop: qasync.QEventLoop
 ) -> None:
-    held = "1st ack: delay 500ms\n1st fill: delay 1s"  # each state stays on screen long enough to be seen
+    held = "1st ack: delay 1s\n1st fill: delay 2s"  # each state stays on screen long enough to be seen
 
     async def scenario() -> None:
         async with simulator_desk(qtbot, tmp_path, faults=held) as (runtime, window):
@@ -133,8 +133,10 @@ def test_a_cancel_the_venue_is_slow_to_confirm_shows_cancel_pending_until_it_doe
 def test_a_fill_that_beats_the_cancel_leaves_the_order_filled_and_the_cancel_refused(
     qtbot: QtBot, tmp_path: Path, loop: qasync.QEventLoop
 ) -> None:
+    race = "1st cancel request: fill first\n1st fill: delay 1s\n1st cancel reject: delay 1500ms"  # in that order
+
     async def scenario() -> None:
-        async with simulator_desk(qtbot, tmp_path, faults="1st cancel request: fill first") as (runtime, window):
+        async with simulator_desk(qtbot, tmp_path, faults=race) as (runtime, window):
             trail = StatusTrail(window.blotter.model)
             order_id = passive_buy(runtime, "SIMA")
             await until(lambda: settled(runtime, window, order_id, OrderStatus.NEW))
@@ -150,7 +152,8 @@ def test_a_fill_that_beats_the_cancel_leaves_the_order_filled_and_the_cancel_ref
             assert isinstance(timeline, QtOrderTimeline)
             await until(lambda: timeline.loaded)
             said = [e.what for e in timeline.model.entries() if e.source is Source.EVENT]
-            assert any(what.startswith("Venue rejected the cancel") for what in said), said
+            [refused] = [n for n, what in enumerate(said) if what.startswith("Venue rejected the cancel")]
+            assert any("-> filled" in what for what in said[:refused]), said  # the fill came first
             timeline.close()
 
     loop.run_until_complete(scenario())
