@@ -10,10 +10,10 @@ apart from the engine's apply and commit. Then the blotter's sort and filter tim
 
 Where the long ticks go: every part of the loop's work is timed into the tick it delays (the engine's apply,
 its commit, its snapshot piece and its listeners; the bridge's emit and each view's slot behind it; the
-window's repaint; the window's own timers). For the ticks at or above the p99 stall, ``desktop_split_*`` prints
-the mean time of each part per long tick, and ``desktop_split_unaccounted`` what none of them covers (Qt's own
-event handling, the collector, and the machine's other processes taking the core); ``desktop_total_*`` each
-part's time over the whole burst.
+window's repaint; the window's own timers, the executions table's hold among them). For the ticks at or above
+the p99 stall, ``desktop_split_*`` prints the mean time of each part per long tick, and ``desktop_split_unaccounted``
+what none of them covers (Qt's own event handling, the collector, and the machine's other processes taking the
+core); ``desktop_total_*`` each part's time over the whole burst.
 
 ``--no-snapshot`` runs the burst without the engine's periodic snapshot (it takes about a second on the
 loop today; the figures then show the stall the window and the engine's batches cause by themselves).
@@ -254,6 +254,7 @@ def time_the_parts(split: TickSplit, engine: Any, window: Any) -> None:
         (window.pnl_chart._timer.timeout, window.pnl_chart.sample, "timer_pnl_chart"),
         (window.latency_chart._timer.timeout, window.latency_chart.redraw_if_shown, "timer_latency_chart"),
         (window.kill_panel._timer.timeout, window.kill_panel.refresh, "timer_kill_panel"),
+        (window.executions._hold.timeout, window.executions._add_waiting, "timer_executions"),
     ]
     for signal, slot, part in slots:
         signal.disconnect(slot)

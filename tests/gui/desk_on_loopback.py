@@ -1,10 +1,12 @@
 """The real main window over a real engine and FIX gateway, connected over loopback to a venue acceptor that
-answers logons and nothing else (a ``MemoryApplication``), all on one qasync loop as the desktop runs."""
+answers logons and nothing else (a ``MemoryApplication``), all on one qasync loop as the desktop runs; or
+(``simulator_desk``) the whole desk as ``python -m app`` runs it, on the embedded simulator's venues."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Iterator
+import contextlib
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +18,20 @@ from pytestqt.qtbot import QtBot
 
 from app.engine.clock import SystemClock
 from app.engine.engine import Engine
+from app.engine.fix.config import default_config_path, load_config
 from app.engine.fix.gateway import FixGateway
 from app.engine.fix.memory_application import MemoryApplication
 from app.engine.fix.session import FixSession
 from app.engine.fix.session_store import MemorySessionStore
 from app.engine.fix.transport import Acceptor, Backoff
+from app.engine.ids import UserId
+from app.runtime import Runtime
 from app.ui.main_window import MainWindow
+from app.venue.faults.script import parse_script
+from app.venue.simulator import Faults
 from tests.support.engine_kit import DESK, TRADER, PassGate
 from tests.support.fix_script import session_config
+from tests.support.ports import free_ports
 
 
 class QuietVenue:
@@ -100,6 +108,36 @@ async def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
     async with asyncio.timeout(seconds):
         while not condition():  # noqa: ASYNC110 - polls state that the code under test does not signal
             await asyncio.sleep(0.02)
+
+
+@contextlib.asynccontextmanager
+async def simulator_desk(
+    qtbot: QtBot, tmp_path: Path, *, user: UserId = TRADER, faults: str = ""
+) -> AsyncIterator[tuple[Runtime, MainWindow]]:
+    """``user``'s main window on a whole desk (``Runtime``: engine, gateway, quote feed, full risk gate) and the
+    embedded simulator's venues, misbehaving as the fault script ``faults`` says, every session on a free loopback
+    port. Ready once every order session is logged on and ACME has a quote (the price band needs one)."""
+    configs = tuple(free_ports(load_config(default_config_path())))
+    script = Faults(parse_script(faults, "the test's fault script")) if faults else None
+    runtime = await Runtime.start(tmp_path / "desk.db", configs, SystemClock(), directory=DESK, faults=script)
+    try:
+        settings = QSettings(str(tmp_path / "desktop.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(
+            runtime.engine,
+            runtime.destinations,
+            user=user,
+            accounts=runtime.accounts(),
+            listings=runtime.listings(),
+            settings=settings,
+            gateway=runtime.gateway,
+        )
+        qtbot.addWidget(window)
+        window.show()
+        await until(lambda: all(session.is_active for session in runtime.gateway.sessions.values()))
+        await until(lambda: runtime.prices.quote("ACME") is not None)
+        yield runtime, window
+    finally:
+        await runtime.stop()
 
 
 @pytest.fixture

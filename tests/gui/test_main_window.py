@@ -1,4 +1,4 @@
-"""The main window as a whole: layout and theme survive a restart; a screenshot for the README."""
+"""The main window as a whole: layout and theme survive a restart; the side hotkeys; a screenshot for the README."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QPalette
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from app.engine.commands import CancelOrder, SubmitOrder
@@ -111,3 +112,20 @@ def test_screenshot_of_the_main_window(qtbot: QtBot, window: MainWindow, engine:
     picture.parent.mkdir(parents=True, exist_ok=True)
     assert window.grab().save(str(picture))
     assert picture.stat().st_size > 10_000
+
+
+def test_the_buy_sell_and_sell_short_hotkeys_set_the_tickets_side_ready_to_type(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    ticket = window.ticket
+    QTest.keyClicks(ticket.symbol, "AAPL")
+    for key, side in ((Qt.Key.Key_S, Side.SELL), (Qt.Key.Key_H, Side.SELL_SHORT), (Qt.Key.Key_B, Side.BUY)):
+        window.blotter.table.setFocus()  # from anywhere in the window, not only the ticket
+        QTest.keyClick(window.blotter.table, key, Qt.KeyboardModifier.ControlModifier)
+        assert ticket.side.currentText() == side.label
+        assert ticket.submit_button.text().startswith(side.label)
+        assert ticket.symbol.hasFocus()
+        QTest.keyClicks(ticket.symbol, "MSFT")  # what was there is selected: typing replaces it
+        assert ticket.symbol.text() == "MSFT"

@@ -7,22 +7,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from app.engine.clock import SystemClock
 from app.engine.commands import SubmitOrder
 from app.engine.enums import OrderStatus, OrdType
-from app.engine.fix.config import default_config_path, load_config
 from app.engine.order_timeline import Source
-from app.runtime import Runtime
-from app.ui.main_window import MainWindow
 from app.ui.order_timeline_view import QtOrderTimeline
-from tests.gui.desk_on_loopback import loop, until
-from tests.support.engine_kit import DESK, TRADER, spec
-from tests.support.ports import free_ports
+from tests.gui.desk_on_loopback import loop, simulator_desk, until
+from tests.support.engine_kit import TRADER, spec
 
 __all__ = ["loop"]  # fixture
 
@@ -31,17 +26,7 @@ def test_the_timeline_of_an_order_filled_on_the_simulator(
     qtbot: QtBot, tmp_path: Path, loop: qasync.QEventLoop
 ) -> None:
     async def scenario() -> None:
-        configs = tuple(free_ports(load_config(default_config_path())))
-        runtime = await Runtime.start(tmp_path / "desk.db", configs, SystemClock(), directory=DESK)
-        try:
-            settings = QSettings(str(tmp_path / "desktop.ini"), QSettings.Format.IniFormat)
-            window = MainWindow(
-                runtime.engine, runtime.destinations, user=TRADER, settings=settings, gateway=runtime.gateway
-            )
-            qtbot.addWidget(window)
-            window.show()
-            await until(lambda: runtime.gateway.sessions["SIMA"].is_active)
-            await until(lambda: runtime.prices.quote("ACME") is not None)  # the price band needs a reference
+        async with simulator_desk(qtbot, tmp_path) as (runtime, window):
             taker = spec(symbol="ACME", qty=Decimal(10), ord_type=OrdType.MARKET, limit_px=None, destination="SIMA")
             order_id = runtime.engine.submit(SubmitOrder(taker, TRADER)).order_id
             assert order_id is not None
@@ -70,7 +55,5 @@ def test_the_timeline_of_an_order_filled_on_the_simulator(
             assert len(copied) == len(entries)
             assert order_id in copied[1]
             timeline.close()
-        finally:
-            await runtime.stop()
 
     loop.run_until_complete(scenario())

@@ -8,41 +8,19 @@ from decimal import Decimal
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from app.engine.clock import SystemClock
 from app.engine.enums import OrderStatus
-from app.engine.fix.config import default_config_path, load_config
 from app.engine.parents import ParentState
 from app.engine.smart_routing import SMART
-from app.runtime import Runtime
-from app.ui.main_window import MainWindow
-from tests.gui.desk_on_loopback import loop, until
-from tests.support.engine_kit import DESK, TRADER
-from tests.support.ports import free_ports
+from tests.gui.desk_on_loopback import loop, simulator_desk, until
 
 __all__ = ["loop"]  # fixture
 
 
 def test_stage_slice_and_fill_a_parent_from_the_desktop(qtbot: QtBot, tmp_path: Path, loop: qasync.QEventLoop) -> None:
     async def scenario() -> None:
-        configs = tuple(free_ports(load_config(default_config_path())))
-        runtime = await Runtime.start(tmp_path / "desk.db", configs, SystemClock(), directory=DESK)
-        try:
-            settings = QSettings(str(tmp_path / "desktop.ini"), QSettings.Format.IniFormat)
-            window = MainWindow(
-                runtime.engine,
-                runtime.destinations,
-                user=TRADER,
-                accounts=["ACC1"],
-                settings=settings,
-                gateway=runtime.gateway,
-            )
-            qtbot.addWidget(window)
-            window.show()
-            await until(lambda: runtime.gateway.sessions["SIMA"].is_active)
-            await until(lambda: runtime.prices.quote("ACME") is not None)
+        async with simulator_desk(qtbot, tmp_path) as (runtime, window):
             ticket, parents = window.ticket, window.parents
             ticket.symbol.setText("ACME")
             ticket.qty.setText("30")
@@ -82,7 +60,5 @@ def test_stage_slice_and_fill_a_parent_from_the_desktop(qtbot: QtBot, tmp_path: 
             parents.select(parent_id)
             parents.close_selected(cancel_children=False)
             await until(lambda: window.bridge.idle and parents.model.row(0).figures.state is ParentState.DONE)
-        finally:
-            await runtime.stop()
 
     loop.run_until_complete(scenario())
