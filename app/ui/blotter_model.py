@@ -66,9 +66,9 @@ _ITALIC.setItalic(True)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _GROUP_COLUMNS = frozenset({CL_ORD_ID_COLUMN, FILLED_COLUMN, LEAVES_COLUMN})
 _STATUS_WORDS = {status: look.text.lower() for status, look in STATUS_LOOKS.items()}
-_WORDS_VARY = frozenset({OrderStatus.REJECTED})
+_WORDS_VARY = frozenset({OrderStatus.REJECTED} | {status for status in OrderStatus if not status.is_terminal})
 """The statuses whose words depend on more than the status (``status_look``): a rejected order may be one the venue
-does not know."""
+does not know, and a working one may carry the cancel or amend the venue just refused."""
 _STATUS_BRUSHES = {status: QBrush(QColor(look.colour)) for status, look in STATUS_LOOKS.items()}
 _SIDE_BRUSHES = {side: QBrush(QColor(colour)) for side, colour in SIDE_COLOURS.items()}
 

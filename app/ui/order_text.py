@@ -7,7 +7,9 @@ colours they can tell apart. An order the venue had taken and now says it does n
 embedded simulator restarted) reads "Not working: venue no longer knows it", and one it never acknowledged and
 now says it does not know (sent, then the venue restarted before answering) reads "Not working: venue has no
 record of it"; neither reads "Rejected by venue", since the venue refused nothing. Their state is the engine's
-(rejected, not working); only the words say what happened.
+(rejected, not working); only the words say what happened. A working order whose last cancel or amend the venue
+refused says so beside its state ("Working: cancel refused") until the next request, so a trader who pressed cancel
+cannot take a refusal for a cancel still on its way; the tooltip gives the venue's reason.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 
 from app.engine.enums import OrderStatus, Side
-from app.engine.order import LinkOutcome, Order
+from app.engine.order import LinkOutcome, Order, RequestKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,17 +83,40 @@ def gone_at_venue(order: Order) -> LinkOutcome | None:
     return outcome if outcome in _GONE_LOOKS else None
 
 
+_REQUEST_WORDS = {RequestKind.CANCEL: "cancel", RequestKind.REPLACE: "amend"}
+"""What a trader calls each request the venue can refuse."""
+
+
+def refused_request(order: Order) -> RequestKind | None:
+    """The cancel or amend the venue refused last, while ``order`` still works and nothing was asked since."""
+    if order.status.is_terminal or not order.chain:
+        return None
+    link = order.chain[-1]
+    return link.kind if link.outcome is LinkOutcome.REJECTED and link.kind in _REQUEST_WORDS else None
+
+
 def status_look(order: Order) -> StatusLook:
-    """How ``order``'s status is drawn: its status's look, or how an order the venue does not know reads."""
+    """How ``order``'s status is drawn: its status's look, how an order the venue does not know reads, or its state
+    with the cancel or amend the venue just refused."""
     gone = gone_at_venue(order)
-    return STATUS_LOOKS[order.status] if gone is None else _GONE_LOOKS[gone]
+    if gone is not None:
+        return _GONE_LOOKS[gone]
+    look = STATUS_LOOKS[order.status]
+    refused = refused_request(order)
+    if refused is None:
+        return look
+    return StatusLook(f"{look.text}: {_REQUEST_WORDS[refused]} refused", look.colour, look.italic)
 
 
 def status_tooltip(order: Order) -> str:
     """What ``order``'s status means in full, with what the venue last said about it."""
     gone = gone_at_venue(order)
     if gone is None:
-        return "\n".join(filter(None, (order.status.label, order.text)))
+        refused = refused_request(order)
+        said = order.text
+        if said and refused is not None:
+            said = f"The venue refused the {_REQUEST_WORDS[refused]}: {said}"
+        return "\n".join(filter(None, (order.status.label, said)))
     return "\n".join(filter(None, (_GONE_WHY[gone], order.text and f"The venue said: {order.text}")))
 
 
