@@ -55,6 +55,7 @@ from app.engine.events import (
     TwapStarted,
 )
 from app.engine.execution_json import execution_json
+from app.engine.foreign_orders import cancel_action
 from app.engine.ids import SYSTEM_USER, AccountId, ClOrdId, OrderId, UserId
 from app.engine.kill_switch import KillSwitchStatus, status_of
 from app.engine.kill_terms import KillGrade, KillTrigger, Scope
@@ -389,7 +390,7 @@ class Engine:
 
     def cancel(self, cmd: CancelOrder) -> CommandResult:
         """Send a cancel; the order shows pending cancel until the venue answers."""
-        if refused := self._refused(cmd.user, Action.CANCEL_ORDER, cmd.order_id):
+        if refused := self._refused(cmd.user, cancel_action(self.ledger.get(cmd.order_id)), cmd.order_id):
             return refused
         ready = self._ready_for(cmd.order_id, Trigger.CANCEL_SENT, "cancel")
         if isinstance(ready, CommandResult):
@@ -683,7 +684,7 @@ class Engine:
             owner, what = order.spec.trader, f"order {order_id}"
         else:
             what = f"an order in {owner}'s name"
-        if owner is None or role is None:
+        if owner is None or role is None or action is Action.CANCEL_FOREIGN_ORDER:  # the table alone decides
             return None
         reason = ownership_refusal(user, role, directory.desk_of(user), owner, directory.desk_of(owner), what)
         return None if reason is None else self.refuse(user, action, reason, order_id)

@@ -688,6 +688,26 @@ class TwapStopped(_AboutParent):
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class ForeignOrderAdopted:
+    """A venue's status answer (150=I) named a working order this desk has no record of (its store was wiped, or
+    another desk of the firm placed it on the same session): the desk adopts it, under the venue's ClOrdID, as an
+    order owned by the system, so it shows in the blotter, can be canceled and is caught by the kill switch.
+
+    ``cum_qty`` and ``avg_px`` are what the venue says was filled before adoption: kept on the order (so its
+    quantities agree with the venue's) but never booked to a position here (whoever placed the order booked them,
+    or no one here knows who did); fills reported after adoption book like any order's."""
+
+    order_id: OrderId
+    spec: OrderSpec
+    venue_order_id: VenueOrderId | None
+    status: OrderStatus
+    resume_status: OrderStatus
+    cum_qty: Decimal
+    leaves_qty: Decimal
+    avg_px: Decimal
+
+
 Event = (
     OrderSubmitted
     | OrderDenied
@@ -738,6 +758,7 @@ Event = (
     | TwapStarted
     | TwapSliced
     | TwapStopped
+    | ForeignOrderAdopted
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -792,6 +813,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         TwapStarted,
         TwapSliced,
         TwapStopped,
+        ForeignOrderAdopted,
     )
 }
 """Each event class by the kind name the log stores."""

@@ -17,6 +17,7 @@ from app.engine.events import (
     CancelRequested,
     Event,
     ExecutionApplied,
+    ForeignOrderAdopted,
     LineLost,
     OrderDenied,
     OrderSubmitted,
@@ -81,7 +82,9 @@ class OrderLedger:
         return order.order_id
 
 
-def _open(ledger: OrderLedger, order_id: OrderId, spec: OrderSpec, status: OrderStatus, ts: datetime) -> Order:
+def _open(
+    ledger: OrderLedger, order_id: OrderId, spec: OrderSpec, status: OrderStatus, ts: datetime, *, ours: bool = True
+) -> Order:
     order = Order(
         order_id=order_id,
         spec=spec,
@@ -97,7 +100,7 @@ def _open(ledger: OrderLedger, order_id: OrderId, spec: OrderSpec, status: Order
     )
     ledger.orders[order_id] = order
     ledger.by_cl_ord_id[ClOrdId(order_id)] = order_id
-    ledger.ids_issued += 1
+    ledger.ids_issued += ours  # an adopted order's ClOrdID is the venue's, not one of our counter's
     return order
 
 
@@ -110,6 +113,18 @@ def _submitted(ledger: OrderLedger, e: OrderSubmitted, ts: datetime) -> Order:
 def _denied(ledger: OrderLedger, e: OrderDenied, ts: datetime) -> Order:
     order = _open(ledger, e.order_id, e.spec, OrderStatus.DENIED, ts)
     order.text = e.reason
+    return order
+
+
+def _adopted(ledger: OrderLedger, e: ForeignOrderAdopted, ts: datetime) -> Order:
+    """A foreign order (app/engine/foreign_orders.py): working under the venue's ClOrdID, its earlier fills on it
+    (as the venue's CumQty, and in our tally so no break shows) but in no position."""
+    order = _open(ledger, e.order_id, e.spec, e.status, ts, ours=False)
+    order.resume_status = e.resume_status
+    order.chain.append(ChainLink(ClOrdId(e.order_id), None, RequestKind.NEW, LinkOutcome.ACCEPTED))
+    order.venue_order_id = e.venue_order_id
+    order.cum_qty = order.tally_qty = e.cum_qty
+    order.leaves_qty, order.avg_px = e.leaves_qty, e.avg_px
     return order
 
 
@@ -226,4 +241,5 @@ _HANDLERS: dict[type, Callable[[OrderLedger, Any, datetime], Order]] = {
     RequestLost: _lost,
     LineLost: _line_lost,
     AnomalyRecorded: _anomaly,
+    ForeignOrderAdopted: _adopted,
 }

@@ -42,6 +42,7 @@ from app.engine.events import (
 from app.engine.fix import tags
 from app.engine.fix.message import parse_message
 from app.engine.fix.tags import MsgType
+from app.engine.foreign_orders import adoption_text
 from app.engine.serialization import from_json
 from app.engine.store import EventStore
 from app.engine.store_records import StoredEvent
@@ -139,7 +140,7 @@ def describe(event: Event) -> str:
             return _note_text(event)
         case ActionRefused(action=action, reason=reason):
             return f"Refused {action.value}: {reason}"
-    return allocation_text(event) or _parent_text(event) or type(event).__name__
+    return allocation_text(event) or _parent_text(event) or adoption_text(event) or type(event).__name__
 
 
 def _parent_text(event: Event) -> str | None:

@@ -20,6 +20,7 @@ from app.engine.events import (
     RequestLost,
     RequestRejected,
 )
+from app.engine.foreign_orders import status_events
 from app.engine.ids import ClOrdId
 from app.engine.ledger import OrderLedger
 from app.engine.order import ZERO, LinkOutcome, Order, RequestKind
@@ -49,7 +50,7 @@ def execution_events(order: Order | None, report: ExecutionReport) -> list[Event
     """The events ``report`` causes; none when its ExecID was already applied (status answers are read each time)."""
     if order is None:
         if report.exec_type is ExecType.ORDER_STATUS:
-            return [foreign_order(report)]
+            return status_events(report)  # not refused: a status answer is no execution (foreign_orders.py)
         detail = (
             f"Execution report {report.exec_id} ({report.exec_type.name.lower()}) names ClOrdID "
             f"{report.cl_ord_id}, which is not one of ours; answered with DontKnowTrade."
@@ -152,27 +153,6 @@ def _applied(
         report.transact_time,
         report.text,
     )
-
-
-def foreign_order(report: ExecutionReport) -> AnomalyRecorded:
-    """The anomaly for a status answer (150=I) about an order this desk does not know.
-
-    FIX answers an *execution* of an unknown order with DontKnowTrade; a status answer is no execution, and
-    refusing it would leave what it tells unseen: an order the venue may be working in our name that no one
-    here watches or can cancel. So no DK: the order goes to the Anomalies tab, in the venue's own terms, for a
-    supervisor to settle with the venue (cancel it there, or book it here).
-    """
-    status = "no status given" if report.ord_status is None else report.ord_status.value.replace("_", " ")
-    side = "" if report.side is None else f" {report.side.name.lower()}"
-    qty = "" if report.order_qty is None else f" {report.order_qty}"
-    venue_id = f", venue OrderID {report.venue_order_id}" if report.venue_order_id else ""
-    session = f" on {report.session}" if report.session else ""
-    detail = (
-        f"Venue reports an order this desk does not know{session}: ClOrdID {report.cl_ord_id} "
-        f"{report.symbol or '(no symbol)'}{side}{qty}, {status}, {report.cum_qty} filled{venue_id}. "
-        "Not refused (a status answer is not an execution): check it with the venue."
-    )
-    return AnomalyRecorded(AnomalyKind.FOREIGN_ORDER, detail)
 
 
 def unreadable_events(ledger: OrderLedger, report: UnreadableReport) -> list[Event]:

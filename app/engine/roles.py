@@ -54,6 +54,7 @@ class Action(StrEnum):
     RESET_SEQUENCE_NUMBERS = "reset_sequence_numbers"
     DISCONNECT_SESSION = "disconnect_session"
     ACKNOWLEDGE_ANOMALY = "acknowledge_anomaly"
+    CANCEL_FOREIGN_ORDER = "cancel_foreign_order"
 
     @property
     def phrase(self) -> str:
@@ -75,6 +76,7 @@ _ACTION_PHRASES = {
     Action.RESET_SEQUENCE_NUMBERS: "reset a FIX session's sequence numbers",
     Action.DISCONNECT_SESSION: "log out and disconnect a FIX session",
     Action.ACKNOWLEDGE_ANOMALY: "acknowledge anomalies",
+    Action.CANCEL_FOREIGN_ORDER: "cancel foreign orders (working at a venue, placed by no one on this desk)",
 }
 
 _ORDER_ACTIONS = frozenset({Action.ENTER_ORDER, Action.AMEND_ORDER, Action.CANCEL_ORDER})
@@ -85,7 +87,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = MappingProxyType(
     {
         Role.TRADER: _ORDER_WORK,
         Role.PM: _ORDER_WORK | {Action.ALLOCATE},
-        Role.SUPERVISOR: frozenset(Action),
+        Role.SUPERVISOR: frozenset(Action),  # the only role that may cancel a foreign order (it may be another desk's)
         Role.VIEWER: frozenset(),
     }
 )

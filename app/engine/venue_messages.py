@@ -108,6 +108,20 @@ OutboundRequest = VenueRequest | MassCancelRequest | StatusRequest
 
 @fast_frozen_init  # one per report received
 @dataclass(frozen=True, slots=True)
+class OrderTerms:
+    """The terms of an order as a venue's status answer (150=I) restates them: what the desk needs to adopt an
+    order it has no record of. A field the answer left out, or wrote in a form FIX 4.4 does not define, is None
+    (or empty): the terms only describe the order, they change nothing the desk holds."""
+
+    account: str = ""
+    ord_type: OrdType | None = None
+    limit_px: Decimal | None = None
+    stop_px: Decimal | None = None
+    tif: TimeInForce | None = None
+    expire_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ExecutionReport:
     """An execution report (35=8) as the engine needs it."""
 
@@ -129,6 +143,8 @@ class ExecutionReport:
     transact_time: datetime | None = None
     text: str = ""
     session: str = ""
+    terms: OrderTerms | None = None
+    """The order's terms, read from status answers (150=I) only."""
 
 
 @dataclass(frozen=True, slots=True)

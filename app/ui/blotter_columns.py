@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.engine.enums import OrderStatus
+from app.engine.foreign_orders import owner_label
 from app.engine.order import Order
 from app.ui.order_text import px_text, qty_text, status_look, time_text
 
@@ -53,7 +54,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Limit", lambda o: px_text(o.limit_px), lambda o: _number(o.limit_px), numeric=True),
     Column("Venue", lambda o: o.spec.destination, lambda o: o.spec.destination),
     Column("Account", lambda o: str(o.spec.account), lambda o: str(o.spec.account)),
-    Column("Trader", lambda o: str(o.spec.trader), lambda o: str(o.spec.trader)),
+    Column("Trader", lambda o: owner_label(o.spec), lambda o: owner_label(o.spec)),
     Column("Time", lambda o: time_text(o.created_at), lambda o: o.created_at.timestamp(), width=100),
 )
 """The columns in their default order."""

@@ -35,6 +35,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from app.engine.enums import OrderStatus
+from app.engine.foreign_orders import owner_label
 from app.engine.ids import OrderId
 from app.engine.ledger import OrderLedger
 from app.engine.order import ZERO, Order
@@ -386,7 +387,8 @@ class BlotterModel(QAbstractTableModel):
         if order.order_id not in self._arrival:
             self._arrival[order.order_id] = len(self._arrival)
             spec = order.spec
-            words = (order.order_id, spec.symbol, spec.account, spec.trader, spec.destination, spec.parent_id or "")
+            owner = owner_label(spec)
+            words = (order.order_id, spec.symbol, spec.account, owner, spec.destination, spec.parent_id or "")
             self._fixed_text[order.order_id] = " ".join(words).lower()
         parent_id = order.spec.parent_id
         if parent_id is not None and order.order_id not in self._children.get(parent_id, ()):

@@ -1,7 +1,7 @@
 """The embedded venues remember across a desktop restart (``venues.sqlite3`` beside the desk's store): the desk
 logs on again with its sequence numbers continuing (no reset), and an order it left working is still working at
 the venue, which answers the desk's status request for it (150=I 39=0) and then cancels it. With one of the two
-files wiped, the pair still comes up: a new desk store logs on with a sequence reset and learns the order an earlier
+files wiped, the pair still comes up: a new desk store logs on with a sequence reset and adopts the order an earlier
 desk left working as a foreign order; a new venue store resets too, and the desk's order it never heard of ends."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from app.engine.events import AnomalyKind
 from app.engine.fix import parse_message
 from app.engine.fix.config import SessionConfig, default_config_path, load_config
 from app.engine.fix.session_fsm import SessionState
-from app.engine.ids import OrderId
+from app.engine.ids import SYSTEM_USER, OrderId
 from app.runtime import Runtime
 from app.venue.venue_store import VENUE_STORE_FILE, VenueStore
 from tests.support.engine_kit import DESK, TRADER, spec
@@ -96,7 +96,8 @@ def test_a_new_desk_store_logs_on_with_a_reset_and_learns_the_order_left_working
         await until(lambda: any(a.kind is AnomalyKind.FOREIGN_ORDER for a in anomalies.values()))
         [foreign] = [a for a in anomalies.values() if a.kind is AnomalyKind.FOREIGN_ORDER]
         assert "SIMC" in foreign.detail
-        assert oid not in runtime.engine.ledger.orders
+        assert "Adopted as order" in foreign.detail
+        assert runtime.engine.ledger.orders[oid].spec.trader == SYSTEM_USER  # adopted, as the system's (no trader's)
         await runtime.stop()
 
     asyncio.run(scenario())

@@ -20,6 +20,7 @@ from app.engine.fix.errors import FixValueError
 from app.engine.fix.inbound_fields import FieldReader
 from app.engine.fix.message import FixMessage
 from app.engine.fix.order_messages import UNKNOWN_ORDER_ID
+from app.engine.fix.status_terms import status_terms
 from app.engine.fix.values import parse_decimal, parse_utc_timestamp
 from app.engine.ids import ClOrdId, ExecId, VenueOrderId
 from app.engine.order import RequestKind
@@ -43,6 +44,7 @@ EXEC_TYPE_FROM_FIX: Final[dict[str, ExecType]] = {
 _SIDES: Final = {member.value: member for member in Side}
 _FILLS: Final = frozenset({ExecType.TRADE, ExecType.TRADE_CORRECT})  # LastQty (32) and LastPx (31) required
 _REFERS: Final = frozenset({ExecType.TRADE_CORRECT, ExecType.TRADE_CANCEL})  # ExecRefID (19) required
+_STATUS: Final = ExecType.ORDER_STATUS  # its answers restate the order's terms (read for adopting a foreign order)
 _RESPONSE_TO: Final = {"1": RequestKind.CANCEL, "2": RequestKind.REPLACE}
 _CXL_REJ_REASONS: Final = {
     "0": "too late to cancel",
@@ -127,6 +129,7 @@ def plain_execution_report(values: Mapping[str, str], session: str) -> Execution
         transact_time,
         get("58") or "",
         session,
+        status_terms(values) if exec_type is _STATUS else None,
     )
 
 
@@ -158,6 +161,7 @@ def checked_execution_report(msg: FixMessage, session: str) -> ExecutionReport:
         transact_time=read.optional_timestamp(tags.TRANSACT_TIME),
         text=read.optional_text(tags.TEXT) or "",
         session=session,
+        terms=status_terms(msg.first_values()) if exec_type is _STATUS else None,
     )
 
 
