@@ -10,6 +10,7 @@ not; and two processes with different string hash seeds (set and dict order of s
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,9 @@ def test_the_same_seed_and_script_give_the_same_bytes_on_every_session_and_anoth
     assert {"ok", "bad_checksum"} <= set(verdicts)  # the checksums garbled stay visible through the mask
     for said in (b"\x0197=Y\x01", b"\x01150=H\x01", b"\x01150=4\x01", b"\x0135=9\x01", b"\x01150=5\x01"):
         assert said in orders  # PossResend, bust, unsolicited cancel, the cancel that lost its race, a replace
+    numbers = [int(n) for n in re.findall(rb"\x0134=([0-9]+)\x01", orders)]
+    assert numbers != sorted(numbers)  # a fill held back behind the next message
+    assert set(range(1, max(numbers))) - set(numbers)  # and one dropped: stored, never written
     assert first["SIMA-DC"][1].count(b"\x0135=8\x01") > 3  # the drop copy heard the fills
     assert first["SIM-MD"][1].count(b"\x0135=X\x01") > 1  # and the market data subscriber the market steps
     assert first == again
