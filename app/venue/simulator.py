@@ -328,11 +328,16 @@ class VenueSimulator:
         return list(dict.fromkeys(symbol for venue in self.venues for symbol in venue.profile.symbols))
 
     async def start(self) -> None:
-        """Start every venue and the shared market data sessions."""
-        for venue in self.venues:
-            await venue.start()
-        if self.market_data is not None:
-            await self.market_data.start()
+        """Start every venue and the shared market data sessions. If any cannot start (its port taken), those started
+        stop again and the store is closed before the error goes on: nothing is left listening."""
+        try:
+            for venue in self.venues:
+                await venue.start()
+            if self.market_data is not None:
+                await self.market_data.start()
+        except BaseException:
+            await self.close()
+            raise
 
     async def close(self) -> None:
         """Stop the shared market data sessions and every venue."""
