@@ -93,8 +93,12 @@ class SimulatedVenue:
         clock: Clock,
         faults: Faults | None = None,
         store: VenueStore | None = None,
+        market_step: float | None = MARKET_STEP,
     ) -> None:
         self.profile, self.clock, self.store = profile, clock, store
+        self.market_step = market_step
+        """Seconds of wall time between two market steps; None: the market steps only when the caller says (``tick``),
+        as a test replaying a story step by step needs."""
         drop_copy = next((c.name for c in configs if c.role is SessionRole.DROP_COPY), None)
         self.app = VenueApplication(profile, clock, drop_copy_session=drop_copy)
         kept = None if store is None else store.venue_state(profile.name)
@@ -149,7 +153,8 @@ class SimulatedVenue:
         self._loop = asyncio.get_running_loop()
         for served in self.served.values():
             await served.acceptor.start()
-        self._ticker = asyncio.create_task(self._run_market(), name=f"venue-{self.profile.name}")
+        if self.market_step is not None:
+            self._ticker = asyncio.create_task(self._run_market(self.market_step), name=f"venue-{self.profile.name}")
         self._arm()
 
     async def close(self) -> None:
@@ -201,9 +206,9 @@ class SimulatedVenue:
     def _release(self, name: str) -> None:
         self._send(self.app.release_next(name))
 
-    async def _run_market(self) -> None:
+    async def _run_market(self, step: float) -> None:
         while True:
-            await asyncio.sleep(MARKET_STEP)
+            await asyncio.sleep(step)
             self.tick()
 
     def _route(self, name: str, outbound: list[Outbound]) -> list[FixMessage]:
@@ -286,7 +291,8 @@ class VenueSimulator:
     """Every simulated venue the configuration names, as ``profiles`` (by name) describe it (the defaults unless
     told otherwise, e.g. by ``--hours``), each with the fault script if one is given, and the shared market data
     sessions quoting all of them. With ``store_path`` the venues remember across restarts in that SQLite file
-    (created if missing; ``store.fresh`` says so); without, everything lives in memory."""
+    (created if missing; ``store.fresh`` says so); without, everything lives in memory. ``market_step``: seconds of
+    wall time between market steps (None: only when the caller calls each venue's ``tick``)."""
 
     def __init__(
         self,
@@ -295,6 +301,7 @@ class VenueSimulator:
         faults: Faults | None = None,
         profiles: Mapping[str, VenueProfile] = DEFAULT_PROFILES,
         store_path: Path | None = None,
+        market_step: float | None = MARKET_STEP,
     ) -> None:
         self.store = None if store_path is None else VenueStore(store_path)
         names = [c.name for c in configs if c.role is SessionRole.ORDERS and c.name in profiles]
@@ -306,7 +313,7 @@ class VenueSimulator:
                 if c.name in (name, name + MARKET_DATA_SUFFIX)
                 or (c.role is SessionRole.DROP_COPY and c.copied_venue == name)
             ]
-            self.venues.append(SimulatedVenue(profiles[name], own, clock, faults, self.store))
+            self.venues.append(SimulatedVenue(profiles[name], own, clock, faults, self.store, market_step))
         served = {name for venue in self.venues for name in venue.served}
         shared = [c for c in configs if c.role is SessionRole.MARKET_DATA and c.name not in served]
         self.market_data = None
@@ -321,11 +328,16 @@ class VenueSimulator:
         return list(dict.fromkeys(symbol for venue in self.venues for symbol in venue.profile.symbols))
 
     async def start(self) -> None:
-        """Start every venue and the shared market data sessions."""
-        for venue in self.venues:
-            await venue.start()
-        if self.market_data is not None:
-            await self.market_data.start()
+        """Start every venue and the shared market data sessions. If any cannot start (its port taken), those started
+        stop again and the store is closed before the error goes on: nothing is left listening."""
+        try:
+            for venue in self.venues:
+                await venue.start()
+            if self.market_data is not None:
+                await self.market_data.start()
+        except BaseException:
+            await self.close()
+            raise
 
     async def close(self) -> None:
         """Stop the shared market data sessions and every venue."""
