@@ -82,11 +82,11 @@ class BookSnapshots:
 
     def note(self, order_ids: Iterable[OrderId]) -> None:
         """These orders changed: the segments holding them are written again by the next snapshot."""
-        segment_of, mark = self._segment_of, self._mark
+        segment_of, dirty = self._segment_of, self._dirty
         for order_id in order_ids:
             segment = segment_of.get(order_id)
-            if segment is not None:
-                mark(segment)
+            if segment is not None and segment not in dirty:  # a call only for a segment's first change
+                self._mark(segment)
 
     def _mark(self, segment: int) -> None:
         """Segment ``segment`` is to be written again (its orders counted once in ``rows_due``)."""

@@ -14,7 +14,8 @@ from json.encoder import encode_basestring as _s
 
 from app.engine.events import ExecutionApplied
 
-_LAYOUT = ExecutionApplied.LOG_ROW_LAYOUT
+_OPEN = f"[{ExecutionApplied.LOG_ROW_LAYOUT},"
+"""A row's start: its layout number, written once here."""
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 _last_time: list[tuple[datetime, str]] = [(_EARLIEST, f'"{_EARLIEST.isoformat()}"')]
 """The newest TransactTime written and its text (one entry: reports of one burst share theirs)."""
@@ -29,7 +30,7 @@ def execution_json(o: ExecutionApplied) -> str:
     limit = "null" if limit_px is None else f'"{limit_px!s}"'
     stop = "null" if stop_px is None else f'"{stop_px!s}"'
     return (
-        f"[{_LAYOUT},{_s(o.order_id)},{_s(o.exec_id)},{_s(o.exec_type)},{_s(o.reported_cl_ord_id)},"
+        f"{_OPEN}{_s(o.order_id)},{_s(o.exec_id)},{_s(o.exec_type)},{_s(o.reported_cl_ord_id)},"
         f"{'null' if venue_status is None else _s(venue_status)},{_s(o.status)},{_s(o.resume_status)},"
         f'"{o.last_qty!s}","{o.last_px!s}","{o.cum_qty!s}","{o.leaves_qty!s}","{o.avg_px!s}","{o.qty!s}",'
         f'{limit},{stop},"{o.tally_qty!s}",{"true" if o.counted else "false"},'
