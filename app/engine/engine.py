@@ -95,8 +95,9 @@ after each batch, so taking them often costs the batches little."""
 SNAPSHOT_EVENTS_PER_ROW = 2
 """A snapshot also waits for this many events per order row it would rewrite (``BookSnapshots.rows_due``): a big
 book whose changes are spread over every segment would otherwise rewrite all its orders every ``SNAPSHOT_EVERY``
-events. Writing a row costs about half of what an event costs, so snapshots then cost at most about a quarter of
-the events' work; the tail a start replays grows to at most twice the book's orders (see bench_startup)."""
+events. Writing an order's row (with its fills) costs about what an event costs, so snapshots then cost at most
+about half the events' work; the tail a start replays grows to at most about twice the book's orders plus what
+arrives while the snapshot is written."""
 
 
 class Outbound(Protocol):

@@ -130,3 +130,18 @@ def test_a_row_this_program_cannot_read_is_refused_in_words(change: Any, problem
     row = json.loads(row_form(_execution()))
     with pytest.raises(ValueError, match=problem):
         from_json(ExecutionApplied, json.dumps(change(row)))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Terms:
+    """Read back positionally but for its keyword-only field, declared first."""
+
+    note: str = dataclasses.field(kw_only=True)
+    name: str
+    size: Decimal = Decimal(1)
+
+
+def test_a_keyword_only_field_is_read_back_by_name_the_others_by_position() -> None:
+    terms = _Terms("x", Decimal("2.50"), note="n")
+    assert from_json(_Terms, to_json(terms)) == terms
+    assert from_json(_Terms, '{"note":"n","name":"x"}') == _Terms("x", note="n")
