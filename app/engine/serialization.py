@@ -41,7 +41,7 @@ def to_json(obj: Any) -> str:
 def from_json(cls: type[T], text: str) -> T:
     """An instance of dataclass ``cls`` from what ``to_json`` made (a row, or the dict form, which every log written
     before rows holds); missing optional fields take defaults."""
-    data = json.loads(text)
+    data = _parsed(text)
     if isinstance(data, list):
         row: T = _codec(cls).decode_row(data)
         return row
@@ -50,6 +50,20 @@ def from_json(cls: type[T], text: str) -> T:
         raise ValueError(problem)  # noqa: TRY004 - the stored text is wrong, not the caller's argument
     decoded: T = _codec(cls).decode(data)
     return decoded
+
+
+def _parsed(text: str) -> Any:
+    """``json.loads(text)``, for a third of the cost: the C scanner called straight (``loads`` wraps it in Python
+    layers that cost as much as scanning an event); anything it does not take whole goes to ``loads``, which reads
+    surrounding whitespace or raises naming what is wrong."""
+    try:
+        value, end = _scan_once(text, 0)
+    except StopIteration:
+        return json.loads(text)
+    return value if end == len(text) else json.loads(text)
+
+
+_scan_once: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set by __init__, untyped
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

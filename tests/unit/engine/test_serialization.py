@@ -102,6 +102,7 @@ def test_nested_terms_and_optional_fields_keep_their_generic_form() -> None:
 def test_a_missing_optional_field_takes_its_default() -> None:
     event = from_json(AnomalyRecorded, '{"kind":"overfill","detail":"too much"}')
     assert event == AnomalyRecorded(AnomalyKind.OVERFILL, "too much", None)
+    assert from_json(AnomalyRecorded, ' {"kind":"overfill","detail":"too much"}\n') == event  # JSON allows spaces
 
 
 @pytest.mark.parametrize(
@@ -110,6 +111,8 @@ def test_a_missing_optional_field_takes_its_default() -> None:
         ('{"kind":"no_such_kind","detail":"x"}', "not a valid AnomalyKind"),
         ('["overfill","x"]', "expected a JSON object for AnomalyRecorded"),
         ('"overfill"', "expected a JSON object for AnomalyRecorded, found str"),
+        ('{"kind":"overfill","detail":"x"}x', "Extra data"),
+        ("", "Expecting value"),
     ],
 )
 def test_a_record_this_program_cannot_read_is_refused_in_words(text: str, problem: str) -> None:
