@@ -3,7 +3,8 @@
 The store is built through the engine: 250,000 limit orders in waves of 1,200, each submitted (its own
 transaction), acked and filled in two pieces (batches of 1,200 reports), so 4 events an order; every tenth
 order stays partly filled and working. The engine takes its normal automatic snapshots (every
-``engine.SNAPSHOT_EVERY`` events; the tail after the newest of them is printed as ``*_tail_events``). Building uses
+``engine.SNAPSHOT_EVERY`` events here: the waves change far fewer order rows than that; the tail after the newest of
+them is printed as ``*_tail_events``). Building uses
 synchronous=NORMAL and no garbage collection to go faster (the log's contents are the same; only
 durability across power loss differs), and the built stores are cached in ``bench/out/``: delete them or
 pass ``--rebuild`` to build again. Starts are timed with both at their normal settings.

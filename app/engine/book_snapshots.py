@@ -76,6 +76,7 @@ class BookSnapshots:
         numbers = chain.from_iterable(map(repeat, range(len(segments)), map(len, segments)))
         self._segment_of = dict(zip(chain.from_iterable(segments), numbers, strict=True))
         self._dirty: set[int] = set()
+        self._dirty_rows = 0
         self.job: _Job | None = None
         self.note(changed)
 
@@ -84,15 +85,26 @@ class BookSnapshots:
         segment_of, dirty = self._segment_of, self._dirty
         for order_id in order_ids:
             segment = segment_of.get(order_id)
-            if segment is not None:
-                dirty.add(segment)
+            if segment is not None and segment not in dirty:  # a call only for a segment's first change
+                self._mark(segment)
+
+    def _mark(self, segment: int) -> None:
+        """Segment ``segment`` is to be written again (its orders counted once in ``rows_due``)."""
+        if segment not in self._dirty:
+            self._dirty.add(segment)
+            self._dirty_rows += len(self.layout.segments[segment])
+
+    def rows_due(self, book: Projections) -> int:
+        """The order rows a snapshot begun now would write: every order of the segments with a changed order, and the
+        orders made since the last snapshot."""
+        return self._dirty_rows + len(book.ledger.orders) - len(self._segment_of)
 
     def start(self, book: Projections, last_seq: int, last_hash: str, created_ts: str) -> None:
         """Begin a snapshot of ``book`` as it stands now, at ``last_seq``; ``step`` does the rest."""
         if self.job is not None:
             raise RuntimeError("a snapshot is already under way")
         self._place_new_orders(book)
-        todo, self._dirty = sorted(self._dirty), set()
+        todo, self._dirty, self._dirty_rows = sorted(self._dirty), set(), 0
         self.job = _Job(self.layout, book, todo, (last_seq, last_hash, created_ts))
 
     def step(self, store: EventStore) -> int | None:
@@ -122,7 +134,8 @@ class BookSnapshots:
         job, self.job = self.job, None
         if job is not None:
             job.detach()
-            self._dirty.update(job.todo)
+            for segment in job.todo:
+                self._mark(segment)
 
     def _place_new_orders(self, book: Projections) -> None:
         """Put the orders made since the last snapshot into segments, in the order they were made."""

@@ -91,9 +91,15 @@ from app.engine.venue_messages import (
 _log = logging.getLogger(__name__)
 
 SNAPSHOT_EVERY = 20_000
-"""Events between the starts of two periodic snapshots. A start replays at most about this many events after
-the newest snapshot (about 0.5 s at 20,000); a snapshot rewrites only the pieces that changed, one piece
+"""Events between the starts of two periodic snapshots, at least. A start replays at most about this many events
+after the newest snapshot (about 0.5 s at 20,000); a snapshot rewrites only the pieces that changed, one piece
 after each batch, so taking them often costs the batches little."""
+SNAPSHOT_EVENTS_PER_ROW = 2
+"""A snapshot also waits for this many events per order row it would rewrite (``BookSnapshots.rows_due``): a big
+book whose changes are spread over every segment would otherwise rewrite all its orders every ``SNAPSHOT_EVERY``
+events. Writing an order's row (with its fills) costs about what an event costs, so snapshots then cost at most
+about half the events' work; the tail a start replays grows to at most about twice the book's orders plus what
+arrives while the snapshot is written."""
 
 
 class Outbound(Protocol):
@@ -892,11 +898,16 @@ class Engine:
         snapshots = self._snapshots
         snapshots.note(changed)
         try:
-            if snapshots.job is None and self.store.last_seq - self._snapshot_seq >= self.snapshot_every:
+            if snapshots.job is None and self._snapshot_due(snapshots):
                 snapshots.start(self.book, self.store.last_seq, self.store.last_hash, self.clock.now().isoformat())
             self._snapshot_seq = snapshots.step(self.store) or self._snapshot_seq
         except StoreError as err:
             _log.warning("Could not save a snapshot of the book (the next start will replay more): %s", err)
+
+    def _snapshot_due(self, snapshots: BookSnapshots) -> bool:
+        """Whether enough events have come since the last snapshot: ``snapshot_every``, and two per row to rewrite."""
+        since = self.store.last_seq - self._snapshot_seq
+        return since >= self.snapshot_every and since >= SNAPSHOT_EVENTS_PER_ROW * snapshots.rows_due(self.book)
 
 
 def _contained(listener: Callable[..., None], *args: object) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import ClassVar
 
 from app.engine.allocation.terms import AllocationLeg, AllocationTemplate, SettledFill
 from app.engine.enums import ExecType, OrderStatus
@@ -113,6 +114,9 @@ TRADE_EXEC_TYPES = frozenset(kind for kind in ExecType if kind.is_trade)
 @dataclass(frozen=True, slots=True)
 class ExecutionApplied:
     """A venue execution report, applied once (by ExecID), with where it left the order."""
+
+    LOG_ROW_LAYOUT: ClassVar[int] = 1
+    """Logged as a row (values by position, see ``serialization``): the event a fill burst records most of."""
 
     order_id: OrderId
     exec_id: ExecId

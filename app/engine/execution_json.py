@@ -1,9 +1,10 @@
 """``ExecutionApplied`` as its log text, written by hand: the one event a fill burst records hundreds of per batch.
 
-The text is byte for byte what ``serialization.to_json`` gives (a test compares them over generated events, so the
-chain hash covers the same bytes whichever writes it); this one spends less per event: optional fields are written
-inline rather than through a helper call, and the venue's TransactTime, the same for many reports in a row, is
-formatted once while it repeats (an aware datetime's ``isoformat`` costs as much as the rest of the event).
+The text is byte for byte what ``serialization.to_json`` gives (its row: the layout number, then the values by
+position; a test compares them over generated events, so the chain hash covers the same bytes whichever writes it);
+this one spends less per event: optional fields are written inline rather than through a helper call, and the
+venue's TransactTime, the same for many reports in a row, is formatted once while it repeats (an aware datetime's
+``isoformat`` costs as much as the rest of the event).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from json.encoder import encode_basestring as _s
 
 from app.engine.events import ExecutionApplied
 
+_OPEN = f"[{ExecutionApplied.LOG_ROW_LAYOUT},"
+"""A row's start: its layout number, written once here."""
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 _last_time: list[tuple[datetime, str]] = [(_EARLIEST, f'"{_EARLIEST.isoformat()}"')]
 """The newest TransactTime written and its text (one entry: reports of one burst share theirs)."""
@@ -27,16 +30,12 @@ def execution_json(o: ExecutionApplied) -> str:
     limit = "null" if limit_px is None else f'"{limit_px!s}"'
     stop = "null" if stop_px is None else f'"{stop_px!s}"'
     return (
-        f'{{"order_id":{_s(o.order_id)},"exec_id":{_s(o.exec_id)},"exec_type":{_s(o.exec_type)},'
-        f'"reported_cl_ord_id":{_s(o.reported_cl_ord_id)},'
-        f'"venue_status":{"null" if venue_status is None else _s(venue_status)},"status":{_s(o.status)},'
-        f'"resume_status":{_s(o.resume_status)},"last_qty":"{o.last_qty!s}","last_px":"{o.last_px!s}",'
-        f'"cum_qty":"{o.cum_qty!s}","leaves_qty":"{o.leaves_qty!s}","avg_px":"{o.avg_px!s}","qty":"{o.qty!s}",'
-        f'"limit_px":{limit},"stop_px":{stop},"tally_qty":"{o.tally_qty!s}",'
-        f'"counted":{"true" if o.counted else "false"},'
-        f'"venue_order_id":{"null" if venue_id is None else _s(venue_id)},'
-        f'"accepted_cl_ord_id":{"null" if accepted is None else _s(accepted)},'
-        f'"ref_exec_id":{"null" if ref is None else _s(ref)},"transact_time":{text},"text":{_s(o.text)}}}'
+        f"{_OPEN}{_s(o.order_id)},{_s(o.exec_id)},{_s(o.exec_type)},{_s(o.reported_cl_ord_id)},"
+        f"{'null' if venue_status is None else _s(venue_status)},{_s(o.status)},{_s(o.resume_status)},"
+        f'"{o.last_qty!s}","{o.last_px!s}","{o.cum_qty!s}","{o.leaves_qty!s}","{o.avg_px!s}","{o.qty!s}",'
+        f'{limit},{stop},"{o.tally_qty!s}",{"true" if o.counted else "false"},'
+        f"{'null' if venue_id is None else _s(venue_id)},{'null' if accepted is None else _s(accepted)},"
+        f"{'null' if ref is None else _s(ref)},{text},{_s(o.text)}]"
     )
 
 

@@ -172,3 +172,24 @@ def _replayed(store: EventStore, last_seq: int) -> Projections:
             break
         book.apply(recovery.decode_event(stored), datetime.fromisoformat(stored.ts))
     return book
+
+
+def test_a_snapshot_waits_for_two_events_for_each_order_row_it_would_rewrite(tmp_path: Path) -> None:
+    desk = _Desk(tmp_path / "desk.sqlite3")
+    engine, snapshots = desk.engine, desk.engine._snapshots
+    engine.snapshot_every = 10_000
+    for n in range(8):
+        desk.act("new", n)  # four segments of two orders
+    engine.snapshot()
+    base = engine.store.last_seq
+    assert snapshots.rows_due(engine.book) == 0
+    rows = []
+    for action, n in (("ack", 0), ("ack", 1), ("ack", 6), ("new", 8)):
+        desk.act(action, n)
+        rows.append(snapshots.rows_due(engine.book))
+    assert rows == [2, 2, 4, 5]  # a changed order's whole segment, once; then a new order
+    engine.snapshot_every = 1
+    while snapshots.job is None:
+        before = engine.store.last_seq - base
+        desk.act("fill", 0)
+    assert before < 2 * 5 <= engine.store.last_seq - base

@@ -1,4 +1,5 @@
-"""The hand-written ExecutionApplied encoder writes exactly the bytes the general serializer writes."""
+"""The hand-written ExecutionApplied encoder writes exactly the bytes the general serializer writes (the row form), and
+what it writes reads back as the event it was; the dict form logs hold from before rows reads too."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from app.engine.events import ExecutionApplied
 from app.engine.execution_json import execution_json
 from app.engine.ids import ClOrdId, ExecId, OrderId
 from app.engine.serialization import from_json, to_json
+from tests.support.log_forms import dict_form
 
 _TEXT = st.text(max_size=8)  # quotes, backslashes, control and non-ASCII characters included
 _DECIMAL = st.decimals(allow_nan=False, allow_infinity=False)
@@ -29,12 +31,14 @@ def _events(when: datetime | None) -> st.SearchStrategy[ExecutionApplied]:
 
 
 @given(st.data())
-def test_the_hand_written_encoder_writes_what_to_json_writes(data: st.DataObject) -> None:
+def test_the_hand_written_encoder_writes_what_to_json_writes_and_it_reads_back(data: st.DataObject) -> None:
     times = data.draw(st.lists(_TIME, min_size=1, max_size=4))
     for when in times + times:  # times again: the text written for a repeated time is reused
         event = data.draw(_events(when))
         assert execution_json(event) == to_json(event)
+        assert execution_json(event).startswith("[1,")
         assert from_json(ExecutionApplied, execution_json(event)) == event
+        assert from_json(ExecutionApplied, dict_form(event)) == event  # as logs before rows hold it
 
 
 def test_the_same_instant_in_another_zone_is_written_in_that_zone() -> None:

@@ -126,5 +126,5 @@ def test_an_execution_round_trips_and_keeps_decimal_precision() -> None:
         Decimal("0.1"), True, transact_time=datetime(2026, 1, 5, 14, 30, 0, 123000, tzinfo=UTC),
     )  # fmt: skip
     text = to_json(event)
-    assert '"last_px":"0.30000000000000001"' in text
+    assert ',"0.1","0.30000000000000001",' in text  # last_qty, last_px: by position
     assert from_json(ExecutionApplied, text) == event
