@@ -51,7 +51,15 @@ from app.ui.blotter_columns import (
     TIME_COLUMN,
     chain_text,
 )
-from app.ui.order_text import SIDE_COLOURS, STATUS_LOOKS, qty_text, status_icon, status_look, status_tooltip
+from app.ui.order_text import (
+    SIDE_COLOURS,
+    STATUS_LOOKS,
+    qty_text,
+    reads_plainly,
+    status_icon,
+    status_look,
+    status_tooltip,
+)
 from app.ui.parent_rows import parent_row, parent_status_text
 
 ORDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -67,9 +75,6 @@ _ITALIC.setItalic(True)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _GROUP_COLUMNS = frozenset({CL_ORD_ID_COLUMN, FILLED_COLUMN, LEAVES_COLUMN})
 _STATUS_WORDS = {status: look.text.lower() for status, look in STATUS_LOOKS.items()}
-_WORDS_VARY = frozenset({OrderStatus.REJECTED} | {status for status in OrderStatus if not status.is_terminal})
-"""The statuses whose words depend on more than the status (``status_look``): a rejected order may be one the venue
-does not know, and a working one may carry the cancel or amend the venue just refused."""
 _STATUS_BRUSHES = {status: QBrush(QColor(look.colour)) for status, look in STATUS_LOOKS.items()}
 _SIDE_BRUSHES = {side: QBrush(QColor(colour)) for side, colour in SIDE_COLOURS.items()}
 
@@ -346,7 +351,7 @@ class BlotterModel(QAbstractTableModel):
         fixed, status, parents, status_text = self._fixed_text, _STATUS_WORDS, self._parent_figures, self.status_text
         return [
             f"{fixed[o.order_id]} {o.cl_ord_id.lower()} "
-            + (status_text(o).lower() if o.status in _WORDS_VARY or o.order_id in parents else status[o.status])
+            + (status[o.status] if reads_plainly(o) and o.order_id not in parents else status_text(o).lower())
             for o in orders
         ]
 

@@ -85,6 +85,7 @@ def gone_at_venue(order: Order) -> LinkOutcome | None:
 
 _REQUEST_WORDS = {RequestKind.CANCEL: "cancel", RequestKind.REPLACE: "amend"}
 """What a trader calls each request the venue can refuse."""
+_REFUSED = LinkOutcome.REJECTED
 
 
 def refused_request(order: Order) -> RequestKind | None:
@@ -93,6 +94,12 @@ def refused_request(order: Order) -> RequestKind | None:
         return None
     link = order.chain[-1]
     return link.kind if link.outcome is LinkOutcome.REJECTED and link.kind in _REQUEST_WORDS else None
+
+
+def reads_plainly(order: Order) -> bool:
+    """Whether ``order``'s status reads as its status's own words (``STATUS_LOOKS``): the venue neither forgot it nor
+    refused its last cancel or amend. Cheap: the blotter's search asks it of every order."""
+    return order.status is not OrderStatus.REJECTED and not (order.chain and order.chain[-1].outcome is _REFUSED)
 
 
 def status_look(order: Order) -> StatusLook:
