@@ -114,6 +114,7 @@ class Runtime:
         )
         if simulator is not None:
             await simulator.start()
+            configs = simulator.listening(configs)
         gateway = FixGateway(configs, clock)
         engine: Engine | None = None
         try:

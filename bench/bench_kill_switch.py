@@ -37,7 +37,7 @@ from app.runtime import Runtime
 from app.venue.venue_app import Outbound, VenueApplication
 from bench.harness import figure
 from tests.support.engine_kit import DESK, SUPERVISOR, TRADER, PassGate, spec
-from tests.support.ports import free_ports
+from tests.support.ports import any_ports
 
 ORDERS = 1_000
 RESTING = (  # venue, symbol, quantity and a buy limit far below the market, so the order rests
@@ -67,10 +67,10 @@ def _watch_cancels(app: VenueApplication, seen: list[float]) -> None:
 
 
 async def _run(store: Path, mass_cancel: bool) -> tuple[float, float, float]:
-    configs = free_ports(load_config(default_config_path()))
+    configs = any_ports(load_config(default_config_path()))
     if not mass_cancel:
-        configs = [dataclasses.replace(c, mass_cancel=False) for c in configs]
-    runtime = await Runtime.start(store, tuple(configs), SystemClock(), PassGate(), directory=DESK)  # switch only
+        configs = tuple(dataclasses.replace(c, mass_cancel=False) for c in configs)
+    runtime = await Runtime.start(store, configs, SystemClock(), PassGate(), directory=DESK)  # switch only
     engine = runtime.engine
     await until(lambda: all(s.state is SessionState.ACTIVE for s in runtime.gateway.sessions.values()))
     ids = []

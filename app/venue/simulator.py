@@ -339,6 +339,15 @@ class VenueSimulator:
             await self.close()
             raise
 
+    def listening(self, configs: Sequence[SessionConfig]) -> tuple[SessionConfig, ...]:
+        """``configs`` with the port of each session the simulator serves replaced by the port it listens on, once
+        started: the same, unless the config's port 0 asked the system for a free one."""
+        served = [venue.served for venue in self.venues]
+        if self.market_data is not None:
+            served.append(self.market_data.served)
+        ports = {name: s.acceptor.port for by_name in served for name, s in by_name.items()}
+        return tuple(dataclasses.replace(c, port=ports.get(c.name, c.port)) for c in configs)
+
     async def close(self) -> None:
         """Stop the shared market data sessions and every venue."""
         if self.market_data is not None:

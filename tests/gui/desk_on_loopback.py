@@ -31,7 +31,7 @@ from app.venue.faults.script import parse_script
 from app.venue.simulator import Faults
 from tests.support.engine_kit import DESK, TRADER, PassGate
 from tests.support.fix_script import session_config
-from tests.support.ports import free_ports
+from tests.support.ports import any_ports
 
 
 class QuietVenue:
@@ -117,7 +117,7 @@ async def simulator_desk(
     """``user``'s main window on a whole desk (``Runtime``: engine, gateway, quote feed, full risk gate) and the
     embedded simulator's venues, misbehaving as the fault script ``faults`` says, every session on a free loopback
     port. Ready once every order session is logged on and ACME has a quote (the price band needs one)."""
-    configs = tuple(free_ports(load_config(default_config_path())))
+    configs = any_ports(load_config(default_config_path()))
     script = Faults(parse_script(faults, "the test's fault script")) if faults else None
     runtime = await Runtime.start(tmp_path / "desk.db", configs, SystemClock(), directory=DESK, faults=script)
     try:

@@ -16,7 +16,7 @@ from app.runtime import Runtime
 from app.ui.start_progress import QtStartProgress
 from tests.gui.desk_on_loopback import loop
 from tests.support.engine_kit import DESK, TRADER, open_engine, spec
-from tests.support.ports import free_ports
+from tests.support.ports import any_ports
 
 __all__ = ["loop"]  # fixture
 
@@ -40,7 +40,7 @@ def test_the_replay_at_start_up_is_reported_in_the_progress_window(
         starting.report(what, done, total)
 
     async def scenario() -> None:
-        configs = tuple(free_ports(load_config(default_config_path())))
+        configs = any_ports(load_config(default_config_path()))
         runtime = await Runtime.start(
             store, configs, SystemClock(), directory=DESK, with_simulator=False, progress=progress
         )

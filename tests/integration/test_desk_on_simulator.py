@@ -18,7 +18,7 @@ from app.engine.prices import Quote
 from app.runtime import Runtime
 from app.venue.venue_store import VENUE_STORE_FILE
 from tests.support.engine_kit import DESK, TRADER, spec
-from tests.support.ports import free_ports
+from tests.support.ports import any_ports
 
 
 async def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
@@ -29,8 +29,8 @@ async def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
 
 def test_orders_trade_on_every_simulated_venue_and_cancel_waits_for_the_venue(tmp_path: Path) -> None:
     async def scenario() -> None:
-        configs = free_ports(load_config(default_config_path()))
-        runtime = await Runtime.start(tmp_path / "desk.db", tuple(configs), SystemClock(), directory=DESK)
+        configs = any_ports(load_config(default_config_path()))
+        runtime = await Runtime.start(tmp_path / "desk.db", configs, SystemClock(), directory=DESK)
         engine, gateway = runtime.engine, runtime.gateway
         assert runtime.destinations == ["SIMA", "SIMB", "SIMC"]
         await until(lambda: all(s.state is SessionState.ACTIVE for s in gateway.sessions.values()))
@@ -77,7 +77,7 @@ def test_every_session_logs_on_at_each_start_whether_the_venues_remember_or_not(
     first logon: without one every order and drop copy session stopped on "MsgSeqNum too low"."""
 
     async def scenario() -> None:
-        configs = tuple(free_ports(load_config(default_config_path())))
+        configs = any_ports(load_config(default_config_path()))
         for day in range(3):
             if day == 2:
                 (tmp_path / VENUE_STORE_FILE).unlink()

@@ -32,7 +32,7 @@ from app.venue.faults import parse_script
 from app.venue.orders import OwnerId
 from app.venue.simulator import Faults, SimulatedVenue, VenueSimulator
 from tests.support.engine_kit import DESK, TRADER, PassGate, spec
-from tests.support.ports import free_ports
+from tests.support.ports import any_ports
 
 ACCOUNT = AccountId("ACC1")
 FAR_BELOW = Decimal("1.00")
@@ -92,12 +92,13 @@ class Desk:
 async def desk_under(tmp_path: Path, script: str, mass_status: bool = True) -> AsyncIterator[Desk]:
     """The desk logged on to SIMA, whose order session follows ``script`` (``mass_status``: whether the desk asks
     after its orders with one OrderMassStatusRequest at logon, as shipped, or one OrderStatusRequest each)."""
-    [config] = free_ports(tuple(c for c in load_config(default_config_path()) if c.name == "SIMA"))
+    [config] = any_ports(tuple(c for c in load_config(default_config_path()) if c.name == "SIMA"))
     config = dataclasses.replace(config, mass_status=mass_status)
     assert config.role is SessionRole.ORDERS
     clock = SystemClock()
     simulator = VenueSimulator([config], clock, Faults(parse_script(script, "<test>")))
     await simulator.start()
+    [config] = simulator.listening([config])
     gateway = FixGateway([config], clock, Backoff(0.02, 0.1))
     engine = Engine.open(tmp_path / "desk.db", clock=clock, gate=PassGate(), outbound=gateway, directory=DESK)
     gateway.attach(engine)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,14 +13,10 @@ from app.engine.fix.config import default_config_path
 from app.engine.store import EventStore
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _config(tmp_path: Path) -> Path:
-    text = re.sub(r"port = \d+", lambda _: f"port = {free_port()}", default_config_path().read_text())
+    """The shipped sessions file with every port 0: the embedded simulator listens where the system says is free
+    (probing for free ports and binding them later raced with other connections)."""
+    text = re.sub(r"port = \d+", "port = 0", default_config_path().read_text())
     config = tmp_path / "sessions.toml"
     config.write_text(text)
     return config
@@ -33,7 +28,7 @@ def test_the_desktop_starts_trades_nothing_and_closes_cleanly(tmp_path: Path) ->
     done = subprocess.run(
         [sys.executable, "-m", "app", *args], env=env, capture_output=True, text=True, timeout=60, check=False
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, (done.returncode, done.stderr, done.stdout)
     with EventStore.open(tmp_path / "data" / "events.db") as store:
         for venue in ("SIMA", "SIMB", "SIMC"):
             record = store.session_record(venue)
@@ -62,7 +57,7 @@ def test_a_limits_file_given_on_the_command_line_is_loaded_only_by_a_role_that_m
         timeout=60,
         check=False,
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, (done.returncode, done.stderr, done.stdout)
     assert "demo-trader is a trader; a trader cannot change risk limits." in done.stderr  # the demo logs in as one
     with EventStore.open(tmp_path / "data" / "events.db") as store:
         refused = [e for e in store.read() if e.kind == "ActionRefused"]
@@ -75,7 +70,7 @@ def test_a_first_start_closed_unanswered_opens_no_account_and_exits_cleanly(tmp_
     done = subprocess.run(
         [sys.executable, "-m", "app", *args], env=env, capture_output=True, text=True, timeout=60, check=False
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, (done.returncode, done.stderr, done.stdout)
     with EventStore.open(tmp_path / "data" / "events.db") as store:
         kinds = {e.kind for e in store.read()}
     assert "UserCreated" not in kinds

@@ -22,11 +22,11 @@ from app.venue.faults.script import parse_script
 from app.venue.simulator import Faults
 from tests.integration.test_desk_on_simulator import until
 from tests.support.engine_kit import DESK, TRADER, PassGate, spec
-from tests.support.ports import free_ports
+from tests.support.ports import any_ports
 
 
 async def _start(tmp_path: Path, faults: str = "") -> Runtime:
-    configs = tuple(free_ports(load_config(default_config_path())))
+    configs = any_ports(load_config(default_config_path()))
     script = Faults(parse_script(faults, "<test>")) if faults else None
     runtime = await Runtime.start(
         tmp_path / "desk.db", configs, SystemClock(), PassGate(), directory=DESK, faults=script

@@ -20,7 +20,7 @@ from app.engine.ids import OrderId
 from app.engine.kill_terms import KillGrade, Scope
 from app.runtime import Runtime
 from tests.support.engine_kit import DESK, SUPERVISOR, TRADER, spec
-from tests.support.ports import free_ports
+from tests.support.ports import any_ports
 
 VENUES = ("SIMA", "SIMC")
 
@@ -61,7 +61,7 @@ def test_a_new_desk_adopts_the_orders_an_earlier_desk_left_working_and_its_kill_
     tmp_path: Path,
 ) -> None:
     async def scenario() -> None:
-        configs = tuple(free_ports(load_config(default_config_path())))
+        configs = any_ports(load_config(default_config_path()))
         store = tmp_path / "desk.db"
         left = await _desk_a_leaves_orders_working(store, configs)
         _wipe(store)

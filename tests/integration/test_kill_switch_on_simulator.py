@@ -27,7 +27,7 @@ from app.venue.faults import parse_script
 from app.venue.simulator import Faults
 from tests.integration.test_desk_on_simulator import until
 from tests.support.engine_kit import DESK, SUPERVISOR, TRADER, PassGate, spec
-from tests.support.ports import free_ports
+from tests.support.ports import any_ports
 
 RESTING = {  # venue: (symbol, quantity, a buy limit far below the market, so the order rests)
     "SIMA": ("ACME", Decimal(10), Decimal("50.00")),
@@ -37,13 +37,13 @@ RESTING = {  # venue: (symbol, quantity, a buy limit far below the market, so th
 
 
 async def _desk(tmp_path: Path, *, mass_cancel: bool | None = None, faults: str = "") -> Runtime:
-    configs = free_ports(load_config(default_config_path()))
+    configs = any_ports(load_config(default_config_path()))
     if mass_cancel is not None:
-        configs = [dataclasses.replace(c, mass_cancel=mass_cancel) for c in configs]
+        configs = tuple(dataclasses.replace(c, mass_cancel=mass_cancel) for c in configs)
     # The kill switch is under test, not the limits: hundreds of alike orders would be duplicate warnings.
     runtime = await Runtime.start(
         tmp_path / "desk.db",
-        tuple(configs),
+        configs,
         SystemClock(),
         PassGate(),
         directory=DESK,

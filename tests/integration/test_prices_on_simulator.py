@@ -16,12 +16,12 @@ from app.engine.ids import AccountId
 from app.runtime import Runtime
 from tests.integration.test_desk_on_simulator import until
 from tests.support.engine_kit import DESK, TRADER, spec
-from tests.support.ports import free_ports
+from tests.support.ports import any_ports
 
 
 def test_prices_arrive_and_move_and_mark_a_position_and_come_back_after_a_restart(tmp_path: Path) -> None:
     async def scenario() -> None:
-        configs = tuple(free_ports(load_config(default_config_path())))
+        configs = any_ports(load_config(default_config_path()))
         runtime = await Runtime.start(tmp_path / "desk.db", configs, SystemClock(), directory=DESK)
         prices, engine = runtime.prices, runtime.engine
         every = ("ACME", "BOLT", "CORE", "DYNA", "EXPO", "FLUX")  # what SIMA, SIMB and SIMC list between them
@@ -60,7 +60,7 @@ def test_prices_arrive_and_move_and_mark_a_position_and_come_back_after_a_restar
 def test_a_market_data_session_named_after_a_venue_quotes_that_venues_own_book(tmp_path: Path) -> None:
     async def scenario() -> None:
         wanted = ("SIMB", "SIM-MD")
-        configs = tuple(free_ports(tuple(c for c in load_config(default_config_path()) if c.name in wanted)))
+        configs = any_ports(tuple(c for c in load_config(default_config_path()) if c.name in wanted))
         configs = tuple(
             dataclasses.replace(c, name="SIMB-MD", target_comp_id="SIMB-MD") if c.name == "SIM-MD" else c
             for c in configs

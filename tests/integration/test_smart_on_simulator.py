@@ -16,12 +16,12 @@ from app.engine.smart_routing import SMART
 from app.runtime import Runtime
 from tests.integration.test_desk_on_simulator import until
 from tests.support.engine_kit import DESK, TRADER, spec
-from tests.support.ports import free_ports
+from tests.support.ports import any_ports
 
 
 def test_a_smart_order_goes_to_the_venue_quoting_the_best_price_and_says_why(tmp_path: Path) -> None:
     async def scenario() -> None:
-        configs = tuple(free_ports(load_config(default_config_path())))
+        configs = any_ports(load_config(default_config_path()))
         runtime = await Runtime.start(tmp_path / "desk.db", configs, SystemClock(), directory=DESK)
         prices, engine = runtime.prices, runtime.engine
         assert runtime.feed.venue_feeds == {"SIMA-MD", "SIMB-MD", "SIMC-MD"}

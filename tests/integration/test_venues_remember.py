@@ -22,7 +22,7 @@ from app.engine.ids import SYSTEM_USER, OrderId
 from app.runtime import Runtime
 from app.venue.venue_store import VENUE_STORE_FILE, VenueStore
 from tests.support.engine_kit import DESK, TRADER, spec
-from tests.support.ports import free_ports
+from tests.support.ports import any_ports
 
 
 async def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
@@ -63,7 +63,7 @@ def _wipe(folder: Path, name: str) -> None:
 
 def test_an_order_left_working_is_still_working_after_a_restart_and_the_numbers_continue(tmp_path: Path) -> None:
     async def scenario() -> None:
-        configs = tuple(free_ports(load_config(default_config_path())))
+        configs = any_ports(load_config(default_config_path()))
         store = tmp_path / "desk.db"
         oid, epoch, sent_before = await _leave_an_order_working(store, configs)
 
@@ -84,7 +84,7 @@ def test_an_order_left_working_is_still_working_after_a_restart_and_the_numbers_
 
 def test_a_new_desk_store_logs_on_with_a_reset_and_learns_the_order_left_working_as_foreign(tmp_path: Path) -> None:
     async def scenario() -> None:
-        configs = tuple(free_ports(load_config(default_config_path())))
+        configs = any_ports(load_config(default_config_path()))
         store = tmp_path / "desk.db"
         oid, _, _ = await _leave_an_order_working(store, configs)
         _wipe(tmp_path, store.name)
@@ -105,7 +105,7 @@ def test_a_new_desk_store_logs_on_with_a_reset_and_learns_the_order_left_working
 
 def test_a_new_venue_store_resets_and_the_order_it_never_heard_of_ends(tmp_path: Path) -> None:
     async def scenario() -> None:
-        configs = tuple(free_ports(load_config(default_config_path())))
+        configs = any_ports(load_config(default_config_path()))
         store = tmp_path / "desk.db"
         oid, _, _ = await _leave_an_order_working(store, configs)
         _wipe(tmp_path, VENUE_STORE_FILE)

@@ -15,7 +15,7 @@ from app.engine.errors import ConfigError
 from app.engine.fix.config import default_config_path, load_config
 from app.runtime import Runtime, seed_new_desk
 from tests.support.engine_kit import DESK, SUPERVISOR, open_engine
-from tests.support.ports import free_ports
+from tests.support.ports import any_ports
 from tests.support.risk_kit import key
 
 FILE = '[[limits]]\nmax_order_qty = 100\n\n[[limits]]\naccount = "HEDGE"\ncredit = 5000\n'
@@ -68,7 +68,7 @@ def test_a_new_desk_with_a_broken_limits_file_does_not_start(tmp_path: Path) -> 
 def test_a_seeded_desk_starts_with_its_limits_file_broken(tmp_path: Path) -> None:
     store, limits_file = tmp_path / "desk.sqlite3", tmp_path / "limits.toml"
     limits_file.write_text(FILE, encoding="utf-8")
-    configs = tuple(free_ports(load_config(default_config_path())))
+    configs = any_ports(load_config(default_config_path()))
 
     async def start_and_stop() -> list[str]:
         runtime = await Runtime.start(
@@ -84,7 +84,7 @@ def test_a_seeded_desk_starts_with_its_limits_file_broken(tmp_path: Path) -> Non
 
 
 def test_the_desk_knows_what_the_simulated_venues_list_and_nothing_of_real_ones(tmp_path: Path) -> None:
-    configs = tuple(free_ports(load_config(default_config_path())))
+    configs = any_ports(load_config(default_config_path()))
 
     async def listings(with_simulator: bool) -> tuple[list[str], bool | None]:
         runtime = await Runtime.start(tmp_path / f"{with_simulator}.sqlite3", configs, FakeClock(), directory=DESK,

@@ -22,19 +22,20 @@ QuickFIX's ``[DEFAULT]``), then one ``[[session]]`` table per session::
     target_comp_id = "BROKER"
     schedule = { start = "17:00", end = "16:00", time_zone = "America/New_York", weekdays_only = true }
 
-Every session needs ``name``, ``role``, ``host``, ``port`` (1-65535), ``sender_comp_id``, ``target_comp_id``
-and ``schedule``: ``"non-stop"`` or a table with ``start`` and ``end`` (``"HH:MM"`` or ``"HH:MM:SS"``,
-crossing midnight when end <= start), ``time_zone`` (IANA name, default ``"UTC"``) and ``weekdays_only``
-(default false); see app/engine/fix/schedule.py. Optional, in whole seconds: ``heartbeat_interval``
-(1-3600, default 30), ``max_resend_age`` (default 60: on a ResendRequest, orders younger than this are sent
-again, older ones and all admin messages are gap-filled), ``logon_timeout`` (10), ``logout_timeout`` (2),
-``reconnect_min_delay`` (1) and ``reconnect_max_delay`` (30) for the reconnect backoff, ``max_clock_skew``
-(120, how far SendingTime may be off). Flags: ``reset_on_logon`` (default false) and ``daily_reset``
-(default true: reset sequence numbers at the schedule's start; nothing to do for a non-stop session) and
-``mass_cancel`` (default false: the venue takes OrderMassCancelRequest (35=q), so the kill switch cancels
-everything there with one message instead of one cancel per order) and ``mass_status`` (default false: the
-venue answers OrderMassStatusRequest (35=AF), so after a logon one message asks where every live order stands
-instead of one OrderStatusRequest (35=H) per order).
+Every session needs ``name``, ``role``, ``host``, ``port`` (1-65535, or 0 for "any free port": the embedded
+simulator then listens where the system says and the desk follows it; no real venue listens on 0),
+``sender_comp_id``, ``target_comp_id`` and ``schedule``: ``"non-stop"`` or a table with ``start`` and ``end``
+(``"HH:MM"`` or ``"HH:MM:SS"``, crossing midnight when end <= start), ``time_zone`` (IANA name, default ``"UTC"``)
+and ``weekdays_only`` (default false); see app/engine/fix/schedule.py. Optional, in whole seconds:
+``heartbeat_interval`` (1-3600, default 30), ``max_resend_age`` (default 60: on a ResendRequest, orders younger than
+this are sent again, older ones and all admin messages are gap-filled), ``logon_timeout`` (10), ``logout_timeout``
+(2), ``reconnect_min_delay`` (1) and ``reconnect_max_delay`` (30) for the reconnect backoff, ``max_clock_skew``
+(120, how far SendingTime may be off). Flags: ``reset_on_logon`` (default false) and ``daily_reset`` (default true:
+reset sequence numbers at the schedule's start; nothing to do for a non-stop session) and ``mass_cancel`` (default
+false: the venue takes OrderMassCancelRequest (35=q), so the kill switch cancels everything there with one message
+instead of one cancel per order) and ``mass_status`` (default false: the venue answers OrderMassStatusRequest
+(35=AF), so after a logon one message asks where every live order stands instead of one OrderStatusRequest (35=H)
+per order).
 ``begin_string`` may be given but must be ``"FIX.4.4"``. A drop copy session may name the order session whose
 fills it copies as ``venue`` (default: its own name without a ``-DC`` suffix).
 
@@ -134,7 +135,7 @@ _READERS: Final[dict[str, read.Reader[object]]] = {
     "name": _NAME,
     "role": read.one_of(SessionRole),
     "host": read.matching(r"\S{1,253}", "a host name or IP address"),
-    "port": read.whole_number(1, 65535),
+    "port": read.whole_number(0, 65535),
     "sender_comp_id": read.matching(r"[!-~]{1,64}", _COMP_ID),
     "target_comp_id": read.matching(r"[!-~]{1,64}", _COMP_ID),
     "schedule": read.schedule,

@@ -280,7 +280,8 @@ class Initiator:
                 await self._pause(next_delay())
 
     def _unreachable(self, exc: OSError) -> None:
-        self.last_error = f"cannot reach {self.host}:{self.port}: {exc.strerror or exc}"
+        why = "port 0 means any free port, which only the embedded simulator can pick" if self.port == 0 else exc
+        self.last_error = f"cannot reach {self.host}:{self.port}: {exc.strerror or why}"
         self.attempts += 1
         if self.attempts == 1:  # the first failure is news; the retries after it are counted, not repeated
             self._alert(AlertKind.UNREACHABLE, self.last_error)

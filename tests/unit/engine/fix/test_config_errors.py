@@ -57,11 +57,11 @@ def changed(line: int, replacement: str) -> str:
 @pytest.mark.parametrize(
     ("line", "replacement", "problem"),
     [
-        (9, 'port = "99999"', 'port must be a whole number from 1 to 65535, not "99999"'),
-        (9, "port = 99999", "port must be a whole number from 1 to 65535, not 99999"),
-        (9, "port = 0", "port must be a whole number from 1 to 65535, not 0"),
-        (9, "port = true", "port must be a whole number from 1 to 65535, not true"),
-        (9, "port = 1.5", "port must be a whole number from 1 to 65535, not 1.5"),
+        (9, 'port = "99999"', 'port must be a whole number from 0 to 65535, not "99999"'),
+        (9, "port = 99999", "port must be a whole number from 0 to 65535, not 99999"),
+        (9, "port = -1", "port must be a whole number from 0 to 65535, not -1"),
+        (9, "port = true", "port must be a whole number from 0 to 65535, not true"),
+        (9, "port = 1.5", "port must be a whole number from 0 to 65535, not 1.5"),
         (11, "heartbeat_interval = 3601",
          "heartbeat_interval must be a whole number of seconds from 1 to 3600, not 3601"),
         (11, "logout_timeout = 0", "logout_timeout must be a whole number of seconds from 1 to 300, not 0"),
@@ -126,7 +126,7 @@ def test_missing_keys_are_reported_on_the_session_header(tmp_path: Path) -> None
 
 
 def test_every_problem_is_reported_in_line_order(tmp_path: Path) -> None:
-    text = changed(9, "port = 0").replace('role = "orders"', 'role = "buy"') + SECOND.replace("19872", "-1")
+    text = changed(9, "port = 70000").replace('role = "orders"', 'role = "buy"') + SECOND.replace("19872", "-1")
     said = problems(tmp_path, text)
     assert [entry.split(":")[0] for entry in said] == [
         "sessions.toml, line 7",
@@ -137,16 +137,16 @@ def test_every_problem_is_reported_in_line_order(tmp_path: Path) -> None:
 
 def test_error_carries_path_line_problem_and_all_problems(tmp_path: Path) -> None:
     path = tmp_path / "sessions.toml"
-    path.write_text(changed(9, "port = 0") + SECOND.replace("19872", "-1"), encoding="utf-8")
+    path.write_text(changed(9, "port = 70000") + SECOND.replace("19872", "-1"), encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     error = caught.value
     assert isinstance(error, OemsError)
     assert (error.path, error.line) == (path, 9)
-    assert error.problem == "port must be a whole number from 1 to 65535, not 0"
+    assert error.problem == "port must be a whole number from 0 to 65535, not 70000"
     assert error.problems == (
-        ConfigProblem(9, "port must be a whole number from 1 to 65535, not 0"),
-        ConfigProblem(16, "port must be a whole number from 1 to 65535, not -1"),
+        ConfigProblem(9, "port must be a whole number from 0 to 65535, not 70000"),
+        ConfigProblem(16, "port must be a whole number from 0 to 65535, not -1"),
     )
 
 
