@@ -42,9 +42,9 @@ from app.engine.risk.limits_file import load_limits
 from app.engine.users.admin import UserAdmin
 from app.engine.users.demo import DEMO_BANNER, prepare_demo
 from app.runtime import STORE_FILE, Runtime, data_dir
+from app.ui.desk_window import desk_window
 from app.ui.first_start_dialog import QtFirstStartDialog
 from app.ui.log_in_dialog import QtLogInDialog
-from app.ui.main_window import MainWindow
 from app.ui.start_progress import QtStartProgress
 from app.venue.errors import FaultScriptError, VenueOptionError
 from app.venue.fault_options import add_fault_options, read_faults, refuse_script
@@ -123,19 +123,7 @@ async def run_desktop(
     if args.limits is not None:
         load_limits_file(runtime.engine, args.limits, user, args)
     banner = DEMO_BANNER if args.demo else ""
-    window = MainWindow(
-        runtime.engine,
-        runtime.destinations,
-        user=user,
-        accounts=runtime.accounts(),
-        listings=runtime.listings(),
-        admin=admin,
-        banner=banner,
-        prices=runtime.prices,
-        feed=runtime.feed,
-        gateway=runtime.gateway,
-        drop_copies=runtime.drop_copies,
-    )
+    window = desk_window(runtime, user, admin=admin, banner=banner)
     window.show()
     gc.freeze()  # the loaded book and the window live all day: the collector's full passes skip them from now on
     closed = asyncio.Event()

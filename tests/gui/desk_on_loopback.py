@@ -26,6 +26,7 @@ from app.engine.fix.session_store import MemorySessionStore
 from app.engine.fix.transport import Acceptor, Backoff
 from app.engine.ids import UserId
 from app.runtime import Runtime
+from app.ui.desk_window import desk_window
 from app.ui.main_window import MainWindow
 from app.venue.faults.script import parse_script
 from app.venue.simulator import Faults
@@ -122,15 +123,7 @@ async def simulator_desk(
     runtime = await Runtime.start(tmp_path / "desk.db", configs, SystemClock(), directory=DESK, faults=script)
     try:
         settings = QSettings(str(tmp_path / "desktop.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(
-            runtime.engine,
-            runtime.destinations,
-            user=user,
-            accounts=runtime.accounts(),
-            listings=runtime.listings(),
-            settings=settings,
-            gateway=runtime.gateway,
-        )
+        window = desk_window(runtime, user, settings=settings)
         qtbot.addWidget(window)
         window.show()
         await until(lambda: all(session.is_active for session in runtime.gateway.sessions.values()))

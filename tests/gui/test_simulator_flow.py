@@ -7,6 +7,7 @@ hand-fed reports can time."""
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -41,6 +42,8 @@ class StatusTrail:
     def __init__(self, model: BlotterModel) -> None:
         self.model = model
         self.seen: dict[OrderId, list[str]] = {}
+        self.history: list[str] = []
+        """Each status change seen, with when: shown when a trail is not what a test expected."""
         model.dataChanged.connect(self._changed)
         model.rowsInserted.connect(self._inserted)
         model.layoutChanged.connect(self._look)
@@ -59,6 +62,7 @@ class StatusTrail:
             trail = self.seen.setdefault(order_id, [])
             if not trail or trail[-1] != text:
                 trail.append(text)
+                self.history.append(f"{time.monotonic():.3f} {order_id}: {text}")
 
 
 def settled(runtime: Runtime, window: MainWindow, order_id: OrderId, status: OrderStatus) -> bool:
@@ -195,7 +199,8 @@ def test_the_kill_switch_cancels_working_orders_on_two_venues_counting_down(
             await until(lambda: cell(panel.table, 0, 4) == "Cancel all: 4 of 4 confirmed, 0 unconfirmed")
             await until(lambda: all(settled(runtime, window, o, OrderStatus.CANCELED) for o in orders))
             for order_id in orders:
-                assert trail.seen[order_id][-3:] == ["Working", "Cancel pending (still working)", "Canceled"]
+                said = trail.seen[order_id][-3:]
+                assert said == ["Working", "Cancel pending (still working)", "Canceled"], (order_id, trail.history)
             assert panel.headline.text() == "Kill switches on: 1 · unconfirmed cancels: 0"
 
     loop.run_until_complete(scenario())
