@@ -14,6 +14,7 @@ Run ``python -m app.engine.store verify PATH`` to check a store's pages and hash
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -147,7 +148,10 @@ class Transaction:
 class EventStore:
     """The event log of one OEMS installation; open it with ``EventStore.open``.
 
-    Not thread-safe: use it from one thread at a time (the engine's loop, or a worker it hands off to).
+    Writes come from one thread (the engine's loop). Reads may also come from worker threads (the desktop reads
+    history on one, see app/ui/background.py): SQLite serialises the calls on the shared connection, and ``close``
+    waits for a read in progress, after which reads raise ``StoreError`` (closing the connection under a read
+    crashed the interpreter).
     """
 
     def __init__(
@@ -161,6 +165,8 @@ class EventStore:
         self._last_seq = last_seq
         self._last_hash = last_hash
         self._tx: Transaction | None = None
+        self._reading = threading.Lock()
+        """Held by each read and by ``close``: the connection is never closed under a read on another thread."""
 
     @classmethod
     def open(cls, path: Path, *, synchronous_full: bool = True) -> EventStore:
@@ -504,9 +510,10 @@ class EventStore:
 
     def close(self) -> None:
         """Checkpoint and close the file, releasing the lock; safe to call twice."""
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
-            conn.close()
+        with self._reading:
+            if self._conn is not None:
+                conn, self._conn = self._conn, None
+                conn.close()
 
     def __enter__(self) -> EventStore:
         return self
@@ -527,11 +534,12 @@ class EventStore:
         return self._require_open()
 
     def _fetch(self, sql: str, params: tuple[object, ...]) -> list[Any]:
-        conn = self._require_open()
-        try:
-            return conn.execute(sql, params).fetchall()
-        except sqlite3.Error as exc:
-            raise translate_error(exc, self._path) from exc
+        with self._reading:
+            conn = self._require_open()
+            try:
+                return conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise translate_error(exc, self._path) from exc
 
     def _rollback(self) -> None:
         conn = self._require_open()
