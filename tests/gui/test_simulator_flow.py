@@ -200,7 +200,8 @@ def test_the_kill_switch_cancels_working_orders_on_two_venues_counting_down(
             await until(lambda: all(settled(runtime, window, o, OrderStatus.CANCELED) for o in orders))
             for order_id in orders:
                 said = trail.seen[order_id][-3:]
-                assert said == ["Working", "Cancel pending (still working)", "Canceled"], (order_id, trail.history)
+                shown = "\n".join([f"{order_id}: {said}", *trail.history])
+                assert said == ["Working", "Cancel pending (still working)", "Canceled"], shown
             assert panel.headline.text() == "Kill switches on: 1 · unconfirmed cancels: 0"
 
     loop.run_until_complete(scenario())
