@@ -12,6 +12,12 @@ The headline, ``engine_events_committed``, is the 100-report batches on the dura
 that run's CPU went per event (``time.process_time``, so a loaded machine's waits do not count): the SQLite
 commit, the periodic snapshot's pieces, and the rest (deciding, serializing, hashing, applying).
 
+What committing batch N in a writer thread while batch N+1 is decided could gain at most: one more 100-per-batch run
+with a thread that counts in a Python loop beside it (switch interval 0.2 ms, so the engine waits little for the GIL
+back). The count it makes during the commits, over its rate alone, is the commit time the GIL was free (SQLite's
+work and its fsync): ``engine_commit_gil_free`` per event, its share of a plain run's wall time per event, and the
+speed-up a perfect overlap would give (wall / (wall - GIL-free commit)). It needs a free core to mean anything.
+
 Run: ``.venv/bin/python -m bench.bench_engine`` (``--profile`` prints cProfile's top 10 functions for
 each batch size; the rates it prints are then slowed by the profiler).
 """
@@ -25,6 +31,7 @@ import pstats
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from collections.abc import Sequence
@@ -51,6 +58,8 @@ MEMORY_ORDERS = 50_000
 BASELINE_PER_TX = 100
 REPEATS = 3
 """Each rate is the best of this many runs, each on a fresh store (the machine is shared and noisy)."""
+REPORTS = 3 * LIVE_ORDERS
+"""An ack and two fills per live order: the events a throughput run commits."""
 SYMBOLS = ("AAPL", "MSFT", "IBM", "ORCL", "INTC", "CSCO", "AMZN", "NVDA")
 
 _Row = tuple[int, str, str, str, str | None, str, str]
@@ -88,6 +97,8 @@ class _CpuSplit:
     def __init__(self) -> None:
         self.commit = 0.0
         self.snapshot = 0.0
+        self.commit_wall = 0.0
+        """Wall seconds in commits (SQLite's work and fsync: an upper bound of the time commits leave the GIL free)."""
 
 
 class _TimedStore(EventStore):
@@ -96,11 +107,58 @@ class _TimedStore(EventStore):
     split = _CpuSplit()
 
     def _commit(self, tx: Transaction) -> None:
-        began = time.process_time()
+        began, wall = time.process_time(), time.perf_counter()
         try:
             super()._commit(tx)
         finally:
             self.split.commit += time.process_time() - began
+            self.split.commit_wall += time.perf_counter() - wall
+
+
+class _Spinner:
+    """A thread counting in a Python loop: it counts only while it holds the GIL, so its count over a call, divided
+    by its rate alone, is how long that call left the GIL free."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._stop = False
+        self._thread = threading.Thread(target=self._spin, daemon=True)
+
+    def _spin(self) -> None:
+        n = 0
+        while not self._stop:
+            n += 1
+            self.count = n
+
+    def __enter__(self) -> _Spinner:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop = True
+        self._thread.join()
+
+    def rate(self, seconds: float = 0.3) -> float:
+        """Counts per second while this thread sleeps (the GIL all the spinner's)."""
+        began = self.count
+        time.sleep(seconds)
+        return (self.count - began) / seconds
+
+
+class _SpunStore(_TimedStore):
+    """The store, counting the spinner's progress during each commit."""
+
+    spinner: _Spinner | None = None
+    counted = 0
+
+    def _commit(self, tx: Transaction) -> None:
+        spinner = _SpunStore.spinner
+        assert spinner is not None
+        began = spinner.count
+        try:
+            super()._commit(tx)
+        finally:
+            _SpunStore.counted += spinner.count - began
 
 
 class _TimedEngine(Engine):
@@ -114,14 +172,16 @@ class _TimedEngine(Engine):
             _TimedStore.split.snapshot += time.process_time() - began
 
 
-def engine_rate(path: Path, per_batch: int, profile: bool) -> tuple[float, list[float]]:
+def engine_rate(
+    path: Path, per_batch: int, profile: bool, store: type[_TimedStore] = _TimedStore
+) -> tuple[float, list[float]]:
     """Events/s applied and committed by ``apply_venue_messages`` in batches of ``per_batch`` (durable), and the
-    CPU µs per event spent applying, committing and writing snapshot pieces."""
+    CPU µs per event spent applying, committing and writing snapshot pieces, and the wall µs per event in commits."""
     setup, outbound = open_engine(path)  # orders are put in place with durable writes off ...
     venue = _submit_orders(setup, outbound, LIVE_ORDERS, f"B{per_batch}-")
     setup.store.close()
     reports = _reports(venue, fills=2)
-    engine = _TimedEngine(_TimedStore.open(path), FakeClock(), PassGate(), RecordingOutbound(), directory=DESK)
+    engine = _TimedEngine(store.open(path), FakeClock(), PassGate(), RecordingOutbound(), directory=DESK)
     engine.reload()  # ... then FULL
     batches = [reports[i : i + per_batch] for i in range(0, len(reports), per_batch)]
     first = engine.store.last_seq
@@ -141,8 +201,23 @@ def engine_rate(path: Path, per_batch: int, profile: bool) -> tuple[float, list[
     if profiler:
         print(f"--- cProfile, batches of {per_batch} (top 10 by own time) ---")
         pstats.Stats(profiler).sort_stats("tottime").print_stats(10)
-    per_event = [cpu - split.commit - split.snapshot, split.commit, split.snapshot]
+    per_event = [cpu - split.commit - split.snapshot, split.commit, split.snapshot, split.commit_wall]
     return events / seconds, [part / events * 1e6 for part in per_event]
+
+
+def commit_gil_free(path: Path) -> tuple[float, float]:
+    """µs per event that the commits of a 100-per-batch run left the GIL free (see the module's docstring), and that
+    run's wall µs per event."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0002)
+    try:
+        with _Spinner() as spinner:
+            rate = spinner.rate()
+            _SpunStore.spinner, _SpunStore.counted = spinner, 0
+            spun, _ = engine_rate(path, 100, False, _SpunStore)
+    finally:
+        sys.setswitchinterval(interval)
+    return _SpunStore.counted / rate / REPORTS * 1e6, 1e6 / spun
 
 
 def raw_rate(source: Path, path: Path, per_tx: int = BASELINE_PER_TX) -> float:
@@ -214,11 +289,18 @@ def main(argv: list[str]) -> None:
         figure("engine_events_committed_1000_per_batch", big, "events/s")
         figure("engine_vs_raw_1000_per_batch", big / raw, "ratio")
         figure("engine_vs_raw_100_per_batch", grouped / raw, "ratio")
-        for name, part in zip(("apply", "commit", "snapshot_pieces"), split, strict=True):
+        for name, part in zip(("apply", "commit", "snapshot_pieces"), split, strict=False):
             figure(f"engine_cpu_per_event_{name}", part, "us (100 per batch)")
+        wall = 1e6 / grouped
+        figure("engine_commit_wall_share", split[3] / wall * 100, "% of wall (100 per batch)")
         book_bytes, rss_bytes = memory_per_order(folder)
         figure("memory_per_live_order_book", book_bytes, "bytes")
         figure("memory_per_live_order_rss", rss_bytes, "bytes")
+        gil_free, spun_wall = commit_gil_free(folder / "engine-gil.sqlite3")
+        figure("engine_commit_gil_free", gil_free, "us per event (100 per batch)")
+        figure("engine_commit_gil_free_share", gil_free / spun_wall * 100, "% of that run's wall (100 per batch)")
+        share = min(gil_free / spun_wall, split[3] / wall)
+        figure("engine_writer_thread_speedup_at_most", 1 / (1 - share), "x")
         figure("engine_events_committed", grouped, "events/s")
 
 

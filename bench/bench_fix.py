@@ -212,7 +212,12 @@ def stages(workdir: Path) -> None:
     assert venue.is_active, venue.state
     desk.place_bench_order()
     desk_app.carry_out(session, session.data_received(reads(desk.reports(1, ack=True), READ_SIZE)[0]))
-    checked, full, applied = (reads(desk.reports(STAGE_REPORTS), READ_SIZE) for _ in range(3))  # fed in this order
+    held = desk.target.cum, desk.target.notional
+    checked, full = (reads(desk.reports(STAGE_REPORTS), READ_SIZE) for _ in range(2))  # fed in this order
+    # Those two sets reach the session only: the engine never books their fills, so the set it applies follows on
+    # from what it holds (else every fill is a break between our tally and the venue's CumQty, the slow path).
+    desk.target.cum, desk.target.notional = held
+    applied = reads(desk.reports(STAGE_REPORTS), READ_SIZE)
 
     def framed() -> list[Frame]:
         framer = FixFramer()

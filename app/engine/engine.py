@@ -863,6 +863,7 @@ class Engine:
                 with self.store.transaction() as tx:
                     batch = _Batch(self, tx)
                     yield batch
+                    self.book.settle()
             except BaseException:
                 self.outbound.discard()
                 if batch is not None and batch.changes.recorded:
@@ -943,7 +944,7 @@ class _Batch:
         search for the order or for the projections that follow the event."""
         order_id = order.order_id
         ts = self._append(event, order_id, SYSTEM_USER, execution_json(event))
-        self.engine.book.apply_execution(order, event, ts)
+        self.engine.book.take_execution(order, event, ts)
         self.changes.orders.add(order_id)
 
     def _append(self, event: Event, order_id: OrderId | None, user: UserId, data: str | None = None) -> datetime:

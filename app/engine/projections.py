@@ -94,11 +94,15 @@ class Projections:
             self.twaps,
         )
         self._desk_by_type = _by_event_type(self.desk_views)
+        self._exposure_due: dict[OrderId, Order] = {}
+        """Orders whose executions ``take_execution`` took and ``exposure`` has yet to follow."""
         self.before_change: Callable[[Event], None] | None = None
         """Called with each event before it is applied: a snapshot under way keeps what the event will change."""
 
     def apply(self, event: Event, ts: datetime) -> OrderId | None:
         """Apply one event to every projection; return the order it changed, if any."""
+        if self._exposure_due:
+            self.settle()
         if type(event) is ExecutionApplied:
             return self.apply_execution(self.ledger.orders[event.order_id], event, ts)
         kind = type(event)
@@ -119,7 +123,29 @@ class Projections:
         return order_id
 
     def apply_execution(self, order: Order, event: ExecutionApplied, ts: datetime) -> OrderId:
-        """Apply an execution to every projection, its order already found (the venue path's fills come this way)."""
+        """Apply an execution to every projection, its order already found."""
+        self._executed(order, event, ts)
+        self.exposure.order_changed(order)
+        return order.order_id
+
+    def take_execution(self, order: Order, event: ExecutionApplied, ts: datetime) -> None:
+        """As ``apply_execution``, but the working-order sums (``exposure``) wait for ``settle``: a batch's many fills
+        of one order then change them once (the venue path's plain reports come this way; the engine settles before
+        the batch commits, and any other event settles first)."""
+        self._executed(order, event, ts)
+        self._exposure_due[order.order_id] = order
+
+    def settle(self) -> None:
+        """Bring the working-order sums up to date with every execution taken since the last settle: each order's
+        stake is what it is now, so once per order gives the sums each fill in turn would have."""
+        due = self._exposure_due
+        if due:
+            changed = self.exposure.order_changed
+            for order in due.values():
+                changed(order)
+            due.clear()
+
+    def _executed(self, order: Order, event: ExecutionApplied, ts: datetime) -> None:
         if self.before_change is not None:
             self.before_change(event)
         if self.reconciliation.watched:  # first: it keeps a fill a correction restates as it was
@@ -127,8 +153,6 @@ class Projections:
         executed(order, event, ts)
         if event.counted:
             self._fill(order, event, ts)
-        self.exposure.order_changed(order)
-        return order.order_id
 
     def _fill(self, order: Order, event: ExecutionApplied, ts: datetime) -> None:
         """Move the position; what it realised counts toward the account's trading day, and what it held before

@@ -49,6 +49,10 @@ class DailyPnl:
         self._span: tuple[DayRoll, datetime, datetime, date] | None = None
         """A roll, an instant and the end of its trading day, and that day: any time from the instant to the end
         is in the same day, so most fills skip the time zone arithmetic."""
+        self._last: tuple[DayRoll | None, datetime | None, date] = (None, None, date.min)
+        """The roll and the very instant last asked about, and its day: a batch's fills all carry the one time the
+        clock read for the batch, so after its first fill they skip even the comparison of aware datetimes (each
+        one asks the time zone for its offset)."""
 
     def apply(self, event: DayOpeningMark, ts: datetime) -> None:
         """A symbol's opening mark for a trading day."""
@@ -105,9 +109,13 @@ class DailyPnl:
 
     def day_of(self, ts: datetime, roll: DayRoll) -> date:
         """The trading day ``ts`` falls in."""
+        last = self._last
+        if last[1] is ts and last[0] is roll:
+            return last[2]
         span = self._span
         if span is None or span[0] is not roll or not span[1] <= ts < span[2]:  # the limits keep one roll
             span = self._span = (roll, ts, roll.ends(ts), roll.trading_day(ts))
+        self._last = (roll, ts, span[3])
         return span[3]
 
     def rows(self) -> list[tuple[Any, ...]]:
