@@ -227,10 +227,11 @@ def stages(workdir: Path) -> None:
     before = desk.filled()
     session_us = best_us(STAGE_REPORTS, lambda: [session.data_received(chunk) for chunk in checked], repeats=1)
     figure("stage_session", session_us, "us/report")  # framer + parser + session checks (the first set)
-    lane, session._lane = session._lane, None  # the same checks, every frame the full way (the same-run baseline)
+    framer = session._framer
+    lane, framer.lane = framer.lane, None  # the same checks, every frame the full way (the same-run baseline)
     full_us = best_us(STAGE_REPORTS, lambda: [session.data_received(chunk) for chunk in full], repeats=1)
     figure("stage_session_full_lane", full_us, "us/report")
-    session._lane = lane
+    framer.lane = lane
     desk_us = best_us(
         STAGE_REPORTS, lambda: [desk_app.carry_out(session, session.data_received(chunk)) for chunk in applied], 1
     )
