@@ -94,8 +94,7 @@ class PlainLane:
                 return None
             if rank:
                 self._layouts.insert(0, self._layouts.pop(rank))
-            keys = layout.keys
-            return FixMessage._read(list(zip(keys, values, strict=True)), dict(zip(keys, values, strict=True))), raw
+            return FixMessage._read_plain(dict(zip(layout.keys, values, strict=True))), raw
         return None
 
     def learn(self, msg: FixMessage) -> None:
