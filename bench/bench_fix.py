@@ -12,8 +12,9 @@ figure runs our store with synchronous=NORMAL (WAL, no fsync per commit), which 
 too, and is not evened out: QuickFIX's application reads two fields of each report; ours books every fill (the
 order, the position, the risk figures and the event log).
 
-Stages (µs per report, best of three, no socket and no event loop, on the same bytes): the framer alone, the
-parser alone, the session core (framer, parser, header, sequence and SendingTime checks), the mapping to the
+Stages (µs per report, best of three, no socket and no event loop, on the same bytes): the framer alone, the framer
+with the session's trained fast lane (cutting, checking and splitting each frame), the parser alone, the session core
+(framer, parser or fast lane, header, sequence and SendingTime checks), the mapping to the
 engine's report, then the whole desk path (session, mapping, engine, store and its commit, as configured) and,
 by difference, what the engine and the store add. ``stage_session_full_lane`` is the session stage again with the
 fast lane off (every frame parsed and checked the full way): the same-run baseline of ``fast_lane.py``.
@@ -58,6 +59,7 @@ from app.engine import collector
 from app.engine.clock import SystemClock
 from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
+from app.engine.fix.fast_lane import PlainLane
 from app.engine.fix.framer import FixFramer, Frame
 from app.engine.fix.gateway import FixGateway
 from app.engine.fix.memory_application import MemoryApplication
@@ -219,23 +221,28 @@ def stages(workdir: Path) -> None:
     desk.target.cum, desk.target.notional = held
     applied = reads(desk.reports(STAGE_REPORTS), READ_SIZE)
 
-    def framed() -> list[Frame]:
-        framer = FixFramer()
+    def framed(lane: PlainLane | None = None) -> list[Frame]:
+        framer = FixFramer(lane=lane)
         return [item for chunk in checked for item in framer.feed(chunk) if isinstance(item, Frame)]
 
     frames = framed()
     messages = [parse_message(frame.raw) for frame in frames]
     figure("stage_framer", best_us(STAGE_REPORTS, framed), "us/report")
+    lane = PlainLane()
+    lane.learn(messages[0])  # as the session learns a layout: from a message read the full way
+    assert all(frame.fields is not None for frame in framed(lane)), "the lane left frames to the full way"
+    figure("stage_framer_with_lane", best_us(STAGE_REPORTS, lambda: framed(lane)), "us/report")
     figure("stage_parse", best_us(STAGE_REPORTS, lambda: [parse_message(f.raw) for f in frames]), "us/report")
     map_us = best_us(STAGE_REPORTS, lambda: [execution_report(m, "SIMA") for m in messages])
     figure("stage_map", map_us, "us/report")
     before = desk.filled()
     session_us = best_us(STAGE_REPORTS, lambda: [session.data_received(chunk) for chunk in checked], repeats=1)
     figure("stage_session", session_us, "us/report")  # framer + parser + session checks (the first set)
-    lane, session._lane = session._lane, None  # the same checks, every frame the full way (the same-run baseline)
+    framer = session._framer
+    trained, framer.lane = framer.lane, None  # the same checks, every frame the full way (the same-run baseline)
     full_us = best_us(STAGE_REPORTS, lambda: [session.data_received(chunk) for chunk in full], repeats=1)
     figure("stage_session_full_lane", full_us, "us/report")
-    session._lane = lane
+    framer.lane = trained
     desk_us = best_us(
         STAGE_REPORTS, lambda: [desk_app.carry_out(session, session.data_received(chunk)) for chunk in applied], 1
     )

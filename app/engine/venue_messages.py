@@ -121,6 +121,7 @@ class OrderTerms:
     expire_at: datetime | None = None
 
 
+@fast_frozen_init  # one per report received
 @dataclass(frozen=True, slots=True)
 class ExecutionReport:
     """An execution report (35=8) as the engine needs it."""

@@ -2,12 +2,14 @@
 
 A venue sends its execution reports with the same tags in the same order, report after report. ``PlainLane``
 remembers the layouts (the tag sequences) of the last few frames of plain shape it saw read the full way, each as one
-compiled pattern, and reads a frame that matches one of them whole with a single ``fullmatch``: the values come out as
-the pattern's groups, in C. A frame of plain shape has the standard header of four fields (49, 56, 34 and 52, in any
-order) right after 8, 9 and 35, a body of tags each given once, no data field, no PossDupFlag, no repeating group.
-Any frame that matches no layout goes the full way (``parse_message``), and so does the session's every check after
-it; a test compares the two lanes on random and malformed frames.
-"""
+compiled pattern. The framer (``FixFramer(lane=...)``) decodes each read once, when it is ASCII, and asks the lane for
+the frame at each frame start: one ``match`` of a known layout cuts the frame and splits its fields in C, and the lane
+then checks what the framer would (BodyLength where the pattern found the trailer, CheckSum over the bytes), so a
+frame it reads is exactly the frame the framer would have cut. A frame of plain shape has the standard header of
+four fields (49, 56, 34 and 52, in any order) right after 8, 9 and 35, a body of tags each given once, no data
+field, no PossDupFlag, no repeating group. Any frame the lane does not read is framed and parsed the full way
+(``parse_message``), and so does the session's every check after it; tests compare the two lanes on random and
+malformed frames, framer and session alike."""
 
 from __future__ import annotations
 
@@ -16,12 +18,14 @@ from operator import itemgetter
 from typing import Final
 
 from app.engine.fix import tags
+from app.engine.fix.checksum import byte_sum
 from app.engine.fix.message import FixMessage, tag_key
 
 LAYOUTS_KEPT: Final = 8
 """Layouts a lane remembers; a report with an optional field more or less is another layout."""
-_ENCODING: Final = "utf-8"
-_ERRORS: Final = "surrogateescape"
+_ENCODING: Final = "ascii"
+_MAX_DIGITS: Final = 18
+"""Longest BodyLength a lone frame may give (``read``)."""
 _SESSION_HEADER: Final = frozenset(tag_key(tag) for tag in (tags.SENDER_COMP_ID, tags.TARGET_COMP_ID,
                                                             tags.MSG_SEQ_NUM, tags.SENDING_TIME))  # fmt: skip
 """The header of a plain frame, right after 8, 9 and 35."""
@@ -34,13 +38,16 @@ _tag_of: Final = itemgetter(0)
 
 
 class _Layout:
-    """One tag sequence, as the pattern that reads a frame of exactly those fields."""
+    """One tag sequence, as the pattern that reads a frame of exactly those fields from a read's text."""
 
     __slots__ = ("keys", "pattern")
 
     def __init__(self, keys: tuple[str, ...]) -> None:
         self.keys = keys
-        self.pattern = re.compile("".join(f"{key}=([^\x01]+)\x01" for key in keys))
+        body = "".join(f"{key}=([^\x01]+)\x01" for key in keys[2:-1])
+        self.pattern = re.compile(f"8=(FIXT?\\.[0-9]\\.[0-9])\x019=([0-9]{{1,18}})\x01{body}10=([0-9]{{3}})\x01")
+        """BeginString, BodyLength and CheckSum in the forms the framer accepts; BodyLength is group 2 and
+        CheckSum the last group."""
 
 
 class PlainLane:
@@ -52,19 +59,42 @@ class PlainLane:
         self._layouts: list[_Layout] = []
         """Newest first: the layout matched last is tried first."""
 
+    @property
+    def ready(self) -> bool:
+        """Whether a layout has been learned (before that, nothing is worth decoding for the lane)."""
+        return bool(self._layouts)
+
     def read(self, raw: bytes) -> FixMessage | None:
-        """The message in ``raw`` (a verified frame), exactly as ``parse_message`` reads it, when it has a layout
-        seen before; ``None`` otherwise."""
-        if not self._layouts:
+        """The message in ``raw`` (one whole frame, its BodyLength and CheckSum right), exactly as
+        ``parse_message`` reads it, when it has a layout seen before; ``None`` otherwise."""
+        if not raw.isascii():
             return None
-        text = raw.decode(_ENCODING, _ERRORS)
-        for at, layout in enumerate(self._layouts):
-            match = layout.pattern.fullmatch(text)
-            if match is not None:
-                if at:
-                    self._layouts.insert(0, self._layouts.pop(at))
-                keys, values = layout.keys, match.groups()
-                return FixMessage._read(list(zip(keys, values, strict=True)), dict(zip(keys, values, strict=True)))
+        found = self.read_at(raw.decode(_ENCODING), 0, raw, 0, len(raw), _MAX_DIGITS)
+        return None if found is None or found[1] != raw else found[0]
+
+    def read_at(
+        self, text: str, at: int, buf: bytes | bytearray, buf_at: int, max_body: int, max_digits: int
+    ) -> tuple[FixMessage, bytes] | None:
+        """The frame starting at ``at`` in ``text`` (the ASCII text of ``buf``, where the frame starts at
+        ``buf_at``), when it has a layout seen before and its BodyLength (at most ``max_body``, in at most
+        ``max_digits`` digits) and CheckSum are right: its message and its bytes. ``None`` otherwise, for the
+        framer to judge the frame (the frame it would cut is exactly the one read here)."""
+        for rank, layout in enumerate(self._layouts):
+            match = layout.pattern.match(text, at)
+            if match is None:
+                continue
+            values = match.groups()
+            length, checksum = values[1], values[-1]
+            body_end = match.start(len(values)) - 3  # where "10=" starts: the body ends right before it
+            body = body_end - match.end(2) - 1
+            if int(length) != body or body > max_body or len(length) > max_digits:
+                return None
+            raw = bytes(buf[buf_at : buf_at + match.end() - at])
+            if byte_sum(raw, 0, body_end - at) != int(checksum):
+                return None
+            if rank:
+                self._layouts.insert(0, self._layouts.pop(rank))
+            return FixMessage._read_plain(dict(zip(layout.keys, values, strict=True))), raw
         return None
 
     def learn(self, msg: FixMessage) -> None:

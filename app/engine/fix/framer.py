@@ -11,17 +11,21 @@ An unfinished frame whose BodyLength is too large would otherwise stall the stre
 arrive; it is abandoned as soon as a complete, valid frame is found starting inside it. (The price: a frame
 that carries a whole FIX frame inside a data field, arriving in pieces, would be cut; nothing here sends
 one.) BodyLength above ``max_body_length`` is refused outright, which bounds the buffer.
+
+Given a ``PlainLane``, the framer lets it read the frames of layouts it knows as they are cut (``fast_lane.py``);
+it cuts and drops exactly what it would without one.
 """
 
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
 from app.engine.fast_init import fast_frozen_init
+from app.engine.fix.checksum import byte_sum
+from app.engine.fix.fast_lane import PlainLane
 from app.engine.fix.message import FixMessage, parse_message
 
 DEFAULT_MAX_BODY_LENGTH: Final = 1 << 20
@@ -31,7 +35,6 @@ _START: Final = b"8=FIX"
 _BEGIN_STRING: Final = re.compile(rb"FIXT?\.[0-9]\.[0-9]")
 _SOUND_HEAD: Final = re.compile(rb"8=FIXT?\.[0-9]\.[0-9]\x019=([0-9]{1,18})\x0135=")  # the usual case, in one match
 _SOUND_TAIL: Final = re.compile(rb"\x0110=([0-9]{3})\x01")
-_SUM_RUN: Final = 256  # bytes summed per Adler-32 call: 256 x 255 stays below its modulus, 65,521
 _MAX_BEGIN: Final = 16  # "8=FIXT.1.1" and its SOH take 11 bytes
 _TRAILER: Final = 7  # "10=ddd" and its SOH
 _EXCERPT: Final = 64
@@ -82,6 +85,8 @@ class Frame:
     """One complete frame whose BodyLength and CheckSum are verified; fields are not yet checked."""
 
     raw: bytes
+    fields: FixMessage | None = None
+    """The message as the fast lane read it, when it did (``PlainLane``); otherwise still to be parsed."""
 
     def message(self) -> FixMessage:
         """Parse the frame's fields; raises ``FixParseError`` when a field is malformed."""
@@ -99,9 +104,11 @@ class _Bad:
 class FixFramer:
     """Turn bytes, fed in pieces of any size, into ``Frame`` and ``Garbled`` items, in stream order."""
 
-    __slots__ = ("_ahead", "_buf", "_junk", "_junk_excerpt", "_max_body", "_max_digits")
+    __slots__ = ("_ahead", "_buf", "_junk", "_junk_excerpt", "_max_body", "_max_digits", "lane")
 
-    def __init__(self, max_body_length: int = DEFAULT_MAX_BODY_LENGTH) -> None:
+    def __init__(self, max_body_length: int = DEFAULT_MAX_BODY_LENGTH, lane: PlainLane | None = None) -> None:
+        """``lane``: read frames of the layouts it knows as they are cut (``Frame.fields``)."""
+        self.lane = lane
         if max_body_length < 1:
             raise ValueError("max_body_length must be at least 1")
         self._buf = bytearray()
@@ -139,11 +146,34 @@ class FixFramer:
 
     def feed(self, data: bytes) -> list[Frame | Garbled]:
         """Add bytes; return the frames completed and the bytes dropped since the last call, in order."""
-        self._buf += data
+        buf = self._buf
+        buf += data
         out: list[Frame | Garbled] = []
-        while self._buf and self._step(out):
-            pass
+        lane = self.lane
+        if lane is not None and lane.ready and buf.isascii():  # the lane reads the text, decoded once per read
+            text = buf.decode("ascii")
+            while buf and (self._junk or not self._read_plain(out, lane, text)) and self._step(out):
+                pass
+        else:
+            while buf and self._step(out):
+                pass
         return out
+
+    def _read_plain(self, out: list[Frame | Garbled], lane: PlainLane, text: str) -> bool:
+        """Cut the frames the lane reads whole, from the start of the buffer; True when the buffer is used up.
+
+        ``text`` is the buffer's text as it was before this call's frames were cut from its front."""
+        buf, max_body, max_digits = self._buf, self._max_body, self._max_digits
+        shift = len(text) - len(buf)  # bytes cut since ``text`` was decoded
+        at = shift
+        while (read := lane.read_at(text, at, buf, at - shift, max_body, max_digits)) is not None:
+            msg, raw = read
+            out.append(Frame(raw, msg))
+            at += len(raw)
+        if at != shift:
+            del buf[: at - shift]
+            self._ahead = 0
+        return not buf
 
     def _step(self, out: list[Frame | Garbled]) -> bool:
         buf = self._buf
@@ -271,7 +301,7 @@ def _check_trailer(buf: bytearray, start: int, end_body: int) -> int | _Bad | No
     tail = _SOUND_TAIL.match(buf, end_body - 1)
     if tail is None:
         return _unsound_tail(buf, start, end_body)
-    computed = _byte_sum(buf, start, end_body)
+    computed = byte_sum(buf, start, end_body)
     if int(tail.group(1)) != computed:
         detail = f"CheckSum (10) says {tail.group(1).decode()} but the bytes sum to {computed:03d}"
         return _Bad(GarbledReason.BAD_CHECKSUM, detail)
@@ -288,14 +318,3 @@ def _unsound_tail(buf: bytearray, start: int, end_body: int) -> _Bad | None:
         return None
     declared = bytes(buf[end_body + 3 : end - 1])
     return _Bad(GarbledReason.BAD_TRAILER, f"CheckSum (10) is not three digits: {declared!r}")
-
-
-def _byte_sum(buf: bytearray, start: int, end: int) -> int:
-    """The sum of the bytes ``buf[start:end]`` mod 256, added up in C.
-
-    The low half of an Adler-32 is 1 + the byte sum mod 65,521: the exact sum for a run of up to 256 bytes.
-    """
-    total = 0
-    for at in range(start, end, _SUM_RUN):
-        total += (zlib.adler32(buf[at : min(at + _SUM_RUN, end)]) & 0xFFFF) - 1
-    return total & 0xFF

@@ -75,7 +75,7 @@ class FixMessage:
     canonical decimal form, so a parse never converts the twenty-odd tags it may never be asked for.
     """
 
-    __slots__ = ("_fields", "_first")
+    __slots__ = ("_first", "_pairs")
 
     def __init__(
         self, msg_type: str, fields: Iterable[tuple[int, FixValue]] = (), *, begin_string: str = DEFAULT_BEGIN_STRING
@@ -83,7 +83,7 @@ class FixMessage:
         begin, kind = format_value(begin_string), format_value(msg_type)
         if _BEGIN_STRING.fullmatch(begin) is None:
             raise FixEncodeError(f"BeginString (8) must be FIX.x.y or FIXT.x.y, not {begin!r}")
-        self._fields: list[tuple[str, str]] = [(_BEGIN, begin), (_TYPE, kind)]
+        self._pairs: list[tuple[str, str]] | None = [(_BEGIN, begin), (_TYPE, kind)]
         self._first: dict[str, str] = {_BEGIN: begin, _TYPE: kind}
         self.extend(fields)
 
@@ -91,17 +91,26 @@ class FixMessage:
     def _trusted(cls, pairs: list[tuple[str, str]]) -> FixMessage:
         """Wrap pairs read from a frame; the parser has checked them."""
         msg = cls.__new__(cls)
-        msg._fields = pairs
+        msg._pairs = pairs
         first = dict(pairs)  # each tag's last value: its first too, unless a tag repeats
         msg._first = first if len(first) == len(pairs) else dict(reversed(pairs))
         return msg
 
     @classmethod
-    def _read(cls, pairs: list[tuple[str, str]], first: dict[str, str]) -> FixMessage:
-        """Wrap pairs read from a frame with each tag's first value, both checked by the caller (the fast lane)."""
+    def _read_plain(cls, first: dict[str, str]) -> FixMessage:
+        """Wrap the values read from a frame whose tags are each given once, in wire order (the fast lane's, which
+        checked them); the field list is made only if asked for, as the usual reader of a report never does."""
         msg = cls.__new__(cls)
-        msg._fields, msg._first = pairs, first
+        msg._pairs, msg._first = None, first
         return msg
+
+    @property
+    def _fields(self) -> list[tuple[str, str]]:
+        """Every ``(tag key, value)`` in wire order."""
+        pairs = self._pairs
+        if pairs is None:
+            pairs = self._pairs = list(self._first.items())
+        return pairs
 
     # building
 
@@ -130,7 +139,7 @@ class FixMessage:
         if not data:
             raise FixValueError("a data field cannot be empty", tag=data_tag)
         pairs = [(tag_key(length_tag), str(len(data))), (tag_key(data_tag), data.decode(_ENCODING, _ERRORS))]
-        self._fields += pairs
+        self._fields.extend(pairs)
         for key, text in pairs:
             self._first.setdefault(key, text)
         return self

@@ -21,7 +21,7 @@ from app.engine.fix.inbound_fields import FieldReader
 from app.engine.fix.message import FixMessage
 from app.engine.fix.order_messages import UNKNOWN_ORDER_ID
 from app.engine.fix.status_terms import status_terms
-from app.engine.fix.values import parse_decimal, parse_utc_timestamp
+from app.engine.fix.values import parse_decimals, parse_utc_timestamp
 from app.engine.ids import ClOrdId, ExecId, VenueOrderId
 from app.engine.order import RequestKind
 from app.engine.venue_messages import (
@@ -42,6 +42,7 @@ EXEC_TYPE_FROM_FIX: Final[dict[str, ExecType]] = {
 """ExecType (150) as FIX spells it; the pre-4.4 fills 1 and 2 read as Trade (F)."""
 
 _SIDES: Final = {member.value: member for member in Side}
+_ZERO_TEXT: Final = "0"  # what an absent LastQty (32) or LastPx (31) reads as
 _FILLS: Final = frozenset({ExecType.TRADE, ExecType.TRADE_CORRECT})  # LastQty (32) and LastPx (31) required
 _REFERS: Final = frozenset({ExecType.TRADE_CORRECT, ExecType.TRADE_CANCEL})  # ExecRefID (19) required
 _STATUS: Final = ExecType.ORDER_STATUS  # its answers restate the order's terms (read for adopting a foreign order)
@@ -100,14 +101,13 @@ def plain_execution_report(values: Mapping[str, str], session: str) -> Execution
     if (ref is None and exec_type in _REFERS) or ((last_qty is None or last_px is None) and exec_type in _FILLS):
         return None
     try:
-        cum_qty, leaves_qty, avg_px = parse_decimal(cum), parse_decimal(leaves), parse_decimal(avg)
-        last = ZERO if last_qty is None else parse_decimal(last_qty)
-        price = ZERO if last_px is None else parse_decimal(last_px)
-        qty = None if order_qty is None else parse_decimal(order_qty)
+        cum_qty, leaves_qty, avg_px, last, price, qty = parse_decimals(
+            (cum, leaves, avg, last_qty or _ZERO_TEXT, last_px or _ZERO_TEXT, order_qty or _ZERO_TEXT)
+        )
         transact_time = None if transact is None else parse_utc_timestamp(transact)
     except FixValueError:
         return None
-    if cum_qty < ZERO or leaves_qty < ZERO or last < ZERO or (qty is not None and qty < ZERO):
+    if cum_qty < ZERO or leaves_qty < ZERO or last < ZERO or qty < ZERO:
         return None
     orig = get("41")
     return ExecutionReport(
@@ -124,7 +124,7 @@ def plain_execution_report(values: Mapping[str, str], session: str) -> Execution
         None if order_id == UNKNOWN_ORDER_ID else VenueOrderId(order_id),
         get("55") or "",
         side,
-        qty,
+        None if order_qty is None else qty,
         None if ref is None else ExecId(ref),
         transact_time,
         get("58") or "",

@@ -131,14 +131,13 @@ class FixSession:
     ) -> None:
         """``fast_lane=False`` sends every frame the full way (the tests compare the two lanes)."""
         self.config, self.clock, self.store, self.initiator = config, clock, store, initiator
-        self._lane = PlainLane() if fast_lane else None
         self.state = SessionState.DISCONNECTED
         self._record = store.session_record(config.name) or SessionRecord(config.name, 1, _iso(clock.now()), 1)
         self._next_in = self._record.next_in_seq  # the truth between reads; ``record`` catches up when asked
         self.next_out = store.last_outbound_seq(self._record.key) + 1
         self.heartbeat_interval = config.heartbeat_interval
         self.stats = SessionStats(down_since=clock.now())
-        self._framer = FixFramer()
+        self._framer = FixFramer(lane=PlainLane() if fast_lane else None)
         self._out = SessionOutput()
         self._reset_wanted = False
         self._queue: dict[int, tuple[FixMessage, bytes]] = {}
@@ -224,14 +223,13 @@ class FixSession:
         other frame goes through each check in turn (``_frame``), which would take such a frame the same way."""
         self._received_at, self._received_mono = self.clock.now(), self.clock.monotonic()
         self._in_time_text = None
-        lane = self._lane
         for item in self._framer.feed(data):
             if self.state in (SessionState.DISCONNECTED, SessionState.STOPPED):
                 break
             if isinstance(item, Garbled):
                 self._garbled(item)
                 continue
-            msg = None if lane is None else lane.read(item.raw)
+            msg = item.fields
             if msg is None or not self._taken(msg, item.raw):
                 self._frame(item, msg)
         return self._flush()
@@ -352,8 +350,8 @@ class FixSession:
             except FixParseError as bad:
                 self._unreadable(bad)
                 return
-            if self._lane is not None:
-                self._lane.learn(msg)
+            if (lane := self._framer.lane) is not None:
+                lane.learn(msg)
         seq = self._acceptable(msg)
         if seq is not None:
             self._sequence(msg, seq, frame.raw)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from app.engine.fix import tags
 from app.engine.fix.fast_lane import LAYOUTS_KEPT, PlainLane
+from app.engine.fix.framer import DEFAULT_MAX_BODY_LENGTH, FixFramer, Frame, Garbled
 from app.engine.fix.message import FixMessage, parse_message
 from app.engine.fix.session import SessionOutput
 from app.engine.fix.tags import MsgType
@@ -111,6 +112,7 @@ def test_fast_and_full_lanes_give_the_same_results(
             desk.clock.advance(0.001)
 
 
+DIGITS = st.from_regex(rb"[0-9]{1,3}", fullmatch=True)
 PLAIN = FixMessage(MsgType.EXECUTION_REPORT, REPORT).extend(
     [(tags.SENDER_COMP_ID, "VENUE"), (tags.TARGET_COMP_ID, "DESK"), (tags.MSG_SEQ_NUM, 7), (tags.SENDING_TIME, START)]
 )
@@ -152,3 +154,52 @@ def test_only_plain_layouts_are_learned_and_only_the_newest_are_kept() -> None:
         lane.learn(parse_message(msg.encode()))
     assert lane.read(layouts[0].encode()) is None  # the oldest was forgotten
     assert all(lane.read(msg.encode()) is not None for msg in layouts[1:])
+
+
+@given(
+    edits=st.lists(st.tuples(st.integers(0, 2000), st.binary(max_size=3) | DIGITS, st.booleans()), max_size=4),
+    cuts=st.lists(st.integers(1, 600), max_size=6),
+    max_body=st.sampled_from([DEFAULT_MAX_BODY_LENGTH, 200, 99]),
+)
+def test_a_framer_with_a_lane_cuts_and_drops_exactly_what_one_without_does(
+    edits: list[tuple[int, bytes, bool]], cuts: list[int], max_body: int
+) -> None:
+    lane = PlainLane()
+    lane.learn(parse_message(PLAIN.encode()))
+    frames = [PLAIN.copy().set(tags.MSG_SEQ_NUM, seq).encode() for seq in range(7, 12)]
+    stream = b"junk" + b"".join(frames)
+    spots = [stream.index(b"\x019=") + 3, stream.index(b"\x0110=") + 4]  # a BodyLength and a CheckSum, often
+    for at, data, refit in edits:  # bytes overwritten anywhere: BodyLength, CheckSum, a tag, a separator
+        at = spots[at % 2] if at < 100 else at % len(stream)
+        stream = stream[:at] + data + stream[at + len(data) :]
+        if refit and b"8=FIX" in stream[at:]:  # or a later frame given a BodyLength and CheckSum that fit again
+            start = stream.index(b"8=FIX", at)
+            end = stream.find(b"\x0110=", start)
+            if end > 0 and b"\x0135=" in stream[start:end]:
+                stream = stream[:start] + reframe(stream[start : end + 8]) + stream[end + 8 :]
+    with_lane, without = FixFramer(max_body, lane), FixFramer(max_body)
+    seen: list[list[Frame | Garbled]] = [[], []]
+    at = 0
+    for cut in [*cuts, len(stream)]:
+        piece, at = stream[at : at + cut], at + cut
+        for framer, out in zip((with_lane, without), seen, strict=True):
+            out += framer.feed(piece)
+    for framer, out in zip((with_lane, without), seen, strict=True):
+        out += framer.flush()
+    assert [item.raw if isinstance(item, Frame) else item for item in seen[0]] == [
+        item.raw if isinstance(item, Frame) else item for item in seen[1]
+    ]
+    read = [item for item in seen[0] if isinstance(item, Frame) and item.fields is not None]
+    assert all(item.fields == parse_message(item.raw) for item in read)
+    assert read or edits or max_body < len(frames[0])  # untouched plain frames are read by the lane
+
+
+def test_the_lane_leaves_a_frame_whose_body_length_is_wrong_though_its_checksum_adds_up() -> None:
+    lane, raw = PlainLane(), PLAIN.encode()
+    lane.learn(parse_message(raw))
+    length = raw.split(b"\x01")[1][2:]
+    rotated = length[1:] + length[:1]  # the same digits, so the same byte sum
+    assert rotated != length
+    wrong = raw.replace(b"\x019=" + length, b"\x019=" + rotated, 1)
+    assert lane.read(wrong) is None
+    assert [type(item) for item in FixFramer(lane=lane).feed(wrong + raw)] == [Garbled, Frame]

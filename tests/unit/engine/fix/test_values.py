@@ -22,6 +22,7 @@ from app.engine.fix.values import (
     format_value,
     parse_bool,
     parse_decimal,
+    parse_decimals,
     parse_int,
     parse_local_mkt_date,
     parse_utc_timestamp,
@@ -142,7 +143,9 @@ def test_parse_int_refuses_garbage(text: str) -> None:
         parse_int(text)
 
 
-@pytest.mark.parametrize("text", ["", ".", "-", "1E+2", "NaN", "Infinity", " 1", "1,5", "1.2.3", "+1"])
+@pytest.mark.parametrize(
+    "text", ["", ".", "-", "1E+2", "NaN", "Infinity", " 1", "1,5", "1.2.3", "+1", "\u0661\u0662", "\u00b2"]
+)
 def test_parse_decimal_refuses_garbage(text: str) -> None:
     with pytest.raises(FixValueError, match="decimal"):
         parse_decimal(text)
@@ -173,6 +176,22 @@ def test_any_finite_decimal_round_trips(value: Decimal) -> None:
     text = format_decimal(value)
     assert "E" not in text
     assert parse_decimal(text) == value
+
+
+@given(st.lists(st.one_of(st.from_regex(r"-?[0-9]{1,4}(\.[0-9]{0,3})?", fullmatch=True), st.text(max_size=4))))
+def test_parse_decimals_reads_each_text_as_parse_decimal_does(texts: list[str]) -> None:
+    def each(text: str) -> Decimal | None:
+        try:
+            return parse_decimal(text)
+        except FixValueError:
+            return None
+
+    expected = [each(text) for text in texts]
+    if None in expected:
+        with pytest.raises(FixValueError, match="not a decimal number"):
+            parse_decimals(tuple(texts))
+    else:
+        assert parse_decimals(tuple(texts)) == expected
 
 
 @given(st.datetimes(timezones=st.just(UTC)))
