@@ -165,3 +165,16 @@ def test_a_session_connects_only_inside_its_hours_and_logs_out_when_they_end() -
         await pair.acceptor.close()
 
     run(scenario)
+
+
+def test_a_session_on_port_0_without_the_simulator_says_why_nothing_answers() -> None:
+    async def scenario() -> None:
+        store = MemorySessionStore()
+        session = FixSession(session_config("SIMA", "DESK", "VENUE", port=0), SystemClock(), store, initiator=True)
+        initiator = Initiator(session, MemoryApplication(store, lambda _: []), Backoff(0.05, 0.2))
+        initiator.start()
+        await until(lambda: initiator.attempts > 0)
+        assert "port 0 means any free port, which only the embedded simulator can pick" in initiator.last_error
+        await initiator.stop()
+
+    run(scenario)

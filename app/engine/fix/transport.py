@@ -280,8 +280,11 @@ class Initiator:
                 await self._pause(next_delay())
 
     def _unreachable(self, exc: OSError) -> None:
-        why = "port 0 means any free port, which only the embedded simulator can pick" if self.port == 0 else exc
-        self.last_error = f"cannot reach {self.host}:{self.port}: {exc.strerror or why}"
+        if self.port == 0:  # what the system says (connection refused) would not tell anyone why
+            why = "port 0 means any free port, which only the embedded simulator can pick"
+        else:
+            why = exc.strerror or str(exc)
+        self.last_error = f"cannot reach {self.host}:{self.port}: {why}"
         self.attempts += 1
         if self.attempts == 1:  # the first failure is news; the retries after it are counted, not repeated
             self._alert(AlertKind.UNREACHABLE, self.last_error)
