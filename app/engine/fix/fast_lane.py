@@ -24,8 +24,6 @@ from app.engine.fix.message import FixMessage, tag_key
 LAYOUTS_KEPT: Final = 8
 """Layouts a lane remembers; a report with an optional field more or less is another layout."""
 _ENCODING: Final = "ascii"
-_MAX_DIGITS: Final = 18
-"""Longest BodyLength a lone frame may give (``read``)."""
 _SESSION_HEADER: Final = frozenset(tag_key(tag) for tag in (tags.SENDER_COMP_ID, tags.TARGET_COMP_ID,
                                                             tags.MSG_SEQ_NUM, tags.SENDING_TIME))  # fmt: skip
 """The header of a plain frame, right after 8, 9 and 35."""
@@ -63,14 +61,6 @@ class PlainLane:
     def ready(self) -> bool:
         """Whether a layout has been learned (before that, nothing is worth decoding for the lane)."""
         return bool(self._layouts)
-
-    def read(self, raw: bytes) -> FixMessage | None:
-        """The message in ``raw`` (one whole frame, its BodyLength and CheckSum right), exactly as
-        ``parse_message`` reads it, when it has a layout seen before; ``None`` otherwise."""
-        if not raw.isascii():
-            return None
-        found = self.read_at(raw.decode(_ENCODING), 0, raw, 0, len(raw), _MAX_DIGITS)
-        return None if found is None or found[1] != raw else found[0]
 
     def read_at(
         self, text: str, at: int, buf: bytes | bytearray, buf_at: int, max_body: int, max_digits: int
