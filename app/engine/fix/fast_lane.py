@@ -23,7 +23,6 @@ from app.engine.fix.message import FixMessage, tag_key
 
 LAYOUTS_KEPT: Final = 8
 """Layouts a lane remembers; a report with an optional field more or less is another layout."""
-_ENCODING: Final = "ascii"
 _SESSION_HEADER: Final = frozenset(tag_key(tag) for tag in (tags.SENDER_COMP_ID, tags.TARGET_COMP_ID,
                                                             tags.MSG_SEQ_NUM, tags.SENDING_TIME))  # fmt: skip
 """The header of a plain frame, right after 8, 9 and 35."""
