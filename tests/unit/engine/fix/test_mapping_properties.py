@@ -17,7 +17,7 @@ import dataclasses
 import re
 from decimal import Decimal
 
-from hypothesis import assume, given
+from hypothesis import given, reject
 from hypothesis import strategies as st
 
 from app.engine.enums import ORD_STATUS_FROM_FIX, ExecType, OrderStatus, Side, TimeInForce
@@ -174,5 +174,6 @@ def test_a_report_read_by_the_fast_lane_maps_as_the_same_frame_parsed(
     assert len(items) == 1
     assert isinstance(items[0], Frame)
     read = items[0].fields
-    assume(read is not None)  # only a frame that is not ASCII is left to the full way
+    if read is None:  # only a frame that is not ASCII is left to the full way
+        reject()
     assert _mapped(read) == _mapped(parse_message(raw))
