@@ -2,14 +2,16 @@
 
 A venue sends its execution reports with the same tags in the same order, report after report. ``PlainLane``
 remembers the layouts (the tag sequences) of the last few frames of plain shape it saw read the full way, each as one
-compiled pattern. The framer (``FixFramer(lane=...)``) decodes each read once, when it is ASCII, and asks the lane for
-the frame at each frame start: one ``match`` of a known layout cuts the frame and splits its fields in C, and the lane
-then checks what the framer would (BodyLength where the pattern found the trailer, CheckSum over the bytes), so a
-frame it reads is exactly the frame the framer would have cut. A frame of plain shape has the standard header of
-four fields (49, 56, 34 and 52, in any order) right after 8, 9 and 35, a body of tags each given once, no data
-field, no PossDupFlag, no repeating group. Any frame the lane does not read is framed and parsed the full way
-(``parse_message``), and so does the session's every check after it; tests compare the two lanes on random and
-malformed frames, framer and session alike."""
+compiled pattern. The framer (``FixFramer(lane=...)``) decodes each read once, when it is ASCII, and asks the lane
+for the frame at each frame start: one ``match`` of a known layout cuts the frame and splits its fields in C, and the
+lane then checks what the framer would (BodyLength where the pattern found the trailer, CheckSum over the bytes), so
+a frame it reads is exactly the frame the framer would have cut. Its message keeps the matched values as they are,
+read by their position in the layout (``message.PlainLayout``): the session's header checks and the report mapping
+take theirs in one step each, and no dictionary is made unless something asks for one. A frame of plain shape has the
+standard header of four fields (49, 56, 34 and 52, in any order) right after 8, 9 and 35, a body of tags each given
+once, no data field, no PossDupFlag, no repeating group. Any frame the lane does not read is framed and parsed the
+full way (``parse_message``), and so does the session's every check after it; tests compare the two lanes on random
+and malformed frames, framer and session alike."""
 
 from __future__ import annotations
 

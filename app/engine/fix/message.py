@@ -1,16 +1,17 @@
 """Our FIX message: ordered fields with first-occurrence lookup, parsed from a verified frame, encoded to bytes.
 
-A message keeps every ``(tag, value)`` pair in wire order, so repeating groups and duplicate tags survive,
-plus a dictionary of each tag's first value for O(1) ``msg.get(tag)``. Values are ``str``: frames are
-decoded as UTF-8 (bytes that are not UTF-8 survive through ``surrogateescape``), and values given to
-``append`` are written by ``values.format_value``. Encoding puts 8, 9, 35, the standard header in FIX
-order, the body in the order given, then 10, and computes BodyLength and CheckSum.
+A message keeps every ``(tag, value)`` pair in wire order, so repeating groups and duplicate tags survive, plus a
+dictionary of each tag's first value for O(1) ``msg.get(tag)`` (a message the fast lane read keeps its values by
+position in their layout instead, and makes the dictionary and the pairs only if asked for). Values are ``str``:
+frames are decoded as UTF-8 (bytes that are not UTF-8 survive through ``surrogateescape``), and values given to
+``append`` are written by ``values.format_value``. Encoding puts 8, 9, 35, the standard header in FIX order, the body
+in the order given, then 10, and computes BodyLength and CheckSum.
 
-The encoder is ours rather than simplefix's: ``bench/bench_codec.py`` measures it at about twice
-simplefix's build + encode rate (simplefix sums the checksum byte by byte in Python), and the tests check
-its bytes are identical to simplefix's for the same fields and that ``simplefix.FixParser`` reads them.
-Parsing is one regex pass that both splits and validates every field; a frame that fails it, or that has
-a data field or a header tag after the body, is walked field by field to read it or to name the bad field.
+The encoder is ours rather than simplefix's: ``bench/bench_codec.py`` measures it at about twice simplefix's build +
+encode rate (simplefix sums the checksum byte by byte in Python), and the tests check its bytes are identical to
+simplefix's for the same fields and that ``simplefix.FixParser`` reads them. Parsing is one regex pass that both
+splits and validates every field; a frame that fails it, or that has a data field or a header tag after the body, is
+walked field by field to read it or to name the bad field.
 """
 
 from __future__ import annotations
