@@ -2,14 +2,16 @@
 
 A venue sends its execution reports with the same tags in the same order, report after report. ``PlainLane``
 remembers the layouts (the tag sequences) of the last few frames of plain shape it saw read the full way, each as one
-compiled pattern. The framer (``FixFramer(lane=...)``) decodes each read once, when it is ASCII, and asks the lane for
-the frame at each frame start: one ``match`` of a known layout cuts the frame and splits its fields in C, and the lane
-then checks what the framer would (BodyLength where the pattern found the trailer, CheckSum over the bytes), so a
-frame it reads is exactly the frame the framer would have cut. A frame of plain shape has the standard header of
-four fields (49, 56, 34 and 52, in any order) right after 8, 9 and 35, a body of tags each given once, no data
-field, no PossDupFlag, no repeating group. Any frame the lane does not read is framed and parsed the full way
-(``parse_message``), and so does the session's every check after it; tests compare the two lanes on random and
-malformed frames, framer and session alike."""
+compiled pattern. The framer (``FixFramer(lane=...)``) decodes each read once, when it is ASCII, and asks the lane
+for the frame at each frame start: one ``match`` of a known layout cuts the frame and splits its fields in C, and the
+lane then checks what the framer would (BodyLength where the pattern found the trailer, CheckSum over the bytes), so
+a frame it reads is exactly the frame the framer would have cut. Its message keeps the matched values as they are,
+read by their position in the layout (``message.PlainLayout``): the session's header checks and the report mapping
+take theirs in one step each, and no dictionary is made unless something asks for one. A frame of plain shape has the
+standard header of four fields (49, 56, 34 and 52, in any order) right after 8, 9 and 35, a body of tags each given
+once, no data field, no PossDupFlag, no repeating group. Any frame the lane does not read is framed and parsed the
+full way (``parse_message``), and so does the session's every check after it; tests compare the two lanes on random
+and malformed frames, framer and session alike."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from typing import Final
 
 from app.engine.fix import tags
 from app.engine.fix.checksum import byte_sum
-from app.engine.fix.message import FixMessage, tag_key
+from app.engine.fix.message import FixMessage, PlainLayout, tag_key
 
 LAYOUTS_KEPT: Final = 8
 """Layouts a lane remembers; a report with an optional field more or less is another layout."""
@@ -37,14 +39,16 @@ _tag_of: Final = itemgetter(0)
 class _Layout:
     """One tag sequence, as the pattern that reads a frame of exactly those fields from a read's text."""
 
-    __slots__ = ("keys", "pattern")
+    __slots__ = ("checksum", "fields", "pattern")
 
     def __init__(self, keys: tuple[str, ...]) -> None:
-        self.keys = keys
+        self.fields = PlainLayout(keys)
         body = "".join(f"{key}=([^\x01]+)\x01" for key in keys[2:-1])
-        self.pattern = re.compile(f"8=(FIXT?\\.[0-9]\\.[0-9])\x019=([0-9]{{1,18}})\x01{body}10=([0-9]{{3}})\x01")
-        """BeginString, BodyLength and CheckSum in the forms the framer accepts; BodyLength is group 2 and
-        CheckSum the last group."""
+        self.pattern = re.compile(f"8=(FIXT?\\.[0-9]\\.[0-9])\x019=([0-9]{{1,18}})\x01{body}10=([0-9]{{3}})\x01((?!))?")
+        """BeginString, BodyLength and CheckSum in the forms the framer accepts, one group per tag in wire order
+        (BodyLength is group 2, CheckSum group ``checksum``), then a group that never takes part: the ``None``
+        after the values (``PlainLayout``)."""
+        self.checksum = len(keys)
 
 
 class PlainLane:
@@ -73,8 +77,8 @@ class PlainLane:
             if match is None:
                 continue
             values = match.groups()
-            length, checksum = values[1], values[-1]
-            body_end = match.start(len(values)) - 3  # where "10=" starts: the body ends right before it
+            length, checksum = values[1], values[-2]
+            body_end = match.start(layout.checksum) - 3  # where "10=" starts: the body ends right before it
             body = body_end - match.end(2) - 1
             if int(length) != body or body > max_body or len(length) > max_digits:
                 return None
@@ -83,13 +87,13 @@ class PlainLane:
                 return None
             if rank:
                 self._layouts.insert(0, self._layouts.pop(rank))
-            return FixMessage._read_plain(dict(zip(layout.keys, values, strict=True))), raw
+            return FixMessage._read_plain(layout.fields, values), raw
         return None
 
     def learn(self, msg: FixMessage) -> None:
         """Remember the layout of ``msg`` (read the full way) if it is of plain shape."""
         keys = tuple(map(_tag_of, msg._fields))
-        if is_plain(keys) and all(layout.keys != keys for layout in self._layouts):
+        if is_plain(keys) and all(layout.fields.keys != keys for layout in self._layouts):
             self._layouts.insert(0, _Layout(keys))
             del self._layouts[LAYOUTS_KEPT:]
 

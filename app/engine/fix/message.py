@@ -1,16 +1,17 @@
 """Our FIX message: ordered fields with first-occurrence lookup, parsed from a verified frame, encoded to bytes.
 
-A message keeps every ``(tag, value)`` pair in wire order, so repeating groups and duplicate tags survive,
-plus a dictionary of each tag's first value for O(1) ``msg.get(tag)``. Values are ``str``: frames are
-decoded as UTF-8 (bytes that are not UTF-8 survive through ``surrogateescape``), and values given to
-``append`` are written by ``values.format_value``. Encoding puts 8, 9, 35, the standard header in FIX
-order, the body in the order given, then 10, and computes BodyLength and CheckSum.
+A message keeps every ``(tag, value)`` pair in wire order, so repeating groups and duplicate tags survive, plus a
+dictionary of each tag's first value for O(1) ``msg.get(tag)`` (a message the fast lane read keeps its values by
+position in their layout instead, and makes the dictionary and the pairs only if asked for). Values are ``str``:
+frames are decoded as UTF-8 (bytes that are not UTF-8 survive through ``surrogateescape``), and values given to
+``append`` are written by ``values.format_value``. Encoding puts 8, 9, 35, the standard header in FIX order, the body
+in the order given, then 10, and computes BodyLength and CheckSum.
 
-The encoder is ours rather than simplefix's: ``bench/bench_codec.py`` measures it at about twice
-simplefix's build + encode rate (simplefix sums the checksum byte by byte in Python), and the tests check
-its bytes are identical to simplefix's for the same fields and that ``simplefix.FixParser`` reads them.
-Parsing is one regex pass that both splits and validates every field; a frame that fails it, or that has
-a data field or a header tag after the body, is walked field by field to read it or to name the bad field.
+The encoder is ours rather than simplefix's: ``bench/bench_codec.py`` measures it at about twice simplefix's build +
+encode rate (simplefix sums the checksum byte by byte in Python), and the tests check its bytes are identical to
+simplefix's for the same fields and that ``simplefix.FixParser`` reads them. Parsing is one regex pass that both
+splits and validates every field; a frame that fails it, or that has a data field or a header tag after the body, is
+walked field by field to read it or to name the bad field.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
 from operator import itemgetter
-from typing import Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from app.engine.fix import tags
 from app.engine.fix.errors import FieldMissingError, FixEncodeError, FixParseError, FixValueError
@@ -68,6 +69,29 @@ def tag_key(tag: int) -> str:
     return _TEXT[tag] if 0 <= tag < 1000 else str(tag)
 
 
+_Values = tuple[str | None, ...]
+
+
+class PlainLayout:
+    """The tags of a frame of plain shape (each given once), in wire order: where each tag's value sits among the
+    values the fast lane reads from such a frame, one per tag and then a last ``None`` for every tag not there."""
+
+    __slots__ = ("_getters", "keys", "position")
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        self.keys = keys
+        self.position = {key: at for at, key in enumerate(keys)}
+        self._getters: dict[tuple[str, ...], Callable[[_Values], _Values]] = {}
+
+    def getter(self, wanted: tuple[str, ...]) -> Callable[[_Values], _Values]:
+        """What takes the values of the tags ``wanted`` (at least two) from the values of a frame of this layout."""
+        getter = self._getters.get(wanted)
+        if getter is None:
+            absent = len(self.keys)  # the last value, always None
+            getter = self._getters[wanted] = itemgetter(*(self.position.get(key, absent) for key in wanted))
+        return getter
+
+
 class FixMessage:
     """One FIX message: ordered fields, first-occurrence lookup, typed accessors, and ``encode()``.
 
@@ -75,7 +99,7 @@ class FixMessage:
     canonical decimal form, so a parse never converts the twenty-odd tags it may never be asked for.
     """
 
-    __slots__ = ("_first", "_pairs")
+    __slots__ = ("_first", "_pairs", "_plain")
 
     def __init__(
         self, msg_type: str, fields: Iterable[tuple[int, FixValue]] = (), *, begin_string: str = DEFAULT_BEGIN_STRING
@@ -85,24 +109,38 @@ class FixMessage:
             raise FixEncodeError(f"BeginString (8) must be FIX.x.y or FIXT.x.y, not {begin!r}")
         self._pairs: list[tuple[str, str]] | None = [(_BEGIN, begin), (_TYPE, kind)]
         self._first: dict[str, str] = {_BEGIN: begin, _TYPE: kind}
+        self._plain: tuple[PlainLayout, _Values] | None = None
         self.extend(fields)
 
     @classmethod
     def _trusted(cls, pairs: list[tuple[str, str]]) -> FixMessage:
         """Wrap pairs read from a frame; the parser has checked them."""
         msg = cls.__new__(cls)
-        msg._pairs = pairs
+        msg._pairs, msg._plain = pairs, None
         first = dict(pairs)  # each tag's last value: its first too, unless a tag repeats
         msg._first = first if len(first) == len(pairs) else dict(reversed(pairs))
         return msg
 
     @classmethod
-    def _read_plain(cls, first: dict[str, str]) -> FixMessage:
-        """Wrap the values read from a frame whose tags are each given once, in wire order (the fast lane's, which
-        checked them); the field list is made only if asked for, as the usual reader of a report never does."""
+    def _read_plain(cls, layout: PlainLayout, values: _Values) -> FixMessage:
+        """Wrap the values read from a frame whose tags (``layout``) are each given once, in wire order (the fast
+        lane's, which checked them). Its usual readers take the values by position (``values_of``, ``get``,
+        ``msg_type``); the dictionary and the field list are made only if asked for."""
         msg = cls.__new__(cls)
-        msg._pairs, msg._first = None, first
+        msg._pairs, msg._plain = None, (layout, values)
         return msg
+
+    if not TYPE_CHECKING:  # mypy would read a ``__getattr__`` as leave to read any attribute at all
+
+        def __getattr__(self, name: str) -> dict[str, str]:
+            """Only ``_first`` is ever missing: that of a message the fast lane read, made on first use. From then
+            on the dictionary is the message (it may be changed), and the values by position are dropped."""
+            if name != "_first":
+                raise AttributeError(name)
+            layout, values = self._plain
+            first = self._first = dict(zip(layout.keys, values, strict=False))  # the layout's None is left off
+            self._plain = None
+            return first
 
     @property
     def _fields(self) -> list[tuple[str, str]]:
@@ -162,7 +200,20 @@ class FixMessage:
 
     def get(self, tag: int) -> str | None:
         """The first value of ``tag``, or None."""
-        return self._first.get(_TEXT[tag] if 0 <= tag < 1000 else str(tag))
+        key, plain = _TEXT[tag] if 0 <= tag < 1000 else str(tag), self._plain
+        if plain is None:
+            return self._first.get(key)
+        layout, values = plain
+        return values[layout.position.get(key, -1)]
+
+    def values_of(self, keys: tuple[str, ...]) -> _Values:
+        """The first value of each tag in ``keys`` (each ``tag_key(tag)``, at least two), None where absent: for
+        readers of many fields, in one step (by position, for a message the fast lane read)."""
+        plain = self._plain
+        if plain is None:
+            return tuple(map(self._first.get, keys))
+        layout, values = plain
+        return layout.getter(keys)(values)
 
     def __getitem__(self, tag: int) -> str:
         try:
@@ -219,7 +270,8 @@ class FixMessage:
     @property
     def msg_type(self) -> str:
         """MsgType (35)."""
-        return self._first[_TYPE]
+        plain = self._plain
+        return self._first[_TYPE] if plain is None else plain[1][2]  # type: ignore[return-value]  # third, always
 
     @property
     def begin_string(self) -> str:

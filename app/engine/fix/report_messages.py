@@ -11,14 +11,13 @@ unseen. OrderID ``NONE`` (the venue does not know the order) reads as no OrderID
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Final
 
 from app.engine.enums import ORD_STATUS_FROM_FIX, ExecType, Side
 from app.engine.fix import tags
 from app.engine.fix.errors import FixValueError
 from app.engine.fix.inbound_fields import FieldReader
-from app.engine.fix.message import FixMessage
+from app.engine.fix.message import FixMessage, tag_key
 from app.engine.fix.order_messages import UNKNOWN_ORDER_ID
 from app.engine.fix.status_terms import status_terms
 from app.engine.fix.values import parse_decimals, parse_utc_timestamp
@@ -42,6 +41,13 @@ EXEC_TYPE_FROM_FIX: Final[dict[str, ExecType]] = {
 """ExecType (150) as FIX spells it; the pre-4.4 fills 1 and 2 read as Trade (F)."""
 
 _SIDES: Final = {member.value: member for member in Side}
+_REPORT_KEYS: Final = tuple(
+    tag_key(tag)
+    for tag in (tags.EXEC_TYPE, tags.ORD_STATUS, tags.SIDE, tags.EXEC_ID, tags.CL_ORD_ID, tags.ORDER_ID, tags.CUM_QTY,
+                tags.LEAVES_QTY, tags.AVG_PX, tags.LAST_QTY, tags.LAST_PX, tags.EXEC_REF_ID, tags.ORDER_QTY,
+                tags.TRANSACT_TIME, tags.ORIG_CL_ORD_ID, tags.SYMBOL, tags.TEXT)
+)  # fmt: skip
+"""The tags ``plain_execution_report`` reads, in the order it unpacks them."""
 _ZERO_TEXT: Final = "0"  # what an absent LastQty (32) or LastPx (31) reads as
 _FILLS: Final = frozenset({ExecType.TRADE, ExecType.TRADE_CORRECT})  # LastQty (32) and LastPx (31) required
 _REFERS: Final = frozenset({ExecType.TRADE_CORRECT, ExecType.TRADE_CANCEL})  # ExecRefID (19) required
@@ -71,20 +77,22 @@ NO_REASON_GIVEN: Final = "no reason given"
 
 def execution_report(msg: FixMessage, session: str) -> ExecutionReport:
     """The engine's ``ExecutionReport`` for a 35=8 received on ``session``; ``FixFieldError`` if it is unusable."""
-    plain = plain_execution_report(msg.first_values(), session)
+    plain = plain_execution_report(msg, session)
     return checked_execution_report(msg, session) if plain is None else plain
 
 
-def plain_execution_report(values: Mapping[str, str], session: str) -> ExecutionReport | None:
-    """The report read straight from the message's first values (by wire tag) when every field it needs is
-    there and well formed, as nearly every report is; None for any other, which the checked reading then
-    refuses with the reason and the tag (or, for one this fast reading is too strict for, reads)."""
-    get = values.get
-    exec_type = EXEC_TYPE_FROM_FIX.get(get("150", ""))
-    ord_status = ORD_STATUS_FROM_FIX.get(get("39", ""))
-    side = _SIDES.get(get("54", ""))
-    exec_id, cl_ord_id, order_id = get("17"), get("11"), get("37")
-    cum, leaves, avg, last_qty, last_px = get("14"), get("151"), get("6"), get("32"), get("31")
+def plain_execution_report(msg: FixMessage, session: str) -> ExecutionReport | None:
+    """The report read straight from the message's values (taken in one step: by position, for a frame the fast
+    lane read) when every field it needs is there and well formed, as nearly every report is; None for any other,
+    which the checked reading then refuses with the reason and the tag (or, for one this fast reading is too strict
+    for, reads)."""
+    (
+        exec_type_text, ord_status_text, side_text, exec_id, cl_ord_id, order_id, cum, leaves, avg, last_qty, last_px,
+        ref, order_qty, transact, orig, symbol, text,
+    ) = msg.values_of(_REPORT_KEYS)  # fmt: skip
+    exec_type = EXEC_TYPE_FROM_FIX.get(exec_type_text)  # type: ignore[arg-type]  # None is no key: None back
+    ord_status = ORD_STATUS_FROM_FIX.get(ord_status_text)  # type: ignore[arg-type]
+    side = _SIDES.get(side_text)  # type: ignore[arg-type]
     if (
         exec_type is None
         or ord_status is None
@@ -97,7 +105,6 @@ def plain_execution_report(values: Mapping[str, str], session: str) -> Execution
         or avg is None
     ):
         return None
-    ref, order_qty, transact = get("19"), get("38"), get("60")
     if (ref is None and exec_type in _REFERS) or ((last_qty is None or last_px is None) and exec_type in _FILLS):
         return None
     try:
@@ -109,7 +116,6 @@ def plain_execution_report(values: Mapping[str, str], session: str) -> Execution
         return None
     if cum_qty < ZERO or leaves_qty < ZERO or last < ZERO or qty < ZERO:
         return None
-    orig = get("41")
     return ExecutionReport(
         ExecId(exec_id),
         exec_type,
@@ -122,14 +128,14 @@ def plain_execution_report(values: Mapping[str, str], session: str) -> Execution
         price,
         None if orig is None else ClOrdId(orig),
         None if order_id == UNKNOWN_ORDER_ID else VenueOrderId(order_id),
-        get("55") or "",
+        symbol or "",
         side,
         None if order_qty is None else qty,
         None if ref is None else ExecId(ref),
         transact_time,
-        get("58") or "",
+        text or "",
         session,
-        status_terms(values) if exec_type is _STATUS else None,
+        status_terms(msg.first_values()) if exec_type is _STATUS else None,
     )
 
 

@@ -62,6 +62,8 @@ _FIELDS_CHECKED: Final = frozenset({_TEST_REQUEST, _LOGON, *_NEEDED_NUMBERS})
 _BEGIN_KEY, _TYPE_KEY, _SEQ_KEY = tag_key(tags.BEGIN_STRING), tag_key(tags.MSG_TYPE), tag_key(tags.MSG_SEQ_NUM)
 _SENDER_KEY, _TARGET_KEY = tag_key(tags.SENDER_COMP_ID), tag_key(tags.TARGET_COMP_ID)
 _SENDING_TIME_KEY, _POSS_DUP_KEY = tag_key(tags.SENDING_TIME), tag_key(tags.POSS_DUP_FLAG)
+_TAKEN_KEYS: Final = (_TYPE_KEY, _SEQ_KEY, _SENDER_KEY, _TARGET_KEY, _BEGIN_KEY, _SENDING_TIME_KEY)
+"""What ``_taken`` reads of a plain frame: its header."""
 _MAX_DIGITS: Final = 18
 """Longest MsgSeqNum read on the fast path, as ``values.parse_int`` allows."""
 
@@ -237,23 +239,22 @@ class FixSession:
     def _taken(self, msg: FixMessage, raw: bytes) -> bool:
         """Take ``msg`` (of plain shape) if it is the next application message of an active session, from the
         right CompIDs, sent at a time near ours; False (nothing done) for the full way to check it."""
-        first, config = msg.first_values(), self.config
-        kind, seq = first[_TYPE_KEY], self._next_in
+        kind, seq_text, sender, target, begin, text = msg.values_of(_TAKEN_KEYS)  # each there: a plain frame's
+        config, seq = self.config, self._next_in
         if (
             self.state is not SessionState.ACTIVE
             or self._queue
             or self._resend_until
             or kind in _ACTED_ON_HERE
-            or first[_SEQ_KEY] != str(seq)
-            or first[_SENDER_KEY] != config.target_comp_id
-            or first[_TARGET_KEY] != config.sender_comp_id
-            or first[_BEGIN_KEY] != config.begin_string
+            or seq_text != str(seq)
+            or sender != config.target_comp_id
+            or target != config.sender_comp_id
+            or begin != config.begin_string
         ):
             return False
-        text = first[_SENDING_TIME_KEY]
         if text != self._in_time_text or self._in_time is None:
             try:
-                sending_time = parse_utc_timestamp(text)
+                sending_time = parse_utc_timestamp(text)  # type: ignore[arg-type]  # a plain frame's header has 52
             except FixValueError:
                 return False
             if abs((self._received_at - sending_time).total_seconds()) > config.max_clock_skew:

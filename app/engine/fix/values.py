@@ -150,9 +150,10 @@ def parse_decimal(text: str) -> Decimal:
 def parse_decimals(texts: tuple[str, ...]) -> list[Decimal]:
     """``parse_decimal`` of each text, in one call: the remembered ones are looked up together, in C."""
     found: list[Decimal | None] = list(map(_DECIMALS.get, texts))
-    if None in found:
-        return [parse_decimal(text) if value is None else value for text, value in zip(texts, found, strict=True)]
-    return found  # type: ignore[return-value]  # no None in it
+    for at, value in enumerate(found):  # by identity: ``None in found`` compares each Decimal with None, ~1 us
+        if value is None:
+            found[at] = parse_decimal(texts[at])
+    return found  # type: ignore[return-value]  # every None was replaced
 
 
 def parse_bool(text: str) -> bool:

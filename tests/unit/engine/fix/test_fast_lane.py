@@ -137,6 +137,10 @@ def test_the_lane_reads_a_frame_as_the_parser_does_or_leaves_it(edits: list[tupl
     read = _read(lane, raw)
     if read is not None:
         parsed = parse_message(raw)
+        asked = (*(int(key) for key, _ in parsed.fields), tags.TEXT, tags.POSS_DUP_FLAG)  # by position, and absent
+        assert [read.get(tag) for tag in asked] == [parsed.get(tag) for tag in asked]
+        keys = tuple(str(tag) for tag in asked)
+        assert (read.msg_type, read.values_of(keys)) == (parsed.msg_type, parsed.values_of(keys))
         assert (read.fields, read.first_values()) == (parsed.fields, parsed.first_values())
 
 
