@@ -25,6 +25,7 @@ from itertools import chain, islice, repeat
 from time import perf_counter
 from typing import TypeVar
 
+from app.engine import collector
 from app.engine.events import Event
 from app.engine.ids import OrderId
 from app.engine.order import Order
@@ -185,14 +186,15 @@ class _Job:
         """Do units of the pieces left until ``STEP_SECONDS`` have gone (at least one), then the header if they are
         all done and time is left; whether the snapshot is complete."""
         self._store, pieces = store, self._pieces
-        if pieces:
-            deadline = perf_counter() + STEP_SECONDS
-            while pieces:
-                if next(pieces[-1], _DONE) is _DONE:
-                    pieces.pop()
-                if perf_counter() >= deadline:
-                    return False
-        self._save_header(store)
+        with collector.paused():  # the columns of a piece are made and dropped here: no collection passes over them
+            if pieces:
+                deadline = perf_counter() + STEP_SECONDS
+                while pieces:
+                    if next(pieces[-1], _DONE) is _DONE:
+                        pieces.pop()
+                    if perf_counter() >= deadline:
+                        return False
+            self._save_header(store)
         return True
 
     def detach(self) -> None:
