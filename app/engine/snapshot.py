@@ -30,7 +30,7 @@ from datetime import datetime
 from decimal import Decimal
 from functools import partial
 from itertools import chain, islice, repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, cast
 
 from app.engine import collector
@@ -161,7 +161,8 @@ _SCALARS = 17
 """The fields of an order with one plain value each; the spec is the second."""
 _DECIMAL_COLUMNS = (6, 7, 8, 11, 12, 13, 14)
 """Those holding decimal texts: quantity, limit and stop price, cum, leaves, average price, tally."""
-_LINK_FIELDS = attrgetter("cl_ord_id", "orig_cl_ord_id", "kind._value_", "outcome._value_", "amendment")
+_LINK_FIELDS = tuple(map(attrgetter, ("cl_ord_id", "orig_cl_ord_id", "kind._value_", "outcome._value_", "amendment")))
+_QTY, _PX, _BUSTED = map(itemgetter, range(3))
 _SPEC, _CHAIN, _EXEC_IDS, _FILLS = attrgetter("spec"), attrgetter("chain"), attrgetter("exec_ids"), attrgetter("fills")
 
 
@@ -180,12 +181,13 @@ class OrderSegment:
         self._columns: list[list[Any]] = [[] for _ in range(_SCALARS)]
         self._specs: dict[Row, int] = {}
         self._chain_counts: list[int] = []
-        self._links: list[Row] = []
+        self._link_columns: list[list[Any]] = [[] for _ in _LINK_FIELDS]
         self._exec_counts: list[int] = []
         self._exec_ids: list[str] = []
         self._fill_counts: list[int] = []
         self._fill_ids: list[str] = []
-        self._fills: list[Fill] = []
+        self._fill_columns: list[list[Any]] = [[], [], []]
+        """Quantities, prices (as text) and whether busted."""
 
     def add(self, orders: Sequence[Order]) -> None:
         """Add ``orders`` (as they stand now) after those added before."""
@@ -213,33 +215,39 @@ class OrderSegment:
             columns[n] += values
         chains = list(map(_CHAIN, orders))
         self._chain_counts += map(len, chains)
-        self._links += map(_LINK_FIELDS, chain.from_iterable(chains))  # read now: links change in place
+        links = list(chain.from_iterable(chains))
+        for column, field_of in zip(self._link_columns, _LINK_FIELDS, strict=True):
+            column += map(field_of, links)  # read now: links change in place
         exec_ids = list(map(sorted, map(_EXEC_IDS, orders)))
         self._exec_counts += map(len, exec_ids)
         self._exec_ids += chain.from_iterable(exec_ids)
         fills = list(map(_FILLS, orders))
         self._fill_counts += map(len, fills)
         self._fill_ids += chain.from_iterable(fills)
-        self._fills += chain.from_iterable(map(dict.values, fills))
+        terms = list(chain.from_iterable(map(dict.values, fills)))
+        qty, px, busted = self._fill_columns
+        qty += map(str, map(_QTY, terms))
+        px += map(str, map(_PX, terms))
+        busted += map(_BUSTED, terms)
 
     def piece(self) -> bytes:
         """The bytes of the segment's piece."""
         columns: list[tuple[Any, ...]] = list(map(tuple, self._columns))
         for n in _DECIMAL_COLUMNS:
             columns[n] = _shared(columns[n])
-        links = [(*link[:4], _amendment_row(link[4])) for link in self._links]
-        terms = [(str(qty), str(px), busted) for qty, px, busted in self._fills]
+        links = list(map(tuple, self._link_columns))
+        links[4] = tuple(map(_amendment_row, links[4]))
         return pack(
             (
                 columns,
                 list(self._specs),
                 self._chain_counts,
-                *_transposed(links, 5),
+                *links,
                 self._exec_counts,
                 self._exec_ids,
                 self._fill_counts,
                 self._fill_ids,
-                *map(_shared, _transposed(terms, 3)),
+                *map(_shared, self._fill_columns),
             )
         )
 
@@ -263,11 +271,6 @@ def _shared(texts: Sequence[str | None]) -> tuple[str | None, ...]:
     """The texts with each distinct one the same object: the pickle then writes it once and refers back to it."""
     first: dict[str | None, str | None] = {}
     return tuple(map(first.setdefault, texts, texts))
-
-
-def _transposed(rows: list[Row], width: int) -> list[tuple[Any, ...]]:
-    """Rows of ``width`` values as ``width`` columns (empty columns for no rows)."""
-    return list(zip(*rows, strict=True)) if rows else [()] * width
 
 
 def _amendment_row(a: Amendment | None) -> Row | None:
