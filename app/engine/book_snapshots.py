@@ -52,13 +52,14 @@ SEGMENT_ORDERS = 200
 FILL_BLOCK = 2_000
 """Fills per block of a position's fills (about as much work as a segment)."""
 RUN_WEIGHT = 100
-"""Orders and fills a segment adds in one unit of work (a few hundred microseconds): columns are built for a run of
-orders at once, but a run of big orders (thousands of fills each) ends after each one, so the engine can pause."""
+"""Orders and fills that end a run: a segment adds its orders a run at a time, in one unit of work (a few hundred
+microseconds), columns built for the whole run at once; a big order (thousands of fills) makes a run of its own, so
+the engine can pause between two of them."""
 STEP_SECONDS = 0.004
-"""How long the engine works on a snapshot after a batch (at least one unit: an order's row, a piece's save)."""
+"""How long the engine works on a snapshot after a batch (at least one unit: a run of orders, a piece's save)."""
 
 _Piece = Iterator[None]
-"""A piece's work: each ``next`` does one unit of it (an order's row, then the save); exhausted once saved."""
+"""A piece's work: each ``next`` does one unit of it (a run of orders, then the save); exhausted once saved."""
 _DONE = object()
 _T = TypeVar("_T")
 
@@ -203,8 +204,8 @@ class _Job:
             self.book.before_change = None
 
     def _segment_piece(self, n: int) -> _Piece:
-        """Segment ``n``: a unit per run of orders (holding ``RUN_WEIGHT`` fills and orders or fewer, or one order),
-        each added as it stood at the snapshot's seq, then its save."""
+        """Segment ``n``: a unit per run of orders (a run ends once its orders and fills reach ``RUN_WEIGHT``), each
+        added as it stood at the snapshot's seq, then its save."""
         pending, captured, orders = self._pending, self._captured, self._orders
         segment = OrderSegment(self._times)
         run: list[Order] = []

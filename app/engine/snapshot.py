@@ -144,7 +144,7 @@ def _text(value: Decimal | None) -> str | None:
 
 def time_texts() -> Mapping[datetime | None, str | None]:
     """Times to their ISO text, each distinct time formatted once, for ``OrderSegment``: the orders of a book share the
-    few times of the batches that made and changed them, and formatting a time costs more than the rest of a row."""
+    few times of the batches that made and changed them, and formatting a time costs more than the rest of an order."""
     texts = _Memo(datetime.isoformat)
     texts[None] = None  # a time left out (a spec's expiry)
     return texts
