@@ -10,7 +10,7 @@ pieces are being written the book moves on; the snapshot still shows it as it st
 - the fills a position gained since the last snapshot are copied when it starts (a cheap list of tuples
   that never change);
 - an order still to be written is written as it is unless an event is about to change it: then
-  ``Projections.before_change`` calls ``_Job.capture`` first, which writes down the order as it stood.
+  ``Projections.before_change`` calls ``_Job.capture`` first, which keeps a copy of the order as it stood.
 
 Only order segments with a changed order, and the fills a position gained (all its fills after a bust or a
 correction), are written again; the other pieces are shared with the snapshot before. The header, saved
@@ -25,21 +25,23 @@ from itertools import chain, islice, repeat
 from time import perf_counter
 from typing import TypeVar
 
+from app.engine import collector
 from app.engine.events import Event
 from app.engine.ids import OrderId
+from app.engine.order import Order
 from app.engine.positions import FillKey, Position
 from app.engine.projections import Projections
 from app.engine.snapshot import (
     SCHEMA_VERSION,
     FillBlocks,
     Layout,
+    OrderSegment,
     PositionKey,
     Row,
     book_totals,
     fill_block,
     header,
-    order_row,
-    order_segment,
+    order_as_it_stands,
     position_row,
     time_texts,
 )
@@ -49,11 +51,15 @@ SEGMENT_ORDERS = 200
 """Orders per order segment: what one piece of work writes when any of them changed (a few milliseconds)."""
 FILL_BLOCK = 2_000
 """Fills per block of a position's fills (about as much work as a segment)."""
+RUN_WEIGHT = 100
+"""Orders and fills that end a run: a segment adds its orders a run at a time, in one unit of work (a few hundred
+microseconds), columns built for the whole run at once; a big order (thousands of fills) makes a run of its own, so
+the engine can pause between two of them."""
 STEP_SECONDS = 0.004
-"""How long the engine works on a snapshot after a batch (at least one unit: an order's row, a piece's save)."""
+"""How long the engine works on a snapshot after a batch (at least one unit: a run of orders, a piece's save)."""
 
 _Piece = Iterator[None]
-"""A piece's work: each ``next`` does one unit of it (an order's row, then the save); exhausted once saved."""
+"""A piece's work: each ``next`` does one unit of it (a run of orders, then the save); exhausted once saved."""
 _DONE = object()
 _T = TypeVar("_T")
 
@@ -158,7 +164,7 @@ class _Job:
         self.last_seq, self.last_hash, self.created_ts = point
         self._orders = book.ledger.orders
         self._pending: dict[OrderId, int] = {oid: n for n in todo for oid in layout.segments[n]}
-        self._captured: dict[OrderId, Row] = {}
+        self._captured: dict[OrderId, Order] = {}
         self._written: dict[int, int] = {}
         self._times = time_texts()
         self._totals = book_totals(book)  # small: read (and frozen as bytes) now
@@ -175,20 +181,21 @@ class _Job:
         order_id = getattr(event, "order_id", None)
         if order_id in self._pending:
             del self._pending[order_id]
-            self._captured[order_id] = order_row(self._orders[order_id], self._times)
+            self._captured[order_id] = order_as_it_stands(self._orders[order_id])
 
     def step(self, store: EventStore) -> bool:
         """Do units of the pieces left until ``STEP_SECONDS`` have gone (at least one), then the header if they are
         all done and time is left; whether the snapshot is complete."""
         self._store, pieces = store, self._pieces
-        if pieces:
-            deadline = perf_counter() + STEP_SECONDS
-            while pieces:
-                if next(pieces[-1], _DONE) is _DONE:
-                    pieces.pop()
-                if perf_counter() >= deadline:
-                    return False
-        self._save_header(store)
+        with collector.paused():  # the columns of a piece are made and dropped here: no collection passes over them
+            if pieces:
+                deadline = perf_counter() + STEP_SECONDS
+                while pieces:
+                    if next(pieces[-1], _DONE) is _DONE:
+                        pieces.pop()
+                    if perf_counter() >= deadline:
+                        return False
+            self._save_header(store)
         return True
 
     def detach(self) -> None:
@@ -197,16 +204,25 @@ class _Job:
             self.book.before_change = None
 
     def _segment_piece(self, n: int) -> _Piece:
-        """Segment ``n``: a unit per order (its row as it stood at the snapshot's seq), then its save."""
-        pending, captured, orders, times = self._pending, self._captured, self._orders, self._times
-        rows = []
+        """Segment ``n``: a unit per run of orders (a run ends once its orders and fills reach ``RUN_WEIGHT``), each
+        added as it stood at the snapshot's seq, then its save."""
+        pending, captured, orders = self._pending, self._captured, self._orders
+        segment = OrderSegment(self._times)
+        run: list[Order] = []
+        weight = 0
         for order_id in self.layout.segments[n]:
-            if pending.pop(order_id, None) is not None:
-                rows.append(order_row(orders[order_id], times))  # unchanged since the snapshot began
-            else:
-                rows.append(captured.pop(order_id))
+            # unchanged since the snapshot began, or kept as it stood before it changed
+            order = orders[order_id] if pending.pop(order_id, None) is not None else captured.pop(order_id)
+            run.append(order)
+            weight += 1 + len(order.fills)
+            if weight >= RUN_WEIGHT:
+                segment.add(run)
+                run, weight = [], 0
+                yield
+        if run:
+            segment.add(run)
             yield
-        self._written[n] = self._saved(order_segment(rows))
+        self._written[n] = self._saved(segment.piece())
 
     def _plan_position(self, key: PositionKey, position: Position) -> None:
         """Read the totals now; copy the fills to write (those since the last snapshot, or all after a change)."""

@@ -102,6 +102,7 @@ def _tiny_pieces() -> Iterator[None]:
         patch.setattr(book_snapshots, "SEGMENT_ORDERS", 2)
         patch.setattr(book_snapshots, "FILL_BLOCK", 2)
         patch.setattr(book_snapshots, "STEP_SECONDS", 0)  # one unit per batch: segments pause between their orders
+        patch.setattr(book_snapshots, "RUN_WEIGHT", 1)  # (each order a run of its own)
         yield
 
 
@@ -125,7 +126,11 @@ def test_every_snapshot_taken_in_pieces_is_the_book_at_its_seq(actions: list[tup
             assert state(recovery.restore(store).projections) == live
 
 
-def test_a_snapshot_is_spread_over_the_batches_that_follow(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("run_weight", "segment_units"), [(100, [0, 1]), (1, [0, 0, 1])])
+def test_a_snapshot_is_spread_over_the_batches_that_follow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_weight: int, segment_units: list[int]
+) -> None:
+    monkeypatch.setattr(book_snapshots, "RUN_WEIGHT", run_weight)
     desk = _Desk(tmp_path / "desk.sqlite3")
     desk.engine.snapshot_every = 10_000
     for n in range(12):
@@ -139,9 +144,9 @@ def test_a_snapshot_is_spread_over_the_batches_that_follow(tmp_path: Path) -> No
         desk.act("fill", 1 + n % 11)
     pieces = len(desk.snapshots[0].parts)
     assert pieces >= 12
-    # A unit of work per batch (STEP_SECONDS is 0 here): each segment's two orders, then its save; each block of
-    # fills saved at once; then the header.
-    units = [0, 0, 1] * 6 + [1] * (pieces - 6) + [0]
+    # A unit of work per batch (STEP_SECONDS is 0 here): each segment's two orders in one run (or one run each, when
+    # an order and its fill make a run's weight), then its save; each block of fills saved at once; then the header.
+    units = segment_units * 6 + [1] * (pieces - 6) + [0]
     assert desk.pieces_per_batch[start:] == units
     assert desk.snapshots[0].last_seq == desk.engine.store.last_seq - (len(units) - 1)
     assert state(snapshot.load(desk.snapshots[0]).projections) == state(  # type: ignore[union-attr]
