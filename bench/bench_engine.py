@@ -12,11 +12,9 @@ The headline, ``engine_events_committed``, is the 100-report batches on the dura
 that run's CPU went per event (``time.process_time``, so a loaded machine's waits do not count): the SQLite
 commit, the periodic snapshot's pieces, and the rest (deciding, serializing, hashing, applying).
 
-What committing batch N in a writer thread while batch N+1 is decided could gain at most: one more 100-per-batch run
-with a thread that counts in a Python loop beside it (switch interval 0.2 ms, so the engine waits little for the GIL
-back). The count it makes during the commits, over its rate alone, is the commit time the GIL was free (SQLite's
-work and its fsync): ``engine_commit_gil_free`` per event, its share of a plain run's wall time per event, and the
-speed-up a perfect overlap would give (wall / (wall - GIL-free commit)). It needs a free core to mean anything.
+Beside those, the floor (``bench/inline_floor.py``): the same reports through the essential work of a plain report
+hand-inlined, with no engine structure at all, committed 100 at a time; the engine's rate over it says what the
+engine's structure costs. The collector is paced as the desktop paces it (``collector.pace``).
 
 Run: ``.venv/bin/python -m bench.bench_engine`` (``--profile`` prints cProfile's top 10 functions for
 each batch size; the rates it prints are then slowed by the profiler).
@@ -31,23 +29,23 @@ import pstats
 import sqlite3
 import sys
 import tempfile
-import threading
 import time
 import tracemalloc
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from app.engine import snapshot
+from app.engine import collector, snapshot
 from app.engine.clock import FakeClock
 from app.engine.commands import SubmitOrder
 from app.engine.engine import Engine
-from app.engine.enums import Side
+from app.engine.enums import SIDE_SIGNS, Side
 from app.engine.ids import AccountId, ClOrdId, OrderId
 from app.engine.store import EventStore, Transaction
 from app.engine.store_schema import create_store_file
 from app.engine.venue_messages import ExecutionReport
 from bench.harness import figure
+from bench.inline_floor import floor_rate
 from tests.support.engine_kit import DESK, TRADER, PassGate, RecordingOutbound, open_engine, spec
 from tests.support.reports import VenueOrder
 
@@ -98,7 +96,7 @@ class _CpuSplit:
         self.commit = 0.0
         self.snapshot = 0.0
         self.commit_wall = 0.0
-        """Wall seconds in commits (SQLite's work and fsync: an upper bound of the time commits leave the GIL free)."""
+        """Wall seconds in commits (SQLite's work and fsync)."""
 
 
 class _TimedStore(EventStore):
@@ -115,52 +113,6 @@ class _TimedStore(EventStore):
             self.split.commit_wall += time.perf_counter() - wall
 
 
-class _Spinner:
-    """A thread counting in a Python loop: it counts only while it holds the GIL, so its count over a call, divided
-    by its rate alone, is how long that call left the GIL free."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self._stop = False
-        self._thread = threading.Thread(target=self._spin, daemon=True)
-
-    def _spin(self) -> None:
-        n = 0
-        while not self._stop:
-            n += 1
-            self.count = n
-
-    def __enter__(self) -> _Spinner:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop = True
-        self._thread.join()
-
-    def rate(self, seconds: float = 0.3) -> float:
-        """Counts per second while this thread sleeps (the GIL all the spinner's)."""
-        began = self.count
-        time.sleep(seconds)
-        return (self.count - began) / seconds
-
-
-class _SpunStore(_TimedStore):
-    """The store, counting the spinner's progress during each commit."""
-
-    spinner: _Spinner | None = None
-    counted = 0
-
-    def _commit(self, tx: Transaction) -> None:
-        spinner = _SpunStore.spinner
-        assert spinner is not None
-        began = spinner.count
-        try:
-            super()._commit(tx)
-        finally:
-            _SpunStore.counted += spinner.count - began
-
-
 class _TimedEngine(Engine):
     """The engine, timing the CPU of each batch's snapshot piece."""
 
@@ -172,16 +124,14 @@ class _TimedEngine(Engine):
             _TimedStore.split.snapshot += time.process_time() - began
 
 
-def engine_rate(
-    path: Path, per_batch: int, profile: bool, store: type[_TimedStore] = _TimedStore
-) -> tuple[float, list[float]]:
+def engine_rate(path: Path, per_batch: int, profile: bool) -> tuple[float, list[float]]:
     """Events/s applied and committed by ``apply_venue_messages`` in batches of ``per_batch`` (durable), and the
     CPU µs per event spent applying, committing and writing snapshot pieces, and the wall µs per event in commits."""
     setup, outbound = open_engine(path)  # orders are put in place with durable writes off ...
     venue = _submit_orders(setup, outbound, LIVE_ORDERS, f"B{per_batch}-")
     setup.store.close()
     reports = _reports(venue, fills=2)
-    engine = _TimedEngine(store.open(path), FakeClock(), PassGate(), RecordingOutbound(), directory=DESK)
+    engine = _TimedEngine(_TimedStore.open(path), FakeClock(), PassGate(), RecordingOutbound(), directory=DESK)
     engine.reload()  # ... then FULL
     batches = [reports[i : i + per_batch] for i in range(0, len(reports), per_batch)]
     first = engine.store.last_seq
@@ -205,19 +155,19 @@ def engine_rate(
     return events / seconds, [part / events * 1e6 for part in per_event]
 
 
-def commit_gil_free(path: Path) -> tuple[float, float]:
-    """µs per event that the commits of a 100-per-batch run left the GIL free (see the module's docstring), and that
-    run's wall µs per event."""
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(0.0002)
-    try:
-        with _Spinner() as spinner:
-            rate = spinner.rate()
-            _SpunStore.spinner, _SpunStore.counted = spinner, 0
-            spun, _ = engine_rate(path, 100, False, _SpunStore)
-    finally:
-        sys.setswitchinterval(interval)
-    return _SpunStore.counted / rate / REPORTS * 1e6, 1e6 / spun
+def inline_floor_rate(folder: Path, repeat: int) -> float:
+    """Reports/s of ``inline_floor.floor_rate`` on the throughput runs' orders and reports (one run, fresh store)."""
+    engine, outbound = open_engine(folder / f"floor-orders-{repeat}.sqlite3")
+    venue = _submit_orders(engine, outbound, LIVE_ORDERS, f"F{repeat}-")
+    orders = []
+    for order in venue:
+        held = engine.ledger.find(order.cl_ord_id)
+        assert held is not None
+        orders.append((order.cl_ord_id, held.order_id, held.spec.account, SIDE_SIGNS[held.spec.side], held.qty))
+    engine.store.close()
+    reports = _reports(venue, fills=2)
+    gc.collect()
+    return floor_rate(folder / f"floor-{repeat}.sqlite3", orders, reports)
 
 
 def raw_rate(source: Path, path: Path, per_tx: int = BASELINE_PER_TX) -> float:
@@ -275,20 +225,25 @@ def memory_per_order(folder: Path) -> tuple[float, float]:
 def main(argv: list[str]) -> None:
     """Run every measurement in a temporary folder and print the figures, headline last."""
     profile = "--profile" in argv
+    collector.pace()  # as the desktop runs
     if profile:
         print("(profiling: every rate below is slowed by cProfile)", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as name:
         folder = Path(name)
         rates: dict[int, list[tuple[float, list[float]]]] = {100: [], 1000: []}
+        floors = []
         for repeat in range(1 if profile else REPEATS):
             for per_batch, runs in rates.items():
                 runs.append(engine_rate(folder / f"engine-{per_batch}-{repeat}.sqlite3", per_batch, profile))
+            floors.append(inline_floor_rate(folder, repeat))
         (grouped, split), (big, _) = max(rates[100]), max(rates[1000])
         raw = max(raw_rate(folder / "engine-100-0.sqlite3", folder / f"raw-{n}.sqlite3") for n in range(REPEATS))
         figure("raw_executemany_100_per_tx", raw, "rows/s")
         figure("engine_events_committed_1000_per_batch", big, "events/s")
         figure("engine_vs_raw_1000_per_batch", big / raw, "ratio")
         figure("engine_vs_raw_100_per_batch", grouped / raw, "ratio")
+        figure("inline_floor_100_per_tx", max(floors), "events/s")
+        figure("engine_vs_inline_floor_100_per_batch", grouped / max(floors), "ratio")
         for name, part in zip(("apply", "commit", "snapshot_pieces"), split, strict=False):
             figure(f"engine_cpu_per_event_{name}", part, "us (100 per batch)")
         wall = 1e6 / grouped
@@ -296,11 +251,6 @@ def main(argv: list[str]) -> None:
         book_bytes, rss_bytes = memory_per_order(folder)
         figure("memory_per_live_order_book", book_bytes, "bytes")
         figure("memory_per_live_order_rss", rss_bytes, "bytes")
-        gil_free, spun_wall = commit_gil_free(folder / "engine-gil.sqlite3")
-        figure("engine_commit_gil_free", gil_free, "us per event (100 per batch)")
-        figure("engine_commit_gil_free_share", gil_free / spun_wall * 100, "% of that run's wall (100 per batch)")
-        share = min(gil_free / spun_wall, split[3] / wall)
-        figure("engine_writer_thread_speedup_at_most", 1 / (1 - share), "x")
         figure("engine_events_committed", grouped, "events/s")
 
 
